@@ -1,0 +1,126 @@
+// The kernel registry: the ONE definition of every compute kernel, as data.
+// Each entry names its outputs, inputs and dims, in that order (the ABI every implementation follows:
+// ref/<k>.ts functions, as/<k>.ts exports, wgsl/<k>.ts entry points, all keyed by the same name).
+//
+// ABI facts, stated once:
+// - f32 only, row-major (C order). Activations NCHW; conv weights [K,C,R,S]; linear weights [in, out] (x @ W).
+// - Kernels OVERWRITE their outputs (the tape accumulates gradients, not the kernels), except where an entry says
+//   `inout` (adam_step updates param/m/v in place) or `partial` (concat_part writes one slab of its output).
+// - Dims are i32 scalars; `params` are f32 scalars (slopes, clip bounds, learning rates), passed after the dims.
+// - Index tensors (gather) hold integers stored as f32 (exact up to 2^24).
+// - LSTM gate order is BLOCKED [a | i | f | o], each U wide, in the pre-activation row of width 4U:
+//   a = tanh(cell input), i = sigmoid(input gate), f = sigmoid(forget gate), o = sigmoid(output gate).
+//   c = a*i + f*c_prev, h = o*tanh(c). (Chainer's order is also a, i, f, o, but interleaved per unit; ours is
+//   blocked so each gate is a contiguous slice of the matmul output.)
+// - Broadcasting binary kernels see a rank-4 view: out shape [D0,D1,D2,D3] (leading 1s padded), and the element
+//   strides of a and b in that view (0 along a broadcast axis).
+// - Reductions see x as [O, R, I] and reduce the middle axis to out [O, I].
+//
+// Dims legend: N batch, C in-channels, K out-channels, H W input size, P Q output size, R S filter size,
+// STRIDE, PAD, M K N for matmul (out[M,N] = a[M,K] @ b[K,N]), U hidden units, D last-axis length,
+// O/R/I outer/reduced/inner sizes, L total element count.
+//
+// Adding a kernel (checklist): signature here -> ref/<k>.ts -> test/cases/<k>.ts -> as/<k>.ts and wgsl/<k>.ts ->
+// the op in engine/ops/ -> bench/<k>.bench.ts. test/meta/coverage.test.ts fails on an entry missing any of these.
+
+export interface KernelSig {
+  outputs: readonly string[]
+  inputs: readonly string[]
+  dims: readonly string[]
+  params: readonly string[]
+  /** outputs are read as well as written */
+  inout?: boolean
+  /** the kernel writes only part of its output (the rest is left as it was) */
+  partial?: boolean
+  /** scratch floats the kernel may use (a workspace buffer passed after the inputs); 0 when absent */
+  workspace?: (d: Record<string, number>) => number
+}
+
+function sig(outputs: string[], inputs: string[], dims: readonly string[], params: string[] = [], extra: Partial<KernelSig> = {}): KernelSig {
+  return { outputs, inputs, dims, params, ...extra }
+}
+
+const MM = ['M', 'K', 'N'] as const
+export const CONV_DIMS = ['N', 'C', 'H', 'W', 'K', 'R', 'S', 'P', 'Q', 'STRIDE', 'PAD'] as const
+export const BCAST_DIMS = ['D0', 'D1', 'D2', 'D3', 'SA0', 'SA1', 'SA2', 'SA3', 'SB0', 'SB1', 'SB2', 'SB3'] as const
+const L = ['L'] as const
+const ROWS = ['N', 'D'] as const
+const RED = ['O', 'R', 'I'] as const
+
+/** Binary elementwise ops with broadcasting: out = f(a, b). One-line definitions shared by every backend's table. */
+export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const
+/** Unary ops: out = f(x; params). Each has `<op>_backward(dx; dout, x, y)` with y = f(x) the forward output. */
+export const UNARY_OPS = {
+  neg: [], exp: [], log: [], sqrt: [], square: [], abs: [], relu: [], leaky_relu: ['alpha'], tanh: [], sigmoid: [],
+  clip: ['lo', 'hi'],
+} as const satisfies Record<string, readonly string[]>
+
+export type BinaryOp = (typeof BINARY_OPS)[number]
+export type UnaryOp = keyof typeof UNARY_OPS
+
+const binary = Object.fromEntries(BINARY_OPS.map((op) => [op, sig(['out'], ['a', 'b'], BCAST_DIMS)])) as Record<BinaryOp, KernelSig>
+const unary = Object.fromEntries(Object.entries(UNARY_OPS).flatMap(([op, params]) => [
+  [op, sig(['out'], ['x'], L, [...params])],
+  [`${op}_backward`, sig(['dx'], ['dout', 'x', 'y'], L, [...params])],
+])) as Record<UnaryOp | `${UnaryOp}_backward`, KernelSig>
+
+export const KERNELS = {
+  // ---- matmul: out[M,N] = a @ b, and the transposed forms backward needs
+  matmul: sig(['out'], ['a', 'b'], MM),     // a [M,K], b [K,N]
+  matmul_nt: sig(['out'], ['a', 'b'], MM),  // a [M,K], b [N,K]: out = a @ b^T
+  matmul_tn: sig(['out'], ['a', 'b'], MM),  // a [K,M], b [K,N]: out = a^T @ b
+  // ---- conv2d, NCHW, weights [K,C,R,S], zero padding PAD on every side; P = (H + 2PAD - R) / STRIDE + 1
+  conv2d_forward: sig(['out'], ['x', 'w', 'b'], CONV_DIMS),
+  conv2d_backward_input: sig(['dx'], ['dout', 'w'], CONV_DIMS),
+  conv2d_backward_weight: sig(['dw'], ['dout', 'x'], CONV_DIMS),
+  // ---- elementwise
+  ...binary,
+  where: sig(['out'], ['cond', 'a', 'b'], BCAST_DIMS), // out = cond != 0 ? a : b; cond's strides are a's strides
+  ...unary,
+  fill: sig(['out'], [], L, ['value']),
+  // ---- softmax family on the last axis of x [N, D]
+  softmax_forward: sig(['y'], ['x'], ROWS),
+  softmax_backward: sig(['dx'], ['dy', 'y'], ROWS),
+  log_softmax_forward: sig(['y'], ['x'], ROWS),
+  log_softmax_backward: sig(['dx'], ['dy', 'y'], ROWS),
+  // ---- reductions over the middle axis of x [O, R, I] -> out [O, I]
+  sum_reduce: sig(['out'], ['x'], RED),
+  max_reduce: sig(['out'], ['x'], RED),
+  max_reduce_backward: sig(['dx'], ['dout', 'x', 'y'], RED), // routes dout to the first maximum of each row
+  sum_squares: sig(['out'], ['x'], L), // out[0] = sum x^2 (squared L2 norm, for global-norm gradient clipping)
+  // ---- movement
+  // x [D0,D1,D2,D3] -> out with axes permuted: out index (i_P0, i_P1, i_P2, i_P3)
+  permute: sig(['out'], ['x'], ['D0', 'D1', 'D2', 'D3', 'P0', 'P1', 'P2', 'P3']),
+  // x viewed [O, DX, I]; out [O, DO, I] = x[:, START:START+DO, :]
+  slice_axis: sig(['out'], ['x'], ['O', 'DX', 'I', 'START', 'DO']),
+  // writes x [O, DX, I] into out [O, DO, I] at [:, START:START+DX, :] (one slab of a concat)
+  concat_part: sig(['out'], ['x'], ['O', 'DX', 'I', 'START', 'DO'], [], { partial: true }),
+  // out[n, :] = x[idx[n], :], x [V, D], idx [N], out [N, D]
+  gather_rows: sig(['out'], ['x', 'idx'], ['N', 'V', 'D']),
+  // dx [V, D] = sum over n with idx[n] == v of dout[n, :]
+  gather_rows_backward: sig(['dx'], ['dout', 'idx'], ['N', 'V', 'D']),
+  // ---- LSTM cell (fused gates): pre [N,4U] = x@Wx + h_prev@Wh + b (computed by matmuls), gate order above.
+  // gates [N,4U] saves the activated a,i,f,o for backward.
+  lstm_cell_forward: sig(['h', 'c', 'gates'], ['pre', 'c_prev'], ['N', 'U']),
+  // dh, dc: gradients w.r.t. this step's h and c (dc includes the gradient flowing from the next step's c_prev)
+  lstm_cell_backward: sig(['dpre', 'dc_prev'], ['dh', 'dc', 'gates', 'c', 'c_prev'], ['N', 'U']),
+  // ---- optimizer: Adam (Kingma & Ba, arXiv:1412.6980), bias corrections folded into lr_t by the caller:
+  // m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr_t * m / (sqrt(v) + eps_hat)
+  adam_step: sig(['p', 'm', 'v'], ['g'], L, ['lr_t', 'beta1', 'beta2', 'eps', 'grad_scale'], { inout: true }),
+} as const satisfies Record<string, KernelSig>
+
+export type KernelName = keyof typeof KERNELS
+export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[]
+
+/** Named dims of a kernel call, e.g. {M: 64, K: 3136, N: 512}; params ride along by name too. */
+export type Dims = Record<string, number>
+
+/** Flatten a call's dims and params into the ABI order (dims then params), checking none is missing. */
+export function abiArgs(name: KernelName, d: Dims): number[] {
+  const k: KernelSig = KERNELS[name]
+  return [...k.dims, ...k.params].map((key) => {
+    const v = d[key]
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`kernel ${name}: missing or invalid ${key} (${v})`)
+    return v
+  })
+}

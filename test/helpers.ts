@@ -1,0 +1,46 @@
+// Test helpers: tolerance comparison with a readable report, a seeded normal generator, and the list of backends
+// to test (ref and wasm always; webgpu when an adapter exists, loudly SKIPPED otherwise, and a failure under CI).
+export interface Tol { atol?: number; rtol?: number }
+
+/** Throws with the max abs diff and the first mismatches when |a - b| > atol + rtol |b| anywhere. */
+export function close(a: ArrayLike<number>, b: ArrayLike<number>, { atol = 1e-5, rtol = 1e-4 }: Tol = {}, what = ''): void {
+  if (a.length !== b.length) throw new Error(`${what}: length ${a.length} != ${b.length}`)
+  let maxDiff = 0, bad = 0
+  const first: string[] = []
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i])
+    if (!(d <= atol + rtol * Math.abs(b[i]))) {
+      bad++
+      if (first.length < 5) first.push(`[${i}] ${a[i]} vs ${b[i]}`)
+    }
+    if (d > maxDiff || Number.isNaN(d)) maxDiff = Number.isNaN(d) ? NaN : d
+  }
+  if (bad) throw new Error(`${what}: ${bad}/${a.length} mismatches (atol ${atol}, rtol ${rtol}), max abs diff ${maxDiff}; ${first.join(', ')}`)
+}
+
+/** Deterministic PRNG (mulberry32) and normal samples via Box-Muller. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0
+    let t = s
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export function randn(n: number, seed = 1, scale = 1): Float32Array {
+  const r = rng(seed), out = new Float32Array(n)
+  for (let i = 0; i < n; i++) {
+    const u = Math.max(r(), 1e-12), v = r()
+    out[i] = scale * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
+  }
+  return out
+}
+
+export function uniform(n: number, seed: number, lo: number, hi: number): Float32Array {
+  const r = rng(seed), out = new Float32Array(n)
+  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * r()
+  return out
+}
