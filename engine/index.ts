@@ -1,0 +1,10 @@
+// The engine's public surface: tensors, scopes and the tape, ops, layers, Adam, serialization, backends.
+export { Tensor, scope, keep, noGrad, backward, record, isGradEnabled, tapeLength, sizeOf, type Shape } from './tensor.ts'
+export * from './ops/index.ts'
+export { Module, lecunNormal } from './nn/module.ts'
+export { Linear, Conv2d, LSTM, resetRows, type LSTMState } from './nn/layers.ts'
+export { Adam, type AdamOptions } from './optim/adam.ts'
+export { Rng } from './random.ts'
+export { encodeSafetensors, decodeSafetensors, toNamedArrays, loadNamed, SafetensorsError, type NamedArray } from './serialize.ts'
+export type { Backend, Buffer, BackendName, MemoryStats } from './backend/backend.ts'
+export { RefBackend } from './backend/ref.ts'
