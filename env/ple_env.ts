@@ -1,0 +1,102 @@
+// A PLE game as gym_ple runs it (PLE-SPEC §1-2), with Gymnasium's reset/step shape and gym's TimeLimit.
+//   construction: PLE(game, fps=30, rng=seed) initialises the game, then gym_ple calls PLE.init() again:
+//                 two inits (two rounds of RNG draws) before the first reset.
+//   reset({seed}): with a seed, the game RNG becomes RandomState(seed) first (gym_ple seed() then reset()); then
+//                 PLE.reset_game(): game.init(), score baseline 0. Nothing is drawn, so the observation is the stale
+//                 last frame (all black before the first step ever).
+//   step(a):      gym index a -> the game's a-th action, the last index is PLE's noop. If the game is already over,
+//                 PLE does nothing and the reward is 0. reward = score change; terminated = game over;
+//                 truncated = elapsed steps >= maxEpisodeSteps (gym TimeLimit, 10000 for every gym_ple id).
+// obs is the env's own screen buffer (H*W*3 uint8, row-major y, x, RGB), overwritten by the next step: copy it to keep it.
+import type { Game, GameClass } from './game.ts'
+import { RandomState } from './random_state.ts'
+
+export interface ActionSpace {
+  n: number
+  meanings: readonly string[]
+}
+
+export interface ObservationSpace {
+  shape: readonly [number, number, number]
+  dtype: 'uint8'
+}
+
+export type Info = Readonly<Record<string, unknown>>
+
+export interface ResetResult {
+  obs: Uint8Array
+  info: Info
+}
+
+export interface StepResult {
+  obs: Uint8Array
+  reward: number
+  terminated: boolean
+  truncated: boolean
+  info: Info
+}
+
+export interface Env {
+  readonly id: string
+  readonly actionSpace: ActionSpace
+  readonly observationSpace: ObservationSpace
+  readonly maxEpisodeSteps: number
+  /** Steps since the last reset (gym TimeLimit's counter). */
+  readonly elapsedSteps: number
+  /** The game itself (score, state(), positions), as Gymnasium's env.unwrapped. */
+  readonly unwrapped: Game
+  reset(opts?: { seed?: number }): ResetResult
+  step(action: number): StepResult
+}
+
+const NO_INFO: Info = Object.freeze({})
+
+export class PleEnv implements Env {
+  readonly actionSpace: ActionSpace
+  readonly observationSpace: ObservationSpace
+  readonly unwrapped: Game
+  elapsedSteps = 0
+  private previousScore = 0
+  private hasReset = false
+
+  constructor(readonly id: string, cls: GameClass, seed: number, readonly maxEpisodeSteps: number) {
+    this.actionSpace = Object.freeze({ n: cls.actions.length + 1, meanings: Object.freeze([...cls.actions, 'noop']) })
+    this.observationSpace = Object.freeze({ shape: Object.freeze([cls.height, cls.width, 3] as const), dtype: 'uint8' })
+    this.unwrapped = new cls(new RandomState(seed))
+    this.unwrapped.init() // PLE.__init__ -> init()
+    this.unwrapped.init() // gym_ple calls PLE.init() once more
+  }
+
+  reset(opts: { seed?: number } = {}): ResetResult {
+    if (opts.seed !== undefined) this.unwrapped.rng = new RandomState(opts.seed)
+    this.unwrapped.init()
+    this.previousScore = 0
+    this.elapsedSteps = 0
+    this.hasReset = true
+    return { obs: this.unwrapped.screen, info: NO_INFO }
+  }
+
+  step(action: number): StepResult {
+    const n = this.actionSpace.n
+    if (!Number.isInteger(action) || action < 0 || action >= n) {
+      throw new RangeError(`${this.id}: invalid action ${action}; expected an integer in 0..${n - 1} ` +
+        `(${this.actionSpace.meanings.map((m, i) => `${i} = ${m}`).join(', ')})`)
+    }
+    if (!this.hasReset) throw new Error(`${this.id}: call reset() before step()`)
+    const game = this.unwrapped
+    let reward = 0
+    if (!game.isGameOver()) {
+      game.step(action === n - 1 ? -1 : action)
+      reward = game.score - this.previousScore
+      this.previousScore = game.score
+    }
+    this.elapsedSteps++
+    return {
+      obs: game.screen,
+      reward,
+      terminated: game.isGameOver(),
+      truncated: this.elapsedSteps >= this.maxEpisodeSteps,
+      info: NO_INFO,
+    }
+  }
+}
