@@ -4,6 +4,7 @@ import type { Tensor, Shape } from '../tensor.ts'
 import { record } from '../tensor.ts'
 import { run } from './run.ts'
 import { expand, mulScalar } from './elementwise.ts'
+import { reshape } from './movement.ts'
 
 const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1)
 
@@ -58,7 +59,7 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
   const lead = g.shape.length - shape.length
   const axes: number[] = []
   g.shape.forEach((d, i) => { if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i) })
-  return sum(g, axes, true).view(shape)
+  return reshape(sum(g, axes, true), shape) // recorded: sumTo is also a forward op
 }
 
 /** Squared L2 norm of all elements, a [1] tensor (no gradient; for clipping). */

@@ -1,0 +1,195 @@
+// Finite-difference gradient checks of every op's backward, in f64 on the ref backend (RefBackend(64)).
+// Method: loss = sum_i sum(out_i * R_i) for fixed random R_i; the analytic gradient comes from backward(); the
+// numeric one from central differences, perturbing each element of the input's raw f64 buffer by EPS and re-running
+// the forward under noGrad. Tolerance: |analytic - numeric| <= ATOL + RTOL |numeric| at every element (truncation
+// error ~EPS^2 and round-off ~1e-16/EPS are both far below it).
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { Tensor, RefBackend, backward, noGrad, scope, tapeLength } from '../../engine/index.ts'
+import * as E from '../../engine/index.ts'
+import { close, randn, uniform } from '../helpers.ts'
+
+const be = new RefBackend(64)
+const EPS = 1e-6, ATOL = 1e-7, RTOL = 1e-6
+const test = suite('grad')
+
+type Out = Tensor | Tensor[] | { h: Tensor; c: Tensor }
+interface Input { shape: number[]; data?: ArrayLike<number>; noGrad?: boolean }
+
+let seed = 100
+function tensor64(data: ArrayLike<number>, shape: number[]): Tensor {
+  const t = Tensor.empty(be, shape)
+  be.raw(t.buf).set(data) // f64 values: write() would round them to f32
+  return t
+}
+const outsOf = (o: Out): Tensor[] => (o instanceof Tensor ? [o] : Array.isArray(o) ? o : [o.h, o.c])
+
+/** Check d(loss)/d(input) for every input not marked noGrad. Inputs default to randn of their shape. */
+function gradcheck(name: string, inputs: Input[], f: (...xs: Tensor[]) => Out) {
+  test(name, () => {
+    const xs = inputs.map((inp) => {
+      const n = inp.shape.reduce((a, b) => a * b, 1)
+      const t = tensor64(inp.data ?? Float64Array.from(randn(n, seed++)), inp.shape)
+      t.requiresGrad = !inp.noGrad
+      return t
+    })
+    let R: Tensor[] = []
+    // the loss's value; with grads on, backward() runs inside the same scope, before intermediates are freed
+    const lossOf = () => scope(() => {
+      const outs = outsOf(f(...xs))
+      if (!R.length) R = outs.map((o) => E.keep(tensor64(Float64Array.from(randn(o.size, seed++)), [...o.shape])))
+      const loss = outs.map((o, i) => E.sum(E.mul(o, R[i]))).reduce((a, b) => E.add(a, b))
+      if (E.isGradEnabled()) backward(loss)
+      return be.raw(loss.buf)[0]
+    })
+    lossOf()
+    assert.is(tapeLength(), 0, 'tape drained')
+    xs.forEach((x, k) => {
+      if (inputs[k].noGrad) return
+      assert.ok(x.grad, `input ${k} got a gradient`)
+      assert.equal([...x.grad!.shape], [...x.shape], `grad shape of input ${k}`)
+      const analytic = Float64Array.from(be.raw(x.grad!.buf))
+      const raw = be.raw(x.buf), numeric = new Float64Array(x.size)
+      noGrad(() => {
+        for (let j = 0; j < x.size; j++) {
+          const orig = raw[j]
+          raw[j] = orig + EPS
+          const lp = lossOf()
+          raw[j] = orig - EPS
+          const lm = lossOf()
+          raw[j] = orig
+          numeric[j] = (lp - lm) / (2 * EPS)
+        }
+      })
+      close(analytic, numeric, { atol: ATOL, rtol: RTOL }, `${name}: d/d input ${k} [${x.shape}]`)
+    })
+    for (const t of [...xs, ...R]) t.dispose()
+  })
+}
+
+// ---------------------------------------------------------------------------------------------- binary ops
+const PAIRS: [number[], number[]][] = [
+  [[3, 4], [3, 4]], [[3, 4], [4]], [[3, 1], [1, 5]], [[2, 3, 4], [3, 1]], [[1], [2, 3]], [[2, 1, 4, 3], [5, 1, 1]],
+]
+for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const) {
+  for (const [a, b] of PAIRS) {
+    const nb = b.reduce((x, y) => x * y, 1)
+    // div: keep b away from 0; maximum/minimum: ties are kinks, continuous randn makes them measure-zero, and
+    // the offset below keeps |a - b| well above EPS
+    const bData = op === 'div' ? Float64Array.from(uniform(nb, seed++, 0.5, 2), (v, i) => (i % 2 ? v : -v)) : undefined
+    gradcheck(`${op} ref64 [${a}] [${b}]`, [{ shape: a }, { shape: b, data: bData }], (x, y) => E[op](x, y))
+  }
+}
+
+gradcheck('where ref64 cond [3,4] a [3,4] b [3,4]',
+  [{ shape: [3, 4], data: Array.from({ length: 12 }, (_, i) => i % 3 === 0 ? 1 : 0), noGrad: true }, { shape: [3, 4] }, { shape: [3, 4] }],
+  (c, a, b) => E.where(c, a, b))
+gradcheck('where ref64 cond [3,4] a [3,4] b [4]',
+  [{ shape: [3, 4], data: Array.from({ length: 12 }, (_, i) => i % 2), noGrad: true }, { shape: [3, 4] }, { shape: [4] }],
+  (c, a, b) => E.where(c, a, b))
+gradcheck('where ref64 cond [2,3] a [1,3] b [2,1]',
+  [{ shape: [2, 3], data: [1, 0, 1, 0, 0, 1], noGrad: true }, { shape: [1, 3] }, { shape: [2, 1] }],
+  (c, a, b) => E.where(c, a, b))
+
+// ---------------------------------------------------------------------------------------------- unary ops
+// points away from kinks (0 for abs/relu/leakyRelu, the clip bounds) and inside the domains (log, sqrt)
+const awayFromZero = (n: number, s: number) => Float64Array.from(uniform(n, s, 0.1, 2), (v, i) => (i % 2 ? v : -v))
+const UNARY: [string, (x: Tensor) => Tensor, ArrayLike<number>?][] = [
+  ['neg', E.neg], ['exp', E.exp], ['log', E.log, uniform(15, 7, 0.2, 3)], ['sqrt', E.sqrt, uniform(15, 8, 0.2, 3)],
+  ['square', E.square], ['abs', E.abs, awayFromZero(15, 9)], ['relu', E.relu, awayFromZero(15, 10)],
+  ['leakyRelu(0.2)', (x) => E.leakyRelu(x, 0.2), awayFromZero(15, 11)], ['tanh', E.tanh], ['sigmoid', E.sigmoid],
+  // clip bounds at +-0.5; samples kept >= 0.1 away from them on both sides
+  ['clip(-0.5,0.5)', (x) => E.clip(x, -0.5, 0.5), [-1.2, -0.9, -0.6, -0.4, -0.2, 0, 0.1, 0.3, 0.4, 0.6, 0.8, 1.5, -0.35, 0.25, 2]],
+  ['mulScalar(2.5)', (x) => E.mulScalar(x, 2.5)], ['addScalar(-1.5)', (x) => E.addScalar(x, -1.5)],
+]
+for (const [name, f, data] of UNARY) gradcheck(`${name} ref64 [3,5]`, [{ shape: [3, 5], data }], f)
+
+// ---------------------------------------------------------------------------------------------- softmax
+gradcheck('softmax ref64 [4,5]', [{ shape: [4, 5] }], E.softmax)
+gradcheck('softmax ref64 [2,3,7]', [{ shape: [2, 3, 7] }], E.softmax)
+gradcheck('logSoftmax ref64 [4,5]', [{ shape: [4, 5] }], E.logSoftmax)
+gradcheck('logSoftmax ref64 [2,3,1]', [{ shape: [2, 3, 1] }], E.logSoftmax)
+gradcheck('logSoftmax ref64 [3,6]', [{ shape: [3, 6] }], E.logSoftmax)
+
+// ---------------------------------------------------------------------------------------------- reductions
+for (const keepdims of [false, true]) {
+  for (const axes of [undefined, 0, 1, 2, -1, [0, 2], [1, 2], [0, 1, 2]] as (number | number[] | undefined)[]) {
+    const a = JSON.stringify(axes) ?? 'all'
+    gradcheck(`sum ref64 [2,3,4] axes ${a} keepdims ${keepdims}`, [{ shape: [2, 3, 4] }], (x) => E.sum(x, axes, keepdims))
+    gradcheck(`mean ref64 [2,3,4] axes ${a} keepdims ${keepdims}`, [{ shape: [2, 3, 4] }], (x) => E.mean(x, axes, keepdims))
+  }
+  for (const axis of [0, 1, 2, -1, undefined]) {
+    gradcheck(`max ref64 [3,4,5] axis ${axis} keepdims ${keepdims}`, [{ shape: [3, 4, 5] }], (x) => E.max(x, axis, keepdims))
+  }
+}
+gradcheck('sumTo ref64 [2,3,4] -> [3,1]', [{ shape: [2, 3, 4] }], (x) => E.sumTo(x, [3, 1]))
+gradcheck('expand ref64 [3,1] -> [2,3,4]', [{ shape: [3, 1] }], (x) => E.expand(x, [2, 3, 4]))
+gradcheck('expand ref64 [4] -> [3,4]', [{ shape: [4] }], (x) => E.expand(x, [3, 4]))
+gradcheck('expand ref64 [1] -> [5]', [{ shape: [1] }], (x) => E.expand(x, [5]))
+
+// ---------------------------------------------------------------------------------------------- matmul, linear
+for (const [M, K, N] of [[1, 1, 1], [3, 5, 4], [4, 1, 6], [7, 3, 2]]) {
+  gradcheck(`matmul ref64 [${M},${K}] @ [${K},${N}]`, [{ shape: [M, K] }, { shape: [K, N] }], E.matmul)
+}
+gradcheck('linear ref64 x [4,3] w [3,5] b [5]', [{ shape: [4, 3] }, { shape: [3, 5] }, { shape: [5] }], E.linear)
+gradcheck('linear ref64 no bias x [2,3] w [3,2]', [{ shape: [2, 3] }, { shape: [3, 2] }], (x, w) => E.linear(x, w, null))
+
+// ---------------------------------------------------------------------------------------------- conv2d
+const CONVS: { x: number[]; w: number[]; stride: number; pad: number }[] = [
+  { x: [2, 3, 5, 5], w: [4, 3, 3, 3], stride: 1, pad: 0 },
+  { x: [1, 2, 5, 7], w: [3, 2, 3, 2], stride: 1, pad: 1 },
+  { x: [2, 2, 7, 9], w: [3, 2, 3, 3], stride: 2, pad: 0 },
+  { x: [1, 3, 7, 7], w: [2, 3, 3, 3], stride: 2, pad: 1 },
+  { x: [2, 1, 11, 13], w: [2, 1, 4, 4], stride: 4, pad: 0 },
+  { x: [1, 2, 9, 10], w: [3, 2, 4, 3], stride: 4, pad: 1 },
+]
+for (const { x, w, stride, pad } of CONVS) {
+  gradcheck(`conv2d ref64 x [${x}] w [${w}] stride ${stride} pad ${pad}`,
+    [{ shape: x }, { shape: w }, { shape: [w[0]] }], (a, b, c) => E.conv2d(a, b, c, stride, pad))
+}
+
+// ---------------------------------------------------------------------------------------------- movement
+gradcheck('reshape ref64 [2,6] -> [3,-1]', [{ shape: [2, 6] }], (x) => E.reshape(x, [3, -1]))
+gradcheck('reshape+mul ref64 [2,3,2] -> [6,2]', [{ shape: [2, 3, 2] }], (x) => E.mul(E.reshape(x, [6, 2]), E.reshape(x, [6, 2])))
+for (const [shape, perm] of [
+  [[3, 4], [1, 0]], [[2, 3, 4], [2, 0, 1]], [[2, 3, 4], [0, 2, 1]], [[2, 3, 4], [1, 0, 2]],
+  [[2, 3, 4, 5], [3, 1, 0, 2]], [[2, 3, 4, 5], [0, 2, 3, 1]], [[2, 3, 1, 5], [2, 3, 0, 1]],
+] as [number[], number[]][]) {
+  gradcheck(`transpose ref64 [${shape}] perm [${perm}]`, [{ shape }], (x) => E.transpose(x, perm))
+}
+gradcheck('transpose ref64 [2,3,4] default perm', [{ shape: [2, 3, 4] }], (x) => E.transpose(x))
+gradcheck('slice ref64 [4,5] axis 0 [1,3)', [{ shape: [4, 5] }], (x) => E.slice(x, 0, 1, 3))
+gradcheck('slice ref64 [2,5,3] axis 1 [2,5)', [{ shape: [2, 5, 3] }], (x) => E.slice(x, 1, 2, 5))
+gradcheck('slice ref64 [2,3,6] axis -1 [0,4)', [{ shape: [2, 3, 6] }], (x) => E.slice(x, -1, 0, 4))
+gradcheck('concat ref64 [2,3]+[2,4]+[2,1] axis 1', [{ shape: [2, 3] }, { shape: [2, 4] }, { shape: [2, 1] }], (a, b, c) => E.concat([a, b, c], 1))
+gradcheck('concat ref64 [1,3,2]+[2,3,2] axis 0', [{ shape: [1, 3, 2] }, { shape: [2, 3, 2] }], (a, b) => E.concat([a, b], 0))
+gradcheck('concat ref64 [2,2,3]+[2,3,3] axis 1, one input without grad',
+  [{ shape: [2, 2, 3] }, { shape: [2, 3, 3], noGrad: true }], (a, b) => E.concat([a, b], 1))
+gradcheck('gatherRows ref64 x [5,3] idx [6] (repeats)',
+  [{ shape: [5, 3] }, { shape: [6], data: [4, 0, 2, 4, 4, 1], noGrad: true }], (x, i) => E.gatherRows(x, i))
+gradcheck('gatherRows ref64 x [4,2,3] idx [3]',
+  [{ shape: [4, 2, 3] }, { shape: [3], data: [3, 3, 0], noGrad: true }], (x, i) => E.gatherRows(x, i))
+
+// ---------------------------------------------------------------------------------------------- lstm
+for (const [N, U] of [[1, 1], [3, 2], [2, 5]]) {
+  gradcheck(`lstmCell ref64 pre [${N},${4 * U}] c_prev [${N},${U}] (loss on h and c)`,
+    [{ shape: [N, 4 * U] }, { shape: [N, U] }], (pre, c) => E.lstmCell(pre, c))
+  gradcheck(`lstmCell ref64 pre [${N},${4 * U}] (loss on h only)`,
+    [{ shape: [N, 4 * U] }, { shape: [N, U] }], (pre, c) => E.lstmCell(pre, c).h)
+  gradcheck(`lstmCell ref64 pre [${N},${4 * U}] (loss on c only)`,
+    [{ shape: [N, 4 * U] }, { shape: [N, U] }], (pre, c) => E.lstmCell(pre, c).c)
+}
+// two steps chained: the gradient into c_prev flows back through the second step's cell state
+gradcheck('lstmCell ref64 two steps [2,3]', [{ shape: [2, 12] }, { shape: [2, 12] }, { shape: [2, 3] }], (p1, p2, c0) => {
+  const s1 = E.lstmCell(p1, c0)
+  const s2 = E.lstmCell(E.add(p2, E.concat([s1.h, s1.h, s1.h, s1.h], 1)), s1.c)
+  return [s2.h, s2.c]
+})
+
+// ---------------------------------------------------------------------------------------------- composites
+gradcheck('composite ref64: x used twice, mul(x, tanh(x)) [3,4]', [{ shape: [3, 4] }], (x) => E.mul(x, E.tanh(x)))
+gradcheck('composite ref64: cross-entropy via logSoftmax and gatherRows-free one-hot [4,3]',
+  [{ shape: [4, 3] }, { shape: [4, 3], data: [1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0], noGrad: true }],
+  (x, y) => E.neg(E.mean(E.sum(E.mul(E.logSoftmax(x), y), 1))))
+
+test.run()
