@@ -1,0 +1,69 @@
+// The generated part of every WGSL kernel (tfjs `webgpu_program.ts` style): from a registry signature it emits the
+// storage bindings (outputs from binding 0, read_write; then inputs, read), the `Dims` uniform struct (i32 dims, then
+// f32 params, in ABI order) bound last as `d`, the kernel's compile-time consts and the entry point. A kernel file
+// supplies only the consts, optional module-scope helpers and the body.
+//
+// The entry point is called `main` (every module holds one kernel; the pipeline and module are labelled with the
+// kernel name, so Dawn's error messages name it). It can't be the kernel name itself: `where` is a WGSL reserved
+// word and a module-scope `exp`/`log`/`tanh` would shadow the builtin the body calls.
+//
+// Body builtins: gid (global id), lid (local id), li (local index), wid (workgroup id), nwg (workgroups per axis).
+// 1D kernels use `flat()`: the backend folds more than 65535 workgroups along x into y, and flat() undoes it.
+import type { KernelSig } from '../index.ts'
+
+export interface WgslKernel {
+  /** workgroup size; x*y*z <= 256 */
+  workgroup: [number, number, number]
+  /** compile-time constants (tile sizes...); emitted as `const NAME = <v>;` and part of the pipeline cache key */
+  consts?: Record<string, number>
+  /** module-scope declarations (helper fns, var<workgroup> tiles) */
+  helpers?: string
+  body: string
+  /** workgroups to launch per axis; x may exceed 65535 only when y and z are 1 (then it is folded into y) */
+  workgroups: (d: Record<string, number>) => [number, number, number]
+}
+
+/** ceil(a / b) for positive integers */
+export const cdiv = (a: number, b: number) => Math.ceil(a / b)
+
+/** The pipeline cache key: kernel name plus its consts (two variants with different tiles are two pipelines). */
+export function cacheKey(name: string, k: WgslKernel): string {
+  const c = k.consts ? Object.entries(k.consts).map(([n, v]) => `${n}=${v}`).join(',') : ''
+  return `${name}|${k.workgroup.join('x')}|${c}`
+}
+
+const fmt = (v: number) => (Number.isInteger(v) ? `${v}` : `${v}f`)
+
+/** The full WGSL source of kernel `name` with signature `sig`. */
+export function wgslSource(name: string, sig: KernelSig, k: WgslKernel): string {
+  const fields = [...sig.dims.map((n) => `  ${n}: i32,`), ...sig.params.map((n) => `  ${n}: f32,`)]
+  const bufs = [...sig.outputs.map((n) => [n, 'read_write']), ...sig.inputs.map((n) => [n, 'read'])]
+  const [x, y, z] = k.workgroup
+  return [
+    `// ${name}: generated prelude (kernels/wgsl/prelude.ts)`,
+    `struct Dims {\n${fields.join('\n')}\n}`,
+    ...bufs.map(([n, mode], i) => `@group(0) @binding(${i}) var<storage, ${mode}> ${n}: array<f32>;`),
+    `@group(0) @binding(${bufs.length}) var<uniform> d: Dims;`,
+    `const WG_X = ${x}u;\nconst WG_Y = ${y}u;\nconst WG_Z = ${z}u;`,
+    ...Object.entries(k.consts ?? {}).map(([n, v]) => `const ${n} = ${fmt(v)};`),
+    `/** linear invocation index of a 1D kernel whose x workgroups were folded into (x, y) */`,
+    `fn flat(gid: vec3u, nwg: vec3u) -> i32 { return i32(gid.x + gid.y * nwg.x * WG_X); }`,
+    k.helpers ?? '',
+    `@compute @workgroup_size(WG_X, WG_Y, WG_Z)`,
+    `fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_id) lid: vec3u,`,
+    `        @builtin(local_invocation_index) li: u32, @builtin(workgroup_id) wid: vec3u,`,
+    `        @builtin(num_workgroups) nwg: vec3u) {`,
+    k.body,
+    `}`,
+  ].join('\n')
+}
+
+/** Bytes of the Dims uniform (each field is 4 bytes), rounded up to 16. */
+export function dimsBytes(sig: KernelSig): number {
+  return Math.max(16, Math.ceil(((sig.dims.length + sig.params.length) * 4) / 16) * 16)
+}
+
+/** A 1D kernel over `n` invocations with workgroup WG: the x workgroup count (the backend folds it past 65535). */
+export function grid1d(n: number, wg: number): [number, number, number] {
+  return [Math.max(1, cdiv(n, wg)), 1, 1]
+}
