@@ -47,6 +47,15 @@ export interface Env {
   readonly unwrapped: Game
   reset(opts?: { seed?: number }): ResetResult
   step(action: number): StepResult
+  /** step() without building a result object (for vectorized loops): returns the reward; read obs,
+   *  terminated and truncated afterwards. */
+  act(action: number): number
+  /** The current observation (the same buffer step() returns). */
+  readonly obs: Uint8Array
+  /** The game is over (set by the last step). */
+  readonly terminated: boolean
+  /** The time limit is reached (elapsedSteps >= maxEpisodeSteps). */
+  readonly truncated: boolean
 }
 
 const NO_INFO: Info = Object.freeze({})
@@ -76,7 +85,7 @@ export class PleEnv implements Env {
     return { obs: this.unwrapped.screen, info: NO_INFO }
   }
 
-  step(action: number): StepResult {
+  act(action: number): number {
     const n = this.actionSpace.n
     if (!Number.isInteger(action) || action < 0 || action >= n) {
       throw new RangeError(`${this.id}: invalid action ${action}; expected an integer in 0..${n - 1} ` +
@@ -91,12 +100,23 @@ export class PleEnv implements Env {
       this.previousScore = game.score
     }
     this.elapsedSteps++
-    return {
-      obs: game.screen,
-      reward,
-      terminated: game.isGameOver(),
-      truncated: this.elapsedSteps >= this.maxEpisodeSteps,
-      info: NO_INFO,
-    }
+    return reward
+  }
+
+  step(action: number): StepResult {
+    const reward = this.act(action)
+    return { obs: this.unwrapped.screen, reward, terminated: this.terminated, truncated: this.truncated, info: NO_INFO }
+  }
+
+  get obs(): Uint8Array {
+    return this.unwrapped.screen
+  }
+
+  get terminated(): boolean {
+    return this.unwrapped.isGameOver()
+  }
+
+  get truncated(): boolean {
+    return this.elapsedSteps >= this.maxEpisodeSteps
   }
 }

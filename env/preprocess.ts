@@ -1,0 +1,223 @@
+// Observation preprocessing: resize (exactly as Pillow's Image.resize), grayscale, frame stacking, sticky actions.
+//
+// Resize, both modes bit-exact to Pillow (checked against Pillow output in test/env/preprocess.test.ts):
+//   'nearest'  Pillow's NEAREST (Image.resize's default until Pillow 7, i.e. in 2019): ImagingScaleAffine samples
+//              at pixel centres with an accumulated position, src(x) = trunc(s/2 + s + ... + s) with s = in/out
+//              (x additions of s), which differs from floor((x + 0.5) * s) where that lands on an integer.
+//   'bilinear' Pillow's BILINEAR (Resample.c): a separable convolution, horizontal pass first, each pass rounded
+//              to 8 bits. Triangle filter of support 1 scaled by max(1, in/out) (so upscaling uses 2 taps),
+//              sampled at pixel centres (centre = (x + 0.5) * s), weights normalised to sum 1 and converted to
+//              22-bit fixed point; out = clip8((2^21 + sum(v * k)) >> 22).
+// Grayscale: 0.299 R + 0.587 G + 0.114 B in doubles, stored as float32 (values 0..255, not rounded).
+// Because nearest resampling only picks pixels, grayscale-then-resize equals resize-then-grayscale there, which is
+// the fast path Resizer takes; bilinear resizes the RGB image first, as the seed's PIL pipeline does.
+
+export type ResizeMode = 'nearest' | 'bilinear'
+
+/** Source index for each output index of Pillow's NEAREST resize (ImagingScaleAffine's pretabulated positions). */
+export function nearestIndex(inSize: number, outSize: number): Int32Array {
+  const idx = new Int32Array(outSize)
+  const s = inSize / outSize
+  let xo = s * 0.5
+  for (let x = 0; x < outSize; x++) {
+    idx[x] = Math.min(inSize - 1, Math.trunc(xo))
+    xo += s
+  }
+  return idx
+}
+
+/** Pillow's bilinear taps for one axis: output x uses input pixels first[x] .. first[x] + count[x] - 1 with the
+ *  22-bit fixed-point weights k[x * ksize + j] (Resample.c precompute_coeffs + normalize_coeffs_8bpc). */
+export interface Taps {
+  first: Int32Array
+  count: Int32Array
+  k: Int32Array
+  ksize: number
+}
+
+export function bilinearTaps(inSize: number, outSize: number): Taps {
+  const scale = inSize / outSize
+  const filterscale = Math.max(1, scale)
+  const support = 1.0 * filterscale
+  const ksize = Math.ceil(support) * 2 + 1
+  const first = new Int32Array(outSize)
+  const count = new Int32Array(outSize)
+  const k = new Int32Array(outSize * ksize)
+  const w = new Float64Array(ksize)
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = (xx + 0.5) * scale
+    const xmin = Math.max(0, Math.trunc(center - support + 0.5))
+    const xmax = Math.min(inSize, Math.trunc(center + support + 0.5)) - xmin
+    const ss = 1.0 / filterscale
+    let ww = 0
+    for (let x = 0; x < xmax; x++) {
+      const d = Math.abs((x + xmin - center + 0.5) * ss)
+      w[x] = d < 1 ? 1 - d : 0
+      ww += w[x]
+    }
+    for (let x = 0; x < xmax; x++) {
+      const v = ww !== 0 ? w[x] / ww : w[x]
+      k[xx * ksize + x] = Math.trunc(v < 0 ? -0.5 + v * (1 << 22) : 0.5 + v * (1 << 22))
+    }
+    first[xx] = xmin
+    count[xx] = xmax
+  }
+  return { first, count, k, ksize }
+}
+
+const clip8 = (ss: number) => {
+  const v = ss >> 22
+  return v < 0 ? 0 : v > 255 ? 255 : v
+}
+
+/** Resize an RGB image (h*w*3, row-major) to dw x dh exactly as Pillow's Image.resize with NEAREST or BILINEAR. */
+export function resizeRgb(src: Uint8Array, w: number, h: number, dw: number, dh: number, mode: ResizeMode): Uint8Array {
+  const out = new Uint8Array(dw * dh * 3)
+  if (mode === 'nearest') {
+    const xi = nearestIndex(w, dw), yi = nearestIndex(h, dh)
+    for (let y = 0; y < dh; y++) {
+      for (let x = 0; x < dw; x++) {
+        const s = (yi[y] * w + xi[x]) * 3, o = (y * dw + x) * 3
+        out[o] = src[s]
+        out[o + 1] = src[s + 1]
+        out[o + 2] = src[s + 2]
+      }
+    }
+    return out
+  }
+  return new Resizer(w, h, dw, dh, 'bilinear').rgb(src, out)
+}
+
+/** 0.299 R + 0.587 G + 0.114 B for each pixel of an RGB image, into out (float32, 0..255). */
+export function grayscale(rgb: Uint8Array, out: Float32Array, outOffset = 0): Float32Array {
+  for (let i = 0, o = outOffset; i < rgb.length; i += 3, o++) out[o] = 0.299 * rgb[i] + 0.587 * rgb[i + 1] + 0.114 * rgb[i + 2]
+  return out
+}
+
+/** A resize + grayscale pipeline for one fixed geometry, with its tables precomputed; no allocation per frame. */
+export class Resizer {
+  private xi?: Int32Array
+  private yi?: Int32Array
+  private gray: Float64Array
+  private tx?: Taps
+  private ty?: Taps
+  private tmp?: Uint8Array // horizontal pass result, h rows x dw x 3
+  private rgbOut?: Uint8Array
+
+  constructor(readonly w: number, readonly h: number, readonly dw: number, readonly dh: number, readonly mode: ResizeMode) {
+    if (mode !== 'nearest' && mode !== 'bilinear') throw new Error(`unknown resize mode '${mode}' (nearest, bilinear)`)
+    if (mode === 'nearest') {
+      this.xi = nearestIndex(w, dw)
+      this.yi = nearestIndex(h, dh)
+    } else {
+      this.tx = bilinearTaps(w, dw)
+      this.ty = bilinearTaps(h, dh)
+      this.tmp = new Uint8Array(h * dw * 3)
+    }
+    this.gray = new Float64Array(mode === 'nearest' ? w * h : 0)
+  }
+
+  /** RGB -> RGB (Pillow-exact). */
+  rgb(src: Uint8Array, out: Uint8Array): Uint8Array {
+    if (this.mode === 'nearest') {
+      out.set(resizeRgb(src, this.w, this.h, this.dw, this.dh, 'nearest'))
+      return out
+    }
+    this.horizontal(src)
+    const { dw, dh } = this
+    const { first, count, k, ksize } = this.ty!
+    const t = this.tmp!
+    for (let y = 0; y < dh; y++) {
+      const y0 = first[y], n = count[y], kb = y * ksize
+      for (let x = 0, o = y * dw * 3; x < dw * 3; x++, o++) {
+        let ss = 1 << 21
+        for (let j = 0; j < n; j++) ss += t[(y0 + j) * dw * 3 + x] * k[kb + j]
+        out[o] = clip8(ss)
+      }
+    }
+    return out
+  }
+
+  /** RGB -> resized grayscale (0..255), written to out[outOffset + y * dw + x]. */
+  grayInto(src: Uint8Array, out: Float32Array, outOffset = 0): void {
+    const { w, dw, dh } = this
+    if (this.mode === 'nearest') {
+      const g = this.gray, xi = this.xi!, yi = this.yi!
+      for (let i = 0, s = 0; i < g.length; i++, s += 3) g[i] = 0.299 * src[s] + 0.587 * src[s + 1] + 0.114 * src[s + 2]
+      for (let y = 0, o = outOffset; y < dh; y++) {
+        const row = yi[y] * w
+        for (let x = 0; x < dw; x++, o++) out[o] = g[row + xi[x]]
+      }
+      return
+    }
+    // bilinear: horizontal pass into tmp, then the vertical pass fused with grayscale
+    this.horizontal(src)
+    const { first, count, k, ksize } = this.ty!
+    const t = this.tmp!, stride = dw * 3
+    for (let y = 0, o = outOffset; y < dh; y++) {
+      const y0 = first[y], n = count[y], kb = y * ksize
+      for (let x = 0; x < stride; x += 3, o++) {
+        let r = 1 << 21, gg = 1 << 21, b = 1 << 21
+        for (let j = 0, p = y0 * stride + x; j < n; j++, p += stride) {
+          const kj = k[kb + j]
+          r += t[p] * kj
+          gg += t[p + 1] * kj
+          b += t[p + 2] * kj
+        }
+        out[o] = 0.299 * clip8(r) + 0.587 * clip8(gg) + 0.114 * clip8(b)
+      }
+    }
+  }
+
+  private horizontal(src: Uint8Array): void {
+    const { w, h, dw } = this
+    const { first, count, k, ksize } = this.tx!
+    const t = this.tmp!
+    for (let y = 0, o = 0; y < h; y++) {
+      const row = y * w * 3
+      for (let x = 0; x < dw; x++, o += 3) {
+        let r = 1 << 21, g = 1 << 21, b = 1 << 21
+        const kb = x * ksize, n = count[x]
+        for (let j = 0, p = row + first[x] * 3; j < n; j++, p += 3) {
+          const kj = k[kb + j]
+          r += src[p] * kj
+          g += src[p + 1] * kj
+          b += src[p + 2] * kj
+        }
+        t[o] = clip8(r)
+        t[o + 1] = clip8(g)
+        t[o + 2] = clip8(b)
+      }
+    }
+  }
+}
+
+/** The last k frames (each h*w float32), oldest first, with zeros before an episode's first frame. */
+export class FrameStack {
+  readonly data: Float32Array
+  private size: number
+
+  constructor(readonly k: number, readonly h: number, readonly w: number) {
+    this.size = h * w
+    this.data = new Float32Array(k * this.size)
+  }
+
+  /** Start an episode: zeros everywhere, then `first` as the newest frame. */
+  reset(first: Float32Array): Float32Array {
+    this.data.fill(0, 0, (this.k - 1) * this.size)
+    this.data.set(first.subarray(0, this.size), (this.k - 1) * this.size)
+    return this.data
+  }
+
+  push(frame: Float32Array): Float32Array {
+    this.data.copyWithin(0, this.size)
+    this.data.set(frame.subarray(0, this.size), (this.k - 1) * this.size)
+    return this.data
+  }
+}
+
+/** Sticky actions (shared/ALGORITHM.md §1): with probability p the previous action is repeated instead of the chosen
+ *  one. u is a uniform draw in [0, 1) from the caller's RNG; prev < 0 means "no previous action" (episode start). */
+export function applySticky(prev: number, action: number, p: number, u: number): number {
+  return prev >= 0 && u < p ? prev : action
+}

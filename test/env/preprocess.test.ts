@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { applySticky, bilinearTaps, FrameStack, grayscale, nearestIndex, Resizer, resizeRgb } from '../../env/preprocess.ts'
+
+const test = suite('preprocess')
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
+/** Deterministic RGB test image, byte i = ((i + 1) * 2654435761 mod 2^32) >> 24 (same formula in the Python that made PILLOW). */
+const image = (w: number, h: number) => Uint8Array.from({ length: w * h * 3 }, (_, i) => Math.imul(i + 1, 2654435761) >>> 24)
+
+// SHA-256 of Pillow's Image.resize(size, NEAREST | BILINEAR) output for image(w, h); printed by Pillow 12.3.0, whose
+// NEAREST (ImagingScaleAffine) and BILINEAR (Resample.c convolution, 22-bit fixed point) paths are the 2019 ones.
+const PILLOW: Record<string, string> = {
+  '48x48->84x84 nearest': '12813cbbc1cbf1f4a2b217898e5f2f9de6af26e39c709ea3847299531b554f51',
+  '48x48->84x84 bilinear': '5ab4ebe62095e770b8200f0df29857a13a7953a5037969a36f6340d08df8be8f',
+  '48x48->42x42 nearest': 'c9ea196c2e9f85838a70e87e19ffd1fa3f3615c517c340b5dd838bbfaada8b26',
+  '48x48->42x42 bilinear': 'cbb2554557218a3fb4cbb2731371277c65d6af0cbe3d370328d1b86cc2995a37',
+  '48x48->100x100 nearest': '09bdce11e8ce8b804b43a01b27f44017d8d3d1e6037807f2f8465a44a7fb373c',
+  '48x48->100x100 bilinear': 'da908c8f4f3632d66826f565e8eae186e4844d1032d3e30be8e7163e298b8d20',
+  '48x48->7x7 nearest': '7ceed385523701b2f321a1b28ec06527394c351d83e17be134907687390522ef',
+  '48x48->7x7 bilinear': '86566bed0dc520669559f0325830d8912996f955b940c89423d9ad8628e5291f',
+  '5x3->7x9 nearest': '6545fc23bc5768a927c882ef1c356c156c9d21b52bd0420cdfea8abc57e6e974',
+  '5x3->7x9 bilinear': '0aad34a768cd5ae033bd94ca1bf031fce3f84f66c1c27bf1beedb2e4c8c5f5a5',
+  '48x48->64x64 nearest': 'eb3730986c5e73fe72916ca1dad4963368a3362fcc15c01bc2c9bb69625df37b',
+  '48x48->64x64 bilinear': 'b0a5ff3700dbfa1e1f9c42639e32b06401322167c105b6248237e573cdccb6a4',
+  '48x48->160x160 nearest': 'ea452a0e588639a1f88e1dacd60bf6d5c8dd379103f298740499903429791771',
+  '48x48->160x160 bilinear': '022ffa0cca563367a648165250d57178ddcf3615fa77fc7125268bb7f6db5e42',
+}
+
+test('hand-worked: 1-D [0, 100] to 4 and [0, 100, 200] to 2', () => {
+  // bilinear 2 -> 4: centres 0.25, 0.75, 1.25, 1.75; at 0.75 the taps are 0.75 * 0 + 0.25 * 100 = 25 (+ half, floored)
+  // and at 0.25 only pixel 0 is within distance 1 (weight renormalised to 1)
+  const one = (px: number[], dw: number, mode: 'nearest' | 'bilinear') => {
+    const rgb = Uint8Array.from(px.flatMap((v) => [v, v, v]))
+    return Array.from(resizeRgb(rgb, px.length, 1, dw, 1, mode).filter((_, i) => i % 3 === 0))
+  }
+  assert.equal(one([0, 100], 4, 'bilinear'), [0, 25, 75, 100])
+  assert.equal(one([0, 100], 4, 'nearest'), [0, 0, 100, 100])
+  // 3 -> 2 downscale: support 1.5, centre 0.75: weights 0.8333, 0.5 -> 0.625, 0.375 -> 37.5 -> 38
+  assert.equal(one([0, 100, 200], 2, 'bilinear'), [38, 163])
+  // x = 3: (3 + 0.5) * 48/84 is exactly 2, but the accumulated position is 1.999...: Pillow samples pixel 1
+  assert.equal(Array.from(nearestIndex(48, 84).subarray(0, 8)), [0, 0, 1, 1, 2, 3, 3, 4])
+  const t = bilinearTaps(2, 4)
+  assert.equal([Array.from(t.first), Array.from(t.count)], [[0, 0, 0, 1], [1, 2, 2, 1]])
+})
+
+test('resize == Pillow (NEAREST and BILINEAR, up and down, non-square)', () => {
+  for (const [key, want] of Object.entries(PILLOW)) {
+    const [, w, h, dw, dh, mode] = key.match(/(\d+)x(\d+)->(\d+)x(\d+) (\w+)/)!
+    const got = resizeRgb(image(+w, +h), +w, +h, +dw, +dh, mode as 'nearest' | 'bilinear')
+    assert.is(sha(got), want, key)
+  }
+})
+
+test('grayscale, and Resizer.grayInto == grayscale(resizeRgb) for both modes', () => {
+  const g = grayscale(Uint8Array.of(120, 240, 80, 255, 255, 255, 0, 0, 0), new Float32Array(3))
+  assert.equal(Array.from(g), [Math.fround(0.299 * 120 + 0.587 * 240 + 0.114 * 80), Math.fround(255), 0])
+  const src = image(48, 48)
+  for (const mode of ['nearest', 'bilinear'] as const) {
+    for (const d of [84, 42, 48]) {
+      const r = new Resizer(48, 48, d, d, mode)
+      const got = new Float32Array(d * d + 5)
+      r.grayInto(src, got, 5)
+      const want = grayscale(resizeRgb(src, 48, 48, d, d, mode), new Float32Array(d * d))
+      assert.equal(Array.from(got.subarray(5)), Array.from(want), `${mode} ${d}`)
+      assert.is(sha(r.rgb(src, new Uint8Array(d * d * 3))), sha(resizeRgb(src, 48, 48, d, d, mode)))
+    }
+  }
+  assert.throws(() => new Resizer(48, 48, 84, 84, 'bicubic' as never), /unknown resize mode 'bicubic'/)
+})
+
+test('FrameStack: zeros before the first frame, oldest first', () => {
+  const fs = new FrameStack(3, 1, 2)
+  const f = (v: number) => Float32Array.of(v, v + 0.5)
+  assert.equal(Array.from(fs.reset(f(1))), [0, 0, 0, 0, 1, 1.5])
+  assert.equal(Array.from(fs.push(f(2))), [0, 0, 1, 1.5, 2, 2.5])
+  assert.equal(Array.from(fs.push(f(3))), [1, 1.5, 2, 2.5, 3, 3.5])
+  assert.equal(Array.from(fs.push(f(4))), [2, 2.5, 3, 3.5, 4, 4.5])
+  assert.equal(Array.from(fs.reset(f(9))), [0, 0, 0, 0, 9, 9.5])
+})
+
+test('applySticky: repeat the previous action with probability p', () => {
+  assert.is(applySticky(1, 0, 0.25, 0.2), 1)
+  assert.is(applySticky(1, 0, 0.25, 0.25), 0)
+  assert.is(applySticky(-1, 0, 1, 0), 0) // no previous action at an episode's start
+  assert.is(applySticky(1, 0, 0, 0), 0)
+})
+
+test.run()
