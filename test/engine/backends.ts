@@ -1,0 +1,26 @@
+// The backends the engine tests run on: test/helpers.ts backends() when it exists (ref, wasm, webgpu when an adapter
+// exists); until then ref, plus wasm through cli/node_backend.ts openBackend('wasm') when that file exists. Anything
+// missing is reported LOUDLY on stderr, never skipped silently.
+import { existsSync } from 'node:fs'
+import { RefBackend, type Backend } from '../../engine/index.ts'
+
+export interface NamedBackend { name: string; backend: Backend }
+
+export async function engineBackends(): Promise<NamedBackend[]> {
+  const helpers: Record<string, unknown> = await import('../helpers.ts')
+  if (typeof helpers.backends === 'function') return (await (helpers.backends as () => Promise<NamedBackend[]>)())
+  const list: NamedBackend[] = [{ name: 'ref', backend: new RefBackend(32) }]
+  const nodeBackend = new URL('../../cli/node_backend.ts', import.meta.url)
+  if (existsSync(new URL('../../engine/backend/wasm.ts', import.meta.url)) && existsSync(nodeBackend)) {
+    try {
+      const { openBackend } = await import(nodeBackend.href)
+      list.push({ name: 'wasm', backend: await openBackend('wasm') })
+    } catch (e) {
+      console.error(`\n  !!! SKIPPED wasm: openBackend('wasm') failed: ${(e as Error).message}\n`)
+    }
+  } else {
+    console.error('\n  !!! SKIPPED wasm: engine/backend/wasm.ts or cli/node_backend.ts not in the tree yet\n')
+  }
+  console.error('  !!! SKIPPED webgpu: test/helpers.ts has no backends() yet to open it\n')
+  return list
+}
