@@ -1,6 +1,7 @@
 // The backends the engine tests run on: test/helpers.ts backends() when it exists (ref, wasm, webgpu when an adapter
 // exists); until then ref, plus wasm through cli/node_backend.ts openBackend('wasm') when that file exists. Anything
-// missing is reported LOUDLY on stderr, never skipped silently.
+// missing is reported LOUDLY on stderr, never skipped silently. webgpu through createWebGPUBackend (SwiftShader
+// when no GPU adapter exists).
 import { existsSync } from 'node:fs'
 import { RefBackend, type Backend } from '../../engine/index.ts'
 
@@ -21,6 +22,11 @@ export async function engineBackends(): Promise<NamedBackend[]> {
   } else {
     console.error('\n  !!! SKIPPED wasm: engine/backend/wasm.ts or cli/node_backend.ts not in the tree yet\n')
   }
-  console.error('  !!! SKIPPED webgpu: test/helpers.ts has no backends() yet to open it\n')
+  try {
+    const { createWebGPUBackend } = await import('../../engine/backend/webgpu.ts')
+    list.push({ name: 'webgpu', backend: await createWebGPUBackend({ log: () => {} }) })
+  } catch (e) {
+    console.error(`\n  !!! SKIPPED webgpu: ${(e as Error).message}\n`)
+  }
   return list
 }
