@@ -17,6 +17,7 @@ const MAP_READ = 1, COPY_SRC = 4, COPY_DST = 8, UNIFORM = 64, STORAGE = 128
 const SLOT = 256 // bytes per uniform slot (minUniformBufferOffsetAlignment is at most 256)
 const CHUNK_SLOTS = 256 // uniform slots per chunk buffer
 const MAX_GROUPS = 65535
+const MAX_BATCH = 4096 // dispatches per submit before an automatic flush (bounds the uniform chunks; a step is far fewer)
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json'
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -228,6 +229,7 @@ export class WebGPUBackend implements Backend {
     for (const b of bufs) this.pending.add(b.gpu)
     this.batch.push(label)
     this.counters.dispatches++
+    if (this.slots >= MAX_BATCH) this.flush()
   }
 
   copy(dst: Buffer, src: Buffer, length: number, dstOffset = 0, srcOffset = 0): void {
@@ -326,7 +328,8 @@ export class WebGPUBackend implements Backend {
       if (!err) return
       const info = await module.getCompilationInfo().catch(() => null)
       const msgs = info?.messages.map((m) => `${m.type} at ${m.lineNum}:${m.linePos}: ${m.message}`).join('; ')
-      this.fail(new Error(`webgpu kernel ${label}: pipeline creation failed: ${msgs || err.message}`))
+      // the root cause: replaces the follow-on "invalid pipeline" error of the submit that used it
+      this.error = new Error(`webgpu kernel ${label}: pipeline creation failed: ${msgs || err.message}`)
     }))
     p = { pipeline, layout, ints: sig.dims.length }
     this.pipelines.set(key, p)
