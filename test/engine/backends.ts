@@ -30,3 +30,14 @@ export async function engineBackends(): Promise<NamedBackend[]> {
   }
   return list
 }
+
+/** Backend names the suites register tests for; a test whose backend is missing says so instead of passing quietly. */
+export const BACKEND_NAMES = ['ref', 'wasm', 'webgpu'] as const
+
+let cached: Promise<NamedBackend[]> | undefined
+/** The backend called `name`, or null after a loud SKIPPED line (no top-level await: uvu -r tsx loads suites as CJS). */
+export async function backendNamed(name: string): Promise<Backend | null> {
+  const found = (await (cached ??= engineBackends())).find((b) => b.name === name)
+  if (!found) console.error(`\n  !!! SKIPPED ${name}: backend not available\n`)
+  return found?.backend ?? null
+}
