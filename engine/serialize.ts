@@ -9,7 +9,7 @@ export interface NamedArray { shape: number[]; data: Float32Array }
 export class SafetensorsError extends Error {}
 
 export function encodeSafetensors(tensors: Record<string, NamedArray>, metadata?: Record<string, string>): Uint8Array {
-  const header: Record<string, unknown> = {}
+  const header: Record<string, unknown> = Object.create(null) // a tensor may be named __proto__
   if (metadata) header.__metadata__ = metadata
   let offset = 0
   const names = Object.keys(tensors)
@@ -56,7 +56,7 @@ export function decodeSafetensors(bytes: Uint8Array, expected?: Record<string, r
   const metadata = header.__metadata__ ?? {}
   const entries = Object.entries(header).filter(([k]) => k !== '__metadata__')
   const ranges: [number, number, string][] = []
-  const tensors: Record<string, NamedArray> = {}
+  const tensors: Record<string, NamedArray> = Object.create(null) // names like "constructor" are plain keys
   for (const [name, v] of entries as [string, any][]) {
     if (!v || typeof v !== 'object') fail(`tensor ${name}: entry is not an object`)
     if (v.dtype !== 'F32') fail(`tensor ${name}: dtype ${v.dtype} is not supported (F32 only)`)
@@ -73,17 +73,22 @@ export function decodeSafetensors(bytes: Uint8Array, expected?: Record<string, r
     copy.set(bytes.subarray(8 + hlen + b, 8 + hlen + e))
     tensors[name] = { shape, data: new Float32Array(copy.buffer) }
   }
-  ranges.sort((x, y) => x[0] - y[0])
-  for (let i = 1; i < ranges.length; i++) {
-    if (ranges[i][0] < ranges[i - 1][1]) fail(`tensors ${ranges[i - 1][2]} and ${ranges[i][2]} overlap`)
+  ranges.sort((x, y) => x[0] - y[0] || x[1] - y[1])
+  // the spec: the data must be indexed entirely, without holes or overlaps (no polyglot files)
+  let covered = 0, last = ''
+  for (const [b, e, name] of ranges) {
+    if (b < covered) fail(`tensors ${last} and ${name} overlap`)
+    if (b > covered) fail(`data bytes [${covered}, ${b}) before tensor ${name} belong to no tensor`)
+    if (e > b) { covered = e; last = name }
   }
+  if (covered !== dataLen) fail(`data bytes [${covered}, ${dataLen}) at the end belong to no tensor`)
   if (expected) {
     for (const [name, shape] of Object.entries(expected)) {
-      const t = tensors[name]
+      const t = Object.hasOwn(tensors, name) ? tensors[name] : undefined
       if (!t) fail(`tensor ${name} is missing`)
       if (t.shape.join() !== shape.join()) fail(`tensor ${name}: shape [${t.shape}] does not match the model's [${shape}]`)
     }
-    for (const name of Object.keys(tensors)) if (!(name in expected)) fail(`unexpected tensor ${name} (not in the model)`)
+    for (const name of Object.keys(tensors)) if (!Object.hasOwn(expected, name)) fail(`unexpected tensor ${name} (not in the model)`)
   }
   return { tensors, metadata }
 }

@@ -52,7 +52,7 @@ function launch(op: BinaryOp | 'where', outShape: Shape, ins: Tensor[], a: Shape
 
 /** A tensor of `shape` with x's values broadcast into it. */
 export function expand(x: Tensor, shape: Shape): Tensor {
-  broadcastShape(x.shape, shape, 'expand')
+  if (broadcastShape(x.shape, shape, 'expand').join() !== shape.join()) throw new Error(`expand: [${x.shape}] does not broadcast to [${shape}]`)
   const zero = Tensor.zeros(x.backend, [1])
   const out = launch('add', shape, [x, zero], x.shape, [1])
   return record(out, [x], ([g]) => [sumTo(g!, x.shape)])

@@ -138,6 +138,26 @@ test('overlapping offsets name both tensors', () => {
   rejects(rawFile({
     a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
   }, new Uint8Array(12)), /tensors a and b overlap/)
+  // also when an empty tensor sits between them
+  rejects(rawFile({
+    a: { dtype: 'F32', shape: [3], data_offsets: [0, 12] }, e: { dtype: 'F32', shape: [0], data_offsets: [12, 12] },
+    c: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
+  }, new Uint8Array(12)), /tensors a and c overlap/)
+})
+test('holes: data bytes that belong to no tensor (the spec forbids them: no polyglot files)', () => {
+  const a = { dtype: 'F32', shape: [1] }
+  rejects(rawFile({ w: { ...a, data_offsets: [4, 8] } }, new Uint8Array(8)), /data bytes \[0, 4\) before tensor w belong to no tensor/)
+  rejects(rawFile({ w: { ...a, data_offsets: [0, 4] }, v: { ...a, data_offsets: [8, 12] } }, new Uint8Array(12)), /data bytes \[4, 8\) before tensor v/)
+  rejects(rawFile({ w: { ...a, data_offsets: [0, 4] } }, new Uint8Array(8)), /data bytes \[4, 8\) at the end belong to no tensor/)
+  // an empty tensor may sit anywhere, including at the end
+  decodeSafetensors(rawFile({ w: { ...a, data_offsets: [0, 4] }, e: { dtype: 'F32', shape: [0], data_offsets: [4, 4] } }, new Uint8Array(4)))
+})
+test('tensor names that are Object.prototype properties are plain names', () => {
+  const one = { shape: [1], data: new Float32Array([5]) }
+  rejects(encodeSafetensors({ a: one, constructor: one }), /unexpected tensor constructor/, { a: [1] })
+  rejects(encodeSafetensors({ a: one }), /tensor toString is missing/, { a: [1], toString: [1] })
+  const { tensors } = decodeSafetensors(encodeSafetensors({ x: one, ['__proto__']: one } as Record<string, NamedArray>))
+  assert.ok(Object.hasOwn(tensors, '__proto__'), 'a tensor named __proto__ is an entry, not the prototype')
 })
 test('byte count not matching the shape', () => {
   rejects(rawFile({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8)), /tensor w: shape \[3\] needs 12 bytes, data_offsets give 8/)

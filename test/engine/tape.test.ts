@@ -204,6 +204,14 @@ test('detach cuts the graph ref [3]', () => {
   x.dispose()
 })
 
+test('expand rejects a shape x does not broadcast to ref [3] -> [2,1]', () => {
+  const x = Tensor.fromArray(be, [1, 2, 3])
+  assert.throws(() => E.expand(x, [2, 1]), /expand: \[3\] does not broadcast to \[2,1\]/)
+  assert.throws(() => E.expand(x, [4]), /do not broadcast/)
+  assert.equal([...E.expand(x, [2, 3]).readSync()], [1, 2, 3, 1, 2, 3])
+  x.dispose()
+})
+
 test('resetRows zeroes LSTM state rows where keep=0 and blocks their gradient ref N=3 U=2', () => {
   const lstm = new LSTM(be, 2, 2, new Rng(3))
   const x = Tensor.fromArray(be, [0.5, -1, 1, 0.2, -0.3, 0.8], [3, 2])
