@@ -204,6 +204,17 @@ test('detach cuts the graph ref [3]', () => {
   x.dispose()
 })
 
+test('ties: max routes the gradient to the first maximum; maximum/minimum give ties to a ref [4]', () => {
+  const x = leaf([1, 3, 3, 2])
+  scope(() => backward(E.max(x)))
+  assert.equal([...x.grad!.readSync()], [0, 1, 0, 0])
+  const a = leaf([1, 2, 3]), b = leaf([1, 5, 3])
+  scope(() => backward(E.add(E.sum(E.maximum(a, b)), E.sum(E.minimum(a, b)))))
+  assert.equal([...a.grad!.readSync()], [2, 1, 2], 'ties count twice for a (max and min), 2 < 5 gives a the min')
+  assert.equal([...b.grad!.readSync()], [0, 1, 0])
+  for (const t of [x, a, b]) t.dispose()
+})
+
 test('expand rejects a shape x does not broadcast to ref [3] -> [2,1]', () => {
   const x = Tensor.fromArray(be, [1, 2, 3])
   assert.throws(() => E.expand(x, [2, 1]), /expand: \[3\] does not broadcast to \[2,1\]/)
