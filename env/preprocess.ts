@@ -98,10 +98,12 @@ export function grayscale(rgb: Uint8Array, out: Float32Array, outOffset = 0): Fl
 export class Resizer {
   private xi?: Int32Array
   private yi?: Int32Array
-  private gray: Float64Array
+  private gray: Float32Array // nearest: the source's grayscale, raw and / 255
+  private grayScaled: Float32Array
   private tx?: Taps
   private ty?: Taps
-  private tmp?: Uint8Array // horizontal pass result, h rows x dw x 3
+  private tmp?: Int32Array // bilinear: horizontal pass result, h rows x dw packed RGB
+  private srcKey?: Int32Array // bilinear: the source as packed RGB
   private rgbOut?: Uint8Array
 
   constructor(readonly w: number, readonly h: number, readonly dw: number, readonly dh: number, readonly mode: ResizeMode) {
@@ -112,9 +114,11 @@ export class Resizer {
     } else {
       this.tx = bilinearTaps(w, dw)
       this.ty = bilinearTaps(h, dh)
-      this.tmp = new Uint8Array(h * dw * 3)
+      this.tmp = new Int32Array(h * dw)
+      this.srcKey = new Int32Array(w * h)
     }
-    this.gray = new Float64Array(mode === 'nearest' ? w * h : 0)
+    this.gray = new Float32Array(mode === 'nearest' ? w * h : 0)
+    this.grayScaled = new Float32Array(mode === 'nearest' ? w * h : 0)
   }
 
   /** RGB -> RGB (Pillow-exact). */
@@ -124,15 +128,12 @@ export class Resizer {
       return out
     }
     this.horizontal(src)
-    const { dw, dh } = this
-    const { first, count, k, ksize } = this.ty!
-    const t = this.tmp!
-    for (let y = 0; y < dh; y++) {
-      const y0 = first[y], n = count[y], kb = y * ksize
-      for (let x = 0, o = y * dw * 3; x < dw * 3; x++, o++) {
-        let ss = 1 << 21
-        for (let j = 0; j < n; j++) ss += t[(y0 + j) * dw * 3 + x] * k[kb + j]
-        out[o] = clip8(ss)
+    for (let y = 0, o = 0; y < this.dh; y++) {
+      for (let x = 0; x < this.dw; x++, o += 3) {
+        const v = this.vertical(x, y)
+        out[o] = v >> 16
+        out[o + 1] = (v >> 8) & 255
+        out[o + 2] = v & 255
       }
     }
     return out
@@ -140,55 +141,111 @@ export class Resizer {
 
   /** RGB -> resized grayscale (0..255), written to out[outOffset + y * dw + x]. */
   grayInto(src: Uint8Array, out: Float32Array, outOffset = 0): void {
+    this.grayPair(src, out, outOffset)
+  }
+
+  /** RGB -> resized grayscale: raw (0..255) into raw[rawOffset + y * dw + x] and, if given, raw / 255 into
+   *  scaled[scaledOffset + ...] (float32(float32(gray) / 255)), in one pass. */
+  grayPair(src: Uint8Array, raw: Float32Array, rawOffset: number, scaled?: Float32Array, scaledOffset = 0): void {
     const { w, dw, dh } = this
-    if (this.mode === 'nearest') {
-      const g = this.gray, xi = this.xi!, yi = this.yi!
-      for (let i = 0, s = 0; i < g.length; i++, s += 3) g[i] = 0.299 * src[s] + 0.587 * src[s + 1] + 0.114 * src[s + 2]
-      for (let y = 0, o = outOffset; y < dh; y++) {
-        const row = yi[y] * w
-        for (let x = 0; x < dw; x++, o++) out[o] = g[row + xi[x]]
-      }
+    if (this.mode === 'bilinear') {
+      this.horizontal(src)
+      this.verticalGray(raw, rawOffset, scaled, scaledOffset)
       return
     }
-    // bilinear: horizontal pass into tmp, then the vertical pass fused with grayscale
-    this.horizontal(src)
-    const { first, count, k, ksize } = this.ty!
-    const t = this.tmp!, stride = dw * 3
-    for (let y = 0, o = outOffset; y < dh; y++) {
-      const y0 = first[y], n = count[y], kb = y * ksize
-      for (let x = 0; x < stride; x += 3, o++) {
-        let r = 1 << 21, gg = 1 << 21, b = 1 << 21
-        for (let j = 0, p = y0 * stride + x; j < n; j++, p += stride) {
-          const kj = k[kb + j]
-          r += t[p] * kj
-          gg += t[p + 1] * kj
-          b += t[p + 2] * kj
+    // nearest: grayscale the (smaller) source once, then gather; screens are mostly runs of one colour, so the
+    // last colour's gray value is memoised
+    const g = this.gray, gs = this.grayScaled, xi = this.xi!, yi = this.yi!
+    let lastKey = -1, lastG = 0, lastS = 0
+    for (let i = 0, s = 0; i < g.length; i++, s += 3) {
+      const key = (src[s] << 16) | (src[s + 1] << 8) | src[s + 2]
+      if (key !== lastKey) {
+        lastKey = key
+        lastG = Math.fround(0.299 * src[s] + 0.587 * src[s + 1] + 0.114 * src[s + 2])
+        lastS = lastG / 255
+      }
+      g[i] = lastG
+      gs[i] = lastS
+    }
+    for (let y = 0, o = 0; y < dh; y++, o += dw) {
+      if (y > 0 && yi[y] === yi[y - 1]) {
+        // same source row as the previous output row: copy it
+        raw.copyWithin(rawOffset + o, rawOffset + o - dw, rawOffset + o)
+        if (scaled) scaled.copyWithin(scaledOffset + o, scaledOffset + o - dw, scaledOffset + o)
+        continue
+      }
+      const row = yi[y] * w
+      for (let x = 0, r = rawOffset + o; x < dw; x++, r++) raw[r] = g[row + xi[x]]
+      if (scaled) for (let x = 0, r = scaledOffset + o; x < dw; x++, r++) scaled[r] = gs[row + xi[x]]
+    }
+  }
+
+  // the vertical pass of bilinear fused with grayscale (memoised per colour as above)
+  private verticalGray(raw: Float32Array, rawOffset: number, scaled: Float32Array | undefined, scaledOffset: number): void {
+    const { dw, dh } = this
+    let lastKey = -1, lastG = 0, lastS = 0
+    for (let y = 0, o = 0; y < dh; y++) {
+      for (let x = 0; x < dw; x++, o++) {
+        const key = this.vertical(x, y)
+        if (key !== lastKey) {
+          lastKey = key
+          lastG = Math.fround(0.299 * (key >> 16) + 0.587 * ((key >> 8) & 255) + 0.114 * (key & 255))
+          lastS = lastG / 255
         }
-        out[o] = 0.299 * clip8(r) + 0.587 * clip8(gg) + 0.114 * clip8(b)
+        raw[rawOffset + o] = lastG
+        if (scaled) scaled[scaledOffset + o] = lastS
       }
     }
   }
 
+  // Horizontal pass: tmp[y * dw + x] = packed RGB (r << 16 | g << 8 | b) of the row-resampled source. Where all of
+  // an output's taps have one colour the result is that colour (the 22-bit weights sum to 2^22 +- a few, which
+  // cannot move v * sum + 2^21 across a multiple of 2^22 for v <= 255), so flat runs skip the arithmetic.
   private horizontal(src: Uint8Array): void {
     const { w, h, dw } = this
     const { first, count, k, ksize } = this.tx!
-    const t = this.tmp!
+    const t = this.tmp!, sk = this.srcKey!
+    for (let i = 0, p = 0; i < w * h; i++, p += 3) sk[i] = (src[p] << 16) | (src[p + 1] << 8) | src[p + 2]
     for (let y = 0, o = 0; y < h; y++) {
-      const row = y * w * 3
-      for (let x = 0; x < dw; x++, o += 3) {
-        let r = 1 << 21, g = 1 << 21, b = 1 << 21
-        const kb = x * ksize, n = count[x]
-        for (let j = 0, p = row + first[x] * 3; j < n; j++, p += 3) {
-          const kj = k[kb + j]
-          r += src[p] * kj
-          g += src[p + 1] * kj
-          b += src[p + 2] * kj
+      const row = y * w
+      for (let x = 0; x < dw; x++, o++) {
+        const n = count[x], f = row + first[x]
+        const k0 = sk[f]
+        let flat = true
+        for (let j = 1; j < n; j++) if (sk[f + j] !== k0) flat = false
+        if (flat) {
+          t[o] = k0
+          continue
         }
-        t[o] = clip8(r)
-        t[o + 1] = clip8(g)
-        t[o + 2] = clip8(b)
+        let r = 1 << 21, g = 1 << 21, b = 1 << 21
+        for (let j = 0, kb = x * ksize; j < n; j++) {
+          const kj = k[kb + j], v = sk[f + j]
+          r += (v >> 16) * kj
+          g += ((v >> 8) & 255) * kj
+          b += (v & 255) * kj
+        }
+        t[o] = (clip8(r) << 16) | (clip8(g) << 8) | clip8(b)
       }
     }
+  }
+
+  // Vertical pass over the packed tmp rows for output pixel (x, y): its packed RGB, flat runs short-cut as above.
+  private vertical(x: number, y: number): number {
+    const { first, count, k, ksize } = this.ty!
+    const t = this.tmp!, dw = this.dw
+    const n = count[y], f = first[y] * dw + x
+    const k0 = t[f]
+    let flat = true
+    for (let j = 1; j < n; j++) if (t[f + j * dw] !== k0) flat = false
+    if (flat) return k0
+    let r = 1 << 21, g = 1 << 21, b = 1 << 21
+    for (let j = 0, kb = y * ksize; j < n; j++) {
+      const kj = k[kb + j], v = t[f + j * dw]
+      r += (v >> 16) * kj
+      g += ((v >> 8) & 255) * kj
+      b += (v & 255) * kj
+    }
+    return (clip8(r) << 16) | (clip8(g) << 8) | clip8(b)
   }
 }
 

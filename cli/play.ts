@@ -1,0 +1,215 @@
+// `rl-rnd play`: run a policy for a few episodes, print each episode's length and return, and optionally record
+// an animated GIF (scaled up, nearest-neighbour) and/or one PNG per frame.
+// playEpisodes() is the reusable part: a trainer passes its own policy function (e.g. a loaded model).
+import { closeSync, mkdirSync, openSync, unlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import type { Command } from 'commander'
+import { PNG } from 'pngjs'
+import { make, RandomState, type Env } from '../env/index.ts'
+
+/** Chooses an action from the current observation (H*W*3 RGB, owned by the env: copy it to keep it).
+ *  ctx.step is 0 on an episode's first action (reset recurrent state there). */
+export type PolicyFn = (obs: Uint8Array, ctx: { episode: number; step: number }) => number | Promise<number>
+
+export interface PlayOptions {
+  episodes: number
+  /** Write an animated GIF of all episodes here. */
+  gif?: string
+  /** Write every frame as <png>/e<episode>_t<step>.png. */
+  png?: string
+  /** Integer upscale factor for GIF and PNG frames (default 4). */
+  scale?: number
+  /** GIF frame rate (default 30, the game's fps). */
+  fps?: number
+  /** Called after each episode. */
+  onEpisode?: (e: EpisodeStats) => void
+}
+
+export interface EpisodeStats {
+  episode: number
+  length: number
+  return: number
+}
+
+interface Gifenc {
+  GIFEncoder(): {
+    writeFrame(index: Uint8Array, w: number, h: number, o: { palette: number[][]; delay?: number; repeat?: number }): void
+    finish(): void
+    bytes(): Uint8Array
+  }
+  quantize(rgba: Uint8Array, maxColors: number): number[][]
+  applyPalette(rgba: Uint8Array, palette: number[][]): Uint8Array
+}
+const gifenc = createRequire(import.meta.url)('gifenc') as Gifenc
+
+/** RGB h*w*3 -> RGBA (h*s)*(w*s)*4, nearest-neighbour upscaling by the integer factor s. */
+export function upscaleRgba(rgb: Uint8Array, w: number, h: number, s: number): Uint8Array {
+  const W = w * s, out = new Uint8Array(W * h * s * 4)
+  for (let y = 0; y < h * s; y++) {
+    const srow = Math.floor(y / s) * w
+    for (let x = 0; x < W; x++) {
+      const p = (srow + Math.floor(x / s)) * 3, o = (y * W + x) * 4
+      out[o] = rgb[p]
+      out[o + 1] = rgb[p + 1]
+      out[o + 2] = rgb[p + 2]
+      out[o + 3] = 255
+    }
+  }
+  return out
+}
+
+// exact palette when a frame has at most 256 colours (always, for PLE's flat-colour games), else quantized
+function indexFrame(rgba: Uint8Array): { index: Uint8Array; palette: number[][] } {
+  const ids = new Map<number, number>()
+  const index = new Uint8Array(rgba.length / 4)
+  for (let i = 0; i < index.length; i++) {
+    const key = (rgba[i * 4] << 16) | (rgba[i * 4 + 1] << 8) | rgba[i * 4 + 2]
+    let id = ids.get(key)
+    if (id === undefined) {
+      if (ids.size === 256) {
+        const palette = gifenc.quantize(rgba, 256)
+        return { index: gifenc.applyPalette(rgba, palette), palette }
+      }
+      ids.set(key, (id = ids.size))
+    }
+    index[i] = id
+  }
+  const palette = [...ids.keys()].map((k) => [k >> 16, (k >> 8) & 255, k & 255])
+  while (palette.length < 2) palette.push([0, 0, 0])
+  return { index, palette }
+}
+
+/** Run `episodes` episodes of env with policy, recording frames as asked; returns each episode's length and return. */
+export async function playEpisodes(env: Env, policy: PolicyFn, opts: PlayOptions): Promise<EpisodeStats[]> {
+  const { episodes, gif, png, scale = 4, fps = 30 } = opts
+  const [h, w] = env.observationSpace.shape
+  const encoder = gif ? gifenc.GIFEncoder() : null
+  if (png) mkdirSync(png, { recursive: true })
+  const stats: EpisodeStats[] = []
+  const delay = Math.round(1000 / fps)
+  for (let e = 1; e <= episodes; e++) {
+    let { obs } = env.reset()
+    let length = 0, ret = 0
+    for (;;) {
+      const r = env.step(await policy(obs, { episode: e, step: length }))
+      obs = r.obs
+      length++
+      ret += r.reward
+      const end = r.terminated || r.truncated
+      if (encoder || png) {
+        const rgba = upscaleRgba(obs, w, h, scale)
+        if (encoder) {
+          const { index, palette } = indexFrame(rgba)
+          encoder.writeFrame(index, w * scale, h * scale, { palette, delay: end ? 1000 : delay }) // hold the end 1 s
+        }
+        if (png) {
+          const img = new PNG({ width: w * scale, height: h * scale })
+          img.data.set(rgba)
+          writeFileSync(join(png, `e${e}_t${String(length).padStart(5, '0')}.png`), PNG.sync.write(img))
+        }
+      }
+      if (end) break
+    }
+    const s = { episode: e, length, return: ret }
+    stats.push(s)
+    opts.onEpisode?.(s)
+  }
+  if (encoder && gif) {
+    encoder.finish()
+    writeFileSync(gif, encoder.bytes())
+  }
+  return stats
+}
+
+class UsageError extends Error {}
+
+const POLICIES = ['random', 'noop', 'up'] as const
+
+function positiveInt(v: string, name: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive integer, got '${v}'`)
+  return n
+}
+
+interface PlayArgs {
+  game: string
+  policy: string
+  episodes: string
+  seed: string
+  gif?: string
+  png?: string
+  scale: string
+}
+
+async function play(a: PlayArgs): Promise<void> {
+  const episodes = positiveInt(a.episodes, '--episodes')
+  const scale = positiveInt(a.scale, '--scale')
+  const seed = Number(a.seed)
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be an integer in 0..2^32-1, got '${a.seed}'`)
+  let env: Env
+  try {
+    env = make(a.game, { seed })
+  } catch (e) {
+    throw new UsageError((e as Error).message)
+  }
+  const meanings = env.actionSpace.meanings
+  const rng = new RandomState(seed)
+  let policy: PolicyFn
+  if (a.policy === 'random') policy = () => rng.randint(0, env.actionSpace.n)
+  else if (a.policy === 'noop' || a.policy === 'up') {
+    const action = meanings.indexOf(a.policy)
+    if (action < 0) throw new UsageError(`${a.game} has no '${a.policy}' action (actions: ${meanings.join(', ')})`)
+    policy = () => action
+  } else throw new UsageError(`unknown policy '${a.policy}' (${POLICIES.join(', ')})`)
+  if (a.gif) {
+    try {
+      closeSync(openSync(a.gif, 'w')) // fail now, not after playing
+    } catch (e) {
+      throw new UsageError(`cannot write GIF '${a.gif}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+    }
+  }
+  if (a.png) {
+    try {
+      mkdirSync(a.png, { recursive: true })
+      const probe = join(a.png, '.write-test')
+      closeSync(openSync(probe, 'w'))
+      unlinkSync(probe)
+    } catch (e) {
+      throw new UsageError(`cannot write PNGs to '${a.png}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+    }
+  }
+  const stats = await playEpisodes(env, policy, {
+    episodes,
+    gif: a.gif,
+    png: a.png,
+    scale,
+    onEpisode: (s) => console.log(`episode ${s.episode}: length ${s.length}, return ${s.return}`),
+  })
+  const mean = (f: (s: EpisodeStats) => number) => (stats.reduce((t, s) => t + f(s), 0) / stats.length).toFixed(2)
+  console.log(`${a.game} ${a.policy}: ${episodes} episodes, mean length ${mean((s) => s.length)}, mean return ${mean((s) => s.return)}`)
+  if (a.gif) console.log(`wrote ${a.gif} (${stats.reduce((t, s) => t + s.length, 0)} frames, ${scale}x)`)
+  if (a.png) console.log(`wrote PNG frames to ${a.png}/`)
+}
+
+export function register(program: Command): void {
+  program
+    .command('play')
+    .description('play episodes with a simple policy; print lengths and returns; record a GIF or PNG frames')
+    .option('--game <id>', 'environment id (see `rl-rnd envs`)', 'PixelCopter-v0')
+    .option('--policy <name>', `policy: ${POLICIES.join(' | ')}`, 'random')
+    .option('--episodes <n>', 'number of episodes', '3')
+    .option('--seed <n>', 'game RNG seed (PLE default 24); also seeds the random policy', '24')
+    .option('--gif <file>', 'write an animated GIF of the episodes')
+    .option('--png <dir>', 'write every frame as <dir>/e<episode>_t<step>.png')
+    .option('--scale <n>', 'upscale factor for GIF/PNG frames (nearest-neighbour)', '4')
+    .action(async (a: PlayArgs) => {
+      try {
+        await play(a)
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e
+        process.stderr.write(`rl-rnd play: ${e.message}\n`)
+        process.exitCode = 2
+      }
+    })
+}

@@ -1,0 +1,185 @@
+// VectorEnv: N copies of one game stepped in lockstep, with the policy's preprocessing done in place.
+//
+//   const venv = new VectorEnv('PixelCopter-v0', { numEnvs: 64, seed: 24, frameResize: 84, stackedFrames: 4 })
+//   venv.reset()                         // every env starts an episode; buffers below are filled
+//   venv.step(actions)                   // actions: Int32Array(N); optional 2nd arg `active`: Uint8Array(N) mask
+//
+// Buffers (allocated once, overwritten in place by reset/step; nothing is allocated per step):
+//   obs            Float32Array (N, C, H, W): the last C grayscale frames / 255, oldest first, zeros before the
+//                  episode's first frame (C = stackedFrames, H = W = frameResize). The policy/value input.
+//   frame          Float32Array (N, 1, H, W): the latest grayscale frame, raw 0..255 (the RND input before its own
+//                  normalisation).
+//   rewards        Float32Array (N)  reward of this step (0 for an env that was not stepped)
+//   terminated     Uint8Array (N)    1 if this step ended the episode (game over)
+//   truncated      Uint8Array (N)    1 if this step hit the time limit (maxEpisodeSteps, 10000)
+//   stepped        Uint8Array (N)    1 if the env was stepped by this call
+//   running        Uint8Array (N)    1 while the env is inside an episode; 0 = paused (see autoReset)
+//   episodeSteps   Int32Array (N)    steps so far in the episode the env's latest step belongs to: on the step that
+//                                    ends an episode it is the episode's length
+//   episodeReturns Float64Array (N)  the same episode's summed raw reward
+//
+// Episode ends:
+//   autoReset true (default): an env whose step ends the episode (terminated or truncated) is reset in the same
+//     call; its obs/frame then hold the new episode's first observation, while rewards/terminated/truncated/
+//     episodeSteps/episodeReturns still describe the step that ended. In gym_ple the reset observation is the
+//     previous episode's terminal frame (PLE draws nothing at reset), so no frame is lost.
+//   autoReset false: the env is paused instead (running[i] = 0) with its terminal frame in obs/frame; later step()
+//     calls skip it until resetEnv(i) starts its next episode. A trainer collecting exactly K whole episodes
+//     runs N envs, and calls resetEnv(i) only while it still needs episodes.
+//   active: step(actions, active) steps only envs with active[i] = 1 (and running); the others keep their state.
+// Seeds: env i uses the game RNG seed `seed + i` (default seed 24, so env 0 replays exactly like make(id)).
+// Preprocessing (env/preprocess.ts): resize 'nearest' (Pillow NEAREST, default) or 'bilinear' (Pillow BILINEAR) of
+// the RGB screen, grayscale 0.299 R + 0.587 G + 0.114 B; obs = float32(frame) / 255.
+// Sticky actions are the caller's: applySticky(prev, action, p, u) in env/preprocess.ts, with the caller's RNG.
+import { make, type ActionSpace, type Env } from './index.ts'
+import { Resizer, type ResizeMode } from './preprocess.ts'
+
+export interface VectorEnvOptions {
+  numEnvs: number
+  /** Base game RNG seed; env i uses seed + i (default 24). */
+  seed?: number
+  /** Output frame size, square (default 84). */
+  frameResize?: number
+  /** Frames per policy observation stack (default 4). */
+  stackedFrames?: number
+  /** Resize filter (default 'nearest'). */
+  resize?: ResizeMode
+  /** Reset finished envs automatically (default true); false pauses them until resetEnv(i). */
+  autoReset?: boolean
+  /** Time limit per episode (default: the id's, 10000). */
+  maxEpisodeSteps?: number
+}
+
+export class VectorEnv {
+  readonly numEnvs: number
+  readonly envs: Env[]
+  readonly actionSpace: ActionSpace
+  /** (C, H, W) of one env's stacked observation. */
+  readonly obsShape: readonly [number, number, number]
+  readonly autoReset: boolean
+  readonly obs: Float32Array
+  readonly frame: Float32Array
+  readonly rewards: Float32Array
+  readonly terminated: Uint8Array
+  readonly truncated: Uint8Array
+  readonly stepped: Uint8Array
+  readonly running: Uint8Array
+  readonly episodeSteps: Int32Array
+  readonly episodeReturns: Float64Array
+  private resizer: Resizer
+  private len: Int32Array // the current episode's step count and return
+  private ret: Float64Array
+  private hw: number
+  private hasReset = false
+
+  constructor(readonly id: string, opts: VectorEnvOptions) {
+    const { numEnvs, seed = 24, frameResize = 84, stackedFrames = 4, resize = 'nearest', autoReset = true } = opts
+    const posInt = (v: number, name: string) => {
+      if (!Number.isInteger(v) || v <= 0) throw new Error(`VectorEnv: ${name} must be a positive integer, got ${v}`)
+    }
+    posInt(numEnvs, 'numEnvs')
+    posInt(frameResize, 'frameResize')
+    posInt(stackedFrames, 'stackedFrames')
+    if (!Number.isInteger(seed) || seed < 0 || seed + numEnvs - 1 > 0xffffffff) {
+      throw new Error(`VectorEnv: seed must be an integer with 0 <= seed and seed + numEnvs - 1 < 2^32, got ${seed}`)
+    }
+    this.numEnvs = numEnvs
+    this.autoReset = autoReset
+    const mk = opts.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: opts.maxEpisodeSteps }
+    this.envs = Array.from({ length: numEnvs }, (_, i) => make(id, { seed: seed + i, ...mk }))
+    this.actionSpace = this.envs[0].actionSpace
+    const [h, w] = this.envs[0].observationSpace.shape
+    this.resizer = new Resizer(w, h, frameResize, frameResize, resize)
+    this.obsShape = [stackedFrames, frameResize, frameResize]
+    this.hw = frameResize * frameResize
+    this.obs = new Float32Array(numEnvs * stackedFrames * this.hw)
+    this.frame = new Float32Array(numEnvs * this.hw)
+    this.rewards = new Float32Array(numEnvs)
+    this.terminated = new Uint8Array(numEnvs)
+    this.truncated = new Uint8Array(numEnvs)
+    this.stepped = new Uint8Array(numEnvs)
+    this.running = new Uint8Array(numEnvs)
+    this.episodeSteps = new Int32Array(numEnvs)
+    this.episodeReturns = new Float64Array(numEnvs)
+    this.len = new Int32Array(numEnvs)
+    this.ret = new Float64Array(numEnvs)
+  }
+
+  /** Start an episode in every env. */
+  reset(): this {
+    for (let i = 0; i < this.numEnvs; i++) this.resetEnv(i)
+    this.rewards.fill(0)
+    this.terminated.fill(0)
+    this.truncated.fill(0)
+    this.stepped.fill(0)
+    return this
+  }
+
+  /** Start a new episode in env i (un-pauses it); `seed` reseeds its game RNG first (gym_ple seed + reset). */
+  resetEnv(i: number, seed?: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.numEnvs) throw new RangeError(`VectorEnv: no env ${i} (0..${this.numEnvs - 1})`)
+    this.restart(i, seed)
+    this.episodeSteps[i] = 0
+    this.episodeReturns[i] = 0
+    this.hasReset = true
+  }
+
+  private restart(i: number, seed?: number): void {
+    this.envs[i].reset(seed === undefined ? {} : { seed })
+    this.startStack(i)
+    this.running[i] = 1
+    this.len[i] = 0
+    this.ret[i] = 0
+  }
+
+  /** Step every running env (and, with `active`, only those with active[i] = 1) with actions[i]. */
+  step(actions: Int32Array | ArrayLike<number>, active?: Uint8Array): this {
+    if (!this.hasReset) throw new Error('VectorEnv: call reset() before step()')
+    const N = this.numEnvs, n = this.actionSpace.n
+    if (actions.length < N) throw new RangeError(`VectorEnv: ${N} actions needed, got ${actions.length}`)
+    for (let i = 0; i < N; i++) {
+      this.rewards[i] = 0
+      this.terminated[i] = 0
+      this.truncated[i] = 0
+      this.stepped[i] = 0
+      if (!this.running[i] || (active && !active[i])) continue
+      const a = actions[i]
+      if (!Number.isInteger(a) || a < 0 || a >= n) {
+        throw new RangeError(`VectorEnv: env ${i}: invalid action ${a}; expected an integer in 0..${n - 1} (${this.actionSpace.meanings.join(', ')})`)
+      }
+      const env = this.envs[i]
+      const r = env.act(a)
+      const term = env.terminated, trunc = env.truncated
+      this.rewards[i] = r
+      this.terminated[i] = term ? 1 : 0
+      this.truncated[i] = trunc ? 1 : 0
+      this.stepped[i] = 1
+      this.episodeSteps[i] = ++this.len[i]
+      this.episodeReturns[i] = this.ret[i] += r
+      if (!(term || trunc)) this.pushFrame(i)
+      else if (this.autoReset) {
+        this.restart(i) // episodeSteps/episodeReturns keep describing the episode that just ended
+      } else {
+        this.pushFrame(i)
+        this.running[i] = 0
+      }
+    }
+    return this
+  }
+
+  // write env i's screen as the newest frame: frame[i] (raw) and the last channel of its stack (/255), shifting
+  // the older channels down by one
+  private pushFrame(i: number): void {
+    const hw = this.hw, C = this.obsShape[0]
+    const base = i * C * hw
+    this.obs.copyWithin(base, base + hw, base + C * hw)
+    this.resizer.grayPair(this.envs[i].obs, this.frame, i * hw, this.obs, base + (C - 1) * hw)
+  }
+
+  private startStack(i: number): void {
+    const hw = this.hw, C = this.obsShape[0]
+    const base = i * C * hw
+    this.obs.fill(0, base, base + (C - 1) * hw)
+    this.resizer.grayPair(this.envs[i].obs, this.frame, i * hw, this.obs, base + (C - 1) * hw)
+  }
+}
