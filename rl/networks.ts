@@ -1,0 +1,156 @@
+// The four networks of shared/ALGORITHM.md (value, policy, rnd_target, rnd_predictor), each the same shape:
+//   encoder: conv 32 8x8/4 -> leaky_relu -> conv 64 4x4/2 -> leaky_relu -> conv 64 3x3/1 -> leaky_relu -> flatten
+//            -> linear z_dim (no activation)
+//   core:    rnn_hidden_layers stacked LSTMs of rnn_hidden_dim (0 = convolutional only); gate order a, i, f, o
+//            (Chainer's, blocked), forget bias 1, as engine/nn/layers.ts
+//   head:    final_hidden_layers x (linear final_hidden_dim -> leaky_relu), then linear to the output size
+// Initialization is Chainer's (LeCun normal weights, zero biases). leaky_relu uses Chainer's slope 0.2.
+import {
+  Module, Conv2d, Linear, LSTM, Tensor, Rng, leakyRelu, reshape, slice, concat, detach, keep, mul,
+  type Backend, type LSTMState,
+} from '../engine/index.ts'
+import { encoderOutSize, type Args } from './args.ts'
+
+export type NetName = 'value' | 'policy' | 'rnd_target' | 'rnd_predictor'
+export const NET_NAMES: readonly NetName[] = ['value', 'policy', 'rnd_target', 'rnd_predictor']
+/** The networks that train (each with its own Adam). */
+export const TRAINED: readonly Exclude<NetName, 'rnd_target'>[] = ['value', 'policy', 'rnd_predictor']
+
+/** Recurrent state of one network: one {h, c} per LSTM layer ([] for the convolutional-only network). */
+export type RecState = LSTMState[]
+
+export interface NetSpec {
+  inChannels: number
+  frame: number
+  zDim: number
+  rnnLayers: number
+  rnnHidden: number
+  finalLayers: number
+  finalHidden: number
+  outDim: number
+}
+
+export class Net extends Module {
+  readonly conv: Conv2d[]
+  readonly fc: Linear
+  readonly lstm: LSTM[] = []
+  readonly hidden: Linear[] = []
+  readonly out: Linear
+  readonly flat: number
+
+  constructor(be: Backend, readonly spec: NetSpec, rng: Rng) {
+    super(be)
+    const s = spec
+    this.conv = [
+      this.child('conv1', new Conv2d(be, s.inChannels, 32, 8, 4, rng)),
+      this.child('conv2', new Conv2d(be, 32, 64, 4, 2, rng)),
+      this.child('conv3', new Conv2d(be, 64, 64, 3, 1, rng)),
+    ]
+    const o = encoderOutSize(s.frame)
+    this.flat = 64 * o * o
+    this.fc = this.child('fc', new Linear(be, this.flat, s.zDim, rng))
+    let d = s.zDim
+    for (let i = 0; i < s.rnnLayers; i++) {
+      this.lstm.push(this.child(`lstm${i}`, new LSTM(be, d, s.rnnHidden, rng)))
+      d = s.rnnHidden
+    }
+    for (let i = 0; i < s.finalLayers; i++) {
+      this.hidden.push(this.child(`hidden${i}`, new Linear(be, d, s.finalHidden, rng)))
+      d = s.finalHidden
+    }
+    this.out = this.child('out', new Linear(be, d, s.outDim, rng))
+  }
+
+  get isRecurrent(): boolean { return this.lstm.length > 0 }
+
+  /** x [N, C, H, W] -> z [N, z_dim] */
+  encode(x: Tensor): Tensor {
+    let y = x
+    for (const c of this.conv) y = leakyRelu(c.forward(y))
+    return this.fc.forward(reshape(y, [x.shape[0], this.flat]))
+  }
+
+  head(h: Tensor): Tensor {
+    let y = h
+    for (const l of this.hidden) y = leakyRelu(l.forward(y))
+    return this.out.forward(y)
+  }
+
+  /** Zero recurrent state for n rows (kept: the caller owns and disposes it). */
+  initialState(n: number): RecState {
+    return this.lstm.map((l) => {
+      const s = l.initialState(n)
+      return { h: keep(s.h), c: keep(s.c) }
+    })
+  }
+
+  /** One step for a batch: x [N, C, H, W], state -> output [N, outDim] and the new state. */
+  step(x: Tensor, state: RecState): { y: Tensor; state: RecState } {
+    let z = this.encode(x)
+    const next: RecState = []
+    this.lstm.forEach((l, i) => {
+      const s = l.step(z, state[i])
+      next.push(s)
+      z = s.h
+    })
+    return { y: this.head(z), state: next }
+  }
+
+  /**
+   * A chunk of T steps of B rows, time-major: x [T*B, C, H, W] (row t*B + b is step t of lane b). The encoder and
+   * head run on all T*B rows at once; the LSTM steps T times on [B, .]. Returns y [T*B, outDim] and the final state.
+   */
+  sequence(x: Tensor, T: number, state: RecState): { y: Tensor; state: RecState } {
+    const B = x.shape[0] / T
+    let z = this.encode(x)
+    if (!this.isRecurrent) return { y: this.head(z), state }
+    let st = state
+    for (let i = 0; i < this.lstm.length; i++) {
+      const hs: Tensor[] = []
+      let s = st[i]
+      for (let t = 0; t < T; t++) {
+        s = this.lstm[i].step(T === 1 ? z : slice(z, 0, t * B, (t + 1) * B), s)
+        hs.push(s.h)
+      }
+      st = [...st.slice(0, i), s, ...st.slice(i + 1)]
+      z = T === 1 ? hs[0] : concat(hs, 0)
+    }
+    return { y: this.head(z), state: st }
+  }
+}
+
+export function netSpecs(args: Args, numActions: number): Record<NetName, NetSpec> {
+  const base = {
+    frame: args.frame_resize, zDim: args.z_dim, rnnLayers: args.rnn_hidden_layers, rnnHidden: args.rnn_hidden_dim,
+    finalLayers: args.final_hidden_layers, finalHidden: args.final_hidden_dim,
+  }
+  return {
+    value: { ...base, inChannels: args.stacked_frames, outDim: 2 },
+    policy: { ...base, inChannels: args.stacked_frames, outDim: numActions },
+    rnd_target: { ...base, inChannels: args.stacked_frames_rnd, outDim: args.rnd_output_dim },
+    rnd_predictor: { ...base, inChannels: args.stacked_frames_rnd, outDim: args.rnd_output_dim },
+  }
+}
+
+/** All four networks, initialized in a fixed order from one Rng seeded with args.rng_seed. */
+export function buildNetworks(args: Args, be: Backend, numActions: number): Record<NetName, Net> {
+  const rng = new Rng(args.rng_seed)
+  const specs = netSpecs(args, numActions)
+  const nets = {} as Record<NetName, Net>
+  for (const n of NET_NAMES) nets[n] = new Net(be, specs[n], rng)
+  return nets
+}
+
+/** Detached, kept copy of a state (truncated BPTT: the next chunk starts from these values, no gradient). */
+export function detachState(s: RecState): RecState {
+  return s.map(({ h, c }) => ({ h: keep(detach(h)), c: keep(detach(c)) }))
+}
+
+/** Rows where keepMask [N, 1] is 0 restart from zeros. The new state belongs to the current scope. */
+export function maskState(s: RecState, keepMask: Tensor): RecState {
+  return s.map(({ h, c }) => ({ h: mul(h, keepMask), c: mul(c, keepMask) }))
+}
+
+export function disposeState(s: RecState): void {
+  for (const { h, c } of s) { h.dispose(); c.dispose() }
+}

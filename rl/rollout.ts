@@ -1,0 +1,134 @@
+// Rollout storage and observation building. One EpisodeBuffer per episode of an iteration, reused from iteration
+// to iteration (grown by doubling when an episode outlives its capacity, never shrunk), so steady-state rollouts
+// allocate nothing on the host. Frames are stored once (raw grayscale 0..255, H*W each) and the policy/value and
+// RND stacks are built from them when needed, by the same functions at rollout and at training time, so both see
+// bit-identical inputs.
+import { RunningMeanStd } from './stats.ts'
+
+export class EpisodeBuffer {
+  length = 0
+  capacity = 0
+  frames = new Float32Array(0)
+  actions = new Int32Array(0)
+  /** raw extrinsic reward of each step */
+  rewards = new Float32Array(0)
+  /** policy logits at each step [T, A] (p_old) */
+  logits = new Float32Array(0)
+  /** value outputs [T, 2]: v_ext, v_int */
+  values = new Float32Array(0)
+  /** RND target output [T, D] */
+  target = new Float32Array(0)
+  /** raw intrinsic reward (mean squared RND error) of each step */
+  rewardsInt = new Float32Array(0)
+  // filled by step 4 (advantages): value targets and the combined advantage
+  retExt = new Float32Array(0)
+  retInt = new Float32Array(0)
+  adv = new Float32Array(0)
+  /** summed raw extrinsic reward */
+  totalReward = 0
+
+  constructor(readonly hw: number, readonly numActions: number, readonly rndDim: number) {
+    this.grow(64)
+  }
+
+  reset(): void {
+    this.length = 0
+    this.totalReward = 0
+  }
+
+  /** Make room for step `t` (doubling). */
+  ensure(t: number): void {
+    if (t >= this.capacity) this.grow(Math.max(2 * this.capacity, t + 1))
+  }
+
+  private grow(cap: number): void {
+    const g = <T extends Float32Array | Int32Array>(a: T, per: number): T => {
+      const b = new (a.constructor as any)(cap * per) as T
+      b.set(a.subarray(0, this.length * per))
+      return b
+    }
+    this.frames = g(this.frames, this.hw)
+    this.actions = g(this.actions, 1)
+    this.rewards = g(this.rewards, 1)
+    this.logits = g(this.logits, this.numActions)
+    this.values = g(this.values, 2)
+    this.target = g(this.target, this.rndDim)
+    this.rewardsInt = g(this.rewardsInt, 1)
+    this.retExt = new Float32Array(cap)
+    this.retInt = new Float32Array(cap)
+    this.adv = new Float32Array(cap)
+    this.capacity = cap
+  }
+}
+
+/**
+ * Policy/value input of step t: the last S frames / 255, oldest first, zeros before the episode's first frame,
+ * written to dst[off .. off + S*hw).
+ */
+export function fillStack(dst: Float32Array, off: number, ep: EpisodeBuffer, t: number, S: number): void {
+  const hw = ep.hw, f = ep.frames
+  for (let s = 0; s < S; s++) {
+    const src = t - (S - 1 - s), o = off + s * hw
+    if (src < 0) { dst.fill(0, o, o + hw); continue }
+    const b = src * hw
+    for (let j = 0; j < hw; j++) dst[o + j] = f[b + j] / 255
+  }
+}
+
+/** Per-pixel normalization of RND inputs: clip((x - mean) / (std + 1e-5), -clip, clip). Snapshotted per rollout. */
+export class ObsNormalizer {
+  readonly mean: Float32Array
+  readonly invStd: Float32Array
+  /** false during the initial random rollouts: raw frames are used (shared/ALGORITHM.md, Observations) */
+  isActive = false
+  constructor(readonly hw: number, readonly clip: number) {
+    this.mean = new Float32Array(hw)
+    this.invStd = new Float32Array(hw)
+  }
+  setFrom(stats: RunningMeanStd): void {
+    for (let i = 0; i < this.hw; i++) {
+      this.mean[i] = stats.mean[i]
+      this.invStd[i] = 1 / (Math.sqrt(stats.var[i]) + 1e-5)
+    }
+    this.isActive = true
+  }
+}
+
+/** RND input of step t: the last S frames, each normalized per pixel (zeros before the episode's start). */
+export function fillRndStack(dst: Float32Array, off: number, ep: EpisodeBuffer, t: number, S: number, norm: ObsNormalizer): void {
+  const hw = ep.hw, f = ep.frames, m = norm.mean, inv = norm.invStd, c = norm.clip
+  for (let s = 0; s < S; s++) {
+    const src = t - (S - 1 - s), o = off + s * hw
+    if (src < 0) { dst.fill(0, o, o + hw); continue }
+    const b = src * hw
+    if (!norm.isActive) { dst.set(f.subarray(b, b + hw), o); continue }
+    for (let j = 0; j < hw; j++) {
+      const v = (f[b + j] - m[j]) * inv[j]
+      dst[o + j] = v < -c ? -c : v > c ? c : v
+    }
+  }
+}
+
+/** Softmax of logits[off .. off + A) sampled with uniform u (inverse CDF). */
+export function sampleCategorical(logits: Float32Array, off: number, A: number, u: number): number {
+  let mx = -Infinity
+  for (let a = 0; a < A; a++) mx = Math.max(mx, logits[off + a])
+  let z = 0
+  for (let a = 0; a < A; a++) z += Math.exp(logits[off + a] - mx)
+  let acc = 0
+  const target = u * z
+  for (let a = 0; a < A; a++) {
+    acc += Math.exp(logits[off + a] - mx)
+    if (target < acc) return a
+  }
+  return A - 1
+}
+
+/** Probability of action `a` under softmax(logits[off .. off + A)). */
+export function softmaxProb(logits: Float32Array, off: number, A: number, a: number): number {
+  let mx = -Infinity
+  for (let k = 0; k < A; k++) mx = Math.max(mx, logits[off + k])
+  let z = 0
+  for (let k = 0; k < A; k++) z += Math.exp(logits[off + k] - mx)
+  return Math.exp(logits[off + a] - mx) / z
+}
