@@ -1,0 +1,135 @@
+// The training log in the seed's style, and metrics.jsonl. The seed's log(): `str(datetime.now()) + " [rl_rnd] " +
+// message`, e.g. `2019-04-13 12:34:56.123456 [rl_rnd] > Done collecting 128 rollouts for iteration 3, epsilon_greedy:
+// 0.00, avg cum rwd: 1.25, std: 0.50, min: 0.00, max: 2.00`. Its graph.py splits that line on ':' and reads fields
+// 4..7 (the timestamp holds two colons, "epsilon_greedy:" one more), so the prefix must stay exactly like this.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
+export const LOG_ID = 'rl_rnd'
+
+/** Python's str(datetime.now()): `YYYY-MM-DD HH:MM:SS.ffffff`, local time. */
+export function pyNow(d = new Date()): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
+    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds() * 1000, 6)}`
+}
+
+/** Python's '{:.2f}'.format(x) (nan, inf as Python prints them). */
+export function f2(x: number): string {
+  if (Number.isNaN(x)) return 'nan'
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf'
+  // toFixed rounds an exact tie (x = k/8: 1.125) away from zero, Python to even: pick the even neighbour then
+  if (Number.isInteger(x * 8) && !Number.isInteger(x * 4)) {
+    const n = Math.floor(Math.abs(x) * 100)
+    const even = n % 2 === 0 ? n : n + 1
+    return (x < 0 ? '-' : '') + (even / 100).toFixed(2)
+  }
+  return x.toFixed(2)
+}
+
+export interface ReturnStats { mean: number; std: number; min: number; max: number }
+
+/** Population statistics as numpy's mean/std/min/max (np.std has ddof 0). */
+export function returnStats(returns: readonly number[]): ReturnStats {
+  const n = returns.length
+  if (n === 0) return { mean: NaN, std: NaN, min: NaN, max: NaN }
+  const mean = returns.reduce((a, b) => a + b, 0) / n
+  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / n)
+  return { mean, std, min: Math.min(...returns), max: Math.max(...returns) }
+}
+
+/** The seed's per-iteration message (without the timestamp prefix). */
+export function doneCollectingMessage(numTrials: number, iteration: number, epsilonGreedy: number, s: ReturnStats): string {
+  return `> Done collecting ${numTrials} rollouts for iteration ${iteration}, epsilon_greedy: ${f2(epsilonGreedy)}, ` +
+    `avg cum rwd: ${f2(s.mean)}, std: ${f2(s.std)}, min: ${f2(s.min)}, max: ${f2(s.max)}`
+}
+
+/** graph.py's parse of an "avg cum rwd" line, field for field; null for other lines. */
+export function parseAvgLine(line: string): ReturnStats | null {
+  line = line.trimEnd()
+  if (!line.includes('avg cum rwd')) return null
+  const fields = line.split(':')
+  const num = (s: string | undefined) => (s === undefined ? NaN : Number(s.trim()))
+  const r = {
+    mean: num(fields[4]?.split(',')[0]), std: num(fields[5]?.split(',')[0]),
+    min: num(fields[6]?.split(',')[0]), max: num(fields[7]),
+  }
+  return Object.values(r).some((v) => Number.isNaN(v)) ? null : r
+}
+
+/** Log lines to stdout, in the seed's format, and appended to `<dir>/log.txt` (what the seed's README tee'd). */
+export class Logger {
+  private fd: number | null = null
+  constructor(logFile: string | null, private out: (line: string) => void = (l) => process.stdout.write(l + '\n')) {
+    if (logFile) this.fd = fs.openSync(logFile, 'a')
+  }
+  log(message: string): void {
+    const line = `${pyNow()} [${LOG_ID}] ${message}`
+    this.out(line)
+    if (this.fd !== null) fs.writeSync(this.fd, line + '\n')
+  }
+  close(): void {
+    if (this.fd !== null) fs.closeSync(this.fd)
+    this.fd = null
+  }
+}
+
+export interface MetricsRecord {
+  iteration: number
+  env_steps: number
+  total_env_steps: number
+  wall_seconds: number
+  return_ext_mean: number
+  return_ext_std: number
+  return_ext_min: number
+  return_ext_max: number
+  intrinsic_reward_mean: number
+  loss_value: number
+  loss_policy: number
+  loss_rnd: number
+  entropy: number
+  env_steps_per_s: number
+  rollout_seconds: number
+  train_seconds: number
+  [extra: string]: number
+}
+
+export function readMetrics(file: string): MetricsRecord[] {
+  if (!fs.existsSync(file)) return []
+  const out: MetricsRecord[] = []
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue
+    try {
+      const r = JSON.parse(line)
+      if (r && typeof r.iteration === 'number') out.push(r)
+    } catch {
+      // a line cut by a kill: ignore it
+    }
+  }
+  return out
+}
+
+/** metrics.jsonl: one JSON record per iteration, appended and fsynced. */
+export class MetricsWriter {
+  readonly file: string
+  constructor(dir: string) {
+    this.file = path.join(dir, 'metrics.jsonl')
+  }
+  /** Drop records past `iteration` (a run killed after logging but before its snapshot redoes that iteration). */
+  truncateAfter(iteration: number): void {
+    if (!fs.existsSync(this.file)) return
+    const keep = readMetrics(this.file).filter((r) => r.iteration <= iteration)
+    const tmp = this.file + '.tmp'
+    fs.writeFileSync(tmp, keep.map((r) => JSON.stringify(r) + '\n').join(''))
+    fs.renameSync(tmp, this.file)
+  }
+  append(r: MetricsRecord): void {
+    const fd = fs.openSync(this.file, 'a')
+    try {
+      fs.writeSync(fd, JSON.stringify(r) + '\n')
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
+  }
+}
