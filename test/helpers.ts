@@ -44,3 +44,35 @@ export function uniform(n: number, seed: number, lo: number, hi: number): Float3
   for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * r()
   return out
 }
+
+// ---- the backends under test: ref (the oracle) and wasm always; webgpu when an adapter exists, else a loud
+// SKIPPED line (a failure when CI=true). BACKENDS=wasm,webgpu (comma list) narrows the non-ref ones.
+import type { Backend } from '../engine/backend/backend.ts'
+import { RefBackend } from '../engine/backend/ref.ts'
+
+export interface NamedBackend { name: string; backend: Backend }
+let opened: Promise<NamedBackend[]> | undefined
+
+export function backends(): Promise<NamedBackend[]> {
+  return (opened ??= (async () => {
+    const { openBackend } = await import('../cli/node_backend.ts')
+    const want = (process.env.BACKENDS ?? 'wasm,webgpu').split(',')
+    const list: NamedBackend[] = [{ name: 'ref', backend: new RefBackend(32) }]
+    if (want.includes('wasm')) list.push({ name: 'wasm', backend: await openBackend('wasm') })
+    if (want.includes('webgpu')) {
+      try {
+        list.push({ name: 'webgpu', backend: await openBackend('webgpu', { log: () => {} }) })
+      } catch (e) {
+        const msg = `SKIPPED webgpu: ${(e as Error).message}`
+        if (process.env.CI === 'true') throw new Error(`${msg} (CI=true requires a WebGPU adapter)`)
+        console.log(`\n!!!!!!!! ${msg}\n`)
+      }
+    }
+    return list
+  })())
+}
+
+/** The backend called `name` ('ref', 'wasm', 'webgpu'), or null when it is unavailable (backends() said so). */
+export async function backendByName(name: string): Promise<Backend | null> {
+  return (await backends()).find((b) => b.name === name)?.backend ?? null
+}

@@ -1,0 +1,55 @@
+// Open a compute backend by name in Node: reads the wasm kernels from build/ (the engine itself does no I/O) and
+// loads the WebGPU backend on demand. 'auto' picks WebGPU only on a hardware adapter, else wasm: a software
+// adapter (SwiftShader, llvmpipe) is a CPU and loses to the SIMD kernels.
+import { readFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { Backend } from '../engine/backend/backend.ts'
+import { RefBackend } from '../engine/backend/ref.ts'
+import { createWasmBackend, type WasmOptions } from '../engine/backend/wasm.ts'
+
+export type BackendChoice = 'auto' | 'wasm' | 'ref' | 'webgpu'
+export interface OpenOptions extends WasmOptions {
+  /** load build/kernels.debug.wasm (asserts on) instead of the release build */
+  debug?: boolean
+  log?: (msg: string) => void
+}
+
+const ROOT = new URL('../', import.meta.url)
+const WEBGPU_MODULE = new URL('engine/backend/webgpu.ts', ROOT)
+
+/** The compiled kernels: build/kernels.{release,debug}.wasm under the repo root. */
+export async function readKernelsWasm(debug = false): Promise<Uint8Array<ArrayBuffer>> {
+  const path = fileURLToPath(new URL(`build/kernels.${debug ? 'debug' : 'release'}.wasm`, ROOT))
+  if (!existsSync(path)) throw new Error(`wasm kernels not found at ${path}: run \`npm run build:wasm\` first`)
+  return new Uint8Array(await readFile(path))
+}
+
+async function loadWebGPU(): Promise<any> {
+  if (!existsSync(fileURLToPath(WEBGPU_MODULE))) return null
+  return import(WEBGPU_MODULE.href)
+}
+
+export async function openBackend(name: BackendChoice, opts: OpenOptions = {}): Promise<Backend> {
+  const log = opts.log ?? ((m: string) => console.error(m))
+  if (name === 'ref') return new RefBackend()
+  if (name === 'wasm') return createWasmBackend(await readKernelsWasm(opts.debug), opts)
+  if (name === 'webgpu') {
+    const mod = await loadWebGPU()
+    if (!mod?.createWebGPUBackend) throw new Error('webgpu backend: engine/backend/webgpu.ts is not available yet')
+    return mod.createWebGPUBackend({ log })
+  }
+  if (name === 'auto') {
+    const mod = await loadWebGPU().catch(() => null)
+    try {
+      // ask for the adapter first, so a software adapter costs no device
+      const found = mod?.findAdapter ? await mod.findAdapter(() => {}) : undefined
+      const isSoftware = found === null || found?.isSoftware || (found?.info && mod?.isSoftwareAdapter?.(found.info))
+      if (mod?.createWebGPUBackend && found !== undefined && !isSoftware) return await mod.createWebGPUBackend({ log })
+    } catch (e) {
+      log(`auto: webgpu unavailable (${(e as Error).message}); using wasm`)
+    }
+    return createWasmBackend(await readKernelsWasm(opts.debug), opts)
+  }
+  throw new Error(`unknown backend '${name}' (expected auto, wasm, ref or webgpu)`)
+}

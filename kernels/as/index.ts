@@ -1,0 +1,13 @@
+// The wasm module's entry: re-exports every kernel under its registry name (kernels/index.ts), plus the
+// numbered baselines (_v1) the benches time side by side. Pointer-and-size exports only: JS owns the memory.
+export * from './matmul'
+export * from './conv2d'
+export * from './elementwise'
+export * from './softmax'
+export * from './reduce'
+export * from './movement'
+export * from './lstm'
+export * from './adam'
+
+/** End of the module's static data (Mathf's tables): the JS allocator places buffers above this. */
+export function heap_base(): usize { return __heap_base }
