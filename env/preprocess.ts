@@ -180,13 +180,29 @@ export class Resizer {
     }
   }
 
-  // the vertical pass of bilinear fused with grayscale (memoised per colour as above)
+  // the vertical pass of bilinear (as vertical() below, inlined) fused with grayscale, memoised per colour
   private verticalGray(raw: Float32Array, rawOffset: number, scaled: Float32Array | undefined, scaledOffset: number): void {
     const { dw, dh } = this
+    const { first, count, k, ksize } = this.ty!
+    const t = this.tmp!
     let lastKey = -1, lastG = 0, lastS = 0
     for (let y = 0, o = 0; y < dh; y++) {
+      const n = count[y], kb = y * ksize, f0 = first[y] * dw
       for (let x = 0; x < dw; x++, o++) {
-        const key = this.vertical(x, y)
+        const f = f0 + x
+        let key = t[f]
+        let flat = true
+        for (let j = 1; j < n; j++) if (t[f + j * dw] !== key) flat = false
+        if (!flat) {
+          let r = 1 << 21, g = 1 << 21, b = 1 << 21
+          for (let j = 0; j < n; j++) {
+            const kj = k[kb + j], v = t[f + j * dw]
+            r += (v >> 16) * kj
+            g += ((v >> 8) & 255) * kj
+            b += (v & 255) * kj
+          }
+          key = (clip8(r) << 16) | (clip8(g) << 8) | clip8(b)
+        }
         if (key !== lastKey) {
           lastKey = key
           lastG = Math.fround(0.299 * (key >> 16) + 0.587 * ((key >> 8) & 255) + 0.114 * (key & 255))

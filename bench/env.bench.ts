@@ -1,0 +1,74 @@
+// Environment throughput: single-env PixelCopter steps/s (game + rendering, resets included), and a 64-env
+// VectorEnv producing 4-frame 84x84 grayscale stacks (nearest, the default, and bilinear).
+// Goals (issue 4): >= 200k single-env steps/s; >= 20k env steps/s summed over the 64-env VectorEnv.
+// Records: {kernel: 'env_step', shape, backend: 'cpu', library: 'rl-rnd', threads: 1, ms, steps_per_s}, where ms is
+// the mean time of one step() call (one env step, or one lockstep step of all 64 envs).
+import { pathToFileURL } from 'node:url'
+import Benchmark from 'benchmark'
+import { make } from '../env/index.ts'
+import { RandomState } from '../env/random_state.ts'
+import { VectorEnv } from '../env/vector_env.ts'
+
+type Rec = Record<string, unknown>
+
+// uniform-random actions, drawn once so the RNG is not timed
+const ACTIONS = (() => {
+  const rs = new RandomState(0)
+  return Int32Array.from({ length: 1 << 16 }, () => rs.randint(0, 2))
+})()
+
+// validate before timing (llm.c habit): env 0 of a VectorEnv and a single env agree with PLE's first traced steps
+function validate(): void {
+  const want = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1] // 10 noop steps: the first terrain column leaves on step 10 (PLE-SPEC 3.4)
+  const env = make('PixelCopter-v0')
+  env.reset()
+  const got = want.map(() => env.step(1).reward)
+  const venv = new VectorEnv('PixelCopter-v0', { numEnvs: 1 }).reset()
+  const vgot = want.map(() => venv.step(Int32Array.of(1)).rewards[0])
+  if (got.join() !== want.join() || vgot.join() !== want.join()) throw new Error(`env bench: rewards ${got} / ${vgot}, want ${want}`)
+}
+
+export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
+  validate()
+  const SINGLE = 1000 // env steps per benchmark call
+  const env = make('PixelCopter-v0')
+  env.reset()
+  let k = 0
+  const single = () => {
+    for (let i = 0; i < SINGLE; i++) {
+      env.act(ACTIONS[k++ & 0xffff])
+      if (env.terminated) env.reset()
+    }
+  }
+  const N = 64
+  const vectors = (['nearest', 'bilinear'] as const).map((resize) => {
+    const venv = new VectorEnv('PixelCopter-v0', { numEnvs: N, frameResize: 84, stackedFrames: 4, resize }).reset()
+    const actions = new Int32Array(N)
+    return {
+      resize,
+      fn: () => {
+        for (let i = 0; i < N; i++) actions[i] = ACTIONS[k++ & 0xffff]
+        venv.step(actions)
+      },
+    }
+  })
+  const rows: { name: string; shape: string; stepsPerCall: number }[] = [
+    { name: 'PixelCopter-v0 single', shape: '1x48x48x3', stepsPerCall: SINGLE },
+    ...vectors.map((v) => ({ name: `PixelCopter-v0 VectorEnv ${v.resize}`, shape: `${N}x4x84x84`, stepsPerCall: N })),
+  ]
+  const suite = new Benchmark.Suite()
+  suite.add(rows[0].name, single)
+  for (const [i, v] of vectors.entries()) suite.add(rows[i + 1].name, v.fn)
+  await new Promise<void>((resolve) => suite.on('complete', () => resolve()).run({ async: false }))
+  console.log(`${'name'.padEnd(38)} | ${'shape'.padEnd(10)} | ${'ms/step()'.padStart(10)} | ${'env steps/s'.padStart(12)}`)
+  suite.forEach((b: Benchmark, i: number) => {
+    const row = rows[i]
+    const callMs = b.stats.mean * 1000
+    const stepsPerS = row.stepsPerCall / b.stats.mean
+    const ms = callMs / (i === 0 ? SINGLE : 1) // per step() call: one env step, or one lockstep step of N envs
+    console.log(`${row.name.padEnd(38)} | ${row.shape.padEnd(10)} | ${ms.toFixed(4).padStart(10)} | ${Math.round(stepsPerS).toLocaleString('en-US').padStart(12)}`)
+    opts.json?.push({ kernel: 'env_step', shape: `${row.name} ${row.shape}`, backend: 'cpu', library: 'rl-rnd', threads: 1, ms, steps_per_s: stepsPerS })
+  })
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run()
