@@ -1,0 +1,302 @@
+// `rl-rnd train`: the seed's rl_rnd.py main loop around rl/ppo_rnd.ts. Output in data_dir/game/experiment_name/:
+//   log.txt (and stdout)  the seed's log lines, incl. `... avg cum rwd: M, std: S, min: A, max: B` per iteration
+//   metrics.jsonl         one record per iteration
+//   rnd_target.safetensors  the never-trained RND target, saved once (atomically) at the start
+//   snapshots/iter_NNNNNN/  models + Adam states (safetensors) + state.json, atomic (cli/snapshot.ts), pruned
+//   value.model, policy.model  the final models (safetensors) once the target reward is reached
+//   gifs/                 with --save_gifs N: the first N episodes of each iteration, as the agent sees them
+// Exit codes: 0 done (target reached or --max_iterations), 1 training failure (non-finite loss), 2 bad input.
+import type { Command } from 'commander'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { createHash } from 'node:crypto'
+import { createRequire } from 'node:module'
+import { encodeSafetensors, decodeSafetensors, type Backend, type NamedArray } from '../engine/index.ts'
+import { NETWORK_FLAGS, type Args } from '../rl/args.ts'
+import { PpoRnd, NonFiniteLossError, type TrainerState, type TrainerJson, type IterationMetrics } from '../rl/ppo_rnd.ts'
+import { openBackend } from './node_backend.ts'
+import { addTrainOptions, argsFromOptions, argsToArgv, badInput, exitOnBadInput, type TrainCli } from './args_cli.ts'
+import { SnapshotStore, snapshotName, writeFileAtomic, type Snapshot } from './snapshot.ts'
+import { Logger, MetricsWriter, doneCollectingMessage, type MetricsRecord } from './log.ts'
+import { makeProgress } from './progress.ts'
+
+const TRAINED = ['value', 'policy', 'rnd_predictor'] as const
+const RND_TARGET_FILE = 'rnd_target.safetensors'
+export const FINAL_MODELS = { value: 'value.model', policy: 'policy.model' } as const
+
+interface StateFile {
+  format: 'rl-rnd-state/1'
+  trainer: TrainerJson
+  wall_seconds: number
+  rnd_target_sha256: string
+  argv: string[]
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
+
+/** The flags of NETWORK_FLAGS on which `a` and `b` disagree, as "--flag A (this run: B)". */
+export function networkMismatch(saved: Partial<Args>, a: Args): string[] {
+  return NETWORK_FLAGS.filter((k) => saved[k] !== undefined && saved[k] !== a[k])
+    .map((k) => `--${k} ${JSON.stringify(saved[k])} (this run: ${JSON.stringify(a[k])})`)
+}
+
+function modelMeta(net: string, args: Args): Record<string, string> {
+  const flags = Object.fromEntries(NETWORK_FLAGS.map((k) => [k, args[k]]))
+  return { format: 'rl-rnd-model/1', network: net, args: JSON.stringify(flags) }
+}
+
+/** Snapshot files of a trainer state. */
+function snapshotFiles(st: TrainerState, args: Args, wallSeconds: number, rndTargetSha: string): Record<string, Uint8Array | string> {
+  const files: Record<string, Uint8Array | string> = {}
+  for (const n of TRAINED) {
+    files[`${n}.safetensors`] = encodeSafetensors(st.models[n], modelMeta(n, args))
+    files[`optimizer_${n}.safetensors`] = encodeSafetensors(st.optimizers[n])
+  }
+  const state: StateFile = { format: 'rl-rnd-state/1', trainer: st.json, wall_seconds: wallSeconds, rnd_target_sha256: rndTargetSha, argv: argsToArgv(args) }
+  files['state.json'] = JSON.stringify(state, null, 1)
+  return files
+}
+
+/** Decode a snapshot (throws on anything malformed: loadLatest then skips it with a warning). */
+function decodeSnapshot(s: Snapshot): { state: StateFile; models: Record<string, Record<string, NamedArray>>; optimizers: Record<string, Record<string, NamedArray>> } {
+  const state = JSON.parse(new TextDecoder().decode(s.files['state.json'] ?? new Uint8Array())) as StateFile
+  if (state?.format !== 'rl-rnd-state/1' || !state.trainer) throw new Error('state.json is not an rl-rnd state')
+  const models: Record<string, Record<string, NamedArray>> = {}, optimizers: Record<string, Record<string, NamedArray>> = {}
+  for (const n of TRAINED) {
+    const m = s.files[`${n}.safetensors`], o = s.files[`optimizer_${n}.safetensors`]
+    if (!m || !o) throw new Error(`${n} model or optimizer file missing`)
+    models[n] = decodeSafetensors(m, undefined, `${n}.safetensors`).tensors
+    optimizers[n] = decodeSafetensors(o, undefined, `optimizer_${n}.safetensors`).tensors
+  }
+  return { state, models, optimizers }
+}
+
+function metricsRecord(m: IterationMetrics, wallSeconds: number): MetricsRecord {
+  return {
+    iteration: m.iteration, env_steps: m.env_steps, total_env_steps: m.total_env_steps, wall_seconds: wallSeconds,
+    return_ext_mean: m.ext_mean, return_ext_std: m.ext_std, return_ext_min: m.ext_min, return_ext_max: m.ext_max,
+    intrinsic_reward_mean: m.intrinsic_mean, loss_value: m.loss_value, loss_policy: m.loss_policy, loss_rnd: m.loss_rnd,
+    entropy: m.entropy, env_steps_per_s: m.env_steps_per_s, rollout_seconds: m.rollout_seconds, train_seconds: m.train_seconds,
+  }
+}
+
+/** Grayscale agent's-eye GIF of one episode's frames (frame_resize^2 each, 0..255), upscaled. */
+function episodeGif(frames: Float32Array, length: number, size: number, scale = 4): Uint8Array {
+  const gifenc = createRequire(import.meta.url)('gifenc')
+  const enc = gifenc.GIFEncoder()
+  const palette = Array.from({ length: 256 }, (_, i) => [i, i, i])
+  const W = size * scale, idx = new Uint8Array(W * W)
+  for (let t = 0; t < length; t++) {
+    const f = frames.subarray(t * size * size, (t + 1) * size * size)
+    for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
+      idx[y * W + x] = Math.max(0, Math.min(255, Math.round(f[Math.floor(y / scale) * size + Math.floor(x / scale)])))
+    }
+    enc.writeFrame(idx, W, W, { palette, delay: t === length - 1 ? 1000 : 33 })
+  }
+  enc.finish()
+  return enc.bytes()
+}
+
+/** Check the directory is writable (creating it): exit 2 with one line if not. */
+function ensureWritable(dir: string, what: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true })
+    const probe = path.join(dir, `.write_test_${process.pid}`)
+    fs.writeFileSync(probe, '')
+    fs.rmSync(probe)
+  } catch (e: any) {
+    badInput(`${what} is not writable: ${dir} (${e.code ?? e.message})`)
+  }
+}
+
+/** Load value.model/policy.model from dir into the trainer (exit 2 when missing or incompatible). */
+function loadFinalModels(t: PpoRnd, dir: string, args: Args): void {
+  const files = Object.values(FINAL_MODELS).map((f) => path.join(dir, f))
+  const missing = files.filter((f) => !fs.existsSync(f))
+  if (missing.length) badInput(`--model ${dir}: no trained models there (missing ${missing.map((f) => path.basename(f)).join(', ')})`)
+  for (const net of ['value', 'policy'] as const) {
+    const file = path.join(dir, FINAL_MODELS[net])
+    const bytes = fs.readFileSync(file)
+    try {
+      const { metadata } = decodeSafetensors(bytes, undefined, file)
+      const bad = metadata.args ? networkMismatch(JSON.parse(metadata.args), args) : []
+      if (bad.length) badInput(`--model ${file} was trained with ${bad.join(', ')}`)
+      const named = t.networkNamed(net)
+      const { tensors } = decodeSafetensors(bytes, Object.fromEntries(named.map(([n, x]) => [n, x.shape])), file)
+      for (const [n, x] of named) x.write(tensors[n].data)
+    } catch (e) {
+      badInput((e as Error).message)
+    }
+  }
+}
+
+export async function train(cli: TrainCli): Promise<number> {
+  const { args, experimentDir: dir } = cli
+  ensureWritable(dir, '--data_dir')
+  if (cli.modelDir) {
+    const missing = Object.values(FINAL_MODELS).filter((f) => !fs.existsSync(path.join(cli.modelDir!, f)))
+    if (missing.length) badInput(`--model ${cli.modelDir}: no trained models there (missing ${missing.join(', ')})`)
+  }
+  const logger = new Logger(path.join(dir, 'log.txt'))
+  const log = (m: string) => logger.log(m)
+  const store = new SnapshotStore(dir, { warn: (m) => log(`WARNING: ${m}`) })
+  const metrics = new MetricsWriter(dir)
+  log('Starting')
+  log(`Args: ${argsToArgv(args).join(' ')}`)
+  let backend: Backend
+  try {
+    backend = await openBackend(args.backend, { log })
+  } catch (e) {
+    logger.close()
+    return badInput(`--backend ${args.backend}: ${(e as Error).message}`)
+  }
+  log(`Backend: ${backend.description}`)
+  const progress = makeProgress(!args.disable_progress_bar)
+  const t = await PpoRnd.create(args, backend, { onProgress: (p, d, n) => progress.onProgress(p, d, n) })
+  const rndTargetFile = path.join(dir, RND_TARGET_FILE)
+  let wallBase = 0
+  try {
+    // ---------------------------------------------------------------- resume: --model, newest snapshot, or fresh
+    let resumed: ReturnType<typeof decodeSnapshot> & { snap: Snapshot } | null = null
+    store.removeTemp()
+    if (cli.modelDir) {
+      loadFinalModels(t, cli.modelDir, args)
+      log(`Loaded final models from ${cli.modelDir}`)
+      const target = path.join(cli.modelDir, RND_TARGET_FILE)
+      if (fs.existsSync(target) && path.resolve(target) !== path.resolve(rndTargetFile)) fs.copyFileSync(target, rndTargetFile)
+    } else if (!args.no_resume) {
+      const snap = store.loadLatest((s) => { decodeSnapshot(s) })
+      if (snap) resumed = { snap, ...decodeSnapshot(snap) }
+    }
+    if (resumed) {
+      const { snap, state } = resumed
+      const bad = networkMismatch(state.trainer.args, args)
+      if (bad.length) {
+        badInput(`cannot resume from ${snap.dir}: it was made with ${bad.join(', ')}; ` +
+          'use the same network flags, --no_resume, or another --experiment_name')
+      }
+      if (!fs.existsSync(rndTargetFile)) badInput(`cannot resume from ${snap.dir}: ${rndTargetFile} is missing (use --no_resume)`)
+      const targetBytes = fs.readFileSync(rndTargetFile)
+      if (sha256(targetBytes) !== state.rnd_target_sha256) {
+        badInput(`cannot resume from ${snap.dir}: ${rndTargetFile} is not the RND target of that run (use --no_resume)`)
+      }
+      const rndTarget = decodeSafetensors(targetBytes, undefined, rndTargetFile).tensors
+      try {
+        t.importState({ models: { ...resumed.models, rnd_target: rndTarget } as TrainerState['models'], optimizers: resumed.optimizers as TrainerState['optimizers'], json: state.trainer })
+      } catch (e) {
+        badInput(`cannot resume from ${snap.dir}: ${(e as Error).message}`)
+      }
+      wallBase = state.wall_seconds
+      metrics.truncateAfter(t.iteration)
+      store.removeAfter(t.iteration)
+      log(`Resumed from snapshot ${snap.dir} (iteration ${t.iteration})`)
+    } else {
+      const stale = store.removeAfter(0)
+      if (stale.length) log(`Not resuming: removed ${stale.length} snapshot(s) of the previous run`)
+      metrics.truncateAfter(0)
+      const target = cli.modelDir && fs.existsSync(rndTargetFile) ? fs.readFileSync(rndTargetFile) : null
+      if (target) {
+        const named = t.networkNamed('rnd_target')
+        try {
+          const { tensors } = decodeSafetensors(target, Object.fromEntries(named.map(([n, x]) => [n, x.shape])), rndTargetFile)
+          for (const [n, x] of named) x.write(tensors[n].data)
+        } catch (e) {
+          log(`WARNING: ${(e as Error).message}; using a fresh RND target`)
+          writeFileAtomic(rndTargetFile, encodeSafetensors((await t.exportState()).models.rnd_target, modelMeta('rnd_target', args)))
+        }
+      } else {
+        writeFileAtomic(rndTargetFile, encodeSafetensors((await t.exportState()).models.rnd_target, modelMeta('rnd_target', args)))
+      }
+    }
+    const rndTargetSha = sha256(fs.readFileSync(rndTargetFile))
+    if (args.max_iterations > 0 && t.iteration >= args.max_iterations) {
+      log(`Already at iteration ${t.iteration} (--max_iterations ${args.max_iterations})`)
+      log('Done')
+      return 0
+    }
+    // The final models are the ones that reached the target: those before the iteration's training (as the seed,
+    // which checks the target between rollouts and training). Keep their encoded bytes from the previous save.
+    let before = await t.exportState()
+    const start = performance.now()
+    const wall = () => wallBase + (performance.now() - start) / 1000
+
+    // ---------------------------------------------------------------- 0. initial observation normalization
+    if (!t.isNormalized) {
+      log(`> Performing ${args.initial_normalization_num_trials} rollouts at iteration 0, epsilon_greedy: 1.00, for observation normalization parameters`)
+      await t.initNormalization()
+      progress.stop()
+      log('> Collected initial observation normalization parameters')
+    }
+    for (;;) {
+      const it = t.iteration + 1
+      log(`> Starting collecting ${args.num_trials} rollouts for iteration ${it}, epsilon_greedy: ${args.epsilon_greedy.toFixed(2)}`)
+      let m: IterationMetrics
+      try {
+        m = await t.runIteration()
+      } catch (e) {
+        progress.stop()
+        if (!(e instanceof NonFiniteLossError)) throw e
+        const last = store.list().at(-1)
+        log(`ERROR: ${e.message}`)
+        log(last !== undefined ? `The last good snapshot is kept: ${path.join(store.dir, snapshotName(last))}` : 'No snapshot was saved yet')
+        process.stderr.write(`error: non-finite loss in the ${e.network} network at iteration ${e.iteration}; stopped\n`)
+        return 1
+      }
+      progress.stop()
+      log(doneCollectingMessage(args.num_trials, m.iteration, args.epsilon_greedy,
+        { mean: m.ext_mean, std: m.ext_std, min: m.ext_min, max: m.ext_max }))
+      log(`> Iteration ${m.iteration}: ${m.env_steps} env steps (${m.total_env_steps} total), mean intrinsic reward ` +
+        `${m.intrinsic_mean.toPrecision(4)}, loss value ${m.loss_value.toPrecision(4)} policy ${m.loss_policy.toPrecision(4)} ` +
+        `rnd ${m.loss_rnd.toPrecision(4)}, entropy ${m.entropy.toPrecision(4)}, rollout ${m.rollout_seconds.toFixed(1)}s, ` +
+        `train ${m.train_seconds.toFixed(1)}s, ${m.env_steps_per_s.toFixed(0)} env steps/s`)
+      metrics.append(metricsRecord(m, wall()))
+      if (args.save_gifs > 0) {
+        const eps = (t as any).episodes as { frames: Float32Array; length: number }[] | undefined // TODO(rl): public accessor
+        if (eps) {
+          const gifDir = path.join(dir, 'gifs')
+          fs.mkdirSync(gifDir, { recursive: true })
+          for (let e = 0; e < Math.min(args.save_gifs, args.num_trials); e++) {
+            const f = path.join(gifDir, `${snapshotName(m.iteration)}_episode_${e + 1}.gif`)
+            fs.writeFileSync(f, episodeGif(eps[e].frames, eps[e].length, args.frame_resize))
+          }
+        }
+      }
+      const st = await t.exportState()
+      store.save(m.iteration, snapshotFiles(st, args, wall(), rndTargetSha))
+      log(`> Saved snapshot ${path.join(store.dir, snapshotName(m.iteration))}`)
+      for (const old of store.prune(args.keep_past_x_snapshots, m.iteration)) log(`Deleting old snapshot: ${snapshotName(old)}`)
+      if (m.ext_mean >= args.target_cumulative_rewards_extrinsic) {
+        log('Target cumulative reward reached!')
+        const files = Object.values(FINAL_MODELS).map((f) => path.join(dir, f))
+        log(`Saving final models to: ${files.join(', ')}`)
+        writeFileAtomic(files[0], encodeSafetensors(before.models.value, modelMeta('value', args)))
+        writeFileAtomic(files[1], encodeSafetensors(before.models.policy, modelMeta('policy', args)))
+        break
+      }
+      before = st
+      if (args.max_iterations > 0 && m.iteration >= args.max_iterations) {
+        log(`Reached --max_iterations ${args.max_iterations}`)
+        break
+      }
+    }
+    log('Done')
+    return 0
+  } finally {
+    progress.stop()
+    t.dispose()
+    backend.destroy()
+    logger.close()
+  }
+}
+
+export function register(program: Command): void {
+  const cmd = program.command('train')
+    .description("Train PPO + RND (the seed's rl_rnd.py); resumes from the newest snapshot unless --no_resume")
+  addTrainOptions(cmd)
+  exitOnBadInput(cmd)
+  cmd.action(async (opts: Record<string, unknown>, c: Command) => {
+    const cli = argsFromOptions(opts, c)
+    if ('error' in cli) badInput(cli.error)
+    process.exitCode = await train(cli)
+  })
+}
