@@ -1,0 +1,82 @@
+// `rl-rnd train` end to end with tiny flags (cleanrl's smoke tests): 2 iterations, then a resume to a 3rd; the
+// output files; the seed's log line; determinism run after run; final models on reaching the target; play --model;
+// a non-finite loss stops the run naming the network and keeps the last good snapshot.
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { cli, TINY, tmpDir, expDir, metricsOf, untimed } from './run.ts'
+import { parseAvgLine } from '../../cli/log.ts'
+
+const test = suite('cli/smoke')
+const data = tmpDir('smoke')
+
+test('train 2 tiny iterations: exit 0, log lines, metrics.jsonl, snapshots, rnd target', () => {
+  const r = cli(['train', '--data_dir', data, ...TINY, '--max_iterations', '2'])
+  assert.is(r.status, 0, r.stderr)
+  const avg = r.stdout.split('\n').filter((l) => l.includes('avg cum rwd'))
+  assert.is(avg.length, 2)
+  assert.match(avg[0], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} \[rl_rnd\] > Done collecting 4 rollouts for iteration 1, epsilon_greedy: 0\.00, avg cum rwd: -?\d+\.\d\d, std: \d+\.\d\d, min: -?\d+\.\d\d, max: -?\d+\.\d\d$/)
+  const dir = expDir(data)
+  const log = fs.readFileSync(path.join(dir, 'log.txt'), 'utf8')
+  assert.ok(log.includes(avg[1]), 'log.txt holds the stdout log')
+  const m = metricsOf(data)
+  assert.equal(m.map((x) => x.iteration), [1, 2])
+  for (const k of ['env_steps', 'total_env_steps', 'wall_seconds', 'return_ext_mean', 'return_ext_std', 'return_ext_min',
+    'return_ext_max', 'intrinsic_reward_mean', 'loss_value', 'loss_policy', 'loss_rnd', 'entropy', 'env_steps_per_s',
+    'rollout_seconds', 'train_seconds']) assert.type(m[1][k], 'number', k)
+  assert.is(parseAvgLine(avg[1])!.mean, Number(m[1].return_ext_mean.toFixed(2)))
+  assert.equal(fs.readdirSync(path.join(dir, 'snapshots')), ['iter_000001', 'iter_000002'])
+  assert.equal(fs.readdirSync(path.join(dir, 'snapshots', 'iter_000002')).sort(), ['COMPLETE', 'optimizer_policy.safetensors',
+    'optimizer_rnd_predictor.safetensors', 'optimizer_value.safetensors', 'policy.safetensors', 'rnd_predictor.safetensors',
+    'state.json', 'value.safetensors'])
+  assert.ok(fs.existsSync(path.join(dir, 'rnd_target.safetensors')))
+})
+
+test('resume to a 3rd iteration; keep_past_x_snapshots prunes', () => {
+  const r = cli(['train', '--data_dir', data, ...TINY, '--max_iterations', '3', '--keep_past_x_snapshots', '2'])
+  assert.is(r.status, 0, r.stderr)
+  assert.match(r.stdout, /Resumed from snapshot .*iter_000002 \(iteration 2\)/)
+  assert.not.match(r.stdout, /Performing 2 rollouts at iteration 0/)
+  assert.match(r.stdout, /Done collecting 4 rollouts for iteration 3,/)
+  assert.equal(metricsOf(data).map((x) => x.iteration), [1, 2, 3])
+  assert.equal(fs.readdirSync(path.join(expDir(data), 'snapshots')), ['iter_000002', 'iter_000003'])
+  const again = cli(['train', '--data_dir', data, ...TINY, '--max_iterations', '3'])
+  assert.is(again.status, 0)
+  assert.match(again.stdout, /Already at iteration 3/)
+})
+
+test('the same --rng_seed on ref gives the same metrics, run after run', () => {
+  const other = tmpDir('smoke-det')
+  const r = cli(['train', '--data_dir', other, ...TINY, '--max_iterations', '2'])
+  assert.is(r.status, 0, r.stderr)
+  assert.equal(metricsOf(other).map(untimed), metricsOf(data).slice(0, 2).map(untimed))
+})
+
+test('reaching target_cumulative_rewards_extrinsic saves value.model/policy.model and exits 0; play --model runs it', () => {
+  const d = tmpDir('smoke-target')
+  const r = cli(['train', '--data_dir', d, ...TINY, '--target_cumulative_rewards_extrinsic', '-100'])
+  assert.is(r.status, 0, r.stderr)
+  assert.match(r.stdout, /Target cumulative reward reached!/)
+  assert.equal(metricsOf(d).map((x) => x.iteration), [1])
+  for (const f of ['value.model', 'policy.model']) assert.ok(fs.existsSync(path.join(expDir(d), f)), f)
+  // --model starts from them (a fresh run in another experiment)
+  const m = cli(['train', '--data_dir', d, ...TINY, '--experiment_name', 'from_model', '--model', expDir(d), '--max_iterations', '1'])
+  assert.is(m.status, 0, m.stderr)
+  assert.match(m.stdout, /Loaded final models from/)
+})
+
+test('a non-finite loss stops the run naming the network, keeping the last good snapshot', () => {
+  const d = tmpDir('smoke-nan')
+  assert.is(cli(['train', '--data_dir', d, ...TINY, '--max_iterations', '1']).status, 0)
+  const r = cli(['train', '--data_dir', d, ...TINY, '--max_iterations', '3', '--model_value_lr', '1e30', '--minibatches', '1', '--sequence_length', '2'])
+  assert.is(r.status, 1)
+  assert.match(r.stderr, /non-finite loss in the value network/)
+  assert.match(r.stdout, /The last good snapshot is kept: .*iter_000001/)
+  assert.equal(fs.readdirSync(path.join(expDir(d), 'snapshots')), ['iter_000001'])
+  const ok = cli(['train', '--data_dir', d, ...TINY, '--max_iterations', '2'])
+  assert.is(ok.status, 0, ok.stderr)
+  assert.match(ok.stdout, /Resumed from snapshot .*iter_000001/)
+})
+
+test.run()
