@@ -140,6 +140,7 @@ interface PlayArgs {
   gif?: string
   png?: string
   scale: string
+  model?: string
 }
 
 async function play(a: PlayArgs): Promise<void> {
@@ -156,7 +157,12 @@ async function play(a: PlayArgs): Promise<void> {
   const meanings = env.actionSpace.meanings
   const rng = new RandomState(seed)
   let policy: PolicyFn
-  if (a.policy === 'random') policy = () => rng.randint(0, env.actionSpace.n)
+  let model: { policy: PolicyFn; dispose(): void } | null = null
+  if (a.model) {
+    const { loadPolicy } = await import('./train.ts')
+    model = await loadPolicy(a.model, a.game).catch((e: Error) => { throw new UsageError(e.message) })
+    policy = model.policy
+  } else if (a.policy === 'random') policy = () => rng.randint(0, env.actionSpace.n)
   else if (a.policy === 'noop' || a.policy === 'up') {
     const action = meanings.indexOf(a.policy)
     if (action < 0) throw new UsageError(`${a.game} has no '${a.policy}' action (actions: ${meanings.join(', ')})`)
@@ -186,8 +192,9 @@ async function play(a: PlayArgs): Promise<void> {
     scale,
     onEpisode: (s) => console.log(`episode ${s.episode}: length ${s.length}, return ${s.return}`),
   })
+  model?.dispose()
   const mean = (f: (s: EpisodeStats) => number) => (stats.reduce((t, s) => t + f(s), 0) / stats.length).toFixed(2)
-  console.log(`${a.game} ${a.policy}: ${episodes} episodes, mean length ${mean((s) => s.length)}, mean return ${mean((s) => s.return)}`)
+  console.log(`${a.game} ${a.model ? `model ${a.model}` : a.policy}: ${episodes} episodes, mean length ${mean((s) => s.length)}, mean return ${mean((s) => s.return)}`)
   if (a.gif) console.log(`wrote ${a.gif} (${stats.reduce((t, s) => t + s.length, 0)} frames, ${scale}x)`)
   if (a.png) console.log(`wrote PNG frames to ${a.png}/`)
 }
@@ -203,6 +210,7 @@ export function register(program: Command): void {
     .option('--gif <file>', 'write an animated GIF of the episodes')
     .option('--png <dir>', 'write every frame as <dir>/e<episode>_t<step>.png')
     .option('--scale <n>', 'upscale factor for GIF/PNG frames (nearest-neighbour)', '4')
+    .option('--model <dir>', 'play the trained policy DIR/policy.model (as `rl-rnd train` saves it) instead of --policy')
     .action(async (a: PlayArgs) => {
       try {
         await play(a)

@@ -12,7 +12,9 @@ import * as path from 'node:path'
 import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { encodeSafetensors, decodeSafetensors, type Backend, type NamedArray } from '../engine/index.ts'
-import { NETWORK_FLAGS, type Args } from '../rl/args.ts'
+import { DEFAULT_ARGS, NETWORK_FLAGS, type Args } from '../rl/args.ts'
+import { Resizer } from '../env/preprocess.ts'
+import { listEnvs } from '../env/index.ts'
 import { PpoRnd, NonFiniteLossError, type TrainerState, type TrainerJson, type IterationMetrics } from '../rl/ppo_rnd.ts'
 import { openBackend } from './node_backend.ts'
 import { addTrainOptions, argsFromOptions, argsToArgv, badInput, exitOnBadInput, type TrainCli } from './args_cli.ts'
@@ -127,6 +129,46 @@ function loadFinalModels(t: PpoRnd, dir: string, args: Args): void {
     } catch (e) {
       badInput((e as Error).message)
     }
+  }
+}
+
+/**
+ * A play policy from DIR/policy.model (cli/play.ts --model): the network flags come from the file's metadata; each
+ * RGB observation is resized and grayscaled as the trainer's VectorEnv does ('nearest'), then the trainer's actor
+ * (its own frame stack and LSTM state) samples an action. Throws one clear line when the model is missing or for
+ * another game.
+ */
+export async function loadPolicy(dir: string, game: string, backendName: Args['backend'] = 'wasm'):
+  Promise<{ policy: (obs: Uint8Array, ctx: { step: number }) => Promise<number>; dispose(): void }> {
+  const file = path.join(dir, FINAL_MODELS.policy)
+  if (!fs.existsSync(file)) throw new Error(`--model ${dir}: no trained policy there (missing ${FINAL_MODELS.policy})`)
+  const bytes = fs.readFileSync(file)
+  const { metadata } = decodeSafetensors(bytes, undefined, file)
+  if (metadata.format !== 'rl-rnd-model/1' || !metadata.args) throw new Error(`${file}: not an rl-rnd model (no flags in its metadata)`)
+  const args: Args = { ...DEFAULT_ARGS, ...JSON.parse(metadata.args), num_envs: 1, num_trials: 1, backend: backendName }
+  if (args.game !== game) throw new Error(`${file} was trained on ${args.game}, not ${game}`)
+  const backend = await openBackend(backendName).catch(() => openBackend('ref'))
+  const t = await PpoRnd.create(args, backend)
+  try {
+    const named = t.networkNamed('policy')
+    const { tensors } = decodeSafetensors(bytes, Object.fromEntries(named.map(([n, x]) => [n, x.shape])), file)
+    for (const [n, x] of named) x.write(tensors[n].data)
+  } catch (e) {
+    t.dispose()
+    backend.destroy()
+    throw e
+  }
+  const [h, w] = listEnvs().find((e) => e.id === game)!.observationShape
+  const resizer = new Resizer(w, h, args.frame_resize, args.frame_resize, 'nearest')
+  const frame = new Float32Array(args.frame_resize * args.frame_resize)
+  const actor = t.actor()
+  return {
+    policy: async (obs, ctx) => {
+      if (ctx.step === 0) actor.reset()
+      resizer.grayInto(obs, frame)
+      return actor.act(frame)
+    },
+    dispose: () => { actor.dispose(); t.dispose(); backend.destroy() },
   }
 }
 

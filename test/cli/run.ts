@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 
 export const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url))
 export const TINY = ['--frame_resize', '36', '--z_dim', '8', '--rnn_hidden_dim', '8', '--num_trials', '4', '--num_envs', '2',
-  '--initial_normalization_num_trials', '2', '--epochs_per_iteration', '1', '--sequence_length', '8', '--backend', 'ref',
+  '--initial_normalization_num_trials', '2', '--epochs_per_iteration', '1', '--sequence_length', '8', '--backend', 'wasm',
   '--disable_progress_bar']
 
 export interface Run { status: number | null; stdout: string; stderr: string }

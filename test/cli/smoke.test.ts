@@ -46,11 +46,17 @@ test('resume to a 3rd iteration; keep_past_x_snapshots prunes', () => {
   assert.match(again.stdout, /Already at iteration 3/)
 })
 
-test('the same --rng_seed on ref gives the same metrics, run after run', () => {
+test('the same --rng_seed gives the same metrics, run after run (wasm; and ref)', () => {
   const other = tmpDir('smoke-det')
   const r = cli(['train', '--data_dir', other, ...TINY, '--max_iterations', '2'])
   assert.is(r.status, 0, r.stderr)
   assert.equal(metricsOf(other).map(untimed), metricsOf(data).slice(0, 2).map(untimed))
+  const refs = [tmpDir('det-ref-a'), tmpDir('det-ref-b')].map((d) => {
+    const x = cli(['train', '--data_dir', d, ...TINY, '--backend', 'ref', '--max_iterations', '1'])
+    assert.is(x.status, 0, x.stderr)
+    return metricsOf(d).map(untimed)
+  })
+  assert.equal(refs[0], refs[1])
 })
 
 test('reaching target_cumulative_rewards_extrinsic saves value.model/policy.model and exits 0; play --model runs it', () => {
@@ -64,6 +70,21 @@ test('reaching target_cumulative_rewards_extrinsic saves value.model/policy.mode
   const m = cli(['train', '--data_dir', d, ...TINY, '--experiment_name', 'from_model', '--model', expDir(d), '--max_iterations', '1'])
   assert.is(m.status, 0, m.stderr)
   assert.match(m.stdout, /Loaded final models from/)
+  const gif = path.join(d, 'play.gif')
+  const p = cli(['play', '--game', 'PixelCopter-v0', '--model', expDir(d), '--episodes', '2', '--gif', gif])
+  assert.is(p.status, 0, p.stderr)
+  assert.match(p.stdout, /model .*: 2 episodes, mean length \d/)
+  assert.ok(fs.statSync(gif).size > 100)
+  const none = cli(['play', '--model', tmpDir('nomodel'), '--episodes', '1'])
+  assert.is(none.status, 2)
+  assert.match(none.stderr, /no trained policy there/)
+})
+
+test('--save_gifs N writes N GIFs per iteration', () => {
+  const d = tmpDir('smoke-gifs')
+  const r = cli(['train', '--data_dir', d, ...TINY, '--max_iterations', '1', '--save_gifs', '2'])
+  assert.is(r.status, 0, r.stderr)
+  assert.equal(fs.readdirSync(path.join(expDir(d), 'gifs')), ['iter_000001_episode_1.gif', 'iter_000001_episode_2.gif'])
 })
 
 test('a non-finite loss stops the run naming the network, keeping the last good snapshot', () => {
