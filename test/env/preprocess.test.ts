@@ -7,6 +7,12 @@ const test = suite('preprocess')
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 /** Deterministic RGB test image, byte i = ((i + 1) * 2654435761 mod 2^32) >> 24 (same formula in the Python that made PILLOW). */
 const image = (w: number, h: number) => Uint8Array.from({ length: w * h * 3 }, (_, i) => Math.imul(i + 1, 2654435761) >>> 24)
+/** Flat 5x3 blocks of random colours (exercises the flat-run shortcuts): block b = (y / 3) * 97 + x / 5. */
+const blocky = (w: number, h: number) => Uint8Array.from({ length: w * h * 3 }, (_, i) => {
+  const p = Math.floor(i / 3), c = i % 3, x = p % w, y = Math.floor(p / w)
+  const b = Math.floor(y / 3) * 97 + Math.floor(x / 5)
+  return Math.imul(b * 3 + c + 1, 2654435761) >>> 24
+})
 
 // SHA-256 of Pillow's Image.resize(size, NEAREST | BILINEAR) output for image(w, h); printed by Pillow 12.3.0, whose
 // NEAREST (ImagingScaleAffine) and BILINEAR (Resample.c convolution, 22-bit fixed point) paths are the 2019 ones.
@@ -25,6 +31,14 @@ const PILLOW: Record<string, string> = {
   '48x48->64x64 bilinear': 'b0a5ff3700dbfa1e1f9c42639e32b06401322167c105b6248237e573cdccb6a4',
   '48x48->160x160 nearest': 'ea452a0e588639a1f88e1dacd60bf6d5c8dd379103f298740499903429791771',
   '48x48->160x160 bilinear': '022ffa0cca563367a648165250d57178ddcf3615fa77fc7125268bb7f6db5e42',
+  'blocky 48x48->84x84 nearest': 'ea0990587912d6910ee54930558260e48577c13abef7bdd45217c78ef7ed2612',
+  'blocky 48x48->84x84 bilinear': '4b9ef376b0057d191fe7625020d1f905e41a60d4e043d7a82263f4a4801936f4',
+  'blocky 48x48->42x42 nearest': 'b328a52eb65776c0bc200d448c9bd4aa62d8af0643f2fdb456497136a74f3a03',
+  'blocky 48x48->42x42 bilinear': 'e065c6b33dc2dd65fadfea7556774b5abf822f8dc49efb80d298ab421b1328d1',
+  'blocky 48x48->7x7 nearest': 'de760a4569a49a649294247dace706ff1b8b0553ef31a08393ec4033ac6825fd',
+  'blocky 48x48->7x7 bilinear': 'd7e1905b94d9db880a6d8601880f802bc53141c180353fd957630e0d3ef4c7a8',
+  'blocky 48x48->100x100 nearest': '00640b158d3d1c691d64f59edbe56deda460c0a53d637651acf42a634e8ee06d',
+  'blocky 48x48->100x100 bilinear': '95849bff65e869bd2e0e961b2989022ffd3daf9ca30883b66cef56f97df2c583',
 }
 
 test('hand-worked: 1-D [0, 100] to 4 and [0, 100, 200] to 2', () => {
@@ -44,10 +58,11 @@ test('hand-worked: 1-D [0, 100] to 4 and [0, 100, 200] to 2', () => {
   assert.equal([Array.from(t.first), Array.from(t.count)], [[0, 0, 0, 1], [1, 2, 2, 1]])
 })
 
-test('resize == Pillow (NEAREST and BILINEAR, up and down, non-square)', () => {
+test('resize == Pillow (NEAREST and BILINEAR, up and down, non-square, noise and flat blocks)', () => {
   for (const [key, want] of Object.entries(PILLOW)) {
     const [, w, h, dw, dh, mode] = key.match(/(\d+)x(\d+)->(\d+)x(\d+) (\w+)/)!
-    const got = resizeRgb(image(+w, +h), +w, +h, +dw, +dh, mode as 'nearest' | 'bilinear')
+    const src = (key.startsWith('blocky') ? blocky : image)(+w, +h)
+    const got = resizeRgb(src, +w, +h, +dw, +dh, mode as 'nearest' | 'bilinear')
     assert.is(sha(got), want, key)
   }
 })
@@ -55,7 +70,7 @@ test('resize == Pillow (NEAREST and BILINEAR, up and down, non-square)', () => {
 test('grayscale, and Resizer.grayInto == grayscale(resizeRgb) for both modes', () => {
   const g = grayscale(Uint8Array.of(120, 240, 80, 255, 255, 255, 0, 0, 0), new Float32Array(3))
   assert.equal(Array.from(g), [Math.fround(0.299 * 120 + 0.587 * 240 + 0.114 * 80), Math.fround(255), 0])
-  const src = image(48, 48)
+  const src = blocky(48, 48)
   for (const mode of ['nearest', 'bilinear'] as const) {
     for (const d of [84, 42, 48]) {
       const r = new Resizer(48, 48, d, d, mode)
