@@ -19,13 +19,16 @@ const ACTIONS = (() => {
 
 // validate before timing (llm.c habit): env 0 of a VectorEnv and a single env agree with PLE's first traced steps
 function validate(): void {
-  const want = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1] // 10 noop steps: the first terrain column leaves on step 10 (PLE-SPEC 3.4)
+  // 10 noop steps: the first terrain column leaves on step 10 (PLE-SPEC 3.4)
+  const want = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1]
   const env = make('PixelCopter-v0')
   env.reset()
   const got = want.map(() => env.step(1).reward)
   const venv = new VectorEnv('PixelCopter-v0', { numEnvs: 1 }).reset()
   const vgot = want.map(() => venv.step(Int32Array.of(1)).rewards[0])
-  if (got.join() !== want.join() || vgot.join() !== want.join()) throw new Error(`env bench: rewards ${got} / ${vgot}, want ${want}`)
+  if (got.join() !== want.join() || vgot.join() !== want.join()) {
+    throw new Error(`env bench: rewards ${got} / ${vgot}, want ${want}`)
+  }
 }
 
 export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
@@ -60,14 +63,18 @@ export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
   suite.add(rows[0].name, single)
   for (const [i, v] of vectors.entries()) suite.add(rows[i + 1].name, v.fn)
   await new Promise<void>((resolve) => suite.on('complete', () => resolve()).run({ async: false }))
-  console.log(`${'name'.padEnd(38)} | ${'shape'.padEnd(10)} | ${'ms/step()'.padStart(10)} | ${'env steps/s'.padStart(12)}`)
+  const line = (a: string, b: string, c: string, d: string) =>
+    console.log(`${a.padEnd(38)} | ${b.padEnd(10)} | ${c.padStart(10)} | ${d.padStart(12)}`)
+  line('name', 'shape', 'ms/step()', 'env steps/s')
   suite.forEach((b: Benchmark, i: number) => {
     const row = rows[i]
     const callMs = b.stats.mean * 1000
     const stepsPerS = row.stepsPerCall / b.stats.mean
     const ms = callMs / (i === 0 ? SINGLE : 1) // per step() call: one env step, or one lockstep step of N envs
-    console.log(`${row.name.padEnd(38)} | ${row.shape.padEnd(10)} | ${ms.toFixed(4).padStart(10)} | ${Math.round(stepsPerS).toLocaleString('en-US').padStart(12)}`)
-    opts.json?.push({ kernel: 'env_step', shape: `${row.name} ${row.shape}`, backend: 'cpu', library: 'rl-rnd', threads: 1, ms, steps_per_s: stepsPerS })
+    line(row.name, row.shape, ms.toFixed(4), Math.round(stepsPerS).toLocaleString('en-US'))
+    const shape = `${row.name} ${row.shape}`
+    const rec = { kernel: 'env_step', shape, backend: 'cpu', library: 'rl-rnd', threads: 1, ms, steps_per_s: stepsPerS }
+    opts.json?.push(rec)
   })
 }
 

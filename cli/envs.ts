@@ -15,7 +15,8 @@ export function register(program: Command): void {
       }
       for (const e of envs) {
         const actions = e.actionMeanings.map((m, i) => `${i}=${m}`).join(' ')
-        console.log(`${e.id}  obs ${e.observationShape.join('x')} uint8  actions [${actions}]  max ${e.maxEpisodeSteps} steps`)
+        const obs = e.observationShape.join('x')
+        console.log(`${e.id}  obs ${obs} uint8  actions [${actions}]  max ${e.maxEpisodeSteps} steps`)
         console.log(`  ${e.description}`)
       }
     })

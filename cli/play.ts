@@ -34,7 +34,7 @@ export interface EpisodeStats {
 
 interface Gifenc {
   GIFEncoder(): {
-    writeFrame(index: Uint8Array, w: number, h: number, o: { palette: number[][]; delay?: number; repeat?: number }): void
+    writeFrame(index: Uint8Array, w: number, h: number, o: { palette: number[][]; delay?: number }): void
     finish(): void
     bytes(): Uint8Array
   }
@@ -147,7 +147,9 @@ async function play(a: PlayArgs): Promise<void> {
   const episodes = positiveInt(a.episodes, '--episodes')
   const scale = positiveInt(a.scale, '--scale')
   const seed = Number(a.seed)
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be an integer in 0..2^32-1, got '${a.seed}'`)
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new UsageError(`--seed must be an integer in 0..2^32-1, got '${a.seed}'`)
+  }
   let env: Env
   try {
     env = make(a.game, { seed })
@@ -182,7 +184,8 @@ async function play(a: PlayArgs): Promise<void> {
       closeSync(openSync(probe, 'w'))
       unlinkSync(probe)
     } catch (e) {
-      throw new UsageError(`cannot write PNGs to '${a.png}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+      const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message
+      throw new UsageError(`cannot write PNGs to '${a.png}': ${why}`)
     }
   }
   const stats = await playEpisodes(env, policy, {
@@ -194,7 +197,9 @@ async function play(a: PlayArgs): Promise<void> {
   })
   model?.dispose()
   const mean = (f: (s: EpisodeStats) => number) => (stats.reduce((t, s) => t + f(s), 0) / stats.length).toFixed(2)
-  console.log(`${a.game} ${a.model ? `model ${a.model}` : a.policy}: ${episodes} episodes, mean length ${mean((s) => s.length)}, mean return ${mean((s) => s.return)}`)
+  const who = a.model ? `model ${a.model}` : a.policy
+  console.log(`${a.game} ${who}: ${episodes} episodes, mean length ${mean((s) => s.length)}, ` +
+    `mean return ${mean((s) => s.return)}`)
   if (a.gif) console.log(`wrote ${a.gif} (${stats.reduce((t, s) => t + s.length, 0)} frames, ${scale}x)`)
   if (a.png) console.log(`wrote PNG frames to ${a.png}/`)
 }
@@ -210,7 +215,8 @@ export function register(program: Command): void {
     .option('--gif <file>', 'write an animated GIF of the episodes')
     .option('--png <dir>', 'write every frame as <dir>/e<episode>_t<step>.png')
     .option('--scale <n>', 'upscale factor for GIF/PNG frames (nearest-neighbour)', '4')
-    .option('--model <dir>', 'play the trained policy DIR/policy.model (as `rl-rnd train` saves it) instead of --policy')
+    .option('--model <dir>', 'play the trained policy DIR/policy.model (as `rl-rnd train` saves it) instead of '
+      + '--policy')
     .action(async (a: PlayArgs) => {
       try {
         await play(a)

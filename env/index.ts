@@ -55,10 +55,14 @@ export function make(id: string, opts: MakeOptions = {}): Env {
   const reg = REGISTRY[id]
   if (!reg) throw new Error(`unknown environment '${id}'; registered: ${Object.keys(REGISTRY).join(', ')}`)
   for (const k of Object.keys(opts)) {
-    if (k !== 'seed' && k !== 'maxEpisodeSteps') throw new Error(`make('${id}'): unknown option '${k}' (seed, maxEpisodeSteps)`)
+    if (k !== 'seed' && k !== 'maxEpisodeSteps') {
+      throw new Error(`make('${id}'): unknown option '${k}' (seed, maxEpisodeSteps)`)
+    }
   }
   const seed = opts.seed ?? 24
   const limit = opts.maxEpisodeSteps ?? reg.maxEpisodeSteps
-  if (!Number.isInteger(limit) || limit <= 0) throw new Error(`make('${id}'): maxEpisodeSteps must be a positive integer`)
+  if (!Number.isInteger(limit) || limit <= 0) {
+    throw new Error(`make('${id}'): maxEpisodeSteps must be a positive integer`)
+  }
   return new PleEnv(id, reg.game, seed, limit)
 }

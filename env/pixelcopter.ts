@@ -88,7 +88,8 @@ export class PixelCopter implements Game {
     for (let i = 0; i < this.nBlocks; i++) {
       const x = (bx[i] -= SCROLL)
       const left = Math.trunc(x) - 2
-      if (left < COPTER_LEFT + 2 && left + BLOCK_W > COPTER_LEFT && by[i] - BLOCK_HALF < pBottom && by[i] + BLOCK_HALF + 1 > pTop) {
+      const overlapsX = left < COPTER_LEFT + 2 && left + BLOCK_W > COPTER_LEFT
+      if (overlapsX && by[i] - BLOCK_HALF < pBottom && by[i] + BLOCK_HALF + 1 > pTop) {
         this.lives -= 1
       }
     }
@@ -96,7 +97,8 @@ export class PixelCopter implements Game {
       const x = (tx[i] -= SCROLL)
       const left = Math.trunc(x) - 2
       const t = ty[i]
-      if (left < COPTER_LEFT + 2 && left + TERRAIN_W > COPTER_LEFT && t - TERRAIN_HALF < pBottom && t + TERRAIN_HALF > pTop) {
+      const overlapsX = left < COPTER_LEFT + 2 && left + TERRAIN_W > COPTER_LEFT
+      if (overlapsX && t - TERRAIN_HALF < pBottom && t + TERRAIN_HALF > pTop) {
         if (y - PLAYER_H <= t - QUARTER) this.lives -= 1 // ceiling
         if (y >= t + QUARTER) this.lives -= 1 // floor
       }

@@ -7,7 +7,8 @@
 //   step(a):      gym index a -> the game's a-th action, the last index is PLE's noop. If the game is already over,
 //                 PLE does nothing and the reward is 0. reward = score change; terminated = game over;
 //                 truncated = elapsed steps >= maxEpisodeSteps (gym TimeLimit, 10000 for every gym_ple id).
-// obs is the env's own screen buffer (H*W*3 uint8, row-major y, x, RGB), overwritten by the next step: copy it to keep it.
+// obs is the env's own screen buffer (H*W*3 uint8, row-major y, x, RGB), overwritten by the next step: copy it to
+// keep it.
 import type { Game, GameClass } from './game.ts'
 import { RandomState } from './random_state.ts'
 

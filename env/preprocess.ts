@@ -90,7 +90,9 @@ export function resizeRgb(src: Uint8Array, w: number, h: number, dw: number, dh:
 
 /** 0.299 R + 0.587 G + 0.114 B for each pixel of an RGB image, into out (float32, 0..255). */
 export function grayscale(rgb: Uint8Array, out: Float32Array, outOffset = 0): Float32Array {
-  for (let i = 0, o = outOffset; i < rgb.length; i += 3, o++) out[o] = 0.299 * rgb[i] + 0.587 * rgb[i + 1] + 0.114 * rgb[i + 2]
+  for (let i = 0, o = outOffset; i < rgb.length; i += 3, o++) {
+    out[o] = 0.299 * rgb[i] + 0.587 * rgb[i + 1] + 0.114 * rgb[i + 2]
+  }
   return out
 }
 
@@ -144,7 +146,13 @@ export class Resizer {
   private srcKey?: Int32Array // bilinear: the source as packed RGB
   private rgbOut?: Uint8Array
 
-  constructor(readonly w: number, readonly h: number, readonly dw: number, readonly dh: number, readonly mode: ResizeMode) {
+  constructor(
+    readonly w: number,
+    readonly h: number,
+    readonly dw: number,
+    readonly dh: number,
+    readonly mode: ResizeMode,
+  ) {
     if (mode !== 'nearest' && mode !== 'bilinear') throw new Error(`unknown resize mode '${mode}' (nearest, bilinear)`)
     if (mode === 'nearest') {
       this.xi = nearestIndex(w, dw)
@@ -198,7 +206,7 @@ export class Resizer {
   }
 
   // the vertical pass of bilinear (as vertical() below, inlined) fused with grayscale, memoised per colour
-  private verticalGray(raw: Float32Array, rawOffset: number, scaled: Float32Array | undefined, scaledOffset: number): void {
+  private verticalGray(raw: Float32Array, rawOffset: number, scaled: Float32Array | undefined, scaledOffset: number) {
     const { dw, dh } = this
     const { first, count, k, ksize } = this.ty!
     const t = this.tmp!

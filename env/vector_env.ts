@@ -117,7 +117,9 @@ export class VectorEnv {
 
   /** Start a new episode in env i (un-pauses it); `seed` reseeds its game RNG first (gym_ple seed + reset). */
   resetEnv(i: number, seed?: number): void {
-    if (!Number.isInteger(i) || i < 0 || i >= this.numEnvs) throw new RangeError(`VectorEnv: no env ${i} (0..${this.numEnvs - 1})`)
+    if (!Number.isInteger(i) || i < 0 || i >= this.numEnvs) {
+      throw new RangeError(`VectorEnv: no env ${i} (0..${this.numEnvs - 1})`)
+    }
     this.restart(i, seed)
     this.episodeSteps[i] = 0
     this.episodeReturns[i] = 0
@@ -145,7 +147,9 @@ export class VectorEnv {
       if (!this.running[i] || (active && !active[i])) continue
       const a = actions[i]
       if (!Number.isInteger(a) || a < 0 || a >= n) {
-        throw new RangeError(`VectorEnv: env ${i}: invalid action ${a}; expected an integer in 0..${n - 1} (${this.actionSpace.meanings.join(', ')})`)
+        const meanings = this.actionSpace.meanings.join(', ')
+        throw new RangeError(`VectorEnv: env ${i}: invalid action ${a}; expected an integer in 0..${n - 1} ` +
+          `(${meanings})`)
       }
       const env = this.envs[i]
       const r = env.act(a)

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { applySticky, bilinearTaps, FrameStack, grayscale, nearestIndex, Resizer, resizeRgb } from '../../env/preprocess.ts'
+import {
+  applySticky, bilinearTaps, FrameStack, grayscale, nearestIndex, Resizer, resizeRgb,
+} from '../../env/preprocess.ts'
 
 const test = suite('preprocess')
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
-/** Deterministic RGB test image, byte i = ((i + 1) * 2654435761 mod 2^32) >> 24 (same formula in the Python that made PILLOW). */
-const image = (w: number, h: number) => Uint8Array.from({ length: w * h * 3 }, (_, i) => Math.imul(i + 1, 2654435761) >>> 24)
+/** Deterministic RGB test image, byte i = ((i + 1) * 2654435761 mod 2^32) >> 24 (as in the Python that made PILLOW). */
+const image = (w: number, h: number) =>
+  Uint8Array.from({ length: w * h * 3 }, (_, i) => Math.imul(i + 1, 2654435761) >>> 24)
 /** Flat 5x3 blocks of random colours (exercises the flat-run shortcuts): block b = (y / 3) * 97 + x / 5. */
 const blocky = (w: number, h: number) => Uint8Array.from({ length: w * h * 3 }, (_, i) => {
   const p = Math.floor(i / 3), c = i % 3, x = p % w, y = Math.floor(p / w)

@@ -3,7 +3,8 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { RandomState } from '../../env/random_state.ts'
 
-const REF = JSON.parse(readFileSync(new URL('../../../shared/reference/numpy_randomstate24_reference.json', import.meta.url), 'utf8'))
+const REF_URL = new URL('../../../shared/reference/numpy_randomstate24_reference.json', import.meta.url)
+const REF = JSON.parse(readFileSync(REF_URL, 'utf8'))
 const test = suite('random_state')
 
 test('MT19937 seed 24: first 10 outputs == numpy', () => {
@@ -27,7 +28,9 @@ test('random_sample, randint edge ranges, uniform == numpy', () => {
   assert.equal([r0.randomSample(), r0.randomSample(), r0.randomSample()],
     [0.5488135039273248, 0.7151893663724195, 0.6027633760716439])
   const r = new RandomState(123456789)
-  const ranges: [number, number][] = [[0, 10], [48, 72], [12, 36], [-5, 5], [0, 1], [0, 2 ** 31 + 5], [0, 2 ** 32], [7, 8], [0, 3]]
+  const ranges: [number, number][] = [
+    [0, 10], [48, 72], [12, 36], [-5, 5], [0, 1], [0, 2 ** 31 + 5], [0, 2 ** 32], [7, 8], [0, 3],
+  ]
   assert.equal(ranges.map(([lo, hi]) => r.randint(lo, hi)), [8, 66, 24, 2, 0, 1103802106, 3461125348, 7, 1])
   assert.is(r.randint(0, 1000), 956)
   const rm = new RandomState(2 ** 32 - 1)

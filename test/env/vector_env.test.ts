@@ -6,13 +6,15 @@ import { FrameStack, Resizer } from '../../env/preprocess.ts'
 import { RandomState } from '../../env/random_state.ts'
 import { VectorEnv } from '../../env/vector_env.ts'
 
-const TRACE = JSON.parse(readFileSync(new URL('../../../shared/reference/pixelcopter_trace_seed24_first3.json', import.meta.url), 'utf8'))
+const TRACE_URL = new URL('../../../shared/reference/pixelcopter_trace_seed24_first3.json', import.meta.url)
+const TRACE = JSON.parse(readFileSync(TRACE_URL, 'utf8'))
 const test = suite('vector_env')
 
-test('VectorEnv == N single envs + Resizer + FrameStack with manual auto-reset (3 envs, 300 steps, both filters)', () => {
+test('VectorEnv == single envs + Resizer + FrameStack with manual auto-reset (3 envs, 300 steps, both filters)', () => {
   for (const resize of ['nearest', 'bilinear'] as const) {
     const N = 3, S = 42, C = 3
-    const venv = new VectorEnv('PixelCopter-v0', { numEnvs: N, seed: 100, frameResize: S, stackedFrames: C, resize }).reset()
+    const opts = { numEnvs: N, seed: 100, frameResize: S, stackedFrames: C, resize }
+    const venv = new VectorEnv('PixelCopter-v0', opts).reset()
     const envs = Array.from({ length: N }, (_, i) => make('PixelCopter-v0', { seed: 100 + i }))
     const rz = new Resizer(48, 48, S, S, resize)
     const stacks = envs.map(() => new FrameStack(C, S, S))
@@ -76,7 +78,8 @@ test('env 0 (seed 24) replays the trace across auto-resets; obs layout (N, C, H,
 })
 
 test('autoReset false pauses finished envs until resetEnv; active mask skips envs', () => {
-  const venv = new VectorEnv('PixelCopter-v0', { numEnvs: 2, frameResize: 8, stackedFrames: 2, autoReset: false }).reset()
+  const opts = { numEnvs: 2, frameResize: 8, stackedFrames: 2, autoReset: false }
+  const venv = new VectorEnv('PixelCopter-v0', opts).reset()
   const up = new Int32Array([0, 1])
   let t = 0
   while (venv.running[0]) {
