@@ -41,6 +41,7 @@ function sig(outputs: string[], inputs: string[], dims: readonly string[], param
 }
 
 const MM = ['M', 'K', 'N'] as const
+const mmWorkspace = (d: Record<string, number>) => 64 + 64 * 256 + d.K * Math.ceil(d.N / 8) * 8
 export const CONV_DIMS = ['N', 'C', 'H', 'W', 'K', 'R', 'S', 'P', 'Q', 'STRIDE', 'PAD'] as const
 export const BCAST_DIMS = ['D0', 'D1', 'D2', 'D3', 'SA0', 'SA1', 'SA2', 'SA3', 'SB0', 'SB1', 'SB2', 'SB3'] as const
 const L = ['L'] as const
@@ -66,9 +67,10 @@ const unary = Object.fromEntries(Object.entries(UNARY_OPS).flatMap(([op, params]
 
 export const KERNELS = {
   // ---- matmul: out[M,N] = a @ b, and the transposed forms backward needs
-  matmul: sig(['out'], ['a', 'b'], MM),     // a [M,K], b [K,N]
-  matmul_nt: sig(['out'], ['a', 'b'], MM),  // a [M,K], b [N,K]: out = a @ b^T
-  matmul_tn: sig(['out'], ['a', 'b'], MM),  // a [K,M], b [K,N]: out = a^T @ b
+  // (workspace: the wasm kernels pack b into 8-column panels, K x ceil(N/8)*8 floats, and a 64x256 block of a)
+  matmul: sig(['out'], ['a', 'b'], MM, [], { workspace: mmWorkspace }),     // a [M,K], b [K,N]
+  matmul_nt: sig(['out'], ['a', 'b'], MM, [], { workspace: mmWorkspace }),  // a [M,K], b [N,K]: out = a @ b^T
+  matmul_tn: sig(['out'], ['a', 'b'], MM, [], { workspace: mmWorkspace }),  // a [K,M], b [K,N]: out = a^T @ b
   // ---- conv2d, NCHW, weights [K,C,R,S], zero padding PAD on every side; P = (H + 2PAD - R) / STRIDE + 1
   conv2d_forward: sig(['out'], ['x', 'w', 'b'], CONV_DIMS),
   conv2d_backward_input: sig(['dx'], ['dout', 'w'], CONV_DIMS),

@@ -2,6 +2,13 @@
 // _nt: b is [N,K] (out = a b^T); _tn: a is [K,M] (out = a^T b). Row-major f32.
 //
 // v1 (matmul_v1, also _nt_v1, _tn_v1): the plain scalar triple loop, the baseline the bench shows.
+// v2 (the registry names): B packed once into 8-column panels in the workspace (packN for b [K,N], packT with
+// 4x4 transposes for _nt's b [N,K]); A packed per MC x KC block into 4-row micro-panels [k][4] (transposed from
+// row-major a, copied from _tn's a [K,M]); then the 4x8 f32x4 micro-kernel of gemm.ts per tile. Blocked
+// GotoBLAS-style: the packed A block (32 KB) stays in L1, a panel slice KC x 8 (8 KB) in L1; later depth slices
+// accumulate into out. Measured on the bench cases: reading B in place (no packing) lost 2-5x at N = 1024 (4 KB
+// row stride thrashes L1 sets), and unpacked A rows (4 strided streams) lost ~10% and 3x for _tn.
+import { micro, packN, packT, storeRows, WS_HEADER } from './gemm'
 
 @inline function at(p: usize, i: i32): usize { return p + (<usize>i << 2) }
 
@@ -15,10 +22,80 @@
   }
 }
 
-export function matmul_v1(out: usize, a: usize, b: usize, M: i32, K: i32, N: i32): void { mmScalar(out, a, b, M, K, N, K, 1, N, 1) }
-export function matmul_nt_v1(out: usize, a: usize, b: usize, M: i32, K: i32, N: i32): void { mmScalar(out, a, b, M, K, N, K, 1, 1, K) }
-export function matmul_tn_v1(out: usize, a: usize, b: usize, M: i32, K: i32, N: i32): void { mmScalar(out, a, b, M, K, N, 1, M, N, 1) }
+export function matmul_v1(out: usize, a: usize, b: usize, _ws: usize, M: i32, K: i32, N: i32): void { mmScalar(out, a, b, M, K, N, K, 1, N, 1) }
+export function matmul_nt_v1(out: usize, a: usize, b: usize, _ws: usize, M: i32, K: i32, N: i32): void { mmScalar(out, a, b, M, K, N, K, 1, 1, K) }
+export function matmul_tn_v1(out: usize, a: usize, b: usize, _ws: usize, M: i32, K: i32, N: i32): void { mmScalar(out, a, b, M, K, N, 1, M, N, 1) }
 
-export function matmul(out: usize, a: usize, b: usize, M: i32, K: i32, N: i32): void { matmul_v1(out, a, b, M, K, N) }
-export function matmul_nt(out: usize, a: usize, b: usize, M: i32, K: i32, N: i32): void { matmul_nt_v1(out, a, b, M, K, N) }
-export function matmul_tn(out: usize, a: usize, b: usize, M: i32, K: i32, N: i32): void { matmul_tn_v1(out, a, b, M, K, N) }
+// depth slice, rows per packed A block (the registry's workspace reserves MC x KC floats for it), and panels per
+// column block (NCP x 8 columns x KC: a 128 KB slice of packed B that stays in L2 while every A block passes)
+const KC = 128, MC = 64, NCP = 32
+
+// out[M,N] = A Bp: A[i][k] at a + i*rs + k*ks (bytes), Bp the packed panels of depth K at bp
+function gemm(out: usize, a: usize, rs: usize, ks: usize, bp: usize, ws: usize, M: i32, K: i32, N: i32): void {
+  const t = ws, tab = ws + 128, ap = at(ws, WS_HEADER)
+  store<i32>(tab, 0)
+  const NP = (N + 7) >> 3
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0)
+    for (let j0 = 0; j0 < NP; j0 += NCP) {
+      const j1 = min(NP, j0 + NCP)
+      for (let i0 = 0; i0 < M; i0 += MC) {
+        const i1 = min(M, i0 + MC)
+        for (let i = i0; i < i1; i += 4) packA(ap + (<usize>((i - i0) * kc) << 2), a, rs, ks, i, M, k0, kc)
+        for (let jp = j0; jp < j1; jp++) {
+          const panel = bp + ((<usize>jp * <usize>K + <usize>k0) << 5), n = min(8, N - jp * 8)
+          for (let i = i0; i < i1; i += 4) {
+            const a0 = ap + (<usize>((i - i0) * kc) << 2)
+            micro(t, a0, a0 + 4, a0 + 8, a0 + 12, tab, 1, kc, 16, panel, 32)
+            storeRows(t, at(out, i * N + jp * 8), N, min(4, M - i), n, k0 > 0)
+          }
+        }
+      }
+    }
+  }
+}
+
+// A rows i..i+3 (rows past M read as 0), depth k0..k0+kc, into [k][4] so the micro-kernel's 4 splat loads per
+// depth step hit one 16-byte chunk: from row-major A (ks = 4) by 4x4 transposes, from A^T (rs = 4) by copies.
+function packA(dst: usize, a: usize, rs: usize, ks: usize, i: i32, M: i32, k0: i32, kc: i32): void {
+  const src = a + <usize>i * rs + <usize>k0 * ks
+  let k = 0
+  if (i + 4 <= M) {
+    if (rs == 4) {
+      for (; k < kc; k++) v128.store(dst + (<usize>k << 4), v128.load(src + <usize>k * ks))
+    } else if (ks == 4) {
+      for (; k + 4 <= kc; k += 4) {
+        const s = src + (<usize>k << 2)
+        const x0 = v128.load(s), x1 = v128.load(s + rs), x2 = v128.load(s + 2 * rs), x3 = v128.load(s + 3 * rs)
+        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5)
+        const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7)
+        const d = dst + (<usize>k << 4)
+        v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5))
+        v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16)
+        v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32)
+        v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48)
+      }
+    }
+  }
+  for (; k < kc; k++) {
+    for (let r = 0; r < 4; r++) {
+      store<f32>(dst + (<usize>k << 4) + (<usize>r << 2), i + r < M ? load<f32>(src + <usize>r * rs + <usize>k * ks) : 0)
+    }
+  }
+}
+
+export function matmul(out: usize, a: usize, b: usize, ws: usize, M: i32, K: i32, N: i32): void {
+  const bp = at(ws, WS_HEADER + MC * KC)
+  for (let jp = 0; jp < (N + 7) >> 3; jp++) packN(bp + ((<usize>jp * <usize>K) << 5), b, K, N, N, jp)
+  gemm(out, a, <usize>K << 2, 4, bp, ws, M, K, N)
+}
+export function matmul_nt(out: usize, a: usize, b: usize, ws: usize, M: i32, K: i32, N: i32): void {
+  const bp = at(ws, WS_HEADER + MC * KC)
+  for (let jp = 0; jp < (N + 7) >> 3; jp++) packT(bp + ((<usize>jp * <usize>K) << 5), b, K, N, K, jp)
+  gemm(out, a, <usize>K << 2, 4, bp, ws, M, K, N)
+}
+export function matmul_tn(out: usize, a: usize, b: usize, ws: usize, M: i32, K: i32, N: i32): void {
+  const bp = at(ws, WS_HEADER + MC * KC)
+  for (let jp = 0; jp < (N + 7) >> 3; jp++) packN(bp + ((<usize>jp * <usize>K) << 5), b, K, N, N, jp)
+  gemm(out, a, 4, <usize>M << 2, bp, ws, M, K, N)
+}
