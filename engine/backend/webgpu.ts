@@ -8,7 +8,7 @@
 // Errors: WGSL compile and validation errors (error scopes) and device loss become an Error naming the kernel(s),
 // thrown by the next read()/sync() (or run()), never a hang.
 import { KERNELS, abiArgs, type KernelName, type KernelSig, type Dims } from '../../kernels/index.ts'
-import { WGSL, WGSL_VERSIONS, wgslSource, cacheKey, dimsBytes, type WgslKernel } from '../../kernels/wgsl/index.ts'
+import { WGSL, WGSL_VERSIONS, WGSL_SELECT, wgslSource, cacheKey, dimsBytes, type WgslKernel } from '../../kernels/wgsl/index.ts'
 import type { Backend, Buffer, MemoryStats } from './backend.ts'
 import { BufferPool } from './webgpu_pool.ts'
 
@@ -102,6 +102,7 @@ export class WebGPUBackend implements Backend {
   private readonly pipelines = new Map<string, Pipeline>()
   private readonly layouts = new Map<string, GPUBindGroupLayout>()
   private readonly kernels: Record<string, WgslKernel>
+  private readonly isOverridden: Set<string>
   private encoder: GPUCommandEncoder | null = null
   private pass: GPUComputePassEncoder | null = null
   /** GPU buffers referenced by the open encoder: a write() to one of them must submit first */
@@ -120,6 +121,7 @@ export class WebGPUBackend implements Backend {
   constructor(readonly device: GPUDevice, readonly info: GPUAdapterInfo, readonly isSoftware: boolean, opts: WebGPUOptions = {}) {
     this.description = `webgpu: ${describeAdapter(info)}${isSoftware ? ' [software adapter]' : ''}`
     this.kernels = { ...WGSL, ...(opts.kernels as Record<string, WgslKernel>) }
+    this.isOverridden = new Set(Object.keys(opts.kernels ?? {}))
     this.pool = new BufferPool((size) => device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST }))
     this.staging = new BufferPool((size) => device.createBuffer({ size, usage: MAP_READ | COPY_DST }))
     device.onuncapturederror = (e: any) => this.fail(new Error(`webgpu: uncaptured error (last kernels: ${this.recent()}): ${e.error?.message ?? e}`))
@@ -180,7 +182,9 @@ export class WebGPUBackend implements Backend {
 
   // ---- execution
   run(name: KernelName, outputs: Buffer[], inputs: Buffer[], d: Dims): void {
-    this.runKernel(name, name, this.kernels[name], outputs, inputs, d)
+    const version = this.isOverridden.has(name) ? undefined : WGSL_SELECT[name]?.(d)
+    if (version) this.runKernel(version, name, WGSL_VERSIONS[version], outputs, inputs, d)
+    else this.runKernel(name, name, this.kernels[name], outputs, inputs, d)
   }
 
   /** Run a specific version (e.g. 'matmul_v1') under the signature of registry kernel `name`: for the bench. */
@@ -219,7 +223,8 @@ export class WebGPUBackend implements Backend {
     for (let i = 0; i < args.length; i++) if (i < p.ints) ints[i] = args[i]; else floats[i] = args[i]
 
     const bufs = [...outs, ...ins]
-    const entries: GPUBindGroupEntry[] = bufs.map((b, i) => ({ binding: i, resource: { buffer: b.gpu, size: Math.max(4, b.length * 4) } }))
+    // bound size rounded up to 16 bytes (vec4 views); pool classes are multiples of 256, so it stays inside
+    const entries: GPUBindGroupEntry[] = bufs.map((b, i) => ({ binding: i, resource: { buffer: b.gpu, size: Math.ceil(Math.max(4, b.length * 4) / 16) * 16 } }))
     entries.push({ binding: bufs.length, resource: { buffer: chunk.gpu, offset: 0, size: dimsBytes(sig) } })
     const group = this.device.createBindGroup({ label, layout: p.layout, entries })
     const pass = this.beginPass()

@@ -23,8 +23,13 @@ export const WGSL: Record<KernelName, WgslKernel> = {
 /** Versions kept for the bench (naive baselines next to the bound winners). */
 export const WGSL_VERSIONS: Record<string, WgslKernel> = {
   matmul_v1: mm.matmul_v1, matmul_nt_v1: mm.matmul_nt_v1, matmul_tn_v1: mm.matmul_tn_v1,
+  matmul_v2: mm.matmul_v2, matmul_nt_v2: mm.matmul_nt_v2, matmul_tn_v2: mm.matmul_tn_v2, matmul_v3: mm.matmul_v3,
   conv2d_forward_v1: conv.conv2d_forward_v1, conv2d_backward_input_v1: conv.conv2d_backward_input_v1,
   conv2d_backward_weight_v1: conv.conv2d_backward_weight_v1,
+}
+/** Kernels bound to one of several versions by shape (a vec4 version needs dims divisible by 4): name -> version. */
+export const WGSL_SELECT: Partial<Record<KernelName, (d: Record<string, number>) => string>> = {
+  matmul: mm.selectMatmul,
 }
 export type { WgslKernel }
 export { wgslSource, cacheKey, dimsBytes } from './prelude.ts'

@@ -16,6 +16,8 @@ export interface WgslKernel {
   workgroup: [number, number, number]
   /** compile-time constants (tile sizes...); emitted as `const NAME = <v>;` and part of the pipeline cache key */
   consts?: Record<string, number>
+  /** bindings typed array<vec4<f32>> (16-byte loads); such a version needs the matching dims divisible by 4 */
+  vec4?: readonly string[]
   /** module-scope declarations (helper fns, var<workgroup> tiles) */
   helpers?: string
   body: string
@@ -29,7 +31,7 @@ export const cdiv = (a: number, b: number) => Math.ceil(a / b)
 /** The pipeline cache key: kernel name plus its consts (two variants with different tiles are two pipelines). */
 export function cacheKey(name: string, k: WgslKernel): string {
   const c = k.consts ? Object.entries(k.consts).map(([n, v]) => `${n}=${v}`).join(',') : ''
-  return `${name}|${k.workgroup.join('x')}|${c}`
+  return `${name}|${k.workgroup.join('x')}|${c}|${k.vec4?.join(',') ?? ''}`
 }
 
 const fmt = (v: number) => (Number.isInteger(v) ? `${v}` : `${v}f`)
@@ -42,7 +44,7 @@ export function wgslSource(name: string, sig: KernelSig, k: WgslKernel): string 
   return [
     `// ${name}: generated prelude (kernels/wgsl/prelude.ts)`,
     `struct Dims {\n${fields.join('\n')}\n}`,
-    ...bufs.map(([n, mode], i) => `@group(0) @binding(${i}) var<storage, ${mode}> ${n}: array<f32>;`),
+    ...bufs.map(([n, mode], i) => `@group(0) @binding(${i}) var<storage, ${mode}> ${n}: array<${k.vec4?.includes(n) ? 'vec4<f32>' : 'f32'}>;`),
     `@group(0) @binding(${bufs.length}) var<uniform> d: Dims;`,
     `const WG_X = ${x}u;\nconst WG_Y = ${y}u;\nconst WG_Z = ${z}u;`,
     ...Object.entries(k.consts ?? {}).map(([n, v]) => `const ${n} = ${fmt(v)};`),
