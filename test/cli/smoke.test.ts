@@ -46,6 +46,17 @@ test('resume to a 3rd iteration; keep_past_x_snapshots prunes', () => {
   assert.match(again.stdout, /Already at iteration 3/)
 })
 
+test('graph: PNG and sparkline from metrics.jsonl; exit 2 without an experiment', () => {
+  const out = path.join(data, 'plot.png')
+  const r = cli(['graph', '--data_dir', data, '--out', out])
+  assert.is(r.status, 0, r.stderr)
+  assert.match(r.stdout, /^avg cum rwd [▁▂▃▄▅▆▇█]{3}  \(iterations 1\.\.3\)/)
+  assert.equal([...fs.readFileSync(out).subarray(1, 4)], [80, 78, 71])
+  const none = cli(['graph', '--data_dir', data, '--experiment_name', 'nope'])
+  assert.is(none.status, 2)
+  assert.match(none.stderr, /^error: no experiment at /)
+})
+
 test('the same --rng_seed gives the same metrics, run after run (wasm; and ref)', () => {
   const other = tmpDir('smoke-det')
   const r = cli(['train', '--data_dir', other, ...TINY, '--max_iterations', '2'])
