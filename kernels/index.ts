@@ -42,6 +42,16 @@ function sig(outputs: string[], inputs: string[], dims: readonly string[], param
 
 const MM = ['M', 'K', 'N'] as const
 const mmWorkspace = (d: Record<string, number>) => 64 + 64 * 256 + d.K * Math.ceil(d.N / 8) * 8
+function convWorkspace(d: Record<string, number>, pass: 'fwd' | 'bin' | 'bw'): number {
+  const { N, C, H, W, K, R, S, P, Q, PAD } = d, CRS = C * R * S, PQ = P * Q
+  const up4 = (x: number) => Math.ceil(x / 4) * 4, up8 = (x: number) => Math.ceil(x / 8) * 8
+  const pad = PAD > 0 ? N * C * (H + 2 * PAD) * (W + 2 * PAD) : 0
+  const G = Math.max(1, Math.min(N, Math.floor(2048 / PQ)))
+  const body = pass === 'fwd' ? CRS * up8(K) + up4(C * R)
+    : pass === 'bw' ? G * PQ * up8(K) + up4(G * P)
+    : K * up8(CRS) + up4(PQ) * K + up4(CRS) + up4(PQ)
+  return 64 + body + pad
+}
 export const CONV_DIMS = ['N', 'C', 'H', 'W', 'K', 'R', 'S', 'P', 'Q', 'STRIDE', 'PAD'] as const
 export const BCAST_DIMS = ['D0', 'D1', 'D2', 'D3', 'SA0', 'SA1', 'SA2', 'SA3', 'SB0', 'SB1', 'SB2', 'SB3'] as const
 const L = ['L'] as const
@@ -72,9 +82,10 @@ export const KERNELS = {
   matmul_nt: sig(['out'], ['a', 'b'], MM, [], { workspace: mmWorkspace }),  // a [M,K], b [N,K]: out = a @ b^T
   matmul_tn: sig(['out'], ['a', 'b'], MM, [], { workspace: mmWorkspace }),  // a [K,M], b [K,N]: out = a^T @ b
   // ---- conv2d, NCHW, weights [K,C,R,S], zero padding PAD on every side; P = (H + 2PAD - R) / STRIDE + 1
-  conv2d_forward: sig(['out'], ['x', 'w', 'b'], CONV_DIMS),
-  conv2d_backward_input: sig(['dx'], ['dout', 'w'], CONV_DIMS),
-  conv2d_backward_weight: sig(['dw'], ['dout', 'x'], CONV_DIMS),
+  // (workspace: packed operands, offset tables and a zero-padded copy when PAD > 0; layouts in kernels/as/conv2d.ts)
+  conv2d_forward: sig(['out'], ['x', 'w', 'b'], CONV_DIMS, [], { workspace: (d) => convWorkspace(d, 'fwd') }),
+  conv2d_backward_input: sig(['dx'], ['dout', 'w'], CONV_DIMS, [], { workspace: (d) => convWorkspace(d, 'bin') }),
+  conv2d_backward_weight: sig(['dw'], ['dout', 'x'], CONV_DIMS, [], { workspace: (d) => convWorkspace(d, 'bw') }),
   // ---- elementwise
   ...binary,
   where: sig(['out'], ['cond', 'a', 'b'], BCAST_DIMS), // out = cond != 0 ? a : b; cond's strides are a's strides

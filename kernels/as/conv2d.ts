@@ -3,10 +3,27 @@
 // h = p STRIDE - PAD + r, w = q STRIDE - PAD + s; taps outside the image read zero.
 //
 // v1 (conv2d_forward_v1, ..._v1): the direct scalar loops of the spec, the baseline the bench shows.
+// v2 (the registry names): implicit GEMMs on the 4x8 f32x4 micro-kernel of gemm.ts, no im2col buffer (the
+// micro-kernel's two-level depth walk, an offset table times a strided inner run, follows the receptive field):
+//   forward:          tile = 4 output pixels x 8 out-channels, depth (c, r) via the table x s inner (stride 1);
+//                     weights packed [K/8][CRS][8] once; stored transposed (+ bias) into NCHW rows.
+//   backward_weight:  tile = 4 taps (c, r, s) x 8 out-channels, depth (image, p) via the table x q inner (stride
+//                     STRIDE); dout packed [K/8][image][PQ][8] for a chunk of images (~2048 depth steps per
+//                     pass); accumulated transposed into dw.
+//   backward_input:   tile = 4 output pixels x 8 taps, depth = out-channels; dout packed per image into 4-pixel
+//                     micro-panels, w packed [CRS/8][K][8]; each tile is scatter-added into dx (col2im fused
+//                     into the store).
+// PAD > 0 copies x into a zero-padded workspace (forward, backward_weight) or accumulates dx there and crops.
+// Workspace layouts (floats, in this order; the registry's conv workspace() reserves their sum):
+//   all: 64 header (scratch tile, one-entry table)   pad: N C (H+2PAD)(W+2PAD) when PAD > 0, last
+//   forward: CRS ceil8(K) packed w, ceil4(C R) table  backward_weight: G PQ ceil8(K) packed dout, ceil4(G P)
+//   table, G = clamp(2048 / PQ, 1, N)  backward_input: K ceil8(CRS) packed w, ceil4(PQ) K packed dout, ceil4(CRS)
+//   + ceil4(PQ) offset tables.
+import { micro, packN, packT, storeT, WS_HEADER } from './gemm'
 
 @inline function at(p: usize, i: i32): usize { return p + (<usize>i << 2) }
 
-export function conv2d_forward_v1(out: usize, x: usize, w: usize, b: usize, N: i32, C: i32, H: i32, W: i32, K: i32,
+export function conv2d_forward_v1(out: usize, x: usize, w: usize, b: usize, _ws: usize, N: i32, C: i32, H: i32, W: i32, K: i32,
   R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
   for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
     let acc = load<f32>(at(b, k))
@@ -23,7 +40,7 @@ export function conv2d_forward_v1(out: usize, x: usize, w: usize, b: usize, N: i
   }
 }
 
-export function conv2d_backward_input_v1(dx: usize, dout: usize, w: usize, N: i32, C: i32, H: i32, W: i32, K: i32,
+export function conv2d_backward_input_v1(dx: usize, dout: usize, w: usize, _ws: usize, N: i32, C: i32, H: i32, W: i32, K: i32,
   R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
   memory.fill(dx, 0, <usize>(N * C * H * W) << 2)
   for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
@@ -41,7 +58,7 @@ export function conv2d_backward_input_v1(dx: usize, dout: usize, w: usize, N: i3
   }
 }
 
-export function conv2d_backward_weight_v1(dw: usize, dout: usize, x: usize, N: i32, C: i32, H: i32, W: i32, K: i32,
+export function conv2d_backward_weight_v1(dw: usize, dout: usize, x: usize, _ws: usize, N: i32, C: i32, H: i32, W: i32, K: i32,
   R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
   memory.fill(dw, 0, <usize>(K * C * R * S) << 2)
   for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
@@ -59,15 +76,113 @@ export function conv2d_backward_weight_v1(dw: usize, dout: usize, x: usize, N: i
   }
 }
 
-export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, N: i32, C: i32, H: i32, W: i32, K: i32,
-  R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
-  conv2d_forward_v1(out, x, w, b, N, C, H, W, K, R, S, P, Q, STRIDE, PAD)
+@inline function up4(x: i32): i32 { return (x + 3) & ~3 }
+@inline function up8(x: i32): i32 { return (x + 7) & ~7 }
+
+// zero-padded copy of N C-channel HxW images into xp [N][C][H+2PAD][W+2PAD]
+function padImages(xp: usize, x: usize, NC: i32, H: i32, W: i32, PAD: i32): void {
+  const Hp = H + 2 * PAD, Wp = W + 2 * PAD
+  memory.fill(xp, 0, <usize>(NC * Hp * Wp) << 2)
+  for (let i = 0; i < NC; i++) for (let h = 0; h < H; h++) {
+    memory.copy(at(xp, (i * Hp + h + PAD) * Wp + PAD), at(x, (i * H + h) * W), <usize>W << 2)
+  }
 }
-export function conv2d_backward_input(dx: usize, dout: usize, w: usize, N: i32, C: i32, H: i32, W: i32, K: i32,
-  R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
-  conv2d_backward_input_v1(dx, dout, w, N, C, H, W, K, R, S, P, Q, STRIDE, PAD)
+
+export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
+  K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
+  const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, img = C * Hp * Wp
+  const t = ws, bp = at(ws, WS_HEADER), tab = at(bp, CRS * up8(K)), xp = at(tab, up4(C * R))
+  for (let jp = 0; jp < up8(K) >> 3; jp++) packT(at(bp, jp * CRS * 8), w, CRS, K, CRS, jp)
+  for (let c = 0; c < C; c++) for (let r = 0; r < R; r++) store<i32>(at(tab, c * R + r), ((c * Hp + r) * Wp) << 2)
+  if (PAD > 0) padImages(xp, x, N * C, H, W, PAD)
+  const xs = PAD > 0 ? xp : x
+  for (let n = 0; n < N; n++) {
+    const xn = at(xs, n * img)
+    for (let jp = 0; jp < up8(K) >> 3; jp++) {
+      const panel = at(bp, jp * CRS * 8), nj = min(8, K - jp * 8)
+      for (let m = 0; m < PQ; m += 4) {
+        // the 4 pixels' receptive-field corners (pixels past PQ repeat the last one, never stored)
+        const m1 = min(m + 1, PQ - 1), m2 = min(m + 2, PQ - 1), m3 = min(m + 3, PQ - 1)
+        const a0 = at(xn, (m / Q) * STRIDE * Wp + (m % Q) * STRIDE), a1 = at(xn, (m1 / Q) * STRIDE * Wp + (m1 % Q) * STRIDE)
+        const a2 = at(xn, (m2 / Q) * STRIDE * Wp + (m2 % Q) * STRIDE), a3 = at(xn, (m3 / Q) * STRIDE * Wp + (m3 % Q) * STRIDE)
+        micro(t, a0, a1, a2, a3, tab, C * R, S, 4, panel, 32)
+        storeT(t, at(out, (n * K + jp * 8) * PQ + m), PQ, 1, min(4, PQ - m), nj, false, at(b, jp * 8))
+      }
+    }
+  }
 }
-export function conv2d_backward_weight(dw: usize, dout: usize, x: usize, N: i32, C: i32, H: i32, W: i32, K: i32,
-  R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
-  conv2d_backward_weight_v1(dw, dout, x, N, C, H, W, K, R, S, P, Q, STRIDE, PAD)
+
+export function conv2d_backward_weight(dw: usize, dout: usize, x: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
+  K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
+  const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, img = C * Hp * Wp
+  const G = max(1, min(N, 2048 / PQ))
+  const t = ws, bp = at(ws, WS_HEADER), tab = at(bp, G * PQ * up8(K)), xp = at(tab, up4(G * P))
+  memory.fill(dw, 0, <usize>(K * CRS) << 2)
+  if (PAD > 0) padImages(xp, x, N * C, H, W, PAD)
+  const xs = PAD > 0 ? xp : x
+  for (let g = 0; g < G; g++) for (let p = 0; p < P; p++) store<i32>(at(tab, g * P + p), (g * img + p * STRIDE * Wp) << 2)
+  for (let n0 = 0; n0 < N; n0 += G) {
+    const g = min(G, N - n0)
+    // dout^T of the chunk: panel jp holds [image][pq][8 channels], depth index (image, p, q) = the table's walk
+    for (let jp = 0; jp < up8(K) >> 3; jp++) for (let i = 0; i < g; i++) {
+      packT(at(bp, (jp * G + i) * PQ * 8), at(dout, (n0 + i) * K * PQ), PQ, K, PQ, jp)
+    }
+    const xb = at(xs, n0 * img)
+    for (let jp = 0; jp < up8(K) >> 3; jp++) {
+      const panel = at(bp, jp * G * PQ * 8), nj = min(8, K - jp * 8)
+      for (let i = 0; i < CRS; i += 4) {
+        // taps i..i+3 as (c, r, s): the corner of each tap's input window (taps past CRS repeat the last one)
+        const i1 = min(i + 1, CRS - 1), i2 = min(i + 2, CRS - 1), i3 = min(i + 3, CRS - 1), RS = R * S
+        const a0 = at(xb, ((i / RS) * Hp + (i % RS) / S) * Wp + i % S)
+        const a1 = at(xb, ((i1 / RS) * Hp + (i1 % RS) / S) * Wp + i1 % S)
+        const a2 = at(xb, ((i2 / RS) * Hp + (i2 % RS) / S) * Wp + i2 % S)
+        const a3 = at(xb, ((i3 / RS) * Hp + (i3 % RS) / S) * Wp + i3 % S)
+        micro(t, a0, a1, a2, a3, tab, g * P, Q, <usize>STRIDE << 2, panel, 32)
+        storeT(t, at(dw, jp * 8 * CRS + i), CRS, 1, min(4, CRS - i), nj, true, 0)
+      }
+    }
+  }
+}
+
+export function conv2d_backward_input(dx: usize, dout: usize, w: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
+  K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
+  const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, img = C * Hp * Wp
+  const t = ws, tab0 = ws + 128, bp = at(ws, WS_HEADER), ap = at(bp, K * up8(CRS)), tapt = at(ap, up4(PQ) * K)
+  const pixt = at(tapt, up4(CRS)), dxp = at(pixt, up4(PQ))
+  store<i32>(tab0, 0)
+  for (let jp = 0; jp < up8(CRS) >> 3; jp++) packN(at(bp, jp * K * 8), w, K, CRS, CRS, jp)
+  for (let i = 0; i < CRS; i++) store<i32>(at(tapt, i), ((i / (R * S)) * Hp + (i % (R * S)) / S) * Wp + i % S)
+  for (let m = 0; m < PQ; m++) store<i32>(at(pixt, m), (m / Q) * STRIDE * Wp + (m % Q) * STRIDE)
+  const target = PAD > 0 ? dxp : dx
+  memory.fill(target, 0, <usize>(N * img) << 2)
+  for (let n = 0; n < N; n++) {
+    // dout[n] [K][PQ] into 4-pixel micro-panels [m/4][k][4] (pixels past PQ read 0)
+    const dn = at(dout, n * K * PQ)
+    for (let m = 0; m < PQ; m += 4) for (let k = 0; k < K; k++) {
+      const dst = at(ap, m * K + k * 4), src = at(dn, k * PQ + m)
+      if (m + 4 <= PQ) v128.store(dst, v128.load(src))
+      else for (let r = 0; r < 4; r++) store<f32>(at(dst, r), m + r < PQ ? load<f32>(at(src, r)) : 0)
+    }
+    const xn = at(target, n * img)
+    for (let jp = 0; jp < up8(CRS) >> 3; jp++) {
+      const panel = at(bp, jp * K * 8), nj = min(8, CRS - jp * 8)
+      for (let m = 0; m < PQ; m += 4) {
+        const a0 = at(ap, m * K)
+        micro(t, a0, a0 + 4, a0 + 8, a0 + 12, tab0, 1, K, 16, panel, 32)
+        // col2im fused into the store: tile[i][j] belongs to input pixel (pixel m+i's corner) + (tap jp*8+j)
+        for (let i = 0; i < min(4, PQ - m); i++) {
+          const base = at(xn, load<i32>(at(pixt, m + i))), tr = t + (<usize>i << 5)
+          for (let j = 0; j < nj; j++) {
+            const d = at(base, load<i32>(at(tapt, jp * 8 + j)))
+            store<f32>(d, load<f32>(d) + load<f32>(at(tr, j)))
+          }
+        }
+      }
+    }
+  }
+  if (PAD > 0) {
+    for (let i = 0; i < N * C; i++) for (let h = 0; h < H; h++) {
+      memory.copy(at(dx, (i * H + h) * W), at(dxp, (i * Hp + h + PAD) * Wp + PAD), <usize>W << 2)
+    }
+  }
 }
