@@ -23,8 +23,8 @@ function parseNumber(v: string): number {
 /** Commander's own errors (unknown option, missing value, not a number) also exit 2, on one line; help exits 0. */
 export function exitOnBadInput(cmd: Command): Command {
   return cmd.showHelpAfterError(false).exitOverride((err) => {
-    process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version'
-      ? 0 : EXIT_BAD_INPUT)
+    const isHelp = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(err.code)
+    process.exit(isHelp ? 0 : EXIT_BAD_INPUT)
   })
 }
 
@@ -32,7 +32,8 @@ const EXTRA_DOCS: Partial<Record<keyof Args, string>> = {
   data_dir: 'The base data/output directory (the seed used /data/rl_rnd, rarely writable: ours is relative)',
   model: 'Start from the final value.model/policy.model saved when training completed, in DIR ' +
     '(default: the experiment directory)',
-  gpu: 'GPU id as in the seed: >= 0 selects --backend webgpu, < 0 (given explicitly) selects wasm, unless --backend is given',
+  gpu: 'GPU id as in the seed: >= 0 selects --backend webgpu, < 0 (given explicitly) selects wasm, ' +
+    'unless --backend is given',
   dnc: 'Differentiable Neural Computer N,W,R,K, e.g. 256,64,4,0 (not available yet)',
   backend: 'Tensor backend: auto (webgpu on a hardware adapter, else wasm), webgpu, wasm or ref',
   rnd_output_dim: 'Output size of the RND target/predictor (the seed: 1; the RND paper: 512)',
@@ -84,7 +85,9 @@ export function argsFromOptions(opts: Record<string, unknown>, cmd?: Command): T
   const backendGiven = cmd ? cmd.getOptionValueSource('backend') === 'cli' : opts.backend !== undefined
   const gpuGiven = cmd ? cmd.getOptionValueSource('gpu') === 'cli' : opts.gpu !== undefined
   if (!backendGiven && gpuGiven) args.backend = args.gpu >= 0 ? 'webgpu' : 'wasm'
-  if (args.dnc) return { error: `--dnc ${args.dnc}: the DNC core is not available yet (use the LSTM: --rnn_hidden_layers)` }
+  if (args.dnc) {
+    return { error: `--dnc ${args.dnc}: the DNC core is not available yet (use the LSTM: --rnn_hidden_layers)` }
+  }
   const bad = validateArgs(args)
   if (bad) return { error: bad }
   const dir = experimentDir(args)

@@ -18,7 +18,8 @@ export function readCurve(dir: string): { points: Point[]; source: string } {
   const recs = readMetrics(metrics)
   if (recs.length > 0) {
     const points = recs.map((r) => ({
-      iteration: r.iteration, mean: r.return_ext_mean, std: r.return_ext_std, min: r.return_ext_min, max: r.return_ext_max,
+      iteration: r.iteration, mean: r.return_ext_mean, std: r.return_ext_std,
+      min: r.return_ext_min, max: r.return_ext_max,
     }))
     return { points, source: metrics }
   }
@@ -43,7 +44,8 @@ export function sparkline(values: number[], width = 60): string {
     buckets.push(part.reduce((a, c) => a + c, 0) / part.length)
   }
   const min = Math.min(...buckets), max = Math.max(...buckets)
-  return buckets.map((v) => BLOCKS[max > min ? Math.round(((v - min) / (max - min)) * (BLOCKS.length - 1)) : 0]).join('')
+  const level = (v: number) => (max > min ? Math.round(((v - min) / (max - min)) * (BLOCKS.length - 1)) : 0)
+  return buckets.map((v) => BLOCKS[level(v)]).join('')
 }
 
 export function summary(points: Point[]): string {
@@ -52,8 +54,10 @@ export function summary(points: Point[]): string {
   let best = 0
   means.forEach((m, i) => { if (m > means[best]) best = i })
   const f = (x: number) => x.toFixed(2)
-  return `avg cum rwd ${sparkline(means)}  (iterations ${points[0].iteration}..${points[points.length - 1].iteration})\n` +
-    `first ${f(means[0])}  last ${f(means[means.length - 1])}  best ${f(means[best])} at iteration ${points[best].iteration}` +
+  const first = points[0].iteration, last = points[points.length - 1].iteration
+  return `avg cum rwd ${sparkline(means)}  (iterations ${first}..${last})\n` +
+    `first ${f(means[0])}  last ${f(means[means.length - 1])}  ` +
+    `best ${f(means[best])} at iteration ${points[best].iteration}` +
     `  min/max over all ${f(Math.min(...points.map((p) => p.min)))}/${f(Math.max(...points.map((p) => p.max)))}`
 }
 
@@ -72,7 +76,8 @@ const FONT: Record<string, number[]> = {
   R: [30, 17, 17, 30, 20, 18, 17], S: [15, 16, 16, 14, 1, 1, 30], T: [31, 4, 4, 4, 4, 4, 4],
   U: [17, 17, 17, 17, 17, 17, 14], V: [17, 17, 17, 17, 17, 10, 4], W: [17, 17, 17, 21, 21, 21, 10],
   X: [17, 17, 10, 4, 10, 17, 17], Y: [17, 17, 10, 4, 4, 4, 4], Z: [31, 1, 2, 4, 8, 16, 31],
-  '-': [0, 0, 0, 31, 0, 0, 0], '.': [0, 0, 0, 0, 0, 12, 12], ',': [0, 0, 0, 0, 12, 4, 8], ':': [0, 12, 12, 0, 12, 12, 0],
+  '-': [0, 0, 0, 31, 0, 0, 0], '.': [0, 0, 0, 0, 0, 12, 12], ',': [0, 0, 0, 0, 12, 4, 8],
+  ':': [0, 12, 12, 0, 12, 12, 0],
   '/': [1, 1, 2, 4, 8, 16, 16], '(': [2, 4, 8, 8, 8, 4, 2], ')': [8, 4, 2, 2, 2, 4, 8], '_': [0, 0, 0, 0, 0, 0, 31],
   '+': [0, 4, 4, 31, 4, 4, 0], '=': [0, 0, 31, 0, 31, 0, 0], ' ': [0, 0, 0, 0, 0, 0, 0],
 }
@@ -89,10 +94,14 @@ class Canvas {
     x = Math.round(x); y = Math.round(y)
     if (x < 0 || y < 0 || x >= this.w || y >= this.h) return
     const i = (y * this.w + x) * 4, d = this.png.data
-    d[i] = d[i] * (1 - alpha) + r * alpha; d[i + 1] = d[i + 1] * (1 - alpha) + g * alpha; d[i + 2] = d[i + 2] * (1 - alpha) + b * alpha
+    d[i] = d[i] * (1 - alpha) + r * alpha
+    d[i + 1] = d[i + 1] * (1 - alpha) + g * alpha
+    d[i + 2] = d[i + 2] * (1 - alpha) + b * alpha
   }
   rect(x0: number, y0: number, x1: number, y1: number, c: RGB): void {
-    for (let y = Math.round(y0); y <= Math.round(y1); y++) for (let x = Math.round(x0); x <= Math.round(x1); x++) this.set(x, y, c)
+    for (let y = Math.round(y0); y <= Math.round(y1); y++) {
+      for (let x = Math.round(x0); x <= Math.round(x1); x++) this.set(x, y, c)
+    }
   }
   line(x0: number, y0: number, x1: number, y1: number, c: RGB, width = 1): void {
     const n = Math.max(1, Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0)) * 2))
@@ -124,7 +133,8 @@ class Canvas {
     for (const ch of s) {
       const g = FONT[ch] ?? FONT[ch.toUpperCase()] ?? FONT[' ']
       for (let r = 0; r < 7; r++) for (let col = 0; col < 5; col++) {
-        if (g[r] & (16 >> col)) this.rect(x + col * scale, y + r * scale, x + col * scale + scale - 1, y + r * scale + scale - 1, c)
+        const px = x + col * scale, py = y + r * scale
+        if (g[r] & (16 >> col)) this.rect(px, py, px + scale - 1, py + scale - 1, c)
       }
       x += 6 * scale
     }
@@ -138,7 +148,9 @@ export function niceTicks(lo: number, hi: number, count = 6): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw))
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag
   const ticks: number[] = []
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v)
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+    ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v)
+  }
   return ticks
 }
 
@@ -187,7 +199,9 @@ export function renderPng(points: Point[], title: string, width = 900, height = 
   cv.text('iteration', (L + R) / 2 - cv.textWidth('iteration', 1) / 2, B + 28, black)
   let lx = R - 300
   cv.line(lx, T - 12, lx + 20, T - 12, blue, 2); cv.text('mean', lx + 26, T - 15, black); lx += 70
-  cv.band([lx, lx + 20], [T - 17, T - 17], [T - 7, T - 7], light, 0.45); cv.text('+/- std', lx + 26, T - 15, black); lx += 100
+  cv.band([lx, lx + 20], [T - 17, T - 17], [T - 7, T - 7], light, 0.45)
+  cv.text('+/- std', lx + 26, T - 15, black)
+  lx += 100
   cv.band([lx, lx + 20], [T - 17, T - 17], [T - 7, T - 7], light, 0.15); cv.text('min/max', lx + 26, T - 15, black)
   return PNG.sync.write(cv.png)
 }

@@ -39,7 +39,8 @@ export function returnStats(returns: readonly number[]): ReturnStats {
 }
 
 /** The seed's per-iteration message (without the timestamp prefix). */
-export function doneCollectingMessage(numTrials: number, iteration: number, epsilonGreedy: number, s: ReturnStats): string {
+export function doneCollectingMessage(numTrials: number, iteration: number, epsilonGreedy: number,
+  s: ReturnStats): string {
   return `> Done collecting ${numTrials} rollouts for iteration ${iteration}, epsilon_greedy: ${f2(epsilonGreedy)}, ` +
     `avg cum rwd: ${f2(s.mean)}, std: ${f2(s.std)}, min: ${f2(s.min)}, max: ${f2(s.max)}`
 }

@@ -23,7 +23,8 @@ export function makeProgress(enabled: boolean): Progress {
         stop()
         phase = p
         bar = new cliProgress.SingleBar({
-          format: `${p.padEnd(12)} [{bar}] {percentage}% | {value}/{total} | {duration_formatted} elapsed, ETA {eta_formatted}`,
+          format: `${p.padEnd(12)} [{bar}] {percentage}% | {value}/{total} | ` +
+            '{duration_formatted} elapsed, ETA {eta_formatted}',
           hideCursor: true, clearOnComplete: true, etaBuffer: 50, stream: process.stderr,
         }, cliProgress.Presets.shades_classic)
         bar.start(total, done)

@@ -99,7 +99,9 @@ export class SnapshotStore {
     const delay = testDelay()
     const manifest: Manifest = { format: 'rl-rnd-snapshot/1', iteration, files: {} }
     for (const [file, content] of Object.entries(files)) {
-      if (file === MANIFEST || file.includes('/') || file.startsWith('.')) throw new SnapshotError(`bad snapshot file name '${file}'`)
+      if (file === MANIFEST || file.includes('/') || file.startsWith('.')) {
+        throw new SnapshotError(`bad snapshot file name '${file}'`)
+      }
       const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content
       writeSynced(path.join(tmp, file), bytes)
       manifest.files[file] = { bytes: bytes.length, sha256: sha256(bytes) }
@@ -129,9 +131,11 @@ export class SnapshotStore {
     try {
       manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8'))
     } catch (e: any) {
-      return fail(e.code === 'ENOENT' ? `no ${MANIFEST} manifest (incomplete)` : `unreadable ${MANIFEST} manifest (${e.message})`)
+      return fail(e.code === 'ENOENT' ? `no ${MANIFEST} manifest (incomplete)`
+        : `unreadable ${MANIFEST} manifest (${e.message})`)
     }
-    if (manifest?.format !== 'rl-rnd-snapshot/1' || manifest.iteration !== iteration || typeof manifest.files !== 'object') {
+    const isManifest = manifest?.format === 'rl-rnd-snapshot/1' && typeof manifest.files === 'object'
+    if (!isManifest || manifest.iteration !== iteration) {
       fail(`${MANIFEST} manifest is not a snapshot manifest for iteration ${iteration}`)
     }
     const files: Record<string, Uint8Array> = {}
@@ -194,7 +198,8 @@ export class SnapshotStore {
   removeTemp(): void {
     if (!fs.existsSync(this.dir)) return
     for (const n of fs.readdirSync(this.dir)) {
-      if (n.startsWith('.tmp_') || n.startsWith('.old_')) fs.rmSync(path.join(this.dir, n), { recursive: true, force: true })
+      const isLeftover = n.startsWith('.tmp_') || n.startsWith('.old_')
+      if (isLeftover) fs.rmSync(path.join(this.dir, n), { recursive: true, force: true })
     }
   }
 }

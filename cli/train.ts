@@ -15,7 +15,9 @@ import { encodeSafetensors, decodeSafetensors, type Backend, type NamedArray } f
 import { DEFAULT_ARGS, NETWORK_FLAGS, type Args } from '../rl/args.ts'
 import { Resizer } from '../env/preprocess.ts'
 import { listEnvs } from '../env/index.ts'
-import { PpoRnd, NonFiniteLossError, type TrainerState, type TrainerJson, type IterationMetrics } from '../rl/ppo_rnd.ts'
+import {
+  PpoRnd, NonFiniteLossError, type TrainerState, type TrainerJson, type IterationMetrics,
+} from '../rl/ppo_rnd.ts'
 import { openBackend } from './node_backend.ts'
 import { addTrainOptions, argsFromOptions, argsToArgv, badInput, exitOnBadInput, type TrainCli } from './args_cli.ts'
 import { SnapshotStore, snapshotName, writeFileAtomic, type Snapshot } from './snapshot.ts'
@@ -48,22 +50,28 @@ function modelMeta(net: string, args: Args): Record<string, string> {
 }
 
 /** Snapshot files of a trainer state. */
-function snapshotFiles(st: TrainerState, args: Args, wallSeconds: number, rndTargetSha: string): Record<string, Uint8Array | string> {
+function snapshotFiles(st: TrainerState, args: Args, wallSeconds: number, rndTargetSha: string):
+  Record<string, Uint8Array | string> {
   const files: Record<string, Uint8Array | string> = {}
   for (const n of TRAINED) {
     files[`${n}.safetensors`] = encodeSafetensors(st.models[n], modelMeta(n, args))
     files[`optimizer_${n}.safetensors`] = encodeSafetensors(st.optimizers[n])
   }
-  const state: StateFile = { format: 'rl-rnd-state/1', trainer: st.json, wall_seconds: wallSeconds, rnd_target_sha256: rndTargetSha, argv: argsToArgv(args) }
+  const state: StateFile = {
+    format: 'rl-rnd-state/1', trainer: st.json, wall_seconds: wallSeconds, rnd_target_sha256: rndTargetSha,
+    argv: argsToArgv(args),
+  }
   files['state.json'] = JSON.stringify(state, null, 1)
   return files
 }
 
 /** Decode a snapshot (throws on anything malformed: loadLatest then skips it with a warning). */
-function decodeSnapshot(s: Snapshot): { state: StateFile; models: Record<string, Record<string, NamedArray>>; optimizers: Record<string, Record<string, NamedArray>> } {
+type Tensors = Record<string, Record<string, NamedArray>>
+
+function decodeSnapshot(s: Snapshot): { state: StateFile; models: Tensors; optimizers: Tensors } {
   const state = JSON.parse(new TextDecoder().decode(s.files['state.json'] ?? new Uint8Array())) as StateFile
   if (state?.format !== 'rl-rnd-state/1' || !state.trainer) throw new Error('state.json is not an rl-rnd state')
-  const models: Record<string, Record<string, NamedArray>> = {}, optimizers: Record<string, Record<string, NamedArray>> = {}
+  const models: Tensors = {}, optimizers: Tensors = {}
   for (const n of TRAINED) {
     const m = s.files[`${n}.safetensors`], o = s.files[`optimizer_${n}.safetensors`]
     if (!m || !o) throw new Error(`${n} model or optimizer file missing`)
@@ -78,7 +86,8 @@ function metricsRecord(m: IterationMetrics, wallSeconds: number): MetricsRecord 
     iteration: m.iteration, env_steps: m.env_steps, total_env_steps: m.total_env_steps, wall_seconds: wallSeconds,
     return_ext_mean: m.ext_mean, return_ext_std: m.ext_std, return_ext_min: m.ext_min, return_ext_max: m.ext_max,
     intrinsic_reward_mean: m.intrinsic_mean, loss_value: m.loss_value, loss_policy: m.loss_policy, loss_rnd: m.loss_rnd,
-    entropy: m.entropy, env_steps_per_s: m.env_steps_per_s, rollout_seconds: m.rollout_seconds, train_seconds: m.train_seconds,
+    entropy: m.entropy, env_steps_per_s: m.env_steps_per_s, rollout_seconds: m.rollout_seconds,
+    train_seconds: m.train_seconds,
   }
 }
 
@@ -115,7 +124,8 @@ function ensureWritable(dir: string, what: string): void {
 function loadFinalModels(t: PpoRnd, dir: string, args: Args): void {
   const files = Object.values(FINAL_MODELS).map((f) => path.join(dir, f))
   const missing = files.filter((f) => !fs.existsSync(f))
-  if (missing.length) badInput(`--model ${dir}: no trained models there (missing ${missing.map((f) => path.basename(f)).join(', ')})`)
+  const names = missing.map((f) => path.basename(f)).join(', ')
+  if (missing.length) badInput(`--model ${dir}: no trained models there (missing ${names})`)
   for (const net of ['value', 'policy'] as const) {
     const file = path.join(dir, FINAL_MODELS[net])
     const bytes = fs.readFileSync(file)
@@ -144,7 +154,9 @@ export async function loadPolicy(dir: string, game: string, backendName: Args['b
   if (!fs.existsSync(file)) throw new Error(`--model ${dir}: no trained policy there (missing ${FINAL_MODELS.policy})`)
   const bytes = fs.readFileSync(file)
   const { metadata } = decodeSafetensors(bytes, undefined, file)
-  if (metadata.format !== 'rl-rnd-model/1' || !metadata.args) throw new Error(`${file}: not an rl-rnd model (no flags in its metadata)`)
+  if (metadata.format !== 'rl-rnd-model/1' || !metadata.args) {
+    throw new Error(`${file}: not an rl-rnd model (no flags in its metadata)`)
+  }
   const args: Args = { ...DEFAULT_ARGS, ...JSON.parse(metadata.args), num_envs: 1, num_trials: 1, backend: backendName }
   if (args.game !== game) throw new Error(`${file} was trained on ${args.game}, not ${game}`)
   const backend = await openBackend(backendName).catch(() => openBackend('ref'))
@@ -196,6 +208,8 @@ export async function train(cli: TrainCli): Promise<number> {
   const progress = makeProgress(!args.disable_progress_bar)
   const t = await PpoRnd.create(args, backend, { onProgress: (p, d, n) => progress.onProgress(p, d, n) })
   const rndTargetFile = path.join(dir, RND_TARGET_FILE)
+  const saveRndTarget = async () => writeFileAtomic(rndTargetFile,
+    encodeSafetensors((await t.exportState()).models.rnd_target, modelMeta('rnd_target', args)))
   let wallBase = 0
   try {
     // ---------------------------------------------------------------- resume: --model, newest snapshot, or fresh
@@ -205,7 +219,8 @@ export async function train(cli: TrainCli): Promise<number> {
       loadFinalModels(t, cli.modelDir, args)
       log(`Loaded final models from ${cli.modelDir}`)
       const target = path.join(cli.modelDir, RND_TARGET_FILE)
-      if (fs.existsSync(target) && path.resolve(target) !== path.resolve(rndTargetFile)) fs.copyFileSync(target, rndTargetFile)
+      const isOther = path.resolve(target) !== path.resolve(rndTargetFile)
+      if (fs.existsSync(target) && isOther) fs.copyFileSync(target, rndTargetFile)
     } else if (!args.no_resume) {
       const snap = store.loadLatest((s) => { decodeSnapshot(s) })
       if (snap) resumed = { snap, ...decodeSnapshot(snap) }
@@ -217,14 +232,19 @@ export async function train(cli: TrainCli): Promise<number> {
         badInput(`cannot resume from ${snap.dir}: it was made with ${bad.join(', ')}; ` +
           'use the same network flags, --no_resume, or another --experiment_name')
       }
-      if (!fs.existsSync(rndTargetFile)) badInput(`cannot resume from ${snap.dir}: ${rndTargetFile} is missing (use --no_resume)`)
+      if (!fs.existsSync(rndTargetFile)) {
+        badInput(`cannot resume from ${snap.dir}: ${rndTargetFile} is missing (use --no_resume)`)
+      }
       const targetBytes = fs.readFileSync(rndTargetFile)
       if (sha256(targetBytes) !== state.rnd_target_sha256) {
         badInput(`cannot resume from ${snap.dir}: ${rndTargetFile} is not the RND target of that run (use --no_resume)`)
       }
       const rndTarget = decodeSafetensors(targetBytes, undefined, rndTargetFile).tensors
       try {
-        t.importState({ models: { ...resumed.models, rnd_target: rndTarget } as TrainerState['models'], optimizers: resumed.optimizers as TrainerState['optimizers'], json: state.trainer })
+        t.importState({
+          models: { ...resumed.models, rnd_target: rndTarget } as TrainerState['models'],
+          optimizers: resumed.optimizers as TrainerState['optimizers'], json: state.trainer,
+        })
       } catch (e) {
         badInput(`cannot resume from ${snap.dir}: ${(e as Error).message}`)
       }
@@ -240,14 +260,15 @@ export async function train(cli: TrainCli): Promise<number> {
       if (target) {
         const named = t.networkNamed('rnd_target')
         try {
-          const { tensors } = decodeSafetensors(target, Object.fromEntries(named.map(([n, x]) => [n, x.shape])), rndTargetFile)
+          const shapes = Object.fromEntries(named.map(([n, x]) => [n, x.shape]))
+          const { tensors } = decodeSafetensors(target, shapes, rndTargetFile)
           for (const [n, x] of named) x.write(tensors[n].data)
         } catch (e) {
           log(`WARNING: ${(e as Error).message}; using a fresh RND target`)
-          writeFileAtomic(rndTargetFile, encodeSafetensors((await t.exportState()).models.rnd_target, modelMeta('rnd_target', args)))
+          await saveRndTarget()
         }
       } else {
-        writeFileAtomic(rndTargetFile, encodeSafetensors((await t.exportState()).models.rnd_target, modelMeta('rnd_target', args)))
+        await saveRndTarget()
       }
     }
     const rndTargetSha = sha256(fs.readFileSync(rndTargetFile))
@@ -264,14 +285,16 @@ export async function train(cli: TrainCli): Promise<number> {
 
     // ---------------------------------------------------------------- 0. initial observation normalization
     if (!t.isNormalized) {
-      log(`> Performing ${args.initial_normalization_num_trials} rollouts at iteration 0, epsilon_greedy: 1.00, for observation normalization parameters`)
+      log(`> Performing ${args.initial_normalization_num_trials} rollouts at iteration 0, epsilon_greedy: 1.00, ` +
+        'for observation normalization parameters')
       await t.initNormalization()
       progress.stop()
       log('> Collected initial observation normalization parameters')
     }
     for (;;) {
       const it = t.iteration + 1
-      log(`> Starting collecting ${args.num_trials} rollouts for iteration ${it}, epsilon_greedy: ${args.epsilon_greedy.toFixed(2)}`)
+      log(`> Starting collecting ${args.num_trials} rollouts for iteration ${it}, ` +
+        `epsilon_greedy: ${args.epsilon_greedy.toFixed(2)}`)
       let m: IterationMetrics
       try {
         m = await t.runIteration()
@@ -280,20 +303,24 @@ export async function train(cli: TrainCli): Promise<number> {
         if (!(e instanceof NonFiniteLossError)) throw e
         const last = store.list().at(-1)
         log(`ERROR: ${e.message}`)
-        log(last !== undefined ? `The last good snapshot is kept: ${path.join(store.dir, snapshotName(last))}` : 'No snapshot was saved yet')
-        process.stderr.write(`error: non-finite loss in the ${e.network} network at iteration ${e.iteration}; stopped\n`)
+        const kept = last !== undefined ? path.join(store.dir, snapshotName(last)) : null
+        log(kept ? `The last good snapshot is kept: ${kept}` : 'No snapshot was saved yet')
+        process.stderr.write(
+          `error: non-finite loss in the ${e.network} network at iteration ${e.iteration}; stopped\n`)
         return 1
       }
       progress.stop()
       log(doneCollectingMessage(args.num_trials, m.iteration, args.epsilon_greedy,
         { mean: m.ext_mean, std: m.ext_std, min: m.ext_min, max: m.ext_max }))
       log(`> Iteration ${m.iteration}: ${m.env_steps} env steps (${m.total_env_steps} total), mean intrinsic reward ` +
-        `${m.intrinsic_mean.toPrecision(4)}, loss value ${m.loss_value.toPrecision(4)} policy ${m.loss_policy.toPrecision(4)} ` +
-        `rnd ${m.loss_rnd.toPrecision(4)}, entropy ${m.entropy.toPrecision(4)}, rollout ${m.rollout_seconds.toFixed(1)}s, ` +
+        `${m.intrinsic_mean.toPrecision(4)}, loss value ${m.loss_value.toPrecision(4)} ` +
+        `policy ${m.loss_policy.toPrecision(4)} rnd ${m.loss_rnd.toPrecision(4)}, ` +
+        `entropy ${m.entropy.toPrecision(4)}, rollout ${m.rollout_seconds.toFixed(1)}s, ` +
         `train ${m.train_seconds.toFixed(1)}s, ${m.env_steps_per_s.toFixed(0)} env steps/s`)
       metrics.append(metricsRecord(m, wall()))
       if (args.save_gifs > 0) {
-        const eps = (t as any).episodes as { frames: Float32Array; length: number }[] | undefined // TODO(rl): public accessor
+        // TODO(rl): a public accessor for the iteration's episodes
+        const eps = (t as any).episodes as { frames: Float32Array; length: number }[] | undefined
         if (eps) {
           const gifDir = path.join(dir, 'gifs')
           fs.mkdirSync(gifDir, { recursive: true })
@@ -306,7 +333,9 @@ export async function train(cli: TrainCli): Promise<number> {
       const st = await t.exportState()
       store.save(m.iteration, snapshotFiles(st, args, wall(), rndTargetSha))
       log(`> Saved snapshot ${path.join(store.dir, snapshotName(m.iteration))}`)
-      for (const old of store.prune(args.keep_past_x_snapshots, m.iteration)) log(`Deleting old snapshot: ${snapshotName(old)}`)
+      for (const old of store.prune(args.keep_past_x_snapshots, m.iteration)) {
+        log(`Deleting old snapshot: ${snapshotName(old)}`)
+      }
       if (m.ext_mean >= args.target_cumulative_rewards_extrinsic) {
         log('Target cumulative reward reached!')
         const files = Object.values(FINAL_MODELS).map((f) => path.join(dir, f))

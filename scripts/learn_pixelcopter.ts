@@ -30,7 +30,11 @@ const { config, source } = await learnConfig()
 // config flags first, the user's after them (commander keeps the last value of a repeated option)
 const base: string[] = []
 for (const [k, v] of Object.entries({ game: 'PixelCopter-v0', experiment_name: 'learn_pixelcopter', ...config })) {
-  if (typeof v === 'boolean') { if (v) base.push(`--${k}`) } else if (v !== '' && v !== undefined) base.push(`--${k}`, String(v))
+  if (typeof v === 'boolean') {
+    if (v) base.push(`--${k}`)
+  } else if (v !== '' && v !== undefined) {
+    base.push(`--${k}`, String(v))
+  }
 }
 const cmd = exitOnBadInput(addTrainOptions(new Command('learn:pixelcopter')))
 cmd.parse([...base, ...process.argv.slice(2)], { from: 'user' })
@@ -42,7 +46,8 @@ const { points } = readCurve(cli.experimentDir)
 if (points.length) {
   console.log('\niteration  avg cum rwd    std      min      max')
   for (const p of points) {
-    console.log(`${String(p.iteration).padStart(9)}  ${p.mean.toFixed(2).padStart(11)}  ${p.std.toFixed(2).padStart(7)}  ` +
+    const col = (x: number, w: number) => x.toFixed(2).padStart(w)
+    console.log(`${String(p.iteration).padStart(9)}  ${col(p.mean, 11)}  ${col(p.std, 7)}  ` +
       `${p.min.toFixed(2).padStart(7)}  ${p.max.toFixed(2).padStart(7)}`)
   }
   console.log(summary(points))

@@ -15,7 +15,8 @@ test('SIGKILL mid-snapshot, then resume from the previous snapshot', async () =>
   const data = tmpDir('kill')
   const snaps = path.join(expDir(data), 'snapshots')
   assert.is(cli(['train', '--data_dir', data, ...TINY, '--max_iterations', '1']).status, 0)
-  const child = cliAsync(['train', '--data_dir', data, ...TINY, '--max_iterations', '2'], { RL_RND_TEST_SNAPSHOT_DELAY_MS: '400' })
+  const child = cliAsync(['train', '--data_dir', data, ...TINY, '--max_iterations', '2'],
+    { RL_RND_TEST_SNAPSHOT_DELAY_MS: '400' })
   const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, sig) => r(sig)))
   const tmp = path.join(snaps, '.tmp_iter_000002')
   const t0 = Date.now()

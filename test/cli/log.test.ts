@@ -5,7 +5,9 @@ import * as assert from 'uvu/assert'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { Logger, MetricsWriter, doneCollectingMessage, f2, parseAvgLine, pyNow, readMetrics, returnStats } from '../../cli/log.ts'
+import {
+  Logger, MetricsWriter, doneCollectingMessage, f2, parseAvgLine, pyNow, readMetrics, returnStats,
+} from '../../cli/log.ts'
 import { readCurve, sparkline, summary, niceTicks, renderPng } from '../../cli/graph.ts'
 
 const test = suite('cli/log')
@@ -13,7 +15,8 @@ const test = suite('cli/log')
 /** graph.py, transcribed: fields = line.split(":"); float(fields[4].split(",")[0]) ... float(fields[7]) */
 function graphPy(line: string): number[] {
   const fields = line.trimEnd().split(':')
-  return [Number(fields[4].split(',')[0]), Number(fields[5].split(',')[0]), Number(fields[6].split(',')[0]), Number(fields[7])]
+  const upToComma = (f: string) => Number(f.split(',')[0])
+  return [upToComma(fields[4]), upToComma(fields[5]), upToComma(fields[6]), Number(fields[7])]
 }
 
 test('pyNow looks like str(datetime.now())', () => {
@@ -23,7 +26,8 @@ test('pyNow looks like str(datetime.now())', () => {
 test("the 'avg cum rwd' line is the seed's, and graph.py's split reads it back", () => {
   const s = returnStats([1, 2, -3, 4.5])
   const msg = doneCollectingMessage(128, 7, 0, s)
-  assert.is(msg, '> Done collecting 128 rollouts for iteration 7, epsilon_greedy: 0.00, avg cum rwd: 1.12, std: 2.70, min: -3.00, max: 4.50')
+  assert.is(msg, '> Done collecting 128 rollouts for iteration 7, epsilon_greedy: 0.00, ' +
+    'avg cum rwd: 1.12, std: 2.70, min: -3.00, max: 4.50')
   const lines: string[] = []
   const logger = new Logger(null, (l) => lines.push(l))
   logger.log(msg)
@@ -48,7 +52,8 @@ test('Logger appends to log.txt; metrics.jsonl appends, truncates after a resume
   logger.log(doneCollectingMessage(4, 1, 0, returnStats([1, 3])))
   logger.close()
   const m = new MetricsWriter(d)
-  const rec = (i: number) => ({ iteration: i, return_ext_mean: i, return_ext_std: 1, return_ext_min: i - 1, return_ext_max: i + 1 }) as any
+  const rec = (i: number) =>
+    ({ iteration: i, return_ext_mean: i, return_ext_std: 1, return_ext_min: i - 1, return_ext_max: i + 1 }) as any
   for (let i = 1; i <= 4; i++) m.append(rec(i))
   fs.appendFileSync(m.file, '{"iteration": 5, "ret')
   assert.equal(readMetrics(m.file).map((r) => r.iteration), [1, 2, 3, 4])
@@ -65,7 +70,8 @@ test('Logger appends to log.txt; metrics.jsonl appends, truncates after a resume
 test('graph: sparkline, summary, ticks, PNG', () => {
   assert.is(sparkline([0, 1, 2, 3, 4, 5, 6, 7]), '▁▂▃▄▅▆▇█')
   assert.is(sparkline(Array.from({ length: 120 }, (_, i) => i), 60).length, 60)
-  assert.match(summary([{ iteration: 1, mean: 1, std: 0, min: 0, max: 2 }, { iteration: 2, mean: 3, std: 0, min: 2, max: 5 }]),
+  const two = [{ iteration: 1, mean: 1, std: 0, min: 0, max: 2 }, { iteration: 2, mean: 3, std: 0, min: 2, max: 5 }]
+  assert.match(summary(two),
     /best 3\.00 at iteration 2/)
   assert.equal(niceTicks(-4.2, 13.7), [0, 5, 10])
   assert.equal(niceTicks(0.5, 3.2, 6), [0.5, 1, 1.5, 2, 2.5, 3])

@@ -6,8 +6,9 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url))
-export const TINY = ['--frame_resize', '36', '--z_dim', '8', '--rnn_hidden_dim', '8', '--num_trials', '4', '--num_envs', '2',
-  '--initial_normalization_num_trials', '2', '--epochs_per_iteration', '1', '--sequence_length', '8', '--backend', 'wasm',
+export const TINY = ['--frame_resize', '36', '--z_dim', '8', '--rnn_hidden_dim', '8', '--num_trials', '4',
+  '--num_envs', '2', '--initial_normalization_num_trials', '2', '--epochs_per_iteration', '1', '--sequence_length', '8',
+  '--backend', 'wasm',
   '--disable_progress_bar']
 
 export interface Run { status: number | null; stdout: string; stderr: string }
@@ -17,7 +18,8 @@ export function tmpDir(tag: string): string {
 }
 
 export function cli(args: string[], env: Record<string, string> = {}): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 })
+  const r = spawnSync(process.execPath, [BIN, ...args],
+    { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 

@@ -16,19 +16,24 @@ test('train 2 tiny iterations: exit 0, log lines, metrics.jsonl, snapshots, rnd 
   assert.is(r.status, 0, r.stderr)
   const avg = r.stdout.split('\n').filter((l) => l.includes('avg cum rwd'))
   assert.is(avg.length, 2)
-  assert.match(avg[0], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} \[rl_rnd\] > Done collecting 4 rollouts for iteration 1, epsilon_greedy: 0\.00, avg cum rwd: -?\d+\.\d\d, std: \d+\.\d\d, min: -?\d+\.\d\d, max: -?\d+\.\d\d$/)
+  const num = String.raw`-?\d+\.\d\d`
+  const stamp = String.raw`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} \[rl_rnd\] `
+  assert.match(avg[0], new RegExp(stamp + '> Done collecting 4 rollouts ' +
+    String.raw`for iteration 1, epsilon_greedy: 0\.00, avg cum rwd: ${num}, std: ${num}, min: ${num}, max: ${num}$`))
   const dir = expDir(data)
   const log = fs.readFileSync(path.join(dir, 'log.txt'), 'utf8')
   assert.ok(log.includes(avg[1]), 'log.txt holds the stdout log')
   const m = metricsOf(data)
   assert.equal(m.map((x) => x.iteration), [1, 2])
-  for (const k of ['env_steps', 'total_env_steps', 'wall_seconds', 'return_ext_mean', 'return_ext_std', 'return_ext_min',
+  for (const k of ['env_steps', 'total_env_steps', 'wall_seconds', 'return_ext_mean', 'return_ext_std',
+    'return_ext_min',
     'return_ext_max', 'intrinsic_reward_mean', 'loss_value', 'loss_policy', 'loss_rnd', 'entropy', 'env_steps_per_s',
     'rollout_seconds', 'train_seconds']) assert.type(m[1][k], 'number', k)
   assert.is(parseAvgLine(avg[1])!.mean, Number(m[1].return_ext_mean.toFixed(2)))
   assert.equal(fs.readdirSync(path.join(dir, 'snapshots')), ['iter_000001', 'iter_000002'])
-  assert.equal(fs.readdirSync(path.join(dir, 'snapshots', 'iter_000002')).sort(), ['COMPLETE', 'optimizer_policy.safetensors',
-    'optimizer_rnd_predictor.safetensors', 'optimizer_value.safetensors', 'policy.safetensors', 'rnd_predictor.safetensors',
+  assert.equal(fs.readdirSync(path.join(dir, 'snapshots', 'iter_000002')).sort(), ['COMPLETE',
+    'optimizer_policy.safetensors', 'optimizer_rnd_predictor.safetensors', 'optimizer_value.safetensors',
+    'policy.safetensors', 'rnd_predictor.safetensors',
     'state.json', 'value.safetensors'])
   assert.ok(fs.existsSync(path.join(dir, 'rnd_target.safetensors')))
 })
@@ -70,7 +75,7 @@ test('the same --rng_seed gives the same metrics, run after run (wasm; and ref)'
   assert.equal(refs[0], refs[1])
 })
 
-test('reaching target_cumulative_rewards_extrinsic saves value.model/policy.model and exits 0; play --model runs it', () => {
+test('reaching the target reward saves value.model/policy.model and exits 0; play --model runs it', () => {
   const d = tmpDir('smoke-target')
   const r = cli(['train', '--data_dir', d, ...TINY, '--target_cumulative_rewards_extrinsic', '-100'])
   assert.is(r.status, 0, r.stderr)
@@ -78,7 +83,8 @@ test('reaching target_cumulative_rewards_extrinsic saves value.model/policy.mode
   assert.equal(metricsOf(d).map((x) => x.iteration), [1])
   for (const f of ['value.model', 'policy.model']) assert.ok(fs.existsSync(path.join(expDir(d), f)), f)
   // --model starts from them (a fresh run in another experiment)
-  const m = cli(['train', '--data_dir', d, ...TINY, '--experiment_name', 'from_model', '--model', expDir(d), '--max_iterations', '1'])
+  const m = cli(['train', '--data_dir', d, ...TINY, '--experiment_name', 'from_model', '--model', expDir(d),
+    '--max_iterations', '1'])
   assert.is(m.status, 0, m.stderr)
   assert.match(m.stdout, /Loaded final models from/)
   const gif = path.join(d, 'play.gif')
@@ -101,7 +107,8 @@ test('--save_gifs N writes N GIFs per iteration', () => {
 test('a non-finite loss stops the run naming the network, keeping the last good snapshot', () => {
   const d = tmpDir('smoke-nan')
   assert.is(cli(['train', '--data_dir', d, ...TINY, '--max_iterations', '1']).status, 0)
-  const r = cli(['train', '--data_dir', d, ...TINY, '--max_iterations', '3', '--model_value_lr', '1e30', '--minibatches', '1', '--sequence_length', '2'])
+  const r = cli(['train', '--data_dir', d, ...TINY, '--max_iterations', '3', '--model_value_lr', '1e30',
+    '--minibatches', '1', '--sequence_length', '2'])
   assert.is(r.status, 1)
   assert.match(r.stderr, /non-finite loss in the value network/)
   assert.match(r.stdout, /The last good snapshot is kept: .*iter_000001/)

@@ -9,7 +9,8 @@ import { SnapshotStore, SnapshotError, writeFileAtomic, snapshotName, MANIFEST }
 
 const test = suite('cli/snapshot')
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rlrnd-snap-'))
-const files = (i: number) => ({ 'value.safetensors': new Uint8Array([1, 2, 3, i]), 'state.json': JSON.stringify({ iteration: i }) })
+const files = (i: number) =>
+  ({ 'value.safetensors': new Uint8Array([1, 2, 3, i]), 'state.json': JSON.stringify({ iteration: i }) })
 
 function store(dir = tmp()) {
   const warnings: string[] = []
@@ -48,7 +49,8 @@ test('truncated and missing files are damage too; accept() can reject a snapshot
   const { s, warnings } = store()
   s.save(1, files(1)); s.save(2, files(2))
   fs.truncateSync(path.join(s.dir, snapshotName(2), 'state.json'), 3)
-  assert.throws(() => s.load(2), (e: Error) => e instanceof SnapshotError && /has 3 bytes, the manifest says 15/.test(e.message))
+  const isShort = (e: Error) => e instanceof SnapshotError && /has 3 bytes, the manifest says 15/.test(e.message)
+  assert.throws(() => s.load(2), isShort)
   s.save(2, files(2))
   fs.rmSync(path.join(s.dir, snapshotName(2), 'state.json'))
   assert.throws(() => s.load(2), /file state.json is missing/)
