@@ -46,7 +46,7 @@ function convWorkspace(d: Record<string, number>, pass: 'fwd' | 'bin' | 'bw'): n
   const { N, C, H, W, K, R, S, P, Q, PAD } = d, CRS = C * R * S, PQ = P * Q
   const up4 = (x: number) => Math.ceil(x / 4) * 4, up8 = (x: number) => Math.ceil(x / 8) * 8
   const pad = PAD > 0 ? N * C * (H + 2 * PAD) * (W + 2 * PAD) : 0
-  const G = Math.max(1, Math.min(N, Math.floor(2048 / PQ)))
+  const G = Math.max(1, Math.min(N, Math.floor(1024 / PQ)))
   const body = pass === 'fwd' ? CRS * up8(K) + up4(C * R)
     : pass === 'bw' ? G * PQ * up8(K) + up4(G * P)
     : K * up8(CRS) + up4(PQ) * K + up4(CRS) + up4(PQ)

@@ -8,8 +8,8 @@
 //   forward:          tile = 4 output pixels x 8 out-channels, depth (c, r) via the table x s inner (stride 1);
 //                     weights packed [K/8][CRS][8] once; stored transposed (+ bias) into NCHW rows.
 //   backward_weight:  tile = 4 taps (c, r, s) x 8 out-channels, depth (image, p) via the table x q inner (stride
-//                     STRIDE); dout packed [K/8][image][PQ][8] for a chunk of images (~2048 depth steps per
-//                     pass); accumulated transposed into dw.
+//                     STRIDE); dout packed [K/8][image][PQ][8] for a chunk of images (~1024 depth steps, a 32 KB
+//                     panel, per pass); accumulated transposed into dw.
 //   backward_input:   tile = 4 output pixels x 8 taps, depth = out-channels; dout packed per image into 4-pixel
 //                     micro-panels, w packed [CRS/8][K][8]; each tile is scatter-added into dx (col2im fused
 //                     into the store).
@@ -17,7 +17,7 @@
 // Workspace layouts (floats, in this order; the registry's conv workspace() reserves their sum):
 //   all: 64 header (scratch tile, one-entry table)   pad: N C (H+2PAD)(W+2PAD) when PAD > 0, last
 //   forward: CRS ceil8(K) packed w, ceil4(C R) table  backward_weight: G PQ ceil8(K) packed dout, ceil4(G P)
-//   table, G = clamp(2048 / PQ, 1, N)  backward_input: K ceil8(CRS) packed w, ceil4(PQ) K packed dout, ceil4(CRS)
+//   table, G = clamp(1024 / PQ, 1, N)  backward_input: K ceil8(CRS) packed w, ceil4(PQ) K packed dout, ceil4(CRS)
 //   + ceil4(PQ) offset tables.
 import { micro, packN, packT, storeT, WS_HEADER } from './gemm'
 
@@ -98,15 +98,19 @@ export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usi
   const xs = PAD > 0 ? xp : x
   for (let n = 0; n < N; n++) {
     const xn = at(xs, n * img)
-    for (let jp = 0; jp < up8(K) >> 3; jp++) {
-      const panel = at(bp, jp * CRS * 8), nj = min(8, K - jp * 8)
-      for (let m = 0; m < PQ; m += 4) {
+    // loop order: when all packed weights fit in L1 (<= 32 KB) sweep the channel panels per pixel tile (its 4
+    // receptive fields stay in L1); otherwise sweep pixels per panel (the panel stays in L1)
+    const JP = up8(K) >> 3, isPixelOuter = CRS * JP * 32 <= 32768
+    const MT = (PQ + 3) >> 2, nOuter = isPixelOuter ? MT : JP, nInner = isPixelOuter ? JP : MT
+    for (let outer = 0; outer < nOuter; outer++) {
+      for (let inner = 0; inner < nInner; inner++) {
+        const m = (isPixelOuter ? outer : inner) << 2, jp = isPixelOuter ? inner : outer
         // the 4 pixels' receptive-field corners (pixels past PQ repeat the last one, never stored)
         const m1 = min(m + 1, PQ - 1), m2 = min(m + 2, PQ - 1), m3 = min(m + 3, PQ - 1)
         const a0 = at(xn, (m / Q) * STRIDE * Wp + (m % Q) * STRIDE), a1 = at(xn, (m1 / Q) * STRIDE * Wp + (m1 % Q) * STRIDE)
         const a2 = at(xn, (m2 / Q) * STRIDE * Wp + (m2 % Q) * STRIDE), a3 = at(xn, (m3 / Q) * STRIDE * Wp + (m3 % Q) * STRIDE)
-        micro(t, a0, a1, a2, a3, tab, C * R, S, 4, panel, 32)
-        storeT(t, at(out, (n * K + jp * 8) * PQ + m), PQ, 1, min(4, PQ - m), nj, false, at(b, jp * 8))
+        micro(t, a0, a1, a2, a3, tab, C * R, S, 4, at(bp, jp * CRS * 8), 32)
+        storeT(t, at(out, (n * K + jp * 8) * PQ + m), PQ, 1, min(4, PQ - m), min(8, K - jp * 8), false, at(b, jp * 8))
       }
     }
   }
@@ -115,7 +119,7 @@ export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usi
 export function conv2d_backward_weight(dw: usize, dout: usize, x: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
   K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
   const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, img = C * Hp * Wp
-  const G = max(1, min(N, 2048 / PQ))
+  const G = max(1, min(N, 1024 / PQ))
   const t = ws, bp = at(ws, WS_HEADER), tab = at(bp, G * PQ * up8(K)), xp = at(tab, up4(G * P))
   memory.fill(dw, 0, <usize>(K * CRS) << 2)
   if (PAD > 0) padImages(xp, x, N * C, H, W, PAD)
@@ -172,9 +176,18 @@ export function conv2d_backward_input(dx: usize, dout: usize, w: usize, ws: usiz
         // col2im fused into the store: tile[i][j] belongs to input pixel (pixel m+i's corner) + (tap jp*8+j)
         for (let i = 0; i < min(4, PQ - m); i++) {
           const base = at(xn, load<i32>(at(pixt, m + i))), tr = t + (<usize>i << 5)
-          for (let j = 0; j < nj; j++) {
-            const d = at(base, load<i32>(at(tapt, jp * 8 + j)))
-            store<f32>(d, load<f32>(d) + load<f32>(at(tr, j)))
+          for (let h = 0; h < 2; h++) {
+            const j0 = jp * 8 + h * 4
+            if (h * 4 + 4 <= nj && load<i32>(at(tapt, j0 + 3)) - load<i32>(at(tapt, j0)) == 3) {
+              // 4 taps adjacent in dx (same c, r; s..s+3): one f32x4 read-add-write
+              const d = at(base, load<i32>(at(tapt, j0)))
+              v128.store(d, f32x4.add(v128.load(d), v128.load(tr + (<usize>h << 4))))
+            } else {
+              for (let j = h * 4; j < min(nj, h * 4 + 4); j++) {
+                const d = at(base, load<i32>(at(tapt, jp * 8 + j)))
+                store<f32>(d, load<f32>(d) + load<f32>(at(tr, j)))
+              }
+            }
           }
         }
       }
