@@ -244,7 +244,11 @@ export class PpoRnd {
         for (let r = 0; r < M; r++) {
           const i = rows[r], ep = this.episodes[this.slotEp[i]], t = ep.length
           ep.ensure(t)
-          ep.frames.set(venv.frame.subarray(i * hw, (i + 1) * hw), t * hw)
+          // DIFFERS FROM SEED: gym_ple's reset observation is the previous episode's stale terminal frame (PLE draws
+          // nothing at reset); we use the blank frame a freshly made env shows, so an episode does not depend on
+          // what its slot ran before and snapshots resume exactly.
+          if (t === 0) ep.frames.fill(0, 0, hw)
+          else ep.frames.set(venv.frame.subarray(i * hw, (i + 1) * hw), t * hw)
           if (!isRandom) {
             fillStack(this.xObs, r * S * hw, ep, t, S)
             fillRndStack(this.xRnd, r * Sr * hw, ep, t, Sr, this.norm)
@@ -386,7 +390,8 @@ export class PpoRnd {
           sums.loss_policy += r.lossPolicy
           sums.entropy += r.entropy
           if (r.lossRnd !== null) { sums.loss_rnd += r.lossRnd; rndSteps++ }
-          this.hooks.onProgress?.('train', ++done, total)
+          done++
+          this.hooks.onProgress?.('train', done, total)
         }
         for (const k of trained) disposeState(carried[k])
         carried = null
@@ -587,7 +592,8 @@ export class PpoRnd {
       act: async (frame: Float32Array) => {
         const t = ep.length
         ep.ensure(t)
-        ep.frames.set(frame.subarray(0, hw), t * hw)
+        if (t === 0) ep.frames.fill(0, 0, hw) // as in rollouts: an episode starts from a blank frame
+        else ep.frames.set(frame.subarray(0, hw), t * hw)
         ep.length++
         fillStack(x, 0, ep, t, S)
         const res = noGrad(() => scope(() => {

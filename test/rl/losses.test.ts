@@ -1,0 +1,109 @@
+// Gradients of the value, PPO and RND losses (rl/losses.ts) against central finite differences, in f64 on the ref
+// backend, with padded rows masked out; plus a check through a whole (tiny) network's parameters.
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { RefBackend, Tensor, backward, noGrad, scope, softmax } from '../../engine/index.ts'
+import { valueLoss, policyLoss, rndLoss, surrogateBound, P_MIN, P_MAX } from '../../rl/losses.ts'
+import { Net } from '../../rl/networks.ts'
+import { Rng } from '../../engine/index.ts'
+import { close, randn, uniform } from '../helpers.ts'
+
+const test = suite('rl: losses')
+const be = new RefBackend(64)
+const raw = (t: Tensor) => be.raw(t.buf) as Float64Array
+
+function leaf(data: ArrayLike<number>, shape: number[]): Tensor {
+  const t = Tensor.fromArray(be, Float32Array.from(data), shape)
+  raw(t).set(Float64Array.from(data)) // full f64 values
+  t.requiresGrad = true
+  return t
+}
+const constant = (data: ArrayLike<number>, shape: number[]) => {
+  const t = Tensor.fromArray(be, Float32Array.from(data), shape)
+  raw(t).set(Float64Array.from(data))
+  return t
+}
+
+/** Analytic gradient of loss() w.r.t. each input vs central differences. */
+function gradcheck(inputs: Tensor[], loss: () => Tensor, what: string, h = 1e-6) {
+  scope(() => backward(loss()))
+  for (const [k, x] of inputs.entries()) {
+    const g = Float64Array.from(raw(x.grad!)), num = new Float64Array(x.size), xs = raw(x)
+    for (let i = 0; i < x.size; i++) {
+      const v = xs[i]
+      xs[i] = v + h
+      const lp = noGrad(() => scope(() => raw(loss())[0]))
+      xs[i] = v - h
+      const lm = noGrad(() => scope(() => raw(loss())[0]))
+      xs[i] = v
+      num[i] = (lp - lm) / (2 * h)
+    }
+    close(g, num, { atol: 1e-7, rtol: 1e-5 }, `${what} input ${k}`)
+    x.grad!.dispose()
+    x.grad = null
+  }
+}
+
+const N = 6, mask = [1, 1, 1, 1, 1, 0], count = 5 // the last row is padding
+
+test('value loss: gradient == finite differences, padding ignored', () => {
+  const v = leaf(randn(N * 2, 1), [N, 2])
+  const target = constant(randn(N * 2, 2), [N, 2]), m = constant(mask, [N, 1])
+  gradcheck([v], () => valueLoss(v, target, m, count), 'value')
+  const expect = [...Array(count * 2).keys()].reduce((s, i) => s + (raw(v)[i] - raw(target)[i]) ** 2, 0) / count
+  close([raw(scope(() => valueLoss(v, target, m, count)))[0]], [expect], { atol: 1e-12 }, 'value loss')
+})
+
+test('RND loss (2 output dims): gradient == finite differences', () => {
+  const pred = leaf(randn(N * 2, 3), [N, 2])
+  const target = constant(randn(N * 2, 4), [N, 2]), m = constant(mask, [N, 1])
+  gradcheck([pred], () => rndLoss(pred, target, m, count), 'rnd')
+})
+
+test('PPO loss: clipped and unclipped records, entropy bonus; gradient == finite differences', () => {
+  const A = 3, eps = 0.1, beta = 0.01
+  const logitsData = randn(N * A, 5)
+  const actions = [0, 2, 1, 1, 0, 2]
+  // ratios 2 (A > 0: clipped), 1 (unclipped), 0.5 (A < 0: clipped), 1 (A < 0: unclipped), 1.02 (inside the band)
+  const factor = [2, 1, 0.5, 1, 1.02, 1]
+  const advData = [0.7, 0.4, -0.9, -0.3, 0.5, 0.8]
+  const logits = leaf(logitsData, [N, A])
+  const p = noGrad(() => scope(() => Float64Array.from(raw(softmax(logits)))))
+  const onehot = new Float64Array(N * A), pOld = new Float64Array(N), bound = new Float64Array(N)
+  for (let n = 0; n < N; n++) {
+    onehot[n * A + actions[n]] = 1
+    pOld[n] = Math.min(P_MAX, Math.max(P_MIN, p[n * A + actions[n]] / factor[n]))
+    bound[n] = surrogateBound(advData[n], eps)
+  }
+  const args = [constant(onehot, [N, A]), constant(pOld, [N, 1]), constant(advData, [N, 1]), constant(bound, [N, 1]), constant(mask, [N, 1])] as const
+  gradcheck([logits], () => policyLoss(logits, ...args, count, beta).loss, 'policy')
+  // the value itself, by hand
+  let obj = 0
+  for (let n = 0; n < count; n++) {
+    const pa = p[n * A + actions[n]], ratio = pa / pOld[n]
+    let ent = 0
+    for (let k = 0; k < A; k++) ent -= p[n * A + k] * Math.log(p[n * A + k])
+    obj += Math.min(ratio * advData[n], bound[n]) + beta * ent
+  }
+  const got = scope(() => raw(policyLoss(logits, ...args, count, beta).loss)[0])
+  close([got], [-obj / count], { atol: 1e-12 }, 'policy loss value')
+  // clipped records carry no surrogate gradient: with beta 0 their rows of the gradient are zero
+  scope(() => backward(policyLoss(logits, ...args, count, 0).loss))
+  const g = raw(logits.grad!)
+  for (const n of [0, 2, 5]) assert.ok([0, 1, 2].every((k) => g[n * A + k] === 0), `row ${n} should have no gradient`)
+  assert.ok([0, 1, 2].some((k) => g[A + k] !== 0), 'unclipped row 1 has a gradient')
+})
+
+test('value loss through a tiny network: parameter gradients == finite differences', () => {
+  const net = new Net(be, { inChannels: 2, frame: 36, zDim: 3, rnnLayers: 1, rnnHidden: 3, finalLayers: 1, finalHidden: 4, outDim: 2 }, new Rng(7))
+  const x = constant(uniform(2 * 2 * 36 * 36, 3, 0, 1), [2, 2, 36, 36])
+  const target = constant([1, -1, 0.5, 2], [2, 2]), m = constant([1, 1], [2, 1])
+  const params = net.namedParameters().filter(([n]) => ['fc.b', 'lstm0.b', 'hidden0.W', 'out.b', 'conv3.b'].includes(n)).map(([, t]) => t)
+  gradcheck(params, () => {
+    const st = [{ h: Tensor.zeros(be, [2, 3]), c: Tensor.zeros(be, [2, 3]) }] // scope-owned: backward reads c
+    return valueLoss(net.step(x, st).y, target, m, 2)
+  }, 'net')
+  net.zeroGrad()
+})
+
+test.run()
