@@ -48,3 +48,7 @@ export const LEARN_PIXELCOPTER: Partial<Args> = {
 export const LEARN_GOAL = { ext_mean: 10, seconds: 30 * 60 }
 
 export const learnArgs = (overrides: Partial<Args> = {}): Args => ({ ...DEFAULT_ARGS, ...LEARN_PIXELCOPTER, ...overrides })
+
+/** The name scripts/learn_pixelcopter.ts looks up. */
+export const LEARN_CONFIG = LEARN_PIXELCOPTER
+export default LEARN_PIXELCOPTER
