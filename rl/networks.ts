@@ -6,7 +6,7 @@
 //   head:    final_hidden_layers x (linear final_hidden_dim -> leaky_relu), then linear to the output size
 // Initialization is Chainer's (LeCun normal weights, zero biases). leaky_relu uses Chainer's slope 0.2.
 import {
-  Module, Conv2d, Linear, LSTM, Tensor, Rng, leakyRelu, reshape, slice, concat, detach, keep, mul,
+  Module, Conv2d, Linear, LSTM, Tensor, Rng, leakyRelu, reshape, slice, concat, detach, keep, mul, gatherRows,
   type Backend, type LSTMState,
 } from '../engine/index.ts'
 import { encoderOutSize, type Args } from './args.ts'
@@ -99,11 +99,15 @@ export class Net extends Module {
   /**
    * A chunk of T steps of B rows, time-major: x [T*B, C, H, W] (row t*B + b is step t of lane b). The encoder and
    * head run on all T*B rows at once; the LSTM steps T times on [B, .]. Returns y [T*B, outDim] and the final state.
+   * With `pack`, x and y hold only the real rows (see PackedRows). Without an LSTM, rows are independent: x is used
+   * as given and T is ignored.
    */
-  sequence(x: Tensor, T: number, state: RecState): { y: Tensor; state: RecState } {
-    const B = x.shape[0] / T
+  sequence(x: Tensor, T: number, state: RecState, pack?: PackedRows): { y: Tensor; state: RecState } {
     let z = this.encode(x)
     if (!this.isRecurrent) return { y: this.head(z), state }
+    const B = pack ? pack.B : x.shape[0] / T
+    // packed: scatter the real rows' codes into the padded time-major layout (row R of zPad's source is zeros)
+    if (pack) z = gatherRows(concat([z, Tensor.zeros(this.backend, [1, z.shape[1]])], 0), pack.padIdx)
     let st = state
     for (let i = 0; i < this.lstm.length; i++) {
       const hs: Tensor[] = []
@@ -115,9 +119,17 @@ export class Net extends Module {
       st = [...st.slice(0, i), s, ...st.slice(i + 1)]
       z = T === 1 ? hs[0] : concat(hs, 0)
     }
+    if (pack) z = gatherRows(z, pack.realIdx)
     return { y: this.head(z), state: st }
   }
 }
+
+/**
+ * The real records of a padded time-major chunk batch, for Net.sequence: x and y hold only the R real rows; padIdx
+ * [T*B] gives, for each padded row t*B + b, its real row (or R: a zero row); realIdx [R] the padded row of each real
+ * row. The encoder and head then run on real rows only; the LSTM still steps T times on [B, .].
+ */
+export interface PackedRows { B: number; padIdx: Tensor; realIdx: Tensor }
 
 export function netSpecs(args: Args, numActions: number): Record<NetName, NetSpec> {
   const base = {

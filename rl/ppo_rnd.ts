@@ -410,22 +410,22 @@ export class PpoRnd {
     const a = this.args, hw = this.hw, A = this.numActions, D = a.rnd_output_dim, F = a.frame_resize
     const S = a.stacked_frames, Sr = a.stacked_frames_rnd, B = chunks.length, tb = this.tb
     const isRec = a.rnn_hidden_layers > 0
-    // rows: time-major t * B + b (padded to the longest chunk) when recurrent; packed real records otherwise
+    // Rows hold only the real records (lane by lane). For the LSTM, padIdx/realIdx map them to and from the padded
+    // time-major layout t * B + b (see PackedRows), so the encoder and head never run on padding.
     const T = Math.max(...chunks.map((c) => (c ? c.len : 0)))
-    let N = 0
-    const rowOf = (b: number, t: number) => (isRec ? t * B + b : N++)
-    if (isRec) N = T * B
-    tb.mask.fill(0, 0, isRec ? N : B * T)
-    tb.rndMask.fill(0, 0, isRec ? N : B * T)
-    let count = 0, rndCount = 0
+    const padIdx = new Float32Array(T * B), realIdx: number[] = []
+    let N = 0, rndCount = 0
     const keepRow = new Float32Array(B)
     for (let b = 0; b < B; b++) {
       const c = chunks[b]
       keepRow[b] = c && !c.isStart ? 1 : 0
+      for (let t = c ? c.len : 0; t < T; t++) padIdx[t * B + b] = -1
       if (!c) continue
       const ep = eps[c.ep], sel = rndSel[c.ep]
       for (let t = 0; t < c.len; t++) {
-        const s = c.off + t, row = rowOf(b, t)
+        const s = c.off + t, row = N++
+        padIdx[t * B + b] = row
+        realIdx.push(t * B + b)
         fillStack(tb.obs, row * S * hw, ep, s, S)
         fillRndStack(tb.rnd, row * Sr * hw, ep, s, Sr, this.norm)
         tb.onehot.fill(0, row * A, (row + 1) * A)
@@ -438,41 +438,27 @@ export class PpoRnd {
         tb.vTarget[2 * row + 1] = ep.retInt[s]
         tb.rndTarget.set(ep.target.subarray(s * D, (s + 1) * D), row * D)
         tb.rndMask[row] = sel
-        count++
         rndCount += sel
       }
     }
-    if (isRec) {
-      // padded rows: zero inputs (finite outputs), masked out of every loss
-      for (let b = 0; b < B; b++) {
-        const len = chunks[b]?.len ?? 0
-        for (let t = len; t < T; t++) {
-          const row = t * B + b
-          tb.obs.fill(0, row * S * hw, (row + 1) * S * hw)
-          tb.rnd.fill(0, row * Sr * hw, (row + 1) * Sr * hw)
-          tb.onehot.fill(0, row * A, (row + 1) * A)
-          tb.pOld[row] = 1
-          tb.adv[row] = tb.bound[row] = tb.vTarget[2 * row] = tb.vTarget[2 * row + 1] = 0
-          tb.rndTarget.fill(0, row * D, (row + 1) * D)
-        }
-      }
-    }
-    const Tn = isRec ? T : 1
+    const count = N
+    for (let k = 0; k < T * B; k++) if (padIdx[k] < 0) padIdx[k] = N // the zero row
     const be = this.backend
     const f = (arr: Float32Array, shape: number[]) => Tensor.fromArray(be, arr.subarray(0, shape.reduce((x, y) => x * y, 1)), shape)
     return scope(async () => {
       const x = f(tb.obs, [N, S, F, F]), xr = f(tb.rnd, [N, Sr, F, F]), mask = f(tb.mask, [N, 1])
+      const pack = isRec ? { B, padIdx: f(padIdx, [T * B]), realIdx: Tensor.fromArray(be, realIdx, [N]) } : undefined
       const hasReset = isRec && keepRow.some((k) => k === 0)
       const km = hasReset ? f(keepRow, [B, 1]) : null
       const st = (k: TrainedName) => (km ? maskState(carried[k], km) : carried[k])
-      const v = this.nets.value.sequence(x, Tn, st('value'))
+      const v = this.nets.value.sequence(x, T, st('value'), pack)
       const lossV = valueLoss(v.y, f(tb.vTarget, [N, 2]), mask, count)
-      const p = this.nets.policy.sequence(x, Tn, st('policy'))
+      const p = this.nets.policy.sequence(x, T, st('policy'), pack)
       const pl = policyLoss(p.y, f(tb.onehot, [N, A]), f(tb.pOld, [N, 1]), f(tb.adv, [N, 1]), f(tb.bound, [N, 1]), mask, count, a.beta_entropy)
       let lossR: Tensor | null = null
       let q: { state: RecState } = { state: st('rnd_predictor') }
       if (rndCount > 0) {
-        const r = this.nets.rnd_predictor.sequence(xr, Tn, q.state)
+        const r = this.nets.rnd_predictor.sequence(xr, T, q.state, pack)
         lossR = rndLoss(r.y, f(tb.rndTarget, [N, D]), f(tb.rndMask, [N, 1]), rndCount)
         q = r
       }

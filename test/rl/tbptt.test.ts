@@ -25,7 +25,7 @@ test('planChunks: lanes walk episodes in order, chunks of L, idle lanes null', (
   assert.equal(fmt, ['0:0+2s 1:0+2s', '0:2+2 1:2+1', '0:4+1 2:0+2s', '3:0+1s 2:2+2'])
 })
 
-test('lane-batched TBPTT == per-episode step-by-step unroll (outputs and gradients)', () => {
+test('lane-batched TBPTT (padded and packed) == per-episode step-by-step unroll (outputs and gradients)', () => {
   const net = new Net(be, spec, new Rng(3))
   // reference: each episode alone, one step at a time, state detached every L steps
   const refOut: number[][] = lengths.map(() => [])
@@ -54,38 +54,49 @@ test('lane-batched TBPTT == per-episode step-by-step unroll (outputs and gradien
   const gRef = grads(net)
   net.zeroGrad()
 
-  // batched: lanes side by side, time-major rows t * B + b, padding masked out
-  const gotOut: number[][] = lengths.map((T) => new Array(T * 2).fill(NaN))
-  let carried: RecState = net.initialState(B)
-  for (const row of planChunks([0, 1, 2, 3], lengths, B, L)) {
-    const T = Math.max(...row.map((c) => c?.len ?? 0))
-    const x = new Float32Array(T * B * HW), w = new Float32Array(T * B * 2), keepRow = new Float32Array(B)
-    row.forEach((c, b) => {
-      keepRow[b] = c && !c.isStart ? 1 : 0
-      if (!c) return
-      for (let t = 0; t < c.len; t++) {
-        x.set(frames[c.ep].subarray((c.off + t) * HW, (c.off + t + 1) * HW), (t * B + b) * HW)
-        w.set(weights[c.ep].subarray((c.off + t) * 2, (c.off + t) * 2 + 2), (t * B + b) * 2)
-      }
-    })
-    const next = scope(() => {
-      const st = maskState(carried, Tensor.fromArray(be, keepRow, [B, 1]))
-      const r = net.sequence(Tensor.fromArray(be, x, [T * B, 1, 36, 36]), T, st)
-      const y = raw(r.y)
+  for (const isPacked of [false, true]) {
+    // batched: lanes side by side, time-major rows t * B + b, padding masked out (padded) or never computed (packed)
+    const gotOut: number[][] = lengths.map((T) => new Array(T * 2).fill(NaN))
+    let carried: RecState = net.initialState(B)
+    for (const row of planChunks([0, 1, 2, 3], lengths, B, L)) {
+      const T = Math.max(...row.map((c) => c?.len ?? 0))
+      const x = new Float32Array(T * B * HW), w = new Float32Array(T * B * 2), keepRow = new Float32Array(B)
+      const padIdx: number[] = [], realIdx: number[] = [], where: [number, number][] = [] // (episode, step) per row
+      let R = 0
       row.forEach((c, b) => {
-        if (c) for (let t = 0; t < c.len; t++) gotOut[c.ep].splice((c.off + t) * 2, 2, y[(t * B + b) * 2], y[(t * B + b) * 2 + 1])
+        keepRow[b] = c && !c.isStart ? 1 : 0
+        if (!c) return
+        for (let t = 0; t < c.len; t++) {
+          const r = isPacked ? R++ : t * B + b
+          padIdx[t * B + b] = r
+          realIdx.push(t * B + b)
+          where[r] = [c.ep, c.off + t]
+          x.set(frames[c.ep].subarray((c.off + t) * HW, (c.off + t + 1) * HW), r * HW)
+          w.set(weights[c.ep].subarray((c.off + t) * 2, (c.off + t) * 2 + 2), r * 2)
+        }
       })
-      backward(sum(mul(r.y, Tensor.fromArray(be, w, [T * B, 2]))))
-      return detachState(r.state)
-    })
+      const rows = isPacked ? R : T * B
+      for (let k = 0; k < T * B; k++) padIdx[k] ??= R
+      const next = scope(() => {
+        const st = maskState(carried, Tensor.fromArray(be, keepRow, [B, 1]))
+        const pack = isPacked ? { B, padIdx: Tensor.fromArray(be, padIdx, [T * B]), realIdx: Tensor.fromArray(be, realIdx, [R]) } : undefined
+        const r = net.sequence(Tensor.fromArray(be, x.subarray(0, rows * HW), [rows, 1, 36, 36]), T, st, pack)
+        assert.equal(r.y.shape, [rows, 2])
+        const y = raw(r.y)
+        where.forEach((ws, k) => { if (ws) gotOut[ws[0]].splice(ws[1] * 2, 2, y[k * 2], y[k * 2 + 1]) })
+        backward(sum(mul(r.y, Tensor.fromArray(be, w.subarray(0, rows * 2), [rows, 2]))))
+        return detachState(r.state)
+      })
+      disposeState(carried)
+      carried = next
+    }
     disposeState(carried)
-    carried = next
+    const mode = isPacked ? 'packed' : 'padded'
+    for (const e of lengths.keys()) close(gotOut[e], refOut[e], { atol: 1e-12 }, `${mode} outputs of episode ${e}`)
+    const gGot = grads(net)
+    net.parameters().forEach((p, i) => close(gGot[i], gRef[i], { atol: 1e-10, rtol: 1e-8 }, `${mode} grad ${net.namedParameters()[i][0]}`))
+    net.zeroGrad()
   }
-  disposeState(carried)
-  for (const e of lengths.keys()) close(gotOut[e], refOut[e], { atol: 1e-12 }, `outputs of episode ${e}`)
-  const gGot = grads(net)
-  net.parameters().forEach((p, i) => close(gGot[i], gRef[i], { atol: 1e-10, rtol: 1e-8 }, `grad ${net.namedParameters()[i][0]}`))
 })
-
 
 test.run()
