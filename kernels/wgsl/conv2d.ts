@@ -175,6 +175,42 @@ export const conv2d_backward_weight_v2 = tiled('d.K', 'd.C * d.R * d.S', TM,
   (r, t) => `dw[(row0 + ${r}) * d.C * d.R * d.S + col0 + ${t * WX}] = acc${r}_${t};`,
   (d) => [d.K, d.C * d.R * d.S])
 
+// backward_input v3: one input pixel (n,h,w) x 4 channels per invocation, visiting only the taps that reach it:
+// r = (h + PAD) mod STRIDE, then every STRIDE-th (so 1/STRIDE^2 of v2's taps at stride 4). No column tiling:
+// neighbouring pixels have different tap phases, so lanes can't share one tap loop.
+export const conv2d_backward_input_v3: WgslKernel = {
+  workgroup: [64, 1, 1],
+  consts: { CT: 4 },
+  body: `
+  let i = flat(gid, nwg);
+  let nc = (d.C + CT - 1) / CT;                       // channel groups
+  if (i >= d.N * nc * d.H * d.W) { return; }
+  let w0 = i % d.W;
+  let h = (i / d.W) % d.H;
+  let n = i / (d.W * d.H * nc);
+  let c0 = ((i / (d.W * d.H)) % nc) * CT;
+  var acc = vec4<f32>();
+  let cs = vec4<i32>(c0, min(c0 + 1, d.C - 1), min(c0 + 2, d.C - 1), min(c0 + 3, d.C - 1));
+  for (var r = (h + d.PAD) % d.STRIDE; r < d.R; r += d.STRIDE) {
+    let p = (h + d.PAD - r) / d.STRIDE;
+    if (h + d.PAD - r < 0 || p >= d.P) { continue; }
+    for (var s = (w0 + d.PAD) % d.STRIDE; s < d.S; s += d.STRIDE) {
+      let q = (w0 + d.PAD - s) / d.STRIDE;
+      if (w0 + d.PAD - s < 0 || q >= d.Q) { continue; }
+      for (var k = 0; k < d.K; k++) {
+        let g = dout[((n * d.K + k) * d.P + p) * d.Q + q];
+        let wb = (k * d.C) * d.R * d.S + r * d.S + s;
+        let rs = d.R * d.S;
+        acc = fma(vec4<f32>(g), vec4<f32>(w[wb + cs.x * rs], w[wb + cs.y * rs], w[wb + cs.z * rs], w[wb + cs.w * rs]), acc);
+      }
+    }
+  }
+  for (var t = 0; t < CT; t++) {
+    if (c0 + t < d.C) { dx[((n * d.C + c0 + t) * d.H + h) * d.W + w0] = acc[t]; }
+  }`,
+  workgroups: (d) => grid1d(d.N * Math.ceil(d.C / 4) * d.H * d.W, 64),
+}
+
 export const conv2d_forward = conv2d_forward_v2
-export const conv2d_backward_input = conv2d_backward_input_v2
+export const conv2d_backward_input = conv2d_backward_input_v3
 export const conv2d_backward_weight = conv2d_backward_weight_v2
