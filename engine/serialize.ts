@@ -85,7 +85,7 @@ export function decodeSafetensors(bytes: Uint8Array, expected?: Record<string, r
   if (expected) {
     for (const [name, shape] of Object.entries(expected)) {
       const t = Object.hasOwn(tensors, name) ? tensors[name] : undefined
-      if (!t) fail(`tensor ${name} is missing`)
+      if (!t) return fail(`tensor ${name} is missing`)
       if (t.shape.join() !== shape.join()) fail(`tensor ${name}: shape [${t.shape}] does not match the model's [${shape}]`)
     }
     for (const name of Object.keys(tensors)) if (!Object.hasOwn(expected, name)) fail(`unexpected tensor ${name} (not in the model)`)
