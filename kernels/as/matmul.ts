@@ -30,8 +30,12 @@ export function matmul_tn_v1(out: usize, a: usize, b: usize, _ws: usize, M: i32,
 // column block (NCP x 8 columns x KC: a 128 KB slice of packed B that stays in L2 while every A block passes)
 const KC = 128, MC = 64, NCP = 32
 
-// out[M,N] = A Bp: A[i][k] at a + i*rs + k*ks (bytes), Bp the packed panels of depth K at bp
-function gemm(out: usize, a: usize, rs: usize, ks: usize, bp: usize, ws: usize, M: i32, K: i32, N: i32): void {
+// out[M,N] = A Bp: A[i][k] at a + i*rs + k*ks (bytes), Bp the packed panels of depth K at bp. When M fits one row
+// block (M <= MC: the batch-64 linears), each panel slice is packed right before its only use into a KC x 8 slot in
+// the workspace (isLazy; b and isTrans say how) instead of packing all of B up front: for 64x3136x512 that saves
+// writing and re-reading a 6.4 MB packed copy (B is read once either way).
+function gemm(out: usize, a: usize, rs: usize, ks: usize, bp: usize, ws: usize, M: i32, K: i32, N: i32,
+  isLazy: bool, b: usize, isTrans: bool): void {
   const t = ws, tab = ws + 128, ap = at(ws, WS_HEADER)
   store<i32>(tab, 0)
   const NP = (N + 7) >> 3
@@ -43,7 +47,13 @@ function gemm(out: usize, a: usize, rs: usize, ks: usize, bp: usize, ws: usize, 
         const i1 = min(M, i0 + MC)
         for (let i = i0; i < i1; i += 4) packA(ap + (<usize>((i - i0) * kc) << 2), a, rs, ks, i, M, k0, kc)
         for (let jp = j0; jp < j1; jp++) {
-          const panel = bp + ((<usize>jp * <usize>K + <usize>k0) << 5), n = min(8, N - jp * 8)
+          let panel = bp + ((<usize>jp * <usize>K + <usize>k0) << 5)
+          const n = min(8, N - jp * 8)
+          if (isLazy) {
+            panel = bp
+            if (isTrans) packT(bp, at(b, k0), kc, N, K, jp)
+            else packN(bp, at(b, k0 * N), kc, N, N, jp)
+          }
           for (let i = i0; i < i1; i += 4) {
             const a0 = ap + (<usize>((i - i0) * kc) << 2)
             micro(t, a0, a0 + 4, a0 + 8, a0 + 12, tab, 1, kc, 16, panel, 32)
@@ -84,18 +94,24 @@ function packA(dst: usize, a: usize, rs: usize, ks: usize, i: i32, M: i32, k0: i
   }
 }
 
+// b [K,N] (isTrans false) or [N,K] (true) into all panels up front, unless M <= MC (then gemm packs lazily)
+function run(out: usize, a: usize, rs: usize, ks: usize, b: usize, isTrans: bool, ws: usize, M: i32, K: i32, N: i32): void {
+  const bp = at(ws, WS_HEADER + MC * KC), isLazy = M <= MC
+  if (!isLazy) {
+    for (let jp = 0; jp < (N + 7) >> 3; jp++) {
+      if (isTrans) packT(bp + ((<usize>jp * <usize>K) << 5), b, K, N, K, jp)
+      else packN(bp + ((<usize>jp * <usize>K) << 5), b, K, N, N, jp)
+    }
+  }
+  gemm(out, a, rs, ks, bp, ws, M, K, N, isLazy, b, isTrans)
+}
+
 export function matmul(out: usize, a: usize, b: usize, ws: usize, M: i32, K: i32, N: i32): void {
-  const bp = at(ws, WS_HEADER + MC * KC)
-  for (let jp = 0; jp < (N + 7) >> 3; jp++) packN(bp + ((<usize>jp * <usize>K) << 5), b, K, N, N, jp)
-  gemm(out, a, <usize>K << 2, 4, bp, ws, M, K, N)
+  run(out, a, <usize>K << 2, 4, b, false, ws, M, K, N)
 }
 export function matmul_nt(out: usize, a: usize, b: usize, ws: usize, M: i32, K: i32, N: i32): void {
-  const bp = at(ws, WS_HEADER + MC * KC)
-  for (let jp = 0; jp < (N + 7) >> 3; jp++) packT(bp + ((<usize>jp * <usize>K) << 5), b, K, N, K, jp)
-  gemm(out, a, <usize>K << 2, 4, bp, ws, M, K, N)
+  run(out, a, <usize>K << 2, 4, b, true, ws, M, K, N)
 }
 export function matmul_tn(out: usize, a: usize, b: usize, ws: usize, M: i32, K: i32, N: i32): void {
-  const bp = at(ws, WS_HEADER + MC * KC)
-  for (let jp = 0; jp < (N + 7) >> 3; jp++) packN(bp + ((<usize>jp * <usize>K) << 5), b, K, N, N, jp)
-  gemm(out, a, 4, <usize>M << 2, bp, ws, M, K, N)
+  run(out, a, 4, <usize>M << 2, b, false, ws, M, K, N)
 }
