@@ -3,7 +3,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { isSoftwareAdapter, type WebGPUBackend } from '../../engine/backend/webgpu.ts'
-import { webgpuOrSkip } from './gpu.ts'
+import { webgpuOrSkip, requireGpu } from './gpu.ts'
 import { close, randn } from '../helpers.ts'
 
 const test = suite('webgpu device')
@@ -12,7 +12,7 @@ test.before(async () => { gpu = await webgpuOrSkip('device tests') })
 test.after(() => gpu?.destroy())
 
 const it = (name: string, fn: (g: WebGPUBackend) => Promise<void> | void) =>
-  test(name, async () => { if (gpu) await fn(gpu) })
+  test(name, async () => { if (requireGpu(gpu)) await fn(gpu) })
 
 it('adapter is described (vendor, architecture, description) and classified', (g) => {
   assert.match(g.description, /^webgpu: \S/)

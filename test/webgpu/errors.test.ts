@@ -4,7 +4,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { WebGPUBackend } from '../../engine/backend/webgpu.ts'
 import { ELEMENTWISE } from '../../kernels/wgsl/elementwise.ts'
-import { webgpuOrSkip } from './gpu.ts'
+import { webgpuOrSkip, requireGpu } from './gpu.ts'
 
 const test = suite('webgpu errors')
 let gpu: WebGPUBackend | null = null
@@ -13,7 +13,7 @@ const broken = { ...ELEMENTWISE.relu, body: 'let i = flat(gid, nwg); out[i] = un
 test.before(async () => { gpu = await webgpuOrSkip('error tests', { kernels: { relu: broken }, log: () => {} }) })
 test.after(() => gpu?.destroy())
 const it = (name: string, fn: (g: WebGPUBackend) => Promise<void> | void) =>
-  test(name, async () => { if (gpu) await fn(gpu) })
+  test(name, async () => { if (requireGpu(gpu)) await fn(gpu) })
 
 /** the rejection of p, failing if it takes longer than ms (a hang) */
 async function rejection(p: Promise<unknown>, ms = 10000): Promise<Error> {

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert'
 import * as E from '../../engine/index.ts'
 import type { WebGPUBackend } from '../../engine/backend/webgpu.ts'
 import { sizeClass } from '../../engine/backend/webgpu_pool.ts'
-import { webgpuOrSkip } from './gpu.ts'
+import { webgpuOrSkip, requireGpu } from './gpu.ts'
 import { randn } from '../helpers.ts'
 
 const test = suite('webgpu pool')
@@ -27,8 +27,8 @@ test('size classes: powers of two to 64 KiB, then eighths; never smaller than as
 })
 
 test('1000 training steps keep the pool flat [MLP 8 -> 32 -> 3, batch 16]', async () => {
+  if (!requireGpu(gpu)) return
   const g = gpu
-  if (!g) return
   const rng = new E.Rng(5)
   const l1 = new E.Linear(g, 8, 32, rng)
   const head = new E.Linear(g, 32, 3, rng)
