@@ -45,6 +45,29 @@ export function micro(t: usize, a0: usize, a1: usize, a2: usize, a3: usize, tab:
   v128.store(t, c20, 64); v128.store(t, c21, 80); v128.store(t, c30, 96); v128.store(t, c31, 112)
 }
 
+/**
+ * micro() for a packed A micro-panel [k][4] (the four rows 16 bytes apart in one chunk per depth step): one A
+ * pointer and immediate lane offsets instead of four pointers.
+ */
+export function microPacked(t: usize, a: usize, I: i32, bp: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0)
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0)
+  for (let k = 0; k < I; k++) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16)
+    let av = v128.load32_splat(a)
+    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1))
+    av = v128.load32_splat(a, 4)
+    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1))
+    av = v128.load32_splat(a, 8)
+    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1))
+    av = v128.load32_splat(a, 12)
+    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1))
+    a += 16; bp += 32
+  }
+  v128.store(t, c00); v128.store(t, c01, 16); v128.store(t, c10, 32); v128.store(t, c11, 48)
+  v128.store(t, c20, 64); v128.store(t, c21, 80); v128.store(t, c30, 96); v128.store(t, c31, 112)
+}
+
 /** Pack panel jp of B given row-major as [depth][ldb] (element (k, j) at b[k*ldb + j]), columns < ncols. */
 export function packN(bp: usize, b: usize, depth: i32, ncols: i32, ldb: i32, jp: i32): void {
   const j0 = jp * 8, n = min(8, ncols - j0)

@@ -8,7 +8,7 @@
 // GotoBLAS-style: the packed A block (32 KB) stays in L1, a panel slice KC x 8 (8 KB) in L1; later depth slices
 // accumulate into out. Measured on the bench cases: reading B in place (no packing) lost 2-5x at N = 1024 (4 KB
 // row stride thrashes L1 sets), and unpacked A rows (4 strided streams) lost ~10% and 3x for _tn.
-import { micro, packN, packT, storeRows, WS_HEADER } from './gemm'
+import { microPacked, packN, packT, storeRows, WS_HEADER } from './gemm'
 
 @inline function at(p: usize, i: i32): usize { return p + (<usize>i << 2) }
 
@@ -56,7 +56,7 @@ function gemm(out: usize, a: usize, rs: usize, ks: usize, bp: usize, ws: usize, 
           }
           for (let i = i0; i < i1; i += 4) {
             const a0 = ap + (<usize>((i - i0) * kc) << 2)
-            micro(t, a0, a0 + 4, a0 + 8, a0 + 12, tab, 1, kc, 16, panel, 32)
+            microPacked(t, a0, kc, panel)
             storeRows(t, at(out, i * N + jp * 8), N, min(4, M - i), n, k0 > 0)
           }
         }
