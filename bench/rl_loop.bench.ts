@@ -1,0 +1,47 @@
+// The whole PPO+RND loop (rollout + training) on PixelCopter-v0, env steps per second, for the seed's CNN example
+// configuration (its README: --rnn_hidden_layers 0 --sticky_action_probability 0 --final_hidden_dim 256
+// --final_hidden_layers 3 --stacked_frames 10 --z_dim 1024 --gradient_clip 1) and for the default LSTM
+// configuration, plus the CPU-friendly config of `npm run learn:pixelcopter`. One warm-up iteration, then the mean
+// of timed iterations. num_trials is cut to 32 per iteration to keep the bench short (steps/s does not depend on it
+// much: both rollout and training scale with the episodes collected). No peer here runs the same loop (the seed is
+// Chainer); the brief's PyTorch reference is a training step, see train_step.bench.ts.
+import { DEFAULT_ARGS, type Args } from '../rl/args.ts'
+import { PpoRnd } from '../rl/ppo_rnd.ts'
+import { LEARN_PIXELCOPTER } from '../rl/learn_config.ts'
+import { openBackend } from '../cli/node_backend.ts'
+
+const CONFIGS: { name: string; args: Partial<Args> }[] = [
+  {
+    name: 'seed CNN example',
+    args: { rnn_hidden_layers: 0, sticky_action_probability: 0, final_hidden_dim: 256, final_hidden_layers: 3, stacked_frames: 10, z_dim: 1024, gradient_clip: 1 },
+  },
+  { name: 'default LSTM', args: {} },
+  { name: 'learn_config (36px CNN)', args: LEARN_PIXELCOPTER },
+]
+
+export async function run({ json }: { json: any[] }): Promise<void> {
+  const backendName = (process.env.RL_BENCH_BACKEND ?? 'wasm') as 'wasm' | 'ref' | 'webgpu'
+  const be = await openBackend(backendName)
+  const iters = Number(process.env.RL_BENCH_ITERS ?? 2)
+  console.log(`backend: ${be.description}; 1 warm-up + ${iters} timed iterations of 32 episodes each`)
+  console.log(`${'config'.padEnd(26)} | env steps/s | rollout s | train s | steps/iter`)
+  for (const c of CONFIGS) {
+    const args: Args = { ...DEFAULT_ARGS, ...c.args, num_trials: 32, num_envs: 32, backend: backendName, data_dir: '', max_iterations: 0 }
+    const trainer = await PpoRnd.create(args, be)
+    await trainer.runIteration() // warm-up: normalization rollouts, first allocations
+    let steps = 0, secs = 0, roll = 0, train = 0
+    for (let i = 0; i < iters; i++) {
+      const t0 = performance.now()
+      const m = await trainer.runIteration()
+      secs += (performance.now() - t0) / 1000
+      steps += m.env_steps; roll += m.rollout_seconds; train += m.train_seconds
+    }
+    trainer.dispose()
+    const sps = steps / secs
+    json.push({ kernel: 'rl_loop', shape: c.name, backend: backendName, library: 'rl-rnd', threads: 1, ms: (secs / iters) * 1000, steps_per_s: sps })
+    console.log(`${c.name.padEnd(26)} | ${sps.toFixed(1).padStart(11)} | ${(roll / iters).toFixed(2).padStart(9)} | ${(train / iters).toFixed(2).padStart(7)} | ${(steps / iters).toFixed(0).padStart(10)}`)
+  }
+  be.destroy()
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run({ json: [] })
