@@ -107,11 +107,11 @@ export async function run(opts: { json: Record<string, unknown>[] }): Promise<vo
       const { tf } = peer
       const xt = tf.transpose(tf.tensor4d(x, [c.N, c.C, c.H, c.W]), [0, 2, 3, 1]) as TF4, wt = tf.transpose(tf.tensor4d(w, [c.K, c.C, c.R, c.S]), [2, 3, 1, 0]) as TF4
       const dy = tf.transpose(tf.tensor4d(dout, [c.N, c.K, P, Q]), [0, 2, 3, 1]) as TF4, bt = tf.tensor1d(bias)
-      const conv = { strides: c.STRIDE, pad: 'valid' as const, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined }
+      const conv = { strides: c.STRIDE, pad: 'valid' as const, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined } as unknown as TF.NamedAttrMap
       const peerOps: [string, () => unknown][] = [
         ['conv2d_forward', () => tf.add(tf.conv2d(xt, wt, c.STRIDE, 'valid'), bt)],
-        ['conv2d_backward_input', () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: wt }, { ...conv, inputShape: xt.shape })],
-        ['conv2d_backward_weight', () => tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy }, { ...conv, filterShape: wt.shape })],
+        ['conv2d_backward_input', () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: wt }, { ...conv, inputShape: xt.shape } as unknown as TF.NamedAttrMap)],
+        ['conv2d_backward_weight', () => tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy }, { ...conv, filterShape: wt.shape } as unknown as TF.NamedAttrMap)],
       ]
       for (const [name, op] of peerOps) {
         emit(rec(name, shape, '@tensorflow/tfjs-backend-webgpu', await time(`tfjs ${name} ${shape}`, async () => { const y = tf.tidy(op as () => TF.Tensor); await peer!.sync(); y.dispose() }), flop))
@@ -151,12 +151,17 @@ export async function run(opts: { json: Record<string, unknown>[] }): Promise<vo
     g.free(a); g.free(b)
     if (peer) {
       const { tf } = peer
+      // tfjs-webgpu runs small ops whose inputs are on the CPU on the CPU (WEBGPU_CPU_FORWARD, below 1000 elements):
+      // turned off here, or this row would time tfjs's CPU kernels instead of its dispatches
+      const cpuForward = tf.env().getBool('WEBGPU_CPU_FORWARD')
+      tf.env().set('WEBGPU_CPU_FORWARD', false)
       const x = tf.ones([L])
       const pchain = async () => { const y = tf.tidy(() => { let t: TF.Tensor = x; for (let i = 0; i < 1000; i++) t = tf.neg(t); return t }); await peer!.sync(); y.dispose() }
       await pchain()
       const pms = await time('tfjs dispatch chain', pchain)
       emit({ ...rec('dispatch_overhead', `1000 x neg L${L}`, '@tensorflow/tfjs-backend-webgpu', pms, null), us_per_dispatch: pms })
       x.dispose()
+      tf.env().set('WEBGPU_CPU_FORWARD', cpuForward)
     }
   }
 

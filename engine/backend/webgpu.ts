@@ -7,7 +7,7 @@
 // on the CPU and written just before the submit (queue order makes reusing them on the next submit safe).
 // Errors: WGSL compile and validation errors (error scopes) and device loss become an Error naming the kernel(s),
 // thrown by the next read()/sync() (or run()), never a hang.
-import { KERNELS, abiArgs, type KernelName, type KernelSig, type Dims } from '../../kernels/index.ts'
+import { KERNELS, type KernelName, type KernelSig, type Dims } from '../../kernels/index.ts'
 import { WGSL, WGSL_VERSIONS, WGSL_SELECT, wgslSource, cacheKey, dimsBytes, type WgslKernel } from '../../kernels/wgsl/index.ts'
 import type { Backend, Buffer, MemoryStats } from './backend.ts'
 import { BufferPool } from './webgpu_pool.ts'
@@ -19,6 +19,12 @@ const CHUNK_SLOTS = 256 // uniform slots per chunk buffer
 const MAX_GROUPS = 65535
 const MAX_BATCH = 4096 // dispatches per submit before an automatic flush (bounds the uniform chunks; a step is far fewer)
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json'
+/**
+ * Dawn in Node runs only our own kernels (every body starts with a bounds guard and the parity suite checks them), so
+ * Tint's robustness transform (an index clamp on every storage access) is turned off there: ~30% on SwiftShader's
+ * matmul/conv (CPU-time normalised, 3.3 -> 4.3 GFLOP/s on matmul 256^3). Browsers keep robustness.
+ */
+const NODE_DAWN_FLAGS = ['enable-dawn-features=allow_unsafe_apis,disable_robustness']
 
 // ---------------------------------------------------------------------------------------------------------------
 // Device acquisition
@@ -38,11 +44,21 @@ export function describeAdapter(info: GPUAdapterInfo): string {
 
 let nodeGPU: Promise<GPU> | undefined
 let choice: Promise<AdapterChoice | null> | undefined
+const adaptersUsed = new WeakSet<GPUAdapter>()
+
+/** A new adapter from the same GPU instance findAdapter settled on (after its SwiftShader retry, if any). */
+async function freshAdapter(): Promise<GPUAdapter | null> {
+  const nav = (globalThis as any).navigator as Navigator | undefined
+  const gpu = nav?.gpu ?? (nodeGPU ? await nodeGPU : undefined)
+  if (!gpu) return null
+  // SwiftShader answers only a request without a power preference (as in findAdapter's retry)
+  return (await gpu.requestAdapter({ powerPreference: 'high-performance' })) ?? (await gpu.requestAdapter())
+}
 
 async function createNodeGPU(log: (m: string) => void): Promise<GPU> {
   // Dawn through the npm `webgpu` package; imported only here and only outside browsers
   const { create } = await import('webgpu')
-  return create([])
+  return create(NODE_DAWN_FLAGS)
 }
 
 /**
@@ -79,10 +95,20 @@ export function findAdapter(log: (m: string) => void = (m) => console.error(m)):
 // ---------------------------------------------------------------------------------------------------------------
 class GpuBuffer implements Buffer {
   isFreed = false
-  constructor(readonly length: number, readonly gpu: GPUBuffer, readonly size: number) {}
+  /** bytes bound for this buffer: its length rounded up to 16 (vec4 views; pool classes are multiples of 256) */
+  readonly bound: number
+  constructor(readonly length: number, readonly gpu: GPUBuffer, readonly size: number, readonly id: number) {
+    this.bound = Math.ceil(Math.max(4, length * 4) / 16) * 16
+  }
 }
 
-interface Pipeline { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout; ints: number }
+/** A compiled kernel plus what its dispatches need, precomputed once (the hot path builds no strings or arrays). */
+interface Pipeline {
+  pipeline: GPUComputePipeline; layout: GPUBindGroupLayout; layoutId: number; sig: KernelSig
+  /** Dims fields in ABI order (dims then params), how many are i32, and the uniform's bound size */
+  keys: readonly string[]; ints: number; dimsBytes: number
+}
+const MAX_BIND_GROUPS = 8192 // cached bind groups before the cache is dropped (a training step reuses a fixed set)
 
 export interface WebGPUOptions {
   /** replace kernels by name (tests, experiments) */
@@ -100,7 +126,14 @@ export class WebGPUBackend implements Backend {
   private readonly pool: BufferPool
   private readonly staging: BufferPool
   private readonly pipelines = new Map<string, Pipeline>()
-  private readonly layouts = new Map<string, GPUBindGroupLayout>()
+  /** pipeline per kernel object and label: skips building the cacheKey string on every dispatch */
+  private readonly byKernel = new WeakMap<WgslKernel, Map<string, Pipeline>>()
+  private readonly layouts = new Map<string, { layout: GPUBindGroupLayout; id: number }>()
+  /** bind groups by layout, buffer ids + bound sizes and uniform chunk (pooled buffers recur every step) */
+  private bindGroups = new Map<string, GPUBindGroup>()
+  /** a small id per pooled GPUBuffer (the pool hands the same GPUBuffer out again, so ids recur) */
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>()
+  private nextBufferId = 1
   private readonly kernels: Record<string, WgslKernel>
   private readonly isOverridden: Set<string>
   private encoder: GPUCommandEncoder | null = null
@@ -108,7 +141,7 @@ export class WebGPUBackend implements Backend {
   /** GPU buffers referenced by the open encoder: a write() to one of them must submit first */
   private readonly pending = new Set<GPUBuffer>()
   private batch: string[] = []
-  private readonly chunks: { gpu: GPUBuffer; cpu: ArrayBuffer }[] = []
+  private readonly chunks: { gpu: GPUBuffer; cpu: ArrayBuffer; i32: Int32Array; f32: Float32Array }[] = []
   private slots = 0
   /** a validation error waiting to be thrown (once) by the next call; device loss is sticky instead */
   private error: Error | null = null
@@ -137,7 +170,9 @@ export class WebGPUBackend implements Backend {
     this.check()
     const { buffer, size } = this.pool.acquire(Math.max(4, length * 4))
     this.liveBytes += length * 4
-    return new GpuBuffer(length, buffer, size)
+    let id = this.bufferIds.get(buffer)
+    if (id === undefined) this.bufferIds.set(buffer, (id = this.nextBufferId++))
+    return new GpuBuffer(length, buffer, size, id)
   }
 
   free(buf: Buffer): void {
@@ -196,17 +231,23 @@ export class WebGPUBackend implements Backend {
 
   private runKernel(label: string, name: KernelName, k: WgslKernel | undefined, outputs: Buffer[], inputs: Buffer[], d: Dims): void {
     this.check()
-    const sig: KernelSig = KERNELS[name]
-    if (!sig || !k) throw new Error(`webgpu: no kernel named ${name}`)
-    if (outputs.length !== sig.outputs.length || inputs.length !== sig.inputs.length) {
-      throw new Error(`webgpu ${name}: expected ${sig.outputs.length} outputs and ${sig.inputs.length} inputs, got ${outputs.length} and ${inputs.length}`)
+    if (!k || !KERNELS[name]) throw new Error(`webgpu: no kernel named ${name}`)
+    const p = this.pipeline(label, name, k)
+    const sig = p.sig, no = outputs.length, ni = inputs.length
+    if (no !== sig.outputs.length || ni !== sig.inputs.length) {
+      throw new Error(`webgpu ${name}: expected ${sig.outputs.length} outputs and ${sig.inputs.length} inputs, got ${no} and ${ni}`)
     }
-    const outs = outputs.map((b) => this.live(b, name)), ins = inputs.map((b) => this.live(b, name))
-    for (const o of outs) {
+    for (let i = 0; i < no + ni; i++) this.live(i < no ? outputs[i] : inputs[i - no], name)
+    for (let i = 0; i < no; i++) {
       // WebGPU forbids a buffer bound writable and read-only (or writable twice) in one dispatch
-      if (ins.includes(o) || outs.indexOf(o) !== outs.lastIndexOf(o)) throw new Error(`webgpu ${name}: an output buffer is also bound as another argument`)
+      const o = outputs[i]
+      for (let j = 0; j < no + ni; j++) if (j !== i && (j < no ? outputs[j] : inputs[j - no]) === o) throw new Error(`webgpu ${name}: an output buffer is also bound as another argument`)
     }
-    const args = abiArgs(name, d)
+    const keys = p.keys
+    for (let i = 0; i < keys.length; i++) {
+      const v = d[keys[i]]
+      if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`kernel ${name}: missing or invalid ${keys[i]} (${v})`)
+    }
     let [x, y, z] = k.workgroups(d)
     if (x === 0 || y === 0 || z === 0) return
     if (x > MAX_GROUPS) {
@@ -215,26 +256,38 @@ export class WebGPUBackend implements Backend {
       x = Math.ceil(x / y) // flat() in the prelude maps (x, y) back to a linear index
     }
     if (y > MAX_GROUPS || z > MAX_GROUPS) throw new Error(`webgpu ${name}: ${x} x ${y} x ${z} workgroups exceed the 65535 limit`)
-    const p = this.pipeline(label, sig, k)
 
     // Dims into this dispatch's uniform slot: i32 dims then f32 params
-    const slot = this.slots++, chunk = this.chunk(Math.floor(slot / CHUNK_SLOTS)), off = (slot % CHUNK_SLOTS) * SLOT
-    const ints = new Int32Array(chunk.cpu, off, args.length), floats = new Float32Array(chunk.cpu, off, args.length)
-    for (let i = 0; i < args.length; i++) if (i < p.ints) ints[i] = args[i]; else floats[i] = args[i]
+    const slot = this.slots++, ci = Math.floor(slot / CHUNK_SLOTS), chunk = this.chunk(ci), off = (slot % CHUNK_SLOTS) * SLOT
+    const w = off >> 2
+    for (let i = 0; i < keys.length; i++) { if (i < p.ints) chunk.i32[w + i] = d[keys[i]]; else chunk.f32[w + i] = d[keys[i]] }
 
-    const bufs = [...outs, ...ins]
-    // bound size rounded up to 16 bytes (vec4 views); pool classes are multiples of 256, so it stays inside
-    const entries: GPUBindGroupEntry[] = bufs.map((b, i) => ({ binding: i, resource: { buffer: b.gpu, size: Math.ceil(Math.max(4, b.length * 4) / 16) * 16 } }))
-    entries.push({ binding: bufs.length, resource: { buffer: chunk.gpu, offset: 0, size: dimsBytes(sig) } })
-    const group = this.device.createBindGroup({ label, layout: p.layout, entries })
     const pass = this.beginPass()
     pass.setPipeline(p.pipeline)
-    pass.setBindGroup(0, group, [off])
+    pass.setBindGroup(0, this.bindGroup(label, p, outputs as GpuBuffer[], inputs as GpuBuffer[], ci), [off])
     pass.dispatchWorkgroups(x, y, z)
-    for (const b of bufs) this.pending.add(b.gpu)
+    for (let i = 0; i < no; i++) this.pending.add((outputs[i] as GpuBuffer).gpu)
+    for (let i = 0; i < ni; i++) this.pending.add((inputs[i] as GpuBuffer).gpu)
     this.batch.push(label)
     this.counters.dispatches++
     if (this.slots >= MAX_BATCH) this.flush()
+  }
+
+  /** The bind group of (outputs, inputs, uniform chunk ci) for p's layout: cached by buffer ids and bound sizes. */
+  private bindGroup(label: string, p: Pipeline, outs: GpuBuffer[], ins: GpuBuffer[], ci: number): GPUBindGroup {
+    let key = `${p.layoutId}:${ci}`
+    for (let i = 0; i < outs.length; i++) key += `,${outs[i].id}/${outs[i].bound}`
+    for (let i = 0; i < ins.length; i++) key += `,${ins[i].id}/${ins[i].bound}`
+    let g = this.bindGroups.get(key)
+    if (g) return g
+    const entries: GPUBindGroupEntry[] = []
+    for (const b of outs) entries.push({ binding: entries.length, resource: { buffer: b.gpu, size: b.bound } })
+    for (const b of ins) entries.push({ binding: entries.length, resource: { buffer: b.gpu, size: b.bound } })
+    entries.push({ binding: entries.length, resource: { buffer: this.chunks[ci].gpu, offset: 0, size: p.dimsBytes } })
+    g = this.device.createBindGroup({ label, layout: p.layout, entries })
+    if (this.bindGroups.size >= MAX_BIND_GROUPS) this.bindGroups = new Map()
+    this.bindGroups.set(key, g)
+    return g
   }
 
   copy(dst: Buffer, src: Buffer, length: number, dstOffset = 0, srcOffset = 0): void {
@@ -282,6 +335,7 @@ export class WebGPUBackend implements Backend {
     if (this.isDestroyed) return
     this.isDestroyed = true
     this.encoder = this.pass = null
+    this.bindGroups.clear()
     this.pool.trim()
     this.staging.trim()
     this.device.destroy()
@@ -319,31 +373,38 @@ export class WebGPUBackend implements Backend {
     this.check()
   }
 
-  private pipeline(label: string, sig: KernelSig, k: WgslKernel): Pipeline {
-    const key = cacheKey(label, k)
-    let p = this.pipelines.get(key)
+  private pipeline(label: string, name: KernelName, k: WgslKernel): Pipeline {
+    let perKernel = this.byKernel.get(k)
+    let p = perKernel?.get(label)
     if (p) return p
-    const code = wgslSource(label, sig, k)
-    this.device.pushErrorScope('validation')
-    const module = this.device.createShaderModule({ label, code })
-    const layout = this.layout(sig)
-    const pipelineLayout = this.device.createPipelineLayout({ label, bindGroupLayouts: [layout] })
-    const pipeline = this.device.createComputePipeline({ label, layout: pipelineLayout, compute: { module, entryPoint: 'main' } })
-    this.scopes.push(this.device.popErrorScope().then(async (err) => {
-      if (!err) return
-      const info = await module.getCompilationInfo().catch(() => null)
-      const msgs = info?.messages.map((m) => `${m.type} at ${m.lineNum}:${m.linePos}: ${m.message}`).join('; ')
-      // the root cause: replaces the follow-on "invalid pipeline" error of the submit that used it
-      this.error = new Error(`webgpu kernel ${label}: pipeline creation failed: ${msgs || err.message}`)
-    }))
-    p = { pipeline, layout, ints: sig.dims.length }
-    this.pipelines.set(key, p)
-    this.counters.pipelines++
+    if (!perKernel) this.byKernel.set(k, (perKernel = new Map()))
+    const sig: KernelSig = KERNELS[name]
+    const key = cacheKey(label, k)
+    p = this.pipelines.get(key)
+    if (!p) {
+      const code = wgslSource(label, sig, k)
+      this.device.pushErrorScope('validation')
+      const module = this.device.createShaderModule({ label, code })
+      const { layout, id: layoutId } = this.layout(sig)
+      const pipelineLayout = this.device.createPipelineLayout({ label, bindGroupLayouts: [layout] })
+      const pipeline = this.device.createComputePipeline({ label, layout: pipelineLayout, compute: { module, entryPoint: 'main' } })
+      this.scopes.push(this.device.popErrorScope().then(async (err) => {
+        if (!err) return
+        const info = await module.getCompilationInfo().catch(() => null)
+        const msgs = info?.messages.map((m) => `${m.type} at ${m.lineNum}:${m.linePos}: ${m.message}`).join('; ')
+        // the root cause: replaces the follow-on "invalid pipeline" error of the submit that used it
+        this.error = new Error(`webgpu kernel ${label}: pipeline creation failed: ${msgs || err.message}`)
+      }))
+      p = { pipeline, layout, layoutId, sig, keys: [...sig.dims, ...sig.params], ints: sig.dims.length, dimsBytes: dimsBytes(sig) }
+      this.pipelines.set(key, p)
+      this.counters.pipelines++
+    }
+    perKernel.set(label, p)
     return p
   }
 
   /** Outputs read_write storage, inputs read-only storage, then the Dims uniform at a dynamic offset. */
-  private layout(sig: KernelSig): GPUBindGroupLayout {
+  private layout(sig: KernelSig): { layout: GPUBindGroupLayout; id: number } {
     const key = `${sig.outputs.length},${sig.inputs.length}`
     let l = this.layouts.get(key)
     if (!l) {
@@ -351,14 +412,15 @@ export class WebGPUBackend implements Backend {
         ...sig.outputs.map(() => ({ type: 'storage' as const })), ...sig.inputs.map(() => ({ type: 'read-only-storage' as const })),
       ].map((buffer, binding) => ({ binding, visibility: 4 /* COMPUTE */, buffer }))
       entries.push({ binding: entries.length, visibility: 4, buffer: { type: 'uniform', hasDynamicOffset: true } })
-      this.layouts.set(key, (l = this.device.createBindGroupLayout({ label: `rl-rnd ${key}`, entries })))
+      this.layouts.set(key, (l = { layout: this.device.createBindGroupLayout({ label: `rl-rnd ${key}`, entries }), id: this.layouts.size }))
     }
     return l
   }
 
   private chunk(i: number) {
     while (this.chunks.length <= i) {
-      this.chunks.push({ gpu: this.device.createBuffer({ size: SLOT * CHUNK_SLOTS, usage: UNIFORM | COPY_DST }), cpu: new ArrayBuffer(SLOT * CHUNK_SLOTS) })
+      const cpu = new ArrayBuffer(SLOT * CHUNK_SLOTS)
+      this.chunks.push({ gpu: this.device.createBuffer({ size: SLOT * CHUNK_SLOTS, usage: UNIFORM | COPY_DST }), cpu, i32: new Int32Array(cpu), f32: new Float32Array(cpu) })
     }
     return this.chunks[i]
   }
@@ -403,7 +465,11 @@ export async function createWebGPUBackend(opts: WebGPUOptions = {}): Promise<Web
   const log = opts.log ?? ((m: string) => console.error(m))
   const found = await findAdapter(log)
   if (!found) throw new Error('webgpu: no adapter available')
-  const { adapter, info, isSoftware } = found
+  const { info, isSoftware } = found
+  // an adapter makes one device ("consumed" afterwards): later backends in this process ask for a fresh one
+  let adapter = found.adapter
+  if (adaptersUsed.has(adapter)) adapter = (await freshAdapter()) ?? adapter
+  adaptersUsed.add(adapter)
   const L = adapter.limits
   const device = await adapter.requestDevice({
     label: 'rl-rnd',

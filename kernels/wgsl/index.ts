@@ -17,7 +17,8 @@ export const WGSL: Record<KernelName, WgslKernel> = {
   conv2d_forward: conv.conv2d_forward, conv2d_backward_input: conv.conv2d_backward_input,
   conv2d_backward_weight: conv.conv2d_backward_weight,
   ...ELEMENTWISE,
-  ...sm, ...red, ...mov, ...lstm, ...adam,
+  ...sm, sum_reduce: red.sum_reduce, max_reduce: red.max_reduce, max_reduce_backward: red.max_reduce_backward,
+  sum_squares: red.sum_squares, ...mov, ...lstm, ...adam,
 } as Record<KernelName, WgslKernel>
 
 /** Versions kept for the bench (naive baselines next to the bound winners). */
@@ -26,10 +27,12 @@ export const WGSL_VERSIONS: Record<string, WgslKernel> = {
   matmul_v2: mm.matmul_v2, matmul_nt_v2: mm.matmul_nt_v2, matmul_tn_v2: mm.matmul_tn_v2, matmul_v3: mm.matmul_v3,
   conv2d_forward_v1: conv.conv2d_forward_v1, conv2d_backward_input_v1: conv.conv2d_backward_input_v1,
   conv2d_backward_weight_v1: conv.conv2d_backward_weight_v1,
+  sum_reduce_v1: red.sum_reduce_v1, sum_reduce_v2: red.sum_reduce_v2, max_reduce_v1: red.max_reduce_v1, max_reduce_v2: red.max_reduce_v2,
 }
 /** Kernels bound to one of several versions by shape (a vec4 version needs dims divisible by 4): name -> version. */
 export const WGSL_SELECT: Partial<Record<KernelName, (d: Record<string, number>) => string>> = {
   matmul: mm.selectMatmul,
+  sum_reduce: red.selectReduce('sum_reduce'), max_reduce: red.selectReduce('max_reduce'),
 }
 export type { WgslKernel }
 export { wgslSource, cacheKey, dimsBytes } from './prelude.ts'

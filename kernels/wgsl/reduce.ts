@@ -44,8 +44,34 @@ const reduce = (init: string, op: string): WgslKernel => ({
   workgroups: (d) => (d.I === 1 ? [Math.max(1, d.O), 1, 1] : [Math.max(1, cdiv(d.O * d.I, WG)), 1, 1]),
 })
 
-export const sum_reduce = reduce('0.0', 'a + b')
-export const max_reduce = reduce(NEG_MAX, 'max(a, b)')
+export const sum_reduce_v1 = reduce('0.0', 'a + b')
+export const max_reduce_v1 = reduce(NEG_MAX, 'max(a, b)')
+
+/** v2: one invocation per output (o, i) looping over r, for every I (rows too): no barriers. */
+const loop = (init: string, op: string): WgslKernel => ({
+  workgroup: [WG, 1, 1],
+  body: `
+  let k = flat(gid, nwg);
+  if (k >= d.O * d.I) { return; }
+  let o = k / d.I;
+  let i = k % d.I;
+  var acc = ${init};
+  for (var r = 0; r < d.R; r++) { let a = acc; let b = x[(o * d.R + r) * d.I + i]; acc = ${op}; }
+  out[k] = acc;`,
+  workgroups: (d) => [Math.max(1, cdiv(d.O * d.I, WG)), 1, 1],
+})
+export const sum_reduce_v2 = loop('0.0', 'a + b')
+export const max_reduce_v2 = loop(NEG_MAX, 'max(a, b)')
+
+/**
+ * v1's workgroup-per-row tree only where rows are few and long; otherwise v2. Barriers are coroutine switches on
+ * SwiftShader: a conv bias gradient's first pass ([N*K*P, Q] rows, O 40960, R 20) took 8 s in v1, 0.05 s in v2.
+ */
+export const selectReduce = (kernel: 'sum_reduce' | 'max_reduce') => (d: Record<string, number>) =>
+  d.I === 1 && d.O < 256 && d.R >= 256 ? `${kernel}_v1` : `${kernel}_v2`
+
+export const sum_reduce = sum_reduce_v2
+export const max_reduce = max_reduce_v2
 
 export const max_reduce_backward: WgslKernel = {
   workgroup: [WG, 1, 1],
