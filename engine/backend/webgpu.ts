@@ -129,7 +129,7 @@ export class WebGPUBackend implements Backend {
   /** pipeline per kernel object and label: skips building the cacheKey string on every dispatch */
   private readonly byKernel = new WeakMap<WgslKernel, Map<string, Pipeline>>()
   private readonly layouts = new Map<string, { layout: GPUBindGroupLayout; id: number }>()
-  /** bind groups by layout, buffer ids + bound sizes and uniform chunk (pooled buffers recur every step) */
+  /** bind groups by layout, Dims size, buffer ids + bound sizes and uniform chunk (pooled buffers recur every step) */
   private bindGroups = new Map<string, GPUBindGroup>()
   /** a small id per pooled GPUBuffer (the pool hands the same GPUBuffer out again, so ids recur) */
   private readonly bufferIds = new WeakMap<GPUBuffer, number>()
@@ -275,7 +275,7 @@ export class WebGPUBackend implements Backend {
 
   /** The bind group of (outputs, inputs, uniform chunk ci) for p's layout: cached by buffer ids and bound sizes. */
   private bindGroup(label: string, p: Pipeline, outs: GpuBuffer[], ins: GpuBuffer[], ci: number): GPUBindGroup {
-    let key = `${p.layoutId}:${ci}`
+    let key = `${p.layoutId}:${p.dimsBytes}:${ci}`
     for (let i = 0; i < outs.length; i++) key += `,${outs[i].id}/${outs[i].bound}`
     for (let i = 0; i < ins.length; i++) key += `,${ins[i].id}/${ins[i].bound}`
     let g = this.bindGroups.get(key)

@@ -81,6 +81,17 @@ it('concurrent reads resolve with their own data; memory() counts live buffers',
   await g.sync()
 })
 
+it('cached bind groups: kernels of one layout with different Dims sizes on the same buffers', async (g) => {
+  // matmul (3 dims, 16-byte uniform) then add (12 dims, 48 bytes): same 1-out/2-in layout, same buffers
+  const a = g.alloc(4), b = g.alloc(4), c = g.alloc(4)
+  g.write(a, new Float32Array([1, 2, 3, 4])); g.write(b, new Float32Array([1, 0, 0, 1]))
+  g.run('matmul', [c], [a, b], { M: 2, K: 2, N: 2 })
+  close(await g.read(c), new Float32Array([1, 2, 3, 4]), {}, 'a @ I')
+  g.run('add', [c], [a, b], bdims(4))
+  close(await g.read(c), new Float32Array([2, 2, 3, 5]), {}, 'a + b')
+  g.free(a); g.free(b); g.free(c)
+})
+
 function bdims(n: number) {
   return { D0: 1, D1: 1, D2: 1, D3: n, SA0: 0, SA1: 0, SA2: 0, SA3: 1, SB0: 0, SB1: 0, SB2: 0, SB3: 1 }
 }
