@@ -1,8 +1,15 @@
 // conv2d bench: our wasm conv2d_forward / backward_input / backward_weight (v2 implicit GEMM; v1 scalar shown on
-// the smallest layer's forward only: seconds per call elsewhere) against tfjs-wasm (NHWC conv2d,
-// conv2dTranspose = Conv2DBackpropInput, and Conv3DBackpropFilterV2 on a depth-1 volume for the weight gradient),
-// single thread, on the seed's three layers at batch 64 (test/cases CONV_SEED). Validated against ref once on
-// the first 2 images (forward, backward_input) or a 2-image call (backward_weight) before timing.
+// the smallest layer's forward only: seconds per call elsewhere) against tfjs-wasm, single thread, on the seed's
+// three layers at batch 64 (test/cases CONV_SEED). The peer runs in its own layout (NHWC, filters [R,S,C,K]):
+//   forward:          tf.conv2d
+//   backward_input:   tf.conv2dTranspose (Conv2DBackpropInput)
+//   backward_weight:  COMPOSED, as tfjs-wasm has no 2-D filter-gradient kernel (and its Conv3DBackpropFilterV2 on a
+//                     depth-1 volume returns wrong values for stride > 1 in 4.22): transpose x -> x^T [C,H,W,N],
+//                     dy -> dy^T [P,Q,N,K], conv2d(x^T, dy^T, stride 1, dilation = stride) -> [C,R',S',K], slice
+//                     to R x S, transpose to [R,S,C,K]; the same composition as bench/train_step.bench.ts, its
+//                     transposes included in the time.
+// Validation before timing, ours and the peer alike, against ref: forward and backward_input on the first 2
+// images of the timed call, backward_weight on a 2-image call.
 import { openBackend } from '../cli/node_backend.ts'
 import type { WasmBackend } from '../engine/backend/wasm.ts'
 import { REF } from '../kernels/ref/index.ts'
@@ -19,10 +26,36 @@ const nhwc = (x: Float32Array, N: number, C: number, H: number, W: number) => {
   return y
 }
 
+/** Permute a dense row-major array of shape `shape` so out axis i is input axis perm[i]. */
+function tr(a: Float32Array, shape: number[], perm: number[]): Float32Array {
+  const out = new Float32Array(a.length), os = perm.map((p) => shape[p]), st = [0, 0, 0, 0]
+  for (let i = 3, m = 1; i >= 0; i--) { st[i] = m; m *= shape[i] }
+  let o = 0
+  for (let i0 = 0; i0 < os[0]; i0++) for (let i1 = 0; i1 < os[1]; i1++) for (let i2 = 0; i2 < os[2]; i2++) for (let i3 = 0; i3 < os[3]; i3++) {
+    out[o++] = a[i0 * st[perm[0]] + i1 * st[perm[1]] + i2 * st[perm[2]] + i3 * st[perm[3]]]
+  }
+  return out
+}
+
+/**
+ * The peer's conv2d weight gradient (as bench/train_step.bench.ts composes it): dW[r,s,c,k] = sum_{n,p,q}
+ * x[n, p st + r, q st + s, c] dy[n,p,q,k], a conv over x^T [C,H,W,N] (the batch as channels) with dy^T [P,Q,N,K] as
+ * the filter, dilated by the stride -> [C,R',S',K] (R' = H - (P-1) st >= R), sliced to R x S -> [R,S,C,K].
+ */
+function peerDW(tf: typeof TF, x: TF.Tensor4D, dy: TF.Tensor4D, R: number, S: number, st: number): TF.Tensor4D {
+  const xt = tf.transpose(x, [3, 1, 2, 0]) as TF.Tensor4D, dyt = tf.transpose(dy, [1, 2, 0, 3]) as TF.Tensor4D
+  const out = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', st)
+  const f = R === out.shape[1] && S === out.shape[2] ? out : tf.slice(out, [0, 0, 0, 0], [-1, R, S, -1])
+  return tf.transpose(f, [1, 2, 0, 3]) as TF.Tensor4D
+}
+
 export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
   const be = (await openBackend('wasm')) as WasmBackend
   const { tf, description } = await tfjsWasm()
   console.log(`ours: ${be.description}; peer: ${description}`)
+  console.log('peer conv2d_backward_weight: composed, transpose + conv2d(x^T [C,H,W,N], dy^T [P,Q,N,K], dilation = stride)' +
+    ' + slice + transpose (tfjs-wasm has no 2-D filter gradient; its Conv3DBackpropFilterV2 is wrong for stride > 1);' +
+    ' every peer validated against our ref before timing')
   for (const c of CONV_SEED) {
     const { P, Q } = convOut(c), { heavy: _, ...dims } = c, d = { ...dims, P, Q }, d2 = { ...d, N: 2 }
     const shape = `${c.N}x${c.C}x${c.H}x${c.W} k${c.K} ${c.R}x${c.S}/${c.STRIDE}`
@@ -37,27 +70,39 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
     const tx = tf.tensor4d(nhwc(x, c.N, c.C, c.H, c.W), [c.N, c.H, c.W, c.C])
     const tw = tf.transpose(tf.tensor4d(nhwc(w, c.K, c.C, c.R, c.S), [c.K, c.R, c.S, c.C]), [1, 2, 3, 0]) as TF.Tensor4D
     const tdy = tf.tensor4d(nhwc(dout, c.N, c.K, P, Q), [c.N, P, Q, c.K])
-    const s = c.STRIDE, tx5 = tf.reshape(tx, [c.N, 1, c.H, c.W, c.C]), tdy5 = tf.reshape(tdy, [c.N, 1, P, Q, c.K])
-    const peers: Record<string, () => void> = {
-      conv2d_forward: () => tf.conv2d(tx, tw, s, 'valid').dispose(),
-      conv2d_backward_input: () => tf.conv2dTranspose(tdy, tw, [c.N, c.H, c.W, c.C], s, 'valid').dispose(),
-      conv2d_backward_weight: () => (tf.engine().runKernel('Conv3DBackpropFilterV2',
-        { x: tx5, dy: tdy5 },
-        { strides: [1, s, s], pad: 'valid', filterShape: [1, c.R, c.S, c.C, c.K] }) as any).dispose(),
+    const s = c.STRIDE
+    // each peer returns its result in NHWC / [R,S,C,K] (validated once, then disposed when timed)
+    const peerOf: Record<string, (n: number) => TF.Tensor> = {
+      conv2d_forward: (n) => tf.conv2d(n === c.N ? tx : tf.slice(tx, 0, n), tw, s, 'valid'),
+      conv2d_backward_input: (n) => tf.conv2dTranspose(n === c.N ? tdy : tf.slice(tdy, 0, n), tw, [n, c.H, c.W, c.C], s, 'valid'),
+      conv2d_backward_weight: (n) => tf.tidy(() => peerDW(tf, n === c.N ? tx : tf.slice(tx, 0, n), n === c.N ? tdy : tf.slice(tdy, 0, n), c.R, c.S, s)),
+    }
+    const peers: Record<string, () => void> = Object.fromEntries(Object.entries(peerOf).map(([k, f]) => [k, () => f(c.N).dispose()]))
+    // the peer against ref on 2 images, in our layout (NCHW / [K,C,R,S])
+    const checkPeer = (name: string, want: Float32Array) => {
+      const t = tf.tidy(() => peerOf[name](2)), a = t.dataSync() as Float32Array, [d0, d1, d2, d3] = t.shape
+      t.dispose()
+      // [d0, d1, d2, d3] -> [d0, d3, d1, d2] for activations; [R,S,C,K] -> [K,C,R,S] for the weight gradient
+      const got = name === 'conv2d_backward_weight' ? tr(a, [d0, d1, d2, d3], [3, 2, 0, 1]) : tr(a, [d0, d1, d2, d3], [0, 3, 1, 2])
+      check(got, want, { atol: 1e-3, rtol: 1e-4 }, `tfjs ${name} ${shape} (2 images)`)
     }
     const cases: [KernelName, () => void, () => Float32Array, Float32Array][] = []
     {
-      const want = new Float32Array(2 * c.K * P * Q); REF.conv2d_forward(want, head(x), w, b, d2)
+      const want = new Float32Array(2 * c.K * P * Q); REF.conv2d_forward(want, head(x), w, new Float32Array(c.K), d2)
+      checkPeer('conv2d_forward', want) // tf.conv2d has no bias: checked against the bias-free ref
+      REF.conv2d_forward(want, head(x), w, b, d2)
       cases.push(['conv2d_forward', () => be.run('conv2d_forward', [Y], [X, Wt, B], d), () => be.readSync(Y), want])
     }
     {
       const want = new Float32Array(2 * c.C * c.H * c.W); REF.conv2d_backward_input(want, head(dout), w, d2)
+      checkPeer('conv2d_backward_input', want)
       cases.push(['conv2d_backward_input', () => be.run('conv2d_backward_input', [DX], [D, Wt], d), () => be.readSync(DX), want])
     }
     {
       const want = new Float32Array(w.length); REF.conv2d_backward_weight(want, head(dout), head(x), d2)
       be.run('conv2d_backward_weight', [DW2], [D2, X2], d2)
       check(be.readSync(DW2), want, { atol: 1e-3, rtol: 1e-4 }, `conv2d_backward_weight ${shape} (2 images)`)
+      checkPeer('conv2d_backward_weight', want)
       cases.push(['conv2d_backward_weight', () => be.run('conv2d_backward_weight', [DW], [D, X], d), () => new Float32Array(0), new Float32Array(0)])
     }
     for (const [name, fn, got, want] of cases) {
@@ -65,7 +110,8 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
       check(got(), want, { atol: 1e-5 + 3e-7 * c.C * c.R * c.S * c.K, rtol: 1e-4 }, `${name} ${shape}`)
       const ours = record(opts.json, { kernel: name, shape, backend: 'wasm', library: 'rl-rnd', threads: 1, ms: timeIt(name, fn) }, flops)
       const pms = timeIt(`tfjs ${name}`, peers[name])
-      const theirs = record(opts.json, { kernel: name, shape, backend: 'wasm', library: '@tensorflow/tfjs-backend-wasm', threads: 1, ms: pms }, flops)
+      const theirs = record(opts.json, { kernel: name, shape, backend: 'wasm', threads: 1, ms: pms,
+        library: '@tensorflow/tfjs-backend-wasm' + (name === 'conv2d_backward_weight' ? ' (composed: transposes + dilated conv2d)' : '') }, flops)
       row(`${name} wasm`, shape, ours, theirs)
       if (name === 'conv2d_forward' && c.C === 64) {
         const v1 = () => be.run('conv2d_forward', [Y], [X, Wt, B], d, '_v1')
@@ -73,7 +119,7 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
         row('conv2d_forward_v1 wasm', shape, record(opts.json, { kernel: 'conv2d_forward_v1', shape, backend: 'wasm', library: 'rl-rnd', threads: 1, ms: timeIt('v1', v1) }, flops))
       }
     }
-    tf.dispose([tx, tw, tdy, tx5, tdy5])
+    tf.dispose([tx, tw, tdy])
     for (const buf of [X, Wt, B, D, Y, DX, DW, DW2, X2, D2]) be.free(buf)
   }
 }
