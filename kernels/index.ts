@@ -45,9 +45,9 @@ const mmWorkspace = (d: Record<string, number>) => 64 + 64 * 256 + d.K * Math.ce
 function convWorkspace(d: Record<string, number>, pass: 'fwd' | 'bin' | 'bw'): number {
   const { N, C, H, W, K, R, S, P, Q, PAD } = d, CRS = C * R * S, PQ = P * Q
   const up4 = (x: number) => Math.ceil(x / 4) * 4, up8 = (x: number) => Math.ceil(x / 8) * 8
-  const pad = PAD > 0 ? N * C * (H + 2 * PAD) * (W + 2 * PAD) : 0
+  const pad = pass === 'fwd' ? C * (H + 2 * PAD) * (W + 2 * PAD) : PAD > 0 ? N * C * (H + 2 * PAD) * (W + 2 * PAD) : 0
   const G = Math.max(1, Math.min(N, Math.floor(1024 / PQ)))
-  const body = pass === 'fwd' ? CRS * up8(K) + up4(C * R)
+  const body = pass === 'fwd' ? CRS * up8(K) + up4(R)
     : pass === 'bw' ? G * PQ * up8(K) + up4(G * P)
     : K * up8(CRS) + up4(PQ) * K + up4(CRS) + up4(PQ)
   return 64 + body + pad

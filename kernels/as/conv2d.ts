@@ -5,18 +5,20 @@
 // v1 (conv2d_forward_v1, ..._v1): the direct scalar loops of the spec, the baseline the bench shows.
 // v2 (the registry names): implicit GEMMs on the 4x8 f32x4 micro-kernel of gemm.ts, no im2col buffer (the
 // micro-kernel's two-level depth walk, an offset table times a strided inner run, follows the receptive field):
-//   forward:          tile = 4 output pixels x 8 out-channels, depth (c, r) via the table x s inner (stride 1);
-//                     weights packed [K/8][CRS][8] once; stored transposed (+ bias) into NCHW rows.
+//   forward:          tile = 4 output pixels x 8 out-channels over a channels-last copy of each image ([Hp][Wp][C],
+//                     zero border = the padding): depth r via the table x one contiguous (s, c) run of S*C (inner
+//                     runs of 128-256 instead of S = 3-8); weights packed [K/8][(r, s, c)][8] once; stored
+//                     transposed (+ bias) into NCHW rows.
 //   backward_weight:  tile = 4 taps (c, r, s) x 8 out-channels, depth (image, p) via the table x q inner (stride
 //                     STRIDE); dout packed [K/8][image][PQ][8] for a chunk of images (~1024 depth steps, a 32 KB
 //                     panel, per pass); accumulated transposed into dw.
 //   backward_input:   tile = 4 output pixels x 8 taps, depth = out-channels; dout packed per image into 4-pixel
 //                     micro-panels, w packed [CRS/8][K][8]; each tile is scatter-added into dx (col2im fused
 //                     into the store).
-// PAD > 0 copies x into a zero-padded workspace (forward, backward_weight) or accumulates dx there and crops.
+// PAD > 0 copies x into a zero-padded workspace (backward_weight) or accumulates dx there and crops.
 // Workspace layouts (floats, in this order; the registry's conv workspace() reserves their sum):
-//   all: 64 header (scratch tile, one-entry table)   pad: N C (H+2PAD)(W+2PAD) when PAD > 0, last
-//   forward: CRS ceil8(K) packed w, ceil4(C R) table  backward_weight: G PQ ceil8(K) packed dout, ceil4(G P)
+//   all: 64 header (scratch tile, one-entry table)   pad: N C (H+2PAD)(W+2PAD) when PAD > 0, last (not forward)
+//   forward: CRS ceil8(K) packed w, ceil4(R) table, C (H+2PAD)(W+2PAD) channels-last image   backward_weight: G PQ ceil8(K) packed dout, ceil4(G P)
 //   table, G = clamp(1024 / PQ, 1, N)  backward_input: K ceil8(CRS) packed w, ceil4(PQ) K packed dout, ceil4(CRS)
 //   + ceil4(PQ) offset tables.
 import { micro, packN, packT, storeT, WS_HEADER } from './gemm'
@@ -88,28 +90,64 @@ function padImages(xp: usize, x: usize, NC: i32, H: i32, W: i32, PAD: i32): void
   }
 }
 
+// image n of NCHW x into xh, channels-last [Hp][Wp][C] with the zero border left as it was (4x4 f32x4 transposes)
+function toChannelsLast(xh: usize, x: usize, C: i32, H: i32, W: i32, PAD: i32): void {
+  const Wp = W + 2 * PAD, HW = H * W
+  let c0 = 0
+  for (; c0 + 4 <= C; c0 += 4) {
+    const src = at(x, c0 * HW), cs = <usize>HW << 2, ps = <usize>C << 2
+    for (let h = 0; h < H; h++) {
+      const s0 = at(src, h * W), d0 = at(xh, ((h + PAD) * Wp + PAD) * C + c0)
+      let w = 0
+      for (; w + 4 <= W; w += 4) {
+        const q = s0 + (<usize>w << 2), d = d0 + <usize>w * ps
+        const x0 = v128.load(q), x1 = v128.load(q + cs), x2 = v128.load(q + 2 * cs), x3 = v128.load(q + 3 * cs)
+        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5)
+        const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7)
+        v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5))
+        v128.store(d + ps, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7))
+        v128.store(d + 2 * ps, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5))
+        v128.store(d + 3 * ps, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7))
+      }
+      for (; w < W; w++) for (let j = 0; j < 4; j++) {
+        store<f32>(d0 + <usize>w * ps + (<usize>j << 2), load<f32>(s0 + cs * j + (<usize>w << 2)))
+      }
+    }
+  }
+  for (; c0 < C; c0++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) {
+    store<f32>(at(xh, ((h + PAD) * Wp + PAD + w) * C + c0), load<f32>(at(x, (c0 * H + h) * W + w)))
+  }
+}
+
 export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
   K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
-  const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, img = C * Hp * Wp
-  const t = ws, bp = at(ws, WS_HEADER), tab = at(bp, CRS * up8(K)), xp = at(tab, up4(C * R))
-  for (let jp = 0; jp < up8(K) >> 3; jp++) packT(at(bp, jp * CRS * 8), w, CRS, K, CRS, jp)
-  for (let c = 0; c < C; c++) for (let r = 0; r < R; r++) store<i32>(at(tab, c * R + r), ((c * Hp + r) * Wp) << 2)
-  if (PAD > 0) padImages(xp, x, N * C, H, W, PAD)
-  const xs = PAD > 0 ? xp : x
+  const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, SC = S * C
+  const t = ws, bp = at(ws, WS_HEADER), tab = at(bp, CRS * up8(K)), xh = at(tab, up4(R))
+  // weights packed [K/8][(r, s, c)][8]: the depth order of a channels-last receptive field
+  for (let jp = 0; jp < up8(K) >> 3; jp++) {
+    const n = min(8, K - jp * 8)
+    for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) for (let c = 0; c < C; c++) {
+      const dst = at(bp, (jp * CRS + (r * S + s) * C + c) * 8)
+      for (let j = 0; j < 8; j++) store<f32>(at(dst, j), j < n ? load<f32>(at(w, (((jp * 8 + j) * C + c) * R + r) * S + s)) : 0)
+    }
+  }
+  for (let r = 0; r < R; r++) store<i32>(at(tab, r), (r * Wp * C) << 2)
+  if (PAD > 0) memory.fill(xh, 0, <usize>(Hp * Wp * C) << 2)
+  const JP = up8(K) >> 3, isPixelOuter = CRS * JP * 32 <= 32768
+  const MT = (PQ + 3) >> 2, nOuter = isPixelOuter ? MT : JP, nInner = isPixelOuter ? JP : MT
   for (let n = 0; n < N; n++) {
-    const xn = at(xs, n * img)
+    toChannelsLast(xh, at(x, n * C * H * W), C, H, W, PAD)
     // loop order: when all packed weights fit in L1 (<= 32 KB) sweep the channel panels per pixel tile (its 4
     // receptive fields stay in L1); otherwise sweep pixels per panel (the panel stays in L1)
-    const JP = up8(K) >> 3, isPixelOuter = CRS * JP * 32 <= 32768
-    const MT = (PQ + 3) >> 2, nOuter = isPixelOuter ? MT : JP, nInner = isPixelOuter ? JP : MT
     for (let outer = 0; outer < nOuter; outer++) {
       for (let inner = 0; inner < nInner; inner++) {
         const m = (isPixelOuter ? outer : inner) << 2, jp = isPixelOuter ? inner : outer
-        // the 4 pixels' receptive-field corners (pixels past PQ repeat the last one, never stored)
+        // the 4 pixels' receptive-field corners (pixels past PQ repeat the last one, never stored); depth walk:
+        // filter rows r by the table x one contiguous run of S*C (s, c) per row
         const m1 = min(m + 1, PQ - 1), m2 = min(m + 2, PQ - 1), m3 = min(m + 3, PQ - 1)
-        const a0 = at(xn, (m / Q) * STRIDE * Wp + (m % Q) * STRIDE), a1 = at(xn, (m1 / Q) * STRIDE * Wp + (m1 % Q) * STRIDE)
-        const a2 = at(xn, (m2 / Q) * STRIDE * Wp + (m2 % Q) * STRIDE), a3 = at(xn, (m3 / Q) * STRIDE * Wp + (m3 % Q) * STRIDE)
-        micro(t, a0, a1, a2, a3, tab, C * R, S, 4, at(bp, jp * CRS * 8), 32)
+        const a0 = at(xh, ((m / Q) * STRIDE * Wp + (m % Q) * STRIDE) * C), a1 = at(xh, ((m1 / Q) * STRIDE * Wp + (m1 % Q) * STRIDE) * C)
+        const a2 = at(xh, ((m2 / Q) * STRIDE * Wp + (m2 % Q) * STRIDE) * C), a3 = at(xh, ((m3 / Q) * STRIDE * Wp + (m3 % Q) * STRIDE) * C)
+        micro(t, a0, a1, a2, a3, tab, R, SC, 4, at(bp, jp * CRS * 8), 32)
         storeT(t, at(out, (n * K + jp * 8) * PQ + m), PQ, 1, min(4, PQ - m), min(8, K - jp * 8), false, at(b, jp * 8))
       }
     }
