@@ -13,8 +13,11 @@
 //                     STRIDE); dout packed [K/8][image][PQ][8] for a chunk of images (~1024 depth steps, a 32 KB
 //                     panel, per pass); accumulated transposed into dw.
 //   backward_input:   tile = 4 output pixels x 8 taps, depth = out-channels; dout packed per image into 4-pixel
-//                     micro-panels, w packed [CRS/8][K][8]; each tile is scatter-added into dx (col2im fused
-//                     into the store).
+//                     micro-panels, w packed [CRS/8][K][8]; each tile is added into dx (col2im fused into the
+//                     store): when S % 4 == 0 (L1, L2) each pixel's two 4-tap halves are adjacent dx columns, added
+//                     as f32x4 straight from the registers (binTapVec), pixels 0, 2 before 1, 3 so a load never
+//                     partially overlaps the store just before it (stride 2: a failed store-forward stall);
+//                     otherwise the tile goes through the scratch and is scatter-added one value at a time.
 // PAD > 0 copies x into a zero-padded workspace (backward_weight) or accumulates dx there and crops.
 // Workspace layouts (floats, in this order; the registry's conv workspace() reserves their sum):
 //   all: 64 header (scratch tile, one-entry table)   pad: N C (H+2PAD)(W+2PAD) when PAD > 0, last (not forward)
@@ -186,20 +189,65 @@ export function conv2d_backward_weight(dw: usize, dout: usize, x: usize, ws: usi
   }
 }
 
+// backward_input's fused epilogues: the 4x8 micro-kernel over a packed dout micro-panel a [k][4] (depth K) and a
+// packed w panel bp [k][8], its tile added into dx straight from the registers, one f32x4 read-add-write each.
+
+// tap-vector: taps j0..j0+3 and j0+4..j0+7 are each 4 adjacent dx columns (S % 4 == 0): pixel i's two halves go to
+// d_i and d_i + off1 (bytes); the second half only when hasSecond
+function binTapVec(a: usize, K: i32, bp: usize, d0: usize, d1: usize, d2: usize, d3: usize, off1: usize, hasSecond: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0)
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0)
+  let p0 = a, p1 = a + 4, p2 = a + 8, p3 = a + 12
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16)
+    let av = v128.load32_splat(p0)
+    c00 = f32x4.add(c00, f32x4.mul(av, b0))
+    c01 = f32x4.add(c01, f32x4.mul(av, b1))
+    av = v128.load32_splat(p1)
+    c10 = f32x4.add(c10, f32x4.mul(av, b0))
+    c11 = f32x4.add(c11, f32x4.mul(av, b1))
+    av = v128.load32_splat(p2)
+    c20 = f32x4.add(c20, f32x4.mul(av, b0))
+    c21 = f32x4.add(c21, f32x4.mul(av, b1))
+    av = v128.load32_splat(p3)
+    c30 = f32x4.add(c30, f32x4.mul(av, b0))
+    c31 = f32x4.add(c31, f32x4.mul(av, b1))
+    p0 += 16; p1 += 16; p2 += 16; p3 += 16
+    bp += 32
+  }
+  // order: pixels 0, 2 (both halves) before 1, 3, so that at stride 2 no load partially overlaps the store just
+  // before it (a failed store-to-load forward stalls)
+  v128.store(d0, f32x4.add(v128.load(d0), c00))
+  v128.store(d2, f32x4.add(v128.load(d2), c20))
+  if (hasSecond) {
+    v128.store(d0 + off1, f32x4.add(v128.load(d0 + off1), c01))
+    v128.store(d2 + off1, f32x4.add(v128.load(d2 + off1), c21))
+  }
+  v128.store(d1, f32x4.add(v128.load(d1), c10))
+  v128.store(d3, f32x4.add(v128.load(d3), c30))
+  if (hasSecond) {
+    v128.store(d1 + off1, f32x4.add(v128.load(d1 + off1), c11))
+    v128.store(d3 + off1, f32x4.add(v128.load(d3 + off1), c31))
+  }
+}
+
 export function conv2d_backward_input(dx: usize, dout: usize, w: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
   K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
   const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, img = C * Hp * Wp
   const t = ws, tab0 = ws + 128, bp = at(ws, WS_HEADER), ap = at(bp, K * up8(CRS)), tapt = at(ap, up4(PQ) * K)
   const pixt = at(tapt, up4(CRS)), dxp = at(pixt, up4(PQ))
+  // epilogue: whole 4-tap groups adjacent in dx (S % 4 == 0) added from the registers, else the tile's scatter
+  const isTapVec = S % 4 == 0
   store<i32>(tab0, 0)
   for (let jp = 0; jp < up8(CRS) >> 3; jp++) packN(at(bp, jp * K * 8), w, K, CRS, CRS, jp)
   for (let i = 0; i < CRS; i++) store<i32>(at(tapt, i), ((i / (R * S)) * Hp + (i % (R * S)) / S) * Wp + i % S)
   for (let m = 0; m < PQ; m++) store<i32>(at(pixt, m), (m / Q) * STRIDE * Wp + (m % Q) * STRIDE)
   const target = PAD > 0 ? dxp : dx
   memory.fill(target, 0, <usize>(N * img) << 2)
+  const MT = (PQ + 3) >> 2
   for (let n = 0; n < N; n++) {
-    // dout[n] [K][PQ] into 4-pixel micro-panels [m/4][k][4] (pixels past PQ read 0)
     const dn = at(dout, n * K * PQ)
+    // dout[n] [K][PQ] into 4-pixel micro-panels [m/4][k][4] (pixels past PQ read 0)
     for (let m = 0; m < PQ; m += 4) for (let k = 0; k < K; k++) {
       const dst = at(ap, m * K + k * 4), src = at(dn, k * PQ + m)
       if (m + 4 <= PQ) v128.store(dst, v128.load(src))
@@ -208,24 +256,26 @@ export function conv2d_backward_input(dx: usize, dout: usize, w: usize, ws: usiz
     const xn = at(target, n * img)
     for (let jp = 0; jp < up8(CRS) >> 3; jp++) {
       const panel = at(bp, jp * K * 8), nj = min(8, CRS - jp * 8)
+      if (isTapVec) {
+        const o0 = <usize>load<i32>(at(tapt, jp * 8)) << 2
+        const off1 = nj > 4 ? (<usize>load<i32>(at(tapt, jp * 8 + 4)) << 2) - o0 : 0
+        for (let mt = 0; mt < MT; mt++) {
+          // pixels past PQ have zero dout: point them at the last pixel (adds 0)
+          const m = mt << 2, m1 = min(m + 1, PQ - 1), m2 = min(m + 2, PQ - 1), m3 = min(m + 3, PQ - 1), xo = xn + o0
+          binTapVec(at(ap, m * K), K, panel, at(xo, load<i32>(at(pixt, m))), at(xo, load<i32>(at(pixt, m1))),
+            at(xo, load<i32>(at(pixt, m2))), at(xo, load<i32>(at(pixt, m3))), off1, nj > 4)
+        }
+        continue
+      }
       for (let m = 0; m < PQ; m += 4) {
         const a0 = at(ap, m * K)
         micro(t, a0, a0 + 4, a0 + 8, a0 + 12, tab0, 1, K, 16, panel, 32)
         // col2im fused into the store: tile[i][j] belongs to input pixel (pixel m+i's corner) + (tap jp*8+j)
         for (let i = 0; i < min(4, PQ - m); i++) {
           const base = at(xn, load<i32>(at(pixt, m + i))), tr = t + (<usize>i << 5)
-          for (let h = 0; h < 2; h++) {
-            const j0 = jp * 8 + h * 4
-            if (h * 4 + 4 <= nj && load<i32>(at(tapt, j0 + 3)) - load<i32>(at(tapt, j0)) == 3) {
-              // 4 taps adjacent in dx (same c, r; s..s+3): one f32x4 read-add-write
-              const d = at(base, load<i32>(at(tapt, j0)))
-              v128.store(d, f32x4.add(v128.load(d), v128.load(tr + (<usize>h << 4))))
-            } else {
-              for (let j = h * 4; j < min(nj, h * 4 + 4); j++) {
-                const d = at(base, load<i32>(at(tapt, jp * 8 + j)))
-                store<f32>(d, load<f32>(d) + load<f32>(at(tr, j)))
-              }
-            }
+          for (let j = 0; j < nj; j++) {
+            const d = at(base, load<i32>(at(tapt, jp * 8 + j)))
+            store<f32>(d, load<f32>(d) + load<f32>(at(tr, j)))
           }
         }
       }
