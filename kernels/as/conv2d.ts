@@ -21,8 +21,9 @@
 // PAD > 0 copies x into a zero-padded workspace (backward_weight) or accumulates dx there and crops.
 // Workspace layouts (floats, in this order; the registry's conv workspace() reserves their sum):
 //   all: 64 header (scratch tile, one-entry table)   pad: N C (H+2PAD)(W+2PAD) when PAD > 0, last (not forward)
-//   forward: CRS ceil8(K) packed w, ceil4(R) table, C (H+2PAD)(W+2PAD) channels-last image   backward_weight: G PQ ceil8(K) packed dout, ceil4(G P)
-//   table, G = clamp(1024 / PQ, 1, N)  backward_input: K ceil8(CRS) packed w, ceil4(PQ) K packed dout, ceil4(CRS)
+//   forward: CRS ceil8(K) packed w, ceil4(R) table, C (H+2PAD)(W+2PAD) channels-last image (always)
+//   backward_weight: G PQ ceil8(K) packed dout, ceil4(G P) table, G = clamp(1024 / PQ, 1, N)
+//   backward_input: K ceil8(CRS) packed w, ceil4(PQ) K packed dout, ceil4(CRS)
 //   + ceil4(PQ) offset tables.
 import { micro, packN, packT, storeT, WS_HEADER } from './gemm'
 
