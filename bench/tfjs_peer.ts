@@ -1,8 +1,8 @@
 // The CPU peer for the kernel benches: @tensorflow/tfjs-backend-wasm (XNNPACK) in Node, SINGLE-THREADED for a fair
 // comparison with our one-thread kernels: WASM_HAS_MULTITHREAD_SUPPORT is turned off so tfjs loads
 // tfjs-backend-wasm-simd.wasm (SIMD128, no threads) instead of the threaded build. Convs run in tfjs's own layout
-// (NHWC, filters [R,S,C,K]): equal FLOPs, its best path. It has no 2-D conv weight gradient kernel, so that peer
-// is its Conv3DBackpropFilterV2 kernel on a depth-1 volume (the same math; what tfjs itself would compose).
+// (NHWC, filters [R,S,C,K]): equal FLOPs, its best path. It has no 2-D conv weight gradient kernel, so the benches
+// compose that peer from its own ops (conv2d over transposed tensors, dilation = stride; see conv2d.bench.ts).
 import { fileURLToPath } from 'node:url'
 import type * as TF from '@tensorflow/tfjs-core'
 

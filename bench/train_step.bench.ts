@@ -10,8 +10,8 @@
 // transposed conv: conv2d of x^T [C,H,W,N] (batch as channels) with dy^T [P,Q,N,K] as the filter at dilation =
 // stride -> [C,R,S,K], transposed to [R,S,C,K]. That dW is checked against our ref conv2d_backward_weight on all
 // three layers.
-// (Its Conv3DBackpropFilterV2 kernel on a depth-1 volume, which bench/conv2d.bench.ts times, returns wrong values
-// for stride > 1 in tfjs-backend-wasm 4.22: it matches the ref only at stride 1.)
+// (Its Conv3DBackpropFilterV2 kernel on a depth-1 volume returns wrong values for stride > 1 in
+// tfjs-backend-wasm 4.22: it matches the ref only at stride 1, so neither bench uses it.)
 // `--profile`: time every backend.run by kernel name over a few steps (ours) and print where the step goes.
 import { openBackend } from '../cli/node_backend.ts'
 import type { WasmBackend } from '../engine/backend/wasm.ts'
