@@ -8,7 +8,7 @@
 // Errors: WGSL compile and validation errors (error scopes) and device loss become an Error naming the kernel(s),
 // thrown by the next read()/sync() (or run()), never a hang.
 import { KERNELS, type KernelName, type KernelSig, type Dims } from '../../kernels/index.ts'
-import { WGSL, WGSL_VERSIONS, WGSL_SELECT, wgslSource, cacheKey, dimsBytes, type WgslKernel } from '../../kernels/wgsl/index.ts'
+import { WGSL, WGSL_VERSIONS, WGSL_SELECT, WGSL_COMPOSITE, WGSL_INTERNAL, wgslSource, cacheKey, dimsBytes, type WgslKernel, type Composite } from '../../kernels/wgsl/index.ts'
 import type { Backend, Buffer, MemoryStats } from './backend.ts'
 import { BufferPool } from './webgpu_pool.ts'
 
@@ -218,44 +218,74 @@ export class WebGPUBackend implements Backend {
   // ---- execution
   run(name: KernelName, outputs: Buffer[], inputs: Buffer[], d: Dims): void {
     const version = this.isOverridden.has(name) ? undefined : WGSL_SELECT[name]?.(d)
-    if (version) this.runKernel(version, name, WGSL_VERSIONS[version], outputs, inputs, d)
+    if (version) this.runVersion(version, name, outputs, inputs, d)
     else this.runKernel(name, name, this.kernels[name], outputs, inputs, d)
   }
 
   /** Run a specific version (e.g. 'matmul_v1') under the signature of registry kernel `name`: for the bench. */
   runVersion(version: string, name: KernelName, outputs: Buffer[], inputs: Buffer[], d: Dims): void {
+    const c = WGSL_COMPOSITE[version]
+    if (c) return this.runComposite(version, c, name, outputs, inputs, d)
     const k = WGSL_VERSIONS[version] ?? (version === name ? this.kernels[name] : undefined)
     if (!k) throw new Error(`webgpu: no kernel version ${version}`)
     this.runKernel(version, name, k, outputs, inputs, d)
   }
 
-  private runKernel(label: string, name: KernelName, k: WgslKernel | undefined, outputs: Buffer[], inputs: Buffer[], d: Dims): void {
+  /**
+   * A version made of several dispatches (kernels/wgsl WGSL_COMPOSITE): buffers are named by the registry call's
+   * outputs and inputs plus pooled scratch, freed once the steps are recorded (later users of a pooled buffer are
+   * recorded after these dispatches, so they run after them).
+   */
+  private runComposite(version: string, c: Composite, name: KernelName, outputs: Buffer[], inputs: Buffer[], d: Dims): void {
     this.check()
-    if (!k || !KERNELS[name]) throw new Error(`webgpu: no kernel named ${name}`)
-    const p = this.pipeline(label, name, k)
+    const sig = KERNELS[name]
+    if (outputs.length !== sig.outputs.length || inputs.length !== sig.inputs.length) {
+      throw new Error(`webgpu ${name}: expected ${sig.outputs.length} outputs and ${sig.inputs.length} inputs, got ${outputs.length} and ${inputs.length}`)
+    }
+    const dd = { ...d, ...c.dims(d) }
+    const bufs: Record<string, Buffer> = {}
+    sig.outputs.forEach((n, i) => (bufs[n] = outputs[i]))
+    sig.inputs.forEach((n, i) => (bufs[n] = inputs[i]))
+    const scratch = Object.entries(c.scratch(dd)).map(([n, len]) => (bufs[n] = this.alloc(len)))
+    try {
+      for (const st of c.steps) {
+        const ik = WGSL_INTERNAL[st.kernel]
+        this.runKernel(`${version}:${st.kernel}`, ik.sig, ik.kernel, st.outputs.map((n) => bufs[n]), st.inputs.map((n) => bufs[n]), dd)
+      }
+    } finally {
+      for (const b of scratch) this.free(b)
+    }
+  }
+
+  private runKernel(label: string, name: KernelName | KernelSig, k: WgslKernel | undefined, outputs: Buffer[], inputs: Buffer[], d: Dims): void {
+    this.check()
+    const sig0 = typeof name === 'string' ? KERNELS[name] : name
+    const nm = typeof name === 'string' ? name : label
+    if (!k || !sig0) throw new Error(`webgpu: no kernel named ${nm}`)
+    const p = this.pipeline(label, sig0, k)
     const sig = p.sig, no = outputs.length, ni = inputs.length
     if (no !== sig.outputs.length || ni !== sig.inputs.length) {
-      throw new Error(`webgpu ${name}: expected ${sig.outputs.length} outputs and ${sig.inputs.length} inputs, got ${no} and ${ni}`)
+      throw new Error(`webgpu ${nm}: expected ${sig.outputs.length} outputs and ${sig.inputs.length} inputs, got ${no} and ${ni}`)
     }
-    for (let i = 0; i < no + ni; i++) this.live(i < no ? outputs[i] : inputs[i - no], name)
+    for (let i = 0; i < no + ni; i++) this.live(i < no ? outputs[i] : inputs[i - no], nm)
     for (let i = 0; i < no; i++) {
       // WebGPU forbids a buffer bound writable and read-only (or writable twice) in one dispatch
       const o = outputs[i]
-      for (let j = 0; j < no + ni; j++) if (j !== i && (j < no ? outputs[j] : inputs[j - no]) === o) throw new Error(`webgpu ${name}: an output buffer is also bound as another argument`)
+      for (let j = 0; j < no + ni; j++) if (j !== i && (j < no ? outputs[j] : inputs[j - no]) === o) throw new Error(`webgpu ${nm}: an output buffer is also bound as another argument`)
     }
     const keys = p.keys
     for (let i = 0; i < keys.length; i++) {
       const v = d[keys[i]]
-      if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`kernel ${name}: missing or invalid ${keys[i]} (${v})`)
+      if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`kernel ${nm}: missing or invalid ${keys[i]} (${v})`)
     }
     let [x, y, z] = k.workgroups(d)
     if (x === 0 || y === 0 || z === 0) return
     if (x > MAX_GROUPS) {
-      if (y !== 1 || z !== 1) throw new Error(`webgpu ${name}: ${x} x ${y} x ${z} workgroups exceed the 65535 limit`)
+      if (y !== 1 || z !== 1) throw new Error(`webgpu ${nm}: ${x} x ${y} x ${z} workgroups exceed the 65535 limit`)
       y = Math.ceil(x / MAX_GROUPS)
       x = Math.ceil(x / y) // flat() in the prelude maps (x, y) back to a linear index
     }
-    if (y > MAX_GROUPS || z > MAX_GROUPS) throw new Error(`webgpu ${name}: ${x} x ${y} x ${z} workgroups exceed the 65535 limit`)
+    if (y > MAX_GROUPS || z > MAX_GROUPS) throw new Error(`webgpu ${nm}: ${x} x ${y} x ${z} workgroups exceed the 65535 limit`)
 
     // Dims into this dispatch's uniform slot: i32 dims then f32 params
     const slot = this.slots++, ci = Math.floor(slot / CHUNK_SLOTS), chunk = this.chunk(ci), off = (slot % CHUNK_SLOTS) * SLOT
@@ -373,12 +403,11 @@ export class WebGPUBackend implements Backend {
     this.check()
   }
 
-  private pipeline(label: string, name: KernelName, k: WgslKernel): Pipeline {
+  private pipeline(label: string, sig: KernelSig, k: WgslKernel): Pipeline {
     let perKernel = this.byKernel.get(k)
     let p = perKernel?.get(label)
     if (p) return p
     if (!perKernel) this.byKernel.set(k, (perKernel = new Map()))
-    const sig: KernelSig = KERNELS[name]
     const key = cacheKey(label, k)
     p = this.pipelines.get(key)
     if (!p) {

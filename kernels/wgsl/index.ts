@@ -5,6 +5,7 @@ import type { KernelName } from '../index.ts'
 import type { WgslKernel } from './prelude.ts'
 import * as mm from './matmul.ts'
 import * as conv from './conv2d.ts'
+import * as cg from './conv2d_gemm.ts'
 import { ELEMENTWISE } from './elementwise.ts'
 import * as sm from './softmax.ts'
 import * as red from './reduce.ts'
@@ -27,12 +28,34 @@ export const WGSL_VERSIONS: Record<string, WgslKernel> = {
   matmul_v2: mm.matmul_v2, matmul_nt_v2: mm.matmul_nt_v2, matmul_tn_v2: mm.matmul_tn_v2, matmul_v3: mm.matmul_v3,
   conv2d_forward_v1: conv.conv2d_forward_v1, conv2d_backward_input_v1: conv.conv2d_backward_input_v1,
   conv2d_backward_weight_v1: conv.conv2d_backward_weight_v1,
+  conv2d_forward_v2: conv.conv2d_forward_v2, conv2d_backward_input_v2: conv.conv2d_backward_input_v2,
+  conv2d_backward_input_v3: conv.conv2d_backward_input_v3, conv2d_backward_weight_v2: conv.conv2d_backward_weight_v2,
+  matmul_nt_v3: mm.matmul_nt_v3, matmul_tn_v3: mm.matmul_tn_v3,
   sum_reduce_v1: red.sum_reduce_v1, sum_reduce_v2: red.sum_reduce_v2, max_reduce_v1: red.max_reduce_v1, max_reduce_v2: red.max_reduce_v2,
 }
 /** Kernels bound to one of several versions by shape (a vec4 version needs dims divisible by 4): name -> version. */
 export const WGSL_SELECT: Partial<Record<KernelName, (d: Record<string, number>) => string>> = {
-  matmul: mm.selectMatmul,
+  matmul: mm.selectMatmul, matmul_nt: mm.selectMatmulNT, matmul_tn: mm.selectMatmulTN,
+  conv2d_forward: cg.selectConv('conv2d_forward_v3', 'conv2d_forward_v2'),
+  conv2d_backward_weight: cg.selectConv('conv2d_backward_weight_v3', 'conv2d_backward_weight_v2'),
+  conv2d_backward_input: cg.selectConv('conv2d_backward_input_v4', 'conv2d_backward_input_v3'),
   sum_reduce: red.selectReduce('sum_reduce'), max_reduce: red.selectReduce('max_reduce'),
 }
+/**
+ * Versions that are several dispatches (name -> steps over internal kernels and pooled scratch), run by the backend
+ * inside one run(): the conv GEMMs (conv2d_gemm.ts: conv2d_forward_v3, conv2d_backward_weight_v3,
+ * conv2d_backward_input_v4).
+ */
+export const WGSL_COMPOSITE: Record<string, cg.Composite> = {
+  conv2d_forward_v3: cg.conv2d_forward_v3, conv2d_backward_weight_v3: cg.conv2d_backward_weight_v3,
+  conv2d_backward_input_v4: cg.conv2d_backward_input_v4,
+}
+/**
+ * Internal WGSL-only kernels (not in the registry, so no ref/AS twins; their parity is the composite's): each with
+ * its own signature. conv_im2col (x -> col [CRS, J]), conv_dout_t (dout [N,K,PQ] -> [K, J]), conv_fwd_gemm (nn tile,
+ * NCHW store + bias), conv_bw_gemm (nt tile), conv_bin_gemm (tn tile), conv_col2im (gather, no atomics).
+ */
+export const WGSL_INTERNAL: Record<string, cg.InternalKernel> = cg.CONV_INTERNAL
 export type { WgslKernel }
+export type { Composite, InternalKernel } from './conv2d_gemm.ts'
 export { wgslSource, cacheKey, dimsBytes } from './prelude.ts'

@@ -61,41 +61,119 @@ export const matmul_v2 = tiled(A_MK, B_KN, 8, 4)
 export const matmul_nt_v2 = tiled(A_MK, B_NK, 8, 4)
 export const matmul_tn_v2 = tiled(A_KM, B_KN, 8, 4)
 
-const vec4Tiled = (TM: number): WgslKernel => {
-  const R = range(TM), WX = 4, WY = 16
-  const steps = range(4).map((q) => `    { let o = (k + ${q}) * n4; let bl = b[o + c0]; let bh = b[o + c1];
+/**
+ * vec4 register tiles shared by matmul v3 and the conv GEMMs (conv2d_gemm.ts). Operands are array<vec4<f32>>
+ * bindings addressed by row stride in vec4s; `store(row, col, value)` writes one output element (the generator
+ * guards row < M and col < N). Sizes are WGSL i32 expressions.
+ * - nn: a [M, K] (vec4 along K), b [K, N] (vec4 along N); an invocation owns TM rows x 8 columns and walks k four
+ *   at a time (one vec4 of each A row, four B rows of two vec4).
+ * - tn: a [K, M] (vec4 along M, M % 4 == 0), b [K, N]; TM rows (TM % 4 == 0) x 8 columns, one k per step: TM/4 + 2
+ *   vec4 loads, 2*TM vec4 FMAs (the same FMA per load as nn).
+ * - nt: a [M, K], b [N, K] (both vec4 along K); TM x TN dot-product accumulators (vec4, summed at the end).
+ * Columns are the fast axis of the workgroup (SwiftShader's SIMD lanes take neighbouring column groups).
+ */
+export interface Tile4 {
+  M: string; N: string; K: string
+  a: string; b: string
+  lda: string; ldb: string
+  store: (row: string, col: string, v: string) => string
+  TM: number; TN?: number; wg?: [number, number]
+  /** host side: [M, N] for dims d (the launch grid) */
+  size: (d: Record<string, number>) => [number, number]
+}
+
+const guardStore = (t: Tile4, row: string, col: string, v: string) => `if (${col} < ${t.N}) { ${t.store(row, col, v)} }`
+const store8 = (t: Tile4, r: number, lo: string, hi: string) => `if (i0 + ${r} < ${t.M}) { let row = i0 + ${r};
+    ${['x', 'y', 'z', 'w'].map((e, q) => guardStore(t, 'row', `j0 + ${q}`, `${lo}.${e}`)).join(' ')}
+    ${['x', 'y', 'z', 'w'].map((e, q) => guardStore(t, 'row', `j0 + ${q + 4}`, `${hi}.${e}`)).join(' ')} }`
+
+export function tileNN(t: Tile4): WgslKernel {
+  const R = range(t.TM), [WX, WY] = t.wg ?? [4, 16]
+  const steps = range(4).map((q) => `    { let o = (k + ${q}) * ${t.ldb}; let bl = ${t.b}[o + c0]; let bh = ${t.b}[o + c1];
 ${R.map((r) => `      accL${r} = fma(vec4<f32>(a${r}[${q}]), bl, accL${r}); accH${r} = fma(vec4<f32>(a${r}[${q}]), bh, accH${r});`).join('\n')}
     }`)
   return {
     workgroup: [WX, WY, 1],
-    consts: { TM },
-    vec4: ['a', 'b'],
+    consts: { TM: t.TM },
     body: `
   let i0 = i32(gid.y) * TM;
   let j0 = i32(gid.x) * 8;                          // 8 output columns = vec4 columns c0, c1
-  if (i0 >= d.M || j0 >= d.N) { return; }
-  let k4 = d.K / 4;
-  let n4 = d.N / 4;
+  if (i0 >= ${t.M} || j0 >= ${t.N}) { return; }
+  let k4 = ${t.K} / 4;
   let c0 = j0 / 4;
-  let c1 = min(c0 + 1, n4 - 1);
-  ${R.map((r) => `let ar${r} = min(i0 + ${r}, d.M - 1) * k4;`).join(' ')}
+  let c1 = min(c0 + 1, (${t.N} + 3) / 4 - 1);
+  ${R.map((r) => `let ar${r} = min(i0 + ${r}, ${t.M} - 1) * ${t.lda};`).join(' ')}
   ${R.map((r) => `var accL${r} = vec4<f32>(); var accH${r} = vec4<f32>();`).join('\n  ')}
   for (var kk = 0; kk < k4; kk++) {
     let k = kk * 4;
-    ${R.map((r) => `let a${r} = a[ar${r} + kk];`).join(' ')}
+    ${R.map((r) => `let a${r} = ${t.a}[ar${r} + kk];`).join(' ')}
 ${steps.join('\n')}
   }
-  ${R.map((r) => `if (i0 + ${r} < d.M) { let o = (i0 + ${r}) * d.N + j0;
-    out[o] = accL${r}.x; out[o + 1] = accL${r}.y; out[o + 2] = accL${r}.z; out[o + 3] = accL${r}.w;
-    if (j0 + 4 < d.N) { out[o + 4] = accH${r}.x; out[o + 5] = accH${r}.y; out[o + 6] = accH${r}.z; out[o + 7] = accH${r}.w; } }`).join('\n  ')}`,
-    workgroups: (d) => [Math.max(1, cdiv(d.N, WX * 8)), Math.max(1, cdiv(d.M, WY * TM)), 1],
+  ${R.map((r) => store8(t, r, `accL${r}`, `accH${r}`)).join('\n  ')}`,
+    workgroups: (d) => [Math.max(1, cdiv(t.size(d)[1], WX * 8)), Math.max(1, cdiv(t.size(d)[0], WY * t.TM)), 1],
   }
 }
 
-export const matmul_v3 = vec4Tiled(8)
+export function tileTN(t: Tile4): WgslKernel {
+  const R = range(t.TM), T = range(t.TM / 4), [WX, WY] = t.wg ?? [4, 16]
+  return {
+    workgroup: [WX, WY, 1],
+    consts: { TM: t.TM },
+    body: `
+  let i0 = i32(gid.y) * TM;
+  let j0 = i32(gid.x) * 8;
+  if (i0 >= ${t.M} || j0 >= ${t.N}) { return; }
+  let m4 = ${t.M} / 4;
+  let c0 = j0 / 4;
+  let c1 = min(c0 + 1, (${t.N} + 3) / 4 - 1);
+  ${T.map((q) => `let ac${q} = min(i0 / 4 + ${q}, m4 - 1);`).join(' ')}
+  ${R.map((r) => `var accL${r} = vec4<f32>(); var accH${r} = vec4<f32>();`).join('\n  ')}
+  for (var k = 0; k < ${t.K}; k++) {
+    let oa = k * ${t.lda}; let ob = k * ${t.ldb};
+    let bl = ${t.b}[ob + c0]; let bh = ${t.b}[ob + c1];
+    ${T.map((q) => `let a${q} = ${t.a}[oa + ac${q}];`).join(' ')}
+${R.map((r) => `    accL${r} = fma(vec4<f32>(a${r >> 2}[${r & 3}]), bl, accL${r}); accH${r} = fma(vec4<f32>(a${r >> 2}[${r & 3}]), bh, accH${r});`).join('\n')}
+  }
+  ${R.map((r) => store8(t, r, `accL${r}`, `accH${r}`)).join('\n  ')}`,
+    workgroups: (d) => [Math.max(1, cdiv(t.size(d)[1], WX * 8)), Math.max(1, cdiv(t.size(d)[0], WY * t.TM)), 1],
+  }
+}
+
+export function tileNT(t: Tile4): WgslKernel {
+  const TN = t.TN ?? 4, R = range(t.TM), C = range(TN), [WX, WY] = t.wg ?? [16, 4]
+  return {
+    workgroup: [WX, WY, 1],
+    consts: { TM: t.TM, TN },
+    body: `
+  let i0 = i32(gid.y) * TM;
+  let j0 = i32(gid.x) * TN;
+  if (i0 >= ${t.M} || j0 >= ${t.N}) { return; }
+  let k4 = ${t.K} / 4;
+  ${R.map((r) => `let ar${r} = min(i0 + ${r}, ${t.M} - 1) * ${t.lda};`).join(' ')}
+  ${C.map((c) => `let bc${c} = min(j0 + ${c}, ${t.N} - 1) * ${t.ldb};`).join(' ')}
+  ${R.map((r) => C.map((c) => `var acc${r}_${c} = vec4<f32>();`).join(' ')).join('\n  ')}
+  for (var kk = 0; kk < k4; kk++) {
+    ${R.map((r) => `let a${r} = ${t.a}[ar${r} + kk];`).join(' ')}
+    ${C.map((c) => `let b${c} = ${t.b}[bc${c} + kk];`).join(' ')}
+    ${R.map((r) => C.map((c) => `acc${r}_${c} = fma(a${r}, b${c}, acc${r}_${c});`).join(' ')).join('\n    ')}
+  }
+  ${R.map((r) => `if (i0 + ${r} < ${t.M}) { let row = i0 + ${r}; ${C.map((c) => guardStore(t, 'row', `j0 + ${c}`, `dot(acc${r}_${c}, vec4<f32>(1.0))`)).join(' ')} }`).join('\n  ')}`,
+    workgroups: (d) => [Math.max(1, cdiv(t.size(d)[1], WX * TN)), Math.max(1, cdiv(t.size(d)[0], WY * t.TM)), 1],
+  }
+}
+
+const mmSize = (d: Record<string, number>): [number, number] => [d.M, d.N]
+const mmStore = (row: string, col: string, v: string) => `out[${row} * d.N + ${col}] = ${v};`
+export const matmul_v3: WgslKernel = { ...tileNN({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.K / 4)', ldb: '(d.N / 4)', store: mmStore, size: mmSize, TM: 8 }), vec4: ['a', 'b'] }
+export const matmul_tn_v3: WgslKernel = { ...tileTN({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.M / 4)', ldb: '(d.N / 4)', store: mmStore, size: mmSize, TM: 8 }), vec4: ['a', 'b'] }
+export const matmul_nt_v3: WgslKernel = { ...tileNT({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.K / 4)', ldb: '(d.K / 4)', store: mmStore, size: mmSize, TM: 4, TN: 4 }), vec4: ['a', 'b'] }
 
 /** The version `matmul` runs for dims d (v3 needs K and N divisible by 4). */
 export const selectMatmul = (d: Record<string, number>) => (d.K % 4 === 0 && d.N % 4 === 0 ? 'matmul_v3' : 'matmul_v2')
+/** matmul_tn v3 needs M and N divisible by 4 (a is vec4 along M, b along N) */
+export const selectMatmulTN = (d: Record<string, number>) => (d.M % 4 === 0 && d.N % 4 === 0 ? 'matmul_tn_v3' : 'matmul_tn_v2')
+/** matmul_nt v3 needs K divisible by 4 (both operands vec4 along K) */
+export const selectMatmulNT = (d: Record<string, number>) => (d.K % 4 === 0 ? 'matmul_nt_v3' : 'matmul_nt_v2')
 
 export const matmul = matmul_v2
 export const matmul_nt = matmul_nt_v2

@@ -1,0 +1,167 @@
+// conv2d as GEMMs on the vec4 register tiles of matmul.ts (v3 forward / backward_weight, v4 backward_input).
+// Each is a *composite*: several internal dispatches inside the backend's run() for one registry kernel, with
+// scratch buffers from the pool; the registry ABI (outputs, inputs, dims) is unchanged. Columns are the output
+// pixels j = (n, p, q) in [0, NPQ), padded to J = NPQ rounded up to 8 (the padding is written as zeros).
+//   col [CRS, J]   im2col of x: col[(c, r, s), (n, p, q)] = x[n, c, p*STRIDE - PAD + r, q*STRIDE - PAD + s] (0 outside)
+//   doutT [K, J]   dout permuted from [N, K, PQ]
+//   forward          = im2col; out[n, k, pq] = b[k] + (w [K, CRS] @ col)[k, j]           (nn tile, fused NCHW + bias)
+//   backward_weight  = im2col, doutT; dw [K, CRS] = doutT @ col^T                         (nt tile)
+//   backward_input   = doutT; dcol [CRS, J] = w^T @ doutT (w read as [K, CRS]: tn tile); col2im gathers dx:
+//                      each dx pixel sums the dcol entries of the taps that reach it (no atomics)
+// Internal kernels (WGSL only, not in the registry; no ref/AS twins) are listed in CONV_INTERNAL with their own
+// signatures: conv_im2col, conv_dout_t, conv_fwd_gemm, conv_bw_gemm, conv_bin_gemm, conv_col2im.
+// The v3/v4 versions need CRS = C*R*S divisible by 4 (vec4 rows of w); WGSL_SELECT falls back to v2/v3 otherwise.
+import { CONV_DIMS, type KernelSig } from '../index.ts'
+import { grid1d, type WgslKernel } from './prelude.ts'
+import { tileNN, tileNT, tileTN } from './matmul.ts'
+
+export interface InternalKernel { sig: KernelSig; kernel: WgslKernel }
+/** One dispatch of a composite: an internal kernel with its outputs/inputs named from the registry call or scratch. */
+export interface CompositeStep { kernel: string; outputs: string[]; inputs: string[] }
+export interface Composite {
+  /** extra dims the internal kernels need, from the registry dims */
+  dims: (d: Record<string, number>) => Record<string, number>
+  /** scratch buffers (name -> floats), from the extended dims */
+  scratch: (d: Record<string, number>) => Record<string, number>
+  steps: readonly CompositeStep[]
+}
+
+const DIMS = [...CONV_DIMS, 'J'] as const
+const sig = (outputs: string[], inputs: string[]): KernelSig => ({ outputs, inputs, dims: DIMS, params: [] })
+const NPQ = '(d.N * d.P * d.Q)', CRS = '(d.C * d.R * d.S)'
+const npq = (d: Record<string, number>) => d.N * d.P * d.Q
+const crs = (d: Record<string, number>) => d.C * d.R * d.S
+
+// One invocation per (col row (c,r,s), output row (n,p)): Q consecutive columns, no divisions in the loop (integer
+// division is a scalarised slow path on SwiftShader: the per-element form was 60 ns/element). The last (n,p) of a
+// row also zeroes the padding columns [NPQ, J).
+const im2col: WgslKernel = {
+  workgroup: [64, 1, 1],
+  body: `
+  let i = flat(gid, nwg);
+  let np = d.N * d.P;
+  if (i >= ${CRS} * np) { return; }
+  let row = i / np; let m = i % np;
+  let n = m / d.P; let p = m % d.P;
+  let c = row / (d.R * d.S); let r = (row / d.S) % d.R; let s = row % d.S;
+  let h = p * d.STRIDE - d.PAD + r;
+  let o = row * d.J + m * d.Q;
+  if (h < 0 || h >= d.H) {
+    for (var q = 0; q < d.Q; q++) { col[o + q] = 0.0; }
+  } else {
+    let xb = ((n * d.C + c) * d.H + h) * d.W;
+    var w = s - d.PAD;
+    for (var q = 0; q < d.Q; q++) {
+      col[o + q] = select(0.0, x[xb + clamp(w, 0, d.W - 1)], w >= 0 && w < d.W);
+      w += d.STRIDE;
+    }
+  }
+  if (m == np - 1) { for (var j = ${NPQ}; j < d.J; j++) { col[row * d.J + j] = 0.0; } }`,
+  workgroups: (d) => grid1d(crs(d) * d.N * d.P, 64),
+}
+
+const doutT: WgslKernel = {
+  workgroup: [64, 1, 1],
+  vec4: ['doutT'],
+  body: `
+  let i = flat(gid, nwg);
+  let j4n = d.J / 4;
+  if (i >= d.K * j4n) { return; }
+  let k = i / j4n;
+  let j0 = (i % j4n) * 4;
+  let pq = d.P * d.Q;
+  ${[0, 1, 2, 3].map((t) => `var v${t} = 0.0; if (j0 + ${t} < ${NPQ}) { let j = j0 + ${t}; v${t} = dout[((j / pq) * d.K + k) * pq + j % pq]; }`).join('\n  ')}
+  doutT[i] = vec4<f32>(v0, v1, v2, v3);`,
+  workgroups: (d) => grid1d(d.K * (d.J / 4), 64),
+}
+
+// dx (n, c, h, w) = sum over the taps (r, s) with h = p*STRIDE - PAD + r, w = q*STRIDE - PAD + s in range.
+// One invocation per dx row (n, c, h): r starts at (h + PAD) mod STRIDE with p = (h + PAD) / STRIDE, and each
+// further tap r += STRIDE has p -= 1 (likewise s, q); the w phase advances incrementally (no division per pixel).
+const col2im: WgslKernel = {
+  workgroup: [64, 1, 1],
+  body: `
+  let i = flat(gid, nwg);
+  if (i >= d.N * d.C * d.H) { return; }
+  let h = i % d.H; let nc = i / d.H; let n = nc / d.C; let c = nc % d.C;
+  let r0 = (h + d.PAD) % d.STRIDE; let p0 = (h + d.PAD) / d.STRIDE;
+  var phase = d.PAD % d.STRIDE; var qb = d.PAD / d.STRIDE;
+  let ob = i * d.W;
+  for (var w0 = 0; w0 < d.W; w0++) {
+    var acc = 0.0;
+    var p = p0;
+    for (var r = r0; r < d.R && p >= 0; r += d.STRIDE) {
+      if (p < d.P) {
+        let rb = (c * d.R + r) * d.S; let cb = (n * d.P + p) * d.Q;
+        var q = qb;
+        for (var s = phase; s < d.S && q >= 0; s += d.STRIDE) {
+          if (q < d.Q) { acc += dcol[(rb + s) * d.J + cb + q]; }
+          q -= 1;
+        }
+      }
+      p -= 1;
+    }
+    dx[ob + w0] = acc;
+    phase += 1;
+    if (phase == d.STRIDE) { phase = 0; qb += 1; }
+  }`,
+  workgroups: (d) => grid1d(d.N * d.C * d.H, 64),
+}
+
+const fwdGemm: WgslKernel = {
+  ...tileNN({
+    M: 'd.K', N: NPQ, K: CRS, a: 'w', b: 'col', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)', TM: 8, wg: [16, 4],
+    store: (row, col, v) => `{ let pq = d.P * d.Q; let jj = ${col}; out[((jj / pq) * d.K + ${row}) * pq + jj % pq] = ${v} + b[${row}]; }`,
+    size: (d) => [d.K, npq(d)],
+  }),
+  vec4: ['w', 'col'],
+}
+
+const bwGemm: WgslKernel = {
+  ...tileNT({
+    M: 'd.K', N: CRS, K: 'd.J', a: 'doutT', b: 'col', lda: '(d.J / 4)', ldb: '(d.J / 4)', TM: 4, TN: 4, wg: [16, 4],
+    store: (row, col, v) => `dw[${row} * ${CRS} + ${col}] = ${v};`,
+    size: (d) => [d.K, crs(d)],
+  }),
+  vec4: ['doutT', 'col'],
+}
+
+const binGemm: WgslKernel = {
+  ...tileTN({
+    M: CRS, N: NPQ, K: 'd.K', a: 'w', b: 'doutT', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)', TM: 8, wg: [16, 4],
+    store: (row, col, v) => `dcol[${row} * d.J + ${col}] = ${v};`,
+    size: (d) => [crs(d), npq(d)],
+  }),
+  vec4: ['w', 'doutT'],
+}
+
+export const CONV_INTERNAL: Record<string, InternalKernel> = {
+  conv_im2col: { sig: sig(['col'], ['x']), kernel: im2col },
+  conv_dout_t: { sig: sig(['doutT'], ['dout']), kernel: doutT },
+  conv_col2im: { sig: sig(['dx'], ['dcol']), kernel: col2im },
+  conv_fwd_gemm: { sig: sig(['out'], ['w', 'col', 'b']), kernel: fwdGemm },
+  conv_bw_gemm: { sig: sig(['dw'], ['doutT', 'col']), kernel: bwGemm },
+  conv_bin_gemm: { sig: sig(['dcol'], ['w', 'doutT']), kernel: binGemm },
+}
+
+const J = (d: Record<string, number>) => ({ J: Math.ceil(npq(d) / 8) * 8 })
+export const conv2d_forward_v3: Composite = {
+  dims: J, scratch: (d) => ({ col: crs(d) * d.J }),
+  steps: [{ kernel: 'conv_im2col', outputs: ['col'], inputs: ['x'] }, { kernel: 'conv_fwd_gemm', outputs: ['out'], inputs: ['w', 'col', 'b'] }],
+}
+export const conv2d_backward_weight_v3: Composite = {
+  dims: J, scratch: (d) => ({ col: crs(d) * d.J, doutT: d.K * d.J }),
+  steps: [
+    { kernel: 'conv_im2col', outputs: ['col'], inputs: ['x'] }, { kernel: 'conv_dout_t', outputs: ['doutT'], inputs: ['dout'] },
+    { kernel: 'conv_bw_gemm', outputs: ['dw'], inputs: ['doutT', 'col'] },
+  ],
+}
+export const conv2d_backward_input_v4: Composite = {
+  dims: J, scratch: (d) => ({ doutT: d.K * d.J, dcol: crs(d) * d.J }),
+  steps: [
+    { kernel: 'conv_dout_t', outputs: ['doutT'], inputs: ['dout'] }, { kernel: 'conv_bin_gemm', outputs: ['dcol'], inputs: ['w', 'doutT'] },
+    { kernel: 'conv_col2im', outputs: ['dx'], inputs: ['dcol'] },
+  ],
+}
+/** The GEMM forms need CRS % 4 == 0 (w rows as vec4). */
+export const selectConv = (gemm: string, direct: string) => (d: Record<string, number>) => ((d.C * d.R * d.S) % 4 === 0 ? gemm : direct)
