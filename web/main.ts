@@ -1,0 +1,169 @@
+// The page: controls, the game canvas (the worker's demo episodes, 48x48 scaled up nearest-neighbour) and a chart
+// of the mean extrinsic return per iteration. Training runs in web/trainer_worker.ts; only this file touches the DOM.
+// Query string: ?autostart=1 starts at once, ?tiny=1 picks a seconds-per-iteration config (the browser test's),
+// ?backend=webgpu, and any numeric Args field (?num_trials=8&rng_seed=3) overrides rl/learn_config.ts.
+import { DEFAULT_ARGS, type Args } from '../rl/args.ts'
+import { LEARN_PIXELCOPTER } from '../rl/learn_config.ts'
+import type { IterationMetrics } from '../rl/ppo_rnd.ts'
+import type { BackendChoice, FromWorker, ToWorker } from './trainer_worker.ts'
+
+const TINY: Partial<Args> = {
+  frame_resize: 36, num_trials: 4, num_envs: 4, z_dim: 8, final_hidden_dim: 16, initial_normalization_num_trials: 2,
+  minibatches: 2, sequence_length: 16, epochs_per_iteration: 1,
+}
+const FIELDS = ['num_trials', 'num_envs', 'rng_seed', 'max_iterations'] as const
+const SCALE = 6, FPS = 30
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
+const query = new URLSearchParams(location.search)
+/** Read by test/web/page.test.ts. */
+const hook = { metrics: [] as IterationMetrics[], episodes: { greedy: 0, random: 0 }, errors: [] as string[], status: '' }
+;(window as unknown as { __rlrnd: typeof hook }).__rlrnd = hook
+
+// ---------------------------------------------------------------------------------------------------- settings
+const overrides: Partial<Args> = query.has('tiny') ? { ...TINY } : {}
+for (const [k, v] of query) {
+  if (k in DEFAULT_ARGS && typeof DEFAULT_ARGS[k as keyof Args] === 'number' && Number.isFinite(+v)) (overrides as Record<string, number>)[k] = +v
+}
+const settings = { ...LEARN_PIXELCOPTER, ...overrides } as Partial<Args>
+for (const f of FIELDS) $<HTMLInputElement>(f).value = String(settings[f] ?? DEFAULT_ARGS[f])
+const backendSel = $<HTMLSelectElement>('backend')
+if (query.get('backend') === 'webgpu') backendSel.value = 'webgpu'
+
+// ---------------------------------------------------------------------------------------------------- worker
+let worker: Worker
+let state: 'idle' | 'running' | 'paused' = 'idle'
+const startBtn = $<HTMLButtonElement>('start')
+
+function setStatus(text: string): void { hook.status = text; $('status').textContent = text }
+function setState(s: typeof state): void {
+  state = s
+  startBtn.textContent = s === 'running' ? 'Pause' : s === 'paused' ? 'Resume' : 'Start training'
+  for (const f of [...FIELDS, 'backend']) $<HTMLInputElement>(f).disabled = s !== 'idle'
+}
+
+function newWorker(): void {
+  worker = new Worker(new URL('trainer_worker.js', import.meta.url), { type: 'module' })
+  worker.onmessage = (e: MessageEvent<FromWorker>) => {
+    const msg = e.data
+    if (msg.type === 'status') setStatus(msg.text)
+    else if (msg.type === 'metrics') onMetrics(msg.m)
+    else if (msg.type === 'episode') { hook.episodes[msg.kind]++; showEpisode(msg) }
+    else if (msg.type === 'error') { // the trainer is lost: a fresh worker, the chart kept
+      hook.errors.push(msg.text)
+      worker.terminate()
+      newWorker()
+      setState('idle')
+      setStatus(`error: ${msg.text.split('\n')[0]}`)
+    }
+  }
+  worker.onerror = (e) => { hook.errors.push(e.message); setStatus(`worker error: ${e.message}`) }
+}
+const send = (msg: ToWorker) => worker.postMessage(msg)
+
+startBtn.onclick = () => {
+  if (state === 'running') { send({ type: 'pause' }); setState('paused'); setStatus('pausing after this iteration'); return }
+  if (state === 'idle') {
+    for (const f of FIELDS) settings[f] = Number($<HTMLInputElement>(f).value)
+    send({ type: 'start', backend: backendSel.value as BackendChoice, overrides: settings })
+    setStatus('starting')
+  } else send({ type: 'resume' })
+  setState('running')
+}
+$<HTMLButtonElement>('reset').onclick = () => {
+  worker.terminate()
+  newWorker()
+  hook.metrics = []
+  drawChart()
+  setState('idle')
+  setStatus('reset: a fresh trainer on the next start')
+}
+let randomSeed = 1
+$<HTMLButtonElement>('random').onclick = () => send({ type: 'random', seed: randomSeed++ })
+
+// ---------------------------------------------------------------------------------------------------- game canvas
+const game = $<HTMLCanvasElement>('game'), gameCtx = game.getContext('2d')!
+const small = document.createElement('canvas'), smallCtx = small.getContext('2d')!
+type Episode = Extract<FromWorker, { type: 'episode' }>
+let episode: Episode | null = null, next: Episode | null = null // next: the newest demo, shown when this one ends
+let frame = 0, image: ImageData | null = null
+
+function showEpisode(ep: Episode): void {
+  if (episode && frame > 0 && ep.kind === 'greedy') { next = ep; return } // random previews cut in at once
+  episode = ep
+  next = null
+  frame = 0
+  small.width = ep.w
+  small.height = ep.h
+  game.width = ep.w * SCALE
+  game.height = ep.h * SCALE
+  image = smallCtx.createImageData(ep.w, ep.h)
+  const what = ep.kind === 'greedy' ? `greedy policy after iteration ${ep.iteration}` : 'random actions'
+  $('episode').textContent = `${what}: ${ep.count - 1} steps, return ${ep.ret.toFixed(1)}`
+  drawFrame()
+}
+
+function drawFrame(): void {
+  if (!episode || !image) return
+  const n = episode.w * episode.h, px = image.data
+  for (let i = 0, o = frame * n * 3; i < n; i++, o += 3) {
+    px[4 * i] = episode.frames[o]
+    px[4 * i + 1] = episode.frames[o + 1]
+    px[4 * i + 2] = episode.frames[o + 2]
+    px[4 * i + 3] = 255
+  }
+  smallCtx.putImageData(image, 0, 0)
+  gameCtx.imageSmoothingEnabled = false
+  gameCtx.drawImage(small, 0, 0, game.width, game.height)
+  frame = (frame + 1) % episode.count
+  if (frame === 0 && next) showEpisode(next)
+}
+setInterval(drawFrame, 1000 / FPS)
+
+// ---------------------------------------------------------------------------------------------------- metrics
+function onMetrics(m: IterationMetrics): void {
+  hook.metrics.push(m)
+  $('metrics').textContent = `iteration ${m.iteration}: return ${m.ext_mean.toFixed(2)} ± ${m.ext_std.toFixed(2)} ` +
+    `(min ${m.ext_min}, max ${m.ext_max}), intrinsic ${m.intrinsic_mean.toExponential(2)}, ` +
+    `${m.total_env_steps} env steps, ${m.env_steps_per_s.toFixed(0)} steps/s, ` +
+    `train ${m.train_seconds.toFixed(1)} s`
+  drawChart()
+}
+
+/** Mean return per iteration as a line, min..max as a band, zero as a dashed line. */
+function drawChart(): void {
+  const c = $<HTMLCanvasElement>('chart'), g = c.getContext('2d')!, ms = hook.metrics
+  const W = c.width, H = c.height, pad = 28
+  g.fillStyle = '#111'
+  g.fillRect(0, 0, W, H)
+  if (!ms.length) return
+  const lo = Math.min(0, ...ms.map((m) => m.ext_min)), hi = Math.max(1, ...ms.map((m) => m.ext_max))
+  const x = (i: number) => pad + (ms.length > 1 ? (i / (ms.length - 1)) * (W - 2 * pad) : (W - 2 * pad) / 2)
+  const y = (v: number) => H - pad - ((v - lo) / (hi - lo)) * (H - 2 * pad)
+  g.fillStyle = 'rgba(120, 240, 80, 0.15)'
+  g.beginPath()
+  ms.forEach((m, i) => g.lineTo(x(i), y(m.ext_max)))
+  for (let i = ms.length - 1; i >= 0; i--) g.lineTo(x(i), y(ms[i].ext_min))
+  g.fill()
+  g.strokeStyle = '#666'
+  g.setLineDash([4, 4])
+  g.beginPath(); g.moveTo(pad, y(0)); g.lineTo(W - pad, y(0)); g.stroke()
+  g.setLineDash([])
+  g.strokeStyle = 'rgb(120, 240, 80)'
+  g.lineWidth = 2
+  g.beginPath()
+  ms.forEach((m, i) => g.lineTo(x(i), y(m.ext_mean)))
+  g.stroke()
+  if (ms.length === 1) g.strokeRect(x(0) - 2, y(ms[0].ext_mean) - 2, 4, 4)
+  g.fillStyle = '#aaa'
+  g.font = '11px monospace'
+  g.fillText(hi.toFixed(1), 2, pad - 4)
+  g.fillText(lo.toFixed(1), 2, H - pad + 12)
+  g.fillText(`iteration ${ms[ms.length - 1].iteration}`, W - pad - 80, H - 6)
+}
+
+newWorker()
+setState('idle')
+drawChart()
+setStatus('idle')
+if (query.get('autostart') === '1') startBtn.click()
