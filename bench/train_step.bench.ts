@@ -143,7 +143,7 @@ function peer(tf: typeof TF, net: Net, weights: Float32Array[]) {
         g[`ts_b${i}`] = tf.sum(dz, [0, 1, 2])
         if (i > 0) da = tf.conv2dTranspose(dz, c.w as TF.Tensor4D, acts[i].shape, c.stride, 'valid')
       }
-      opt.applyGradients(g)
+      opt.applyGradients(g as unknown as Parameters<typeof opt.applyGradients>[0]) // tf accepts plain gradient tensors here
     })
   }
   const lossNow = () => tf.tidy(() => forward().loss.dataSync()[0])

@@ -51,7 +51,7 @@ test('parity subset through navigator.gpu in headless Chromium', async () => {
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     await page.goto(url)
-    const r = await page.evaluate(() => import('/page.js').then((m) => m.runParity()))
+    const r = await page.evaluate(() => import('/page.js' as string).then((m) => m.runParity()))
     if (r.error) return skip(`no WebGPU in Chromium: ${r.error}`)
     console.log(`  browser adapter: ${r.adapter}`)
     for (const x of r.results) if (!x.ok) console.log(`  FAIL ${x.name} ${x.shape}: max abs diff ${x.maxDiff}`)
