@@ -26,7 +26,7 @@ export interface Composite {
   steps: readonly CompositeStep[]
 }
 
-const DIMS = [...CONV_DIMS, 'J'] as const
+const DIMS = [...CONV_DIMS, 'J', 'Z', 'KS'] as const
 const sig = (outputs: string[], inputs: string[]): KernelSig => ({ outputs, inputs, dims: DIMS, params: [] })
 const NPQ = '(d.N * d.P * d.Q)', CRS = '(d.C * d.R * d.S)'
 const npq = (d: Record<string, number>) => d.N * d.P * d.Q
@@ -58,6 +58,47 @@ const im2col: WgslKernel = {
   }
   if (m == np - 1) { for (var j = ${NPQ}; j < d.J; j++) { col[row * d.J + j] = 0.0; } }`,
   workgroups: (d) => grid1d(crs(d) * d.N * d.P, 64),
+}
+
+// colT [J, CRS] (the transposed im2col, for backward_weight's nn product): one invocation per (column j, channel c)
+// writes its R*S taps contiguously; columns j >= NPQ are zeros.
+const im2colT: WgslKernel = {
+  workgroup: [64, 1, 1],
+  body: `
+  let i = flat(gid, nwg);
+  if (i >= d.J * d.C) { return; }
+  let j = i / d.C; let c = i % d.C;
+  let rs = d.R * d.S;
+  var o = j * ${CRS} + c * rs;
+  if (j >= ${NPQ}) { for (var t = 0; t < rs; t++) { colT[o + t] = 0.0; } return; }
+  let pq = d.P * d.Q;
+  let n = j / pq; let p = (j / d.Q) % d.P; let q = j % d.Q;
+  let h0 = p * d.STRIDE - d.PAD; let w0 = q * d.STRIDE - d.PAD;
+  let xb = (n * d.C + c) * d.H;
+  for (var r = 0; r < d.R; r++) {
+    let h = h0 + r;
+    let hin = h >= 0 && h < d.H;
+    let xr = (xb + clamp(h, 0, d.H - 1)) * d.W;
+    for (var s = 0; s < d.S; s++) {
+      let w = w0 + s;
+      colT[o] = select(0.0, x[xr + clamp(w, 0, d.W - 1)], hin && w >= 0 && w < d.W);
+      o += 1;
+    }
+  }`,
+  workgroups: (d) => grid1d(d.J * d.C, 64),
+}
+
+// dw = the sum of the Z split-K partials [Z, K*CRS]
+const sumZ: WgslKernel = {
+  workgroup: [64, 1, 1],
+  body: `
+  let i = flat(gid, nwg);
+  let m = d.K * ${CRS};
+  if (i >= m) { return; }
+  var acc = 0.0;
+  for (var z = 0; z < d.Z; z++) { acc += part[z * m + i]; }
+  dw[i] = acc;`,
+  workgroups: (d) => grid1d(d.K * crs(d), 64),
 }
 
 const doutT: WgslKernel = {
@@ -126,9 +167,20 @@ const bwGemm: WgslKernel = {
   vec4: ['doutT', 'col'],
 }
 
+// backward_weight as nn: part[z] = doutT [K, J] @ colT [J, CRS] over slice z of J (KS vec4 steps each)
+const bwGemmNN: WgslKernel = {
+  ...tileNN({
+    M: 'd.K', N: CRS, K: 'd.J', a: 'doutT', b: 'colT', lda: '(d.J / 4)', ldb: `(${CRS} / 4)`, TM: 8, wg: [16, 4],
+    store: (row, col, v) => `part[i32(gid.z) * d.K * ${CRS} + ${row} * ${CRS} + ${col}] = ${v};`,
+    size: (d) => [d.K, crs(d)],
+    splitK: { z: (d) => d.Z, kb: 'i32(gid.z) * d.KS', ke: '(i32(gid.z) + 1) * d.KS' },
+  }),
+  vec4: ['doutT', 'colT'],
+}
+
 const binGemm: WgslKernel = {
   ...tileTN({
-    M: CRS, N: NPQ, K: 'd.K', a: 'w', b: 'doutT', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)', TM: 8, wg: [16, 4],
+    M: CRS, N: NPQ, K: 'd.K', a: 'w', b: 'doutT', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)', TM: 16, wg: [16, 4],
     store: (row, col, v) => `dcol[${row} * d.J + ${col}] = ${v};`,
     size: (d) => [crs(d), npq(d)],
   }),
@@ -141,10 +193,27 @@ export const CONV_INTERNAL: Record<string, InternalKernel> = {
   conv_col2im: { sig: sig(['dx'], ['dcol']), kernel: col2im },
   conv_fwd_gemm: { sig: sig(['out'], ['w', 'col', 'b']), kernel: fwdGemm },
   conv_bw_gemm: { sig: sig(['dw'], ['doutT', 'col']), kernel: bwGemm },
+  conv_im2col_t: { sig: sig(['colT'], ['x']), kernel: im2colT },
+  conv_bw_gemm_nn: { sig: sig(['part'], ['doutT', 'colT']), kernel: bwGemmNN },
+  conv_sum_z: { sig: sig(['dw'], ['part']), kernel: sumZ },
   conv_bin_gemm: { sig: sig(['dcol'], ['w', 'doutT']), kernel: binGemm },
 }
 
-const J = (d: Record<string, number>) => ({ J: Math.ceil(npq(d) / 8) * 8 })
+const J = (d: Record<string, number>) => ({ J: Math.ceil(npq(d) / 8) * 8, Z: 1, KS: 0 })
+/** backward_weight v4's split of J: enough slices for ~1024 invocations of 8x8 outputs, each >= 64 vec4 steps */
+function splitJ(d: Record<string, number>) {
+  const Jp = Math.ceil(npq(d) / 8) * 8, inv = Math.ceil(d.K / 8) * Math.ceil(crs(d) / 8)
+  const z0 = Math.max(1, Math.min(Math.ceil(1024 / inv), Math.floor(Jp / 4 / 64)))
+  const KS = Math.ceil(Jp / 4 / z0)
+  return { J: Jp, KS, Z: Math.ceil(Jp / 4 / KS) }
+}
+export const conv2d_backward_weight_v4: Composite = {
+  dims: splitJ, scratch: (d) => ({ colT: crs(d) * d.J, doutT: d.K * d.J, part: d.Z * d.K * crs(d) }),
+  steps: [
+    { kernel: 'conv_im2col_t', outputs: ['colT'], inputs: ['x'] }, { kernel: 'conv_dout_t', outputs: ['doutT'], inputs: ['dout'] },
+    { kernel: 'conv_bw_gemm_nn', outputs: ['part'], inputs: ['doutT', 'colT'] }, { kernel: 'conv_sum_z', outputs: ['dw'], inputs: ['part'] },
+  ],
+}
 export const conv2d_forward_v3: Composite = {
   dims: J, scratch: (d) => ({ col: crs(d) * d.J }),
   steps: [{ kernel: 'conv_im2col', outputs: ['col'], inputs: ['x'] }, { kernel: 'conv_fwd_gemm', outputs: ['out'], inputs: ['w', 'col', 'b'] }],

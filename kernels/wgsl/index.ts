@@ -35,20 +35,20 @@ export const WGSL_VERSIONS: Record<string, WgslKernel> = {
 }
 /** Kernels bound to one of several versions by shape (a vec4 version needs dims divisible by 4): name -> version. */
 export const WGSL_SELECT: Partial<Record<KernelName, (d: Record<string, number>) => string>> = {
-  matmul: mm.selectMatmul, matmul_nt: mm.selectMatmulNT, matmul_tn: mm.selectMatmulTN,
+  matmul: mm.selectMatmul, matmul_tn: mm.selectMatmulTN,
   conv2d_forward: cg.selectConv('conv2d_forward_v3', 'conv2d_forward_v2'),
-  conv2d_backward_weight: cg.selectConv('conv2d_backward_weight_v3', 'conv2d_backward_weight_v2'),
+  conv2d_backward_weight: cg.selectConv('conv2d_backward_weight_v4', 'conv2d_backward_weight_v2'),
   conv2d_backward_input: cg.selectConv('conv2d_backward_input_v4', 'conv2d_backward_input_v3'),
   sum_reduce: red.selectReduce('sum_reduce'), max_reduce: red.selectReduce('max_reduce'),
 }
 /**
  * Versions that are several dispatches (name -> steps over internal kernels and pooled scratch), run by the backend
- * inside one run(): the conv GEMMs (conv2d_gemm.ts: conv2d_forward_v3, conv2d_backward_weight_v3,
+ * inside one run(): the conv GEMMs (conv2d_gemm.ts: conv2d_forward_v3, conv2d_backward_weight_v3 / v4,
  * conv2d_backward_input_v4).
  */
 export const WGSL_COMPOSITE: Record<string, cg.Composite> = {
   conv2d_forward_v3: cg.conv2d_forward_v3, conv2d_backward_weight_v3: cg.conv2d_backward_weight_v3,
-  conv2d_backward_input_v4: cg.conv2d_backward_input_v4,
+  conv2d_backward_input_v4: cg.conv2d_backward_input_v4, conv2d_backward_weight_v4: cg.conv2d_backward_weight_v4,
 }
 /**
  * Internal WGSL-only kernels (not in the registry, so no ref/AS twins; their parity is the composite's): each with

@@ -5,10 +5,12 @@
 //   by WG_X so the lanes of a SIMD group (adjacent lid.x) read adjacent B columns while all of them read the same
 //   A element (a broadcast). Fully unrolled from the consts (dynamically indexed arrays spill to memory and are
 //   ~4x slower on SwiftShader); out-of-range rows/cols are clamped on load and skipped on store.
-// v3 (vec4, matmul only, needs K % 4 == 0 and N % 4 == 0): a and b bound as array<vec4<f32>>; an invocation owns
-//   TM rows x 8 columns (two vec4 of B) and walks k four at a time (one vec4 of each A row per step).
+// v3 (vec4; the tiles tileNN / tileTN / tileNT below, shared with the conv GEMMs in conv2d_gemm.ts):
+//   matmul_v3 (K, N % 4): an invocation owns 8 rows x 8 columns (two vec4 of B), k four at a time;
+//   matmul_tn_v3 (M, N % 4): 16 rows x 8 columns, one k per step (4 vec4 of A, 2 of B); 16 rows measured
+//   +20-40% over 8 on SwiftShader; matmul_nt_v3 (K % 4): 4x4 vec4 dot accumulators, kept but not bound (no win).
 // Workgroup-memory tiling was not faster on SwiftShader (barriers are coroutine switches there); on hardware
-// GPUs a shared-memory v4 is the next step. `matmul` binds to v3 when its shape allows, else v2 (index.ts).
+// GPUs a shared-memory v4 is the next step. `matmul` / `matmul_tn` bind to v3 when the shape allows, else v2 (index.ts).
 import { cdiv, type WgslKernel } from './prelude.ts'
 
 // element (row i, col k) of the logical A [M,K] and (k, j) of the logical B [K,N], per layout
@@ -80,6 +82,8 @@ export interface Tile4 {
   TM: number; TN?: number; wg?: [number, number]
   /** host side: [M, N] for dims d (the launch grid) */
   size: (d: Record<string, number>) => [number, number]
+  /** split-K (nn only): workgroups along z (host side); slice gid.z walks vec4 steps [kb, ke) (WGSL expressions) */
+  splitK?: { z: (d: Record<string, number>) => number; kb: string; ke: string }
 }
 
 const guardStore = (t: Tile4, row: string, col: string, v: string) => `if (${col} < ${t.N}) { ${t.store(row, col, v)} }`
@@ -104,13 +108,13 @@ ${R.map((r) => `      accL${r} = fma(vec4<f32>(a${r}[${q}]), bl, accL${r}); accH
   let c1 = min(c0 + 1, (${t.N} + 3) / 4 - 1);
   ${R.map((r) => `let ar${r} = min(i0 + ${r}, ${t.M} - 1) * ${t.lda};`).join(' ')}
   ${R.map((r) => `var accL${r} = vec4<f32>(); var accH${r} = vec4<f32>();`).join('\n  ')}
-  for (var kk = 0; kk < k4; kk++) {
+  for (var kk = ${t.splitK?.kb ?? '0'}; kk < ${t.splitK ? `min(${t.splitK.ke}, k4)` : 'k4'}; kk++) {
     let k = kk * 4;
     ${R.map((r) => `let a${r} = ${t.a}[ar${r} + kk];`).join(' ')}
 ${steps.join('\n')}
   }
   ${R.map((r) => store8(t, r, `accL${r}`, `accH${r}`)).join('\n  ')}`,
-    workgroups: (d) => [Math.max(1, cdiv(t.size(d)[1], WX * 8)), Math.max(1, cdiv(t.size(d)[0], WY * t.TM)), 1],
+    workgroups: (d) => [Math.max(1, cdiv(t.size(d)[1], WX * 8)), Math.max(1, cdiv(t.size(d)[0], WY * t.TM)), t.splitK?.z(d) ?? 1],
   }
 }
 
@@ -165,14 +169,15 @@ export function tileNT(t: Tile4): WgslKernel {
 const mmSize = (d: Record<string, number>): [number, number] => [d.M, d.N]
 const mmStore = (row: string, col: string, v: string) => `out[${row} * d.N + ${col}] = ${v};`
 export const matmul_v3: WgslKernel = { ...tileNN({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.K / 4)', ldb: '(d.N / 4)', store: mmStore, size: mmSize, TM: 8 }), vec4: ['a', 'b'] }
-export const matmul_tn_v3: WgslKernel = { ...tileTN({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.M / 4)', ldb: '(d.N / 4)', store: mmStore, size: mmSize, TM: 8 }), vec4: ['a', 'b'] }
+export const matmul_tn_v3: WgslKernel = { ...tileTN({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.M / 4)', ldb: '(d.N / 4)', store: mmStore, size: mmSize, TM: 16 }), vec4: ['a', 'b'] }
 export const matmul_nt_v3: WgslKernel = { ...tileNT({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.K / 4)', ldb: '(d.K / 4)', store: mmStore, size: mmSize, TM: 4, TN: 4 }), vec4: ['a', 'b'] }
 
 /** The version `matmul` runs for dims d (v3 needs K and N divisible by 4). */
 export const selectMatmul = (d: Record<string, number>) => (d.K % 4 === 0 && d.N % 4 === 0 ? 'matmul_v3' : 'matmul_v2')
 /** matmul_tn v3 needs M and N divisible by 4 (a is vec4 along M, b along N) */
 export const selectMatmulTN = (d: Record<string, number>) => (d.M % 4 === 0 && d.N % 4 === 0 ? 'matmul_tn_v3' : 'matmul_tn_v2')
-/** matmul_nt v3 needs K divisible by 4 (both operands vec4 along K) */
+/** matmul_nt v3 needs K divisible by 4 (both operands vec4 along K). Not bound: on SwiftShader it measured no faster
+ * than v2 (dot-product accumulators load 2 vec4 per 4 FMAs vs nn's 1 per 4); kept for the bench. */
 export const selectMatmulNT = (d: Record<string, number>) => (d.K % 4 === 0 ? 'matmul_nt_v3' : 'matmul_nt_v2')
 
 export const matmul = matmul_v2
