@@ -1,5 +1,5 @@
 // WebGPU bench: our WGSL kernels beside @tensorflow/tfjs-backend-webgpu on the same adapter, in one run.
-// Rows: matmul (test/cases MATMUL_BENCH; naive v1 beside the bound version), the seed's three conv layers at batch 64
+// Rows: matmul, matmul_nt, matmul_tn (test/cases MATMUL_BENCH; naive v1 beside the bound matmul), the seed's three conv layers at batch 64
 // (forward, backward input, backward weight), lstm_cell_forward N 64 U 256, and the per-dispatch overhead (a chain of
 // 1000 tiny elementwise kernels, one submit). Every kernel is checked against ref once before it is timed;
 // pipelines are compiled and warmed first. benchmark.js {defer: true}: enqueue, await the queue, resolve.
@@ -70,9 +70,10 @@ export async function run(opts: { json: Record<string, unknown>[] }): Promise<vo
   for (const { M, K, N } of MATMUL_BENCH) {
     const shape = `${M}x${K}x${N}`, flop = 2 * M * K * N
     const a = randn(M * K, 1), b = randn(K * N, 2)
-    for (const version of ['matmul_v1', 'matmul'] as const) {
+    // the transposed forms read the same arrays as b [N,K] (_nt) and a [K,M] (_tn)
+    for (const [name, version] of [['matmul', 'matmul_v1'], ['matmul', 'matmul'], ['matmul_nt', 'matmul_nt'], ['matmul_tn', 'matmul_tn']] as const) {
       if (version === 'matmul_v1' && flop > 1e9) continue // the naive baseline takes ~20 s there
-      const k = await prepare(g, 'matmul', version, { M, K, N }, [M * N], [a, b])
+      const k = await prepare(g, name, version, { M, K, N }, [M * N], [a, b])
       emit(rec(version, shape, 'rl-rnd', await time(`${version} ${shape}`, k.run), flop))
       k.free()
     }
@@ -83,7 +84,10 @@ export async function run(opts: { json: Record<string, unknown>[] }): Promise<vo
       if (!(maxRelErr((await check.data()) as Float32Array, want) < 1e-4)) throw new Error('tfjs matmul differs from ref')
       check.dispose()
       emit(rec('matmul', shape, '@tensorflow/tfjs-backend-webgpu', await time(`tfjs matmul ${shape}`, async () => { const y = tf.matMul(ta, tb); await peer!.sync(); y.dispose() }), flop))
-      ta.dispose(); tb.dispose()
+      const tbT = tf.tensor2d(b, [N, K]), taT = tf.tensor2d(a, [K, M])
+      emit(rec('matmul_nt', shape, '@tensorflow/tfjs-backend-webgpu', await time(`tfjs matmul_nt ${shape}`, async () => { const y = tf.matMul(ta, tbT, false, true); await peer!.sync(); y.dispose() }), flop))
+      emit(rec('matmul_tn', shape, '@tensorflow/tfjs-backend-webgpu', await time(`tfjs matmul_tn ${shape}`, async () => { const y = tf.matMul(taT, tb, true, false); await peer!.sync(); y.dispose() }), flop))
+      ta.dispose(); tb.dispose(); tbT.dispose(); taT.dispose()
     }
   }
 

@@ -8,6 +8,8 @@
 //   backward_input c, backward_weight k) x TN columns (forward: output pixels (n,p,q); backward_input: input pixels
 //   (n,h,w); backward_weight: taps (c,r,s)), the columns strided by WG_X so SIMD lanes take neighbouring columns and
 //   the per-row weight/dout loads are broadcasts. Unrolled from TM/TN; clamped loads, guarded stores.
+// v3 / v4 (the bound versions when C*R*S % 4 == 0) are GEMM composites in conv2d_gemm.ts: im2col + the vec4
+//   matmul tiles, 2-5x over these on SwiftShader; the direct kernels here are the fallbacks for other shapes.
 import { cdiv, grid1d, type WgslKernel } from './prelude.ts'
 
 const WG = 64
