@@ -41,7 +41,7 @@ const im2col: WgslKernel = {
   let i = flat(gid, nwg);
   let np = d.N * d.P;
   if (i >= ${CRS} * np) { return; }
-  let row = i / np; let m = i % np;
+  let row = i % ${CRS}; let m = i / ${CRS};                  // lanes take neighbouring rows (x taps s, s+1: 2x on L2)
   let n = m / d.P; let p = m % d.P;
   let c = row / (d.R * d.S); let r = (row / d.S) % d.R; let s = row % d.S;
   let h = p * d.STRIDE - d.PAD + r;
