@@ -16,44 +16,13 @@
 import { openBackend } from '../cli/node_backend.ts'
 import type { WasmBackend } from '../engine/backend/wasm.ts'
 import type { Backend } from '../engine/backend/backend.ts'
-import {
-  Tensor, Adam, Rng, Conv2d, Linear, Module, scope, backward, leakyRelu, logSoftmax, reshape, mul, sum, mulScalar,
-} from '../engine/index.ts'
+import { Tensor, Adam, Linear, scope, backward, leakyRelu, logSoftmax, reshape, mul, sum } from '../engine/index.ts'
 import { REF } from '../kernels/ref/index.ts'
 import type * as TF from '@tensorflow/tfjs-core'
 import { tfjsWasm } from './tfjs_peer.ts'
 import { timeIt, check, randn } from './harness.ts'
 
-const N = 64, C = 4, HW = 84, CLASSES = 2, LR = 1e-3, ALPHA = 0.2, SHAPE = `${N}x${C}x${HW}x${HW}`
-
-class Net extends Module {
-  conv: Conv2d[]
-  fc: Linear
-  out: Linear
-  constructor(be: Backend, seed = 1) {
-    super(be)
-    const rng = new Rng(seed)
-    this.conv = [
-      this.child('conv1', new Conv2d(be, C, 32, 8, 4, rng)),
-      this.child('conv2', new Conv2d(be, 32, 64, 4, 2, rng)),
-      this.child('conv3', new Conv2d(be, 64, 64, 3, 1, rng)),
-    ]
-    this.fc = this.child('fc', new Linear(be, 3136, 512, rng))
-    this.out = this.child('out', new Linear(be, 512, CLASSES, rng))
-  }
-  loss(x: Tensor, onehot: Tensor): Tensor {
-    let y = x
-    for (const c of this.conv) y = leakyRelu(c.forward(y), ALPHA)
-    const logits = this.out.forward(leakyRelu(this.fc.forward(reshape(y, [N, 3136])), ALPHA))
-    return mulScalar(sum(mul(logSoftmax(logits), onehot)), -1 / N)
-  }
-}
-
-function batch() {
-  const x = randn(N * C * HW * HW, 11), onehot = new Float32Array(N * CLASSES)
-  for (let n = 0; n < N; n++) onehot[n * CLASSES + (n * 7919 % 3 === 0 ? 1 : 0)] = 1
-  return { x, onehot }
-}
+import { N, C, HW, CLASSES, LR, ALPHA, SHAPE, Net, batch } from './nature_cnn.ts'
 
 /** Our step on backend `be`: the net (its initial weights seed the peer), a step, and the current loss. */
 function ours(be: Backend) {
