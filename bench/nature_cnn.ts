@@ -35,3 +35,15 @@ export function batch() {
   for (let n = 0; n < N; n++) onehot[n * CLASSES + (n * 7919 % 3 === 0 ? 1 : 0)] = 1
   return { x, onehot }
 }
+
+// NCHW -> NHWC and [K,C,R,S] -> [R,S,C,K] host-side conversions for the tfjs peers (their layouts)
+export function toNHWC(a: Float32Array, n: number, c: number, hw: number): Float32Array {
+  const y = new Float32Array(a.length)
+  for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) for (let p = 0; p < hw; p++) y[(i * hw + p) * c + j] = a[(i * c + j) * hw + p]
+  return y
+}
+export function toRSCK(w: Float32Array, K: number, Cn: number, RS: number): Float32Array {
+  const y = new Float32Array(w.length)
+  for (let k = 0; k < K; k++) for (let c = 0; c < Cn; c++) for (let t = 0; t < RS; t++) y[(t * Cn + c) * K + k] = w[(k * Cn + c) * RS + t]
+  return y
+}

@@ -22,7 +22,7 @@ import type * as TF from '@tensorflow/tfjs-core'
 import { tfjsWasm } from './tfjs_peer.ts'
 import { timeIt, check, randn } from './harness.ts'
 
-import { N, C, HW, CLASSES, LR, ALPHA, SHAPE, Net, batch } from './nature_cnn.ts'
+import { N, C, HW, CLASSES, LR, ALPHA, SHAPE, Net, batch, toNHWC, toRSCK } from './nature_cnn.ts'
 
 /** Our step on backend `be`: the net (its initial weights seed the peer), a step, and the current loss. */
 function ours(be: Backend) {
@@ -39,17 +39,6 @@ function ours(be: Backend) {
   return { net, step, lossNow }
 }
 
-// NCHW -> NHWC and [K,C,R,S] -> [R,S,C,K] host-side conversions for the peer
-function toNHWC(a: Float32Array, n: number, c: number, hw: number): Float32Array {
-  const y = new Float32Array(a.length)
-  for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) for (let p = 0; p < hw; p++) y[(i * hw + p) * c + j] = a[(i * c + j) * hw + p]
-  return y
-}
-function toRSCK(w: Float32Array, K: number, Cn: number, RS: number): Float32Array {
-  const y = new Float32Array(w.length)
-  for (let k = 0; k < K; k++) for (let c = 0; c < Cn; c++) for (let t = 0; t < RS; t++) y[(t * Cn + c) * K + k] = w[(k * Cn + c) * RS + t]
-  return y
-}
 
 /**
  * The peer's conv2d weight gradient: dW[r,s,c,k] = sum_{n,p,q} x[n, p st + r, q st + s, c] dy[n,p,q,k], a conv over

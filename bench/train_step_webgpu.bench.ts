@@ -20,7 +20,7 @@ import type * as TF from '@tensorflow/tfjs-core'
 import { tfjsWebGPU } from './webgpu_peer.ts'
 import { check } from './harness.ts'
 
-import { N, C, HW, CLASSES, LR, ALPHA, SHAPE, Net, batch } from './nature_cnn.ts'
+import { N, C, HW, CLASSES, LR, ALPHA, SHAPE, Net, batch, toNHWC, toRSCK } from './nature_cnn.ts'
 
 const STEPS = Number(process.env.TRAIN_STEPS ?? 5)
 
@@ -34,16 +34,6 @@ function ours(be: Backend) {
   return { net, step, lossNow }
 }
 
-function toNHWC(a: Float32Array, n: number, c: number, hw: number): Float32Array {
-  const y = new Float32Array(a.length)
-  for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) for (let p = 0; p < hw; p++) y[(i * hw + p) * c + j] = a[(i * c + j) * hw + p]
-  return y
-}
-function toRSCK(w: Float32Array, K: number, Cn: number, RS: number): Float32Array {
-  const y = new Float32Array(w.length)
-  for (let k = 0; k < K; k++) for (let c = 0; c < Cn; c++) for (let t = 0; t < RS; t++) y[(t * Cn + c) * K + k] = w[(k * Cn + c) * RS + t]
-  return y
-}
 
 /** The same step on tfjs-webgpu (NHWC), from our net's initial weights; backward written out with tfjs ops. */
 function peer(tf: typeof TF, net: Net, weights: Float32Array[], sync: () => Promise<void>) {
