@@ -8,9 +8,10 @@
 // Errors: WGSL compile and validation errors (error scopes) and device loss become an Error naming the kernel(s),
 // thrown by the next read()/sync() (or run()), never a hang.
 import { KERNELS, type KernelName, type KernelSig, type Dims } from '../../kernels/index.ts'
-import { WGSL, WGSL_VERSIONS, WGSL_SELECT, WGSL_COMPOSITE, WGSL_INTERNAL, wgslSource, cacheKey, dimsBytes, type WgslKernel, type Composite } from '../../kernels/wgsl/index.ts'
+import { WGSL, WGSL_VERSIONS, WGSL_SELECT, WGSL_COMPOSITE, WGSL_INTERNAL, wgslSource, cacheKey, dimsBytes, type WgslKernel, type Composite, type DeviceCaps } from '../../kernels/wgsl/index.ts'
 import type { Backend, Buffer, MemoryStats } from './backend.ts'
 import { BufferPool } from './webgpu_pool.ts'
+import { probeQuads } from './webgpu_quads.ts'
 
 // GPUBufferUsage / GPUMapMode values (WebGPU spec), local so Node needs no globals installed
 const MAP_READ = 1, COPY_SRC = 4, COPY_DST = 8, UNIFORM = 64, STORAGE = 128
@@ -114,6 +115,8 @@ export interface WebGPUOptions {
   /** replace kernels by name (tests, experiments) */
   kernels?: Partial<Record<string, WgslKernel>>
   log?: (msg: string) => void
+  /** use subgroup quad kernels when the device has them (default true; false binds the plain versions) */
+  subgroups?: boolean
 }
 
 /** Per-backend counters (the bench reads them for us per dispatch). */
@@ -151,8 +154,9 @@ export class WebGPUBackend implements Backend {
   private readonly lost: Promise<never>
   private liveBytes = 0
 
-  constructor(readonly device: GPUDevice, readonly info: GPUAdapterInfo, readonly isSoftware: boolean, opts: WebGPUOptions = {}) {
-    this.description = `webgpu: ${describeAdapter(info)}${isSoftware ? ' [software adapter]' : ''}`
+  constructor(readonly device: GPUDevice, readonly info: GPUAdapterInfo, readonly isSoftware: boolean, opts: WebGPUOptions = {},
+    readonly caps: DeviceCaps = { quads: false }) {
+    this.description = `webgpu: ${describeAdapter(info)}${isSoftware ? ' [software adapter]' : ''}${caps.quads ? ', subgroup quads' : ''}`
     this.kernels = { ...WGSL, ...(opts.kernels as Record<string, WgslKernel>) }
     this.isOverridden = new Set(Object.keys(opts.kernels ?? {}))
     this.pool = new BufferPool((size) => device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST }))
@@ -217,7 +221,7 @@ export class WebGPUBackend implements Backend {
 
   // ---- execution
   run(name: KernelName, outputs: Buffer[], inputs: Buffer[], d: Dims): void {
-    const version = this.isOverridden.has(name) ? undefined : WGSL_SELECT[name]?.(d)
+    const version = this.isOverridden.has(name) ? undefined : WGSL_SELECT[name]?.(d, this.caps)
     if (version) this.runVersion(version, name, outputs, inputs, d)
     else this.runKernel(name, name, this.kernels[name], outputs, inputs, d)
   }
@@ -262,6 +266,7 @@ export class WebGPUBackend implements Backend {
     const sig0 = typeof name === 'string' ? KERNELS[name] : name
     const nm = typeof name === 'string' ? name : label
     if (!k || !sig0) throw new Error(`webgpu: no kernel named ${nm}`)
+    if (k.subgroups && !this.caps.quads) throw new Error(`webgpu ${label}: needs subgroup quad operations, which this device lacks (or they were turned off)`)
     const p = this.pipeline(label, sig0, k)
     const sig = p.sig, no = outputs.length, ni = inputs.length
     if (no !== sig.outputs.length || ni !== sig.inputs.length) {
@@ -500,8 +505,10 @@ export async function createWebGPUBackend(opts: WebGPUOptions = {}): Promise<Web
   if (adaptersUsed.has(adapter)) adapter = (await freshAdapter()) ?? adapter
   adaptersUsed.add(adapter)
   const L = adapter.limits
+  const subgroups = opts.subgroups !== false && adapter.features.has('subgroups')
   const device = await adapter.requestDevice({
     label: 'rl-rnd',
+    requiredFeatures: subgroups ? ['subgroups' as GPUFeatureName] : [],
     requiredLimits: {
       maxStorageBufferBindingSize: L.maxStorageBufferBindingSize,
       maxBufferSize: L.maxBufferSize,
@@ -512,5 +519,5 @@ export async function createWebGPUBackend(opts: WebGPUOptions = {}): Promise<Web
       maxComputeWorkgroupSizeY: L.maxComputeWorkgroupSizeY,
     },
   })
-  return new WebGPUBackend(device, info, isSoftware, opts)
+  return new WebGPUBackend(device, info, isSoftware, opts, { quads: subgroups && (await probeQuads(device)) })
 }

@@ -12,8 +12,9 @@
 // signatures: conv_im2col, conv_dout_t, conv_fwd_gemm, conv_bw_gemm, conv_bin_gemm, conv_col2im.
 // The v3/v4 versions need CRS = C*R*S divisible by 4 (vec4 rows of w); WGSL_SELECT falls back to v2/v3 otherwise.
 import { CONV_DIMS, type KernelSig } from '../index.ts'
-import { grid1d, type WgslKernel } from './prelude.ts'
+import { grid1d, type DeviceCaps, type WgslKernel } from './prelude.ts'
 import { tileNN, tileNT, tileTN } from './matmul.ts'
+import { quadNN, quadTN } from './quad_tiles.ts'
 
 export interface InternalKernel { sig: KernelSig; kernel: WgslKernel }
 /** One dispatch of a composite: an internal kernel with its outputs/inputs named from the registry call or scratch. */
@@ -187,7 +188,35 @@ const binGemm: WgslKernel = {
   vec4: ['w', 'doutT'],
 }
 
+// The same three GEMMs on quad-shared tiles (quad_tiles.ts; devices with subgroup quads). 8 quads across x 2 down:
+// 32 output rows per workgroup fit the seed's K = 32 and 64 channels.
+const fwdStore = (row: string, col: string, v: string) => `{ let pq = d.P * d.Q; let jj = ${col}; out[((jj / pq) * d.K + ${row}) * pq + jj % pq] = ${v} + b[${row}]; }`
+const fwdGemmQ: WgslKernel = {
+  ...quadNN({ M: 'd.K', N: NPQ, K: CRS, a: 'w', b: 'col', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)', TM: 8, TN: 2, QX: 8, QY: 2, store: fwdStore, size: (d) => [d.K, npq(d)] }),
+  vec4: ['w', 'col'],
+}
+const bwGemmQ: WgslKernel = {
+  ...quadNN({
+    M: 'd.K', N: CRS, K: 'd.J', a: 'doutT', b: 'colT', lda: '(d.J / 4)', ldb: `(${CRS} / 4)`, TM: 8, TN: 2, QX: 8, QY: 2,
+    store: (row, col, v) => `part[i32(wid.z) * d.K * ${CRS} + ${row} * ${CRS} + ${col}] = ${v};`,
+    size: (d) => [d.K, crs(d)],
+    splitK: { z: (d) => d.Z, kb: 'i32(wid.z) * d.KS', ke: '(i32(wid.z) + 1) * d.KS' },
+  }),
+  vec4: ['doutT', 'colT'],
+}
+const binGemmQ: WgslKernel = {
+  ...quadTN({
+    M: CRS, N: NPQ, K: 'd.K', a: 'w', b: 'doutT', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)', TM: 8, TN: 4, QX: 4, QY: 4,
+    store: (row, col, v) => `dcol[${row} * d.J + ${col}] = ${v};`,
+    size: (d) => [crs(d), npq(d)],
+  }),
+  vec4: ['w', 'doutT'],
+}
+
 export const CONV_INTERNAL: Record<string, InternalKernel> = {
+  conv_fwd_gemm_q: { sig: sig(['out'], ['w', 'col', 'b']), kernel: fwdGemmQ },
+  conv_bw_gemm_q: { sig: sig(['part'], ['doutT', 'colT']), kernel: bwGemmQ },
+  conv_bin_gemm_q: { sig: sig(['dcol'], ['w', 'doutT']), kernel: binGemmQ },
   conv_im2col: { sig: sig(['col'], ['x']), kernel: im2col },
   conv_dout_t: { sig: sig(['doutT'], ['dout']), kernel: doutT },
   conv_col2im: { sig: sig(['dx'], ['dcol']), kernel: col2im },
@@ -232,5 +261,12 @@ export const conv2d_backward_input_v4: Composite = {
     { kernel: 'conv_col2im', outputs: ['dx'], inputs: ['dcol'] },
   ],
 }
-/** The GEMM forms need CRS % 4 == 0 (w rows as vec4). */
-export const selectConv = (gemm: string, direct: string) => (d: Record<string, number>) => ((d.C * d.R * d.S) % 4 === 0 ? gemm : direct)
+// v5 / v6: the v3 / v4 composites with the quad GEMMs
+const withStep = (c: Composite, from: string, to: string): Composite => ({ ...c, steps: c.steps.map((st) => (st.kernel === from ? { ...st, kernel: to } : st)) })
+export const conv2d_forward_v5 = withStep(conv2d_forward_v3, 'conv_fwd_gemm', 'conv_fwd_gemm_q')
+export const conv2d_backward_weight_v5 = withStep(conv2d_backward_weight_v4, 'conv_bw_gemm_nn', 'conv_bw_gemm_q')
+export const conv2d_backward_input_v5 = withStep(conv2d_backward_input_v4, 'conv_bin_gemm', 'conv_bin_gemm_q')
+
+/** The GEMM forms need CRS % 4 == 0 (w rows as vec4); the quad GEMMs need DeviceCaps.quads. */
+export const selectConv = (quad: string, gemm: string, direct: string) => (d: Record<string, number>, caps: DeviceCaps) =>
+  ((d.C * d.R * d.S) % 4 === 0 ? (caps.quads ? quad : gemm) : direct)

@@ -2,10 +2,12 @@
 // _vN versions stay exported for the bench). The prelude (bindings, Dims, entry point) is generated from the
 // signature in kernels/index.ts by prelude.ts.
 import type { KernelName } from '../index.ts'
-import type { WgslKernel } from './prelude.ts'
+import type { DeviceCaps, WgslKernel } from './prelude.ts'
 import * as mm from './matmul.ts'
 import * as conv from './conv2d.ts'
 import * as cg from './conv2d_gemm.ts'
+import * as mt from './matmul_nt_t.ts'
+import * as sh from './shared_tiles.ts'
 import { ELEMENTWISE } from './elementwise.ts'
 import * as sm from './softmax.ts'
 import * as red from './reduce.ts'
@@ -31,14 +33,17 @@ export const WGSL_VERSIONS: Record<string, WgslKernel> = {
   conv2d_forward_v2: conv.conv2d_forward_v2, conv2d_backward_input_v2: conv.conv2d_backward_input_v2,
   conv2d_backward_input_v3: conv.conv2d_backward_input_v3, conv2d_backward_weight_v2: conv.conv2d_backward_weight_v2,
   matmul_nt_v3: mm.matmul_nt_v3, matmul_tn_v3: mm.matmul_tn_v3,
+  matmul_v4: mm.matmul_v4, matmul_nt_v4: mm.matmul_nt_v4, matmul_tn_v4: mm.matmul_tn_v4,
+  matmul_v5: sh.matmul_v5, matmul_nt_v5: sh.matmul_nt_v5, matmul_tn_v5: sh.matmul_tn_v5,
   sum_reduce_v1: red.sum_reduce_v1, sum_reduce_v2: red.sum_reduce_v2, max_reduce_v1: red.max_reduce_v1, max_reduce_v2: red.max_reduce_v2,
 }
-/** Kernels bound to one of several versions by shape (a vec4 version needs dims divisible by 4): name -> version. */
-export const WGSL_SELECT: Partial<Record<KernelName, (d: Record<string, number>) => string>> = {
-  matmul: mm.selectMatmul, matmul_tn: mm.selectMatmulTN,
-  conv2d_forward: cg.selectConv('conv2d_forward_v3', 'conv2d_forward_v2'),
-  conv2d_backward_weight: cg.selectConv('conv2d_backward_weight_v4', 'conv2d_backward_weight_v2'),
-  conv2d_backward_input: cg.selectConv('conv2d_backward_input_v4', 'conv2d_backward_input_v3'),
+/** Kernels bound to one of several versions by shape (a vec4 version needs dims divisible by 4) and device (quad
+ * versions need DeviceCaps.quads): name -> version. */
+export const WGSL_SELECT: Partial<Record<KernelName, (d: Record<string, number>, caps: DeviceCaps) => string>> = {
+  matmul: mm.selectMatmul, matmul_tn: mm.selectMatmulTN, matmul_nt: mm.selectMatmulNT,
+  conv2d_forward: cg.selectConv('conv2d_forward_v5', 'conv2d_forward_v3', 'conv2d_forward_v2'),
+  conv2d_backward_weight: cg.selectConv('conv2d_backward_weight_v5', 'conv2d_backward_weight_v4', 'conv2d_backward_weight_v2'),
+  conv2d_backward_input: cg.selectConv('conv2d_backward_input_v5', 'conv2d_backward_input_v4', 'conv2d_backward_input_v3'),
   sum_reduce: red.selectReduce('sum_reduce'), max_reduce: red.selectReduce('max_reduce'),
 }
 /**
@@ -49,13 +54,15 @@ export const WGSL_SELECT: Partial<Record<KernelName, (d: Record<string, number>)
 export const WGSL_COMPOSITE: Record<string, cg.Composite> = {
   conv2d_forward_v3: cg.conv2d_forward_v3, conv2d_backward_weight_v3: cg.conv2d_backward_weight_v3,
   conv2d_backward_input_v4: cg.conv2d_backward_input_v4, conv2d_backward_weight_v4: cg.conv2d_backward_weight_v4,
+  conv2d_forward_v5: cg.conv2d_forward_v5, conv2d_backward_weight_v5: cg.conv2d_backward_weight_v5,
+  conv2d_backward_input_v5: cg.conv2d_backward_input_v5, matmul_nt_v6: mt.matmul_nt_v6,
 }
 /**
  * Internal WGSL-only kernels (not in the registry, so no ref/AS twins; their parity is the composite's): each with
  * its own signature. conv_im2col (x -> col [CRS, J]), conv_dout_t (dout [N,K,PQ] -> [K, J]), conv_fwd_gemm (nn tile,
  * NCHW store + bias), conv_bw_gemm (nt tile), conv_bin_gemm (tn tile), conv_col2im (gather, no atomics).
  */
-export const WGSL_INTERNAL: Record<string, cg.InternalKernel> = cg.CONV_INTERNAL
-export type { WgslKernel }
+export const WGSL_INTERNAL: Record<string, cg.InternalKernel> = { ...cg.CONV_INTERNAL, ...mt.MATMUL_INTERNAL }
+export type { WgslKernel, DeviceCaps }
 export type { Composite, InternalKernel } from './conv2d_gemm.ts'
 export { wgslSource, cacheKey, dimsBytes } from './prelude.ts'

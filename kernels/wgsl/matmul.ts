@@ -11,7 +11,8 @@
 //   +20-40% over 8 on SwiftShader; matmul_nt_v3 (K % 4): 4x4 vec4 dot accumulators, kept but not bound (no win).
 // Workgroup-memory tiling was not faster on SwiftShader (barriers are coroutine switches there); on hardware
 // GPUs a shared-memory v4 is the next step. `matmul` / `matmul_tn` bind to v3 when the shape allows, else v2 (index.ts).
-import { cdiv, type WgslKernel } from './prelude.ts'
+import { cdiv, type DeviceCaps, type WgslKernel } from './prelude.ts'
+import { quadNN, quadNT, quadTN } from './quad_tiles.ts'
 
 // element (row i, col k) of the logical A [M,K] and (k, j) of the logical B [K,N], per layout
 const A_MK = (i: string, k: string) => `a[(${i}) * d.K + (${k})]`
@@ -172,13 +173,22 @@ export const matmul_v3: WgslKernel = { ...tileNN({ M: 'd.M', N: 'd.N', K: 'd.K',
 export const matmul_tn_v3: WgslKernel = { ...tileTN({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.M / 4)', ldb: '(d.N / 4)', store: mmStore, size: mmSize, TM: 16 }), vec4: ['a', 'b'] }
 export const matmul_nt_v3: WgslKernel = { ...tileNT({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.K / 4)', ldb: '(d.K / 4)', store: mmStore, size: mmSize, TM: 4, TN: 4 }), vec4: ['a', 'b'] }
 
-/** The version `matmul` runs for dims d (v3 needs K and N divisible by 4). */
-export const selectMatmul = (d: Record<string, number>) => (d.K % 4 === 0 && d.N % 4 === 0 ? 'matmul_v3' : 'matmul_v2')
-/** matmul_tn v3 needs M and N divisible by 4 (a is vec4 along M, b along N) */
-export const selectMatmulTN = (d: Record<string, number>) => (d.M % 4 === 0 && d.N % 4 === 0 ? 'matmul_tn_v3' : 'matmul_tn_v2')
-/** matmul_nt v3 needs K divisible by 4 (both operands vec4 along K). Not bound: on SwiftShader it measured no faster
- * than v2 (dot-product accumulators load 2 vec4 per 4 FMAs vs nn's 1 per 4); kept for the bench. */
-export const selectMatmulNT = (d: Record<string, number>) => (d.K % 4 === 0 ? 'matmul_nt_v3' : 'matmul_nt_v2')
+// v4: the quad-shared tiles of quad_tiles.ts (devices with subgroup quads); same divisibility needs as v3.
+// Lane tiles (rows x columns) picked on SwiftShader over the bench shapes: nn 8x8, tn 8x16, nt 8x4; 4x4 quads.
+const quad = { M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', store: mmStore, size: mmSize, QX: 4, QY: 4 }
+export const matmul_v4: WgslKernel = { ...quadNN({ ...quad, lda: '(d.K / 4)', ldb: '(d.N / 4)', TM: 8, TN: 2 }), vec4: ['a', 'b'] }
+export const matmul_tn_v4: WgslKernel = { ...quadTN({ ...quad, lda: '(d.M / 4)', ldb: '(d.N / 4)', TM: 8, TN: 4 }), vec4: ['a', 'b'] }
+export const matmul_nt_v4: WgslKernel = { ...quadNT({ ...quad, lda: '(d.K / 4)', ldb: '(d.K / 4)', TM: 8, TN: 4 }), vec4: ['a', 'b'] }
+
+/** The version `matmul` runs for dims d: v4/v3 need K and N divisible by 4. */
+export const selectMatmul = (d: Record<string, number>, caps: DeviceCaps) =>
+  (d.K % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_v4' : 'matmul_v3') : 'matmul_v2')
+/** matmul_tn v4/v3 need M and N divisible by 4 (a is vec4 along M, b along N) */
+export const selectMatmulTN = (d: Record<string, number>, caps: DeviceCaps) =>
+  (d.M % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_tn_v4' : 'matmul_tn_v3') : 'matmul_tn_v2')
+/** matmul_nt v4 needs K divisible by 4 (both operands vec4 along K). v3 (the same without quads) is not bound: on
+ * SwiftShader it measured no faster than v2 (dot-product accumulators load 2 vec4 per 4 FMAs vs nn's 1 per 4). */
+export const selectMatmulNT = (d: Record<string, number>, caps: DeviceCaps) => (d.K % 4 === 0 && caps.quads ? 'matmul_nt_v4' : 'matmul_nt_v2')
 
 export const matmul = matmul_v2
 export const matmul_nt = matmul_nt_v2

@@ -18,11 +18,22 @@ export interface WgslKernel {
   consts?: Record<string, number>
   /** bindings typed array<vec4<f32>> (16-byte loads); such a version needs the matching dims divisible by 4 */
   vec4?: readonly string[]
+  /**
+   * uses subgroup quad operations (quadSwapX/Y, quadBroadcast): the module starts with `enable subgroups;` and the
+   * backend runs it only on a device whose quads are 4 consecutive local_invocation_index values (probed at start)
+   */
+  subgroups?: boolean
   /** module-scope declarations (helper fns, var<workgroup> tiles) */
   helpers?: string
   body: string
   /** workgroups to launch per axis; x may exceed 65535 only when y and z are 1 (then it is folded into y) */
   workgroups: (d: Record<string, number>) => [number, number, number]
+}
+
+/** What the device offers beyond core WebGPU, for shape-and-device kernel selection (WGSL_SELECT). */
+export interface DeviceCaps {
+  /** subgroup quad operations with quads = 4 consecutive local_invocation_index values (probed) */
+  quads: boolean
 }
 
 /** ceil(a / b) for positive integers */
@@ -42,6 +53,7 @@ export function wgslSource(name: string, sig: KernelSig, k: WgslKernel): string 
   const bufs = [...sig.outputs.map((n) => [n, 'read_write']), ...sig.inputs.map((n) => [n, 'read'])]
   const [x, y, z] = k.workgroup
   return [
+    ...(k.subgroups ? ['enable subgroups;'] : []),
     `// ${name}: generated prelude (kernels/wgsl/prelude.ts)`,
     `struct Dims {\n${fields.join('\n')}\n}`,
     ...bufs.map(([n, mode], i) => `@group(0) @binding(${i}) var<storage, ${mode}> ${n}: array<${k.vec4?.includes(n) ? 'vec4<f32>' : 'f32'}>;`),

@@ -1,0 +1,87 @@
+// Every WGSL version of matmul and conv2d against ref, named one by one (the parity suite only reaches the version
+// the backend binds for a shape on this device): the naive v1s, the plain register tiles, the vec4 tiles, the
+// quad-shared tiles (subgroup quads) and the conv composites. A second backend with subgroups turned off checks that
+// the default selection falls back to the plain versions, and that a quad version then refuses to run.
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { WebGPUBackend } from '../../engine/backend/webgpu.ts'
+import { WGSL_VERSIONS, WGSL_COMPOSITE } from '../../kernels/wgsl/index.ts'
+import type { KernelName } from '../../kernels/index.ts'
+import { ref, runOn, type Call } from '../kernels/parity.ts'
+import { convOut, type ConvCase } from '../cases/shapes.ts'
+import { webgpuOrSkip, requireGpu } from './gpu.ts'
+import { close, randn } from '../helpers.ts'
+
+const test = suite('webgpu versions')
+let gpu: WebGPUBackend | null = null, plain: WebGPUBackend | null = null
+test.before(async () => {
+  gpu = await webgpuOrSkip('kernel versions')
+  plain = gpu && (await webgpuOrSkip('kernel versions without subgroups', { subgroups: false }))
+})
+test.after(() => { gpu?.destroy(); plain?.destroy() })
+
+const versionsOf = (name: string) =>
+  [...Object.keys(WGSL_VERSIONS), ...Object.keys(WGSL_COMPOSITE)].filter((v) => v.replace(/_v\d+$/, '') === name).sort()
+
+/** Run `version` of kernel `name` on g from host arrays (outputs pre-filled with NaN). */
+async function runVersion(g: WebGPUBackend, name: KernelName, version: string, c: Call): Promise<Float32Array[]> {
+  const outs = c.outLens.map((n) => { const b = g.alloc(n); g.write(b, new Float32Array(n).fill(NaN)); return b })
+  const ins = c.inputs.map((x) => { const b = g.alloc(x.length); g.write(b, x); return b })
+  g.runVersion(version, name, outs, ins, c.d)
+  const res = await Promise.all(outs.map((b) => g.read(b)))
+  for (const b of [...outs, ...ins]) g.free(b)
+  return res
+}
+
+function check(name: KernelName, shape: string, c: Call, depth: number, anyDims = false) {
+  let want: Promise<Float32Array[]> | undefined
+  for (const version of versionsOf(name)) {
+    test(`${version} == ref [${shape}]`, async () => {
+      if (!requireGpu(gpu)) return
+      if (anyDims && (WGSL_VERSIONS[version]?.vec4 || version in WGSL_COMPOSITE)) return void console.log(`  (${version}: vec4 / composite, needs dims divisible by 4)`)
+      if (WGSL_VERSIONS[version]?.subgroups && !gpu.caps.quads) return void console.log(`  (${version}: no subgroup quads on this device)`)
+      const [got, exp] = [await runVersion(gpu, name, version, c), await (want ??= runOn(ref, name, c))]
+      close(got[0], exp[0], { atol: 1e-5 + 3e-7 * depth, rtol: 1e-4 }, version)
+    })
+  }
+}
+
+// matmul: every dim a multiple of 4 (the vec4 versions' need) but of no tile: edges are clamped and skipped; then
+// dims that are multiples of neither 4 nor any tile (and K > one 16-wide slab, M, N > one 64 block), for the
+// versions without vec4 bindings only (the composites use vec4 tiles inside)
+for (const { M, K, N } of [{ M: 20, K: 44, N: 36 }, { M: 68, K: 8, N: 132 }, { M: 67, K: 37, N: 71 }, { M: 1, K: 1, N: 1 }]) {
+  const a = randn(M * K, M), b = randn(K * N, N), anyDims = M % 4 !== 0 || K % 4 !== 0 || N % 4 !== 0
+  for (const name of ['matmul', 'matmul_nt', 'matmul_tn'] as const) check(name, `${M}x${K}x${N}`, { inputs: [a, b], outLens: [M * N], d: { M, K, N } }, K, anyDims)
+}
+
+// conv: C*R*S divisible by 4 (the GEMM composites' need), with and without padding, stride 3 and 4
+const CASES: Omit<ConvCase, 'heavy'>[] = [
+  { N: 3, C: 5, H: 13, W: 11, K: 7, R: 4, S: 4, STRIDE: 3, PAD: 0 },
+  { N: 2, C: 4, H: 21, W: 21, K: 6, R: 8, S: 8, STRIDE: 4, PAD: 2 },
+]
+for (const c of CASES) {
+  const { P, Q } = convOut(c), d = { ...(c as Omit<ConvCase, 'heavy'>), P, Q }
+  const x = randn(c.N * c.C * c.H * c.W, 1), w = randn(c.K * c.C * c.R * c.S, 2, 0.1), bias = randn(c.K, 3)
+  const dout = randn(c.N * c.K * P * Q, 4), shape = `${c.N},${c.C},${c.H},${c.W} k${c.K} ${c.R}x${c.S} s${c.STRIDE} p${c.PAD}`
+  check('conv2d_forward', shape, { inputs: [x, w, bias], outLens: [c.N * c.K * P * Q], d }, c.C * c.R * c.S)
+  check('conv2d_backward_input', shape, { inputs: [dout, w], outLens: [x.length], d }, c.K * c.R * c.S)
+  check('conv2d_backward_weight', shape, { inputs: [dout, x], outLens: [w.length], d }, c.N * P * Q)
+}
+
+test('SwiftShader offers subgroup quads, and the probe accepts them', () => {
+  if (!requireGpu(gpu)) return
+  if (/swiftshader/i.test(gpu.description)) assert.ok(gpu.caps.quads, `quads expected on ${gpu.description}`)
+  assert.is(gpu.description.includes('subgroup quads'), gpu.caps.quads)
+})
+
+test('with subgroups off, the default selection runs the plain versions; a quad version refuses to run', async () => {
+  if (!requireGpu(plain)) return
+  assert.not.ok(plain.caps.quads)
+  const M = 20, K = 44, N = 36, c: Call = { inputs: [randn(M * K, 5), randn(K * N, 6)], outLens: [M * N], d: { M, K, N } }
+  const [got, exp] = [await runOn(plain, 'matmul', c), await runOn(ref, 'matmul', c)]
+  close(got[0], exp[0], { atol: 1e-4, rtol: 1e-4 }, 'matmul without quads')
+  assert.throws(() => plain!.runVersion('matmul_v4', 'matmul', [plain!.alloc(M * N)], [plain!.alloc(M * K), plain!.alloc(K * N)], { M, K, N }),
+    /needs subgroup quad operations/)
+})
+
+test.run()
