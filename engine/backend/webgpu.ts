@@ -155,7 +155,7 @@ export class WebGPUBackend implements Backend {
   private liveBytes = 0
 
   constructor(readonly device: GPUDevice, readonly info: GPUAdapterInfo, readonly isSoftware: boolean, opts: WebGPUOptions = {},
-    readonly caps: DeviceCaps = { quads: false }) {
+    readonly caps: DeviceCaps = { quads: false, software: isSoftware }) {
     this.description = `webgpu: ${describeAdapter(info)}${isSoftware ? ' [software adapter]' : ''}${caps.quads ? ', subgroup quads' : ''}`
     this.kernels = { ...WGSL, ...(opts.kernels as Record<string, WgslKernel>) }
     this.isOverridden = new Set(Object.keys(opts.kernels ?? {}))
@@ -519,5 +519,5 @@ export async function createWebGPUBackend(opts: WebGPUOptions = {}): Promise<Web
       maxComputeWorkgroupSizeY: L.maxComputeWorkgroupSizeY,
     },
   })
-  return new WebGPUBackend(device, info, isSoftware, opts, { quads: subgroups && (await probeQuads(device)) })
+  return new WebGPUBackend(device, info, isSoftware, opts, { quads: subgroups && (await probeQuads(device)), software: isSoftware })
 }

@@ -180,15 +180,26 @@ export const matmul_v4: WgslKernel = { ...quadNN({ ...quad, lda: '(d.K / 4)', ld
 export const matmul_tn_v4: WgslKernel = { ...quadTN({ ...quad, lda: '(d.M / 4)', ldb: '(d.N / 4)', TM: 8, TN: 4 }), vec4: ['a', 'b'] }
 export const matmul_nt_v4: WgslKernel = { ...quadNT({ ...quad, lda: '(d.K / 4)', ldb: '(d.K / 4)', TM: 8, TN: 4 }), vec4: ['a', 'b'] }
 
-/** The version `matmul` runs for dims d: v4/v3 need K and N divisible by 4. */
+// Selection. A hardware GPU gets the workgroup-memory tiles (shared_tiles.ts, v5: any dims; written for GPUs and
+// checked for correctness here, where no hardware adapter exists to time them). A software adapter gets register
+// tiles: the quad-shared v4 when the device has quads, else the vec4 v3, else (dims not divisible by 4) v2.
+/** matmul: v4/v3 need K and N divisible by 4. */
 export const selectMatmul = (d: Record<string, number>, caps: DeviceCaps) =>
-  (d.K % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_v4' : 'matmul_v3') : 'matmul_v2')
-/** matmul_tn v4/v3 need M and N divisible by 4 (a is vec4 along M, b along N) */
+  (!caps.software ? 'matmul_v5' : d.K % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_v4' : 'matmul_v3') : 'matmul_v2')
+/** matmul_tn: v4/v3 need M and N divisible by 4 (a is vec4 along M, b along N) */
 export const selectMatmulTN = (d: Record<string, number>, caps: DeviceCaps) =>
-  (d.M % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_tn_v4' : 'matmul_tn_v3') : 'matmul_tn_v2')
-/** matmul_nt v4 needs K divisible by 4 (both operands vec4 along K). v3 (the same without quads) is not bound: on
- * SwiftShader it measured no faster than v2 (dot-product accumulators load 2 vec4 per 4 FMAs vs nn's 1 per 4). */
-export const selectMatmulNT = (d: Record<string, number>, caps: DeviceCaps) => (d.K % 4 === 0 && caps.quads ? 'matmul_nt_v4' : 'matmul_nt_v2')
+  (!caps.software ? 'matmul_tn_v5' : d.M % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_tn_v4' : 'matmul_tn_v3') : 'matmul_tn_v2')
+/**
+ * matmul_nt: v4 needs K divisible by 4 (both operands vec4 along K); from M = 256 rows up, v6 (transpose b, then the
+ * nn quad tile; K and N divisible by 4) wins: 2048x32x256 3.3 -> 5.5 GFLOP/s, 1024^3 6.0 -> 7.1; at M = 64 the
+ * transpose does not pay (64x3136x512: 6.9 vs 6.2). v3 (v4 without quads) is not bound: on SwiftShader it measured
+ * no faster than v2 (dot-product accumulators load 2 vec4 per 4 FMAs vs nn's 1 per 4).
+ */
+export const selectMatmulNT = (d: Record<string, number>, caps: DeviceCaps) => {
+  if (!caps.software) return 'matmul_nt_v5'
+  if (!caps.quads || d.K % 4 !== 0) return 'matmul_nt_v2'
+  return d.M >= 256 && d.N % 4 === 0 ? 'matmul_nt_v6' : 'matmul_nt_v4'
+}
 
 export const matmul = matmul_v2
 export const matmul_nt = matmul_nt_v2

@@ -34,6 +34,9 @@ export interface WgslKernel {
 export interface DeviceCaps {
   /** subgroup quad operations with quads = 4 consecutive local_invocation_index values (probed) */
   quads: boolean
+  /** a CPU implementation (SwiftShader...): workgroup barriers are coroutine switches there, so the workgroup-memory
+   * tiles written for hardware GPUs lose to register tiles */
+  software: boolean
 }
 
 /** ceil(a / b) for positive integers */

@@ -5,7 +5,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { WebGPUBackend } from '../../engine/backend/webgpu.ts'
-import { WGSL_VERSIONS, WGSL_COMPOSITE } from '../../kernels/wgsl/index.ts'
+import { WGSL_VERSIONS, WGSL_COMPOSITE, WGSL_SELECT } from '../../kernels/wgsl/index.ts'
 import type { KernelName } from '../../kernels/index.ts'
 import { ref, runOn, type Call } from '../kernels/parity.ts'
 import { convOut, type ConvCase } from '../cases/shapes.ts'
@@ -67,6 +67,17 @@ for (const c of CASES) {
   check('conv2d_backward_input', shape, { inputs: [dout, w], outLens: [x.length], d }, c.K * c.R * c.S)
   check('conv2d_backward_weight', shape, { inputs: [dout, x], outLens: [w.length], d }, c.N * P * Q)
 }
+
+test('selection: hardware GPUs get the workgroup-memory tiles, software adapters the register tiles', () => {
+  const hw = { quads: true, software: false }, sw = { quads: true, software: true }, plainSw = { quads: false, software: true }
+  const sel = (name: 'matmul' | 'matmul_nt' | 'matmul_tn', d: Record<string, number>, caps: typeof hw) => WGSL_SELECT[name]!(d, caps)
+  const d = { M: 64, K: 3136, N: 512 }
+  assert.equal([sel('matmul', d, hw), sel('matmul_nt', d, hw), sel('matmul_tn', d, hw)], ['matmul_v5', 'matmul_nt_v5', 'matmul_tn_v5'])
+  assert.equal([sel('matmul', d, sw), sel('matmul_nt', d, sw), sel('matmul_tn', d, sw)], ['matmul_v4', 'matmul_nt_v4', 'matmul_tn_v4'])
+  assert.is(sel('matmul_nt', { M: 2048, K: 32, N: 256 }, sw), 'matmul_nt_v6')
+  assert.equal([sel('matmul', d, plainSw), sel('matmul_nt', d, plainSw), sel('matmul_tn', d, plainSw)], ['matmul_v3', 'matmul_nt_v2', 'matmul_tn_v3'])
+  assert.is(sel('matmul', { M: 3, K: 5, N: 7 }, sw), 'matmul_v2')
+})
 
 test('SwiftShader offers subgroup quads, and the probe accepts them', () => {
   if (!requireGpu(gpu)) return
