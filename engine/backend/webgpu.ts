@@ -284,6 +284,7 @@ export class WebGPUBackend implements Backend {
       if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`kernel ${nm}: missing or invalid ${keys[i]} (${v})`)
     }
     let [x, y, z] = k.workgroups(d)
+    if (k.items) x = Math.ceil(x / k.items) // each invocation takes `items` elements (prelude.ts)
     if (x === 0 || y === 0 || z === 0) return
     if (x > MAX_GROUPS) {
       if (y !== 1 || z !== 1) throw new Error(`webgpu ${nm}: ${x} x ${y} x ${z} workgroups exceed the 65535 limit`)

@@ -6,6 +6,7 @@ import { grid1d, type WgslKernel } from './prelude.ts'
 const WG = 64
 export const adam_step: WgslKernel = {
   workgroup: [WG, 1, 1],
+  items: 16,
   body: `
   let i = flat(gid, nwg);
   if (i >= d.L) { return; }

@@ -65,6 +65,7 @@ const im2col: WgslKernel = {
 // writes its R*S taps contiguously; columns j >= NPQ are zeros.
 const im2colT: WgslKernel = {
   workgroup: [64, 1, 1],
+  items: 4,
   body: `
   let i = flat(gid, nwg);
   if (i >= d.J * d.C) { return; }
@@ -92,6 +93,7 @@ const im2colT: WgslKernel = {
 // dw = the sum of the Z split-K partials [Z, K*CRS]
 const sumZ: WgslKernel = {
   workgroup: [64, 1, 1],
+  items: 16,
   body: `
   let i = flat(gid, nwg);
   let m = d.K * ${CRS};
@@ -104,6 +106,7 @@ const sumZ: WgslKernel = {
 
 const doutT: WgslKernel = {
   workgroup: [64, 1, 1],
+  items: 8,
   vec4: ['doutT'],
   body: `
   let i = flat(gid, nwg);

@@ -7,6 +7,8 @@ import { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from '../index.ts'
 import { grid1d, type WgslKernel } from './prelude.ts'
 
 const WG = 64
+/** elements per invocation (prelude.ts `items`) */
+const ITEMS = 16
 
 /** out = f(x, y) with x = a[ia], y = b[ib] */
 export const BINARY_WGSL: Record<BinaryOp, string> = {
@@ -50,6 +52,7 @@ const BCAST_INDEX = `
 
 const binary = (expr: string): WgslKernel => ({
   workgroup: [WG, 1, 1],
+  items: ITEMS,
   body: `${BCAST_INDEX}
   let x = a[ia];
   let y = b[ib];
@@ -59,6 +62,7 @@ const binary = (expr: string): WgslKernel => ({
 
 const unary = (f: string): WgslKernel => ({
   workgroup: [WG, 1, 1],
+  items: ITEMS,
   helpers: TANH,
   body: `
   let i = flat(gid, nwg);
@@ -70,6 +74,7 @@ const unary = (f: string): WgslKernel => ({
 
 const unaryBackward = (df: string): WgslKernel => ({
   workgroup: [WG, 1, 1],
+  items: ITEMS,
   body: `
   let i = flat(gid, nwg);
   if (i >= d.L) { return; }
@@ -81,6 +86,7 @@ const unaryBackward = (df: string): WgslKernel => ({
 
 export const where: WgslKernel = {
   workgroup: [WG, 1, 1],
+  items: ITEMS,
   body: `${BCAST_INDEX}
   out[i] = select(b[ib], a[ia], cond[ia] != 0.0);`,
   workgroups: (d) => grid1d(bcastTotal(d), WG),
@@ -88,6 +94,7 @@ export const where: WgslKernel = {
 
 export const fill: WgslKernel = {
   workgroup: [WG, 1, 1],
+  items: ITEMS,
   body: `
   let i = flat(gid, nwg);
   if (i >= d.L) { return; }

@@ -13,6 +13,7 @@ const sig = (outputs: string[], inputs: string[]): KernelSig => ({ outputs, inpu
 // bT [K, N] (vec4 along N) from b [N, K]: one invocation per output vec4 (k, 4 columns)
 const transpose: WgslKernel = {
   workgroup: [64, 1, 1],
+  items: 8,
   vec4: ['bT'],
   body: `
   let i = flat(gid, nwg);

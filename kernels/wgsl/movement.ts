@@ -1,12 +1,12 @@
 // Movement kernels in WGSL: permute (rank 4), slice_axis / concat_part (a slab of the middle axis of [O, D, I]),
-// gather_rows and its backward. One invocation per element written (1D, folded past 65535 workgroups).
+// gather_rows and its backward. One element written per loop step, 8 per invocation (1D, folded past 65535 workgroups).
 // gather_rows_backward is a gather, not a scatter: invocation (v, j) sums dout[n, j] over the n with idx[n] == v,
 // in increasing n, so it needs no atomics and adds in the same order as ref.
 import { grid1d, type WgslKernel } from './prelude.ts'
 
 const WG = 64
 const k1 = (body: string, count: (d: Record<string, number>) => number): WgslKernel => ({
-  workgroup: [WG, 1, 1], body, workgroups: (d) => grid1d(count(d), WG),
+  workgroup: [WG, 1, 1], items: 8, body, workgroups: (d) => grid1d(count(d), WG),
 })
 
 // out[i_P0, i_P1, i_P2, i_P3] = x[i0, i1, i2, i3]: output axis j walks input axis P_j with that axis' stride
