@@ -60,7 +60,8 @@ export const WGSL_COMPOSITE: Record<string, cg.Composite> = {
 /**
  * Internal WGSL-only kernels (not in the registry, so no ref/AS twins; their parity is the composite's): each with
  * its own signature. conv_im2col (x -> col [CRS, J]), conv_dout_t (dout [N,K,PQ] -> [K, J]), conv_fwd_gemm (nn tile,
- * NCHW store + bias), conv_bw_gemm (nt tile), conv_bin_gemm (tn tile), conv_col2im (gather, no atomics).
+ * NCHW store + bias), conv_bw_gemm (nt tile), conv_bin_gemm (tn tile), conv_col2im (gather, no atomics), the
+ * quad-tile GEMMs conv_fwd_gemm_q / conv_bw_gemm_q / conv_bin_gemm_q, and matmul_nt_v6's mm_transpose and mm_nn_q.
  */
 export const WGSL_INTERNAL: Record<string, cg.InternalKernel> = { ...cg.CONV_INTERNAL, ...mt.MATMUL_INTERNAL }
 export type { WgslKernel, DeviceCaps }

@@ -9,8 +9,11 @@
 //   matmul_v3 (K, N % 4): an invocation owns 8 rows x 8 columns (two vec4 of B), k four at a time;
 //   matmul_tn_v3 (M, N % 4): 16 rows x 8 columns, one k per step (4 vec4 of A, 2 of B); 16 rows measured
 //   +20-40% over 8 on SwiftShader; matmul_nt_v3 (K % 4): 4x4 vec4 dot accumulators, kept but not bound (no win).
-// Workgroup-memory tiling was not faster on SwiftShader (barriers are coroutine switches there); on hardware
-// GPUs a shared-memory v4 is the next step. `matmul` / `matmul_tn` bind to v3 when the shape allows, else v2 (index.ts).
+// v4 (quad_tiles.ts): the vec4 tiles with operands shared inside subgroup quads (2x2 lanes split rows and columns
+//   and swap halves): half the loads per FMA, 1.5-2x over v3 on SwiftShader. Needs DeviceCaps.quads.
+// v5 (shared_tiles.ts): workgroup-memory tiles for hardware GPUs (barriers are coroutine switches on SwiftShader,
+//   where it runs 0.5-0.9 GFLOP/s). v6 (matmul_nt_t.ts, nt only): transpose b, then the v4 nn tile.
+// Selection by shape and device: selectMatmul* below.
 import { cdiv, type DeviceCaps, type WgslKernel } from './prelude.ts'
 import { quadNN, quadNT, quadTN } from './quad_tiles.ts'
 
