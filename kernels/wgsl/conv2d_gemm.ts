@@ -153,14 +153,27 @@ const col2im: WgslKernel = {
   workgroups: (d) => grid1d(d.N * d.C * d.H, 64),
 }
 
-const fwdGemm: WgslKernel = {
-  ...tileNN({
-    M: 'd.K', N: NPQ, K: CRS, a: 'w', b: 'col', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)', TM: 8, wg: [16, 4],
-    store: (row, col, v) => `{ let pq = d.P * d.Q; let jj = ${col}; out[((jj / pq) * d.K + ${row}) * pq + jj % pq] = ${v} + b[${row}]; }`,
-    size: (d) => [d.K, npq(d)],
-  }),
-  vec4: ['w', 'col'],
+// The operands and output of the three GEMMs, shared by the plain tiles (matmul.ts) and the quad-shared tiles
+// (quad_tiles.ts; devices with subgroup quads).
+const FWD = {
+  M: 'd.K', N: NPQ, K: CRS, a: 'w', b: 'col', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)',
+  store: (row: string, col: string, v: string) => `{ let pq = d.P * d.Q; let jj = ${col}; out[((jj / pq) * d.K + ${row}) * pq + jj % pq] = ${v} + b[${row}]; }`,
+  size: (d: Record<string, number>): [number, number] => [d.K, npq(d)],
 }
+// backward_weight as nn: part[z] = doutT [K, J] @ colT [J, CRS] over slice z of J (KS vec4 steps each)
+const BW_NN = {
+  M: 'd.K', N: CRS, K: 'd.J', a: 'doutT', b: 'colT', lda: '(d.J / 4)', ldb: `(${CRS} / 4)`,
+  store: (row: string, col: string, v: string) => `part[i32(wid.z) * d.K * ${CRS} + ${row} * ${CRS} + ${col}] = ${v};`,
+  size: (d: Record<string, number>): [number, number] => [d.K, crs(d)],
+  splitK: { z: (d: Record<string, number>) => d.Z, kb: 'i32(wid.z) * d.KS', ke: '(i32(wid.z) + 1) * d.KS' },
+}
+const BIN = {
+  M: CRS, N: NPQ, K: 'd.K', a: 'w', b: 'doutT', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)',
+  store: (row: string, col: string, v: string) => `dcol[${row} * d.J + ${col}] = ${v};`,
+  size: (d: Record<string, number>): [number, number] => [crs(d), npq(d)],
+}
+
+const fwdGemm: WgslKernel = { ...tileNN({ ...FWD, TM: 8, wg: [16, 4] }), vec4: ['w', 'col'] }
 
 const bwGemm: WgslKernel = {
   ...tileNT({
@@ -171,50 +184,13 @@ const bwGemm: WgslKernel = {
   vec4: ['doutT', 'col'],
 }
 
-// backward_weight as nn: part[z] = doutT [K, J] @ colT [J, CRS] over slice z of J (KS vec4 steps each)
-const bwGemmNN: WgslKernel = {
-  ...tileNN({
-    M: 'd.K', N: CRS, K: 'd.J', a: 'doutT', b: 'colT', lda: '(d.J / 4)', ldb: `(${CRS} / 4)`, TM: 8, wg: [16, 4],
-    store: (row, col, v) => `part[i32(gid.z) * d.K * ${CRS} + ${row} * ${CRS} + ${col}] = ${v};`,
-    size: (d) => [d.K, crs(d)],
-    splitK: { z: (d) => d.Z, kb: 'i32(gid.z) * d.KS', ke: '(i32(gid.z) + 1) * d.KS' },
-  }),
-  vec4: ['doutT', 'colT'],
-}
+const bwGemmNN: WgslKernel = { ...tileNN({ ...BW_NN, TM: 8, wg: [16, 4] }), vec4: ['doutT', 'colT'] }
+const binGemm: WgslKernel = { ...tileTN({ ...BIN, TM: 16, wg: [16, 4] }), vec4: ['w', 'doutT'] }
 
-const binGemm: WgslKernel = {
-  ...tileTN({
-    M: CRS, N: NPQ, K: 'd.K', a: 'w', b: 'doutT', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)', TM: 16, wg: [16, 4],
-    store: (row, col, v) => `dcol[${row} * d.J + ${col}] = ${v};`,
-    size: (d) => [crs(d), npq(d)],
-  }),
-  vec4: ['w', 'doutT'],
-}
-
-// The same three GEMMs on quad-shared tiles (quad_tiles.ts; devices with subgroup quads). 8 quads across x 2 down:
-// 32 output rows per workgroup fit the seed's K = 32 and 64 channels.
-const fwdStore = (row: string, col: string, v: string) => `{ let pq = d.P * d.Q; let jj = ${col}; out[((jj / pq) * d.K + ${row}) * pq + jj % pq] = ${v} + b[${row}]; }`
-const fwdGemmQ: WgslKernel = {
-  ...quadNN({ M: 'd.K', N: NPQ, K: CRS, a: 'w', b: 'col', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)', TM: 8, TN: 2, QX: 8, QY: 2, store: fwdStore, size: (d) => [d.K, npq(d)] }),
-  vec4: ['w', 'col'],
-}
-const bwGemmQ: WgslKernel = {
-  ...quadNN({
-    M: 'd.K', N: CRS, K: 'd.J', a: 'doutT', b: 'colT', lda: '(d.J / 4)', ldb: `(${CRS} / 4)`, TM: 8, TN: 2, QX: 8, QY: 2,
-    store: (row, col, v) => `part[i32(wid.z) * d.K * ${CRS} + ${row} * ${CRS} + ${col}] = ${v};`,
-    size: (d) => [d.K, crs(d)],
-    splitK: { z: (d) => d.Z, kb: 'i32(wid.z) * d.KS', ke: '(i32(wid.z) + 1) * d.KS' },
-  }),
-  vec4: ['doutT', 'colT'],
-}
-const binGemmQ: WgslKernel = {
-  ...quadTN({
-    M: CRS, N: NPQ, K: 'd.K', a: 'w', b: 'doutT', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)', TM: 8, TN: 4, QX: 4, QY: 4,
-    store: (row, col, v) => `dcol[${row} * d.J + ${col}] = ${v};`,
-    size: (d) => [crs(d), npq(d)],
-  }),
-  vec4: ['w', 'doutT'],
-}
+// The quad-shared versions. 8 quads across x 2 down: 32 output rows per workgroup fit the seed's K = 32 and 64 channels.
+const fwdGemmQ: WgslKernel = { ...quadNN({ ...FWD, TM: 8, TN: 2, QX: 8, QY: 2 }), vec4: ['w', 'col'] }
+const bwGemmQ: WgslKernel = { ...quadNN({ ...BW_NN, TM: 8, TN: 2, QX: 8, QY: 2 }), vec4: ['doutT', 'colT'] }
+const binGemmQ: WgslKernel = { ...quadTN({ ...BIN, TM: 8, TN: 4, QX: 4, QY: 4 }), vec4: ['w', 'doutT'] }
 
 export const CONV_INTERNAL: Record<string, InternalKernel> = {
   conv_fwd_gemm_q: { sig: sig(['out'], ['w', 'col', 'b']), kernel: fwdGemmQ },

@@ -1,11 +1,11 @@
 // matmul_nt_v6: out [M, N] = a [M, K] @ b^T with b [N, K], as a composite of two dispatches: transpose b into a
-// pooled scratch bT [K, N], then the quad-shared nn tile (quad_tiles.ts, like matmul_v4). The nt tile keeps K-long
+// pooled scratch bT [K, N], then matmul_v4 (the quad-shared nn tile). The nt tile keeps K-long
 // dot-product accumulators and pays a horizontal sum and a scalar store per output, which dominates at small K
 // (SwiftShader, 2048x32x256: 3.1 GFLOP/s for nt v4 vs 5.5 for nn v4); the transpose costs one pass over b.
 // Needs K and N divisible by 4 (bT is read as vec4 along N, a as vec4 along K) and subgroup quads.
 import type { KernelSig } from '../index.ts'
 import { grid1d, type WgslKernel } from './prelude.ts'
-import { quadNN } from './quad_tiles.ts'
+import { matmul_v4 } from './matmul.ts'
 import type { Composite, InternalKernel } from './conv2d_gemm.ts'
 
 const sig = (outputs: string[], inputs: string[]): KernelSig => ({ outputs, inputs, dims: ['M', 'K', 'N'], params: [] })
@@ -24,17 +24,9 @@ const transpose: WgslKernel = {
   workgroups: (d) => grid1d(d.K * (d.N / 4), 64),
 }
 
-const nn: WgslKernel = {
-  ...quadNN({
-    M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'bT', lda: '(d.K / 4)', ldb: '(d.N / 4)', TM: 8, TN: 2, QX: 4, QY: 4,
-    store: (row, col, v) => `out[${row} * d.N + ${col}] = ${v};`, size: (d) => [d.M, d.N],
-  }),
-  vec4: ['a', 'bT'],
-}
-
 export const MATMUL_INTERNAL: Record<string, InternalKernel> = {
   mm_transpose: { sig: sig(['bT'], ['b']), kernel: transpose },
-  mm_nn_q: { sig: sig(['out'], ['a', 'bT']), kernel: nn },
+  mm_nn_q: { sig: sig(['out'], ['a', 'b']), kernel: matmul_v4 }, // b bound to the bT scratch
 }
 
 export const matmul_nt_v6: Composite = {

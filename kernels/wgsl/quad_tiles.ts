@@ -55,61 +55,61 @@ function storeVec4Cols(t: QuadTile, rows: number): string {
       `{ let col = (col${y} + ${c}) * 4 + ${e}; if (col < ${t.N}) { ${t.store('row', 'col', `${acc(x, r, y, c)}[${e}]`)} } }`))).join('\n    ')} }`)).join('\n  ')
 }
 
-function grid(t: QuadTile, colsPerLane: number) {
-  return (d: Record<string, number>): [number, number, number] => {
-    const [M, N] = t.size(d)
-    return [Math.max(1, cdiv(N, t.QX * 2 * colsPerLane)), Math.max(1, cdiv(M, t.QY * 2 * t.TM)), t.splitK?.z(d) ?? 1]
-  }
-}
-
-/** nn: a [M, K] (vec4 along K), b [K, N] (vec4 along N); k walks four at a time. */
-export function quadNN(t: QuadTile): WgslKernel {
-  const HM = t.TM / 2, HN = t.TN / 2
-  const fmas = (q: number) => HALVES.flatMap((x) => range(HM).map((r) => `      { let av = vec4<f32>(a${x}${r}[${q}]); ${HALVES.flatMap((y) => range(HN).map((c) =>
-    `${acc(x, r, y, c)} = fma(av, b${y}${c}, ${acc(x, r, y, c)});`)).join(' ')} }`)).join('\n')
+/** The kernel around a body: one 1D workgroup of QX * QY quads, the lane header, and the launch grid. */
+function quadKernel(t: QuadTile, colsPerLane: number, body: string): WgslKernel {
   return {
     workgroup: [t.QX * t.QY * 4, 1, 1],
     subgroups: true,
     consts: { TM: t.TM, TN: t.TN, QX: t.QX, QY: t.QY },
-    body: `${laneHeader(t)}
+    body: `${laneHeader(t)}${body}`,
+    workgroups: (d) => {
+      const [M, N] = t.size(d)
+      return [Math.max(1, cdiv(N, t.QX * 2 * colsPerLane)), Math.max(1, cdiv(M, t.QY * 2 * t.TM)), t.splitK?.z(d) ?? 1]
+    },
+  }
+}
+
+/** n own loads `${v}O${i} = at(i)` and the partner's halves `${v}S${i}` through `swap` (quadSwapX / quadSwapY). */
+const swapLoads = (n: number, v: string, swap: string, at: (i: number) => string) =>
+  range(n).map((i) => `let ${v}O${i} = ${at(i)}; let ${v}S${i} = ${swap}(${v}O${i});`).join(' ')
+
+/** Outer-product FMAs of the vec4-column tiles: a scalar of A (`aElem(half, row)`) times each vec4 of B. */
+const outerFmas = (HM: number, HN: number, aElem: (x: string, r: number) => string) =>
+  HALVES.flatMap((x) => range(HM).map((r) => `    { let av = vec4<f32>(${aElem(x, r)}); ${HALVES.flatMap((y) => range(HN).map((c) =>
+    `${acc(x, r, y, c)} = fma(av, b${y}${c}, ${acc(x, r, y, c)});`)).join(' ')} }`)).join('\n')
+
+/** nn: a [M, K] (vec4 along K), b [K, N] (vec4 along N); k walks four at a time. */
+export function quadNN(t: QuadTile): WgslKernel {
+  const HM = t.TM / 2, HN = t.TN / 2
+  return quadKernel(t, t.TN * 4, `
   let k4 = ${t.K} / 4;
   ${range(HM).map((r) => `let ar${r} = min(rowO + ${r}, ${t.M} - 1) * ${t.lda};`).join(' ')}
   ${range(HN).map((c) => `let bc${c} = min(colO + ${c}, (${t.N} + 3) / 4 - 1);`).join(' ')}
   ${accDecls(HM, HN)}
   for (var kk = ${t.splitK?.kb ?? '0'}; kk < ${t.splitK ? `min(${t.splitK.ke}, k4)` : 'k4'}; kk++) {
-    ${range(HM).map((r) => `let aO${r} = ${t.a}[ar${r} + kk]; let aS${r} = quadSwapX(aO${r});`).join(' ')}
+    ${swapLoads(HM, 'a', 'quadSwapX', (r) => `${t.a}[ar${r} + kk]`)}
 ${range(4).map((q) => `    { let o = (kk * 4 + ${q}) * ${t.ldb};
-      ${range(HN).map((c) => `let bO${c} = ${t.b}[o + bc${c}]; let bS${c} = quadSwapY(bO${c});`).join(' ')}
-${fmas(q)}
+      ${swapLoads(HN, 'b', 'quadSwapY', (c) => `${t.b}[o + bc${c}]`)}
+${outerFmas(HM, HN, (x, r) => `a${x}${r}[${q}]`)}
     }`).join('\n')}
   }
-  ${storeVec4Cols(t, HM)}`,
-    workgroups: grid(t, t.TN * 4),
-  }
+  ${storeVec4Cols(t, HM)}`)
 }
 
 /** tn: a [K, M] (vec4 along M; M % 4 == 0, TM % 8 == 0), b [K, N] (vec4 along N); one k per step. */
 export function quadTN(t: QuadTile): WgslKernel {
   const HM = t.TM / 2, HN = t.TN / 2, H4 = HM / 4
-  const fmas = HALVES.flatMap((x) => range(HM).map((r) => `    { let av = vec4<f32>(a${x}${r >> 2}[${r & 3}]); ${HALVES.flatMap((y) => range(HN).map((c) =>
-    `${acc(x, r, y, c)} = fma(av, b${y}${c}, ${acc(x, r, y, c)});`)).join(' ')} }`)).join('\n')
-  return {
-    workgroup: [t.QX * t.QY * 4, 1, 1],
-    subgroups: true,
-    consts: { TM: t.TM, TN: t.TN, QX: t.QX, QY: t.QY },
-    body: `${laneHeader(t)}
+  return quadKernel(t, t.TN * 4, `
   ${range(H4).map((s) => `let ac${s} = min(rowO / 4 + ${s}, ${t.M} / 4 - 1);`).join(' ')}
   ${range(HN).map((c) => `let bc${c} = min(colO + ${c}, (${t.N} + 3) / 4 - 1);`).join(' ')}
   ${accDecls(HM, HN)}
   for (var k = 0; k < ${t.K}; k++) {
     let oa = k * ${t.lda}; let ob = k * ${t.ldb};
-    ${range(H4).map((s) => `let aO${s} = ${t.a}[oa + ac${s}]; let aS${s} = quadSwapX(aO${s});`).join(' ')}
-    ${range(HN).map((c) => `let bO${c} = ${t.b}[ob + bc${c}]; let bS${c} = quadSwapY(bO${c});`).join(' ')}
-${fmas}
+    ${swapLoads(H4, 'a', 'quadSwapX', (s) => `${t.a}[oa + ac${s}]`)}
+    ${swapLoads(HN, 'b', 'quadSwapY', (c) => `${t.b}[ob + bc${c}]`)}
+${outerFmas(HM, HN, (x, r) => `a${x}${r >> 2}[${r & 3}]`)}
   }
-  ${storeVec4Cols(t, HM)}`,
-    workgroups: grid(t, t.TN * 4),
-  }
+  ${storeVec4Cols(t, HM)}`)
 }
 
 /** nt: a [M, K], b [N, K] (both vec4 along K); TM x TN vec4 dot-product accumulators, summed at the store. */
@@ -119,21 +119,15 @@ export function quadNT(t: QuadTile): WgslKernel {
     `${acc(x, r, y, c)} = fma(a${x}${r}, b${y}${c}, ${acc(x, r, y, c)});`)).join(' ')}`)).join('\n')
   const stores = HALVES.flatMap((x) => range(HM).map((r) => `if (row${x} + ${r} < ${t.M}) { let row = row${x} + ${r};
     ${HALVES.flatMap((y) => range(HN).map((c) => `{ let col = col${y} + ${c}; if (col < ${t.N}) { ${t.store('row', 'col', `dot(${acc(x, r, y, c)}, vec4<f32>(1.0))`)} } }`)).join('\n    ')} }`)).join('\n  ')
-  return {
-    workgroup: [t.QX * t.QY * 4, 1, 1],
-    subgroups: true,
-    consts: { TM: t.TM, TN: t.TN, QX: t.QX, QY: t.QY },
-    body: `${laneHeader(t)}
+  return quadKernel(t, t.TN, `
   let k4 = ${t.K} / 4;
   ${range(HM).map((r) => `let ar${r} = min(rowO + ${r}, ${t.M} - 1) * ${t.lda};`).join(' ')}
   ${range(HN).map((c) => `let bc${c} = min(colO + ${c}, ${t.N} - 1) * ${t.ldb};`).join(' ')}
   ${accDecls(HM, HN)}
   for (var kk = 0; kk < k4; kk++) {
-    ${range(HM).map((r) => `let aO${r} = ${t.a}[ar${r} + kk]; let aS${r} = quadSwapX(aO${r});`).join(' ')}
-    ${range(HN).map((c) => `let bO${c} = ${t.b}[bc${c} + kk]; let bS${c} = quadSwapY(bO${c});`).join(' ')}
+    ${swapLoads(HM, 'a', 'quadSwapX', (r) => `${t.a}[ar${r} + kk]`)}
+    ${swapLoads(HN, 'b', 'quadSwapY', (c) => `${t.b}[bc${c} + kk]`)}
 ${fmas}
   }
-  ${stores}`,
-    workgroups: grid(t, t.TN),
-  }
+  ${stores}`)
 }

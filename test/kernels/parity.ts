@@ -2,7 +2,7 @@
 // register "<kernel> <backend> == ref [shape]" tests that compare every output with the ref backend's (the oracle,
 // computed once per case). Outputs are pre-filled with NaN so a kernel that forgets to overwrite one fails.
 import type { Test } from 'uvu'
-import type { Backend } from '../../engine/backend/backend.ts'
+import type { Backend, Buffer } from '../../engine/backend/backend.ts'
 import { RefBackend } from '../../engine/backend/ref.ts'
 import type { KernelName, Dims } from '../../kernels/index.ts'
 import { close, backendByName, type Tol } from '../helpers.ts'
@@ -21,7 +21,9 @@ export interface Call {
   compareLens?: number[]
 }
 
-export async function runOn(be: Backend, name: KernelName, c: Call, variant = ''): Promise<Float32Array[]> {
+/** Run kernel `name` (wasm: its `variant`, e.g. '_v1') on be from host arrays; `exec` replaces the be.run call. */
+export async function runOn(be: Backend, name: KernelName, c: Call, variant = '',
+  exec?: (outs: Buffer[], ins: Buffer[]) => void): Promise<Float32Array[]> {
   const outs = c.outLens.map((n, i) => {
     const b = be.alloc(n)
     be.write(b, c.outInit?.[i] ?? new Float32Array(n).fill(NaN))
@@ -32,7 +34,8 @@ export async function runOn(be: Backend, name: KernelName, c: Call, variant = ''
     be.write(b, x)
     return b
   })
-  ;(be.run as (...a: unknown[]) => void).call(be, name, outs, ins, c.d, variant)
+  if (exec) exec(outs, ins)
+  else (be.run as (...a: unknown[]) => void).call(be, name, outs, ins, c.d, variant)
   const res = await Promise.all(outs.map((b) => be.read(b)))
   for (const b of [...outs, ...ins]) be.free(b)
   return res

@@ -23,16 +23,6 @@ test.after(() => { gpu?.destroy(); plain?.destroy() })
 const versionsOf = (name: string) =>
   [...Object.keys(WGSL_VERSIONS), ...Object.keys(WGSL_COMPOSITE)].filter((v) => v.replace(/_v\d+$/, '') === name).sort()
 
-/** Run `version` of kernel `name` on g from host arrays (outputs pre-filled with NaN). */
-async function runVersion(g: WebGPUBackend, name: KernelName, version: string, c: Call): Promise<Float32Array[]> {
-  const outs = c.outLens.map((n) => { const b = g.alloc(n); g.write(b, new Float32Array(n).fill(NaN)); return b })
-  const ins = c.inputs.map((x) => { const b = g.alloc(x.length); g.write(b, x); return b })
-  g.runVersion(version, name, outs, ins, c.d)
-  const res = await Promise.all(outs.map((b) => g.read(b)))
-  for (const b of [...outs, ...ins]) g.free(b)
-  return res
-}
-
 function check(name: KernelName, shape: string, c: Call, depth: number, anyDims = false) {
   let want: Promise<Float32Array[]> | undefined
   for (const version of versionsOf(name)) {
@@ -40,7 +30,7 @@ function check(name: KernelName, shape: string, c: Call, depth: number, anyDims 
       if (!requireGpu(gpu)) return
       if (anyDims && (WGSL_VERSIONS[version]?.vec4 || version in WGSL_COMPOSITE)) return void console.log(`  (${version}: vec4 / composite, needs dims divisible by 4)`)
       if (WGSL_VERSIONS[version]?.subgroups && !gpu.caps.quads) return void console.log(`  (${version}: no subgroup quads on this device)`)
-      const [got, exp] = [await runVersion(gpu, name, version, c), await (want ??= runOn(ref, name, c))]
+      const [got, exp] = [await runOn(gpu, name, c, '', (outs, ins) => gpu!.runVersion(version, name, outs, ins, c.d)), await (want ??= runOn(ref, name, c))]
       close(got[0], exp[0], { atol: 1e-5 + 3e-7 * depth, rtol: 1e-4 }, version)
     })
   }
