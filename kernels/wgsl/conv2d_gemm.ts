@@ -28,10 +28,10 @@ export interface Composite {
 }
 
 const DIMS = [...CONV_DIMS, 'J', 'Z', 'KS'] as const
-const sig = (outputs: string[], inputs: string[]): KernelSig => ({ outputs, inputs, dims: DIMS, params: [] })
-const NPQ = '(d.N * d.P * d.Q)', CRS = '(d.C * d.R * d.S)'
-const npq = (d: Record<string, number>) => d.N * d.P * d.Q
-const crs = (d: Record<string, number>) => d.C * d.R * d.S
+export const sig = (outputs: string[], inputs: string[]): KernelSig => ({ outputs, inputs, dims: DIMS, params: [] })
+export const NPQ = '(d.N * d.P * d.Q)', CRS = '(d.C * d.R * d.S)'
+export const npq = (d: Record<string, number>) => d.N * d.P * d.Q
+export const crs = (d: Record<string, number>) => d.C * d.R * d.S
 
 // One invocation per (col row (c,r,s), output row (n,p)): Q consecutive columns, no divisions in the loop (integer
 // division is a scalarised slow path on SwiftShader: the per-element form was 60 ns/element). The last (n,p) of a
@@ -155,7 +155,7 @@ const col2im: WgslKernel = {
 
 // The operands and output of the three GEMMs, shared by the plain tiles (matmul.ts) and the quad-shared tiles
 // (quad_tiles.ts; devices with subgroup quads).
-const FWD = {
+export const FWD = {
   M: 'd.K', N: NPQ, K: CRS, a: 'w', b: 'col', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)',
   store: (row: string, col: string, v: string) => `{ let pq = d.P * d.Q; let jj = ${col}; out[((jj / pq) * d.K + ${row}) * pq + jj % pq] = ${v} + b[${row}]; }`,
   size: (d: Record<string, number>): [number, number] => [d.K, npq(d)],
@@ -167,7 +167,7 @@ const BW_NN = {
   size: (d: Record<string, number>): [number, number] => [d.K, crs(d)],
   splitK: { z: (d: Record<string, number>) => d.Z, kb: 'i32(wid.z) * d.KS', ke: '(i32(wid.z) + 1) * d.KS' },
 }
-const BIN = {
+export const BIN = {
   M: CRS, N: NPQ, K: 'd.K', a: 'w', b: 'doutT', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)',
   store: (row: string, col: string, v: string) => `dcol[${row} * d.J + ${col}] = ${v};`,
   size: (d: Record<string, number>): [number, number] => [crs(d), npq(d)],
@@ -240,7 +240,7 @@ export const conv2d_backward_input_v4: Composite = {
     { kernel: 'conv_col2im', outputs: ['dx'], inputs: ['dcol'] },
   ],
 }
-// v5 / v6: the v3 / v4 composites with the quad GEMMs
+// v5: the v3 / v4 composites with the quad GEMMs (v6, the shared-tile implicit GEMMs for hardware: conv2d_shared.ts)
 const withStep = (c: Composite, from: string, to: string): Composite => ({ ...c, steps: c.steps.map((st) => (st.kernel === from ? { ...st, kernel: to } : st)) })
 export const conv2d_forward_v5 = withStep(conv2d_forward_v3, 'conv_fwd_gemm', 'conv_fwd_gemm_q')
 export const conv2d_backward_weight_v5 = withStep(conv2d_backward_weight_v4, 'conv_bw_gemm_nn', 'conv_bw_gemm_q')

@@ -1,5 +1,6 @@
 // The classic workgroup-memory tiled GEMM, for hardware GPUs: matmul_v5, matmul_nt_v5, matmul_tn_v5
 // (out[M,N] = a @ b; a [M,K] for nn/nt, [K,M] for tn; b [K,N] for nn/tn, [N,K] for nt). Any M, K, N >= 1.
+// The operand reads, sizes and store are data (GemmSpec), so the conv implicit GEMMs (conv2d_shared.ts) share it.
 //
 // A workgroup of WX x WY = 16 x 16 invocations owns a BM x BN = 64 x 64 block of out; an invocation owns TM x TN =
 // 4 x 4 of it, rows ty + 16r and columns tx + 16c (strided, so a SIMD group's lanes read neighbouring shared words
@@ -22,7 +23,7 @@
 // nn / nt / tn GFLOP/s: 256x256x256 0.51 / 0.65 / 0.88; 64x3136x512 0.86 / 0.90 / 0.85. In the same run the quad
 // tiles (v4) did 3.5 / 2.7 / 3.2 and 3.8 / 3.2 / 3.4, the plain register tile matmul_v2 1.7 and 1.8 (nn): v5 is
 // 4-7x slower than what SwiftShader binds, so it is for hardware-GPU selection only.
-import { cdiv, type WgslKernel } from './prelude.ts'
+import { cdiv, type DeviceCaps, type WgslKernel } from './prelude.ts'
 
 export type Layout = 'nn' | 'nt' | 'tn'
 export interface SharedTile {
@@ -37,45 +38,59 @@ const DEFAULT: SharedTile = { BM: 64, BN: 64, BK: 16, TM: 4, TN: 4 }
 
 const range = (n: number) => [...Array(n).keys()]
 
+/** One GEMM operand: `at(x, k)` is its element at row (A) / column (B) x and reduction index k, both i32 WGSL
+ * expressions known to be in range; kFast: the operand is contiguous (or most nearly so) along k. `at` is spliced
+ * where the locals p, x, k, gx, gk, v are in scope, so a binding of one of those names (conv's x) is read through a
+ * helper fn. */
+export interface Operand { at: (x: string, k: string) => string; kFast: boolean }
+/** out[M, N] = A[M, K] @ B[K, N] with the operand reads, sizes (WGSL i32 expressions over d) and the store as data. */
+export interface GemmSpec {
+  A: Operand; B: Operand
+  M: string; N: string; K: string
+  /** WGSL statement storing v at (row, col), both in range */
+  store: (row: string, col: string, v: string) => string
+  /** [M, N] from the dims, for the grid */
+  size: (d: Record<string, number>) => [number, number]
+  /** module-scope WGSL the reads need (helper fns) */
+  helpers?: string
+}
+
 /**
  * The cooperative load of one operand slab into a k-major tile (tile[k * stride + x], x in [0, BX)). kFast: the
  * operand is contiguous along k, so neighbouring invocations take neighbouring k (and the store transposes);
- * otherwise they take neighbouring x. `at(x, k)` is the global element of row/column x, slab column k.
+ * otherwise they take neighbouring x. Out-of-range x (>= xMax) or k (>= K) load as 0.
  */
-function slabLoad(tile: string, stride: number, BX: number, BK: number, NT: number, kFast: boolean,
-  xMax: string, at: (x: string, k: string) => string): string {
-  const fast = kFast ? BK : BX, passes = (BX * BK) / NT
+function slabLoad(tile: string, stride: number, BX: number, BK: number, NT: number, op: Operand, xMax: string, K: string): string {
+  const fast = op.kFast ? BK : BX, passes = (BX * BK) / NT
   if (NT % fast !== 0 || (BX * BK) % NT !== 0) throw new Error(`sharedGemm: ${NT} invocations can't tile a ${BX}x${BK} slab`)
-  const [x, k] = kFast ? [`t / ${BK} + ${NT / BK} * p`, `t % ${BK}`] : [`t % ${BX}`, `t / ${BX} + ${NT / BX} * p`]
+  const [x, k] = op.kFast ? [`t / ${BK} + ${NT / BK} * p`, `t % ${BK}`] : [`t % ${BX}`, `t / ${BX} + ${NT / BX} * p`]
   return range(passes).map((p) => `{ let p = ${p}; let x = ${x}; let k = ${k};
       let gx = ${tile === 'tileA' ? 'row0' : 'col0'} + x; let gk = k0 + k;
-      var v = 0.0; if (gx < ${xMax} && gk < d.K) { v = ${at('gx', 'gk')}; }
+      var v = 0.0; if (gx < ${xMax} && gk < ${K}) { v = ${op.at('gx', 'gk')}; }
       ${tile}[k * ${stride} + x] = v; }`).join('\n    ')
 }
 
-/** The shared-memory tiled GEMM for one layout; `tile` overrides the sizes (BM % TM, BN % TN == 0). */
-export function sharedGemm(layout: Layout, tile: Partial<SharedTile> = {}): WgslKernel {
+/** The shared-memory tiled GEMM of `spec`; `tile` overrides the sizes (BM % TM, BN % TN == 0). */
+export function sharedGemm(spec: GemmSpec, tile: Partial<SharedTile> = {}): WgslKernel {
   const { BM, BN, BK, TM, TN } = { ...DEFAULT, ...tile }
   const WX = BN / TN, WY = BM / TM, NT = WX * WY
   if (!Number.isInteger(WX) || !Number.isInteger(WY) || NT > 256) throw new Error(`sharedGemm: bad tile ${BM}x${BN}/${TM}x${TN}`)
-  const aKFast = layout !== 'tn', bKFast = layout === 'nt'
+  const { A, B, M, N, K } = spec
   const pad = Math.max(1, 32 / BK)
-  const SA = BM + (aKFast ? pad : 0), SB = BN + (bKFast ? pad : 0)
-  const A = aKFast ? (m: string, k: string) => `a[${m} * d.K + ${k}]` : (m: string, k: string) => `a[${k} * d.M + ${m}]`
-  const B = bKFast ? (n: string, k: string) => `b[${n} * d.K + ${k}]` : (n: string, k: string) => `b[${k} * d.N + ${n}]`
+  const SA = BM + (A.kFast ? pad : 0), SB = BN + (B.kFast ? pad : 0)
   const R = range(TM), C = range(TN)
   return {
     workgroup: [WX, WY, 1],
     consts: { BM, BN, BK, TM, TN },
     helpers: `var<workgroup> tileA: array<f32, ${BK * SA}>;   // [BK][${SA}]: A slab, k-major
-var<workgroup> tileB: array<f32, ${BK * SB}>;   // [BK][${SB}]: B slab, k-major`,
+var<workgroup> tileB: array<f32, ${BK * SB}>;   // [BK][${SB}]: B slab, k-major${spec.helpers ? `\n${spec.helpers}` : ''}`,
     body: `
   let tx = i32(lid.x); let ty = i32(lid.y); let t = i32(li);
   let row0 = i32(wid.y) * BM; let col0 = i32(wid.x) * BN;
   ${R.map((r) => C.map((c) => `var acc${r}_${c} = 0.0;`).join(' ')).join('\n  ')}
-  for (var k0 = 0; k0 < d.K; k0 += BK) {
-    ${slabLoad('tileA', SA, BM, BK, NT, aKFast, 'd.M', A)}
-    ${slabLoad('tileB', SB, BN, BK, NT, bKFast, 'd.N', B)}
+  for (var k0 = 0; k0 < ${K}; k0 += BK) {
+    ${slabLoad('tileA', SA, BM, BK, NT, A, M, K)}
+    ${slabLoad('tileB', SB, BN, BK, NT, B, N, K)}
     workgroupBarrier();
     for (var k = 0; k < BK; k++) {
       ${R.map((r) => `let a${r} = tileA[k * ${SA} + ty + ${WY * r}];`).join(' ')}
@@ -84,12 +99,28 @@ var<workgroup> tileB: array<f32, ${BK * SB}>;   // [BK][${SB}]: B slab, k-major`
     }
     workgroupBarrier();
   }
-  ${R.map((r) => `{ let row = row0 + ty + ${WY * r}; if (row < d.M) {
-    ${C.map((c) => `{ let col = col0 + tx + ${WX * c}; if (col < d.N) { out[row * d.N + col] = acc${r}_${c}; } }`).join(' ')} } }`).join('\n  ')}`,
-    workgroups: (d) => [Math.max(1, cdiv(d.N, BN)), Math.max(1, cdiv(d.M, BM)), 1],
+  ${R.map((r) => `{ let row = row0 + ty + ${WY * r}; if (row < ${M}) {
+    ${C.map((c) => `{ let col = col0 + tx + ${WX * c}; if (col < ${N}) { ${spec.store('row', 'col', `acc${r}_${c}`)} } }`).join(' ')} } }`).join('\n  ')}`,
+    workgroups: (d) => { const [m, n] = spec.size(d); return [Math.max(1, cdiv(n, BN)), Math.max(1, cdiv(m, BM)), 1] },
   }
 }
 
-export const matmul_v5 = sharedGemm('nn')
-export const matmul_nt_v5 = sharedGemm('nt')
-export const matmul_tn_v5 = sharedGemm('tn')
+/** matmul's operands for one layout: a [M,K] (nn, nt) or [K,M] (tn); b [K,N] (nn, tn) or [N,K] (nt); out [M,N]. */
+export function matmulSpec(layout: Layout): GemmSpec {
+  const aKFast = layout !== 'tn', bKFast = layout === 'nt'
+  return {
+    A: { kFast: aKFast, at: aKFast ? (m, k) => `a[${m} * d.K + ${k}]` : (m, k) => `a[${k} * d.M + ${m}]` },
+    B: { kFast: bKFast, at: bKFast ? (n, k) => `b[${n} * d.K + ${k}]` : (n, k) => `b[${k} * d.N + ${n}]` },
+    M: 'd.M', N: 'd.N', K: 'd.K',
+    store: (row, col, v) => `out[${row} * d.N + ${col}] = ${v};`,
+    size: (d) => [d.M, d.N],
+  }
+}
+
+export const matmul_v5 = sharedGemm(matmulSpec('nn'))
+export const matmul_nt_v5 = sharedGemm(matmulSpec('nt'))
+export const matmul_tn_v5 = sharedGemm(matmulSpec('tn'))
+
+/** Bind `hw` on hardware GPUs (the workgroup-memory tiles), defer to `sw` on software adapters (DeviceCaps.software). */
+export const onHardware = (hw: string, sw: (d: Record<string, number>, caps: DeviceCaps) => string) =>
+  (d: Record<string, number>, caps: DeviceCaps) => (caps.software ? sw(d, caps) : hw)

@@ -5,7 +5,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { WebGPUBackend } from '../../engine/backend/webgpu.ts'
-import { WGSL_VERSIONS, WGSL_COMPOSITE, WGSL_SELECT } from '../../kernels/wgsl/index.ts'
+import { WGSL_VERSIONS, WGSL_COMPOSITE, WGSL_SELECT, WGSL_INTERNAL } from '../../kernels/wgsl/index.ts'
 import type { KernelName } from '../../kernels/index.ts'
 import { ref, runOn, type Call } from '../kernels/parity.ts'
 import { convOut, type ConvCase } from '../cases/shapes.ts'
@@ -22,13 +22,16 @@ test.after(() => { gpu?.destroy(); plain?.destroy() })
 
 const versionsOf = (name: string) =>
   [...Object.keys(WGSL_VERSIONS), ...Object.keys(WGSL_COMPOSITE)].filter((v) => v.replace(/_v\d+$/, '') === name).sort()
+/** a version with vec4 bindings (itself or in a composite step) needs dims divisible by 4 */
+const needsVec4 = (version: string) =>
+  !!WGSL_VERSIONS[version]?.vec4 || !!WGSL_COMPOSITE[version]?.steps.some((st) => WGSL_INTERNAL[st.kernel].kernel.vec4)
 
 function check(name: KernelName, shape: string, c: Call, depth: number, anyDims = false) {
   let want: Promise<Float32Array[]> | undefined
   for (const version of versionsOf(name)) {
     test(`${version} == ref [${shape}]`, async () => {
       if (!requireGpu(gpu)) return
-      if (anyDims && (WGSL_VERSIONS[version]?.vec4 || version in WGSL_COMPOSITE)) return void console.log(`  (${version}: vec4 / composite, needs dims divisible by 4)`)
+      if (anyDims && needsVec4(version)) return void console.log(`  (${version}: vec4, needs dims divisible by 4)`)
       if (WGSL_VERSIONS[version]?.subgroups && !gpu.caps.quads) return void console.log(`  (${version}: no subgroup quads on this device)`)
       const [got, exp] = [await runOn(gpu, name, c, '', (outs, ins) => gpu!.runVersion(version, name, outs, ins, c.d)), await (want ??= runOn(ref, name, c))]
       close(got[0], exp[0], { atol: 1e-5 + 3e-7 * depth, rtol: 1e-4 }, version)
@@ -38,27 +41,31 @@ function check(name: KernelName, shape: string, c: Call, depth: number, anyDims 
 
 // matmul: every dim a multiple of 4 (the vec4 versions' need) but of no tile: edges are clamped and skipped; then
 // dims that are multiples of neither 4 nor any tile (and K > one 16-wide slab, M, N > one 64 block), for the
-// versions without vec4 bindings only (the composites use vec4 tiles inside)
+// versions without vec4 bindings only (itself or in a composite step)
 for (const { M, K, N } of [{ M: 20, K: 44, N: 36 }, { M: 68, K: 8, N: 132 }, { M: 67, K: 37, N: 71 }, { M: 1, K: 1, N: 1 }]) {
   const a = randn(M * K, M), b = randn(K * N, N), anyDims = M % 4 !== 0 || K % 4 !== 0 || N % 4 !== 0
   for (const name of ['matmul', 'matmul_nt', 'matmul_tn'] as const) check(name, `${M}x${K}x${N}`, { inputs: [a, b], outLens: [M * N], d: { M, K, N } }, K, anyDims)
 }
 
-// conv: C*R*S divisible by 4 (the GEMM composites' need), with and without padding, stride 3 and 4
+// conv: C*R*S divisible by 4 (the vec4 GEMM composites' need), with and without padding, stride 3 and 4; then dims
+// that are multiples of neither 4 nor any tile (C*R*S = 75, N*P*Q = 112 and K = 18 each span more than one 64 block or
+// 16 slab of the v6 shared tiles), for the versions without vec4 bindings only
 const CASES: Omit<ConvCase, 'heavy'>[] = [
   { N: 3, C: 5, H: 13, W: 11, K: 7, R: 4, S: 4, STRIDE: 3, PAD: 0 },
   { N: 2, C: 4, H: 21, W: 21, K: 6, R: 8, S: 8, STRIDE: 4, PAD: 2 },
+  { N: 2, C: 3, H: 15, W: 13, K: 18, R: 5, S: 5, STRIDE: 2, PAD: 2 },
 ]
 for (const c of CASES) {
   const { P, Q } = convOut(c), d = { ...(c as Omit<ConvCase, 'heavy'>), P, Q }
   const x = randn(c.N * c.C * c.H * c.W, 1), w = randn(c.K * c.C * c.R * c.S, 2, 0.1), bias = randn(c.K, 3)
   const dout = randn(c.N * c.K * P * Q, 4), shape = `${c.N},${c.C},${c.H},${c.W} k${c.K} ${c.R}x${c.S} s${c.STRIDE} p${c.PAD}`
-  check('conv2d_forward', shape, { inputs: [x, w, bias], outLens: [c.N * c.K * P * Q], d }, c.C * c.R * c.S)
-  check('conv2d_backward_input', shape, { inputs: [dout, w], outLens: [x.length], d }, c.K * c.R * c.S)
-  check('conv2d_backward_weight', shape, { inputs: [dout, x], outLens: [w.length], d }, c.N * P * Q)
+  const anyDims = (c.C * c.R * c.S) % 4 !== 0
+  check('conv2d_forward', shape, { inputs: [x, w, bias], outLens: [c.N * c.K * P * Q], d }, c.C * c.R * c.S, anyDims)
+  check('conv2d_backward_input', shape, { inputs: [dout, w], outLens: [x.length], d }, c.K * c.R * c.S, anyDims)
+  check('conv2d_backward_weight', shape, { inputs: [dout, x], outLens: [w.length], d }, c.N * P * Q, anyDims)
 }
 
-test('selection: hardware GPUs get the workgroup-memory tiles, software adapters the register tiles', () => {
+test('selection: hardware GPUs get the workgroup-memory tiles, software adapters the register / quad tiles', () => {
   const hw = { quads: true, software: false }, sw = { quads: true, software: true }, plainSw = { quads: false, software: true }
   const sel = (name: 'matmul' | 'matmul_nt' | 'matmul_tn', d: Record<string, number>, caps: typeof hw) => WGSL_SELECT[name]!(d, caps)
   const d = { M: 64, K: 3136, N: 512 }
@@ -67,6 +74,14 @@ test('selection: hardware GPUs get the workgroup-memory tiles, software adapters
   assert.is(sel('matmul_nt', { M: 2048, K: 32, N: 256 }, sw), 'matmul_nt_v6')
   assert.equal([sel('matmul', d, plainSw), sel('matmul_nt', d, plainSw), sel('matmul_tn', d, plainSw)], ['matmul_v3', 'matmul_nt_v2', 'matmul_tn_v3'])
   assert.is(sel('matmul', { M: 3, K: 5, N: 7 }, sw), 'matmul_v2')
+  // conv: v6 (implicit GEMMs on the shared tiles, any dims) on hardware; quad / vec4 / direct on software adapters
+  const convs = ['conv2d_forward', 'conv2d_backward_weight', 'conv2d_backward_input'] as const
+  const selC = (c: Record<string, number>, caps: typeof hw) => convs.map((n) => WGSL_SELECT[n]!(c, caps))
+  const c4 = { ...CASES[1], ...convOut(CASES[1]) }, odd = { ...CASES[2], ...convOut(CASES[2]) }, hwPlain = { quads: false, software: false }
+  for (const c of [c4, odd]) for (const caps of [hw, hwPlain]) assert.equal(selC(c, caps), convs.map((n) => `${n}_v6`))
+  assert.equal(selC(c4, sw), ['conv2d_forward_v5', 'conv2d_backward_weight_v5', 'conv2d_backward_input_v5'])
+  assert.equal(selC(c4, plainSw), ['conv2d_forward_v3', 'conv2d_backward_weight_v4', 'conv2d_backward_input_v4'])
+  assert.equal(selC(odd, sw), ['conv2d_forward_v2', 'conv2d_backward_weight_v2', 'conv2d_backward_input_v3'])
 })
 
 test('SwiftShader offers subgroup quads, and the probe accepts them', () => {
