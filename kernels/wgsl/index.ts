@@ -7,7 +7,7 @@ import * as mm from './matmul.ts'
 import * as conv from './conv2d.ts'
 import * as cg from './conv2d_gemm.ts'
 import * as cs from './conv2d_shared.ts'
-import * as mt from './matmul_nt_t.ts'
+import * as mt from './matmul_transposed.ts'
 import * as sh from './shared_tiles.ts'
 import { ELEMENTWISE } from './elementwise.ts'
 import * as sm from './softmax.ts'
@@ -59,7 +59,7 @@ export const WGSL_COMPOSITE: Record<string, cg.Composite> = {
   conv2d_forward_v3: cg.conv2d_forward_v3, conv2d_backward_weight_v3: cg.conv2d_backward_weight_v3,
   conv2d_backward_input_v4: cg.conv2d_backward_input_v4, conv2d_backward_weight_v4: cg.conv2d_backward_weight_v4,
   conv2d_forward_v5: cg.conv2d_forward_v5, conv2d_backward_weight_v5: cg.conv2d_backward_weight_v5,
-  conv2d_backward_input_v5: cg.conv2d_backward_input_v5, matmul_nt_v6: mt.matmul_nt_v6,
+  conv2d_backward_input_v5: cg.conv2d_backward_input_v5, matmul_nt_v6: mt.matmul_nt_v6, matmul_tn_v6: mt.matmul_tn_v6,
   conv2d_backward_input_v6: cs.conv2d_backward_input_v6,
 }
 /**

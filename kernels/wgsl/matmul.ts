@@ -12,7 +12,7 @@
 // v4 (quad_tiles.ts): the vec4 tiles with operands shared inside subgroup quads (2x2 lanes split rows and columns
 //   and swap halves): half the loads per FMA, 1.5-2x over v3 on SwiftShader. Needs DeviceCaps.quads.
 // v5 (shared_tiles.ts): workgroup-memory tiles for hardware GPUs (barriers are coroutine switches on SwiftShader,
-//   where it runs 0.5-0.9 GFLOP/s). v6 (matmul_nt_t.ts, nt only): transpose b, then the v4 nn tile.
+//   where it runs 0.5-0.9 GFLOP/s). v6 (matmul_transposed.ts, nt and tn): transpose the transposed operand, then the v4 nn tile.
 // Selection by shape and device: selectMatmul* below.
 import { cdiv, type DeviceCaps, type WgslKernel } from './prelude.ts'
 import { quadNN, quadNT, quadTN } from './quad_tiles.ts'
@@ -189,19 +189,28 @@ export const matmul_nt_v4: WgslKernel = { ...quadNT({ ...quad, lda: '(d.K / 4)',
 /** matmul: v4/v3 need K and N divisible by 4. */
 export const selectMatmul = (d: Record<string, number>, caps: DeviceCaps) =>
   (!caps.software ? 'matmul_v5' : d.K % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_v4' : 'matmul_v3') : 'matmul_v2')
-/** matmul_tn: v4/v3 need M and N divisible by 4 (a is vec4 along M, b along N) */
-export const selectMatmulTN = (d: Record<string, number>, caps: DeviceCaps) =>
-  (!caps.software ? 'matmul_tn_v5' : d.M % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_tn_v4' : 'matmul_tn_v3') : 'matmul_tn_v2')
 /**
- * matmul_nt: v4 needs K divisible by 4 (both operands vec4 along K); from M = 256 rows up, v6 (transpose b, then the
- * nn quad tile; K and N divisible by 4) wins: 2048x32x256 3.3 -> 5.5 GFLOP/s, 1024^3 6.0 -> 7.1; at M = 64 the
- * transpose does not pay (64x3136x512: 6.9 vs 6.2). v3 (v4 without quads) is not bound: on SwiftShader it measured
+ * matmul_tn: with quads and K, N divisible by 4, v6 (transpose a, then the nn quad tile), measured over v4 on
+ * SwiftShader (single call + wait, median, same run): 256^3 5.1 -> 6.9 GFLOP/s, 64x3136x512 5.2 -> 5.7, 2048x32x256
+ * 4.1 -> 4.2, 128x256x1024 5.0 -> 5.4, 1024^3 6.0 -> 6.3; except when M is much larger than N (the transpose of a is
+ * 1/N of the work but is not the cost that matters there: 3136x64x512 3.9 with v4, 3.2 with v6), M >= 4N keeps v4.
+ * v4/v3 need M and N divisible by 4 (a is vec4 along M, b along N).
+ */
+export const selectMatmulTN = (d: Record<string, number>, caps: DeviceCaps) => {
+  if (!caps.software) return 'matmul_tn_v5'
+  if (caps.quads && d.K % 4 === 0 && d.N % 4 === 0 && (d.M < 4 * d.N || d.M % 4 !== 0)) return 'matmul_tn_v6'
+  return d.M % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_tn_v4' : 'matmul_tn_v3') : 'matmul_tn_v2'
+}
+/**
+ * matmul_nt: v4 needs K divisible by 4 (both operands vec4 along K); from M = 128 rows up, v6 (transpose b, then the
+ * nn quad tile; K and N divisible by 4) wins: 2048x32x256 3.3 -> 5.5 GFLOP/s, 1024^3 6.0 -> 7.1, 128x256x1024
+ * 4.2 -> 4.9; at M = 64 the transpose does not pay (64x3136x512: 5.5 vs 4.9). v3 (v4 without quads) is not bound: on SwiftShader it measured
  * no faster than v2 (dot-product accumulators load 2 vec4 per 4 FMAs vs nn's 1 per 4).
  */
 export const selectMatmulNT = (d: Record<string, number>, caps: DeviceCaps) => {
   if (!caps.software) return 'matmul_nt_v5'
   if (!caps.quads || d.K % 4 !== 0) return 'matmul_nt_v2'
-  return d.M >= 256 && d.N % 4 === 0 ? 'matmul_nt_v6' : 'matmul_nt_v4'
+  return d.M >= 128 && d.N % 4 === 0 ? 'matmul_nt_v6' : 'matmul_nt_v4'
 }
 
 export const matmul = matmul_v2

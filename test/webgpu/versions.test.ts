@@ -70,8 +70,11 @@ test('selection: hardware GPUs get the workgroup-memory tiles, software adapters
   const sel = (name: 'matmul' | 'matmul_nt' | 'matmul_tn', d: Record<string, number>, caps: typeof hw) => WGSL_SELECT[name]!(d, caps)
   const d = { M: 64, K: 3136, N: 512 }
   assert.equal([sel('matmul', d, hw), sel('matmul_nt', d, hw), sel('matmul_tn', d, hw)], ['matmul_v5', 'matmul_nt_v5', 'matmul_tn_v5'])
-  assert.equal([sel('matmul', d, sw), sel('matmul_nt', d, sw), sel('matmul_tn', d, sw)], ['matmul_v4', 'matmul_nt_v4', 'matmul_tn_v4'])
+  assert.equal([sel('matmul', d, sw), sel('matmul_nt', d, sw), sel('matmul_tn', d, sw)], ['matmul_v4', 'matmul_nt_v4', 'matmul_tn_v6'])
   assert.is(sel('matmul_nt', { M: 2048, K: 32, N: 256 }, sw), 'matmul_nt_v6')
+  assert.is(sel('matmul_nt', { M: 128, K: 256, N: 1024 }, sw), 'matmul_nt_v6')
+  assert.is(sel('matmul_tn', { M: 3136, K: 64, N: 512 }, sw), 'matmul_tn_v4') // M >= 4N: the nn detour does not pay
+  assert.is(sel('matmul_tn', { M: 30, K: 64, N: 512 }, sw), 'matmul_tn_v6') // M not divisible by 4: only v6 takes it
   assert.equal([sel('matmul', d, plainSw), sel('matmul_nt', d, plainSw), sel('matmul_tn', d, plainSw)], ['matmul_v3', 'matmul_nt_v2', 'matmul_tn_v3'])
   assert.is(sel('matmul', { M: 3, K: 5, N: 7 }, sw), 'matmul_v2')
   // conv: v6 (implicit GEMMs on the shared tiles, any dims) on hardware; quad / vec4 / direct on software adapters
@@ -82,6 +85,14 @@ test('selection: hardware GPUs get the workgroup-memory tiles, software adapters
   assert.equal(selC(c4, sw), ['conv2d_forward_v5', 'conv2d_backward_weight_v5', 'conv2d_backward_input_v5'])
   assert.equal(selC(c4, plainSw), ['conv2d_forward_v3', 'conv2d_backward_weight_v4', 'conv2d_backward_input_v4'])
   assert.equal(selC(odd, sw), ['conv2d_forward_v2', 'conv2d_backward_weight_v2', 'conv2d_backward_input_v3'])
+})
+
+test('matmul_tn_v6 takes M not divisible by 4 (only K and N need it)', async () => {
+  if (!requireGpu(gpu)) return
+  if (!gpu.caps.quads) return void console.log('  (matmul_tn_v6: no subgroup quads on this device)')
+  const M = 30, K = 12, N = 20, c: Call = { inputs: [randn(K * M, 7), randn(K * N, 8)], outLens: [M * N], d: { M, K, N } }
+  const [got, exp] = [await runOn(gpu, 'matmul_tn', c, '', (outs, ins) => gpu!.runVersion('matmul_tn_v6', 'matmul_tn', outs, ins, c.d)), await runOn(ref, 'matmul_tn', c)]
+  close(got[0], exp[0], { atol: 1e-5, rtol: 1e-4 }, 'matmul_tn_v6 M 30')
 })
 
 test('SwiftShader offers subgroup quads, and the probe accepts them', () => {
