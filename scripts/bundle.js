@@ -1,7 +1,7 @@
 // `node scripts/bundle.js [outdir]`: the engine for browsers, as one ES module (dist/engine.js) built by esbuild.
 // It exports the engine (engine/index.ts), the WebGPU backend (navigator.gpu in a browser), the reference kernels
 // (so a page can check results), and the wasm backend when present (its kernels copied to dist/kernels.wasm).
-// The npm `webgpu` package (Dawn for Node) is external: webgpu.ts imports it only when navigator.gpu is missing.
+// The npm `webgpu` package (Dawn for Node) is external: webgpu_device.ts imports it only when navigator.gpu is missing.
 // The page of web/ (when web/main.ts exists) goes to dist/web/: index.html, main.js, trainer_worker.js (a module
 // worker) and kernels.release.wasm, servable as static files (`npm run web` serves them).
 import { build } from 'esbuild'

@@ -1,7 +1,7 @@
 // The dependency direction of CONVENTIONS.md, checked from the import lines of every source file:
 // kernels/ and env/ import nothing of ours; engine/ -> kernels/; rl/ -> engine/, env/; cli/, web/ -> rl/, engine/,
 // env/; bench/ -> kernels/, engine/, rl/, env/ (and cli/node_backend.ts, the Node loader of backends).
-// Only cli/, bench/, test/, scripts/ import node:*; exactly one engine file acquires the GPU.
+// Only cli/, bench/, test/, scripts/ import node:*; exactly one engine file acquires the GPU (GPU_FILE).
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -19,6 +19,7 @@ const ALLOWED: Record<string, string[]> = {
   bench: ['bench', 'kernels', 'engine', 'rl', 'env', 'test/cases', 'cli/node_backend.ts'],
 }
 const NODE_OK = new Set(['cli', 'bench', 'scripts', 'test'])
+const GPU_FILE = 'engine/backend/webgpu_device.ts'
 
 function files(dir: string): string[] {
   let out: string[] = []
@@ -57,16 +58,17 @@ test('no forbidden import edges', () => {
   assert.equal(bad, [], `forbidden edges:\n${bad.join('\n')}`)
 })
 
-test('only engine/backend/webgpu*.ts touches navigator.gpu or the webgpu package; only wasm.ts instantiates wasm', () => {
+test(`only ${GPU_FILE} touches navigator.gpu or the webgpu package; only wasm.ts instantiates wasm`, () => {
   const bad: string[] = []
   for (const top of ['engine', 'rl', 'env', 'kernels']) {
     for (const f of files(top)) {
       const src = readFileSync(join(root, f), 'utf8')
       const code = src.replace(/\/\/.*$/gm, '')
-      if (/navigator\.gpu|from ['"]webgpu['"]|import\(['"]webgpu['"]\)/.test(code) && !/^engine\/backend\/webgpu[\w]*\.ts$/.test(f)) bad.push(`${f}: GPU access`)
+      if (/navigator\.gpu|from ['"]webgpu['"]|import\(['"]webgpu['"]\)/.test(code) && f !== GPU_FILE) bad.push(`${f}: GPU access`)
       if (/WebAssembly\.(instantiate|Module|compile)/.test(code) && f !== 'engine/backend/wasm.ts') bad.push(`${f}: wasm instantiation`)
     }
   }
+  assert.ok(/navigator\.gpu/.test(readFileSync(join(root, GPU_FILE), 'utf8').replace(/\/\/.*$/gm, '')), `${GPU_FILE} no longer acquires the GPU: rename GPU_FILE`)
   assert.equal(bad, [])
 })
 
