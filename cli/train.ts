@@ -15,9 +15,8 @@ import { encodeSafetensors, decodeSafetensors, type Backend, type NamedArray } f
 import { DEFAULT_ARGS, NETWORK_FLAGS, type Args } from '../rl/args.ts'
 import { Resizer } from '../env/preprocess.ts'
 import { listEnvs } from '../env/index.ts'
-import {
-  PpoRnd, NonFiniteLossError, type TrainerState, type TrainerJson, type IterationMetrics,
-} from '../rl/ppo_rnd.ts'
+import { PpoRnd, NonFiniteLossError, type IterationMetrics } from '../rl/ppo_rnd.ts'
+import type { TrainerState, TrainerJson } from '../rl/snapshot.ts'
 import { openBackend } from './node_backend.ts'
 import { addTrainOptions, argsFromOptions, argsToArgv, badInput, exitOnBadInput, type TrainCli } from './args_cli.ts'
 import { SnapshotStore, snapshotName, writeFileAtomic, type Snapshot } from './snapshot.ts'

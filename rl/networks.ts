@@ -14,7 +14,8 @@ import { encoderOutSize, type Args } from './args.ts'
 export type NetName = 'value' | 'policy' | 'rnd_target' | 'rnd_predictor'
 export const NET_NAMES: readonly NetName[] = ['value', 'policy', 'rnd_target', 'rnd_predictor']
 /** The networks that train (each with its own Adam). */
-export const TRAINED: readonly Exclude<NetName, 'rnd_target'>[] = ['value', 'policy', 'rnd_predictor']
+export type TrainedName = Exclude<NetName, 'rnd_target'>
+export const TRAINED: readonly TrainedName[] = ['value', 'policy', 'rnd_predictor']
 
 /** Recurrent state of one network: one {h, c} per LSTM layer ([] for the convolutional-only network). */
 export type RecState = LSTMState[]

@@ -5,21 +5,25 @@
 // Randomness: every stream is an engine Rng seeded from args.rng_seed (weights; actions; episode seeds; training
 // order), so the same seed on the same backend gives the same metrics. Rollouts run min(num_envs, trials) episodes
 // in lockstep, one batched forward of the four networks and one readback per step.
+// Not here: the pieces each step uses (networks, rollout, advantages, losses, stats), the snapshot types and shape
+// check (rl/snapshot.ts), and the playing policy (rl/actor.ts).
 import {
-  Tensor, Adam, Rng, scope, keep, noGrad, backward, concat, reshape, gatherRows, mul, toNamedArrays,
-  type Backend, type NamedArray,
+  Tensor, Adam, Rng, scope, noGrad, backward, concat, reshape, gatherRows, mul, toNamedArrays, type Backend,
 } from '../engine/index.ts'
 import { VectorEnv } from '../env/vector_env.ts'
 import { applySticky } from '../env/preprocess.ts'
 import type { Args } from './args.ts'
-import { buildNetworks, NET_NAMES, TRAINED, detachState, maskState, disposeState, type Net, type NetName, type RecState } from './networks.ts'
+import {
+  buildNetworks, NET_NAMES, TRAINED, detachState, maskState, disposeState, type Net, type NetName, type TrainedName, type RecState,
+} from './networks.ts'
 import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical, softmaxProb } from './rollout.ts'
 import { RunningMeanStd } from './stats.ts'
 import { discountedReturns, gae } from './advantages.ts'
 import { valueLoss, policyLoss, rndLoss, surrogateBound, NonFiniteLossError, P_MIN, P_MAX } from './losses.ts'
+import { shapesOf, checkTensors, type TrainerState } from './snapshot.ts'
+import { createActor, type Actor, type ActorOptions } from './actor.ts'
 
 export { NonFiniteLossError } from './losses.ts'
-export type TrainedName = (typeof TRAINED)[number]
 export type Phase = 'normalize' | 'rollout' | 'train'
 
 export interface Hooks {
@@ -46,22 +50,6 @@ export interface IterationMetrics {
   rollout_seconds: number
   train_seconds: number
   env_steps_per_s: number
-}
-
-export interface TrainerJson {
-  iteration: number
-  total_env_steps: number
-  is_normalized: boolean
-  adam_t: Record<TrainedName, number>
-  stats: { obs: ReturnType<RunningMeanStd['toJSON']>; int_return: ReturnType<RunningMeanStd['toJSON']> }
-  rng: { action: number[]; env: number[]; train: number[] }
-  args: Args
-}
-
-export interface TrainerState {
-  models: Record<NetName, Record<string, NamedArray>>
-  optimizers: Record<TrainedName, Record<string, NamedArray>>
-  json: TrainerJson
 }
 
 /** One lane's chunk in a gradient step: steps [off, off + len) of episode ep; isStart resets its recurrent state. */
@@ -505,10 +493,9 @@ export class PpoRnd {
 
   /** name -> shape of every tensor of each model and optimizer, for validating files before loading. */
   expectedShapes(): { models: Record<NetName, Record<string, number[]>>; optimizers: Record<TrainedName, Record<string, number[]>> } {
-    const shapes = (named: [string, Tensor][]) => Object.fromEntries(named.map(([n, t]) => [n, [...t.shape]]))
     return {
-      models: Object.fromEntries(NET_NAMES.map((n) => [n, shapes(this.networkNamed(n))])) as Record<NetName, Record<string, number[]>>,
-      optimizers: Object.fromEntries(TRAINED.map((n) => [n, shapes(this.optims[n].stateTensors())])) as Record<TrainedName, Record<string, number[]>>,
+      models: Object.fromEntries(NET_NAMES.map((n) => [n, shapesOf(this.networkNamed(n))])) as Record<NetName, Record<string, number[]>>,
+      optimizers: Object.fromEntries(TRAINED.map((n) => [n, shapesOf(this.optims[n].stateTensors())])) as Record<TrainedName, Record<string, number[]>>,
     }
   }
 
@@ -531,17 +518,8 @@ export class PpoRnd {
   /** Restore a snapshot; every shape is checked before anything is written (an error names the tensor). */
   importState(state: TrainerState): void {
     const exp = this.expectedShapes()
-    const check = (what: string, got: Record<string, NamedArray> | undefined, want: Record<string, number[]>) => {
-      if (!got) throw new Error(`snapshot: ${what} is missing`)
-      for (const [n, shape] of Object.entries(want)) {
-        const t = got[n]
-        if (!t) throw new Error(`snapshot: ${what}: tensor ${n} is missing`)
-        if (t.shape.join() !== shape.join()) throw new Error(`snapshot: ${what}: tensor ${n} has shape [${t.shape}], the model needs [${shape}]`)
-      }
-      for (const n of Object.keys(got)) if (!(n in want)) throw new Error(`snapshot: ${what}: unexpected tensor ${n}`)
-    }
-    for (const n of NET_NAMES) check(`model ${n}`, state.models[n], exp.models[n])
-    for (const n of TRAINED) check(`optimizer ${n}`, state.optimizers[n], exp.optimizers[n])
+    for (const n of NET_NAMES) checkTensors(`model ${n}`, state.models[n], exp.models[n])
+    for (const n of TRAINED) checkTensors(`optimizer ${n}`, state.optimizers[n], exp.optimizers[n])
     const j = state.json
     if (j.stats.obs.mean.length !== this.hw) throw new Error(`snapshot: observation statistics have ${j.stats.obs.mean.length} pixels, frame_resize ${this.args.frame_resize} needs ${this.hw}`)
     for (const n of NET_NAMES) for (const [name, t] of this.networkNamed(n)) t.write(state.models[n][name].data)
@@ -560,43 +538,9 @@ export class PpoRnd {
   }
 
   // ------------------------------------------------------------------------------------------------ playing
-  /**
-   * A policy for playing one episode at a time (cli play, web): reset() at an episode's start, then act(frame)
-   * with each raw grayscale frame (frame_resize^2 values, 0..255) returns an action, sampled (default) or the most
-   * probable (greedy). It keeps its own frame stack and recurrent state.
-   */
-  actor(opts: { greedy?: boolean; seed?: number } = {}): { reset(): void; act(frame: Float32Array): Promise<number>; dispose(): void } {
-    const a = this.args, hw = this.hw, S = a.stacked_frames, F = a.frame_resize, A = this.numActions
-    const ep = new EpisodeBuffer(hw, A, a.rnd_output_dim)
-    const x = new Float32Array(S * hw)
-    const rng = new Rng(opts.seed ?? a.rng_seed + 4)
-    let state: RecState = []
-    const reset = () => { disposeState(state); state = this.nets.policy.initialState(1); ep.reset() }
-    reset()
-    return {
-      reset,
-      act: async (frame: Float32Array) => {
-        const t = ep.length
-        ep.ensure(t)
-        if (t === 0) ep.frames.fill(0, 0, hw) // as in rollouts: an episode starts from a blank frame
-        else ep.frames.set(frame.subarray(0, hw), t * hw)
-        ep.length++
-        fillStack(x, 0, ep, t, S)
-        const res = noGrad(() => scope(() => {
-          const r = this.nets.policy.step(Tensor.fromArray(this.backend, x, [1, S, F, F]), state)
-          return { y: r.y, state: r.state }
-        }))
-        const logits = await res.y.read()
-        res.y.dispose()
-        disposeState(state)
-        state = res.state
-        if (!opts.greedy) return sampleCategorical(logits, 0, A, rng.uniform())
-        let best = 0
-        for (let k = 1; k < A; k++) if (logits[k] > logits[best]) best = k
-        return best
-      },
-      dispose: () => disposeState(state),
-    }
+  /** A policy for playing one episode at a time with the current policy network (cli play, web): rl/actor.ts. */
+  actor(opts: ActorOptions = {}): Actor {
+    return createActor(this.nets.policy, this.backend, this.args, this.numActions, opts)
   }
 
   dispose(): void {
