@@ -9,6 +9,10 @@
 // updates from the tiles, barrier. Out-of-range rows / columns / k load as 0 (so no divisibility is needed), the
 // stores are bounds-checked, and nothing returns early: every invocation reaches every barrier (the slab loop's
 // bound d.K is uniform).
+// Split-K (GemmSpec.splitK, optional): the grid gains a z axis and workgroup wid.z walks only k in [kb, ke) (clamped
+// to K), loading 0 beyond its end; kb / ke depend on wid.z and d only, so the slab loop's bounds stay uniform per
+// workgroup and the barriers valid. The spec's store then writes a partial per wid.z (conv2d_backward_weight_v6 sums
+// them with conv_sum_z). Without splitK the generated WGSL is exactly the plain kernel's.
 // Loads are coalesced for every layout: the loading invocations walk the operand's contiguous axis (k for a of
 // nn/nt and b of nt, m / n otherwise). Both tiles are stored k-major (tileA[k][m], tileB[k][n]), so the compute
 // phase reads one row of each per k; operands contiguous along k are transposed on the way in, and those tiles get
@@ -40,8 +44,8 @@ const range = (n: number) => [...Array(n).keys()]
 
 /** One GEMM operand: `at(x, k)` is its element at row (A) / column (B) x and reduction index k, both i32 WGSL
  * expressions known to be in range; kFast: the operand is contiguous (or most nearly so) along k. `at` is spliced
- * where the locals p, x, k, gx, gk, v are in scope, so a binding of one of those names (conv's x) is read through a
- * helper fn. */
+ * where the locals p, x, k, gx, gk, v (and k_begin, k_end with splitK) are in scope, so a binding of one of those
+ * names (conv's x) is read through a helper fn. */
 export interface Operand { at: (x: string, k: string) => string; kFast: boolean }
 /** out[M, N] = A[M, K] @ B[K, N] with the operand reads, sizes (WGSL i32 expressions over d) and the store as data. */
 export interface GemmSpec {
@@ -53,20 +57,23 @@ export interface GemmSpec {
   size: (d: Record<string, number>) => [number, number]
   /** module-scope WGSL the reads need (helper fns) */
   helpers?: string
+  /** split-K: z workgroups along z; workgroup wid.z walks k in [kb, ke) (i32 WGSL over d and wid.z only, so uniform
+   * per workgroup; ke is clamped to K). The store must put each wid.z's partial apart. */
+  splitK?: { z: (d: Record<string, number>) => number; kb: string; ke: string }
 }
 
 /**
  * The cooperative load of one operand slab into a k-major tile (tile[k * stride + x], x in [0, BX)). kFast: the
  * operand is contiguous along k, so neighbouring invocations take neighbouring k (and the store transposes);
- * otherwise they take neighbouring x. Out-of-range x (>= xMax) or k (>= K) load as 0.
+ * otherwise they take neighbouring x. Out-of-range x (>= xMax) or k (>= kEnd: K, or the split-K slice's end) load as 0.
  */
-function slabLoad(tile: string, stride: number, BX: number, BK: number, NT: number, op: Operand, xMax: string, K: string): string {
+function slabLoad(tile: string, stride: number, BX: number, BK: number, NT: number, op: Operand, xMax: string, kEnd: string): string {
   const fast = op.kFast ? BK : BX, passes = (BX * BK) / NT
   if (NT % fast !== 0 || (BX * BK) % NT !== 0) throw new Error(`sharedGemm: ${NT} invocations can't tile a ${BX}x${BK} slab`)
   const [x, k] = op.kFast ? [`t / ${BK} + ${NT / BK} * p`, `t % ${BK}`] : [`t % ${BX}`, `t / ${BX} + ${NT / BX} * p`]
   return range(passes).map((p) => `{ let p = ${p}; let x = ${x}; let k = ${k};
       let gx = ${tile === 'tileA' ? 'row0' : 'col0'} + x; let gk = k0 + k;
-      var v = 0.0; if (gx < ${xMax} && gk < ${K}) { v = ${op.at('gx', 'gk')}; }
+      var v = 0.0; if (gx < ${xMax} && gk < ${kEnd}) { v = ${op.at('gx', 'gk')}; }
       ${tile}[k * ${stride} + x] = v; }`).join('\n    ')
 }
 
@@ -79,6 +86,9 @@ export function sharedGemm(spec: GemmSpec, tile: Partial<SharedTile> = {}): Wgsl
   const pad = Math.max(1, 32 / BK)
   const SA = BM + (A.kFast ? pad : 0), SB = BN + (B.kFast ? pad : 0)
   const R = range(TM), C = range(TN)
+  // the k range of this workgroup: [0, K), or with split-K [k_begin, k_end) (uniform: wid.z and d only)
+  const sk = spec.splitK, kEnd = sk ? 'k_end' : K
+  const kRange = sk ? `\n  let k_begin = ${sk.kb}; let k_end = min(${sk.ke}, ${K});` : ''
   return {
     workgroup: [WX, WY, 1],
     consts: { BM, BN, BK, TM, TN },
@@ -86,11 +96,11 @@ export function sharedGemm(spec: GemmSpec, tile: Partial<SharedTile> = {}): Wgsl
 var<workgroup> tileB: array<f32, ${BK * SB}>;   // [BK][${SB}]: B slab, k-major${spec.helpers ? `\n${spec.helpers}` : ''}`,
     body: `
   let tx = i32(lid.x); let ty = i32(lid.y); let t = i32(li);
-  let row0 = i32(wid.y) * BM; let col0 = i32(wid.x) * BN;
+  let row0 = i32(wid.y) * BM; let col0 = i32(wid.x) * BN;${kRange}
   ${R.map((r) => C.map((c) => `var acc${r}_${c} = 0.0;`).join(' ')).join('\n  ')}
-  for (var k0 = 0; k0 < ${K}; k0 += BK) {
-    ${slabLoad('tileA', SA, BM, BK, NT, A, M, K)}
-    ${slabLoad('tileB', SB, BN, BK, NT, B, N, K)}
+  for (var k0 = ${sk ? 'k_begin' : '0'}; k0 < ${kEnd}; k0 += BK) {
+    ${slabLoad('tileA', SA, BM, BK, NT, A, M, kEnd)}
+    ${slabLoad('tileB', SB, BN, BK, NT, B, N, kEnd)}
     workgroupBarrier();
     for (var k = 0; k < BK; k++) {
       ${R.map((r) => `let a${r} = tileA[k * ${SA} + ty + ${WY * r}];`).join(' ')}
@@ -101,7 +111,7 @@ var<workgroup> tileB: array<f32, ${BK * SB}>;   // [BK][${SB}]: B slab, k-major$
   }
   ${R.map((r) => `{ let row = row0 + ty + ${WY * r}; if (row < ${M}) {
     ${C.map((c) => `{ let col = col0 + tx + ${WX * c}; if (col < ${N}) { ${spec.store('row', 'col', `acc${r}_${c}`)} } }`).join(' ')} } }`).join('\n  ')}`,
-    workgroups: (d) => { const [m, n] = spec.size(d); return [Math.max(1, cdiv(n, BN)), Math.max(1, cdiv(m, BM)), 1] },
+    workgroups: (d) => { const [m, n] = spec.size(d); return [Math.max(1, cdiv(n, BN)), Math.max(1, cdiv(m, BM)), sk?.z(d) ?? 1] },
   }
 }
 
@@ -121,6 +131,7 @@ export const matmul_v5 = sharedGemm(matmulSpec('nn'))
 export const matmul_nt_v5 = sharedGemm(matmulSpec('nt'))
 export const matmul_tn_v5 = sharedGemm(matmulSpec('tn'))
 
-/** Bind `hw` on hardware GPUs (the workgroup-memory tiles), defer to `sw` on software adapters (DeviceCaps.software). */
-export const onHardware = (hw: string, sw: (d: Record<string, number>, caps: DeviceCaps) => string) =>
-  (d: Record<string, number>, caps: DeviceCaps) => (caps.software ? sw(d, caps) : hw)
+/** Bind `hw` (a version, or one chosen by shape) on hardware GPUs (the workgroup-memory tiles), defer to `sw` on
+ * software adapters (DeviceCaps.software). */
+export const onHardware = (hw: string | ((d: Record<string, number>) => string), sw: (d: Record<string, number>, caps: DeviceCaps) => string) =>
+  (d: Record<string, number>, caps: DeviceCaps) => (caps.software ? sw(d, caps) : typeof hw === 'string' ? hw : hw(d))

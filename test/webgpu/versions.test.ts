@@ -49,11 +49,14 @@ for (const { M, K, N } of [{ M: 20, K: 44, N: 36 }, { M: 68, K: 8, N: 132 }, { M
 
 // conv: C*R*S divisible by 4 (the vec4 GEMM composites' need), with and without padding, stride 3 and 4; then dims
 // that are multiples of neither 4 nor any tile (C*R*S = 75, N*P*Q = 112 and K = 18 each span more than one 64 block or
-// 16 slab of the v6 shared tiles), for the versions without vec4 bindings only
+// 16 slab of the v6 shared tiles), for the versions without vec4 bindings only; the last (N*P*Q = 1932, K = 40) is
+// long enough for backward_weight v6 / v7 to split N*P*Q (Z = 7 slices of 288, the last ending mid-slab) and has K
+// over one 32-row block of v7
 const CASES: Omit<ConvCase, 'heavy'>[] = [
   { N: 3, C: 5, H: 13, W: 11, K: 7, R: 4, S: 4, STRIDE: 3, PAD: 0 },
   { N: 2, C: 4, H: 21, W: 21, K: 6, R: 8, S: 8, STRIDE: 4, PAD: 2 },
   { N: 2, C: 3, H: 15, W: 13, K: 18, R: 5, S: 5, STRIDE: 2, PAD: 2 },
+  { N: 4, C: 3, H: 23, W: 21, K: 40, R: 3, S: 3, STRIDE: 1, PAD: 1 },
 ]
 for (const c of CASES) {
   const { P, Q } = convOut(c), d = { ...(c as Omit<ConvCase, 'heavy'>), P, Q }
@@ -81,10 +84,39 @@ test('selection: hardware GPUs get the workgroup-memory tiles, software adapters
   const convs = ['conv2d_forward', 'conv2d_backward_weight', 'conv2d_backward_input'] as const
   const selC = (c: Record<string, number>, caps: typeof hw) => convs.map((n) => WGSL_SELECT[n]!(c, caps))
   const c4 = { ...CASES[1], ...convOut(CASES[1]) }, odd = { ...CASES[2], ...convOut(CASES[2]) }, hwPlain = { quads: false, software: false }
-  for (const c of [c4, odd]) for (const caps of [hw, hwPlain]) assert.equal(selC(c, caps), convs.map((n) => `${n}_v6`))
+  // v7 (32-row blocks) for forward / backward_weight when K <= 32
+  for (const c of [c4, odd]) for (const caps of [hw, hwPlain]) assert.equal(selC(c, caps), ['conv2d_forward_v7', 'conv2d_backward_weight_v7', 'conv2d_backward_input_v6'])
+  const k40 = { ...CASES[3], ...convOut(CASES[3]) }
+  assert.equal(selC(k40, hw), convs.map((n) => `${n}_v6`))
   assert.equal(selC(c4, sw), ['conv2d_forward_v5', 'conv2d_backward_weight_v5', 'conv2d_backward_input_v5'])
   assert.equal(selC(c4, plainSw), ['conv2d_forward_v3', 'conv2d_backward_weight_v4', 'conv2d_backward_input_v4'])
   assert.equal(selC(odd, sw), ['conv2d_forward_v2', 'conv2d_backward_weight_v2', 'conv2d_backward_input_v3'])
+})
+
+test('conv2d_backward_weight v6 / v7 split N*P*Q: the seed layers get >= 100 workgroups, each slice >= 256 pixels', () => {
+  const grid = (version: string, d: Record<string, number>): Record<string, number> => {
+    const c = WGSL_COMPOSITE[version], dd = { ...d, ...c.dims(d) }
+    return { ...dd, wgs: WGSL_INTERNAL[c.steps[0].kernel].kernel.workgroups(dd).reduce((a, b) => a * b) }
+  }
+  const seed = [
+    { N: 64, C: 4, H: 84, W: 84, K: 32, R: 8, S: 8, STRIDE: 4, PAD: 0 },
+    { N: 64, C: 32, H: 20, W: 20, K: 64, R: 4, S: 4, STRIDE: 2, PAD: 0 },
+    { N: 64, C: 64, H: 9, W: 9, K: 64, R: 3, S: 3, STRIDE: 1, PAD: 0 },
+  ].map((c) => ({ ...c, ...convOut(c) }))
+  const bound = seed.map((c) => WGSL_SELECT.conv2d_backward_weight!(c, { quads: false, software: false }))
+  assert.equal(bound, ['conv2d_backward_weight_v7', 'conv2d_backward_weight_v6', 'conv2d_backward_weight_v6'])
+  const got = seed.map((c, i) => grid(bound[i], c))
+  assert.equal(got.map((g) => [g.Z, g.KS, g.wgs]), [[32, 800, 128], [16, 336, 128], [12, 272, 108]])
+  for (const [i, g] of got.entries()) {
+    const npq = g.N * g.P * g.Q
+    assert.ok(g.KS >= 256 && g.KS % 16 === 0 && (g.Z - 1) * g.KS < npq && g.Z * g.KS >= npq, `seed layer ${i + 1}: ${JSON.stringify(g)}`)
+  }
+  // the tested case above that splits (the versions loop checks it against ref), and one too short to split
+  for (const v of ['conv2d_backward_weight_v6', 'conv2d_backward_weight_v7']) {
+    const g = grid(v, { ...CASES[3], ...convOut(CASES[3]) })
+    assert.equal([g.Z, g.KS], [7, 288])
+    assert.is(grid(v, { ...CASES[2], ...convOut(CASES[2]) }).Z, 1)
+  }
 })
 
 test('matmul_tn_v6 takes M not divisible by 4 (only K and N need it)', async () => {
