@@ -4,6 +4,7 @@
 // acquireDevice turns it into a device with the limits and subgroup feature the kernels want, plus DeviceCaps.
 import type { DeviceCaps } from '../../kernels/wgsl/index.ts'
 import { probeQuads } from './webgpu_quads.ts'
+import { installQuietPolling } from './webgpu_poll.ts'
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json'
 /**
@@ -42,6 +43,7 @@ async function freshAdapter(): Promise<GPUAdapter | null> {
 async function createNodeGPU(log: (m: string) => void): Promise<GPU> {
   // Dawn through the npm `webgpu` package; imported only here and only outside browsers
   const { create } = await import('webgpu')
+  installQuietPolling() // Dawn's tick loop would otherwise spin a core through every wait
   return create(NODE_DAWN_FLAGS)
 }
 

@@ -1,6 +1,8 @@
 // The WebGPU backend's errors: WGSL compile and validation errors (caught by error scopes, or uncaptured) and device
 // loss become an Error naming the kernel(s), thrown by the next check() (every backend call makes one) or by a wait
 // (read(), sync()), never a hang. A validation error is thrown once; device loss (and destroy) is sticky.
+import { quietly } from './webgpu_poll.ts'
+
 export class DeviceErrors {
   /** a validation error waiting to be thrown (once) by the next check() */
   private error: Error | null = null
@@ -51,14 +53,14 @@ export class DeviceErrors {
   async settle(): Promise<void> {
     const s = this.scopes
     this.scopes = []
-    await Promise.all(s)
+    await quietly(Promise.all(s))
     this.check()
   }
 
   /** p, unless the device is lost first; a failure is the loss error if there is one, else wrap(its error). */
   async wait<T>(p: Promise<T>, wrap: (e: Error) => Error = (e) => e): Promise<T> {
     try {
-      return await Promise.race([p, this.lost])
+      return await Promise.race([quietly(p), this.lost])
     } catch (e) {
       throw this.lostError ?? wrap(e as Error)
     }
