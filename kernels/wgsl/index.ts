@@ -36,6 +36,7 @@ export const WGSL_VERSIONS: Record<string, WgslKernel> = {
   matmul_nt_v3: mm.matmul_nt_v3, matmul_tn_v3: mm.matmul_tn_v3,
   matmul_v4: mm.matmul_v4, matmul_nt_v4: mm.matmul_nt_v4, matmul_tn_v4: mm.matmul_tn_v4,
   matmul_v5: sh.matmul_v5, matmul_nt_v5: sh.matmul_nt_v5, matmul_tn_v5: sh.matmul_tn_v5,
+  matmul_nt_v7: mm.matmul_nt_v7, matmul_tn_v7: mm.matmul_tn_v7,
   conv2d_forward_v6: cs.conv2d_forward_v6, conv2d_forward_v7: cs.conv2d_forward_v7,
   sum_reduce_v1: red.sum_reduce_v1, sum_reduce_v2: red.sum_reduce_v2, max_reduce_v1: red.max_reduce_v1, max_reduce_v2: red.max_reduce_v2,
 }

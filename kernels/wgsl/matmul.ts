@@ -12,10 +12,11 @@
 // v4 (quad_tiles.ts): the vec4 tiles with operands shared inside subgroup quads (2x2 lanes split rows and columns
 //   and swap halves): half the loads per FMA, 1.5-2x over v3 on SwiftShader. Needs DeviceCaps.quads.
 // v5 (shared_tiles.ts): workgroup-memory tiles for hardware GPUs (barriers are coroutine switches on SwiftShader,
-//   where it runs 0.5-0.9 GFLOP/s). v6 (matmul_transposed.ts, nt and tn): transpose the transposed operand, then the v4 nn tile.
+//   where it runs 0.5-0.9 GFLOP/s). v6 (matmul_transposed.ts, nt and tn; not bound): transpose the transposed operand,
+//   then the v4 nn tile. v7 (nt and tn): the v4 nn tile reading the transposed operand element by element.
 // Selection by shape and device: selectMatmul* below.
 import { cdiv, type DeviceCaps, type WgslKernel } from './prelude.ts'
-import { quadNN, quadNT, quadTN } from './quad_tiles.ts'
+import { quadNN, quadNT, quadTN, stridedA, stridedB } from './quad_tiles.ts'
 
 // element (row i, col k) of the logical A [M,K] and (k, j) of the logical B [K,N], per layout
 const A_MK = (i: string, k: string) => `a[(${i}) * d.K + (${k})]`
@@ -182,6 +183,9 @@ const quad = { M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', store: mmStore, siz
 export const matmul_v4: WgslKernel = { ...quadNN({ ...quad, lda: '(d.K / 4)', ldb: '(d.N / 4)', TM: 8, TN: 2 }), vec4: ['a', 'b'] }
 export const matmul_tn_v4: WgslKernel = { ...quadTN({ ...quad, lda: '(d.M / 4)', ldb: '(d.N / 4)', TM: 8, TN: 4 }), vec4: ['a', 'b'] }
 export const matmul_nt_v4: WgslKernel = { ...quadNT({ ...quad, lda: '(d.K / 4)', ldb: '(d.K / 4)', TM: 8, TN: 4 }), vec4: ['a', 'b'] }
+// v7: the transposed operand read element by element into the nn quad tile (no transpose pass, no vec4 binding for it)
+export const matmul_tn_v7: WgslKernel = { ...quadNN({ ...quad, lda: '', ldb: '(d.N / 4)', TM: 8, TN: 2, readA: stridedA('a', 'd.M') }), vec4: ['b'] }
+export const matmul_nt_v7: WgslKernel = { ...quadNN({ ...quad, lda: '(d.K / 4)', ldb: '', TM: 8, TN: 2, readB: stridedB('b', 'd.N', 'd.K') }), vec4: ['a'] }
 
 // Selection. A hardware GPU gets the workgroup-memory tiles (shared_tiles.ts, v5: any dims; written for GPUs and
 // checked for correctness here, where no hardware adapter exists to time them). A software adapter gets register
@@ -190,28 +194,21 @@ export const matmul_nt_v4: WgslKernel = { ...quadNT({ ...quad, lda: '(d.K / 4)',
 export const selectMatmul = (d: Record<string, number>, caps: DeviceCaps) =>
   (!caps.software ? 'matmul_v5' : d.K % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_v4' : 'matmul_v3') : 'matmul_v2')
 /**
- * matmul_tn: with quads and K, N divisible by 4, v6 (transpose a, then the nn quad tile), measured over v4 on
- * SwiftShader (single call + wait, median, same run): 256^3 5.1 -> 6.9 GFLOP/s, 64x3136x512 5.2 -> 5.7, 2048x32x256
- * 4.1 -> 4.2, 128x256x1024 5.0 -> 5.4, 1024^3 6.0 -> 6.3; except when M is much larger than N (the transpose of a is
- * 1/N of the work but is not the cost that matters there: 3136x64x512 3.9 with v4, 3.2 with v6), M >= 4N keeps v4.
- * v4/v3 need M and N divisible by 4 (a is vec4 along M, b along N).
+ * matmul_tn / matmul_nt with quads and K divisible by 4: v7, the nn quad tile reading the transposed operand element
+ * by element (tn also needs N % 4 for b's vec4 rows; M, and nt's N, are free). Measured on SwiftShader (single call +
+ * wait, medians, same run; GFLOP/s) over the five bench shapes and 3136x64x512:
+ *   tn v4 / v6 / v7: 7.1 / 8.3 / 8.7, 8.6 / 9.5 / 9.9, 6.3 / 6.3 / 6.1, 8.0 / 8.7 / 9.2, 7.7 / 8.1 / 8.0
+ *   nt v4 / v6 / v7: 6.7 / 7.8 / 8.7, 7.9 / 7.9 / 9.8, 4.6 / 6.6 / 6.3, 7.0 / 7.9 / 9.2
+ * v7 is the best or within noise of it everywhere, with no transpose pass and no scratch. Otherwise tn takes v4 / v3
+ * (M and N % 4; with / without quads) or v2; nt takes v2 (its v3's dot-product accumulators measured no faster).
  */
 export const selectMatmulTN = (d: Record<string, number>, caps: DeviceCaps) => {
   if (!caps.software) return 'matmul_tn_v5'
-  if (caps.quads && d.K % 4 === 0 && d.N % 4 === 0 && (d.M < 4 * d.N || d.M % 4 !== 0)) return 'matmul_tn_v6'
+  if (caps.quads && d.K % 4 === 0 && d.N % 4 === 0) return 'matmul_tn_v7'
   return d.M % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_tn_v4' : 'matmul_tn_v3') : 'matmul_tn_v2'
 }
-/**
- * matmul_nt: v4 needs K divisible by 4 (both operands vec4 along K); from M = 128 rows up, v6 (transpose b, then the
- * nn quad tile; K and N divisible by 4) wins: 2048x32x256 3.3 -> 5.5 GFLOP/s, 1024^3 6.0 -> 7.1, 128x256x1024
- * 4.2 -> 4.9; at M = 64 the transpose does not pay (64x3136x512: 5.5 vs 4.9). v3 (v4 without quads) is not bound: on SwiftShader it measured
- * no faster than v2 (dot-product accumulators load 2 vec4 per 4 FMAs vs nn's 1 per 4).
- */
-export const selectMatmulNT = (d: Record<string, number>, caps: DeviceCaps) => {
-  if (!caps.software) return 'matmul_nt_v5'
-  if (!caps.quads || d.K % 4 !== 0) return 'matmul_nt_v2'
-  return d.M >= 128 && d.N % 4 === 0 ? 'matmul_nt_v6' : 'matmul_nt_v4'
-}
+export const selectMatmulNT = (d: Record<string, number>, caps: DeviceCaps) =>
+  (!caps.software ? 'matmul_nt_v5' : caps.quads && d.K % 4 === 0 ? 'matmul_nt_v7' : 'matmul_nt_v2')
 
 export const matmul = matmul_v2
 export const matmul_nt = matmul_nt_v2

@@ -6,6 +6,8 @@
 // and pays a horizontal sum and a scalar store per output, which dominates at small K (2048x32x256: 3.1 GFLOP/s for
 // nt v4 vs 5.5 for nn v4); the tn tile loads a k-row of A per step. The transpose is one pass over the operand
 // (its cost relative to the product is 1/M for nt, 1/N for tn). Needs subgroup quads (matmul_v4).
+// Not bound since v7 (matmul.ts: the nn tile reads the transposed operand element by element, which on SwiftShader
+// costs what a vec4 load does) matched or beat it on every bench shape without the pass; kept as a checked version.
 import type { KernelSig } from '../index.ts'
 import { grid1d, type WgslKernel } from './prelude.ts'
 import { matmul_v4 } from './matmul.ts'

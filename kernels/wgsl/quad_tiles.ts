@@ -24,7 +24,15 @@ export interface QuadTile extends Omit<Tile4, 'wg' | 'TN' | 'splitK'> {
   QX: number; QY: number
   /** split-K (nn only): workgroups along z; slice wid.z walks vec4 steps [kb, ke) (WGSL, workgroup-uniform) */
   splitK?: { z: (d: Record<string, number>) => number; kb: string; ke: string }
+  /**
+   * nn only: how A rows and B column groups are read; the default is vec4 bindings (A vec4 along K, B along N).
+   * `pre(i)` declares per-lane offsets for own row / column group i (clamped to the edge); `at(i, x)` is the vec4 of
+   * row i at k = 4x .. 4x + 3 (A: x is the vec4 step kk) or of column group i at row k = x (B). Used to read a transposed operand element by element
+   * (stridedA / stridedB below).
+   */
+  readA?: OperandRead; readB?: OperandRead
 }
+export interface OperandRead { pre: (i: number) => string; at: (i: number, x: string) => string }
 
 const range = (n: number) => [...Array(n).keys()]
 const HALVES = ['O', 'S'] as const // own, swapped
@@ -78,18 +86,34 @@ const outerFmas = (HM: number, HN: number, aElem: (x: string, r: number) => stri
   HALVES.flatMap((x) => range(HM).map((r) => `    { let av = vec4<f32>(${aElem(x, r)}); ${HALVES.flatMap((y) => range(HN).map((c) =>
     `${acc(x, r, y, c)} = fma(av, b${y}${c}, ${acc(x, r, y, c)});`)).join(' ')} }`)).join('\n')
 
-/** nn: a [M, K] (vec4 along K), b [K, N] (vec4 along N); k walks four at a time. */
+/**
+ * A [K, M] read as the rows of an nn tile: four scalar loads per vec4, which on SwiftShader cost what one vec4 load
+ * does (a vec4 load is four per-lane gathers), so tn needs no transpose. Any M; K % 4 == 0.
+ */
+export const stridedA = (a: string, M: string): OperandRead => ({
+  pre: (r) => `let am${r} = min(rowO + ${r}, ${M} - 1);`,
+  at: (r, kk) => `vec4<f32>(${range(4).map((e) => `${a}[(${kk} * 4 + ${e}) * ${M} + am${r}]`).join(', ')})`,
+})
+/** B [N, K] read as the column groups of an nn tile (nt without a transpose): four scalar loads per vec4. Any N. */
+export const stridedB = (b: string, N: string, K: string): OperandRead => ({
+  pre: (c) => range(4).map((e) => `let bn${c}_${e} = min((colO + ${c}) * 4 + ${e}, ${N} - 1) * ${K};`).join(' '),
+  at: (c, k) => `vec4<f32>(${range(4).map((e) => `${b}[bn${c}_${e} + ${k}]`).join(', ')})`,
+})
+
+/** nn: a [M, K] (vec4 along K), b [K, N] (vec4 along N), or as t.readA / t.readB say; k walks four at a time. */
 export function quadNN(t: QuadTile): WgslKernel {
   const HM = t.TM / 2, HN = t.TN / 2
+  const readA = t.readA ?? { pre: (r) => `let ar${r} = min(rowO + ${r}, ${t.M} - 1) * ${t.lda};`, at: (r, kk) => `${t.a}[ar${r} + ${kk}]` }
+  const readB = t.readB ?? { pre: (c) => `let bc${c} = min(colO + ${c}, (${t.N} + 3) / 4 - 1);`, at: (c, k) => `${t.b}[${k} * ${t.ldb} + bc${c}]` }
   return quadKernel(t, t.TN * 4, `
   let k4 = ${t.K} / 4;
-  ${range(HM).map((r) => `let ar${r} = min(rowO + ${r}, ${t.M} - 1) * ${t.lda};`).join(' ')}
-  ${range(HN).map((c) => `let bc${c} = min(colO + ${c}, (${t.N} + 3) / 4 - 1);`).join(' ')}
+  ${range(HM).map(readA.pre).join(' ')}
+  ${range(HN).map(readB.pre).join(' ')}
   ${accDecls(HM, HN)}
   for (var kk = ${t.splitK?.kb ?? '0'}; kk < ${t.splitK ? `min(${t.splitK.ke}, k4)` : 'k4'}; kk++) {
-    ${swapLoads(HM, 'a', 'quadSwapX', (r) => `${t.a}[ar${r} + kk]`)}
-${range(4).map((q) => `    { let o = (kk * 4 + ${q}) * ${t.ldb};
-      ${swapLoads(HN, 'b', 'quadSwapY', (c) => `${t.b}[o + bc${c}]`)}
+    ${swapLoads(HM, 'a', 'quadSwapX', (r) => readA.at(r, 'kk'))}
+${range(4).map((q) => `    { let k = kk * 4 + ${q};
+      ${swapLoads(HN, 'b', 'quadSwapY', (c) => readB.at(c, 'k'))}
 ${outerFmas(HM, HN, (x, r) => `a${x}${r}[${q}]`)}
     }`).join('\n')}
   }

@@ -73,11 +73,10 @@ test('selection: hardware GPUs get the workgroup-memory tiles, software adapters
   const sel = (name: 'matmul' | 'matmul_nt' | 'matmul_tn', d: Record<string, number>, caps: typeof hw) => WGSL_SELECT[name]!(d, caps)
   const d = { M: 64, K: 3136, N: 512 }
   assert.equal([sel('matmul', d, hw), sel('matmul_nt', d, hw), sel('matmul_tn', d, hw)], ['matmul_v5', 'matmul_nt_v5', 'matmul_tn_v5'])
-  assert.equal([sel('matmul', d, sw), sel('matmul_nt', d, sw), sel('matmul_tn', d, sw)], ['matmul_v4', 'matmul_nt_v4', 'matmul_tn_v6'])
-  assert.is(sel('matmul_nt', { M: 2048, K: 32, N: 256 }, sw), 'matmul_nt_v6')
-  assert.is(sel('matmul_nt', { M: 128, K: 256, N: 1024 }, sw), 'matmul_nt_v6')
-  assert.is(sel('matmul_tn', { M: 3136, K: 64, N: 512 }, sw), 'matmul_tn_v4') // M >= 4N: the nn detour does not pay
-  assert.is(sel('matmul_tn', { M: 30, K: 64, N: 512 }, sw), 'matmul_tn_v6') // M not divisible by 4: only v6 takes it
+  assert.equal([sel('matmul', d, sw), sel('matmul_nt', d, sw), sel('matmul_tn', d, sw)], ['matmul_v4', 'matmul_nt_v7', 'matmul_tn_v7'])
+  assert.is(sel('matmul_nt', { M: 30, K: 64, N: 30 }, sw), 'matmul_nt_v7') // nt_v7: only K % 4
+  assert.is(sel('matmul_tn', { M: 30, K: 64, N: 512 }, sw), 'matmul_tn_v7') // tn_v7: K and N % 4
+  assert.is(sel('matmul_tn', { M: 64, K: 30, N: 512 }, sw), 'matmul_tn_v4')
   assert.equal([sel('matmul', d, plainSw), sel('matmul_nt', d, plainSw), sel('matmul_tn', d, plainSw)], ['matmul_v3', 'matmul_nt_v2', 'matmul_tn_v3'])
   assert.is(sel('matmul', { M: 3, K: 5, N: 7 }, sw), 'matmul_v2')
   // conv: v6 (implicit GEMMs on the shared tiles, any dims) on hardware; quad / vec4 / direct on software adapters
@@ -119,12 +118,14 @@ test('conv2d_backward_weight v6 / v7 split N*P*Q: the seed layers get >= 100 wor
   }
 })
 
-test('matmul_tn_v6 takes M not divisible by 4 (only K and N need it)', async () => {
+test('matmul_tn_v7 takes any M, matmul_nt_v7 any N (the operand read element by element)', async () => {
   if (!requireGpu(gpu)) return
-  if (!gpu.caps.quads) return void console.log('  (matmul_tn_v6: no subgroup quads on this device)')
-  const M = 30, K = 12, N = 20, c: Call = { inputs: [randn(K * M, 7), randn(K * N, 8)], outLens: [M * N], d: { M, K, N } }
-  const [got, exp] = [await runOn(gpu, 'matmul_tn', c, '', (outs, ins) => gpu!.runVersion('matmul_tn_v6', 'matmul_tn', outs, ins, c.d)), await runOn(ref, 'matmul_tn', c)]
-  close(got[0], exp[0], { atol: 1e-5, rtol: 1e-4 }, 'matmul_tn_v6 M 30')
+  if (!gpu.caps.quads) return void console.log('  (v7: no subgroup quads on this device)')
+  for (const [name, M, K, N] of [['matmul_tn', 30, 12, 20], ['matmul_nt', 20, 12, 30], ['matmul_nt', 70, 36, 67]] as const) {
+    const c: Call = { inputs: [randn(M * K, 7), randn(K * N, 8)], outLens: [M * N], d: { M, K, N } }
+    const [got, exp] = [await runOn(gpu, name, c, '', (outs, ins) => gpu!.runVersion(`${name}_v7`, name, outs, ins, c.d)), await runOn(ref, name, c)]
+    close(got[0], exp[0], { atol: 1e-5, rtol: 1e-4 }, `${name}_v7 ${M}x${K}x${N}`)
+  }
 })
 
 test('SwiftShader offers subgroup quads, and the probe accepts them', () => {
