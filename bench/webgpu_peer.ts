@@ -3,6 +3,7 @@
 // does). Call after findAdapter() so VK_ICD_FILENAMES already points at SwiftShader when there is no GPU.
 // The peer runs the same math in tfjs's own layout (NHWC convs): equal FLOPs, its best path.
 import type * as TF from '@tensorflow/tfjs-core'
+import { quietly } from '../engine/backend/webgpu_poll.ts'
 
 export interface Peer { tf: typeof TF; sync: () => Promise<void>; description: string }
 
@@ -22,7 +23,9 @@ export async function tfjsWebGPU(): Promise<Peer> {
     tf,
     description: `tfjs-webgpu ${tf.version_core} on ${info.vendor ?? ''} ${info.architecture ?? ''}`.trim(),
     // tfjs batches its commands: submit them, then wait for the queue (no readback, like our sync())
-    // (the sequence tfjs itself uses before a readback: end the open pass, submit)
-    sync: async () => { be.ensureCommandEncoderReady(); be.endComputePassEncoder(); be.submitQueue(); await be.device.queue.onSubmittedWorkDone() },
+    // (the sequence tfjs itself uses before a readback: end the open pass, submit). The wait is as quiet as ours
+    // (engine/backend/webgpu_poll.ts: Dawn's tick loop does not spin a core away from SwiftShader), so the rows
+    // compare kernels and dispatch, not the wait.
+    sync: async () => { be.ensureCommandEncoderReady(); be.endComputePassEncoder(); be.submitQueue(); await quietly(be.device.queue.onSubmittedWorkDone()) },
   }
 }
