@@ -1,4 +1,4 @@
-// `npm run bench [-- --only NAME[,NAME]] [-- --json FILE]`: runs every bench/<name>.bench.ts suite, each in a fresh
+// `npm run bench [-- --only NAME[,NAME]] [-- --json FILE] [-- --list]`: runs every bench/<name>.bench.ts suite, each in a fresh
 // child process, each printing ours beside its peer (tfjs-wasm, tfjs-webgpu) with the ratio; --json also writes one
 // record per measurement: {kernel, shape, backend, library, threads, ms, gflops | steps_per_s}.
 // One process per suite: in a shared process a suite ran up to 3x slower after the WebGPU training-step suite (its
@@ -25,6 +25,10 @@ const jsonPath = opt('--json')
 const only = opt('--only')?.split(',')
 
 const suites = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace('.bench.ts', '')).sort()
+if (argv.includes('--list')) {
+  console.log(suites.join('\n'))
+  process.exit(0)
+}
 const chosen = only ? suites.filter((s) => only.includes(s)) : suites
 if (only && chosen.length !== only.length) {
   console.error(`bench: unknown suite in --only (${only.join(', ')}); available: ${suites.join(', ')}`)

@@ -17,9 +17,9 @@ export function tmpDir(tag: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `rlrnd-${tag}-`))
 }
 
-export function cli(args: string[], env: Record<string, string> = {}): Run {
+export function cli(args: string[], env: Record<string, string> = {}, timeout = 60_000): Run {
   const r = spawnSync(process.execPath, [BIN, ...args],
-    { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 })
+    { encoding: 'utf8', env: { ...process.env, ...env }, timeout })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
