@@ -41,8 +41,9 @@ export const WGSL_VERSIONS: Record<string, WgslKernel> = {
   sum_reduce_v1: red.sum_reduce_v1, sum_reduce_v2: red.sum_reduce_v2, max_reduce_v1: red.max_reduce_v1, max_reduce_v2: red.max_reduce_v2,
 }
 /** Kernels bound to one of several versions by shape (a vec4 version needs dims divisible by 4) and device (quad
- * versions need DeviceCaps.quads; hardware GPUs get the workgroup-memory tiles, v5 matmul / v6 conv, v7 conv forward /
- * backward_weight when K <= 32): name -> version. */
+ * versions need DeviceCaps.quads; software adapters with quads get v4 matmul, v7 matmul_nt / matmul_tn, v5 conv;
+ * hardware GPUs get the workgroup-memory tiles, v5 matmul / v6 conv, v7 conv forward / backward_weight when
+ * K <= 32): name -> version. */
 export const WGSL_SELECT: Partial<Record<KernelName, (d: Record<string, number>, caps: DeviceCaps) => string>> = {
   matmul: mm.selectMatmul, matmul_tn: mm.selectMatmulTN, matmul_nt: mm.selectMatmulNT,
   conv2d_forward: sh.onHardware(cs.byRows('conv2d_forward'), cg.selectConv('conv2d_forward_v5', 'conv2d_forward_v3', 'conv2d_forward_v2')),
@@ -70,7 +71,8 @@ export const WGSL_COMPOSITE: Record<string, cg.Composite> = {
  * its own signature. conv_im2col (x -> col [CRS, J]), conv_dout_t (dout [N,K,PQ] -> [K, J]), conv_fwd_gemm (nn tile,
  * NCHW store + bias), conv_bw_gemm (nt tile), conv_bin_gemm (tn tile), conv_col2im (gather, no atomics), the
  * quad-tile GEMMs conv_fwd_gemm_q / conv_bw_gemm_q / conv_bin_gemm_q, the shared-tile conv_bin_gemm_s and split-K
- * conv_bw_gemm_s / _s32 (dout and x read in place), and matmul_nt_v6's mm_transpose and mm_nn_q.
+ * conv_bw_gemm_s / _s32 (dout and x read in place), and the v6 matmul_nt / matmul_tn's mm_transpose, mm_transpose_a
+ * and mm_nn_q.
  */
 export const WGSL_INTERNAL: Record<string, cg.InternalKernel> = { ...cg.CONV_INTERNAL, ...cs.CONV_SHARED_INTERNAL, ...mt.MATMUL_INTERNAL }
 export type { WgslKernel, DeviceCaps }
