@@ -166,6 +166,26 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
   rowOf('train_step tfjs-wasm', pms)
   rowOf('train_step ref (1 step)', refMs)
 
+  // ---- the same step with kernel threads (conv forward / input gradient split over the batch; results bitwise the
+  // same as one thread, checked here on the loss after one more step from equal weights). The peer stays at one
+  // thread: tfjs-backend-wasm's threaded build is for cross-origin-isolated browsers.
+  const be2 = (await openBackend('wasm', { threads: 0 })) as WasmBackend, threads = be2.threads // one per core
+  if (threads > 1) {
+    const W2 = ours(be2)
+    W2.net.parameters().forEach((p, i) => p.write(weights[i]))
+    const W1 = ours(be)
+    W1.net.parameters().forEach((p, i) => p.write(weights[i]))
+    W1.step(); W2.step()
+    const [a, b] = [await W1.lossNow(), await W2.lossNow()]
+    if (!Object.is(a, b)) throw new Error(`train_step with ${threads} threads: loss ${b} after a step, ${a} on one thread (must be bitwise equal)`)
+    W1.net.dispose()
+    const tms = timeIt(`train_step wasm ${threads} threads`, W2.step)
+    opts.json.push({ kernel: 'train_step', shape: SHAPE, backend: 'wasm', threads, library: 'rl-rnd', ms: tms, steps_per_s: 1000 / tms })
+    rowOf(`train_step wasm, ${threads} threads (ours)`, tms, ` || x${(ms / tms).toFixed(2)} over 1 thread, x${(pms / tms).toFixed(2)} over tfjs-wasm (1 thread)`)
+    W2.net.dispose()
+  }
+  be2.destroy()
+
   if (isProfile) profile(be, W.step)
   W.net.dispose()
 }

@@ -7,11 +7,14 @@ import { fileURLToPath } from 'node:url'
 import type { Backend } from '../engine/backend/backend.ts'
 import { RefBackend } from '../engine/backend/ref.ts'
 import { createWasmBackend, type WasmOptions } from '../engine/backend/wasm.ts'
+import { createThreadedWasmBackend, defaultThreads } from './wasm_workers.ts'
 
 export type BackendChoice = 'auto' | 'wasm' | 'ref' | 'webgpu'
 export interface OpenOptions extends WasmOptions {
   /** load build/kernels.debug.wasm (asserts on) instead of the release build */
   debug?: boolean
+  /** wasm kernel threads (default 1; 0 = one per core, at most 8): more than 1 uses build/kernels.threads.wasm */
+  threads?: number
   log?: (msg: string) => void
 }
 
@@ -25,6 +28,20 @@ export async function readKernelsWasm(debug = false): Promise<Uint8Array<ArrayBu
   return new Uint8Array(await readFile(path))
 }
 
+/** The wasm backend: one thread from the release (or debug) build, or kernel threads from the threads build. */
+async function openWasm(opts: OpenOptions): Promise<Backend> {
+  const threads = opts.threads === 0 ? defaultThreads() : (opts.threads ?? 1)
+  if (threads <= 1 || opts.debug) return createWasmBackend(await readKernelsWasm(opts.debug), opts)
+  const path = fileURLToPath(new URL('build/kernels.threads.wasm', ROOT))
+  if (!existsSync(path)) throw new Error(`wasm kernels (threads build) not found at ${path}: run \`npm run build:wasm\` first`)
+  try {
+    return await createThreadedWasmBackend(new Uint8Array(await readFile(path)), threads, opts)
+  } catch (e) {
+    ;(opts.log ?? ((m: string) => console.error(m)))(`wasm: ${threads} kernel threads unavailable (${(e as Error).message}); using 1`)
+    return createWasmBackend(await readKernelsWasm(false), opts)
+  }
+}
+
 async function loadWebGPU(): Promise<any> {
   if (!existsSync(fileURLToPath(WEBGPU_MODULE))) return null
   return import(WEBGPU_MODULE.href)
@@ -33,7 +50,7 @@ async function loadWebGPU(): Promise<any> {
 export async function openBackend(name: BackendChoice, opts: OpenOptions = {}): Promise<Backend> {
   const log = opts.log ?? ((m: string) => console.error(m))
   if (name === 'ref') return new RefBackend()
-  if (name === 'wasm') return createWasmBackend(await readKernelsWasm(opts.debug), opts)
+  if (name === 'wasm') return openWasm(opts)
   if (name === 'webgpu') {
     const mod = await loadWebGPU()
     if (!mod?.createWebGPUBackend) throw new Error('webgpu backend: engine/backend/webgpu.ts is not available yet')
@@ -49,7 +66,7 @@ export async function openBackend(name: BackendChoice, opts: OpenOptions = {}): 
     } catch (e) {
       log(`auto: webgpu unavailable (${(e as Error).message}); using wasm`)
     }
-    return createWasmBackend(await readKernelsWasm(opts.debug), opts)
+    return openWasm(opts)
   }
   throw new Error(`unknown backend '${name}' (expected auto, wasm, ref or webgpu)`)
 }

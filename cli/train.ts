@@ -198,7 +198,7 @@ export async function train(cli: TrainCli): Promise<number> {
   log(`Args: ${argsToArgv(args).join(' ')}`)
   let backend: Backend
   try {
-    backend = await openBackend(args.backend, { log })
+    backend = await openBackend(args.backend, { log, threads: args.threads })
   } catch (e) {
     logger.close()
     return badInput(`--backend ${args.backend}: ${(e as Error).message}`)

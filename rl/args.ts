@@ -49,6 +49,7 @@ export interface Args {
   dnc: string
   // ours
   backend: 'auto' | 'webgpu' | 'wasm' | 'ref'
+  threads: number
   num_envs: number
   rnd_output_dim: number
   save_gifs: number
@@ -99,6 +100,7 @@ export const DEFAULT_ARGS: Args = {
   target_cumulative_rewards_extrinsic: 100,
   dnc: '',
   backend: 'auto',
+  threads: 0,
   num_envs: 32,
   rnd_output_dim: 1,
   save_gifs: 0,
@@ -149,6 +151,7 @@ export const ARG_DOCS: Record<keyof Args, string> = {
   target_cumulative_rewards_extrinsic: 'Training ends when the mean episode reward of an iteration reaches this',
   dnc: 'Differentiable Neural Computer N,W,R,K (not supported: must be empty)',
   backend: 'Tensor backend: auto, webgpu, wasm or ref',
+  threads: 'Kernel threads of the wasm backend (conv forward and input gradient split over the batch; results are the same for any count): 0 = one per core, at most 8',
   num_envs: 'Episodes stepped in lockstep during rollouts (one batched forward per step)',
   rnd_output_dim: 'Output size of the RND target/predictor (the seed: 1)',
   save_gifs: 'Save a GIF of the first N episodes of each iteration (0 = none)',
@@ -191,7 +194,7 @@ export function validateArgs(a: Args): string | null {
     int('rnn_hidden_layers', 0), int('final_hidden_layers', 0), int('final_hidden_dim', 0),
     int('epochs_per_iteration', 1), int('sequence_length', 1), int('minibatches', 1), int('stacked_frames', 1),
     int('stacked_frames_rnd', 1), int('keep_past_x_snapshots', 0), int('num_envs', 1), int('rnd_output_dim', 1),
-    int('save_gifs', 0), int('max_iterations', 0), int('gpu', -1000), int('num_threads', 0),
+    int('save_gifs', 0), int('max_iterations', 0), int('gpu', -1000), int('num_threads', 0), int('threads', 0),
     a.rnn_hidden_layers > 0 ? int('rnn_hidden_dim', 1) : null,
     prob('portion_experience_train_rnd_predictor'), prob('sticky_action_probability'), prob('epsilon_greedy'),
     prob('gamma_intrinsic'), prob('gamma_extrinsic'), prob('lambda_gae'),

@@ -6,6 +6,7 @@
 import { KERNELS, abiArgs, type KernelName, type Dims } from '../../kernels/index.ts'
 import type { Backend, Buffer, MemoryStats } from './backend.ts'
 import { Arena } from './wasm_memory.ts'
+import type { WasmWorkers, WorkerCall } from './wasm_threads.ts'
 
 class WasmBuffer implements Buffer {
   freed = false
@@ -19,6 +20,18 @@ export interface WasmOptions {
   maximumMB?: number
 }
 
+/**
+ * Kernels split over the batch when the backend has worker threads: floats per image of each pointer argument
+ * (outputs then inputs; 0 = the whole buffer goes to every part). Images are independent in the forward and
+ * input-gradient convs, so every output element is computed exactly as on one thread: results are bitwise the same
+ * for any thread count. The weight gradient sums over the images; splitting it would make the sum's order (and so
+ * the low bits of a training run) depend on the machine's core count, so it stays on one thread.
+ */
+const BY_BATCH: Partial<Record<KernelName, (d: Dims) => number[]>> = {
+  conv2d_forward: (d) => [d.K * d.P * d.Q, d.C * d.H * d.W, 0, 0],
+  conv2d_backward_input: (d) => [d.C * d.H * d.W, d.K * d.P * d.Q, 0],
+}
+
 type Kernel = (...args: number[]) => void
 
 export class WasmBackend implements Backend {
@@ -27,12 +40,19 @@ export class WasmBackend implements Backend {
   private heap: Float32Array
   private readonly arena: Arena
 
-  constructor(readonly instance: WebAssembly.Instance, readonly wasmMemory: WebAssembly.Memory) {
+  /** workers: kernel threads over the same (shared) memory, for the kernels in BY_BATCH (wasm_threads.ts) */
+  constructor(readonly instance: WebAssembly.Instance, readonly wasmMemory: WebAssembly.Memory, private readonly workers?: WasmWorkers) {
     const ex = instance.exports as Record<string, unknown>
     const heapBase = typeof ex.heap_base === 'function' ? (ex.heap_base as () => number)() : 65536
     this.arena = new Arena(wasmMemory, heapBase)
     this.heap = new Float32Array(wasmMemory.buffer)
-    this.description = 'WebAssembly SIMD128 kernels (AssemblyScript), 1 thread'
+    const threads = 1 + (workers?.size ?? 0)
+    this.description = `WebAssembly SIMD128 kernels (AssemblyScript), ${threads} thread${threads > 1 ? 's (conv forward / input gradient split over the batch)' : ''}`
+  }
+
+  /** Threads that run kernels: the calling one plus the workers. */
+  get threads(): number {
+    return 1 + (this.workers?.size ?? 0)
   }
 
   /** The f32 view of the memory, refreshed after memory.grow detached the old one. */
@@ -95,6 +115,8 @@ export class WasmBackend implements Backend {
     }
     const fn = this.kernel(name + variant)
     const ptrs = [...outputs, ...inputs].map((b) => this.live(b).ptr)
+    const perImage = BY_BATCH[name]
+    if (this.workers && perImage && d.N >= 2) return this.runByBatch(name, name + variant, ptrs, d, perImage)
     const args = abiArgs(name, d)
     const wsFloats = sig.workspace ? sig.workspace(d) : 0
     if (wsFloats > 0) {
@@ -106,6 +128,32 @@ export class WasmBackend implements Backend {
       }
     } else {
       fn(...ptrs, ...(sig.workspace ? [0] : []), ...args)
+    }
+  }
+
+  /** One kernel over parts of the batch at once: part 0 on this thread, the others on workers, each with its own workspace. */
+  private runByBatch(name: KernelName, fnName: string, ptrs: number[], d: Dims, perImage: (d: Dims) => number[]): void {
+    const parts = Math.min(this.threads, d.N), per = perImage(d), sig = KERNELS[name]
+    const blocks: { ptr: number; cls: number }[] = [], calls: WorkerCall[] = []
+    let own: number[] = []
+    try {
+      for (let p = 0, n0 = 0; p < parts; p++) {
+        const n = Math.floor((d.N * (p + 1)) / parts) - n0, dp = { ...d, N: n }
+        const ws = this.arena.alloc(sig.workspace!(dp) * 4)
+        blocks.push(ws)
+        const args = [...ptrs.map((ptr, i) => ptr + n0 * per[i] * 4), ws.ptr, ...abiArgs(name, dp)]
+        if (p === 0) own = args
+        else calls.push({ fn: fnName, args })
+        n0 += n
+      }
+      this.workers!.start(calls)
+      try {
+        this.kernel(fnName)(...own)
+      } finally {
+        this.workers!.wait()
+      }
+    } finally {
+      for (const b of blocks) this.arena.release(b.ptr, b.cls)
     }
   }
 
@@ -123,6 +171,7 @@ export class WasmBackend implements Backend {
   }
 
   destroy(): void {
+    this.workers?.terminate()
     this.heap = new Float32Array(0)
   }
 }

@@ -1,0 +1,81 @@
+// The wasm backend with kernel threads (cli/wasm_workers.ts + engine/backend/wasm_threads.ts): conv forward and
+// input gradient split over the batch give BITWISE the single-thread results (every output element is computed by
+// the same code on the same inputs), for 2 and 3 threads, uneven splits (N = 3, 5 over 2 parts), N = 1 (not split),
+// padding; the weight gradient (not split) too; and the single-thread results match ref. Workers are terminated by
+// destroy(), and a thread count below 2 is refused.
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { readFileSync } from 'node:fs'
+import { createThreadedWasmBackend } from '../../cli/wasm_workers.ts'
+import { openBackend } from '../../cli/node_backend.ts'
+import type { WasmBackend } from '../../engine/backend/wasm.ts'
+import type { Backend } from '../../engine/backend/backend.ts'
+import { REF } from '../../kernels/ref/index.ts'
+import { convOut } from '../cases/shapes.ts'
+import { close, randn } from '../helpers.ts'
+
+const test = suite('wasm kernel threads')
+const threadsWasm = () => new Uint8Array(readFileSync(new URL('../../build/kernels.threads.wasm', import.meta.url)))
+let one: WasmBackend, two: WasmBackend, three: WasmBackend
+test.before(async () => {
+  one = (await openBackend('wasm')) as WasmBackend
+  two = await createThreadedWasmBackend(threadsWasm(), 2)
+  three = await createThreadedWasmBackend(threadsWasm(), 3)
+})
+test.after(() => { one.destroy(); two.destroy(); three.destroy() })
+
+const CASES = [
+  { N: 5, C: 3, H: 17, W: 15, K: 6, R: 4, S: 4, STRIDE: 2, PAD: 0 },
+  { N: 3, C: 4, H: 12, W: 12, K: 8, R: 3, S: 3, STRIDE: 1, PAD: 1 },
+  { N: 1, C: 2, H: 9, W: 9, K: 4, R: 3, S: 3, STRIDE: 2, PAD: 0 },
+  { N: 64, C: 32, H: 20, W: 20, K: 64, R: 4, S: 4, STRIDE: 2, PAD: 0 }, // the seed's second layer
+]
+
+function runConv(be: Backend, name: 'conv2d_forward' | 'conv2d_backward_input' | 'conv2d_backward_weight', d: Record<string, number>, ins: Float32Array[], outLen: number): Float32Array {
+  const bufs = ins.map((x) => { const b = be.alloc(x.length); be.write(b, x); return b }), out = be.alloc(outLen)
+  be.run(name, [out], bufs, d)
+  const got = (be as WasmBackend).readSync(out)
+  ;[...bufs, out].forEach((b) => be.free(b))
+  return got
+}
+
+test('descriptions say how many threads', () => {
+  assert.match(one.description, /1 thread$/)
+  assert.match(two.description, /2 threads/)
+  assert.is(three.threads, 3)
+})
+
+for (const c of CASES) {
+  const { P, Q } = convOut(c), d = { ...c, P, Q }
+  const x = randn(c.N * c.C * c.H * c.W, 1), w = randn(c.K * c.C * c.R * c.S, 2, 0.2), bias = randn(c.K, 3), dout = randn(c.N * c.K * P * Q, 4)
+  const kinds = [
+    ['conv2d_forward', [x, w, bias], c.N * c.K * P * Q],
+    ['conv2d_backward_input', [dout, w], x.length],
+    ['conv2d_backward_weight', [dout, x], w.length],
+  ] as const
+  for (const [name, ins, len] of kinds) {
+    test(`${name} N${c.N} C${c.C} ${c.H}x${c.W} k${c.K} ${c.R}x${c.S}/${c.STRIDE} p${c.PAD}: 2 and 3 threads == 1 thread bitwise; 1 thread == ref`, () => {
+      const base = runConv(one, name, d, [...ins], len)
+      for (const be of [two, three]) {
+        const got = runConv(be, name, d, [...ins], len)
+        const diff = got.findIndex((v, i) => !Object.is(v, base[i]))
+        assert.is(diff, -1, `${be.threads} threads differ at ${diff}: ${got[diff]} vs ${base[diff]}`)
+      }
+      if (c.N > 8) return // the seed-sized case: ref is slow, and the small ones cover the math
+      const want = new Float32Array(len)
+      ;(REF[name] as (...a: unknown[]) => void)(want, ...ins, d)
+      close(base, want, { atol: 1e-4, rtol: 1e-4 }, `${name} vs ref`)
+    })
+  }
+}
+
+test('fewer than 2 threads is refused with a clear error', async () => {
+  try {
+    await createThreadedWasmBackend(threadsWasm(), 1)
+    assert.unreachable('should throw')
+  } catch (e) {
+    assert.match((e as Error).message, /need 2 or more threads/)
+  }
+})
+
+test.run()
