@@ -6,7 +6,7 @@
 import { KERNELS, abiArgs, type KernelName, type Dims } from '../../kernels/index.ts'
 import type { Backend, Buffer, MemoryStats } from './backend.ts'
 import { Arena } from './wasm_memory.ts'
-import type { WasmWorkers, WorkerCall } from './wasm_threads.ts'
+import type { WasmWorkers } from './wasm_threads.ts'
 
 class WasmBuffer implements Buffer {
   freed = false
@@ -24,15 +24,21 @@ export interface WasmOptions {
  * Kernels split over the batch when the backend has worker threads: floats per image of each pointer argument
  * (outputs then inputs; 0 = the whole buffer goes to every part). Images are independent in the forward and
  * input-gradient convs, so every output element is computed exactly as on one thread: results are bitwise the same
- * for any thread count. The weight gradient sums over the images; splitting it would make the sum's order (and so
- * the low bits of a training run) depend on the machine's core count, so it stays on one thread.
+ * for any thread count. (The weight gradient, a sum over the images, has fixed parts instead: runWeightGrad.)
  */
+/** The matmuls split over column blocks of out (matmul_cols modes); below MIN_SPLIT_MACS a split costs more than it saves. */
+const BY_COLUMNS: Partial<Record<KernelName, number>> = { matmul: 0, matmul_nt: 1, matmul_tn: 2 }
+const MIN_SPLIT_MACS = 1 << 21
+/** conv2d_backward_weight's fixed batch parts (on any thread count); 4 parts of 16 images ran as fast as one of 64 */
+const WEIGHT_GRAD_PARTS = 4
 const BY_BATCH: Partial<Record<KernelName, (d: Dims) => number[]>> = {
   conv2d_forward: (d) => [d.K * d.P * d.Q, d.C * d.H * d.W, 0, 0],
   conv2d_backward_input: (d) => [d.C * d.H * d.W, d.K * d.P * d.Q, 0],
 }
 
 type Kernel = (...args: number[]) => void
+/** One thread's share of a split kernel: args = [...pre, its workspace pointer, ...post]. */
+interface Part { fn: string; pre: number[]; post: number[]; wsFloats: number }
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const
@@ -47,7 +53,7 @@ export class WasmBackend implements Backend {
     this.arena = new Arena(wasmMemory, heapBase)
     this.heap = new Float32Array(wasmMemory.buffer)
     const threads = 1 + (workers?.size ?? 0)
-    this.description = `WebAssembly SIMD128 kernels (AssemblyScript), ${threads} thread${threads > 1 ? 's (conv forward / input gradient split over the batch)' : ''}`
+    this.description = `WebAssembly SIMD128 kernels (AssemblyScript), ${threads} thread${threads > 1 ? 's (matmuls split by columns, convs by the batch)' : ''}`
   }
 
   /** Threads that run kernels: the calling one plus the workers. */
@@ -115,8 +121,12 @@ export class WasmBackend implements Backend {
     }
     const fn = this.kernel(name + variant)
     const ptrs = [...outputs, ...inputs].map((b) => this.live(b).ptr)
-    const perImage = BY_BATCH[name]
-    if (this.workers && perImage && d.N >= 2) return this.runByBatch(name, name + variant, ptrs, d, perImage)
+    if (name === 'conv2d_backward_weight' && variant === '' && d.N >= 2) return this.runWeightGrad(ptrs, d)
+    const perImage = BY_BATCH[name], mode = BY_COLUMNS[name]
+    if (this.workers && variant === '') {
+      if (perImage && d.N >= 2) return this.runByBatch(name, name, ptrs, d, perImage)
+      if (mode !== undefined && d.N > 8 && d.M * d.K * d.N >= MIN_SPLIT_MACS) return this.runByColumns(name, mode, ptrs, d)
+    }
     const args = abiArgs(name, d)
     const wsFloats = sig.workspace ? sig.workspace(d) : 0
     if (wsFloats > 0) {
@@ -131,26 +141,79 @@ export class WasmBackend implements Backend {
     }
   }
 
-  /** One kernel over parts of the batch at once: part 0 on this thread, the others on workers, each with its own workspace. */
+  /** Conv over parts of the batch (BY_BATCH): each part its images' slices of the batched pointers. */
   private runByBatch(name: KernelName, fnName: string, ptrs: number[], d: Dims, perImage: (d: Dims) => number[]): void {
-    const parts = Math.min(this.threads, d.N), per = perImage(d), sig = KERNELS[name]
-    const blocks: { ptr: number; cls: number }[] = [], calls: WorkerCall[] = []
-    let own: number[] = []
+    const parts = Math.min(this.threads, d.N), per = perImage(d), sig = KERNELS[name], calls: Part[] = []
+    for (let p = 0, n0 = 0; p < parts; p++) {
+      const n = Math.floor((d.N * (p + 1)) / parts) - n0, dp = { ...d, N: n }
+      calls.push({ fn: fnName, pre: ptrs.map((ptr, i) => ptr + n0 * per[i] * 4), post: abiArgs(name, dp), wsFloats: sig.workspace!(dp) })
+      n0 += n
+    }
+    this.runParts(calls)
+  }
+
+  /**
+   * matmul / _nt / _tn over column blocks of out (multiples of 8, the packed panels' width) through the module's
+   * matmul_cols: each part packs only its columns of b, and every element is computed as in the whole product.
+   */
+  private runByColumns(name: KernelName, mode: number, ptrs: number[], d: Dims): void {
+    const blocks = Math.ceil(d.N / 8), parts = Math.min(this.threads, blocks), calls: Part[] = []
+    const [out, a, b] = ptrs
+    for (let p = 0; p < parts; p++) {
+      const n0 = Math.floor((blocks * p) / parts) * 8, n1 = Math.min(d.N, Math.floor((blocks * (p + 1)) / parts) * 8), n = n1 - n0
+      const bp = mode === 1 ? b + n0 * d.K * 4 : b + n0 * 4
+      calls.push({ fn: 'matmul_cols', pre: [out + n0 * 4, a, bp], post: [d.M, d.K, n, d.N, mode], wsFloats: KERNELS[name].workspace!({ ...d, N: n }) })
+    }
+    this.runParts(calls)
+  }
+
+  /**
+   * The weight gradient sums over the batch, so its parts are FIXED (min(WEIGHT_GRAD_PARTS, N) runs of consecutive
+   * images, whatever the thread count: on one thread they run one after another), each into its own partial, added
+   * in order. Splitting it by thread count would tie the sum's rounding to the machine's cores.
+   */
+  private runWeightGrad(ptrs: number[], d: Dims): void {
+    const parts = Math.min(WEIGHT_GRAD_PARTS, d.N), outFloats = d.K * d.C * d.R * d.S
+    const per = [0, d.K * d.P * d.Q, d.C * d.H * d.W], calls: Part[] = [], partials: { ptr: number; cls: number }[] = []
     try {
       for (let p = 0, n0 = 0; p < parts; p++) {
         const n = Math.floor((d.N * (p + 1)) / parts) - n0, dp = { ...d, N: n }
-        const ws = this.arena.alloc(sig.workspace!(dp) * 4)
-        blocks.push(ws)
-        const args = [...ptrs.map((ptr, i) => ptr + n0 * per[i] * 4), ws.ptr, ...abiArgs(name, dp)]
-        if (p === 0) own = args
-        else calls.push({ fn: fnName, args })
+        const pre = ptrs.map((ptr, i) => ptr + n0 * per[i] * 4)
+        if (p > 0) { const part = this.arena.alloc(outFloats * 4); partials.push(part); pre[0] = part.ptr }
+        calls.push({ fn: 'conv2d_backward_weight', pre, post: abiArgs('conv2d_backward_weight', dp), wsFloats: KERNELS.conv2d_backward_weight.workspace!(dp) })
         n0 += n
       }
-      this.workers!.start(calls)
-      try {
-        this.kernel(fnName)(...own)
-      } finally {
-        this.workers!.wait()
+      this.runParts(calls)
+      const f = this.f32, out = ptrs[0] / 4
+      for (const part of partials) {
+        const src = part.ptr / 4
+        for (let i = 0; i < outFloats; i++) f[out + i] += f[src + i]
+      }
+    } finally {
+      for (const b of partials) this.arena.release(b.ptr, b.cls)
+    }
+  }
+
+  /**
+   * Run the parts in rounds of `threads`: a round's first part on this thread, the rest on workers (no workers: one
+   * after another). Each part gets its own workspace; returns when all are done.
+   */
+  private runParts(parts: Part[]): void {
+    const blocks: { ptr: number; cls: number }[] = []
+    try {
+      const args = parts.map((p) => {
+        const ws = this.arena.alloc(p.wsFloats * 4)
+        blocks.push(ws)
+        return [...p.pre, ws.ptr, ...p.post]
+      })
+      for (let r = 0; r < parts.length; r += this.threads) {
+        const rest = parts.slice(r + 1, r + this.threads).map((p, i) => ({ fn: p.fn, args: args[r + 1 + i] }))
+        if (rest.length) this.workers!.start(rest)
+        try {
+          this.kernel(parts[r].fn)(...args[r])
+        } finally {
+          if (rest.length) this.workers!.wait()
+        }
       }
     } finally {
       for (const b of blocks) this.arena.release(b.ptr, b.cls)

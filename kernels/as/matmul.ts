@@ -35,7 +35,7 @@ const KC = 128, MC = 64, NCP = 32
 // the workspace (isLazy; b and isTrans say how) instead of packing all of B up front: for 64x3136x512 that saves
 // writing and re-reading a 6.4 MB packed copy (B is read once either way).
 function gemm(out: usize, a: usize, rs: usize, ks: usize, bp: usize, ws: usize, M: i32, K: i32, N: i32,
-  isLazy: bool, b: usize, isTrans: bool): void {
+  isLazy: bool, b: usize, isTrans: bool, ldb: i32, ldc: i32): void {
   const t = ws, tab = ws + 128, ap = at(ws, WS_HEADER)
   store<i32>(tab, 0)
   const NP = (N + 7) >> 3
@@ -52,12 +52,12 @@ function gemm(out: usize, a: usize, rs: usize, ks: usize, bp: usize, ws: usize, 
           if (isLazy) {
             panel = bp
             if (isTrans) packT(bp, at(b, k0), kc, N, K, jp)
-            else packN(bp, at(b, k0 * N), kc, N, N, jp)
+            else packN(bp, at(b, k0 * ldb), kc, N, ldb, jp)
           }
           for (let i = i0; i < i1; i += 4) {
             const a0 = ap + (<usize>((i - i0) * kc) << 2)
             microPacked(t, a0, kc, panel)
-            storeRows(t, at(out, i * N + jp * 8), N, min(4, M - i), n, k0 > 0)
+            storeRows(t, at(out, i * ldc + jp * 8), ldc, min(4, M - i), n, k0 > 0)
           }
         }
       }
@@ -94,24 +94,37 @@ function packA(dst: usize, a: usize, rs: usize, ks: usize, i: i32, M: i32, k0: i
   }
 }
 
-// b [K,N] (isTrans false) or [N,K] (true) into all panels up front, unless M <= MC (then gemm packs lazily)
-function run(out: usize, a: usize, rs: usize, ks: usize, b: usize, isTrans: bool, ws: usize, M: i32, K: i32, N: i32): void {
+// b [K,N] (isTrans false; row stride ldb) or [N,K] (true) into all panels up front, unless M <= MC (then gemm packs
+// lazily); out rows ldc floats apart. ldb = ldc = N for a whole product; a column block of a wider one (matmul_cols)
+// passes the wider row strides.
+function run(out: usize, a: usize, rs: usize, ks: usize, b: usize, isTrans: bool, ws: usize, M: i32, K: i32, N: i32,
+  ldb: i32, ldc: i32): void {
   const bp = at(ws, WS_HEADER + MC * KC), isLazy = M <= MC
   if (!isLazy) {
     for (let jp = 0; jp < (N + 7) >> 3; jp++) {
       if (isTrans) packT(bp + ((<usize>jp * <usize>K) << 5), b, K, N, K, jp)
-      else packN(bp + ((<usize>jp * <usize>K) << 5), b, K, N, N, jp)
+      else packN(bp + ((<usize>jp * <usize>K) << 5), b, K, N, ldb, jp)
     }
   }
-  gemm(out, a, rs, ks, bp, ws, M, K, N, isLazy, b, isTrans)
+  gemm(out, a, rs, ks, bp, ws, M, K, N, isLazy, b, isTrans, ldb, ldc)
 }
 
 export function matmul(out: usize, a: usize, b: usize, ws: usize, M: i32, K: i32, N: i32): void {
-  run(out, a, <usize>K << 2, 4, b, false, ws, M, K, N)
+  run(out, a, <usize>K << 2, 4, b, false, ws, M, K, N, N, N)
 }
 export function matmul_nt(out: usize, a: usize, b: usize, ws: usize, M: i32, K: i32, N: i32): void {
-  run(out, a, <usize>K << 2, 4, b, true, ws, M, K, N)
+  run(out, a, <usize>K << 2, 4, b, true, ws, M, K, N, N, N)
 }
 export function matmul_tn(out: usize, a: usize, b: usize, ws: usize, M: i32, K: i32, N: i32): void {
-  run(out, a, 4, <usize>M << 2, b, false, ws, M, K, N)
+  run(out, a, 4, <usize>M << 2, b, false, ws, M, K, N, N, N)
+}
+
+/**
+ * Columns of a wider product (the wasm backend's kernel threads split out by column blocks of 8): N of the full
+ * NF columns, out and b already offset to the block (b by columns for nn / tn, by rows for nt); mode 0 nn, 1 nt,
+ * 2 tn. Every element is computed as in the whole product (same panels, same depth slices): bitwise equal.
+ */
+export function matmul_cols(out: usize, a: usize, b: usize, ws: usize, M: i32, K: i32, N: i32, NF: i32, mode: i32): void {
+  if (mode == 2) run(out, a, 4, <usize>M << 2, b, false, ws, M, K, N, NF, NF)
+  else run(out, a, <usize>K << 2, 4, b, mode == 1, ws, M, K, N, NF, NF)
 }

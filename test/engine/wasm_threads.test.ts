@@ -1,5 +1,5 @@
-// The wasm backend with kernel threads (cli/wasm_workers.ts + engine/backend/wasm_threads.ts): conv forward and
-// input gradient split over the batch give BITWISE the single-thread results (every output element is computed by
+// The wasm backend with kernel threads (cli/wasm_workers.ts + engine/backend/wasm_threads.ts): matmuls split by
+// column blocks and conv forward / input gradient split over the batch give BITWISE the single-thread results (every output element is computed by
 // the same code on the same inputs), for 2 and 3 threads, uneven splits (N = 3, 5 over 2 parts), N = 1 (not split),
 // padding; the weight gradient (not split) too; and the single-thread results match ref. Workers are terminated by
 // destroy(), and a thread count below 2 is refused.
@@ -65,6 +65,32 @@ for (const c of CASES) {
       const want = new Float32Array(len)
       ;(REF[name] as (...a: unknown[]) => void)(want, ...ins, d)
       close(base, want, { atol: 1e-4, rtol: 1e-4 }, `${name} vs ref`)
+    })
+  }
+}
+
+// matmuls split by column blocks of 8 (matmul_cols): N not a multiple of 8, M within one packed row block (lazy
+// packing) and beyond it, K over several 128-deep slices; all above the split threshold (2^21 multiply-adds)
+for (const { M, K, N } of [{ M: 64, K: 300, N: 130 }, { M: 100, K: 200, N: 250 }, { M: 7, K: 3000, N: 101 }]) {
+  const a = randn(M * K, 5), b = randn(K * N, 6)
+  for (const name of ['matmul', 'matmul_nt', 'matmul_tn'] as const) {
+    test(`${name} ${M}x${K}x${N}: 2 and 3 threads == 1 thread bitwise; 1 thread == ref`, () => {
+      const run = (be: Backend) => {
+        const A = be.alloc(a.length), B = be.alloc(b.length), O = be.alloc(M * N)
+        be.write(A, a); be.write(B, b)
+        be.run(name, [O], [A, B], { M, K, N })
+        const got = (be as WasmBackend).readSync(O)
+        ;[A, B, O].forEach((x) => be.free(x))
+        return got
+      }
+      const base = run(one)
+      for (const be of [two, three]) {
+        const got = run(be), diff = got.findIndex((v, i) => !Object.is(v, base[i]))
+        assert.is(diff, -1, `${be.threads} threads differ at ${diff}: ${got[diff]} vs ${base[diff]}`)
+      }
+      const want = new Float32Array(M * N)
+      REF[name](want, a, b, { M, K, N })
+      close(base, want, { atol: 1e-3, rtol: 1e-4 }, `${name} vs ref`)
     })
   }
 }
