@@ -9,6 +9,7 @@ import { DEFAULT_ARGS, type Args } from '../rl/args.ts'
 import { PpoRnd } from '../rl/ppo_rnd.ts'
 import { LEARN_PIXELCOPTER } from '../rl/learn_config.ts'
 import { openBackend } from '../cli/node_backend.ts'
+import type { Backend } from '../engine/backend/backend.ts'
 
 const CONFIGS: { name: string; args: Partial<Args> }[] = [
   {
@@ -21,9 +22,19 @@ const CONFIGS: { name: string; args: Partial<Args> }[] = [
 
 export async function run({ json }: { json: any[] }): Promise<void> {
   const backendName = (process.env.RL_BENCH_BACKEND ?? 'wasm') as 'wasm' | 'ref' | 'webgpu'
-  const be = await openBackend(backendName)
-  const iters = Number(process.env.RL_BENCH_ITERS ?? 2)
-  console.log(`backend: ${be.description}; 1 warm-up + ${iters} timed iterations of 32 episodes each`)
+  // wasm: one thread, then one per core (the train command's default; results are the same, only the speed differs)
+  const threadCounts = backendName === 'wasm' ? [1, 0] : [1]
+  for (const threads of threadCounts) {
+    const be = await openBackend(backendName, { threads })
+    if (threads === 0 && (be as { threads?: number }).threads === 1) { be.destroy(); break } // a 1-core machine
+    await loop(be, backendName, json)
+    be.destroy()
+  }
+}
+
+async function loop(be: Backend, backendName: 'wasm' | 'ref' | 'webgpu', json: any[]): Promise<void> {
+  const iters = Number(process.env.RL_BENCH_ITERS ?? 2), threads = (be as { threads?: number }).threads ?? 1
+  console.log(`\nbackend: ${be.description}; 1 warm-up + ${iters} timed iterations of 32 episodes each`)
   console.log(`${'config'.padEnd(26)} | env steps/s | rollout s | train s | steps/iter`)
   for (const c of CONFIGS) {
     const args: Args = { ...DEFAULT_ARGS, ...c.args, num_trials: 32, num_envs: 32, backend: backendName, data_dir: '', max_iterations: 0 }
@@ -38,10 +49,9 @@ export async function run({ json }: { json: any[] }): Promise<void> {
     }
     trainer.dispose()
     const sps = steps / secs
-    json.push({ kernel: 'rl_loop', shape: c.name, backend: backendName, library: 'rl-rnd', threads: 1, ms: (secs / iters) * 1000, steps_per_s: sps })
+    json.push({ kernel: 'rl_loop', shape: c.name, backend: backendName, library: 'rl-rnd', threads, ms: (secs / iters) * 1000, steps_per_s: sps })
     console.log(`${c.name.padEnd(26)} | ${sps.toFixed(1).padStart(11)} | ${(roll / iters).toFixed(2).padStart(9)} | ${(train / iters).toFixed(2).padStart(7)} | ${(steps / iters).toFixed(0).padStart(10)}`)
   }
-  be.destroy()
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run({ json: [] })
