@@ -168,7 +168,8 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
 
   // ---- the same step with kernel threads (conv forward / input gradient split over the batch; results bitwise the
   // same as one thread, checked here on the loss after one more step from equal weights). The peer stays at one
-  // thread: tfjs-backend-wasm's threaded build is for cross-origin-isolated browsers.
+  // thread: tfjs-backend-wasm reports WASM_HAS_MULTITHREAD_SUPPORT false in Node (its threaded build is for
+  // cross-origin-isolated browsers), so no threaded peer runs here.
   const be2 = (await openBackend('wasm', { threads: 0 })) as WasmBackend, threads = be2.threads // one per core
   if (threads > 1) {
     const W2 = ours(be2)
