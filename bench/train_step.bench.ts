@@ -183,6 +183,7 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
     const tms = timeIt(`train_step wasm ${threads} threads`, W2.step)
     opts.json.push({ kernel: 'train_step', shape: SHAPE, backend: 'wasm', threads, library: 'rl-rnd', ms: tms, steps_per_s: 1000 / tms })
     rowOf(`train_step wasm, ${threads} threads (ours)`, tms, ` || x${(ms / tms).toFixed(2)} over 1 thread, x${(pms / tms).toFixed(2)} over tfjs-wasm (1 thread)`)
+    if (isProfile) profile(be2, W2.step)
     W2.net.dispose()
   }
   be2.destroy()
@@ -211,7 +212,7 @@ function profile(be: WasmBackend, step: () => void): void {
   be.run = orig
   const rows = [...acc].map(([k, e]) => ({ k, ms: e.ms / STEPS, calls: e.calls / STEPS })).sort((a, b) => b.ms - a.ms)
   const inKernels = rows.reduce((s, r) => s + r.ms, 0)
-  console.log(`\nprofile (ours, mean of ${STEPS} steps): ${total.toFixed(1)} ms/step, ${inKernels.toFixed(1)} ms in kernels, ` +
+  console.log(`\nprofile (ours, ${be.threads} thread${be.threads > 1 ? 's' : ''}, mean of ${STEPS} steps): ${total.toFixed(1)} ms/step, ${inKernels.toFixed(1)} ms in kernels, ` +
     `${(total - inKernels).toFixed(1)} ms outside (tape, allocation, JS)`)
   for (const r of rows) {
     console.log(`  ${r.k.padEnd(26)} ${r.ms.toFixed(2).padStart(8)} ms ${(100 * r.ms / total).toFixed(1).padStart(5)}%  ${r.calls} calls`)
