@@ -4,75 +4,51 @@
 // and no page, console or worker errors. No chromium: a loud SKIPPED, or a failure when CI=true.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { inChromium } from '../browser/chromium.ts'
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
-const FLAGS = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--disable-background-networking']
 const GREEN = [120, 240, 80] // PixelCopter's terrain and blocks (env/pixelcopter.ts)
 const test = suite('web: the page trains in headless Chromium')
 
 interface Hook { metrics: { ext_mean: number; env_steps: number; total_env_steps: number; iteration: number }[]; episodes: { greedy: number; random: number }; errors: string[]; status: string }
 
-test('tiny config on wasm: metrics, demo frames on the canvas, no errors', async () => {
-  if (!existsSync(CHROMIUM)) {
-    const msg = `SKIPPED web page test: no chromium at ${CHROMIUM}`
-    if (process.env.CI === 'true') throw new Error(`${msg} (CI=true requires it)`)
-    console.log(`\n!!!!!!!! ${msg}`)
-    return
-  }
-  const out = mkdtempSync(join(tmpdir(), 'rl-rnd-web-')), profile = mkdtempSync(join(tmpdir(), 'rl-rnd-chrome-'))
-  const { bundle } = await import('../../scripts/bundle.js' as string)
-  const { serveDir } = await import('../../scripts/serve_web.js' as string)
-  await bundle(out)
-  const { server, url } = await serveDir(join(out, 'web'))
-  const { chromium } = await import('playwright-core')
-  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: false, args: FLAGS })
+test('tiny config on wasm: metrics, demo frames on the canvas, no errors', () => inChromium('web page test', (out) => join(out, 'web'), async (page, url) => {
   const errors: string[] = []
-  try {
-    const page = ctx.pages()[0] ?? (await ctx.newPage())
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`) })
-    page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') errors.push(`worker console: ${m.text()}`) }))
-    await page.goto(`${url}?autostart=1&tiny=1`)
-    const hook = () => page.evaluate(() => (window as unknown as { __rlrnd: Hook }).__rlrnd)
-    await page.waitForFunction(() => {
-      const h = (window as unknown as { __rlrnd?: Hook }).__rlrnd
-      return !!h && ((h.metrics.length >= 1 && h.episodes.greedy >= 1) || h.errors.length > 0)
-    }, null, { timeout: 45_000 }).catch(async (e) => { throw new Error(`${e.message}; page status: ${(await hook()).status}`) })
-    const h = await hook()
-    assert.equal(h.errors, [], 'worker errors')
-    const m = h.metrics[0]
-    console.log(`  iteration ${m.iteration}: ext_mean ${m.ext_mean}, ${m.env_steps} env steps (${m.total_env_steps} total)`)
-    assert.ok(Number.isFinite(m.ext_mean), `finite ext_mean (got ${m.ext_mean})`)
-    assert.ok(m.env_steps > 0, 'env steps > 0')
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`) })
+  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') errors.push(`worker console: ${m.text()}`) }))
+  await page.goto(`${url}?autostart=1&tiny=1`)
+  const hook = () => page.evaluate(() => (window as unknown as { __rlrnd: Hook }).__rlrnd)
+  await page.waitForFunction(() => {
+    const h = (window as unknown as { __rlrnd?: Hook }).__rlrnd
+    return !!h && ((h.metrics.length >= 1 && h.episodes.greedy >= 1) || h.errors.length > 0)
+  }, null, { timeout: 45_000 }).catch(async (e) => { throw new Error(`${e.message}; page status: ${(await hook()).status}`) })
+  const h = await hook()
+  assert.equal(h.errors, [], 'worker errors')
+  const m = h.metrics[0]
+  console.log(`  iteration ${m.iteration}: ext_mean ${m.ext_mean}, ${m.env_steps} env steps (${m.total_env_steps} total)`)
+  assert.ok(Number.isFinite(m.ext_mean), `finite ext_mean (got ${m.ext_mean})`)
+  assert.ok(m.env_steps > 0, 'env steps > 0')
 
-    // the demo's first frame is drawn on arrival, then animated at 30 fps: look for the game's colours
-    const colours = () => page.evaluate((green) => {
-      const c = document.getElementById('game') as HTMLCanvasElement
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
-      let isGreen = 0, nonBlack = 0
-      for (let i = 0; i < d.length; i += 4) {
-        if (d[i] + d[i + 1] + d[i + 2] > 0) nonBlack++
-        if (Math.abs(d[i] - green[0]) <= 2 && Math.abs(d[i + 1] - green[1]) <= 2 && Math.abs(d[i + 2] - green[2]) <= 2) isGreen++
-      }
-      return { isGreen, nonBlack, size: [c.width, c.height] }
-    }, GREEN)
-    const px = await colours()
-    console.log(`  game canvas ${px.size.join('x')}: ${px.nonBlack} non-black pixels, ${px.isGreen} terrain-green`)
-    assert.equal(px.size, [48 * 6, 48 * 6], 'the 48x48 frame scaled 6x')
-    assert.ok(px.isGreen > 0 && px.nonBlack > 0, 'terrain drawn in PixelCopter green')
+  // the demo's first frame is drawn on arrival, then animated at 30 fps: look for the game's colours
+  const colours = () => page.evaluate((green) => {
+    const c = document.getElementById('game') as HTMLCanvasElement
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+    let isGreen = 0, nonBlack = 0
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i] + d[i + 1] + d[i + 2] > 0) nonBlack++
+      if (Math.abs(d[i] - green[0]) <= 2 && Math.abs(d[i + 1] - green[1]) <= 2 && Math.abs(d[i + 2] - green[2]) <= 2) isGreen++
+    }
+    return { isGreen, nonBlack, size: [c.width, c.height] }
+  }, GREEN)
+  const px = await colours()
+  console.log(`  game canvas ${px.size.join('x')}: ${px.nonBlack} non-black pixels, ${px.isGreen} terrain-green`)
+  assert.equal(px.size, [48 * 6, 48 * 6], 'the 48x48 frame scaled 6x')
+  assert.ok(px.isGreen > 0 && px.nonBlack > 0, 'terrain drawn in PixelCopter green')
 
-    await page.click('#random')
-    await page.waitForFunction(() => (window as unknown as { __rlrnd: Hook }).__rlrnd.episodes.random > 0, null, { timeout: 20_000 })
-    assert.equal(errors, [], 'page errors')
-  } finally {
-    await ctx.close()
-    server.close()
-    rmSync(out, { recursive: true, force: true })
-    rmSync(profile, { recursive: true, force: true })
-  }
-})
+  await page.click('#random')
+  await page.waitForFunction(() => (window as unknown as { __rlrnd: Hook }).__rlrnd.episodes.random > 0, null, { timeout: 20_000 })
+  assert.equal(errors, [], 'page errors')
+}))
 
 test.run()
