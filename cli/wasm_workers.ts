@@ -1,10 +1,10 @@
 // The wasm backend with kernel threads, in Node: the threads build of the kernels (build/kernels.threads.wasm,
 // shared memory) instantiated here and in `threads - 1` worker_threads, all over one shared WebAssembly.Memory;
-// the engine's WasmBackend splits the convs over the batch between them (engine/backend/wasm_threads.ts).
+// the engine's WasmBackend splits the matmuls and convs between them (engine/backend/wasm_threads.ts).
 // Workers are unref'd (they never keep the process alive) and terminated by backend.destroy().
 import { Worker } from 'node:worker_threads'
 import { availableParallelism } from 'node:os'
-import { WasmBackend, type WasmOptions } from '../engine/backend/wasm.ts'
+import { WasmBackend, kernelMemory, wasmImports, type WasmOptions } from '../engine/backend/wasm.ts'
 import { Dispatcher, controlBlock } from '../engine/backend/wasm_threads.ts'
 
 /** Kernel threads by default: every core, at most 8 (the convs split over a batch of 64 gain little beyond). */
@@ -13,10 +13,8 @@ export const defaultThreads = () => Math.max(1, Math.min(8, availableParallelism
 export async function createThreadedWasmBackend(bytes: Uint8Array<ArrayBuffer>, threads: number, opts: WasmOptions = {}): Promise<WasmBackend> {
   if (!Number.isInteger(threads) || threads < 2) throw new Error(`wasm threads: need 2 or more threads (got ${threads})`)
   const module = await WebAssembly.compile(bytes)
-  const MB = 16 // pages per MiB
-  const memory = new WebAssembly.Memory({ initial: (opts.initialMB ?? 16) * MB, maximum: (opts.maximumMB ?? 4096) * MB - 1, shared: true })
-  const abort = (_m: number, _f: number, line: number, col: number) => { throw new Error(`wasm kernel aborted at line ${line}:${col}`) }
-  const instance = await WebAssembly.instantiate(module, { env: { memory, abort } })
+  const memory = kernelMemory(opts, true)
+  const instance = await WebAssembly.instantiate(module, wasmImports(memory))
   const names = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name)
   const block = controlBlock(threads - 1)
   const workers = Array.from({ length: threads - 1 }, (_, index) => {

@@ -20,21 +20,22 @@ export interface WasmOptions {
   maximumMB?: number
 }
 
-/**
- * Kernels split over the batch when the backend has worker threads: floats per image of each pointer argument
- * (outputs then inputs; 0 = the whole buffer goes to every part). Images are independent in the forward and
- * input-gradient convs, so every output element is computed exactly as on one thread: results are bitwise the same
- * for any thread count. (The weight gradient, a sum over the images, has fixed parts instead: runWeightGrad.)
- */
 /** The matmuls split over column blocks of out (matmul_cols modes); below MIN_SPLIT_MACS a split costs more than it saves. */
 const BY_COLUMNS: Partial<Record<KernelName, number>> = { matmul: 0, matmul_nt: 1, matmul_tn: 2 }
 const MIN_SPLIT_MACS = 1 << 21
-/** conv2d_backward_weight's fixed batch parts (on any thread count); 4 parts of 16 images ran as fast as one of 64 */
-const WEIGHT_GRAD_PARTS = 4
+/**
+ * The convs split over the batch: floats per image of each pointer argument (outputs then inputs; 0 = the whole
+ * buffer goes to every part). Images are independent in the forward and input-gradient convs, so with worker
+ * threads every output element is computed exactly as on one thread: results are bitwise the same for any thread
+ * count. The weight gradient sums over the images, so it always runs in WEIGHT_GRAD_PARTS fixed parts
+ * (runWeightGrad): 4 parts of 16 images ran as fast as one of 64.
+ */
 const BY_BATCH: Partial<Record<KernelName, (d: Dims) => number[]>> = {
   conv2d_forward: (d) => [d.K * d.P * d.Q, d.C * d.H * d.W, 0, 0],
   conv2d_backward_input: (d) => [d.C * d.H * d.W, d.K * d.P * d.Q, 0],
+  conv2d_backward_weight: (d) => [0, d.K * d.P * d.Q, d.C * d.H * d.W],
 }
+const WEIGHT_GRAD_PARTS = 4
 
 type Kernel = (...args: number[]) => void
 /** One thread's share of a split kernel: args = [...pre, its workspace pointer, ...post]. */
@@ -46,7 +47,7 @@ export class WasmBackend implements Backend {
   private heap: Float32Array
   private readonly arena: Arena
 
-  /** workers: kernel threads over the same (shared) memory, for the kernels in BY_BATCH (wasm_threads.ts) */
+  /** workers: kernel threads over the same (shared) memory, for the kernels in BY_COLUMNS / BY_BATCH (wasm_threads.ts) */
   constructor(readonly instance: WebAssembly.Instance, readonly wasmMemory: WebAssembly.Memory, private readonly workers?: WasmWorkers) {
     const ex = instance.exports as Record<string, unknown>
     const heapBase = typeof ex.heap_base === 'function' ? (ex.heap_base as () => number)() : 65536
@@ -122,9 +123,9 @@ export class WasmBackend implements Backend {
     const fn = this.kernel(name + variant)
     const ptrs = [...outputs, ...inputs].map((b) => this.live(b).ptr)
     if (name === 'conv2d_backward_weight' && variant === '' && d.N >= 2) return this.runWeightGrad(ptrs, d)
-    const perImage = BY_BATCH[name], mode = BY_COLUMNS[name]
+    const mode = BY_COLUMNS[name]
     if (this.workers && variant === '') {
-      if (perImage && d.N >= 2) return this.runByBatch(name, name, ptrs, d, perImage)
+      if (BY_BATCH[name] && d.N >= 2) return this.runParts(this.batchParts(name, ptrs, d, Math.min(this.threads, d.N)))
       if (mode !== undefined && d.N > 8 && d.M * d.K * d.N >= MIN_SPLIT_MACS) return this.runByColumns(name, mode, ptrs, d)
     }
     const args = abiArgs(name, d)
@@ -141,15 +142,15 @@ export class WasmBackend implements Backend {
     }
   }
 
-  /** Conv over parts of the batch (BY_BATCH): each part its images' slices of the batched pointers. */
-  private runByBatch(name: KernelName, fnName: string, ptrs: number[], d: Dims, perImage: (d: Dims) => number[]): void {
-    const parts = Math.min(this.threads, d.N), per = perImage(d), sig = KERNELS[name], calls: Part[] = []
+  /** A conv (BY_BATCH) as `parts` runs of consecutive images, each with its images' slices of the batched pointers. */
+  private batchParts(name: KernelName, ptrs: number[], d: Dims, parts: number): Part[] {
+    const per = BY_BATCH[name]!(d), calls: Part[] = []
     for (let p = 0, n0 = 0; p < parts; p++) {
       const n = Math.floor((d.N * (p + 1)) / parts) - n0, dp = { ...d, N: n }
-      calls.push({ fn: fnName, pre: ptrs.map((ptr, i) => ptr + n0 * per[i] * 4), post: abiArgs(name, dp), wsFloats: sig.workspace!(dp) })
+      calls.push({ fn: name, pre: ptrs.map((ptr, i) => ptr + n0 * per[i] * 4), post: abiArgs(name, dp), wsFloats: KERNELS[name].workspace!(dp) })
       n0 += n
     }
-    this.runParts(calls)
+    return calls
   }
 
   /**
@@ -173,16 +174,10 @@ export class WasmBackend implements Backend {
    * in order. Splitting it by thread count would tie the sum's rounding to the machine's cores.
    */
   private runWeightGrad(ptrs: number[], d: Dims): void {
-    const parts = Math.min(WEIGHT_GRAD_PARTS, d.N), outFloats = d.K * d.C * d.R * d.S
-    const per = [0, d.K * d.P * d.Q, d.C * d.H * d.W], calls: Part[] = [], partials: { ptr: number; cls: number }[] = []
+    const calls = this.batchParts('conv2d_backward_weight', ptrs, d, Math.min(WEIGHT_GRAD_PARTS, d.N))
+    const outFloats = d.K * d.C * d.R * d.S, partials: { ptr: number; cls: number }[] = []
     try {
-      for (let p = 0, n0 = 0; p < parts; p++) {
-        const n = Math.floor((d.N * (p + 1)) / parts) - n0, dp = { ...d, N: n }
-        const pre = ptrs.map((ptr, i) => ptr + n0 * per[i] * 4)
-        if (p > 0) { const part = this.arena.alloc(outFloats * 4); partials.push(part); pre[0] = part.ptr }
-        calls.push({ fn: 'conv2d_backward_weight', pre, post: abiArgs('conv2d_backward_weight', dp), wsFloats: KERNELS.conv2d_backward_weight.workspace!(dp) })
-        n0 += n
-      }
+      for (const c of calls.slice(1)) { const part = this.arena.alloc(outFloats * 4); partials.push(part); c.pre[0] = part.ptr }
       this.runParts(calls)
       const f = this.f32, out = ptrs[0] / 4
       for (const part of partials) {
@@ -241,10 +236,20 @@ export class WasmBackend implements Backend {
 
 /** Instantiate the kernels module from its bytes (build/kernels.release.wasm) over a fresh growable memory. */
 export async function createWasmBackend(bytes: BufferSource, opts: WasmOptions = {}): Promise<WasmBackend> {
-  const MB = 16 // pages per MiB
-  const memory = new WebAssembly.Memory({ initial: (opts.initialMB ?? 16) * MB, maximum: (opts.maximumMB ?? 4096) * MB - 1 })
-  const { instance } = await WebAssembly.instantiate(bytes, { env: { memory, abort: wasmAbort } })
+  const memory = kernelMemory(opts)
+  const { instance } = await WebAssembly.instantiate(bytes, wasmImports(memory))
   return new WasmBackend(instance, memory)
+}
+
+/** The kernels' memory for opts; shared (for the threads build, build/kernels.threads.wasm) when asked. */
+export function kernelMemory(opts: WasmOptions, shared = false): WebAssembly.Memory {
+  const MB = 16 // pages per MiB
+  return new WebAssembly.Memory({ initial: (opts.initialMB ?? 16) * MB, maximum: (opts.maximumMB ?? 4096) * MB - 1, shared })
+}
+
+/** The imports of the kernels module (every thread's instance): the memory and AssemblyScript's abort. */
+export function wasmImports(memory: WebAssembly.Memory): WebAssembly.Imports {
+  return { env: { memory, abort: wasmAbort } }
 }
 
 // AssemblyScript's abort(message, file, line, column) import (debug builds with asserts on).
