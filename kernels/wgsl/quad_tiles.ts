@@ -27,8 +27,8 @@ export interface QuadTile extends Omit<Tile4, 'wg' | 'TN' | 'splitK'> {
   /**
    * nn only: how A rows and B column groups are read; the default is vec4 bindings (A vec4 along K, B along N).
    * `pre(i)` declares per-lane offsets for own row / column group i (clamped to the edge); `at(i, x)` is the vec4 of
-   * row i at k = 4x .. 4x + 3 (A: x is the vec4 step kk) or of column group i at row k = x (B). Used to read a transposed operand element by element
-   * (stridedA / stridedB below).
+   * row i at k = 4x .. 4x + 3 (A: x is the vec4 step kk) or of column group i at row k = x (B). Used to read a
+   * transposed operand element by element (stridedA / stridedB below); the operand's lda / ldb are then unused.
    */
   readA?: OperandRead; readB?: OperandRead
 }
