@@ -6,7 +6,7 @@ import { make } from '../../env/index.ts'
 import type { PixelCopter } from '../../env/pixelcopter.ts'
 import { RandomState } from '../../env/random_state.ts'
 
-const TRACE_URL = new URL('../../../shared/reference/pixelcopter_trace_seed24_first3.json', import.meta.url)
+const TRACE_URL = new URL('../fixtures/pixelcopter_trace_seed24_first3.json', import.meta.url)
 const TRACE = JSON.parse(readFileSync(TRACE_URL, 'utf8'))
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 const test = suite('pixelcopter')

@@ -3,7 +3,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { RandomState } from '../../env/random_state.ts'
 
-const REF_URL = new URL('../../../shared/reference/numpy_randomstate24_reference.json', import.meta.url)
+const REF_URL = new URL('../fixtures/numpy_randomstate24_reference.json', import.meta.url)
 const REF = JSON.parse(readFileSync(REF_URL, 'utf8'))
 const test = suite('random_state')
 

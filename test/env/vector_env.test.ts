@@ -6,7 +6,7 @@ import { FrameStack, Resizer } from '../../env/preprocess.ts'
 import { RandomState } from '../../env/random_state.ts'
 import { VectorEnv } from '../../env/vector_env.ts'
 
-const TRACE_URL = new URL('../../../shared/reference/pixelcopter_trace_seed24_first3.json', import.meta.url)
+const TRACE_URL = new URL('../fixtures/pixelcopter_trace_seed24_first3.json', import.meta.url)
 const TRACE = JSON.parse(readFileSync(TRACE_URL, 'utf8'))
 const test = suite('vector_env')
 
