@@ -19,7 +19,7 @@ const ACTIONS = (() => {
 
 // validate before timing (llm.c habit): env 0 of a VectorEnv and a single env agree with PLE's first traced steps
 function validate(): void {
-  // 10 noop steps: the first terrain column leaves on step 10 (PLE-SPEC 3.4)
+  // 10 noop steps: the first terrain column leaves on step 10 (docs/games.md §3.4)
   const want = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1]
   const env = make('PixelCopter-v0')
   env.reset()

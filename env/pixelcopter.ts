@@ -1,5 +1,5 @@
 // PixelCopter: PLE's `Pixelcopter(width=48, height=48)` (ple/games/pixelcopter.py), bit-exact, without pygame.
-// Rules, numbers and citations: ../shared/PLE-SPEC.md §3. Every float operation keeps PLE's order of evaluation
+// Rules, numbers and citations: docs/games.md §3. Every float operation keeps PLE's order of evaluation
 // (IEEE doubles in both languages), and every RNG draw keeps numpy's order, so a replay matches the real game.
 //
 // Geometry (pygame rects, centre set by truncating the float position toward zero):
@@ -8,7 +8,7 @@
 //   terrain 4x72 at columns trunc(x)-2 .. trunc(x)+1, rows ty-36 .. ty+35; green ceiling rows ..ty-13, floor ty+14..
 // Rendering is incremental: each screen column is summarised by a 30-bit key (ceiling end, floor start, block rows,
 // copter rows) and only columns whose key changed are redrawn. The keys describe what is in `screen`, which
-// survives resets (PLE draws nothing at reset: the stale reset observation of PLE-SPEC §1).
+// survives resets (PLE draws nothing at reset: the stale reset observation of docs/games.md §1).
 import type { Game } from './game.ts'
 import type { RandomState } from './random_state.ts'
 

@@ -1,4 +1,4 @@
-// A PLE game as gym_ple runs it (PLE-SPEC §1-2), with Gymnasium's reset/step shape and gym's TimeLimit.
+// A PLE game as gym_ple runs it (docs/games.md §1-2), with Gymnasium's reset/step shape and gym's TimeLimit.
 //   construction: PLE(game, fps=30, rng=seed) initialises the game, then gym_ple calls PLE.init() again:
 //                 two inits (two rounds of RNG draws) before the first reset.
 //   reset({seed}): with a seed, the game RNG becomes RandomState(seed) first (gym_ple seed() then reset()); then

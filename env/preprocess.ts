@@ -314,7 +314,7 @@ export class FrameStack {
   }
 }
 
-/** Sticky actions (shared/ALGORITHM.md §1): with probability p the previous action is repeated instead of the chosen
+/** Sticky actions (docs/algorithm.md, step 1): with probability p the previous action is repeated instead of the chosen
  *  one. u is a uniform draw in [0, 1) from the caller's RNG; prev < 0 means "no previous action" (episode start). */
 export function applySticky(prev: number, action: number, p: number, u: number): number {
   return prev >= 0 && u < p ? prev : action

@@ -4,7 +4,7 @@
 //   uniform(lo, hi): lo + (hi - lo) * randomSample()
 //   randint(lo, hi): hi exclusive; r = hi - lo - 1, mask = smallest 2^k - 1 >= r, draw 32-bit outputs until
 //     (v & mask) <= r (numpy's masked rejection, legacy default); r = 0 returns lo without drawing.
-// Checked against ../shared/reference/numpy_randomstate24_reference.json (test/env/random_state.test.ts).
+// Checked against test/fixtures/numpy_randomstate24_reference.json (test/env/random_state.test.ts).
 
 const N = 624
 const M = 397

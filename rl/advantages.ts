@@ -1,4 +1,4 @@
-// Value targets and GAE for one episode, in O(T) with backward recursions (shared/ALGORITHM.md step 4).
+// Value targets and GAE for one episode, in O(T) with backward recursions (docs/algorithm.md step 4).
 // Every episode ends in a terminal state: nothing is bootstrapped after its last step.
 //   returns:  R_t = r_t + gamma R_(t+1), R_T = 0 past the end
 //   GAE:      delta_t = r_t + gamma V_(t+1) - V_t,  delta_(T-1) = r_(T-1) - V_(T-1);  A_t = delta_t + gamma lambda A_(t+1)

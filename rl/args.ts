@@ -1,4 +1,4 @@
-// Every flag of the seed's rl_rnd.py (seed/RL-RND-README.md, same snake_case names, meanings and defaults), plus a
+// Every flag of the seed's rl_rnd.py (docs/algorithm.md, Flags; same snake_case names, meanings and defaults), plus a
 // few of ours (backend, num_envs, rnd_output_dim, save_gifs, max_iterations). ARG_DOCS gives one line per flag for
 // --help; validateArgs returns one clear line for bad input. NETWORK_FLAGS are the flags that change tensor shapes
 // (a snapshot or .model file is only compatible with a run that agrees on all of them).

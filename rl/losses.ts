@@ -1,4 +1,4 @@
-// The three training losses of shared/ALGORITHM.md step 5, each a mean over the real records of a padded batch:
+// The three training losses of docs/algorithm.md step 5, each a mean over the real records of a padded batch:
 // mask [N, 1] is 1 on real records and 0 on padding, count = number of real records.
 import { Tensor, sum, mul, sub, square, softmax, logSoftmax, clip, div, minimum, neg, add, mulScalar } from '../engine/index.ts'
 

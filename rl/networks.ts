@@ -1,4 +1,4 @@
-// The four networks of shared/ALGORITHM.md (value, policy, rnd_target, rnd_predictor), each the same shape:
+// The four networks of docs/algorithm.md (value, policy, rnd_target, rnd_predictor), each the same shape:
 //   encoder: conv 32 8x8/4 -> leaky_relu -> conv 64 4x4/2 -> leaky_relu -> conv 64 3x3/1 -> leaky_relu -> flatten
 //            -> linear z_dim (no activation)
 //   core:    rnn_hidden_layers stacked LSTMs of rnn_hidden_dim (0 = convolutional only); gate order a, i, f, o

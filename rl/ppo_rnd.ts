@@ -1,4 +1,4 @@
-// PPO with Random Network Distillation, top to bottom (shared/ALGORITHM.md; banners numbered as its steps).
+// PPO with Random Network Distillation, top to bottom (docs/algorithm.md; banners numbered as its steps).
 //   const t = await PpoRnd.create(args, backend, hooks)
 //   await t.initNormalization()                  // step 0, once (no-op when done or restored)
 //   const m = await t.runIteration()             // steps 1-5; the caller logs, saves (6) and checks the target

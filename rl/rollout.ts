@@ -79,7 +79,7 @@ export function fillStack(dst: Float32Array, off: number, ep: EpisodeBuffer, t: 
 export class ObsNormalizer {
   readonly mean: Float32Array
   readonly invStd: Float32Array
-  /** false during the initial random rollouts: raw frames are used (shared/ALGORITHM.md, Observations) */
+  /** false during the initial random rollouts: raw frames are used (docs/algorithm.md, Observations) */
   isActive = false
   constructor(readonly hw: number, readonly clip: number) {
     this.mean = new Float32Array(hw)

@@ -1,4 +1,4 @@
-// The dependency direction of CONVENTIONS.md, checked from the import lines of every source file:
+// The dependency direction of docs/conventions.md, checked from the import lines of every source file:
 // kernels/ and env/ import nothing of ours; engine/ -> kernels/; rl/ -> engine/, env/; cli/, web/ -> rl/, engine/,
 // env/; bench/ -> kernels/, engine/, rl/, env/ (and cli/node_backend.ts, the Node loader of backends).
 // Only cli/, bench/, test/, scripts/ import node:*; exactly one engine file acquires the GPU (GPU_FILE).
