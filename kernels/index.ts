@@ -20,8 +20,12 @@
 // STRIDE, PAD, M K N for matmul (out[M,N] = a[M,K] @ b[K,N]), U hidden units, D last-axis length,
 // O/R/I outer/reduced/inner sizes, L total element count.
 //
-// Adding a kernel (checklist): signature here -> ref/<k>.ts -> test/cases/<k>.ts -> as/<k>.ts and wgsl/<k>.ts ->
-// the op in engine/ops/ -> bench/<k>.bench.ts. test/meta/coverage.test.ts fails on an entry missing any of these.
+// Adding a kernel (the steps, in docs/kernels.md): its signature here -> the ref function in ref/<file>.ts (in REF via
+// ref/index.ts) -> shape cases in test/cases/shapes.ts and a parity test in test/kernels/ -> the AssemblyScript
+// export in as/<file>.ts (re-exported by as/index.ts) -> the WGSL in wgsl/<file>.ts, bound in wgsl/index.ts (WGSL, or
+// versions and a selector in WGSL_SELECT) -> the op in engine/ops/ with a gradient check in test/engine/grad.test.ts.
+// test/meta/coverage.test.ts fails when the ref function, the wasm export (with the signature's arity), the WGSL
+// binding or a test/kernels/ file naming the kernel is missing; the op, its gradient check and a bench are review's.
 
 export interface KernelSig {
   outputs: readonly string[]

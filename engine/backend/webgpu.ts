@@ -2,12 +2,13 @@
 // one file that touches navigator.gpu / Dawn), the buffer pool (webgpu_pool.ts), compiled pipelines and bind groups
 // (webgpu_pipelines.ts), the open batch of commands with its uniform chunks (webgpu_batch.ts), and error/device-loss
 // reporting (webgpu_errors.ts). This file is the Backend itself: buffers (alloc, free, write, read), run() binding a
-// registry kernel to its WGSL version (kernels/wgsl WGSL_SELECT), composite versions, copies and sync.
+// registry kernel to its WGSL version (kernels/wgsl: its one kernel, or the version its selector picks), composite
+// versions, copies and sync.
 // Nothing is submitted until a caller needs data (read), asks for it (sync), or a write() targets a buffer the open
 // batch still uses; a WGSL or validation error, or device loss, is thrown by the next read()/sync() (or run()).
 import { KERNELS, type KernelName, type KernelSig, type Dims } from '../../kernels/index.ts'
 import {
-  WGSL, WGSL_VERSIONS, WGSL_SELECT, WGSL_COMPOSITE, WGSL_INTERNAL, type WgslKernel, type Composite, type DeviceCaps,
+  WGSL, WGSL_VERSIONS, WGSL_COMPOSITE, WGSL_INTERNAL, versionFor, type WgslKernel, type Composite, type DeviceCaps,
 } from '../../kernels/wgsl/index.ts'
 import type { Backend, Buffer, MemoryStats } from './backend.ts'
 import { BufferPool } from './webgpu_pool.ts'
@@ -32,7 +33,7 @@ class GpuBuffer implements Buffer {
 }
 
 export interface WebGPUOptions {
-  /** replace kernels by name (tests, experiments) */
+  /** replace kernels by registry name (tests, experiments): run instead of the kernel's binding, selector included */
   kernels?: Partial<Record<string, WgslKernel>>
   log?: (msg: string) => void
   /** use subgroup quad kernels when the device has them (default true; false binds the plain versions) */
@@ -55,14 +56,12 @@ export class WebGPUBackend implements Backend {
   private readonly bufferIds = new WeakMap<GPUBuffer, number>()
   private nextBufferId = 1
   private readonly kernels: Record<string, WgslKernel>
-  private readonly isOverridden: Set<string>
   private liveBytes = 0
 
   constructor(readonly device: GPUDevice, readonly info: GPUAdapterInfo, readonly isSoftware: boolean, opts: WebGPUOptions = {},
     readonly caps: DeviceCaps = { quads: false, software: isSoftware }) {
     this.description = `webgpu: ${describeAdapter(info)}${isSoftware ? ' [software adapter]' : ''}${caps.quads ? ', subgroup quads' : ''}`
     this.kernels = { ...WGSL, ...(opts.kernels as Record<string, WgslKernel>) }
-    this.isOverridden = new Set(Object.keys(opts.kernels ?? {}))
     this.pool = new BufferPool((size) => device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST }))
     this.staging = new BufferPool((size) => device.createBuffer({ size, usage: MAP_READ | COPY_DST }))
     this.errors = new DeviceErrors(device, () => this.batch.recent())
@@ -116,17 +115,19 @@ export class WebGPUBackend implements Backend {
   }
 
   // ---- execution
+  /** Run registry kernel `name`: the version its selector picks for d on this device, its one kernel, or an override. */
   run(name: KernelName, outputs: Buffer[], inputs: Buffer[], d: Dims): void {
-    const version = this.isOverridden.has(name) ? undefined : WGSL_SELECT[name]?.(d, this.caps)
-    if (version) this.runVersion(version, name, outputs, inputs, d)
-    else this.runKernel(name, name, this.kernels[name], outputs, inputs, d)
+    this.runVersion(this.kernels[name] ? name : versionFor(name, d, this.caps), name, outputs, inputs, d)
   }
 
-  /** Run a specific version (e.g. 'matmul_v1') under the signature of registry kernel `name`: for the bench. */
+  /**
+   * Run a specific version (e.g. 'matmul_v1') under the signature of registry kernel `name` (the bench, the version
+   * tests); `name` itself is its one kernel (or its override).
+   */
   runVersion(version: string, name: KernelName, outputs: Buffer[], inputs: Buffer[], d: Dims): void {
     const c = WGSL_COMPOSITE[version]
     if (c) return this.runComposite(version, c, name, outputs, inputs, d)
-    const k = WGSL_VERSIONS[version] ?? (version === name ? this.kernels[name] : undefined)
+    const k = version === name ? this.kernels[name] : WGSL_VERSIONS[version]
     if (!k) throw new Error(`webgpu: no kernel version ${version}`)
     this.runKernel(version, name, k, outputs, inputs, d)
   }

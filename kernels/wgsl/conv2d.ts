@@ -1,15 +1,19 @@
 // conv2d_forward / conv2d_backward_input / conv2d_backward_weight in WGSL: NCHW, weights [K,C,R,S], any stride,
 // zero padding PAD (kernels/ref/conv2d.ts is the spec). Input pixel of output (p, q) and tap (r, s):
 // h = p*STRIDE - PAD + r, w = q*STRIDE - PAD + s; taps outside the image read zero.
-// v1 (naive): one invocation per element written, each a plain loop over its reduction:
-//   forward: out (n,k,p,q) sums over (c,r,s); backward_input: dx (n,c,h,w) sums over (k,r,s) with the p, q that
-//   reach h, w (p = (h + PAD - r) / STRIDE when divisible); backward_weight: dw (k,c,r,s) sums over (n,p,q).
-// v2 (register tiled implicit GEMM, the matmul v2 scheme): an invocation owns TM channels (rows: forward k,
-//   backward_input c, backward_weight k) x TN columns (forward: output pixels (n,p,q); backward_input: input pixels
-//   (n,h,w); backward_weight: taps (c,r,s)), the columns strided by WG_X so SIMD lanes take neighbouring columns and
-//   the per-row weight/dout loads are broadcasts. Unrolled from TM/TN; clamped loads, guarded stores.
-// v3 / v4 (the bound versions when C*R*S % 4 == 0) are GEMM composites in conv2d_gemm.ts: im2col + the vec4
-//   matmul tiles, 2-5x over these on SwiftShader; the direct kernels here are the fallbacks for other shapes.
+// The direct kernels; the GEMM composites are in conv2d_gemm.ts (software adapters) and conv2d_shared.ts (hardware).
+// v1 (naive baseline, never selected: the bench's reference point): one invocation per element written, each a
+//   plain loop over its reduction: forward: out (n,k,p,q) sums over (c,r,s); backward_input: dx (n,c,h,w) sums over
+//   (k,r,s) with the p, q that reach h, w (p = (h + PAD - r) / STRIDE when divisible); backward_weight: dw (k,c,r,s)
+//   sums over (n,p,q).
+// v2 (forward, backward_weight; register tiled implicit GEMM, the matmul v2 scheme): an invocation owns TM channels
+//   (rows: k) x TN columns (forward: output pixels (n,p,q); backward_weight: taps (c,r,s)), the columns strided by
+//   WG_X so SIMD lanes take neighbouring columns and the per-row weight/dout loads are broadcasts. Unrolled from
+//   TM/TN; clamped loads, guarded stores.
+// v3 (backward_input): one input pixel x 4 channels, visiting only the taps that reach it.
+// Software adapters select these only when C*R*S % 4 != 0 (the GEMM composites need vec4 rows of w); hardware GPUs
+// never do. Retired: backward_input v2 (v2's tiling, rows c x columns (n,h,w), every tap tested), which v3 beat 10x
+// at stride 4; in git history, see docs/kernels.md.
 import { cdiv, grid1d, type WgslKernel } from './prelude.ts'
 
 const WG = 64
@@ -96,16 +100,16 @@ const TM = 8, TN = 4, WX = 16, WY = 4
 
 /**
  * A tiled kernel: rows = `rows` (count expr), cols = `cols`; `colSetup(t)` declares per-column values for column t
- * (index j${'$'}t, clamped), `loop` is the reduction whose innermost statement is produced by `step`, `store(r, t)`
- * writes acc r_t.
+ * (index j${'$'}t, clamped), `loop(inner)` wraps the reduction's loops around `inner` (the column loads and FMAs),
+ * `store(r, t)` writes acc r_t.
  */
-function tiled(rows: string, cols: string, tm: number, colSetup: (t: number) => string, loop: (inner: string) => string,
+function tiled(rows: string, cols: string, colSetup: (t: number) => string, loop: (inner: string) => string,
   rowLoad: (r: number) => string, colLoad: (t: number) => string, store: (r: number, t: number) => string,
   count: (d: Record<string, number>) => [number, number]): WgslKernel {
-  const R = range(tm), C = range(TN)
+  const R = range(TM), C = range(TN)
   return {
     workgroup: [WX, WY, 1],
-    consts: { TM: tm, TN },
+    consts: { TM, TN },
     body: `
   let nRows = ${rows};
   let nCols = ${cols};
@@ -118,12 +122,12 @@ function tiled(rows: string, cols: string, tm: number, colSetup: (t: number) => 
   ${loop(`${C.map((t) => `let v${t} = ${colLoad(t)};`).join(' ')}
       ${R.map((r) => `{ let u = ${rowLoad(r)}; ${C.map((t) => `acc${r}_${t} = fma(u, v${t}, acc${r}_${t});`).join(' ')} }`).join('\n      ')}`)}
   ${R.map((r) => `if (row0 + ${r} < nRows) { ${C.map((t) => `if (col0 + ${t * WX} < nCols) { ${store(r, t)} }`).join(' ')} }`).join('\n  ')}`,
-    workgroups: (d) => { const [nr, nc] = count(d); return [Math.max(1, cdiv(nc, WX * TN)), Math.max(1, cdiv(nr, WY * tm)), 1] },
+    workgroups: (d) => { const [nr, nc] = count(d); return [Math.max(1, cdiv(nc, WX * TN)), Math.max(1, cdiv(nr, WY * TM)), 1] },
   }
 }
 
 // forward: rows k, cols (n,p,q); reduction (c,r,s); x tap (hb + r, wb + s) read as 0 outside the image
-export const conv2d_forward_v2 = tiled('d.K', 'd.N * d.P * d.Q', TM,
+export const conv2d_forward_v2 = tiled('d.K', 'd.N * d.P * d.Q',
   (t) => `let n${t} = j${t} / (d.P * d.Q); let p${t} = (j${t} / d.Q) % d.P; let q${t} = j${t} % d.Q;
   let xb${t} = n${t} * d.C * d.H * d.W; let hb${t} = p${t} * d.STRIDE - d.PAD; let wb${t} = q${t} * d.STRIDE - d.PAD;`,
   (inner) => `for (var c = 0; c < d.C; c++) {
@@ -140,28 +144,8 @@ export const conv2d_forward_v2 = tiled('d.K', 'd.N * d.P * d.Q', TM,
   (r, t) => `out[((n${t} * d.K + row0 + ${r}) * d.P + p${t}) * d.Q + q${t}] = acc${r}_${t} + b[row0 + ${r}];`,
   (d) => [d.K, d.N * d.P * d.Q])
 
-// backward_input: rows c, cols (n,h,w); reduction (r,s,k) over the (p,q) that reach (h,w)
-export const conv2d_backward_input_v2 = tiled('d.C', 'd.N * d.H * d.W', 4,
-  (t) => `let n${t} = j${t} / (d.H * d.W); let h${t} = (j${t} / d.W) % d.H; let w${t} = j${t} % d.W;`,
-  (inner) => `for (var r = 0; r < d.R; r++) {
-    for (var s = 0; s < d.S; s++) {
-      ${range(TN).map((t) => `let ph${t} = h${t} + d.PAD - r; let qw${t} = w${t} + d.PAD - s;
-      let ok${t} = ph${t} >= 0 && qw${t} >= 0 && ph${t} % d.STRIDE == 0 && qw${t} % d.STRIDE == 0 && ph${t} / d.STRIDE < d.P && qw${t} / d.STRIDE < d.Q;
-      let ob${t} = select(0, (n${t} * d.K * d.P + ph${t} / d.STRIDE) * d.Q + qw${t} / d.STRIDE, ok${t});`).join('\n      ')}
-      for (var k = 0; k < d.K; k++) {
-      let tap = ((k * d.C) * d.R + r) * d.S + s;
-      let ko = k * d.P * d.Q;
-      ${inner}
-      }
-    }
-  }`,
-  (r) => `w[tap + m${r} * d.R * d.S]`,
-  (t) => `select(0.0, dout[ob${t} + ko], ok${t})`,
-  (r, t) => `dx[((n${t} * d.C + row0 + ${r}) * d.H + h${t}) * d.W + w${t}] = acc${r}_${t};`,
-  (d) => [d.C, d.N * d.H * d.W])
-
 // backward_weight: rows k, cols taps (c,r,s); reduction (n,p,q)
-export const conv2d_backward_weight_v2 = tiled('d.K', 'd.C * d.R * d.S', TM,
+export const conv2d_backward_weight_v2 = tiled('d.K', 'd.C * d.R * d.S',
   (t) => `let c${t} = j${t} / (d.R * d.S); let r${t} = (j${t} / d.S) % d.R; let s${t} = j${t} % d.S;`,
   (inner) => `for (var n = 0; n < d.N; n++) {
     for (var p = 0; p < d.P; p++) {
@@ -212,7 +196,3 @@ export const conv2d_backward_input_v3: WgslKernel = {
   }`,
   workgroups: (d) => grid1d(d.N * Math.ceil(d.C / 4) * d.H * d.W, 64),
 }
-
-export const conv2d_forward = conv2d_forward_v2
-export const conv2d_backward_input = conv2d_backward_input_v3
-export const conv2d_backward_weight = conv2d_backward_weight_v2

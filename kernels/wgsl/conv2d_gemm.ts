@@ -1,19 +1,25 @@
-// conv2d as GEMMs on the vec4 register tiles of matmul.ts (v3 forward / backward_weight, v4 backward_input).
-// Each is a *composite*: several internal dispatches inside the backend's run() for one registry kernel, with
-// scratch buffers from the pool; the registry ABI (outputs, inputs, dims) is unchanged. Columns are the output
-// pixels j = (n, p, q) in [0, NPQ), padded to J = NPQ rounded up to 8 (the padding is written as zeros).
+// conv2d as GEMMs on the vec4 register tiles of matmul.ts (v3 forward, v4 backward_weight / backward_input) and on
+// the quad-shared tiles of quad_tiles.ts (v5, the same composites with the quad GEMMs): the versions software adapters
+// select when C*R*S % 4 == 0. Each is a *composite*: several internal dispatches inside the backend's run() for one
+// registry kernel, with scratch buffers from the pool; the registry ABI (outputs, inputs, dims) is unchanged.
+// Columns are the output pixels j = (n, p, q) in [0, NPQ), padded to J = NPQ rounded up to 8 (the padding is written
+// as zeros).
 //   col [CRS, J]   im2col of x: col[(c, r, s), (n, p, q)] = x[n, c, p*STRIDE - PAD + r, q*STRIDE - PAD + s] (0 outside)
+//   colT [J, CRS]  the same, transposed (backward_weight's B)
 //   doutT [K, J]   dout permuted from [N, K, PQ]
 //   forward          = im2col; out[n, k, pq] = b[k] + (w [K, CRS] @ col)[k, j]           (nn tile, fused NCHW + bias)
-//   backward_weight  = im2col, doutT; dw [K, CRS] = doutT @ col^T                         (nt tile)
+//   backward_weight  = im2col^T, doutT; Z split-K partials of doutT @ colT over slices of J (nn tile), then their
+//                      sum: dw [K, CRS]
 //   backward_input   = doutT; dcol [CRS, J] = w^T @ doutT (w read as [K, CRS]: tn tile); col2im gathers dx:
 //                      each dx pixel sums the dcol entries of the taps that reach it (no atomics)
 // Internal kernels (WGSL only, not in the registry; no ref/AS twins) are listed in CONV_INTERNAL with their own
-// signatures: conv_im2col, conv_dout_t, conv_fwd_gemm, conv_bw_gemm, conv_bin_gemm, conv_col2im.
-// The v3/v4 versions need CRS = C*R*S divisible by 4 (vec4 rows of w); WGSL_SELECT falls back to v2/v3 otherwise.
+// signatures. The composites need CRS = C*R*S divisible by 4 (vec4 rows of w); WGSL_SELECT falls back to the direct
+// kernels of conv2d.ts otherwise. Retired: backward_weight v3 (im2col, doutT, then dw = doutT @ col^T on an nt tile of
+// dot-product accumulators), which v4's split-K nn tile beat (GEMM 1.5 -> 2.1 GFLOP/s); in git history, see
+// docs/kernels.md.
 import { CONV_DIMS, type KernelSig } from '../index.ts'
 import { grid1d, type DeviceCaps, type WgslKernel } from './prelude.ts'
-import { tileNN, tileNT, tileTN } from './matmul.ts'
+import { tileNN, tileTN } from './matmul.ts'
 import { quadNN, quadTN } from './quad_tiles.ts'
 
 export interface InternalKernel { sig: KernelSig; kernel: WgslKernel }
@@ -175,15 +181,6 @@ export const BIN = {
 
 const fwdGemm: WgslKernel = { ...tileNN({ ...FWD, TM: 8, wg: [16, 4] }), vec4: ['w', 'col'] }
 
-const bwGemm: WgslKernel = {
-  ...tileNT({
-    M: 'd.K', N: CRS, K: 'd.J', a: 'doutT', b: 'col', lda: '(d.J / 4)', ldb: '(d.J / 4)', TM: 4, TN: 4, wg: [16, 4],
-    store: (row, col, v) => `dw[${row} * ${CRS} + ${col}] = ${v};`,
-    size: (d) => [d.K, crs(d)],
-  }),
-  vec4: ['doutT', 'col'],
-}
-
 const bwGemmNN: WgslKernel = { ...tileNN({ ...BW_NN, TM: 8, wg: [16, 4] }), vec4: ['doutT', 'colT'] }
 const binGemm: WgslKernel = { ...tileTN({ ...BIN, TM: 16, wg: [16, 4] }), vec4: ['w', 'doutT'] }
 
@@ -200,7 +197,6 @@ export const CONV_INTERNAL: Record<string, InternalKernel> = {
   conv_dout_t: { sig: sig(['doutT'], ['dout']), kernel: doutT },
   conv_col2im: { sig: sig(['dx'], ['dcol']), kernel: col2im },
   conv_fwd_gemm: { sig: sig(['out'], ['w', 'col', 'b']), kernel: fwdGemm },
-  conv_bw_gemm: { sig: sig(['dw'], ['doutT', 'col']), kernel: bwGemm },
   conv_im2col_t: { sig: sig(['colT'], ['x']), kernel: im2colT },
   conv_bw_gemm_nn: { sig: sig(['part'], ['doutT', 'colT']), kernel: bwGemmNN },
   conv_sum_z: { sig: sig(['dw'], ['part']), kernel: sumZ },
@@ -226,13 +222,6 @@ export const conv2d_forward_v3: Composite = {
   dims: J, scratch: (d) => ({ col: crs(d) * d.J }),
   steps: [{ kernel: 'conv_im2col', outputs: ['col'], inputs: ['x'] }, { kernel: 'conv_fwd_gemm', outputs: ['out'], inputs: ['w', 'col', 'b'] }],
 }
-export const conv2d_backward_weight_v3: Composite = {
-  dims: J, scratch: (d) => ({ col: crs(d) * d.J, doutT: d.K * d.J }),
-  steps: [
-    { kernel: 'conv_im2col', outputs: ['col'], inputs: ['x'] }, { kernel: 'conv_dout_t', outputs: ['doutT'], inputs: ['dout'] },
-    { kernel: 'conv_bw_gemm', outputs: ['dw'], inputs: ['doutT', 'col'] },
-  ],
-}
 export const conv2d_backward_input_v4: Composite = {
   dims: J, scratch: (d) => ({ doutT: d.K * d.J, dcol: crs(d) * d.J }),
   steps: [
@@ -240,7 +229,8 @@ export const conv2d_backward_input_v4: Composite = {
     { kernel: 'conv_col2im', outputs: ['dx'], inputs: ['dcol'] },
   ],
 }
-// v5: the v3 / v4 composites with the quad GEMMs (v6, the shared-tile implicit GEMMs for hardware: conv2d_shared.ts)
+// v5: the v3 / v4 composites with the quad GEMMs (v6 / v7, the shared-tile implicit GEMMs for hardware, are in
+// conv2d_shared.ts)
 const withStep = (c: Composite, from: string, to: string): Composite => ({ ...c, steps: c.steps.map((st) => (st.kernel === from ? { ...st, kernel: to } : st)) })
 export const conv2d_forward_v5 = withStep(conv2d_forward_v3, 'conv_fwd_gemm', 'conv_fwd_gemm_q')
 export const conv2d_backward_weight_v5 = withStep(conv2d_backward_weight_v4, 'conv_bw_gemm_nn', 'conv_bw_gemm_q')

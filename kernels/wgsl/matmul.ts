@@ -1,22 +1,23 @@
 // matmul, matmul_nt, matmul_tn in WGSL: out[M,N] = a @ b with a [M,K], b [K,N]; _nt reads b as [N,K] (a @ b^T);
-// _tn reads a as [K,M] (a^T @ b).
-// v1 (naive): one invocation per output element, 8x8 workgroups over (column j, row i).
+// _tn reads a as [K,M] (a^T @ b). Only the naive baseline and versions that selectMatmul* below return live here.
+// v1 (naive baseline, never selected: the bench's reference point): one invocation per output element, 8x8
+//   workgroups over (column j, row i).
 // v2 (register tiled, any shape, all three layouts): an invocation owns TM rows x TN columns, the columns strided
 //   by WG_X so the lanes of a SIMD group (adjacent lid.x) read adjacent B columns while all of them read the same
 //   A element (a broadcast). Fully unrolled from the consts (dynamically indexed arrays spill to memory and are
 //   ~4x slower on SwiftShader); out-of-range rows/cols are clamped on load and skipped on store.
-// v3 (vec4; the tiles tileNN / tileTN / tileNT below, shared with the conv GEMMs in conv2d_gemm.ts):
+// v3 (vec4; the tiles tileNN / tileTN below, shared with the conv GEMMs in conv2d_gemm.ts):
 //   matmul_v3 (K, N % 4): an invocation owns 8 rows x 8 columns (two vec4 of B), k four at a time;
 //   matmul_tn_v3 (M, N % 4): 16 rows x 8 columns, one k per step (4 vec4 of A, 2 of B); 16 rows measured
-//   +20-40% over 8 on SwiftShader; matmul_nt_v3 (K % 4): 4x4 vec4 dot accumulators, kept but not bound (no win).
-// v4 (quad_tiles.ts): the vec4 tiles with operands shared inside subgroup quads (2x2 lanes split rows and columns
-//   and swap halves): half the loads per FMA, 1.5-2x over v3 on SwiftShader. Needs DeviceCaps.quads.
+//   +20-40% over 8 on SwiftShader.
+// v4 (quad_tiles.ts, nn and tn): the vec4 tiles with operands shared inside subgroup quads (2x2 lanes split rows
+//   and columns and swap halves): half the loads per FMA, 1.5-2x over v3 on SwiftShader. Needs DeviceCaps.quads.
 // v5 (shared_tiles.ts): workgroup-memory tiles for hardware GPUs (barriers are coroutine switches on SwiftShader,
-//   where it runs 0.5-0.9 GFLOP/s). v6 (matmul_transposed.ts, nt and tn; not bound): transpose the transposed operand,
-//   then the v4 nn tile. v7 (nt and tn): the v4 nn tile reading the transposed operand element by element.
-// Selection by shape and device: selectMatmul* below.
+//   where it runs 0.5-0.9 GFLOP/s). v7 (nt and tn): the v4 nn tile reading the transposed operand element by element.
+// Retired (lost on SwiftShader, the only adapter that could pick them; in git history, see docs/kernels.md):
+// matmul_nt_v3 / _v4 (vec4 dot-product accumulators) and matmul_nt_v6 / matmul_tn_v6 (transpose pass + v4 nn tile).
 import { cdiv, type DeviceCaps, type WgslKernel } from './prelude.ts'
-import { quadNN, quadNT, quadTN, stridedA, stridedB } from './quad_tiles.ts'
+import { quadNN, quadTN, stridedA, stridedB } from './quad_tiles.ts'
 
 // element (row i, col k) of the logical A [M,K] and (k, j) of the logical B [K,N], per layout
 const A_MK = (i: string, k: string) => `a[(${i}) * d.K + (${k})]`
@@ -76,7 +77,6 @@ export const matmul_tn_v2 = tiled(A_KM, B_KN, 8, 4)
  *   at a time (one vec4 of each A row, four B rows of two vec4).
  * - tn: a [K, M] (vec4 along M, M % 4 == 0), b [K, N]; TM rows (TM % 4 == 0) x 8 columns, one k per step: TM/4 + 2
  *   vec4 loads, 2*TM vec4 FMAs (the same FMA per load as nn).
- * - nt: a [M, K], b [N, K] (both vec4 along K); TM x TN dot-product accumulators (vec4, summed at the end).
  * Columns are the fast axis of the workgroup (SwiftShader's SIMD lanes take neighbouring column groups).
  */
 export interface Tile4 {
@@ -84,7 +84,7 @@ export interface Tile4 {
   a: string; b: string
   lda: string; ldb: string
   store: (row: string, col: string, v: string) => string
-  TM: number; TN?: number; wg?: [number, number]
+  TM: number; wg?: [number, number]
   /** host side: [M, N] for dims d (the launch grid) */
   size: (d: Record<string, number>) => [number, number]
   /** split-K (nn only): workgroups along z (host side); slice gid.z walks vec4 steps [kb, ke) (WGSL expressions) */
@@ -148,41 +148,16 @@ ${R.map((r) => `    accL${r} = fma(vec4<f32>(a${r >> 2}[${r & 3}]), bl, accL${r}
   }
 }
 
-export function tileNT(t: Tile4): WgslKernel {
-  const TN = t.TN ?? 4, R = range(t.TM), C = range(TN), [WX, WY] = t.wg ?? [16, 4]
-  return {
-    workgroup: [WX, WY, 1],
-    consts: { TM: t.TM, TN },
-    body: `
-  let i0 = i32(gid.y) * TM;
-  let j0 = i32(gid.x) * TN;
-  if (i0 >= ${t.M} || j0 >= ${t.N}) { return; }
-  let k4 = ${t.K} / 4;
-  ${R.map((r) => `let ar${r} = min(i0 + ${r}, ${t.M} - 1) * ${t.lda};`).join(' ')}
-  ${C.map((c) => `let bc${c} = min(j0 + ${c}, ${t.N} - 1) * ${t.ldb};`).join(' ')}
-  ${R.map((r) => C.map((c) => `var acc${r}_${c} = vec4<f32>();`).join(' ')).join('\n  ')}
-  for (var kk = 0; kk < k4; kk++) {
-    ${R.map((r) => `let a${r} = ${t.a}[ar${r} + kk];`).join(' ')}
-    ${C.map((c) => `let b${c} = ${t.b}[bc${c} + kk];`).join(' ')}
-    ${R.map((r) => C.map((c) => `acc${r}_${c} = fma(a${r}, b${c}, acc${r}_${c});`).join(' ')).join('\n    ')}
-  }
-  ${R.map((r) => `if (i0 + ${r} < ${t.M}) { let row = i0 + ${r}; ${C.map((c) => guardStore(t, 'row', `j0 + ${c}`, `dot(acc${r}_${c}, vec4<f32>(1.0))`)).join(' ')} }`).join('\n  ')}`,
-    workgroups: (d) => [Math.max(1, cdiv(t.size(d)[1], WX * TN)), Math.max(1, cdiv(t.size(d)[0], WY * t.TM)), 1],
-  }
-}
-
 const mmSize = (d: Record<string, number>): [number, number] => [d.M, d.N]
 const mmStore = (row: string, col: string, v: string) => `out[${row} * d.N + ${col}] = ${v};`
 export const matmul_v3: WgslKernel = { ...tileNN({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.K / 4)', ldb: '(d.N / 4)', store: mmStore, size: mmSize, TM: 8 }), vec4: ['a', 'b'] }
 export const matmul_tn_v3: WgslKernel = { ...tileTN({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.M / 4)', ldb: '(d.N / 4)', store: mmStore, size: mmSize, TM: 16 }), vec4: ['a', 'b'] }
-export const matmul_nt_v3: WgslKernel = { ...tileNT({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.K / 4)', ldb: '(d.K / 4)', store: mmStore, size: mmSize, TM: 4, TN: 4 }), vec4: ['a', 'b'] }
 
 // v4: the quad-shared tiles of quad_tiles.ts (devices with subgroup quads); same divisibility needs as v3.
-// Lane tiles (rows x columns) picked on SwiftShader over the bench shapes: nn 8x8, tn 8x16, nt 8x4; 4x4 quads.
+// Lane tiles (rows x columns) picked on SwiftShader over the bench shapes: nn 8x8, tn 8x16; 4x4 quads.
 const quad = { M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', store: mmStore, size: mmSize, QX: 4, QY: 4 }
 export const matmul_v4: WgslKernel = { ...quadNN({ ...quad, lda: '(d.K / 4)', ldb: '(d.N / 4)', TM: 8, TN: 2 }), vec4: ['a', 'b'] }
 export const matmul_tn_v4: WgslKernel = { ...quadTN({ ...quad, lda: '(d.M / 4)', ldb: '(d.N / 4)', TM: 8, TN: 4 }), vec4: ['a', 'b'] }
-export const matmul_nt_v4: WgslKernel = { ...quadNT({ ...quad, lda: '(d.K / 4)', ldb: '(d.K / 4)', TM: 8, TN: 4 }), vec4: ['a', 'b'] }
 // v7: the transposed operand read element by element into the nn quad tile (no transpose pass, no vec4 binding for it)
 export const matmul_tn_v7: WgslKernel = { ...quadNN({ ...quad, lda: '', ldb: '(d.N / 4)', TM: 8, TN: 2, readA: stridedA('a', 'd.M') }), vec4: ['b'] }
 export const matmul_nt_v7: WgslKernel = { ...quadNN({ ...quad, lda: '(d.K / 4)', ldb: '', TM: 8, TN: 2, readB: stridedB('b', 'd.N', 'd.K') }), vec4: ['a'] }
@@ -199,8 +174,9 @@ export const selectMatmul = (d: Record<string, number>, caps: DeviceCaps) =>
  * wait, medians, same run; GFLOP/s) over the five bench shapes and 3136x64x512:
  *   tn v4 / v6 / v7: 7.1 / 8.3 / 8.7, 8.6 / 9.5 / 9.9, 6.3 / 6.3 / 6.1, 8.0 / 8.7 / 9.2, 7.7 / 8.1 / 8.0
  *   nt v4 / v6 / v7: 6.7 / 7.8 / 8.7, 7.9 / 7.9 / 9.8, 4.6 / 6.6 / 6.3, 7.0 / 7.9 / 9.2
- * v7 is the best or within noise of it everywhere, with no transpose pass and no scratch. Otherwise tn takes v4 / v3
- * (M and N % 4; with / without quads) or v2; nt takes v2 (its v3's dot-product accumulators measured no faster).
+ * v7 is the best or within noise of it everywhere, with no transpose pass and no scratch; nt v4 and both v6, bound
+ * before it, were retired. Otherwise tn takes v4 / v3 (M and N % 4; with / without quads) or v2, and nt takes v2
+ * (nt v3, the vec4 dot-product tile without quads, measured no faster than v2 and was never bound: retired too).
  */
 export const selectMatmulTN = (d: Record<string, number>, caps: DeviceCaps) => {
   if (!caps.software) return 'matmul_tn_v5'
@@ -209,7 +185,3 @@ export const selectMatmulTN = (d: Record<string, number>, caps: DeviceCaps) => {
 }
 export const selectMatmulNT = (d: Record<string, number>, caps: DeviceCaps) =>
   (!caps.software ? 'matmul_nt_v5' : caps.quads && d.K % 4 === 0 ? 'matmul_nt_v7' : 'matmul_nt_v2')
-
-export const matmul = matmul_v2
-export const matmul_nt = matmul_nt_v2
-export const matmul_tn = matmul_tn_v2

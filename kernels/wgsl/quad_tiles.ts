@@ -1,5 +1,5 @@
-// GEMM register tiles that share operands inside a quad (4 invocations) through subgroup quad swaps: the v4
-// matmuls and the conv GEMMs use them on devices whose quads are 4 consecutive local_invocation_index values.
+// GEMM register tiles that share operands inside a quad (4 invocations) through subgroup quad swaps: the v4 / v7
+// matmuls and the v5 conv GEMMs use them on devices whose quads are 4 consecutive local_invocation_index values.
 //
 // Why: SwiftShader runs a quad as the 4 SIMD lanes of one x86 vector, and every storage load is a per-lane gather
 // (4 scalar loads with a branch each), while a quad swap is one shuffle. A lane of the plain vec4 tile (matmul.ts
@@ -17,8 +17,8 @@
 import type { WgslKernel } from './prelude.ts'
 import type { Tile4 } from './matmul.ts'
 
-export interface QuadTile extends Omit<Tile4, 'wg' | 'TN' | 'splitK'> {
-  /** nn / tn: vec4 columns per lane (even); nt: columns per lane (even). TM (rows per lane) is even (tn: % 8). */
+export interface QuadTile extends Omit<Tile4, 'wg' | 'splitK'> {
+  /** vec4 columns per lane (even). TM (rows per lane) is even (tn: % 8). */
   TN: number
   /** quads per workgroup along columns and rows (QX * QY * 4 invocations, at most 256) */
   QX: number; QY: number
@@ -134,24 +134,4 @@ export function quadTN(t: QuadTile): WgslKernel {
 ${outerFmas(HM, HN, (x, r) => `a${x}${r >> 2}[${r & 3}]`)}
   }
   ${storeVec4Cols(t, HM)}`)
-}
-
-/** nt: a [M, K], b [N, K] (both vec4 along K); TM x TN vec4 dot-product accumulators, summed at the store. */
-export function quadNT(t: QuadTile): WgslKernel {
-  const HM = t.TM / 2, HN = t.TN / 2
-  const fmas = HALVES.flatMap((x) => range(HM).map((r) => `    ${HALVES.flatMap((y) => range(HN).map((c) =>
-    `${acc(x, r, y, c)} = fma(a${x}${r}, b${y}${c}, ${acc(x, r, y, c)});`)).join(' ')}`)).join('\n')
-  const stores = HALVES.flatMap((x) => range(HM).map((r) => `if (row${x} + ${r} < ${t.M}) { let row = row${x} + ${r};
-    ${HALVES.flatMap((y) => range(HN).map((c) => `{ let col = col${y} + ${c}; if (col < ${t.N}) { ${t.store('row', 'col', `dot(${acc(x, r, y, c)}, vec4<f32>(1.0))`)} } }`)).join('\n    ')} }`)).join('\n  ')
-  return quadKernel(t, t.TN, `
-  let k4 = ${t.K} / 4;
-  ${range(HM).map((r) => `let ar${r} = min(rowO + ${r}, ${t.M} - 1) * ${t.lda};`).join(' ')}
-  ${range(HN).map((c) => `let bc${c} = min(colO + ${c}, ${t.N} - 1) * ${t.ldb};`).join(' ')}
-  ${accDecls(HM, HN)}
-  for (var kk = 0; kk < k4; kk++) {
-    ${swapLoads(HM, 'a', 'quadSwapX', (r) => `${t.a}[ar${r} + kk]`)}
-    ${swapLoads(HN, 'b', 'quadSwapY', (c) => `${t.b}[bc${c} + kk]`)}
-${fmas}
-  }
-  ${stores}`)
 }

@@ -1,7 +1,9 @@
 // Reductions over the middle axis of x [O, R, I] -> out [O, I] in WGSL, and sum_squares (out[0] = sum x^2).
-// sum_reduce / max_reduce pick one of two schedules by a uniform branch on I (no code splicing, one pipeline):
-//   I == 1 (a row reduction, rows contiguous): one workgroup of 64 per row, strided partials + a tree reduction;
-//   I  > 1 (columns): one invocation per output (o, i), looping over r; neighbours read neighbouring columns.
+// sum_reduce / max_reduce have two versions, chosen by selectReduce below:
+//   v1 picks one of two schedules by a uniform branch on I (no code splicing, one pipeline): I == 1 (a row
+//     reduction, rows contiguous): one workgroup of 64 per row, strided partials + a tree reduction; I > 1
+//     (columns): one invocation per output (o, i), looping over r; neighbours read neighbouring columns.
+//   v2 is v1's column schedule for every I (no barriers).
 // max_reduce_backward: one invocation per (o, i) walks r in order, so dout goes to the FIRST maximum, as in ref.
 // sum_squares: one workgroup of 256 strides over all L and tree-reduces (a single pass: L is a parameter count).
 import { cdiv, type WgslKernel } from './prelude.ts'
@@ -69,9 +71,6 @@ export const max_reduce_v2 = loop(NEG_MAX, 'max(a, b)')
  */
 export const selectReduce = (kernel: 'sum_reduce' | 'max_reduce') => (d: Record<string, number>) =>
   d.I === 1 && d.O < 256 && d.R >= 256 ? `${kernel}_v1` : `${kernel}_v2`
-
-export const sum_reduce = sum_reduce_v2
-export const max_reduce = max_reduce_v2
 
 export const max_reduce_backward: WgslKernel = {
   workgroup: [WG, 1, 1],

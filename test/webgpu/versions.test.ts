@@ -1,7 +1,8 @@
 // Every WGSL version of matmul and conv2d against ref, named one by one (the parity suite only reaches the version
-// the backend binds for a shape on this device): the naive v1s, the plain register tiles, the vec4 tiles, the
-// quad-shared tiles (subgroup quads) and the conv composites. A second backend with subgroups turned off checks that
-// the default selection falls back to the plain versions, and that a quad version then refuses to run.
+// the selector picks for a shape on this device): the naive v1s, the plain register tiles, the vec4 tiles, the
+// quad-shared tiles (subgroup quads), the workgroup-memory tiles of hardware GPUs and the conv composites. A second
+// backend with subgroups turned off checks that the default selection falls back to the plain versions, and that a
+// quad version then refuses to run.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { WebGPUBackend } from '../../engine/backend/webgpu.ts'
@@ -70,7 +71,7 @@ for (const c of CASES) {
 
 test('selection: hardware GPUs get the workgroup-memory tiles, software adapters the register / quad tiles', () => {
   const hw = { quads: true, software: false }, sw = { quads: true, software: true }, plainSw = { quads: false, software: true }
-  const sel = (name: 'matmul' | 'matmul_nt' | 'matmul_tn', d: Record<string, number>, caps: typeof hw) => WGSL_SELECT[name]!(d, caps)
+  const sel = (name: 'matmul' | 'matmul_nt' | 'matmul_tn', d: Record<string, number>, caps: typeof hw) => WGSL_SELECT[name](d, caps)
   const d = { M: 64, K: 3136, N: 512 }
   assert.equal([sel('matmul', d, hw), sel('matmul_nt', d, hw), sel('matmul_tn', d, hw)], ['matmul_v5', 'matmul_nt_v5', 'matmul_tn_v5'])
   assert.equal([sel('matmul', d, sw), sel('matmul_nt', d, sw), sel('matmul_tn', d, sw)], ['matmul_v4', 'matmul_nt_v7', 'matmul_tn_v7'])
@@ -81,7 +82,7 @@ test('selection: hardware GPUs get the workgroup-memory tiles, software adapters
   assert.is(sel('matmul', { M: 3, K: 5, N: 7 }, sw), 'matmul_v2')
   // conv: v6 (implicit GEMMs on the shared tiles, any dims) on hardware; quad / vec4 / direct on software adapters
   const convs = ['conv2d_forward', 'conv2d_backward_weight', 'conv2d_backward_input'] as const
-  const selC = (c: Record<string, number>, caps: typeof hw) => convs.map((n) => WGSL_SELECT[n]!(c, caps))
+  const selC = (c: Record<string, number>, caps: typeof hw) => convs.map((n) => WGSL_SELECT[n](c, caps))
   const c4 = { ...CASES[1], ...convOut(CASES[1]) }, odd = { ...CASES[2], ...convOut(CASES[2]) }, hwPlain = { quads: false, software: false }
   // v7 (32-row blocks) for forward / backward_weight when K <= 32
   for (const c of [c4, odd]) for (const caps of [hw, hwPlain]) assert.equal(selC(c, caps), ['conv2d_forward_v7', 'conv2d_backward_weight_v7', 'conv2d_backward_input_v6'])
@@ -102,7 +103,7 @@ test('conv2d_backward_weight v6 / v7 split N*P*Q: the seed layers get >= 100 wor
     { N: 64, C: 32, H: 20, W: 20, K: 64, R: 4, S: 4, STRIDE: 2, PAD: 0 },
     { N: 64, C: 64, H: 9, W: 9, K: 64, R: 3, S: 3, STRIDE: 1, PAD: 0 },
   ].map((c) => ({ ...c, ...convOut(c) }))
-  const bound = seed.map((c) => WGSL_SELECT.conv2d_backward_weight!(c, { quads: false, software: false }))
+  const bound = seed.map((c) => WGSL_SELECT.conv2d_backward_weight(c, { quads: false, software: false }))
   assert.equal(bound, ['conv2d_backward_weight_v7', 'conv2d_backward_weight_v6', 'conv2d_backward_weight_v6'])
   const got = seed.map((c, i) => grid(bound[i], c))
   assert.equal(got.map((g) => [g.Z, g.KS, g.wgs]), [[32, 800, 128], [16, 336, 128], [12, 272, 108]])
