@@ -1,8 +1,8 @@
 // The page: controls, the game canvas (the worker's demo episodes, 48x48 scaled up nearest-neighbour) and a chart
 // of the mean extrinsic return per iteration. Training runs in web/trainer_worker.ts; only this file touches the DOM.
 // Query string: ?autostart=1 starts at once, ?tiny=1 picks a seconds-per-iteration config (the browser test's),
-// ?backend=webgpu, and any numeric Args field (?num_trials=8&rng_seed=3) overrides rl/learn_config.ts.
-import { DEFAULT_ARGS, type Args } from '../rl/args.ts'
+// ?backend=webgpu, and any other flag of rl/args.ts (?num_trials=8&rng_seed=3) overrides rl/learn_config.ts.
+import { DEFAULT_ARGS, FLAGS, flagFromText, isFlag, type Args } from '../rl/args.ts'
 import { LEARN_PIXELCOPTER } from '../rl/learn_config.ts'
 import type { IterationMetrics } from '../rl/ppo_rnd.ts'
 import type { BackendChoice, FromWorker, ToWorker } from './trainer_worker.ts'
@@ -21,9 +21,15 @@ const hook = { metrics: [] as IterationMetrics[], episodes: { greedy: 0, random:
 ;(window as unknown as { __rlrnd: typeof hook }).__rlrnd = hook
 
 // ---------------------------------------------------------------------------------------------------- settings
+// every flag of rl/args.ts but backend (the select above picks it); a value that is not of the flag's type is
+// reported on the status line and ignored (ranges are checked by the worker's validateArgs)
 const overrides: Partial<Args> = query.has('tiny') ? { ...TINY } : {}
+const queryErrors: string[] = []
 for (const [k, v] of query) {
-  if (k in DEFAULT_ARGS && typeof DEFAULT_ARGS[k as keyof Args] === 'number' && Number.isFinite(+v)) (overrides as Record<string, number>)[k] = +v
+  if (!isFlag(k) || k === 'backend') continue
+  const x = flagFromText(k, v)
+  if (x === null) queryErrors.push(`?${k}=${v}: not a ${FLAGS[k].kind === 'bool' ? 'boolean (1, 0, true, false)' : 'number'}`)
+  else (overrides as Record<string, unknown>)[k] = x
 }
 const settings = { ...LEARN_PIXELCOPTER, ...overrides } as Partial<Args>
 for (const f of FIELDS) $<HTMLInputElement>(f).value = String(settings[f] ?? DEFAULT_ARGS[f])
@@ -165,5 +171,5 @@ function drawChart(): void {
 newWorker()
 setState('idle')
 drawChart()
-setStatus('idle')
+setStatus(queryErrors.length ? `ignored ${queryErrors.join('; ')}` : 'idle')
 if (query.get('autostart') === '1') startBtn.click()
