@@ -16,10 +16,11 @@ import type { Args } from './args.ts'
 import {
   buildNetworks, NET_NAMES, TRAINED, detachState, maskState, disposeState, type Net, type NetName, type TrainedName, type RecState,
 } from './networks.ts'
-import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical, softmaxProb } from './rollout.ts'
+import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical } from './rollout.ts'
 import { RunningMeanStd } from './stats.ts'
 import { discountedReturns, gae } from './advantages.ts'
-import { valueLoss, policyLoss, rndLoss, surrogateBound, NonFiniteLossError, P_MIN, P_MAX } from './losses.ts'
+import { valueLoss, policyLoss, rndLoss, NonFiniteLossError } from './losses.ts'
+import { TrainBatch, type ColumnName } from './train_batch.ts'
 import { shapesOf, checkTensors, type TrainerState } from './snapshot.ts'
 import { createActor, type Actor, type ActorOptions } from './actor.ts'
 
@@ -69,6 +70,8 @@ export class PpoRnd {
   private readonly rngEnv: Rng
   private readonly rngTrain: Rng
   private readonly episodes: EpisodeBuffer[] = []
+  /** episodes of the last collect() */
+  private collected = 0
   private readonly hw: number
   // rollout scratch (sized for all slots) and training scratch (sized for minibatches x sequence_length records)
   private readonly xObs: Float32Array
@@ -77,7 +80,7 @@ export class PpoRnd {
   private readonly activeMask: Uint8Array
   private readonly prevAction: Int32Array
   private readonly slotEp: Int32Array
-  private readonly tb: Record<'obs' | 'rnd' | 'onehot' | 'pOld' | 'adv' | 'bound' | 'mask' | 'vTarget' | 'rndTarget' | 'rndMask', Float32Array>
+  private readonly batch: TrainBatch
   private scratch = new Float64Array(64)
 
   private constructor(readonly args: Args, readonly backend: Backend, readonly nets: Record<NetName, Net>,
@@ -97,12 +100,10 @@ export class PpoRnd {
     this.activeMask = new Uint8Array(N)
     this.prevAction = new Int32Array(N)
     this.slotEp = new Int32Array(N)
-    const A = this.numActions, D = a.rnd_output_dim
-    this.tb = {
-      obs: new Float32Array(R * a.stacked_frames * this.hw), rnd: new Float32Array(R * a.stacked_frames_rnd * this.hw),
-      onehot: new Float32Array(R * A), pOld: new Float32Array(R), adv: new Float32Array(R), bound: new Float32Array(R),
-      mask: new Float32Array(R), vTarget: new Float32Array(R * 2), rndTarget: new Float32Array(R * D), rndMask: new Float32Array(R),
-    }
+    this.batch = new TrainBatch({
+      S: a.stacked_frames, Sr: a.stacked_frames_rnd, F: a.frame_resize, A: this.numActions, D: a.rnd_output_dim,
+      epsilonPpo: a.epsilon_ppo, norm: this.norm,
+    }, R)
   }
 
   static async create(args: Args, backend: Backend, hooks: Hooks = {}): Promise<PpoRnd> {
@@ -211,6 +212,7 @@ export class PpoRnd {
     const S = a.stacked_frames, Sr = a.stacked_frames_rnd, F = a.frame_resize, W = 2 + A + 2 * D
     const phase = isRandom ? 'normalize' : 'rollout'
     while (this.episodes.length < K) this.episodes.push(new EpisodeBuffer(hw, A, D))
+    this.collected = K
     let started = 0, finished = 0, steps = 0
     this.slotEp.fill(-1)
     this.activeMask.fill(0)
@@ -395,14 +397,14 @@ export class PpoRnd {
 
   /** One gradient step of the three trained networks on a batch of chunks (one per lane, null = idle lane). */
   private async gradientStep(eps: EpisodeBuffer[], chunks: (Chunk | null)[], rndSel: Uint8Array, carried: Record<TrainedName, RecState>) {
-    const a = this.args, hw = this.hw, A = this.numActions, D = a.rnd_output_dim, F = a.frame_resize
-    const S = a.stacked_frames, Sr = a.stacked_frames_rnd, B = chunks.length, tb = this.tb
+    const a = this.args, B = chunks.length, batch = this.batch
     const isRec = a.rnn_hidden_layers > 0
     // Rows hold only the real records (lane by lane). For the LSTM, padIdx/realIdx map them to and from the padded
     // time-major layout t * B + b (see PackedRows), so the encoder and head never run on padding.
     const T = Math.max(...chunks.map((c) => (c ? c.len : 0)))
     const padIdx = new Float32Array(T * B), realIdx: number[] = []
-    let N = 0, rndCount = 0
+    let rndCount = 0
+    batch.clear()
     const keepRow = new Float32Array(B)
     for (let b = 0; b < B; b++) {
       const c = chunks[b]
@@ -411,43 +413,30 @@ export class PpoRnd {
       if (!c) continue
       const ep = eps[c.ep], sel = rndSel[c.ep]
       for (let t = 0; t < c.len; t++) {
-        const s = c.off + t, row = N++
-        padIdx[t * B + b] = row
+        padIdx[t * B + b] = batch.push({ ep, s: c.off + t, rndSel: sel })
         realIdx.push(t * B + b)
-        fillStack(tb.obs, row * S * hw, ep, s, S)
-        fillRndStack(tb.rnd, row * Sr * hw, ep, s, Sr, this.norm)
-        tb.onehot.fill(0, row * A, (row + 1) * A)
-        tb.onehot[row * A + ep.actions[s]] = 1
-        tb.pOld[row] = Math.min(P_MAX, Math.max(P_MIN, softmaxProb(ep.logits, s * A, A, ep.actions[s])))
-        tb.adv[row] = ep.adv[s]
-        tb.bound[row] = surrogateBound(ep.adv[s], a.epsilon_ppo)
-        tb.mask[row] = 1
-        tb.vTarget[2 * row] = ep.retExt[s]
-        tb.vTarget[2 * row + 1] = ep.retInt[s]
-        tb.rndTarget.set(ep.target.subarray(s * D, (s + 1) * D), row * D)
-        tb.rndMask[row] = sel
         rndCount += sel
       }
     }
-    const count = N
+    const N = batch.count
     for (let k = 0; k < T * B; k++) if (padIdx[k] < 0) padIdx[k] = N // the zero row
     const be = this.backend
-    const f = (arr: Float32Array, shape: number[]) => Tensor.fromArray(be, arr.subarray(0, shape.reduce((x, y) => x * y, 1)), shape)
+    const col = (k: ColumnName) => batch.tensor(be, k)
     return scope(async () => {
-      const x = f(tb.obs, [N, S, F, F]), xr = f(tb.rnd, [N, Sr, F, F]), mask = f(tb.mask, [N, 1])
-      const pack = isRec ? { B, padIdx: f(padIdx, [T * B]), realIdx: Tensor.fromArray(be, realIdx, [N]) } : undefined
+      const x = col('obs'), xr = col('rnd'), mask = col('mask')
+      const pack = isRec ? { B, padIdx: Tensor.fromArray(be, padIdx, [T * B]), realIdx: Tensor.fromArray(be, realIdx, [N]) } : undefined
       const hasReset = isRec && keepRow.some((k) => k === 0)
-      const km = hasReset ? f(keepRow, [B, 1]) : null
+      const km = hasReset ? Tensor.fromArray(be, keepRow, [B, 1]) : null
       const st = (k: TrainedName) => (km ? maskState(carried[k], km) : carried[k])
       const v = this.nets.value.sequence(x, T, st('value'), pack)
-      const lossV = valueLoss(v.y, f(tb.vTarget, [N, 2]), mask, count)
+      const lossV = valueLoss(v.y, col('vTarget'), mask, N)
       const p = this.nets.policy.sequence(x, T, st('policy'), pack)
-      const pl = policyLoss(p.y, f(tb.onehot, [N, A]), f(tb.pOld, [N, 1]), f(tb.adv, [N, 1]), f(tb.bound, [N, 1]), mask, count, a.beta_entropy)
+      const pl = policyLoss(p.y, col('onehot'), col('pOld'), col('adv'), col('bound'), mask, N, a.beta_entropy)
       let lossR: Tensor | null = null
       let q: { state: RecState } = { state: st('rnd_predictor') }
       if (rndCount > 0) {
         const r = this.nets.rnd_predictor.sequence(xr, T, q.state, pack)
-        lossR = rndLoss(r.y, f(tb.rndTarget, [N, D]), f(tb.rndMask, [N, 1]), rndCount)
+        lossR = rndLoss(r.y, col('rndTarget'), col('rndMask'), rndCount)
         q = r
       }
       const totalLoss = lossR ? concat([reshape(lossV, [1]), reshape(pl.loss, [1]), reshape(lossR, [1])], 0) : concat([reshape(lossV, [1]), reshape(pl.loss, [1])], 0)
@@ -535,6 +524,14 @@ export class PpoRnd {
     this.iteration = j.iteration
     this.totalEnvSteps = j.total_env_steps
     this.isNormalized = j.is_normalized
+  }
+
+  /**
+   * The episodes of the last rollout (the last iteration's, or step 0's), in order: raw frames (frame_resize^2 each,
+   * 0..255), actions, rewards. The next rollout overwrites them.
+   */
+  lastEpisodes(): readonly Readonly<EpisodeBuffer>[] {
+    return this.episodes.slice(0, this.collected)
   }
 
   // ------------------------------------------------------------------------------------------------ playing
