@@ -20,7 +20,7 @@ import type { TrainerState, TrainerJson } from '../rl/snapshot.ts'
 import { openBackend } from './node_backend.ts'
 import { addTrainOptions, argsFromOptions, argsToArgv, badInput, exitOnBadInput, type TrainCli } from './args_cli.ts'
 import { SnapshotStore, snapshotName, writeFileAtomic, type Snapshot } from './snapshot.ts'
-import { Logger, MetricsWriter, doneCollectingMessage, type MetricsRecord } from './log.ts'
+import { Logger, MetricsWriter, doneCollectingMessage, iterationMessage, metricsRecord } from './log.ts'
 import { makeProgress } from './progress.ts'
 
 const TRAINED = ['value', 'policy', 'rnd_predictor'] as const
@@ -78,16 +78,6 @@ function decodeSnapshot(s: Snapshot): { state: StateFile; models: Tensors; optim
     optimizers[n] = decodeSafetensors(o, undefined, `optimizer_${n}.safetensors`).tensors
   }
   return { state, models, optimizers }
-}
-
-function metricsRecord(m: IterationMetrics, wallSeconds: number): MetricsRecord {
-  return {
-    iteration: m.iteration, env_steps: m.env_steps, total_env_steps: m.total_env_steps, wall_seconds: wallSeconds,
-    return_ext_mean: m.ext_mean, return_ext_std: m.ext_std, return_ext_min: m.ext_min, return_ext_max: m.ext_max,
-    intrinsic_reward_mean: m.intrinsic_mean, loss_value: m.loss_value, loss_policy: m.loss_policy, loss_rnd: m.loss_rnd,
-    entropy: m.entropy, env_steps_per_s: m.env_steps_per_s, rollout_seconds: m.rollout_seconds,
-    train_seconds: m.train_seconds,
-  }
 }
 
 /** Grayscale agent's-eye GIF of one episode's frames (frame_resize^2 each, 0..255), upscaled. */
@@ -307,12 +297,8 @@ export async function train(cli: TrainCli): Promise<number> {
       }
       progress.stop()
       log(doneCollectingMessage(args.num_trials, m.iteration, args.epsilon_greedy,
-        { mean: m.ext_mean, std: m.ext_std, min: m.ext_min, max: m.ext_max }))
-      log(`> Iteration ${m.iteration}: ${m.env_steps} env steps (${m.total_env_steps} total), mean intrinsic reward ` +
-        `${m.intrinsic_mean.toPrecision(4)}, loss value ${m.loss_value.toPrecision(4)} ` +
-        `policy ${m.loss_policy.toPrecision(4)} rnd ${m.loss_rnd.toPrecision(4)}, ` +
-        `entropy ${m.entropy.toPrecision(4)}, rollout ${m.rollout_seconds.toFixed(1)}s, ` +
-        `train ${m.train_seconds.toFixed(1)}s, ${m.env_steps_per_s.toFixed(0)} env steps/s`)
+        { mean: m.return_ext_mean, std: m.return_ext_std, min: m.return_ext_min, max: m.return_ext_max }))
+      log(iterationMessage(m))
       metrics.append(metricsRecord(m, wall()))
       if (args.save_gifs > 0) {
         const eps = t.lastEpisodes().slice(0, args.save_gifs)
@@ -329,7 +315,7 @@ export async function train(cli: TrainCli): Promise<number> {
       for (const old of store.prune(args.keep_past_x_snapshots, m.iteration)) {
         log(`Deleting old snapshot: ${snapshotName(old)}`)
       }
-      if (m.ext_mean >= args.target_cumulative_rewards_extrinsic) {
+      if (m.return_ext_mean >= args.target_cumulative_rewards_extrinsic) {
         log('Target cumulative reward reached!')
         const files = Object.values(FINAL_MODELS).map((f) => path.join(dir, f))
         log(`Saving final models to: ${files.join(', ')}`)

@@ -21,10 +21,13 @@ import { RunningMeanStd } from './stats.ts'
 import { discountedReturns, gae } from './advantages.ts'
 import { valueLoss, policyLoss, rndLoss, NonFiniteLossError } from './losses.ts'
 import { TrainBatch, type ColumnName } from './train_batch.ts'
+import { ratioSums, explainedVariance, gradSquares } from './health.ts'
+import type { IterationMetrics } from './metrics.ts'
 import { shapesOf, checkTensors, type TrainerState } from './snapshot.ts'
 import { createActor, type Actor, type ActorOptions } from './actor.ts'
 
 export { NonFiniteLossError } from './losses.ts'
+export type { IterationMetrics } from './metrics.ts'
 export type Phase = 'normalize' | 'rollout' | 'train'
 
 export interface Hooks {
@@ -34,24 +37,8 @@ export interface Hooks {
   onEpisode?(info: { phase: 'normalize' | 'rollout'; index: number; length: number; return: number }): void
 }
 
-export interface IterationMetrics {
-  iteration: number
-  env_steps: number
-  total_env_steps: number
-  returns: number[]
-  ext_mean: number
-  ext_std: number
-  ext_min: number
-  ext_max: number
-  intrinsic_mean: number
-  loss_value: number
-  loss_policy: number
-  loss_rnd: number
-  entropy: number
-  rollout_seconds: number
-  train_seconds: number
-  env_steps_per_s: number
-}
+type TrainMetrics = Pick<IterationMetrics, 'loss_value' | 'loss_policy' | 'loss_rnd' | 'entropy' | 'approx_kl' |
+  'clip_fraction' | 'grad_norm_value' | 'grad_norm_policy' | 'grad_norm_rnd_predictor'>
 
 /** One lane's chunk in a gradient step: steps [off, off + len) of episode ep; isStart resets its recurrent state. */
 interface Chunk { ep: number; off: number; len: number; isStart: boolean }
@@ -158,7 +145,7 @@ export class PpoRnd {
     }
 
     // ==========================================================================================================
-    // 3. Log the episodes' summed raw extrinsic rewards (the caller compares ext_mean with the target)
+    // 3. Log the episodes' summed raw extrinsic rewards (the caller compares return_ext_mean with the target)
     // ==========================================================================================================
     const returns = eps.map((e) => e.totalReward)
     const extMean = returns.reduce((s, r) => s + r, 0) / K
@@ -187,6 +174,7 @@ export class PpoRnd {
       gae(rInt, vI, a.gamma_intrinsic, a.lambda_gae, advI, T)
       for (let t = 0; t < T; t++) ep.adv[t] = advE[t] + advI[t] // combined, not normalized (as the seed)
     }
+    const explained = this.explainedVariances(eps, envSteps)
 
     // ==========================================================================================================
     // 5. Train value, policy and RND predictor for epochs_per_iteration epochs (see train())
@@ -194,12 +182,28 @@ export class PpoRnd {
     const losses = await this.train(eps)
     const trainSeconds = now() - t1
     this.iteration++
+    const seconds = rolloutSeconds + trainSeconds
     return {
       iteration: this.iteration, env_steps: envSteps, total_env_steps: this.totalEnvSteps, returns,
-      ext_mean: extMean, ext_std: extStd, ext_min: Math.min(...returns), ext_max: Math.max(...returns),
-      intrinsic_mean: intSum / envSteps, ...losses,
-      rollout_seconds: rolloutSeconds, train_seconds: trainSeconds, env_steps_per_s: envSteps / (rolloutSeconds + trainSeconds),
+      return_ext_mean: extMean, return_ext_std: extStd, return_ext_min: Math.min(...returns), return_ext_max: Math.max(...returns),
+      intrinsic_reward_mean: intSum / envSteps, intrinsic_return_std: intStd, ...losses, ...explained,
+      rollout_seconds: rolloutSeconds, train_seconds: trainSeconds, env_steps_per_s: envSteps / seconds, episodes_per_s: K / seconds,
     }
+  }
+
+  /** Explained variance of each value head: its rollout outputs against the returns it is about to train on. */
+  private explainedVariances(eps: EpisodeBuffer[], steps: number): Pick<IterationMetrics, 'explained_variance_ext' | 'explained_variance_int'> {
+    const ret = [new Float64Array(steps), new Float64Array(steps)], val = [new Float64Array(steps), new Float64Array(steps)]
+    let i = 0
+    for (const ep of eps) {
+      for (let t = 0; t < ep.length; t++, i++) {
+        ret[0][i] = ep.retExt[t]
+        ret[1][i] = ep.retInt[t]
+        val[0][i] = ep.values[2 * t]
+        val[1][i] = ep.values[2 * t + 1]
+      }
+    }
+    return { explained_variance_ext: explainedVariance(ret[0], val[0]), explained_variance_int: explainedVariance(ret[1], val[1]) }
   }
 
   // ------------------------------------------------------------------------------------------------ rollouts
@@ -345,7 +349,7 @@ export class PpoRnd {
    * chunks. Recurrent state is carried from chunk to chunk within an episode (truncated BPTT) and reset when a lane
    * starts a new episode. The predictor trains on a random portion of the episodes.
    */
-  private async train(eps: EpisodeBuffer[]): Promise<{ loss_value: number; loss_policy: number; loss_rnd: number; entropy: number }> {
+  private async train(eps: EpisodeBuffer[]): Promise<TrainMetrics> {
     const a = this.args, K = eps.length
     const plans: { steps: (Chunk | null)[][]; rndSel: Uint8Array }[] = []
     for (let epoch = 0; epoch < a.epochs_per_iteration; epoch++) {
@@ -363,7 +367,8 @@ export class PpoRnd {
       plans.push({ steps: planChunks(order, eps.map((e) => e.length), a.minibatches, a.sequence_length), rndSel })
     }
     const total = plans.reduce((s, p) => s + p.steps.length, 0)
-    const sums = { loss_value: 0, loss_policy: 0, loss_rnd: 0, entropy: 0 }
+    const sums = { loss_value: 0, loss_policy: 0, loss_rnd: 0, entropy: 0, kl: 0, clipped: 0, records: 0,
+      grad_norm_value: 0, grad_norm_policy: 0, grad_norm_rnd_predictor: 0 }
     let done = 0, rndSteps = 0
     this.hooks.onProgress?.('train', 0, total)
     const B = a.minibatches
@@ -379,7 +384,13 @@ export class PpoRnd {
           sums.loss_value += r.lossValue
           sums.loss_policy += r.lossPolicy
           sums.entropy += r.entropy
-          if (r.lossRnd !== null) { sums.loss_rnd += r.lossRnd; rndSteps++ }
+          sums.grad_norm_value += r.gradNorm.value
+          sums.grad_norm_policy += r.gradNorm.policy
+          const { kl, clipped } = ratioSums(r.ratios, a.epsilon_ppo)
+          sums.kl += kl
+          sums.clipped += clipped
+          sums.records += r.ratios.length
+          if (r.lossRnd !== null) { sums.loss_rnd += r.lossRnd; sums.grad_norm_rnd_predictor += r.gradNorm.rnd_predictor; rndSteps++ }
           done++
           this.hooks.onProgress?.('train', done, total)
         }
@@ -389,9 +400,13 @@ export class PpoRnd {
     } finally {
       if (carried) for (const k of trained) disposeState(carried[k])
     }
+    const steps = Math.max(1, done), records = Math.max(1, sums.records)
     return {
-      loss_value: sums.loss_value / Math.max(1, done), loss_policy: sums.loss_policy / Math.max(1, done),
-      loss_rnd: rndSteps ? sums.loss_rnd / rndSteps : 0, entropy: sums.entropy / Math.max(1, done),
+      loss_value: sums.loss_value / steps, loss_policy: sums.loss_policy / steps,
+      loss_rnd: rndSteps ? sums.loss_rnd / rndSteps : 0, entropy: sums.entropy / steps,
+      approx_kl: sums.kl / records, clip_fraction: sums.clipped / records,
+      grad_norm_value: sums.grad_norm_value / steps, grad_norm_policy: sums.grad_norm_policy / steps,
+      grad_norm_rnd_predictor: rndSteps ? sums.grad_norm_rnd_predictor / rndSteps : 0,
     }
   }
 
@@ -441,7 +456,12 @@ export class PpoRnd {
       }
       const totalLoss = lossR ? concat([reshape(lossV, [1]), reshape(pl.loss, [1]), reshape(lossR, [1])], 0) : concat([reshape(lossV, [1]), reshape(pl.loss, [1])], 0)
       backward(totalLoss) // the three networks share nothing: one backward fills each one's gradients
-      const vals = await noGrad(() => concat([totalLoss, reshape(pl.entropy, [1])], 0)).read()
+      // one readback: the losses, the entropy, each trained network's squared gradient norm, the ratios
+      const nets = lossR ? TRAINED : TRAINED.filter((k) => k !== 'rnd_predictor')
+      const vals = await noGrad(() => concat([totalLoss, reshape(pl.entropy, [1]),
+        ...nets.map((k) => gradSquares(this.optims[k].params)), reshape(pl.ratio, [N])], 0)).read()
+      const L = nets.length, gradNorm = { value: 0, policy: 0, rnd_predictor: 0 }
+      nets.forEach((k, i) => { gradNorm[k] = Math.sqrt(vals[L + 1 + i]) })
       const named: [string, number][] = [['value', vals[0]], ['policy', vals[1]], ...(lossR ? [['rnd_predictor', vals[2]] as [string, number]] : [])]
       for (const [n, val] of named) {
         if (!Number.isFinite(val)) {
@@ -457,7 +477,8 @@ export class PpoRnd {
         value: detachState(v.state), policy: detachState(p.state), rnd_predictor: detachState(q.state),
       }
       return {
-        states, lossValue: vals[0], lossPolicy: vals[1], lossRnd: lossR ? vals[2] : null, entropy: vals[vals.length - 1],
+        states, lossValue: vals[0], lossPolicy: vals[1], lossRnd: lossR ? vals[2] : null, entropy: vals[L],
+        gradNorm, ratios: vals.subarray(2 * L + 1),
       }
     })
   }
