@@ -551,7 +551,7 @@ export class PpoRnd {
    * The episodes of the last rollout (the last iteration's, or step 0's), in order: raw frames (frame_resize^2 each,
    * 0..255), actions, rewards. The next rollout overwrites them.
    */
-  lastEpisodes(): readonly Readonly<EpisodeBuffer>[] {
+  lastEpisodes(): readonly EpisodeBuffer[] {
     return this.episodes.slice(0, this.collected)
   }
 
