@@ -175,7 +175,7 @@ export function renderMetrics(format: Format, records: ReadRecord[], names: stri
 // ---- the command ------------------------------------------------------------------------------------------------
 const METRIC_HELP = '\nMetrics (--metric, the names of metrics.jsonl):\n' +
   Object.entries({ ...METRICS, wall_seconds: 'seconds since the start of the run (resumes included)' })
-    .map(([k, doc]) => `  ${k.padEnd(24)} ${doc}`).join('\n')
+    .filter(([k]) => k !== 'iteration').map(([k, doc]) => `  ${k.padEnd(24)} ${doc}`).join('\n')
 
 interface GraphOptions { data_dir: string; game: string; experiment_name: string; metric: string[]; format?: Format; out?: string }
 
@@ -197,8 +197,8 @@ export function register(program: Command): void {
     .option('--data_dir <dir>', FLAGS.data_dir.doc, FLAGS.data_dir.default)
     .option('--game <game>', FLAGS.game.doc, FLAGS.game.default)
     .option('--experiment_name <name>', FLAGS.experiment_name.doc, FLAGS.experiment_name.default)
-    .option('--metric <names>', 'Plot these metrics (comma-separated, or the option repeated), one panel each, ' +
-      'instead of the return chart', (v: string, prev: string[]) => [...prev, ...v.split(',').filter(Boolean)], [])
+    .addOption(new Option('--metric <names>', 'Plot these metrics (comma-separated, or the option repeated), one panel each')
+      .argParser((v: string, prev: string[]) => [...prev, ...v.split(',').filter(Boolean)]).default([], 'the return chart'))
     .addOption(new Option('--format <format>', 'Image format (default: from --out, else png)').choices(['png', 'svg']))
     .option('--out <file>', 'Image to write (default: <experiment dir>/avg_cum_rwd.png, or <metric>+<metric>.png)')
     .addHelpText('after', METRIC_HELP)

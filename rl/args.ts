@@ -84,7 +84,7 @@ const gameIds = () => listEnvs().map((e) => e.id)
 
 export const FLAGS = {
   data_dir: str('./data/rl_rnd', 'The base data/output directory (the seed used /data/rl_rnd, rarely writable: ours is relative)'),
-  game: oneOf<string>(gameIds, 'PixelCopter-v0', 'Game to use', { network: true }),
+  game: oneOf(gameIds, 'PixelCopter-v0', 'Game to use', { network: true }),
   experiment_name: str('experiment_1', 'To isolate its files from others'),
   frame_resize: int(84, `h x w resize of each observation frame (>= ${MIN_FRAME} for the 8/4, 4/2, 3/1 convolutions)`,
     { min: MIN_FRAME, network: true, why: "the encoder's 8/4, 4/2, 3/1 convolutions need it" }),

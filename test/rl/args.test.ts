@@ -6,7 +6,7 @@ import { DEFAULT_ARGS, NETWORK_FLAGS, FLAG_NAMES, flagFromText, validateArgs, ty
 
 const test = suite('rl: args')
 
-// The seed README's table (seed/RL-RND-README.md), flag by flag; data_dir is the one deliberate difference
+// The seed README's table (github.com/AdeelMufti/RL-RND, README.md), flag by flag; data_dir is the one deliberate difference
 // (/data/rl_rnd is rarely writable: ours is ./data/rl_rnd).
 const SEED: Record<string, number | string | boolean> = {
   data_dir: './data/rl_rnd', game: 'PixelCopter-v0', experiment_name: 'experiment_1', frame_resize: 84,
