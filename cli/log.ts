@@ -4,6 +4,7 @@
 // 4..7 (the timestamp holds two colons, "epsilon_greedy:" one more), so the prefix must stay exactly like this.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import type { IterationMetrics } from '../rl/ppo_rnd.ts'
 
 export const LOG_ID = 'rl_rnd'
 
@@ -75,29 +76,33 @@ export class Logger {
   }
 }
 
-export interface MetricsRecord {
-  iteration: number
-  env_steps: number
-  total_env_steps: number
-  wall_seconds: number
-  return_ext_mean: number
-  return_ext_std: number
-  return_ext_min: number
-  return_ext_max: number
-  intrinsic_reward_mean: number
-  loss_value: number
-  loss_policy: number
-  loss_rnd: number
-  entropy: number
-  env_steps_per_s: number
-  rollout_seconds: number
-  train_seconds: number
-  [extra: string]: number
+/** The PPO health part of the iteration line, under the metric names (rl/ppo_rnd.ts IterationMetrics). */
+const HEALTH = ['approx_kl', 'clip_fraction', 'explained_variance_ext', 'explained_variance_int', 'grad_norm_value',
+  'grad_norm_policy', 'grad_norm_rnd_predictor', 'intrinsic_return_std'] as const
+
+/** The line after the seed's, one per iteration: sizes, losses, timings, then the PPO health metrics by name. */
+export function iterationMessage(m: IterationMetrics): string {
+  const p = (x: number) => x.toPrecision(4)
+  return `> Iteration ${m.iteration}: ${m.env_steps} env steps (${m.total_env_steps} total), mean intrinsic reward ` +
+    `${p(m.intrinsic_reward_mean)}, loss value ${p(m.loss_value)} policy ${p(m.loss_policy)} rnd ${p(m.loss_rnd)}, ` +
+    `entropy ${p(m.entropy)}, rollout ${m.rollout_seconds.toFixed(1)}s, train ${m.train_seconds.toFixed(1)}s, ` +
+    `${m.env_steps_per_s.toFixed(0)} env steps/s, ${m.episodes_per_s.toFixed(1)} episodes/s; ` +
+    HEALTH.map((k) => `${k} ${p(m[k])}`).join(', ')
 }
 
-export function readMetrics(file: string): MetricsRecord[] {
+/** One line of metrics.jsonl: every metric of the iteration (not the per-episode returns) and the wall clock. */
+export type MetricsRecord = Omit<IterationMetrics, 'returns'> & { wall_seconds: number }
+
+export function metricsRecord({ returns, ...m }: IterationMetrics, wallSeconds: number): MetricsRecord {
+  return { ...m, wall_seconds: wallSeconds }
+}
+
+/** A record read back: whatever numbers the file holds (older files lack the newer metrics; NaN is stored as null). */
+export type ReadRecord = { iteration: number } & Record<string, number | null>
+
+export function readMetrics(file: string): ReadRecord[] {
   if (!fs.existsSync(file)) return []
-  const out: MetricsRecord[] = []
+  const out: ReadRecord[] = []
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue
     try {

@@ -1,12 +1,13 @@
-// The `rl-rnd` command: one subcommand per file (cli/<name>.ts exports `register(program)`).
+// The `rl-rnd` command: one subcommand per file (cli/<name>.ts exports `register(program)`), imported statically so
+// a broken import fails loudly instead of hiding its command.
 import { Command } from 'commander'
+import * as envs from './envs.ts'
+import * as play from './play.ts'
+import * as train from './train.ts'
+import * as graph from './graph.ts'
+import * as bench from './bench.ts'
 
 const program = new Command()
 program.name('rl-rnd').description('Reinforcement learning with Random Network Distillation on PPO').showHelpAfterError()
-
-const commands = ['envs', 'play', 'train', 'graph', 'bench']
-for (const name of commands) {
-  const mod = await import(`./${name}.ts`).catch((e: any) => (e.code === 'ERR_MODULE_NOT_FOUND' ? null : Promise.reject(e)))
-  if (mod) mod.register(program)
-}
+for (const command of [envs, play, train, graph, bench]) command.register(program)
 await program.parseAsync(process.argv)

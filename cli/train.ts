@@ -11,7 +11,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
-import { encodeSafetensors, decodeSafetensors, type Backend, type NamedArray } from '../engine/index.ts'
+import { encodeSafetensors, decodeSafetensors, loadNamed, type Backend, type NamedArray } from '../engine/index.ts'
 import { DEFAULT_ARGS, NETWORK_FLAGS, type Args } from '../rl/args.ts'
 import { Resizer } from '../env/preprocess.ts'
 import { listEnvs } from '../env/index.ts'
@@ -20,7 +20,7 @@ import type { TrainerState, TrainerJson } from '../rl/snapshot.ts'
 import { openBackend } from './node_backend.ts'
 import { addTrainOptions, argsFromOptions, argsToArgv, badInput, exitOnBadInput, type TrainCli } from './args_cli.ts'
 import { SnapshotStore, snapshotName, writeFileAtomic, type Snapshot } from './snapshot.ts'
-import { Logger, MetricsWriter, doneCollectingMessage, type MetricsRecord } from './log.ts'
+import { Logger, MetricsWriter, doneCollectingMessage, iterationMessage, metricsRecord } from './log.ts'
 import { makeProgress } from './progress.ts'
 
 const TRAINED = ['value', 'policy', 'rnd_predictor'] as const
@@ -80,16 +80,6 @@ function decodeSnapshot(s: Snapshot): { state: StateFile; models: Tensors; optim
   return { state, models, optimizers }
 }
 
-function metricsRecord(m: IterationMetrics, wallSeconds: number): MetricsRecord {
-  return {
-    iteration: m.iteration, env_steps: m.env_steps, total_env_steps: m.total_env_steps, wall_seconds: wallSeconds,
-    return_ext_mean: m.ext_mean, return_ext_std: m.ext_std, return_ext_min: m.ext_min, return_ext_max: m.ext_max,
-    intrinsic_reward_mean: m.intrinsic_mean, loss_value: m.loss_value, loss_policy: m.loss_policy, loss_rnd: m.loss_rnd,
-    entropy: m.entropy, env_steps_per_s: m.env_steps_per_s, rollout_seconds: m.rollout_seconds,
-    train_seconds: m.train_seconds,
-  }
-}
-
 /** Grayscale agent's-eye GIF of one episode's frames (frame_resize^2 each, 0..255), upscaled. */
 function episodeGif(frames: Float32Array, length: number, size: number, scale = 4): Uint8Array {
   const gifenc = createRequire(import.meta.url)('gifenc')
@@ -119,6 +109,12 @@ function ensureWritable(dir: string, what: string): void {
   }
 }
 
+/** The network flags a model file was saved with (modelMeta), or null when it is not an rl-rnd model. */
+function modelFlags(bytes: Uint8Array, file: string): Partial<Args> | null {
+  const { metadata } = decodeSafetensors(bytes, undefined, file)
+  return metadata.format === 'rl-rnd-model/1' && metadata.args ? JSON.parse(metadata.args) : null
+}
+
 /** Load value.model/policy.model from dir into the trainer (exit 2 when missing or incompatible). */
 function loadFinalModels(t: PpoRnd, dir: string, args: Args): void {
   const files = Object.values(FINAL_MODELS).map((f) => path.join(dir, f))
@@ -129,12 +125,10 @@ function loadFinalModels(t: PpoRnd, dir: string, args: Args): void {
     const file = path.join(dir, FINAL_MODELS[net])
     const bytes = fs.readFileSync(file)
     try {
-      const { metadata } = decodeSafetensors(bytes, undefined, file)
-      const bad = metadata.args ? networkMismatch(JSON.parse(metadata.args), args) : []
+      // the flags first: "trained with --z_dim 8 (this run: 16)" says more than a shape mismatch
+      const bad = networkMismatch(modelFlags(bytes, file) ?? {}, args)
       if (bad.length) badInput(`--model ${file} was trained with ${bad.join(', ')}`)
-      const named = t.networkNamed(net)
-      const { tensors } = decodeSafetensors(bytes, Object.fromEntries(named.map(([n, x]) => [n, x.shape])), file)
-      for (const [n, x] of named) x.write(tensors[n].data)
+      loadNamed(t.networkNamed(net), bytes, file)
     } catch (e) {
       badInput((e as Error).message)
     }
@@ -152,18 +146,14 @@ export async function loadPolicy(dir: string, game: string, backendName: Args['b
   const file = path.join(dir, FINAL_MODELS.policy)
   if (!fs.existsSync(file)) throw new Error(`--model ${dir}: no trained policy there (missing ${FINAL_MODELS.policy})`)
   const bytes = fs.readFileSync(file)
-  const { metadata } = decodeSafetensors(bytes, undefined, file)
-  if (metadata.format !== 'rl-rnd-model/1' || !metadata.args) {
-    throw new Error(`${file}: not an rl-rnd model (no flags in its metadata)`)
-  }
-  const args: Args = { ...DEFAULT_ARGS, ...JSON.parse(metadata.args), num_envs: 1, num_trials: 1, backend: backendName }
+  const flags = modelFlags(bytes, file)
+  if (!flags) throw new Error(`${file}: not an rl-rnd model (no flags in its metadata)`)
+  const args: Args = { ...DEFAULT_ARGS, ...flags, num_envs: 1, num_trials: 1, backend: backendName }
   if (args.game !== game) throw new Error(`${file} was trained on ${args.game}, not ${game}`)
   const backend = await openBackend(backendName).catch(() => openBackend('ref'))
   const t = await PpoRnd.create(args, backend)
   try {
-    const named = t.networkNamed('policy')
-    const { tensors } = decodeSafetensors(bytes, Object.fromEntries(named.map(([n, x]) => [n, x.shape])), file)
-    for (const [n, x] of named) x.write(tensors[n].data)
+    loadNamed(t.networkNamed('policy'), bytes, file)
   } catch (e) {
     t.dispose()
     backend.destroy()
@@ -257,11 +247,8 @@ export async function train(cli: TrainCli): Promise<number> {
       metrics.truncateAfter(0)
       const target = cli.modelDir && fs.existsSync(rndTargetFile) ? fs.readFileSync(rndTargetFile) : null
       if (target) {
-        const named = t.networkNamed('rnd_target')
         try {
-          const shapes = Object.fromEntries(named.map(([n, x]) => [n, x.shape]))
-          const { tensors } = decodeSafetensors(target, shapes, rndTargetFile)
-          for (const [n, x] of named) x.write(tensors[n].data)
+          loadNamed(t.networkNamed('rnd_target'), target, rndTargetFile)
         } catch (e) {
           log(`WARNING: ${(e as Error).message}; using a fresh RND target`)
           await saveRndTarget()
@@ -310,24 +297,17 @@ export async function train(cli: TrainCli): Promise<number> {
       }
       progress.stop()
       log(doneCollectingMessage(args.num_trials, m.iteration, args.epsilon_greedy,
-        { mean: m.ext_mean, std: m.ext_std, min: m.ext_min, max: m.ext_max }))
-      log(`> Iteration ${m.iteration}: ${m.env_steps} env steps (${m.total_env_steps} total), mean intrinsic reward ` +
-        `${m.intrinsic_mean.toPrecision(4)}, loss value ${m.loss_value.toPrecision(4)} ` +
-        `policy ${m.loss_policy.toPrecision(4)} rnd ${m.loss_rnd.toPrecision(4)}, ` +
-        `entropy ${m.entropy.toPrecision(4)}, rollout ${m.rollout_seconds.toFixed(1)}s, ` +
-        `train ${m.train_seconds.toFixed(1)}s, ${m.env_steps_per_s.toFixed(0)} env steps/s`)
+        { mean: m.return_ext_mean, std: m.return_ext_std, min: m.return_ext_min, max: m.return_ext_max }))
+      log(iterationMessage(m))
       metrics.append(metricsRecord(m, wall()))
       if (args.save_gifs > 0) {
-        // TODO(rl): a public accessor for the iteration's episodes
-        const eps = (t as any).episodes as { frames: Float32Array; length: number }[] | undefined
-        if (eps) {
-          const gifDir = path.join(dir, 'gifs')
-          fs.mkdirSync(gifDir, { recursive: true })
-          for (let e = 0; e < Math.min(args.save_gifs, args.num_trials); e++) {
-            const f = path.join(gifDir, `${snapshotName(m.iteration)}_episode_${e + 1}.gif`)
-            fs.writeFileSync(f, episodeGif(eps[e].frames, eps[e].length, args.frame_resize))
-          }
-        }
+        const eps = t.lastEpisodes().slice(0, args.save_gifs)
+        const gifDir = path.join(dir, 'gifs')
+        fs.mkdirSync(gifDir, { recursive: true })
+        eps.forEach((ep, e) => {
+          const f = path.join(gifDir, `${snapshotName(m.iteration)}_episode_${e + 1}.gif`)
+          fs.writeFileSync(f, episodeGif(ep.frames, ep.length, args.frame_resize))
+        })
       }
       const st = await t.exportState()
       store.save(m.iteration, snapshotFiles(st, args, wall(), rndTargetSha))
@@ -335,7 +315,7 @@ export async function train(cli: TrainCli): Promise<number> {
       for (const old of store.prune(args.keep_past_x_snapshots, m.iteration)) {
         log(`Deleting old snapshot: ${snapshotName(old)}`)
       }
-      if (m.ext_mean >= args.target_cumulative_rewards_extrinsic) {
+      if (m.return_ext_mean >= args.target_cumulative_rewards_extrinsic) {
         log('Target cumulative reward reached!')
         const files = Object.values(FINAL_MODELS).map((f) => path.join(dir, f))
         log(`Saving final models to: ${files.join(', ')}`)

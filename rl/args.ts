@@ -1,168 +1,74 @@
 // Every flag of the seed's rl_rnd.py (docs/algorithm.md, Flags; same snake_case names, meanings and defaults), plus a
-// few of ours (backend, num_envs, rnd_output_dim, save_gifs, max_iterations). ARG_DOCS gives one line per flag for
-// --help; validateArgs returns one clear line for bad input. NETWORK_FLAGS are the flags that change tensor shapes
-// (a snapshot or .model file is only compatible with a run that agrees on all of them).
+// few of ours (backend, threads, num_envs, rnd_output_dim, save_gifs, max_iterations), each declared once in FLAGS:
+// default (which fixes its type), doc line, allowed values, and whether it changes tensor shapes. Everything else
+// is derived from the table: the Args type, DEFAULT_ARGS, NETWORK_FLAGS, validateArgs (one line per bad value),
+// flagFromText (the web page's query string), and the command's options (cli/args_cli.ts).
+// Adding a flag is one entry here: `name: int(default, 'doc', { min: 1 })` (or num, prob, bool, str, oneOf).
 import { listEnvs } from '../env/index.ts'
 
-export interface Args {
-  data_dir: string
-  game: string
-  experiment_name: string
-  frame_resize: number
-  initial_normalization_num_trials: number
-  num_trials: number
-  portion_experience_train_rnd_predictor: number
-  z_dim: number
-  rnn_hidden_dim: number
-  rnn_hidden_layers: number
-  rnn_single_record_training: boolean
-  final_hidden_dim: number
-  final_hidden_layers: number
-  epochs_per_iteration: number
-  sequence_length: number
-  minibatches: number
-  stacked_frames: number
-  stacked_frames_rnd: number
-  sticky_action_probability: number
-  intrinsic_coefficient: number
-  extrinsic_coefficient: number
-  extrinsic_reward_clip: number
-  gamma_intrinsic: number
-  gamma_extrinsic: number
-  lambda_gae: number
-  epsilon_ppo: number
-  rnd_obs_norm_clip: number
-  beta_entropy: number
-  epsilon_greedy: number
-  model_policy_lr: number
-  model_rnd_predictor_lr: number
-  model_value_lr: number
-  model: boolean
-  keep_past_x_snapshots: number
-  no_resume: boolean
-  disable_progress_bar: boolean
-  gpu: number
-  gradient_clip: number
-  rng_seed: number
-  num_threads: number
-  target_cumulative_rewards_extrinsic: number
-  dnc: string
-  // ours
-  backend: 'auto' | 'webgpu' | 'wasm' | 'ref'
-  threads: number
-  num_envs: number
-  rnd_output_dim: number
-  save_gifs: number
-  max_iterations: number
+/** What a rule sees of the other flags (typed loosely: Args is derived from the table the rules live in). */
+type OtherFlags = Readonly<Record<string, unknown>>
+
+export interface Flag<T> {
+  readonly kind: 'int' | 'number' | 'bool' | 'string' | 'choice'
+  readonly default: T
+  /** the --help line */
+  readonly doc: string
+  /** null when `v` is a value of this flag, else what is allowed ("an integer >= 1") */
+  readonly allowed: (v: unknown, others: OtherFlags) => string | null
+  /** the allowed values of a 'choice' flag (a function: the game list comes from env/ at run time) */
+  readonly choices?: () => readonly string[]
+  /** appended to the error line: why the rule exists */
+  readonly why?: string
+  /** changes the shapes of the networks or of the saved statistics (snapshots and models must agree on it) */
+  readonly network?: boolean
+  /** --help placeholder of the value; for a boolean flag, an optional value (`--model [dir]`) */
+  readonly metavar?: string
 }
 
-export const DEFAULT_ARGS: Args = {
-  data_dir: './data/rl_rnd',
-  game: 'PixelCopter-v0',
-  experiment_name: 'experiment_1',
-  frame_resize: 84,
-  initial_normalization_num_trials: 8,
-  num_trials: 128,
-  portion_experience_train_rnd_predictor: 0.25,
-  z_dim: 32,
-  rnn_hidden_dim: 256,
-  rnn_hidden_layers: 1,
-  rnn_single_record_training: false,
-  final_hidden_dim: 0,
-  final_hidden_layers: 0,
-  epochs_per_iteration: 4,
-  sequence_length: 64,
-  minibatches: 4,
-  stacked_frames: 4,
-  stacked_frames_rnd: 1,
-  sticky_action_probability: 0.25,
-  intrinsic_coefficient: 1.0,
-  extrinsic_coefficient: 2.0,
-  extrinsic_reward_clip: 1.0,
-  gamma_intrinsic: 0.99,
-  gamma_extrinsic: 0.999,
-  lambda_gae: 0.95,
-  epsilon_ppo: 0.1,
-  rnd_obs_norm_clip: 5.0,
-  beta_entropy: 0.001,
-  epsilon_greedy: 0.0,
-  model_policy_lr: 0.0001,
-  model_rnd_predictor_lr: 0.0001,
-  model_value_lr: 0.0001,
-  model: false,
-  keep_past_x_snapshots: 10,
-  no_resume: false,
-  disable_progress_bar: false,
-  gpu: -1,
-  gradient_clip: 0.0,
-  rng_seed: 31337,
-  num_threads: 10,
-  target_cumulative_rewards_extrinsic: 100,
-  dnc: '',
-  backend: 'auto',
-  threads: 0,
-  num_envs: 32,
-  rnd_output_dim: 1,
-  save_gifs: 0,
-  max_iterations: 0,
+interface Opts { why?: string; network?: boolean; metavar?: string }
+interface NumOpts extends Opts {
+  min?: number
+  /** null when allowed given the other flags, else what is allowed */
+  rule?: (v: number, others: OtherFlags) => string | null
 }
 
-export const ARG_DOCS: Record<keyof Args, string> = {
-  data_dir: 'The base data/output directory',
-  game: 'Game to use',
-  experiment_name: 'To isolate its files from others',
-  frame_resize: 'h x w resize of each observation frame (>= 36 for the 8/4, 4/2, 3/1 convolutions)',
-  initial_normalization_num_trials: 'Collect observations over this many random trials to initialize the RND observation normalization',
-  num_trials: 'Trials (whole episodes) per iteration of training; "Rollout Length" in the paper',
-  portion_experience_train_rnd_predictor: 'Share of the episodes the RND predictor trains on, as in the RND paper',
-  z_dim: 'Dimension of the encoded vector',
-  rnn_hidden_dim: 'RNN hidden units',
-  rnn_hidden_layers: 'RNN (LSTM) hidden layers; 0 = convolutional-only policy',
-  rnn_single_record_training: 'Required for DNC in the seed; accepted and unused here (our LSTM always steps one record at a time)',
-  final_hidden_dim: 'Units of the additional linear layers before the final output',
-  final_hidden_layers: 'Additional linear layers (leaky_relu) before the final output',
-  epochs_per_iteration: 'Number of optimization epochs per iteration',
-  sequence_length: 'Steps per training chunk (truncated BPTT length)',
-  minibatches: 'A gradient step is taken every this many chunks (they run side by side in one batch)',
-  stacked_frames: '# of observations stacked together for the value/policy',
-  stacked_frames_rnd: '# of observations stacked together for the RND networks',
-  sticky_action_probability: 'Repeat the previous action with this probability',
-  intrinsic_coefficient: 'Intrinsic reward coefficient, as in the RND paper',
-  extrinsic_coefficient: 'Extrinsic reward coefficient, as in the RND paper',
-  extrinsic_reward_clip: 'Extrinsic rewards are clipped to [-clip, +clip], as in the RND paper',
-  gamma_intrinsic: 'Discount factor for intrinsic rewards',
-  gamma_extrinsic: 'Discount factor for extrinsic rewards',
-  lambda_gae: 'GAE lambda',
-  epsilon_ppo: 'PPO ratio clip range (1 - eps, 1 + eps)',
-  rnd_obs_norm_clip: 'Normalized RND observations are clipped to [-clip, +clip], as in the RND paper',
-  beta_entropy: 'Entropy coefficient',
-  epsilon_greedy: 'Probability of a uniformly random action (exploration)',
-  model_policy_lr: 'Adam learning rate of the policy network',
-  model_rnd_predictor_lr: 'Adam learning rate of the RND predictor network',
-  model_value_lr: 'Adam learning rate of the value network',
-  model: 'Resume from the final .model files saved when training completes',
-  keep_past_x_snapshots: 'Delete snapshots older than this many iterations',
-  no_resume: "Don't auto-resume from the latest snapshot",
-  disable_progress_bar: 'Disable the progress bars',
-  gpu: 'Accepted for compatibility (GPU id in the seed); use --backend webgpu instead',
-  gradient_clip: 'Gradients are rescaled to this global L2 norm when above it (0 = off)',
-  rng_seed: 'Seed of every random stream (weights, actions, environments, shuffling)',
-  num_threads: 'Accepted and unused: the seed ran rollouts on threads; we step num_envs episodes in lockstep instead',
-  target_cumulative_rewards_extrinsic: 'Training ends when the mean episode reward of an iteration reaches this',
-  dnc: 'Differentiable Neural Computer N,W,R,K (not supported: must be empty)',
-  backend: 'Tensor backend: auto, webgpu, wasm or ref',
-  threads: 'Kernel threads of the wasm backend (conv forward and input gradient split over the batch; results are the same for any count): 0 = one per core, at most 8',
-  num_envs: 'Episodes stepped in lockstep during rollouts (one batched forward per step)',
-  rnd_output_dim: 'Output size of the RND target/predictor (the seed: 1)',
-  save_gifs: 'Save a GIF of the first N episodes of each iteration (0 = none)',
-  max_iterations: 'Stop after this many iterations (0 = until the target is reached)',
+const isInt = (v: unknown): v is number => Number.isInteger(v)
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+
+/** An integer flag, >= min when given; `rule` adds a condition on other flags. */
+function int(def: number, doc: string, o: NumOpts = {}): Flag<number> {
+  const what = o.min === undefined ? 'an integer' : `an integer >= ${o.min}`
+  return { kind: 'int', default: def, doc, ...o,
+    allowed: (v, a) => (!isInt(v) || (o.min !== undefined && v < o.min) ? what : o.rule?.(v, a) ?? null) }
 }
 
-/** Flags that change the shapes of the networks or of the saved statistics. */
-export const NETWORK_FLAGS = [
-  'game', 'frame_resize', 'z_dim', 'rnn_hidden_dim', 'rnn_hidden_layers', 'final_hidden_dim', 'final_hidden_layers',
-  'stacked_frames', 'stacked_frames_rnd', 'rnd_output_dim', 'dnc',
-] as const satisfies readonly (keyof Args)[]
+/** A finite number; `above` 0 means > 0, `min` 0 means >= 0. */
+function num(def: number, doc: string, o: Opts & { min?: number; above?: number } = {}): Flag<number> {
+  const what = o.above !== undefined ? `a number > ${o.above}` : o.min !== undefined ? `a number >= ${o.min}` : 'a finite number'
+  const ok = (v: number) => (o.above === undefined || v > o.above) && (o.min === undefined || v >= o.min)
+  return { kind: 'number', default: def, doc, ...o, allowed: (v) => (isNum(v) && ok(v) ? null : what) }
+}
+
+function prob(def: number, doc: string): Flag<number> {
+  return { kind: 'number', default: def, doc, allowed: (v) => (isNum(v) && v >= 0 && v <= 1 ? null : 'a probability in [0, 1]') }
+}
+
+/** A presence flag (argparse store_true): false unless given. */
+function bool(doc: string, o: Opts = {}): Flag<boolean> {
+  return { kind: 'bool', default: false, doc, ...o, allowed: (v) => (typeof v === 'boolean' ? null : 'true or false') }
+}
+
+/** A string; `only` restricts it (null when allowed, else what is allowed). */
+function str(def: string, doc: string, o: Opts & { only?: (v: string) => string | null } = {}): Flag<string> {
+  return { kind: 'string', default: def, doc, ...o, allowed: (v) => (typeof v !== 'string' ? 'a string' : o.only?.(v) ?? null) }
+}
+
+/** One of a list of names (errors list them all). */
+function oneOf<const C extends string>(choices: () => readonly C[], def: NoInfer<C>, doc: string, o: Opts = {}): Flag<C> {
+  return { kind: 'choice', default: def, doc, choices, ...o,
+    allowed: (v) => (choices().includes(v as C) ? null : choices().join(', ')) }
+}
 
 /** Size after the encoder's three convolutions (8/4, 4/2, 3/1, no padding); <= 0 when the frame is too small. */
 export function encoderOutSize(frame: number): number {
@@ -170,51 +76,112 @@ export function encoderOutSize(frame: number): number {
   const o2 = Math.floor((o1 - 4) / 2) + 1
   return o1 >= 4 ? Math.floor(o2 - 3) + 1 : 0
 }
+/** The smallest frame the encoder accepts (36). */
+const MIN_FRAME = (() => { let f = 1; while (encoderOutSize(f) < 1) f++; return f })()
 
-/** null when every flag is usable, else one line naming the first bad flag. */
+const BACKENDS = ['auto', 'webgpu', 'wasm', 'ref'] as const
+const gameIds = () => listEnvs().map((e) => e.id)
+
+export const FLAGS = {
+  data_dir: str('./data/rl_rnd', 'The base data/output directory (the seed used /data/rl_rnd, rarely writable: ours is relative)'),
+  game: oneOf(gameIds, 'PixelCopter-v0', 'Game to use', { network: true }),
+  experiment_name: str('experiment_1', 'To isolate its files from others'),
+  frame_resize: int(84, `h x w resize of each observation frame (>= ${MIN_FRAME} for the 8/4, 4/2, 3/1 convolutions)`,
+    { min: MIN_FRAME, network: true, why: "the encoder's 8/4, 4/2, 3/1 convolutions need it" }),
+  initial_normalization_num_trials: int(8, 'Collect observations over this many random trials to initialize the RND observation normalization', { min: 0 }),
+  num_trials: int(128, 'Trials (whole episodes) per iteration of training; "Rollout Length" in the paper', { min: 1 }),
+  portion_experience_train_rnd_predictor: prob(0.25, 'Share of the episodes the RND predictor trains on, as in the RND paper'),
+  z_dim: int(32, 'Dimension of the encoded vector', { min: 1, network: true }),
+  rnn_hidden_dim: int(256, 'RNN hidden units', {
+    min: 0, network: true, rule: (v, a) => (Number(a.rnn_hidden_layers) > 0 && v < 1 ? 'an integer >= 1 when --rnn_hidden_layers > 0' : null),
+  }),
+  rnn_hidden_layers: int(1, 'RNN (LSTM) hidden layers; 0 = convolutional-only policy', { min: 0, network: true }),
+  rnn_single_record_training: bool('Required for DNC in the seed; accepted and unused here (our LSTM always steps one record at a time)'),
+  final_hidden_dim: int(0, 'Units of the additional linear layers before the final output', {
+    min: 0, network: true, rule: (v, a) => (Number(a.final_hidden_layers) > 0 && v < 1 ? 'an integer >= 1 when --final_hidden_layers > 0' : null),
+  }),
+  final_hidden_layers: int(0, 'Additional linear layers (leaky_relu) before the final output', { min: 0, network: true }),
+  epochs_per_iteration: int(4, 'Number of optimization epochs per iteration', { min: 1 }),
+  sequence_length: int(64, 'Steps per training chunk (truncated BPTT length)', { min: 1 }),
+  minibatches: int(4, 'A gradient step is taken every this many chunks (they run side by side in one batch)', { min: 1 }),
+  stacked_frames: int(4, '# of observations stacked together for the value/policy', { min: 1, network: true }),
+  stacked_frames_rnd: int(1, '# of observations stacked together for the RND networks', { min: 1, network: true }),
+  sticky_action_probability: prob(0.25, 'Repeat the previous action with this probability'),
+  intrinsic_coefficient: num(1.0, 'Intrinsic reward coefficient, as in the RND paper'),
+  extrinsic_coefficient: num(2.0, 'Extrinsic reward coefficient, as in the RND paper'),
+  extrinsic_reward_clip: num(1.0, 'Extrinsic rewards are clipped to [-clip, +clip], as in the RND paper', { min: 0 }),
+  gamma_intrinsic: prob(0.99, 'Discount factor for intrinsic rewards'),
+  gamma_extrinsic: prob(0.999, 'Discount factor for extrinsic rewards'),
+  lambda_gae: prob(0.95, 'GAE lambda'),
+  epsilon_ppo: num(0.1, 'PPO ratio clip range (1 - eps, 1 + eps)', { above: 0 }),
+  rnd_obs_norm_clip: num(5.0, 'Normalized RND observations are clipped to [-clip, +clip], as in the RND paper', { above: 0 }),
+  beta_entropy: num(0.001, 'Entropy coefficient', { min: 0 }),
+  epsilon_greedy: prob(0.0, 'Probability of a uniformly random action (exploration)'),
+  model_policy_lr: num(0.0001, 'Adam learning rate of the policy network', { above: 0 }),
+  model_rnd_predictor_lr: num(0.0001, 'Adam learning rate of the RND predictor network', { above: 0 }),
+  model_value_lr: num(0.0001, 'Adam learning rate of the value network', { above: 0 }),
+  model: bool('Start from the final value.model/policy.model saved when training completed, in DIR (default: the experiment directory)', { metavar: 'dir' }),
+  keep_past_x_snapshots: int(10, 'Delete snapshots older than this many iterations', { min: 0 }),
+  no_resume: bool("Don't auto-resume from the latest snapshot"),
+  disable_progress_bar: bool('Disable the progress bars'),
+  gpu: int(-1, 'GPU id as in the seed: >= 0 selects --backend webgpu, < 0 (given explicitly) selects wasm, unless --backend is given'),
+  gradient_clip: num(0.0, 'Gradients are rescaled to this global L2 norm when above it (0 = off)', { min: 0 }),
+  rng_seed: int(31337, 'Seed of every random stream (weights, actions, environments, shuffling)'),
+  num_threads: int(10, 'Accepted and unused: the seed ran rollouts on threads; we step num_envs episodes in lockstep instead', { min: 0 }),
+  target_cumulative_rewards_extrinsic: num(100, 'Training ends when the mean episode reward of an iteration reaches this'),
+  dnc: str('', 'Differentiable Neural Computer N,W,R,K, e.g. 256,64,4,0 (not available yet: must be empty)', {
+    network: true, metavar: 'N,W,R,K', only: (v) => (v === '' ? null : 'empty'),
+    why: 'the DNC core is not available yet (use the LSTM: --rnn_hidden_layers)',
+  }),
+  // ours
+  backend: oneOf(() => BACKENDS, 'auto', 'Tensor backend: auto (webgpu on a hardware adapter, else wasm), webgpu, wasm or ref'),
+  threads: int(0, 'Kernel threads of the wasm backend (conv forward and input gradient split over the batch; results are the same for any count): 0 = one per core, at most 8', { min: 0 }),
+  num_envs: int(32, 'Episodes stepped in lockstep during rollouts (one batched forward per step)', { min: 1 }),
+  rnd_output_dim: int(1, 'Output size of the RND target/predictor (the seed: 1; the RND paper: 512)', { min: 1, network: true }),
+  save_gifs: int(0, 'Save GIFs of the first N episodes of each iteration (the seed saved one per rollout; 0 = none)', { min: 0 }),
+  max_iterations: int(0, 'Stop after this many iterations (0 = until the target is reached)', { min: 0 }),
+}
+
+export type FlagName = keyof typeof FLAGS
+/** The value of every flag, typed by its default. */
+export type Args = { -readonly [K in FlagName]: (typeof FLAGS)[K]['default'] }
+
+export const FLAG_NAMES = Object.keys(FLAGS) as FlagName[]
+const flag = (k: FlagName): Flag<unknown> => FLAGS[k]
+
+export const DEFAULT_ARGS: Args = Object.fromEntries(FLAG_NAMES.map((k) => [k, FLAGS[k].default])) as Args
+
+/** Flags that change the shapes of the networks or of the saved statistics. */
+export const NETWORK_FLAGS: readonly FlagName[] = FLAG_NAMES.filter((k) => flag(k).network)
+
+const shown = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v))
+
+/** null when every flag is usable, else one line naming the first bad flag, its value, and what is allowed. */
 export function validateArgs(a: Args): string | null {
-  const int = (k: keyof Args, min: number): string | null => {
-    const v = a[k] as number
-    return Number.isInteger(v) && v >= min ? null : `--${k} must be an integer >= ${min} (got ${v})`
+  for (const k of FLAG_NAMES) {
+    const f = flag(k), v = a[k]
+    const what = f.allowed(v, a)
+    if (what === null) continue
+    if (f.kind === 'choice') return `unknown --${k} ${shown(v)}; available: ${what}`
+    return `--${k} must be ${what} (got ${shown(v)})${f.why ? `: ${f.why}` : ''}`
   }
-  const prob = (k: keyof Args): string | null => {
-    const v = a[k] as number
-    return Number.isFinite(v) && v >= 0 && v <= 1 ? null : `--${k} must be a probability in [0, 1] (got ${v})`
-  }
-  const nonNeg = (k: keyof Args): string | null => {
-    const v = a[k] as number
-    return Number.isFinite(v) && v >= 0 ? null : `--${k} must be a number >= 0 (got ${v})`
-  }
-  const positive = (k: keyof Args): string | null => {
-    const v = a[k] as number
-    return Number.isFinite(v) && v > 0 ? null : `--${k} must be a number > 0 (got ${v})`
-  }
-  const checks: (string | null)[] = [
-    int('frame_resize', 1), int('initial_normalization_num_trials', 0), int('num_trials', 1), int('z_dim', 1),
-    int('rnn_hidden_layers', 0), int('final_hidden_layers', 0), int('final_hidden_dim', 0),
-    int('epochs_per_iteration', 1), int('sequence_length', 1), int('minibatches', 1), int('stacked_frames', 1),
-    int('stacked_frames_rnd', 1), int('keep_past_x_snapshots', 0), int('num_envs', 1), int('rnd_output_dim', 1),
-    int('save_gifs', 0), int('max_iterations', 0), int('gpu', -1000), int('num_threads', 0), int('threads', 0),
-    a.rnn_hidden_layers > 0 ? int('rnn_hidden_dim', 1) : null,
-    prob('portion_experience_train_rnd_predictor'), prob('sticky_action_probability'), prob('epsilon_greedy'),
-    prob('gamma_intrinsic'), prob('gamma_extrinsic'), prob('lambda_gae'),
-    positive('epsilon_ppo'), positive('rnd_obs_norm_clip'), positive('model_policy_lr'),
-    positive('model_rnd_predictor_lr'), positive('model_value_lr'),
-    nonNeg('extrinsic_reward_clip'), nonNeg('gradient_clip'), nonNeg('beta_entropy'),
-    Number.isFinite(a.intrinsic_coefficient) ? null : '--intrinsic_coefficient must be a finite number',
-    Number.isFinite(a.extrinsic_coefficient) ? null : '--extrinsic_coefficient must be a finite number',
-    Number.isFinite(a.target_cumulative_rewards_extrinsic) ? null : '--target_cumulative_rewards_extrinsic must be a number',
-    Number.isInteger(a.rng_seed) ? null : `--rng_seed must be an integer (got ${a.rng_seed})`,
-  ]
-  const bad = checks.find((c) => c !== null)
-  if (bad) return bad
-  if (encoderOutSize(a.frame_resize) < 1) {
-    return `--frame_resize ${a.frame_resize} is too small for the encoder's 8/4, 4/2, 3/1 convolutions (needs >= 36)`
-  }
-  if (a.final_hidden_layers > 0 && a.final_hidden_dim < 1) return '--final_hidden_layers > 0 needs --final_hidden_dim >= 1'
-  if (!['auto', 'webgpu', 'wasm', 'ref'].includes(a.backend)) return `--backend must be auto, webgpu, wasm or ref (got ${a.backend})`
-  if (a.dnc) return '--dnc is not supported by this implementation (use the LSTM: --rnn_hidden_layers)'
-  const games = listEnvs().map((e) => e.id)
-  if (!games.includes(a.game)) return `unknown --game '${a.game}'; available: ${games.join(', ')}`
   return null
+}
+
+export function isFlag(name: string): name is FlagName {
+  return Object.hasOwn(FLAGS, name)
+}
+
+/**
+ * A flag's value from text (a query string, a command line), or null when the text is not of the flag's type:
+ * numbers as JavaScript reads them, booleans as '', '1' or 'true' / '0' or 'false'. Ranges are validateArgs' job.
+ */
+export function flagFromText(name: FlagName, text: string): Args[FlagName] | null {
+  const kind = flag(name).kind
+  if (kind === 'int' || kind === 'number') {
+    const n = text.trim() === '' ? NaN : Number(text)
+    return Number.isNaN(n) ? null : n
+  }
+  if (kind === 'bool') return ['', '1', 'true'].includes(text) ? true : ['0', 'false'].includes(text) ? false : null
+  return text
 }

@@ -44,11 +44,4 @@ export const LEARN_PIXELCOPTER: Partial<Args> = {
   backend: 'wasm',
 }
 
-/** The goal of the learning run: mean return of an iteration's episodes, and the wall-clock budget. */
-export const LEARN_GOAL = { ext_mean: 10, seconds: 30 * 60 }
-
 export const learnArgs = (overrides: Partial<Args> = {}): Args => ({ ...DEFAULT_ARGS, ...LEARN_PIXELCOPTER, ...overrides })
-
-/** The name scripts/learn_pixelcopter.ts looks up. */
-export const LEARN_CONFIG = LEARN_PIXELCOPTER
-export default LEARN_PIXELCOPTER

@@ -22,17 +22,18 @@ export const P_MAX = 1 - 1e-5
  * PPO clipped surrogate plus entropy bonus:
  *   -sum min(ratio A, bound) - beta sum H(pi),   ratio = p_new(a) / p_old(a), probabilities clipped to [1e-5, 1-1e-5]
  * bound = A (1 + eps) if A > 0 else A (1 - eps) (computed on the host: it has no gradient). onehot [N, A] marks the
- * taken action; pOld, adv, bound, mask [N, 1]. Returns the loss and the mean entropy (for logging).
+ * taken action; pOld, adv, bound, mask [N, 1]. Returns the loss, the mean entropy and the ratios [N, 1] (for logging).
  */
 export function policyLoss(logits: Tensor, onehot: Tensor, pOld: Tensor, adv: Tensor, bound: Tensor, mask: Tensor,
-  count: number, beta: number): { loss: Tensor; entropy: Tensor } {
+  count: number, beta: number): { loss: Tensor; entropy: Tensor; ratio: Tensor } {
   const p = softmax(logits)
   const pa = clip(sum(mul(p, onehot), 1, true), P_MIN, P_MAX)
-  const surr = minimum(mul(div(pa, pOld), adv), bound)
+  const ratio = div(pa, pOld)
+  const surr = minimum(mul(ratio, adv), bound)
   const ent = neg(sum(mul(p, logSoftmax(logits)), 1, true))
   const entSum = sum(mul(ent, mask))
   const loss = mulScalar(add(sum(mul(surr, mask)), mulScalar(entSum, beta)), -1 / count)
-  return { loss, entropy: mulScalar(entSum, 1 / count) }
+  return { loss, entropy: mulScalar(entSum, 1 / count), ratio }
 }
 
 /** Host-side bound of the clipped surrogate for advantage a. */

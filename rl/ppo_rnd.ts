@@ -16,14 +16,18 @@ import type { Args } from './args.ts'
 import {
   buildNetworks, NET_NAMES, TRAINED, detachState, maskState, disposeState, type Net, type NetName, type TrainedName, type RecState,
 } from './networks.ts'
-import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical, softmaxProb } from './rollout.ts'
+import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical } from './rollout.ts'
 import { RunningMeanStd } from './stats.ts'
 import { discountedReturns, gae } from './advantages.ts'
-import { valueLoss, policyLoss, rndLoss, surrogateBound, NonFiniteLossError, P_MIN, P_MAX } from './losses.ts'
+import { valueLoss, policyLoss, rndLoss, NonFiniteLossError } from './losses.ts'
+import { TrainBatch, type ColumnName } from './train_batch.ts'
+import { ratioSums, explainedVariance, gradSquares } from './health.ts'
+import type { IterationMetrics } from './metrics.ts'
 import { shapesOf, checkTensors, type TrainerState } from './snapshot.ts'
 import { createActor, type Actor, type ActorOptions } from './actor.ts'
 
 export { NonFiniteLossError } from './losses.ts'
+export type { IterationMetrics } from './metrics.ts'
 export type Phase = 'normalize' | 'rollout' | 'train'
 
 export interface Hooks {
@@ -33,24 +37,8 @@ export interface Hooks {
   onEpisode?(info: { phase: 'normalize' | 'rollout'; index: number; length: number; return: number }): void
 }
 
-export interface IterationMetrics {
-  iteration: number
-  env_steps: number
-  total_env_steps: number
-  returns: number[]
-  ext_mean: number
-  ext_std: number
-  ext_min: number
-  ext_max: number
-  intrinsic_mean: number
-  loss_value: number
-  loss_policy: number
-  loss_rnd: number
-  entropy: number
-  rollout_seconds: number
-  train_seconds: number
-  env_steps_per_s: number
-}
+type TrainMetrics = Pick<IterationMetrics, 'loss_value' | 'loss_policy' | 'loss_rnd' | 'entropy' | 'approx_kl' |
+  'clip_fraction' | 'grad_norm_value' | 'grad_norm_policy' | 'grad_norm_rnd_predictor'>
 
 /** One lane's chunk in a gradient step: steps [off, off + len) of episode ep; isStart resets its recurrent state. */
 interface Chunk { ep: number; off: number; len: number; isStart: boolean }
@@ -69,6 +57,8 @@ export class PpoRnd {
   private readonly rngEnv: Rng
   private readonly rngTrain: Rng
   private readonly episodes: EpisodeBuffer[] = []
+  /** episodes of the last collect() */
+  private collected = 0
   private readonly hw: number
   // rollout scratch (sized for all slots) and training scratch (sized for minibatches x sequence_length records)
   private readonly xObs: Float32Array
@@ -77,7 +67,7 @@ export class PpoRnd {
   private readonly activeMask: Uint8Array
   private readonly prevAction: Int32Array
   private readonly slotEp: Int32Array
-  private readonly tb: Record<'obs' | 'rnd' | 'onehot' | 'pOld' | 'adv' | 'bound' | 'mask' | 'vTarget' | 'rndTarget' | 'rndMask', Float32Array>
+  private readonly batch: TrainBatch
   private scratch = new Float64Array(64)
 
   private constructor(readonly args: Args, readonly backend: Backend, readonly nets: Record<NetName, Net>,
@@ -97,12 +87,10 @@ export class PpoRnd {
     this.activeMask = new Uint8Array(N)
     this.prevAction = new Int32Array(N)
     this.slotEp = new Int32Array(N)
-    const A = this.numActions, D = a.rnd_output_dim
-    this.tb = {
-      obs: new Float32Array(R * a.stacked_frames * this.hw), rnd: new Float32Array(R * a.stacked_frames_rnd * this.hw),
-      onehot: new Float32Array(R * A), pOld: new Float32Array(R), adv: new Float32Array(R), bound: new Float32Array(R),
-      mask: new Float32Array(R), vTarget: new Float32Array(R * 2), rndTarget: new Float32Array(R * D), rndMask: new Float32Array(R),
-    }
+    this.batch = new TrainBatch({
+      S: a.stacked_frames, Sr: a.stacked_frames_rnd, F: a.frame_resize, A: this.numActions, D: a.rnd_output_dim,
+      epsilonPpo: a.epsilon_ppo, norm: this.norm,
+    }, R)
   }
 
   static async create(args: Args, backend: Backend, hooks: Hooks = {}): Promise<PpoRnd> {
@@ -157,7 +145,7 @@ export class PpoRnd {
     }
 
     // ==========================================================================================================
-    // 3. Log the episodes' summed raw extrinsic rewards (the caller compares ext_mean with the target)
+    // 3. Log the episodes' summed raw extrinsic rewards (the caller compares return_ext_mean with the target)
     // ==========================================================================================================
     const returns = eps.map((e) => e.totalReward)
     const extMean = returns.reduce((s, r) => s + r, 0) / K
@@ -186,6 +174,7 @@ export class PpoRnd {
       gae(rInt, vI, a.gamma_intrinsic, a.lambda_gae, advI, T)
       for (let t = 0; t < T; t++) ep.adv[t] = advE[t] + advI[t] // combined, not normalized (as the seed)
     }
+    const explained = this.explainedVariances(eps, envSteps)
 
     // ==========================================================================================================
     // 5. Train value, policy and RND predictor for epochs_per_iteration epochs (see train())
@@ -193,12 +182,28 @@ export class PpoRnd {
     const losses = await this.train(eps)
     const trainSeconds = now() - t1
     this.iteration++
+    const seconds = rolloutSeconds + trainSeconds
     return {
       iteration: this.iteration, env_steps: envSteps, total_env_steps: this.totalEnvSteps, returns,
-      ext_mean: extMean, ext_std: extStd, ext_min: Math.min(...returns), ext_max: Math.max(...returns),
-      intrinsic_mean: intSum / envSteps, ...losses,
-      rollout_seconds: rolloutSeconds, train_seconds: trainSeconds, env_steps_per_s: envSteps / (rolloutSeconds + trainSeconds),
+      return_ext_mean: extMean, return_ext_std: extStd, return_ext_min: Math.min(...returns), return_ext_max: Math.max(...returns),
+      intrinsic_reward_mean: intSum / envSteps, intrinsic_return_std: intStd, ...losses, ...explained,
+      rollout_seconds: rolloutSeconds, train_seconds: trainSeconds, env_steps_per_s: envSteps / seconds, episodes_per_s: K / seconds,
     }
+  }
+
+  /** Explained variance of each value head: its rollout outputs against the returns it is about to train on. */
+  private explainedVariances(eps: EpisodeBuffer[], steps: number): Pick<IterationMetrics, 'explained_variance_ext' | 'explained_variance_int'> {
+    const ret = [new Float64Array(steps), new Float64Array(steps)], val = [new Float64Array(steps), new Float64Array(steps)]
+    let i = 0
+    for (const ep of eps) {
+      for (let t = 0; t < ep.length; t++, i++) {
+        ret[0][i] = ep.retExt[t]
+        ret[1][i] = ep.retInt[t]
+        val[0][i] = ep.values[2 * t]
+        val[1][i] = ep.values[2 * t + 1]
+      }
+    }
+    return { explained_variance_ext: explainedVariance(ret[0], val[0]), explained_variance_int: explainedVariance(ret[1], val[1]) }
   }
 
   // ------------------------------------------------------------------------------------------------ rollouts
@@ -211,6 +216,7 @@ export class PpoRnd {
     const S = a.stacked_frames, Sr = a.stacked_frames_rnd, F = a.frame_resize, W = 2 + A + 2 * D
     const phase = isRandom ? 'normalize' : 'rollout'
     while (this.episodes.length < K) this.episodes.push(new EpisodeBuffer(hw, A, D))
+    this.collected = K
     let started = 0, finished = 0, steps = 0
     this.slotEp.fill(-1)
     this.activeMask.fill(0)
@@ -343,7 +349,7 @@ export class PpoRnd {
    * chunks. Recurrent state is carried from chunk to chunk within an episode (truncated BPTT) and reset when a lane
    * starts a new episode. The predictor trains on a random portion of the episodes.
    */
-  private async train(eps: EpisodeBuffer[]): Promise<{ loss_value: number; loss_policy: number; loss_rnd: number; entropy: number }> {
+  private async train(eps: EpisodeBuffer[]): Promise<TrainMetrics> {
     const a = this.args, K = eps.length
     const plans: { steps: (Chunk | null)[][]; rndSel: Uint8Array }[] = []
     for (let epoch = 0; epoch < a.epochs_per_iteration; epoch++) {
@@ -361,7 +367,8 @@ export class PpoRnd {
       plans.push({ steps: planChunks(order, eps.map((e) => e.length), a.minibatches, a.sequence_length), rndSel })
     }
     const total = plans.reduce((s, p) => s + p.steps.length, 0)
-    const sums = { loss_value: 0, loss_policy: 0, loss_rnd: 0, entropy: 0 }
+    const sums = { loss_value: 0, loss_policy: 0, loss_rnd: 0, entropy: 0, kl: 0, clipped: 0, records: 0,
+      grad_norm_value: 0, grad_norm_policy: 0, grad_norm_rnd_predictor: 0 }
     let done = 0, rndSteps = 0
     this.hooks.onProgress?.('train', 0, total)
     const B = a.minibatches
@@ -377,7 +384,13 @@ export class PpoRnd {
           sums.loss_value += r.lossValue
           sums.loss_policy += r.lossPolicy
           sums.entropy += r.entropy
-          if (r.lossRnd !== null) { sums.loss_rnd += r.lossRnd; rndSteps++ }
+          sums.grad_norm_value += r.gradNorm.value
+          sums.grad_norm_policy += r.gradNorm.policy
+          const { kl, clipped } = ratioSums(r.ratios, a.epsilon_ppo)
+          sums.kl += kl
+          sums.clipped += clipped
+          sums.records += r.ratios.length
+          if (r.lossRnd !== null) { sums.loss_rnd += r.lossRnd; sums.grad_norm_rnd_predictor += r.gradNorm.rnd_predictor; rndSteps++ }
           done++
           this.hooks.onProgress?.('train', done, total)
         }
@@ -387,22 +400,26 @@ export class PpoRnd {
     } finally {
       if (carried) for (const k of trained) disposeState(carried[k])
     }
+    const steps = Math.max(1, done), records = Math.max(1, sums.records)
     return {
-      loss_value: sums.loss_value / Math.max(1, done), loss_policy: sums.loss_policy / Math.max(1, done),
-      loss_rnd: rndSteps ? sums.loss_rnd / rndSteps : 0, entropy: sums.entropy / Math.max(1, done),
+      loss_value: sums.loss_value / steps, loss_policy: sums.loss_policy / steps,
+      loss_rnd: rndSteps ? sums.loss_rnd / rndSteps : 0, entropy: sums.entropy / steps,
+      approx_kl: sums.kl / records, clip_fraction: sums.clipped / records,
+      grad_norm_value: sums.grad_norm_value / steps, grad_norm_policy: sums.grad_norm_policy / steps,
+      grad_norm_rnd_predictor: rndSteps ? sums.grad_norm_rnd_predictor / rndSteps : 0,
     }
   }
 
   /** One gradient step of the three trained networks on a batch of chunks (one per lane, null = idle lane). */
   private async gradientStep(eps: EpisodeBuffer[], chunks: (Chunk | null)[], rndSel: Uint8Array, carried: Record<TrainedName, RecState>) {
-    const a = this.args, hw = this.hw, A = this.numActions, D = a.rnd_output_dim, F = a.frame_resize
-    const S = a.stacked_frames, Sr = a.stacked_frames_rnd, B = chunks.length, tb = this.tb
+    const a = this.args, B = chunks.length, batch = this.batch
     const isRec = a.rnn_hidden_layers > 0
     // Rows hold only the real records (lane by lane). For the LSTM, padIdx/realIdx map them to and from the padded
     // time-major layout t * B + b (see PackedRows), so the encoder and head never run on padding.
     const T = Math.max(...chunks.map((c) => (c ? c.len : 0)))
     const padIdx = new Float32Array(T * B), realIdx: number[] = []
-    let N = 0, rndCount = 0
+    let rndCount = 0
+    batch.clear()
     const keepRow = new Float32Array(B)
     for (let b = 0; b < B; b++) {
       const c = chunks[b]
@@ -411,48 +428,40 @@ export class PpoRnd {
       if (!c) continue
       const ep = eps[c.ep], sel = rndSel[c.ep]
       for (let t = 0; t < c.len; t++) {
-        const s = c.off + t, row = N++
-        padIdx[t * B + b] = row
+        padIdx[t * B + b] = batch.push({ ep, s: c.off + t, rndSel: sel })
         realIdx.push(t * B + b)
-        fillStack(tb.obs, row * S * hw, ep, s, S)
-        fillRndStack(tb.rnd, row * Sr * hw, ep, s, Sr, this.norm)
-        tb.onehot.fill(0, row * A, (row + 1) * A)
-        tb.onehot[row * A + ep.actions[s]] = 1
-        tb.pOld[row] = Math.min(P_MAX, Math.max(P_MIN, softmaxProb(ep.logits, s * A, A, ep.actions[s])))
-        tb.adv[row] = ep.adv[s]
-        tb.bound[row] = surrogateBound(ep.adv[s], a.epsilon_ppo)
-        tb.mask[row] = 1
-        tb.vTarget[2 * row] = ep.retExt[s]
-        tb.vTarget[2 * row + 1] = ep.retInt[s]
-        tb.rndTarget.set(ep.target.subarray(s * D, (s + 1) * D), row * D)
-        tb.rndMask[row] = sel
         rndCount += sel
       }
     }
-    const count = N
+    const N = batch.count
     for (let k = 0; k < T * B; k++) if (padIdx[k] < 0) padIdx[k] = N // the zero row
     const be = this.backend
-    const f = (arr: Float32Array, shape: number[]) => Tensor.fromArray(be, arr.subarray(0, shape.reduce((x, y) => x * y, 1)), shape)
+    const col = (k: ColumnName) => batch.tensor(be, k)
     return scope(async () => {
-      const x = f(tb.obs, [N, S, F, F]), xr = f(tb.rnd, [N, Sr, F, F]), mask = f(tb.mask, [N, 1])
-      const pack = isRec ? { B, padIdx: f(padIdx, [T * B]), realIdx: Tensor.fromArray(be, realIdx, [N]) } : undefined
+      const x = col('obs'), xr = col('rnd'), mask = col('mask')
+      const pack = isRec ? { B, padIdx: Tensor.fromArray(be, padIdx, [T * B]), realIdx: Tensor.fromArray(be, realIdx, [N]) } : undefined
       const hasReset = isRec && keepRow.some((k) => k === 0)
-      const km = hasReset ? f(keepRow, [B, 1]) : null
+      const km = hasReset ? Tensor.fromArray(be, keepRow, [B, 1]) : null
       const st = (k: TrainedName) => (km ? maskState(carried[k], km) : carried[k])
       const v = this.nets.value.sequence(x, T, st('value'), pack)
-      const lossV = valueLoss(v.y, f(tb.vTarget, [N, 2]), mask, count)
+      const lossV = valueLoss(v.y, col('vTarget'), mask, N)
       const p = this.nets.policy.sequence(x, T, st('policy'), pack)
-      const pl = policyLoss(p.y, f(tb.onehot, [N, A]), f(tb.pOld, [N, 1]), f(tb.adv, [N, 1]), f(tb.bound, [N, 1]), mask, count, a.beta_entropy)
+      const pl = policyLoss(p.y, col('onehot'), col('pOld'), col('adv'), col('bound'), mask, N, a.beta_entropy)
       let lossR: Tensor | null = null
       let q: { state: RecState } = { state: st('rnd_predictor') }
       if (rndCount > 0) {
         const r = this.nets.rnd_predictor.sequence(xr, T, q.state, pack)
-        lossR = rndLoss(r.y, f(tb.rndTarget, [N, D]), f(tb.rndMask, [N, 1]), rndCount)
+        lossR = rndLoss(r.y, col('rndTarget'), col('rndMask'), rndCount)
         q = r
       }
       const totalLoss = lossR ? concat([reshape(lossV, [1]), reshape(pl.loss, [1]), reshape(lossR, [1])], 0) : concat([reshape(lossV, [1]), reshape(pl.loss, [1])], 0)
       backward(totalLoss) // the three networks share nothing: one backward fills each one's gradients
-      const vals = await noGrad(() => concat([totalLoss, reshape(pl.entropy, [1])], 0)).read()
+      // one readback: the losses, the entropy, each trained network's squared gradient norm, the ratios
+      const nets = lossR ? TRAINED : TRAINED.filter((k) => k !== 'rnd_predictor')
+      const vals = await noGrad(() => concat([totalLoss, reshape(pl.entropy, [1]),
+        ...nets.map((k) => gradSquares(this.optims[k].params)), reshape(pl.ratio, [N])], 0)).read()
+      const L = nets.length, gradNorm = { value: 0, policy: 0, rnd_predictor: 0 }
+      nets.forEach((k, i) => { gradNorm[k] = Math.sqrt(vals[L + 1 + i]) })
       const named: [string, number][] = [['value', vals[0]], ['policy', vals[1]], ...(lossR ? [['rnd_predictor', vals[2]] as [string, number]] : [])]
       for (const [n, val] of named) {
         if (!Number.isFinite(val)) {
@@ -468,7 +477,8 @@ export class PpoRnd {
         value: detachState(v.state), policy: detachState(p.state), rnd_predictor: detachState(q.state),
       }
       return {
-        states, lossValue: vals[0], lossPolicy: vals[1], lossRnd: lossR ? vals[2] : null, entropy: vals[vals.length - 1],
+        states, lossValue: vals[0], lossPolicy: vals[1], lossRnd: lossR ? vals[2] : null, entropy: vals[L],
+        gradNorm, ratios: vals.subarray(2 * L + 1),
       }
     })
   }
@@ -535,6 +545,14 @@ export class PpoRnd {
     this.iteration = j.iteration
     this.totalEnvSteps = j.total_env_steps
     this.isNormalized = j.is_normalized
+  }
+
+  /**
+   * The episodes of the last rollout (the last iteration's, or step 0's), in order: raw frames (frame_resize^2 each,
+   * 0..255), actions, rewards. The next rollout overwrites them.
+   */
+  lastEpisodes(): readonly EpisodeBuffer[] {
+    return this.episodes.slice(0, this.collected)
   }
 
   // ------------------------------------------------------------------------------------------------ playing

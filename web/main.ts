@@ -1,8 +1,8 @@
 // The page: controls, the game canvas (the worker's demo episodes, 48x48 scaled up nearest-neighbour) and a chart
 // of the mean extrinsic return per iteration. Training runs in web/trainer_worker.ts; only this file touches the DOM.
 // Query string: ?autostart=1 starts at once, ?tiny=1 picks a seconds-per-iteration config (the browser test's),
-// ?backend=webgpu, and any numeric Args field (?num_trials=8&rng_seed=3) overrides rl/learn_config.ts.
-import { DEFAULT_ARGS, type Args } from '../rl/args.ts'
+// ?backend=webgpu, and any other flag of rl/args.ts (?num_trials=8&rng_seed=3) overrides rl/learn_config.ts.
+import { DEFAULT_ARGS, FLAGS, flagFromText, isFlag, type Args } from '../rl/args.ts'
 import { LEARN_PIXELCOPTER } from '../rl/learn_config.ts'
 import type { IterationMetrics } from '../rl/ppo_rnd.ts'
 import type { BackendChoice, FromWorker, ToWorker } from './trainer_worker.ts'
@@ -21,9 +21,15 @@ const hook = { metrics: [] as IterationMetrics[], episodes: { greedy: 0, random:
 ;(window as unknown as { __rlrnd: typeof hook }).__rlrnd = hook
 
 // ---------------------------------------------------------------------------------------------------- settings
+// every flag of rl/args.ts but backend (the select above picks it); a value that is not of the flag's type is
+// reported on the status line and ignored (ranges are checked by the worker's validateArgs)
 const overrides: Partial<Args> = query.has('tiny') ? { ...TINY } : {}
+const queryErrors: string[] = []
 for (const [k, v] of query) {
-  if (k in DEFAULT_ARGS && typeof DEFAULT_ARGS[k as keyof Args] === 'number' && Number.isFinite(+v)) (overrides as Record<string, number>)[k] = +v
+  if (!isFlag(k) || k === 'backend') continue
+  const x = flagFromText(k, v)
+  if (x === null) queryErrors.push(`?${k}=${v}: not a ${FLAGS[k].kind === 'bool' ? 'boolean (1, 0, true, false)' : 'number'}`)
+  else (overrides as Record<string, unknown>)[k] = x
 }
 const settings = { ...LEARN_PIXELCOPTER, ...overrides } as Partial<Args>
 for (const f of FIELDS) $<HTMLInputElement>(f).value = String(settings[f] ?? DEFAULT_ARGS[f])
@@ -123,10 +129,11 @@ setInterval(drawFrame, 1000 / FPS)
 // ---------------------------------------------------------------------------------------------------- metrics
 function onMetrics(m: IterationMetrics): void {
   hook.metrics.push(m)
-  $('metrics').textContent = `iteration ${m.iteration}: return ${m.ext_mean.toFixed(2)} ± ${m.ext_std.toFixed(2)} ` +
-    `(min ${m.ext_min}, max ${m.ext_max}), intrinsic ${m.intrinsic_mean.toExponential(2)}, ` +
+  $('metrics').textContent = `iteration ${m.iteration}: return ${m.return_ext_mean.toFixed(2)} ± ${m.return_ext_std.toFixed(2)} ` +
+    `(min ${m.return_ext_min}, max ${m.return_ext_max}), intrinsic ${m.intrinsic_reward_mean.toExponential(2)}, ` +
     `${m.total_env_steps} env steps, ${m.env_steps_per_s.toFixed(0)} steps/s, ` +
-    `train ${m.train_seconds.toFixed(1)} s`
+    `train ${m.train_seconds.toFixed(1)} s; approx_kl ${m.approx_kl.toPrecision(2)}, ` +
+    `clip_fraction ${m.clip_fraction.toFixed(3)}, explained_variance_ext ${m.explained_variance_ext.toFixed(2)}`
   drawChart()
 }
 
@@ -137,13 +144,13 @@ function drawChart(): void {
   g.fillStyle = '#111'
   g.fillRect(0, 0, W, H)
   if (!ms.length) return
-  const lo = Math.min(0, ...ms.map((m) => m.ext_min)), hi = Math.max(1, ...ms.map((m) => m.ext_max))
+  const lo = Math.min(0, ...ms.map((m) => m.return_ext_min)), hi = Math.max(1, ...ms.map((m) => m.return_ext_max))
   const x = (i: number) => pad + (ms.length > 1 ? (i / (ms.length - 1)) * (W - 2 * pad) : (W - 2 * pad) / 2)
   const y = (v: number) => H - pad - ((v - lo) / (hi - lo)) * (H - 2 * pad)
   g.fillStyle = 'rgba(120, 240, 80, 0.15)'
   g.beginPath()
-  ms.forEach((m, i) => g.lineTo(x(i), y(m.ext_max)))
-  for (let i = ms.length - 1; i >= 0; i--) g.lineTo(x(i), y(ms[i].ext_min))
+  ms.forEach((m, i) => g.lineTo(x(i), y(m.return_ext_max)))
+  for (let i = ms.length - 1; i >= 0; i--) g.lineTo(x(i), y(ms[i].return_ext_min))
   g.fill()
   g.strokeStyle = '#666'
   g.setLineDash([4, 4])
@@ -152,9 +159,9 @@ function drawChart(): void {
   g.strokeStyle = 'rgb(120, 240, 80)'
   g.lineWidth = 2
   g.beginPath()
-  ms.forEach((m, i) => g.lineTo(x(i), y(m.ext_mean)))
+  ms.forEach((m, i) => g.lineTo(x(i), y(m.return_ext_mean)))
   g.stroke()
-  if (ms.length === 1) g.strokeRect(x(0) - 2, y(ms[0].ext_mean) - 2, 4, 4)
+  if (ms.length === 1) g.strokeRect(x(0) - 2, y(ms[0].return_ext_mean) - 2, 4, 4)
   g.fillStyle = '#aaa'
   g.font = '11px monospace'
   g.fillText(hi.toFixed(1), 2, pad - 4)
@@ -165,5 +172,5 @@ function drawChart(): void {
 newWorker()
 setState('idle')
 drawChart()
-setStatus('idle')
+setStatus(queryErrors.length ? `ignored ${queryErrors.join('; ')}` : 'idle')
 if (query.get('autostart') === '1') startBtn.click()

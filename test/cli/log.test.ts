@@ -8,7 +8,8 @@ import * as path from 'node:path'
 import {
   Logger, MetricsWriter, doneCollectingMessage, f2, parseAvgLine, pyNow, readMetrics, returnStats,
 } from '../../cli/log.ts'
-import { readCurve, sparkline, summary, niceTicks, renderPng } from '../../cli/graph.ts'
+import { readCurve, sparkline, summary, renderPng } from '../../cli/graph.ts'
+import { niceTicks } from '../../cli/plot.ts'
 
 const test = suite('cli/log')
 

@@ -36,6 +36,6 @@ export function metricsOf(dataDir: string): any[] {
 
 /** A metrics record without its timing fields (those differ run to run). */
 export function untimed(r: any): any {
-  const { wall_seconds, rollout_seconds, train_seconds, env_steps_per_s, ...rest } = r
+  const { wall_seconds, rollout_seconds, train_seconds, env_steps_per_s, episodes_per_s, ...rest } = r
   return rest
 }

@@ -26,10 +26,21 @@ test('train 2 tiny iterations: exit 0, log lines, metrics.jsonl, snapshots, rnd 
   const m = metricsOf(data)
   assert.equal(m.map((x) => x.iteration), [1, 2])
   for (const k of ['env_steps', 'total_env_steps', 'wall_seconds', 'return_ext_mean', 'return_ext_std',
-    'return_ext_min',
-    'return_ext_max', 'intrinsic_reward_mean', 'loss_value', 'loss_policy', 'loss_rnd', 'entropy', 'env_steps_per_s',
-    'rollout_seconds', 'train_seconds']) assert.type(m[1][k], 'number', k)
+    'return_ext_min', 'return_ext_max', 'intrinsic_reward_mean', 'intrinsic_return_std', 'loss_value', 'loss_policy',
+    'loss_rnd', 'entropy', 'approx_kl', 'clip_fraction', 'explained_variance_ext', 'explained_variance_int',
+    'grad_norm_value', 'grad_norm_policy', 'grad_norm_rnd_predictor', 'env_steps_per_s', 'episodes_per_s',
+    'rollout_seconds', 'train_seconds']) {
+    for (const r of m) assert.ok(Number.isFinite(r[k]), `${k} finite (got ${r[k]})`)
+  }
+  for (const r of m) {
+    assert.ok(r.approx_kl >= 0 && r.clip_fraction >= 0 && r.clip_fraction <= 1, 'KL >= 0, clip fraction in [0, 1]')
+    assert.ok(r.grad_norm_value > 0 && r.grad_norm_policy > 0 && r.grad_norm_rnd_predictor > 0, 'gradients flowed')
+    assert.ok(r.explained_variance_ext <= 1 && r.explained_variance_int <= 1 && r.intrinsic_return_std > 0)
+  }
   assert.is(parseAvgLine(avg[1])!.mean, Number(m[1].return_ext_mean.toFixed(2)))
+  const health = r.stdout.split('\n').filter((l) => l.includes('> Iteration 2: '))
+  assert.is(health.length, 1)
+  assert.ok(health[0].includes(`approx_kl ${m[1].approx_kl.toPrecision(4)}, clip_fraction `), health[0])
   assert.equal(fs.readdirSync(path.join(dir, 'snapshots')), ['iter_000001', 'iter_000002'])
   assert.equal(fs.readdirSync(path.join(dir, 'snapshots', 'iter_000002')).sort(), ['COMPLETE',
     'optimizer_policy.safetensors', 'optimizer_rnd_predictor.safetensors', 'optimizer_value.safetensors',
@@ -60,6 +71,29 @@ test('graph: PNG and sparkline from metrics.jsonl; exit 2 without an experiment'
   const none = cli(['graph', '--data_dir', data, '--experiment_name', 'nope'])
   assert.is(none.status, 2)
   assert.match(none.stderr, /^error: no experiment at /)
+})
+
+test('graph --metric: any metric by name, several at once, PNG or SVG; unknown names list the available ones', () => {
+  const svg = path.join(data, 'health.svg')
+  const r = cli(['graph', '--data_dir', data, '--metric', 'approx_kl,clip_fraction', '--out', svg])
+  assert.is(r.status, 0, r.stderr)
+  assert.match(r.stdout, /^approx_kl [▁▂▃▄▅▆▇█]{3}  \(iterations 1\.\.3\)  first /)
+  assert.match(r.stdout, /\nclip_fraction [▁▂▃▄▅▆▇█]{3}  /)
+  const text = fs.readFileSync(svg, 'utf8')
+  assert.match(text, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="900" height="470"/)
+  assert.ok(text.includes('>approx_kl</text>') && text.includes('>clip_fraction</text>'), 'a labelled panel each')
+  // repeated --metric, the format from --format, the default file name
+  const png = cli(['graph', '--data_dir', data, '--metric', 'grad_norm_policy', '--metric', 'explained_variance_int',
+    '--format', 'png'])
+  assert.is(png.status, 0, png.stderr)
+  const out = path.join(expDir(data), 'grad_norm_policy+explained_variance_int.png')
+  assert.equal([...fs.readFileSync(out).subarray(1, 4)], [80, 78, 71])
+  const bad = cli(['graph', '--data_dir', data, '--metric', 'approx_kl,kl'])
+  assert.is(bad.status, 2)
+  assert.match(bad.stderr, /^error: unknown --metric 'kl'; available in .*metrics\.jsonl: env_steps, total_env_steps, .*approx_kl, clip_fraction, /)
+  assert.is(bad.stderr.trim().split('\n').length, 1)
+  const help = cli(['graph', '--help'])
+  assert.match(help.stdout, /approx_kl +approximate KL\(old \|\| new policy\)/)
 })
 
 test('the same --rng_seed gives the same metrics, run after run (wasm; and ref)', () => {

@@ -1,28 +1,55 @@
-// rl/args.ts: every seed flag present with its default; validateArgs names the bad flag in one line.
+// rl/args.ts: the seed's flags with the seed's defaults (the table of its README, written out here); validateArgs
+// names the bad flag, its value and what is allowed in one line; flagFromText reads the web page's query values.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { DEFAULT_ARGS, ARG_DOCS, NETWORK_FLAGS, validateArgs, type Args } from '../../rl/args.ts'
+import { DEFAULT_ARGS, NETWORK_FLAGS, FLAG_NAMES, flagFromText, validateArgs, type Args } from '../../rl/args.ts'
 
 const test = suite('rl: args')
 
-test('defaults are valid; every flag has a doc line', () => {
+// The seed README's table (github.com/AdeelMufti/RL-RND, README.md), flag by flag; data_dir is the one deliberate difference
+// (/data/rl_rnd is rarely writable: ours is ./data/rl_rnd).
+const SEED: Record<string, number | string | boolean> = {
+  data_dir: './data/rl_rnd', game: 'PixelCopter-v0', experiment_name: 'experiment_1', frame_resize: 84,
+  initial_normalization_num_trials: 8, num_trials: 128, portion_experience_train_rnd_predictor: 0.25, z_dim: 32,
+  rnn_hidden_dim: 256, rnn_hidden_layers: 1, rnn_single_record_training: false, final_hidden_dim: 0,
+  final_hidden_layers: 0, epochs_per_iteration: 4, sequence_length: 64, minibatches: 4, stacked_frames: 4,
+  stacked_frames_rnd: 1, sticky_action_probability: 0.25, intrinsic_coefficient: 1.0, extrinsic_coefficient: 2.0,
+  extrinsic_reward_clip: 1.0, gamma_intrinsic: 0.99, gamma_extrinsic: 0.999, lambda_gae: 0.95, epsilon_ppo: 0.1,
+  rnd_obs_norm_clip: 5.0, beta_entropy: 0.001, epsilon_greedy: 0.0, model_policy_lr: 0.0001,
+  model_rnd_predictor_lr: 0.0001, model_value_lr: 0.0001, model: false, keep_past_x_snapshots: 10, no_resume: false,
+  disable_progress_bar: false, gpu: -1, gradient_clip: 0.0, rng_seed: 31337, num_threads: 10,
+  target_cumulative_rewards_extrinsic: 100, dnc: '',
+}
+const OURS = { backend: 'auto', threads: 0, num_envs: 32, rnd_output_dim: 1, save_gifs: 0, max_iterations: 0 }
+
+test("the seed's flags in its order with its defaults, then ours; the defaults are valid", () => {
+  assert.equal(DEFAULT_ARGS, { ...SEED, ...OURS })
+  assert.equal(FLAG_NAMES, [...Object.keys(SEED), ...Object.keys(OURS)])
   assert.is(validateArgs(DEFAULT_ARGS), null)
-  assert.equal(Object.keys(ARG_DOCS).sort(), Object.keys(DEFAULT_ARGS).sort())
-  for (const k of NETWORK_FLAGS) assert.ok(k in DEFAULT_ARGS)
-  assert.is(DEFAULT_ARGS.num_trials, 128)
-  assert.is(DEFAULT_ARGS.gamma_extrinsic, 0.999)
+})
+
+test('the network flags are the ones that change tensor shapes', () => {
+  assert.equal([...NETWORK_FLAGS].sort(), ['dnc', 'final_hidden_dim', 'final_hidden_layers', 'frame_resize', 'game',
+    'rnd_output_dim', 'rnn_hidden_dim', 'rnn_hidden_layers', 'stacked_frames', 'stacked_frames_rnd', 'z_dim'])
 })
 
 const bad: [Partial<Args>, RegExp][] = [
-  [{ num_trials: 0 }, /--num_trials must be an integer >= 1/],
+  [{ num_trials: 0 }, /^--num_trials must be an integer >= 1 \(got 0\)$/],
+  [{ num_trials: 2.5 }, /^--num_trials must be an integer >= 1 \(got 2\.5\)$/],
   [{ sequence_length: 0 }, /--sequence_length/],
-  [{ epsilon_greedy: 1.5 }, /--epsilon_greedy must be a probability/],
+  [{ epsilon_greedy: 1.5 }, /^--epsilon_greedy must be a probability in \[0, 1\] \(got 1\.5\)$/],
   [{ portion_experience_train_rnd_predictor: -0.1 }, /portion_experience_train_rnd_predictor/],
-  [{ frame_resize: 35 }, /--frame_resize 35 is too small.*36/],
-  [{ game: 'Pong-v0' }, /unknown --game 'Pong-v0'.*PixelCopter-v0/],
-  [{ final_hidden_layers: 2, final_hidden_dim: 0 }, /final_hidden_dim/],
-  [{ dnc: '256,64,4,0' }, /--dnc is not supported/],
-  [{ model_value_lr: 0 }, /--model_value_lr/],
+  [{ frame_resize: 35 }, /^--frame_resize must be an integer >= 36 \(got 35\): the encoder's 8\/4, 4\/2, 3\/1 convolutions/],
+  [{ game: 'Pong-v0' }, /^unknown --game 'Pong-v0'; available: PixelCopter-v0/],
+  [{ backend: 'cuda' as Args['backend'] }, /^unknown --backend 'cuda'; available: auto, webgpu, wasm, ref$/],
+  [{ final_hidden_layers: 2, final_hidden_dim: 0 }, /^--final_hidden_dim must be an integer >= 1 when --final_hidden_layers > 0 \(got 0\)$/],
+  [{ rnn_hidden_dim: 0 }, /^--rnn_hidden_dim must be an integer >= 1 when --rnn_hidden_layers > 0 \(got 0\)$/],
+  [{ dnc: '256,64,4,0' }, /^--dnc must be empty \(got '256,64,4,0'\): the DNC core is not available yet/],
+  [{ model_value_lr: 0 }, /^--model_value_lr must be a number > 0 \(got 0\)$/],
+  [{ gradient_clip: -1 }, /^--gradient_clip must be a number >= 0 \(got -1\)$/],
+  [{ intrinsic_coefficient: Infinity }, /^--intrinsic_coefficient must be a finite number \(got Infinity\)$/],
+  [{ z_dim: '8' as unknown as number }, /^--z_dim must be an integer >= 1 \(got '8'\)$/],
+  [{ no_resume: 1 as unknown as boolean }, /^--no_resume must be true or false \(got 1\)$/],
 ]
 for (const [patch, re] of bad) {
   test(`rejects ${JSON.stringify(patch)}`, () => {
@@ -30,6 +57,22 @@ for (const [patch, re] of bad) {
     assert.ok(msg && re.test(msg) && !msg.includes('\n'), String(msg))
   })
 }
-test('frame_resize 36 is accepted', () => assert.is(validateArgs({ ...DEFAULT_ARGS, frame_resize: 36 }), null))
+test('edges that are allowed', () => {
+  for (const patch of [{ frame_resize: 36 }, { rnn_hidden_layers: 0, rnn_hidden_dim: 0 }, { gpu: 3 },
+    { epsilon_greedy: 1 }, { gradient_clip: 0 }, { final_hidden_layers: 1, final_hidden_dim: 1 }] as Partial<Args>[]) {
+    assert.is(validateArgs({ ...DEFAULT_ARGS, ...patch }), null, JSON.stringify(patch))
+  }
+})
+
+test('flagFromText: numbers, booleans and strings by the flag; not-a-value is null', () => {
+  assert.is(flagFromText('num_trials', '16'), 16)
+  assert.is(flagFromText('model_value_lr', '1e-3'), 0.001)
+  assert.is(flagFromText('num_trials', 'abc'), null)
+  assert.is(flagFromText('num_trials', ' '), null)
+  assert.is(flagFromText('no_resume', ''), true)
+  assert.is(flagFromText('no_resume', 'false'), false)
+  assert.is(flagFromText('no_resume', 'maybe'), null)
+  assert.is(flagFromText('game', 'PixelCopter-v0'), 'PixelCopter-v0')
+})
 
 test.run()

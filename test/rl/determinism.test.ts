@@ -12,7 +12,7 @@ const TINY: Args = {
   ...DEFAULT_ARGS, frame_resize: 36, z_dim: 8, rnn_hidden_dim: 8, num_trials: 4, num_envs: 2,
   initial_normalization_num_trials: 2, epochs_per_iteration: 1, sequence_length: 4, minibatches: 2, backend: 'ref',
 }
-const strip = ({ rollout_seconds, train_seconds, env_steps_per_s, ...m }: IterationMetrics) => m
+const strip = ({ rollout_seconds, train_seconds, env_steps_per_s, episodes_per_s, ...m }: IterationMetrics) => m
 
 async function run(args: Args, be: Backend, iterations: number) {
   const t = await PpoRnd.create(args, be)

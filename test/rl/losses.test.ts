@@ -60,12 +60,27 @@ test('RND loss (2 output dims): gradient == finite differences', () => {
   gradcheck([pred], () => rndLoss(pred, target, m, count), 'rnd')
 })
 
+/** PPO's clipped objective as the paper writes it, per record, as a loss: max(-A r, -A clip(r, 1 - eps, 1 + eps)). */
+const ppoLoss = (adv: number, r: number, eps: number) => Math.max(-adv * r, -adv * Math.min(1 + eps, Math.max(1 - eps, r)))
+
+test('surrogateBound: min(r A, bound) is the clipped objective, both signs of A, r inside and outside the band', () => {
+  const eps = 0.2
+  // [A, r]: A > 0 and A < 0, each with r below, inside and above [0.8, 1.2]; and A = 0
+  const cases = [[1.5, 0.5], [1.5, 1.1], [1.5, 1.7], [-2, 0.5], [-2, 0.9], [-2, 1.7], [0, 3]]
+  for (const [adv, r] of cases) {
+    close([Math.min(r * adv, surrogateBound(adv, eps))], [-ppoLoss(adv, r, eps)], { atol: 1e-15 }, `A ${adv}, r ${r}`)
+  }
+  // by hand: A 1.5, r 1.7 -> 1.5 * 1.2 = 1.8; A -2, r 0.5 -> -2 * 0.8 = -1.6; A -2, r 1.7 -> -3.4 (unclipped)
+  assert.equal([ppoLoss(1.5, 1.7, eps), ppoLoss(-2, 0.5, eps), ppoLoss(-2, 1.7, eps)].map((x) => +x.toFixed(12)), [-1.8, 1.6, 3.4])
+})
+
 test('PPO loss: clipped and unclipped records, entropy bonus; gradient == finite differences', () => {
   const A = 3, eps = 0.1, beta = 0.01
   const logitsData = randn(N * A, 5)
   const actions = [0, 2, 1, 1, 0, 2]
-  // ratios 2 (A > 0: clipped), 1 (unclipped), 0.5 (A < 0: clipped), 1 (A < 0: unclipped), 1.02 (inside the band)
-  const factor = [2, 1, 0.5, 1, 1.02, 1]
+  // ratios 2 (A > 0: clipped), 0.6 (A > 0, below the band: unclipped), 0.5 (A < 0: clipped), 1.5 (A < 0, above the
+  // band: unclipped), 1.02 (inside the band); the last row is padding
+  const factor = [2, 0.6, 0.5, 1.5, 1.02, 1]
   const advData = [0.7, 0.4, -0.9, -0.3, 0.5, 0.8]
   const logits = leaf(logitsData, [N, A])
   const p = noGrad(() => scope(() => Float64Array.from(raw(softmax(logits)))))
@@ -77,21 +92,21 @@ test('PPO loss: clipped and unclipped records, entropy bonus; gradient == finite
   }
   const args = [constant(onehot, [N, A]), constant(pOld, [N, 1]), constant(advData, [N, 1]), constant(bound, [N, 1]), constant(mask, [N, 1])] as const
   gradcheck([logits], () => policyLoss(logits, ...args, count, beta).loss, 'policy')
-  // the value itself, by hand
-  let obj = 0
+  // the value itself, from the paper's formulation (not from the bound given to the loss)
+  let loss = 0
   for (let n = 0; n < count; n++) {
     const pa = p[n * A + actions[n]], ratio = pa / pOld[n]
     let ent = 0
     for (let k = 0; k < A; k++) ent -= p[n * A + k] * Math.log(p[n * A + k])
-    obj += Math.min(ratio * advData[n], bound[n]) + beta * ent
+    loss += ppoLoss(advData[n], ratio, eps) - beta * ent
   }
   const got = scope(() => raw(policyLoss(logits, ...args, count, beta).loss)[0])
-  close([got], [-obj / count], { atol: 1e-12 }, 'policy loss value')
+  close([got], [loss / count], { atol: 1e-12 }, 'policy loss value')
   // clipped records carry no surrogate gradient: with beta 0 their rows of the gradient are zero
   scope(() => backward(policyLoss(logits, ...args, count, 0).loss))
   const g = raw(logits.grad!)
   for (const n of [0, 2, 5]) assert.ok([0, 1, 2].every((k) => g[n * A + k] === 0), `row ${n} should have no gradient`)
-  assert.ok([0, 1, 2].some((k) => g[A + k] !== 0), 'unclipped row 1 has a gradient')
+  for (const n of [1, 3, 4]) assert.ok([0, 1, 2].some((k) => g[n * A + k] !== 0), `unclipped row ${n} has a gradient`)
 })
 
 test('value loss through a tiny network: parameter gradients == finite differences', () => {

@@ -10,7 +10,7 @@ import { inChromium } from '../browser/chromium.ts'
 const GREEN = [120, 240, 80] // PixelCopter's terrain and blocks (env/pixelcopter.ts)
 const test = suite('web: the page trains in headless Chromium')
 
-interface Hook { metrics: { ext_mean: number; env_steps: number; total_env_steps: number; iteration: number }[]; episodes: { greedy: number; random: number }; errors: string[]; status: string }
+interface Hook { metrics: { return_ext_mean: number; approx_kl: number; env_steps: number; total_env_steps: number; iteration: number }[]; episodes: { greedy: number; random: number }; errors: string[]; status: string }
 
 test('tiny config on wasm: metrics, demo frames on the canvas, no errors', () => inChromium('web page test', (out) => join(out, 'web'), async (page, url) => {
   const errors: string[] = []
@@ -26,8 +26,9 @@ test('tiny config on wasm: metrics, demo frames on the canvas, no errors', () =>
   const h = await hook()
   assert.equal(h.errors, [], 'worker errors')
   const m = h.metrics[0]
-  console.log(`  iteration ${m.iteration}: ext_mean ${m.ext_mean}, ${m.env_steps} env steps (${m.total_env_steps} total)`)
-  assert.ok(Number.isFinite(m.ext_mean), `finite ext_mean (got ${m.ext_mean})`)
+  console.log(`  iteration ${m.iteration}: return_ext_mean ${m.return_ext_mean}, approx_kl ${m.approx_kl}, ${m.env_steps} env steps (${m.total_env_steps} total)`)
+  assert.ok(Number.isFinite(m.return_ext_mean), `finite return_ext_mean (got ${m.return_ext_mean})`)
+  assert.ok(Number.isFinite(m.approx_kl) && m.approx_kl >= 0, `approx_kl >= 0 (got ${m.approx_kl})`)
   assert.ok(m.env_steps > 0, 'env steps > 0')
 
   // the demo's first frame is drawn on arrival, then animated at 30 fps: look for the game's colours
