@@ -6,6 +6,8 @@
 import { OBJECT_IDX } from './constants.ts'
 import { Wall, type WorldObj } from './objects.ts'
 
+const EMPTY = OBJECT_IDX.empty // a module-local copy (imported bindings can be getters under tsx)
+
 export class Grid {
   /** Cells, row-major as MiniGrid's list: cells[y * width + x]. */
   readonly cells: (WorldObj | null)[]
@@ -15,7 +17,7 @@ export class Grid {
     if (width < 3 || height < 3) throw new Error(`Grid: width and height must be >= 3, got ${width}x${height}`)
     this.cells = new Array(width * height).fill(null)
     this.enc = new Uint8Array(width * height * 3)
-    for (let i = 0; i < width * height; i++) this.enc[i * 3] = OBJECT_IDX.empty
+    for (let i = 0; i < width * height; i++) this.enc[i * 3] = EMPTY
   }
 
   get(x: number, y: number): WorldObj | null {
@@ -33,14 +35,13 @@ export class Grid {
   refresh(x: number, y: number): void {
     const v = this.cells[y * this.width + x], o = (x * this.height + y) * 3
     if (v === null) {
-      this.enc[o] = OBJECT_IDX.empty
+      this.enc[o] = EMPTY
       this.enc[o + 1] = 0
       this.enc[o + 2] = 0
     } else {
-      const [t, c, s] = v.encode()
-      this.enc[o] = t
-      this.enc[o + 1] = c
-      this.enc[o + 2] = s
+      this.enc[o] = v.typeIdx
+      this.enc[o + 1] = v.colorIdx
+      this.enc[o + 2] = v.state()
     }
   }
 

@@ -31,6 +31,10 @@ export interface MiniGridConfig {
 /** place_obj's reject_fn: true rejects the position. */
 export type RejectFn = (env: MiniGridEnv, x: number, y: number) => boolean
 
+// module-local copies for the step loop (imported bindings can cost a getter call per access under tsx)
+const { left: LEFT, right: RIGHT, forward: FORWARD, pickup: PICKUP, drop: DROP, toggle: TOGGLE } = ACTIONS
+const DX = DIR_TO_VEC.map((v) => v[0]), DY = DIR_TO_VEC.map((v) => v[1])
+
 const ACTION_SPACE: ActionSpace = Object.freeze({ n: ACTION_NAMES.length, meanings: ACTION_NAMES })
 const OBSERVATION_SPACE: ObservationSpace = Object.freeze({ shape: Object.freeze([VIEW, VIEW, 3] as const), dtype: 'uint8' })
 
@@ -139,18 +143,17 @@ export abstract class MiniGridEnv implements Env<MiniGridEnv> {
     this.stepCount++
     let reward = 0
     let terminated = false
-    const [fdx, fdy] = DIR_TO_VEC[this.agentDir]
-    const fx = this.agentPos[0] + fdx, fy = this.agentPos[1] + fdy
+    const fx = this.agentPos[0] + DX[this.agentDir], fy = this.agentPos[1] + DY[this.agentDir]
     const grid = this.grid
     const fwd = grid.get(fx, fy)
     switch (action) {
-      case ACTIONS.left:
+      case LEFT:
         this.agentDir = (this.agentDir + 3) % 4
         break
-      case ACTIONS.right:
+      case RIGHT:
         this.agentDir = (this.agentDir + 1) % 4
         break
-      case ACTIONS.forward:
+      case FORWARD:
         if (fwd === null || fwd.canOverlap()) {
           this.agentPos[0] = fx
           this.agentPos[1] = fy
@@ -161,25 +164,25 @@ export abstract class MiniGridEnv implements Env<MiniGridEnv> {
         }
         if (fwd !== null && fwd.type === 'lava') terminated = true
         break
-      case ACTIONS.pickup:
+      case PICKUP:
         if (fwd !== null && fwd.canPickup() && this.carrying === null) {
           this.carrying = fwd
           grid.set(fx, fy, null)
         }
         break
-      case ACTIONS.drop:
+      case DROP:
         if (fwd === null && this.carrying !== null) {
           grid.set(fx, fy, this.carrying)
           this.carrying = null
         }
         break
-      case ACTIONS.toggle:
+      case TOGGLE:
         if (fwd !== null && fwd.toggle(this.carrying, grid, fx, fy)) grid.refresh(fx, fy)
         break
       // ACTIONS.done: nothing
     }
     this.truncated = this.stepCount >= this.maxSteps
-    if (action === ACTIONS.pickup && this.pickupTarget !== null && this.carrying === this.pickupTarget) {
+    if (action === PICKUP && this.pickupTarget !== null && this.carrying === this.pickupTarget) {
       reward = this.reward()
       terminated = true
     }
@@ -282,8 +285,7 @@ export abstract class MiniGridEnv implements Env<MiniGridEnv> {
 
   /** front_pos: the cell the agent faces. */
   frontPos(): [number, number] {
-    const [dx, dy] = DIR_TO_VEC[this.agentDir]
-    return [this.agentPos[0] + dx, this.agentPos[1] + dy]
+    return [this.agentPos[0] + DX[this.agentDir], this.agentPos[1] + DY[this.agentDir]]
   }
 }
 

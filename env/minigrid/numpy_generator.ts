@@ -29,8 +29,8 @@ const MIX_MULT_R = 0x4973f715
 const XSHIFT = 16
 const POOL_SIZE = 4
 
-/** PCG64's default multiplier 0x2360ed051fc65da44385df649fccf645 as 16-bit limbs, least significant first. */
-const MULT = Uint32Array.of(0xf645, 0x9fcc, 0xdf64, 0x4385, 0x5da4, 0x1fc6, 0xed05, 0x2360)
+// PCG64's default multiplier 0x2360ed051fc65da44385df649fccf645, as 16-bit limbs m0..m7 in step()
+const INV16 = 1 / 65536
 
 function hashmix(value: number, hashConst: { v: number }): number {
   value = (value ^ hashConst.v) >>> 0
@@ -131,17 +131,35 @@ export class PCG64 {
     this.step()
   }
 
-  // state = state * MULT + inc (mod 2^128), schoolbook on 16-bit limbs
+  // state = state * MULT + inc (mod 2^128), schoolbook on 16-bit limbs: column k sums s[i] * MULT[k - i]
+  // (< 8 * 2^32) plus the carry, exact in a double
   private step(): void {
     const s = this.s, inc = this.inc, r = this.tmp
-    let carry = 0
-    for (let k = 0; k < 8; k++) {
-      let acc = carry + inc[k]
-      for (let i = 0; i <= k; i++) acc += s[i] * MULT[k - i]
-      const low = acc % 65536
-      r[k] = low
-      carry = (acc - low) / 65536
-    }
+    const s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], s4 = s[4], s5 = s[5], s6 = s[6], s7 = s[7]
+    const m0 = 0xf645, m1 = 0x9fcc, m2 = 0xdf64, m3 = 0x4385, m4 = 0x5da4, m5 = 0x1fc6, m6 = 0xed05, m7 = 0x2360
+    let acc = inc[0] + s0 * m0
+    let c = Math.floor(acc * INV16)
+    r[0] = acc - c * 65536
+    acc = c + inc[1] + s0 * m1 + s1 * m0
+    c = Math.floor(acc * INV16)
+    r[1] = acc - c * 65536
+    acc = c + inc[2] + s0 * m2 + s1 * m1 + s2 * m0
+    c = Math.floor(acc * INV16)
+    r[2] = acc - c * 65536
+    acc = c + inc[3] + s0 * m3 + s1 * m2 + s2 * m1 + s3 * m0
+    c = Math.floor(acc * INV16)
+    r[3] = acc - c * 65536
+    acc = c + inc[4] + s0 * m4 + s1 * m3 + s2 * m2 + s3 * m1 + s4 * m0
+    c = Math.floor(acc * INV16)
+    r[4] = acc - c * 65536
+    acc = c + inc[5] + s0 * m5 + s1 * m4 + s2 * m3 + s3 * m2 + s4 * m1 + s5 * m0
+    c = Math.floor(acc * INV16)
+    r[5] = acc - c * 65536
+    acc = c + inc[6] + s0 * m6 + s1 * m5 + s2 * m4 + s3 * m3 + s4 * m2 + s5 * m1 + s6 * m0
+    c = Math.floor(acc * INV16)
+    r[6] = acc - c * 65536
+    acc = c + inc[7] + s0 * m7 + s1 * m6 + s2 * m5 + s3 * m4 + s4 * m3 + s5 * m2 + s6 * m1 + s7 * m0
+    r[7] = acc - Math.floor(acc * INV16) * 65536
     s.set(r)
   }
 

@@ -4,11 +4,22 @@
 import { COLOR_IDX, OBJECT_IDX, STATE, type Color, type ObjectType } from './constants.ts'
 import type { Grid } from './grid.ts'
 
+// module-local copies (imported bindings can cost a getter call per access under tsx; walls are made by the hundred)
+const TYPE_IDX: Readonly<Record<string, number>> = { ...OBJECT_IDX }
+const COLOR_INDEX: Readonly<Record<string, number>> = { ...COLOR_IDX }
+const { open: OPEN, closed: CLOSED, locked: LOCKED } = STATE
+
 export abstract class WorldObj {
   /** A box's content (MiniGrid's WorldObj.contains). */
   contains: WorldObj | null = null
+  /** OBJECT_IDX[type], COLOR_IDX[color]: the first two channels of the encoding. */
+  readonly typeIdx: number
+  readonly colorIdx: number
 
-  constructor(readonly type: ObjectType, readonly color: Color) {}
+  constructor(readonly type: ObjectType, readonly color: Color) {
+    this.typeIdx = TYPE_IDX[type]
+    this.colorIdx = COLOR_INDEX[color]
+  }
 
   /** The agent may stand on it. */
   canOverlap(): boolean {
@@ -36,7 +47,7 @@ export abstract class WorldObj {
 
   /** (OBJECT_IDX, COLOR_IDX, state) */
   encode(): [number, number, number] {
-    return [OBJECT_IDX[this.type], COLOR_IDX[this.color], this.state()]
+    return [this.typeIdx, this.colorIdx, this.state()]
   }
 }
 
@@ -88,7 +99,7 @@ export class Door extends WorldObj {
   }
 
   override state(): number {
-    return this.isOpen ? STATE.open : this.isLocked ? STATE.locked : STATE.closed
+    return this.isOpen ? OPEN : this.isLocked ? LOCKED : CLOSED
   }
 }
 

@@ -22,7 +22,8 @@ export class Room {
   locked = false
   readonly objs: WorldObj[] = []
 
-  constructor(readonly top: readonly [number, number], readonly size: readonly [number, number]) {}
+  /** index: j * num_cols + i (ours, for bookkeeping) */
+  constructor(readonly top: readonly [number, number], readonly size: readonly [number, number], readonly index = 0) {}
 }
 
 /** reject_next_to: rejects the agent's cell and its 4 neighbours. */
@@ -69,7 +70,7 @@ export abstract class RoomGrid extends MiniGridEnv {
     for (let j = 0; j < this.numRows; j++) {
       const row: Room[] = []
       for (let i = 0; i < this.numCols; i++) {
-        const room = new Room([i * (s - 1), j * (s - 1)], [s, s])
+        const room = new Room([i * (s - 1), j * (s - 1)], [s, s], j * this.numCols + i)
         row.push(room)
         this.grid.wallRect(room.top[0], room.top[1], s, s)
       }
@@ -168,15 +169,20 @@ export abstract class RoomGrid extends MiniGridEnv {
   connectAll(doorColors: readonly Color[] = COLOR_NAMES, maxItrs = 5000): Door[] {
     const start = this.roomFromPos(this.agentPos[0], this.agentPos[1])
     const added: Door[] = []
+    // find_reach: rooms reachable from the start through doors or removed walls (counted, by room index)
+    const seen = new Uint8Array(this.numRows * this.numCols), stack: Room[] = []
     const reachable = () => {
-      const reach = new Set<Room>(), stack = [start]
+      seen.fill(0)
+      let n = 0
+      stack.push(start)
       while (stack.length > 0) {
         const room = stack.pop()!
-        if (reach.has(room)) continue
-        reach.add(room)
+        if (seen[room.index]) continue
+        seen[room.index] = 1
+        n++
         for (let k = 0; k < 4; k++) if (room.doors[k]) stack.push(room.neighbors[k]!)
       }
-      return reach.size
+      return n
     }
     for (let itrs = 0; ; itrs++) {
       if (itrs > maxItrs) throw new Error(`${this.id}: connect_all failed`)

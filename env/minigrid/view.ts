@@ -16,6 +16,8 @@ import type { WorldObj } from './objects.ts'
 
 export const VIEW = 7
 const CELLS = VIEW * VIEW
+// module-local copies: imported bindings can cost a getter call per access under some loaders (tsx)
+const WALL = OBJECT_IDX.wall, DOOR = OBJECT_IDX.door, EMPTY = OBJECT_IDX.empty, OPEN = STATE.open
 /** The agent's cell in the view: (vx, vy) = (3, 6). */
 export const AGENT_VIEW_CELL = (VIEW >> 1) * VIEW + (VIEW - 1)
 
@@ -57,7 +59,7 @@ export function genObs(
   const base = dir * CELLS
   for (let k = 0; k < CELLS; k++) {
     const x = ax + OFF_X[base + k], y = ay + OFF_Y[base + k], o = k * 3
-    let t: number = OBJECT_IDX.wall, c = 5, s = 0 // outside the grid: a grey wall
+    let t: number = WALL, c = 5, s = 0 // outside the grid: a grey wall
     if (x >= 0 && x < width && y >= 0 && y < height) {
       const e = (x * height + y) * 3
       t = enc[e]
@@ -67,7 +69,7 @@ export function genObs(
     image[o] = t
     image[o + 1] = c
     image[o + 2] = s
-    opaque[k] = t === OBJECT_IDX.wall || (t === OBJECT_IDX.door && s !== STATE.open) ? 1 : 0
+    opaque[k] = t === WALL || (t === DOOR && s !== OPEN) ? 1 : 0
   }
   if (seeThroughWalls) visible.fill(1)
   else processVis(opaque, visible)
@@ -83,14 +85,13 @@ export function genObs(
   }
   const o = AGENT_VIEW_CELL * 3
   if (carrying === null) {
-    image[o] = OBJECT_IDX.empty
+    image[o] = EMPTY
     image[o + 1] = 0
     image[o + 2] = 0
   } else {
-    const [t, c, s] = carrying.encode()
-    image[o] = t
-    image[o + 1] = c
-    image[o + 2] = s
+    image[o] = carrying.typeIdx
+    image[o + 1] = carrying.colorIdx
+    image[o + 2] = carrying.state()
   }
 }
 
