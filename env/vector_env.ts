@@ -42,8 +42,8 @@
 // Seeds: env i uses the game RNG seed `seed + i` (default seed 24, so env 0 replays exactly like make(id)); for
 // MiniGrid that seeds its first reset (gym's reset(seed=seed + i)), later resets continue its generator, and
 // resetEnv(i, seed) reseeds.
-// MiniGrid ignores frameResize, stackedFrames and resize (its observation is the 7x7 symbolic view); onehot applies
-// to MiniGrid only.
+// frameResize, stackedFrames and resize are rejected for MiniGrid (its observation is the 7x7 symbolic view); onehot
+// applies to MiniGrid only.
 // Preprocessing of pixel games (env/preprocess.ts): resize 'nearest' (Pillow NEAREST, default) or 'bilinear' (Pillow BILINEAR) of
 // the RGB screen, grayscale 0.299 R + 0.587 G + 0.114 B; obs = float32(frame) / 255.
 // Sticky actions are the caller's: applySticky(prev, action, p, u) in env/preprocess.ts, with the caller's RNG.
@@ -121,6 +121,11 @@ export class VectorEnv {
     this.agentPos = new Int32Array(numEnvs * 2).fill(-1)
     this.agentDir = new Int32Array(numEnvs).fill(-1)
     if (this.envs[0].unwrapped instanceof MiniGridEnv) {
+      const frameOpts = (['frameResize', 'stackedFrames', 'resize'] as const).filter((k) => opts[k] !== undefined)
+      if (frameOpts.length > 0) {
+        throw new Error(`VectorEnv: ${frameOpts.join(', ')} do not apply to ${id} (its observation is MiniGrid's ` +
+          `7x7 symbolic view; see the onehot option)`)
+      }
       this.kind = 'minigrid'
       this.minigrid = this.envs.map((e) => e.unwrapped as MiniGridEnv)
       this.resizer = null

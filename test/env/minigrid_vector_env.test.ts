@@ -103,9 +103,11 @@ test('autoReset false pauses at the terminal view; resetEnv(i, seed) = reset(see
   assert.equal(Array.from(venv.obs.subarray(147, 294)), chw(fresh.image))
 })
 
-test('errors: onehot on a pixel game, maxEpisodeSteps on MiniGrid; pixel games keep agentPos at -1', () => {
+test('errors: onehot on a pixel game, maxEpisodeSteps and frame options on MiniGrid; pixel games keep agentPos at -1', () => {
   assert.throws(() => new VectorEnv('PixelCopter-v0', { numEnvs: 1, onehot: true }), /onehot applies to MiniGrid/)
   assert.throws(() => new VectorEnv(ID, { numEnvs: 1, maxEpisodeSteps: 10 }), /MiniGrid truncates at its own max_steps/)
+  assert.throws(() => new VectorEnv(ID, { numEnvs: 1, frameResize: 84, stackedFrames: 1 }),
+    /^VectorEnv: frameResize, stackedFrames do not apply to MiniGrid-MultiRoom-N2-S4-v0 \(its observation is MiniGrid's 7x7 symbolic view/)
   const p = new VectorEnv('PixelCopter-v0', { numEnvs: 1, frameResize: 8, stackedFrames: 1 }).reset()
   assert.equal([p.kind, Array.from(p.agentPos), Array.from(p.agentDir)], ['pixels', [-1, -1], [-1]])
   assert.equal(p.frameShape, [1, 8, 8])
