@@ -4,10 +4,10 @@
 // Records: {kernel: 'env_step', shape, backend: 'cpu', library: 'rl-rnd', threads: 1, ms, steps_per_s}, where ms is
 // the mean time of one step() call (one env step, or one lockstep step of all 64 envs).
 import { pathToFileURL } from 'node:url'
-import Benchmark from 'benchmark'
 import { make } from '../env/index.ts'
 import { RandomState } from '../env/random_state.ts'
 import { VectorEnv } from '../env/vector_env.ts'
+import { runEnvRows, type EnvRow } from './env_rows.ts'
 
 type Rec = Record<string, unknown>
 
@@ -55,42 +55,13 @@ export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
       },
     }
   })
-  const rows: { name: string; shape: string; stepsPerCall: number; fn: () => void }[] = [
-    { name: 'PixelCopter-v0 single', shape: '1x48x48x3', stepsPerCall: SINGLE, fn: single },
+  const rows: EnvRow[] = [
+    { name: 'PixelCopter-v0 single', shape: '1x48x48x3', stepsPerCall: SINGLE, callsPerFn: SINGLE, fn: single },
     ...vectors.map((v) => ({
-      name: `PixelCopter-v0 VectorEnv ${v.resize}`, shape: `${N}x4x84x84`, stepsPerCall: N, fn: v.fn,
+      name: `PixelCopter-v0 VectorEnv ${v.resize}`, shape: `${N}x4x84x84`, stepsPerCall: N, callsPerFn: 1, fn: v.fn,
     })),
   ]
-  const suite = new Benchmark.Suite()
-  for (const r of rows) suite.add(r.name, r.fn)
-  await new Promise<void>((resolve) => suite.on('complete', () => resolve()).run({ async: false }))
-  // The machine may be shared: beside benchmark.js's wall-clock rate, report the rate per CPU-second of this process
-  // (best of 5 runs of ~0.2 s), which other processes' load does not dilute.
-  const cpuRate = (r: (typeof rows)[number]) => {
-    let best = Infinity
-    const calls = Math.max(1, Math.round(100_000 / r.stepsPerCall))
-    for (let rep = 0; rep < 5; rep++) {
-      const c0 = process.cpuUsage()
-      for (let c = 0; c < calls; c++) r.fn()
-      const c = process.cpuUsage(c0)
-      best = Math.min(best, (c.user + c.system) / 1e6)
-    }
-    return (calls * r.stepsPerCall) / best
-  }
-  const line = (a: string, b: string, c: string, d: string, e: string) =>
-    console.log(`${a.padEnd(38)} | ${b.padEnd(10)} | ${c.padStart(10)} | ${d.padStart(12)} | ${e.padStart(12)}`)
-  line('name', 'shape', 'ms/step()', 'env steps/s', 'per cpu-s')
-  const fmt = (v: number) => Math.round(v).toLocaleString('en-US')
-  suite.forEach((b: Benchmark, i: number) => {
-    const row = rows[i]
-    const stepsPerS = row.stepsPerCall / b.stats.mean
-    const ms = (b.stats.mean * 1000) / (i === 0 ? SINGLE : 1) // per step() call: one env step, or one step of N envs
-    const cpu = cpuRate(row)
-    line(row.name, row.shape, ms.toFixed(4), fmt(stepsPerS), fmt(cpu))
-    const shape = `${row.name} ${row.shape}`
-    const rec = { kernel: 'env_step', shape, backend: 'cpu', library: 'rl-rnd', threads: 1, ms, steps_per_s: stepsPerS }
-    opts.json?.push({ ...rec, cpu_steps_per_s: cpu })
-  })
+  await runEnvRows(rows, { kernel: 'env_step', json: opts.json })
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run()

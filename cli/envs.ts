@@ -1,4 +1,4 @@
-// `rl-rnd envs`: the registered games, their actions and observation shapes.
+// `rl-rnd envs`: the registered games (PLE and MiniGrid), their actions and observation shapes and kinds.
 import type { Command } from 'commander'
 import { listEnvs } from '../env/index.ts'
 
@@ -18,6 +18,7 @@ export function register(program: Command): void {
         const obs = e.observationShape.join('x')
         console.log(`${e.id}  obs ${obs} uint8  actions [${actions}]  max ${e.maxEpisodeSteps} steps`)
         console.log(`  ${e.description}`)
+        console.log(`  observation (${e.kind}): ${e.observation}`)
       }
     })
 }

@@ -1,14 +1,16 @@
 // `rl-rnd play`: run a policy for a few episodes, print each episode's length and return, and optionally record
-// an animated GIF (scaled up, nearest-neighbour) and/or one PNG per frame.
+// an animated GIF (scaled up, nearest-neighbour) and/or one PNG per frame. Frames are env.render(): the screen
+// for PLE games, the whole grid in MiniGrid's look for MiniGrid levels.
 // playEpisodes() is the reusable part: a trainer passes its own policy function (e.g. a loaded model).
 import { closeSync, mkdirSync, openSync, unlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { PNG } from 'pngjs'
-import { make, RandomState, type Env } from '../env/index.ts'
+import { make, MiniGridEnv, RandomState, type Env } from '../env/index.ts'
 
-/** Chooses an action from the current observation (H*W*3 RGB, owned by the env: copy it to keep it).
+/** Chooses an action from the current observation (env.obs: H*W*3 RGB for PLE games, MiniGrid's 7*7*3 view; owned
+ *  by the env: copy it to keep it).
  *  ctx.step is 0 on an episode's first action (reset recurrent state there). */
 export type PolicyFn = (obs: Uint8Array, ctx: { episode: number; step: number }) => number | Promise<number>
 
@@ -20,7 +22,7 @@ export interface PlayOptions {
   png?: string
   /** Integer upscale factor for GIF and PNG frames (default 4). */
   scale?: number
-  /** GIF frame rate (default 30, the game's fps). */
+  /** GIF frame rate (default: the game's, 30 for PLE, MiniGrid's render_fps 10). */
   fps?: number
   /** Called after each episode. */
   onEpisode?: (e: EpisodeStats) => void
@@ -82,8 +84,8 @@ function indexFrame(rgba: Uint8Array): { index: Uint8Array; palette: number[][] 
 
 /** Run `episodes` episodes of env with policy, recording frames as asked; returns each episode's length and return. */
 export async function playEpisodes(env: Env, policy: PolicyFn, opts: PlayOptions): Promise<EpisodeStats[]> {
-  const { episodes, gif, png, scale = 4, fps = 30 } = opts
-  const [h, w] = env.observationSpace.shape
+  const { episodes, gif, png, scale = 4 } = opts
+  const fps = opts.fps ?? (env.unwrapped instanceof MiniGridEnv ? 10 : 30)
   const encoder = gif ? gifenc.GIFEncoder() : null
   if (png) mkdirSync(png, { recursive: true })
   const stats: EpisodeStats[] = []
@@ -98,7 +100,8 @@ export async function playEpisodes(env: Env, policy: PolicyFn, opts: PlayOptions
       ret += r.reward
       const end = r.terminated || r.truncated
       if (encoder || png) {
-        const rgba = upscaleRgba(obs, w, h, scale)
+        const { rgb, width: w, height: h } = env.render()
+        const rgba = upscaleRgba(rgb, w, h, scale)
         if (encoder) {
           const { index, palette } = indexFrame(rgba)
           encoder.writeFrame(index, w * scale, h * scale, { palette, delay: end ? 1000 : delay }) // hold the end 1 s

@@ -1,23 +1,32 @@
-// Environments: registered game ids, `make`, `listEnvs`. The API is Gymnasium's shape (see env/ple_env.ts):
+// Environments: registered game ids, `make`, `listEnvs`. The API is Gymnasium's shape (env/api.ts):
 //   const env = make('PixelCopter-v0')            // PLE's default game RNG seed 24, as gym_ple builds it
 //   let { obs } = env.reset()                      // obs: Uint8Array H*W*3 (row-major y, x, RGB), owned by env
 //   const { obs, reward, terminated, truncated } = env.step(0)   // 0 = up, 1 = noop
-// Action sets come from each game's own action list plus PLE's noop; nothing is hand-maintained here.
+//   const mg = make('MiniGrid-DoorKey-8x8-v0', { seed: 0 })      // the first reset is reset(seed=0)
+//   mg.reset().obs                                 // Uint8Array 7*7*3, MiniGrid's obs['image'] bytes
+// PLE action sets come from each game's own action list plus PLE's noop; MiniGrid's are its 7 actions.
+import type { ObservationKind } from './api.ts'
 import type { GameClass } from './game.ts'
+import { ACTION_NAMES } from './minigrid/constants.ts'
+import { MINIGRID_LEVELS } from './minigrid/index.ts'
 import { PixelCopter } from './pixelcopter.ts'
-import { PleEnv, type Env } from './ple_env.ts'
+import { PleEnv } from './ple_env.ts'
+import type { Env } from './api.ts'
 
-export type { ActionSpace, Env, Info, ObservationSpace, ResetResult, StepResult } from './ple_env.ts'
+export type {
+  ActionSpace, Env, Info, ObservationKind, ObservationSpace, ResetResult, RgbImage, StepResult,
+} from './api.ts'
 export type { Game } from './game.ts'
 export { RandomState } from './random_state.ts'
+export { MiniGridEnv } from './minigrid/minigrid_env.ts'
 
-interface Registration {
+interface PleRegistration {
   game: GameClass
   maxEpisodeSteps: number
   description: string
 }
 
-const REGISTRY: Record<string, Registration> = {
+const PLE: Record<string, PleRegistration> = {
   // gym_ple's id; PLE's class is `Pixelcopter` (the alias PLE PR #62 adds), run at its default 48x48.
   'PixelCopter-v0': {
     game: PixelCopter,
@@ -26,43 +35,70 @@ const REGISTRY: Record<string, Registration> = {
   },
 }
 
+const ALL_IDS = [...Object.keys(PLE), ...Object.keys(MINIGRID_LEVELS)]
+
 export interface MakeOptions {
-  /** The game RNG seed (PLE's `rng`, default 24); reset({seed}) reseeds later, as gym_ple's seed(). */
+  /** PLE: the game RNG seed (PLE's `rng`, default 24); reset({seed}) reseeds later, as gym_ple's seed().
+   *  MiniGrid: the seed of the first reset (as gym's reset(seed=...)); later resets continue the generator. */
   seed?: number
-  /** gym TimeLimit (default: the id's registered limit, 10000). */
+  /** PLE only: gym TimeLimit (default: the id's registered limit, 10000). MiniGrid's limit is its own max_steps. */
   maxEpisodeSteps?: number
 }
 
 export interface EnvSpec {
   id: string
+  kind: ObservationKind
   description: string
+  /** What the observation holds, in a few words. */
+  observation: string
   actionMeanings: readonly string[]
   observationShape: readonly [number, number, number]
   maxEpisodeSteps: number
 }
 
 export function listEnvs(): EnvSpec[] {
-  return Object.entries(REGISTRY).map(([id, r]) => ({
+  const ple = Object.entries(PLE).map(([id, r]): EnvSpec => ({
     id,
+    kind: 'pixels',
     description: r.description,
+    observation: 'RGB screen, row-major (y, x, RGB)',
     actionMeanings: [...r.game.actions, 'noop'],
     observationShape: [r.game.height, r.game.width, 3] as const,
     maxEpisodeSteps: r.maxEpisodeSteps,
   }))
+  const minigrid = Object.entries(MINIGRID_LEVELS).map(([id, l]): EnvSpec => {
+    const env = l.create(id) // construction draws nothing and builds no level
+    return {
+      id,
+      kind: 'minigrid',
+      description: `${l.description} (grid ${env.width}x${env.height})`,
+      observation: 'MiniGrid symbolic view [vx][vy] of (object, colour, state)',
+      actionMeanings: ACTION_NAMES,
+      observationShape: env.observationSpace.shape,
+      maxEpisodeSteps: env.maxSteps,
+    }
+  })
+  return [...ple, ...minigrid]
 }
 
 export function make(id: string, opts: MakeOptions = {}): Env {
-  const reg = REGISTRY[id]
-  if (!reg) throw new Error(`unknown environment '${id}'; registered: ${Object.keys(REGISTRY).join(', ')}`)
+  const ple = PLE[id], level = MINIGRID_LEVELS[id]
+  if (!ple && !level) throw new Error(`unknown environment '${id}'; registered: ${ALL_IDS.join(', ')}`)
   for (const k of Object.keys(opts)) {
     if (k !== 'seed' && k !== 'maxEpisodeSteps') {
       throw new Error(`make('${id}'): unknown option '${k}' (seed, maxEpisodeSteps)`)
     }
   }
+  if (level) {
+    if (opts.maxEpisodeSteps !== undefined) {
+      throw new Error(`make('${id}'): maxEpisodeSteps is not an option here: MiniGrid truncates at its own max_steps`)
+    }
+    return level.create(id, opts.seed)
+  }
   const seed = opts.seed ?? 24
-  const limit = opts.maxEpisodeSteps ?? reg.maxEpisodeSteps
+  const limit = opts.maxEpisodeSteps ?? ple.maxEpisodeSteps
   if (!Number.isInteger(limit) || limit <= 0) {
     throw new Error(`make('${id}'): maxEpisodeSteps must be a positive integer`)
   }
-  return new PleEnv(id, reg.game, seed, limit)
+  return new PleEnv(id, ple.game, seed, limit)
 }

@@ -9,59 +9,13 @@
 //                 truncated = elapsed steps >= maxEpisodeSteps (gym TimeLimit, 10000 for every gym_ple id).
 // obs is the env's own screen buffer (H*W*3 uint8, row-major y, x, RGB), overwritten by the next step: copy it to
 // keep it.
+import type { ActionSpace, Env, Info, ObservationSpace, ResetResult, RgbImage, StepResult } from './api.ts'
 import type { Game, GameClass } from './game.ts'
 import { RandomState } from './random_state.ts'
 
-export interface ActionSpace {
-  n: number
-  meanings: readonly string[]
-}
-
-export interface ObservationSpace {
-  shape: readonly [number, number, number]
-  dtype: 'uint8'
-}
-
-export type Info = Readonly<Record<string, unknown>>
-
-export interface ResetResult {
-  obs: Uint8Array
-  info: Info
-}
-
-export interface StepResult {
-  obs: Uint8Array
-  reward: number
-  terminated: boolean
-  truncated: boolean
-  info: Info
-}
-
-export interface Env {
-  readonly id: string
-  readonly actionSpace: ActionSpace
-  readonly observationSpace: ObservationSpace
-  readonly maxEpisodeSteps: number
-  /** Steps since the last reset (gym TimeLimit's counter). */
-  readonly elapsedSteps: number
-  /** The game itself (score, state(), positions), as Gymnasium's env.unwrapped. */
-  readonly unwrapped: Game
-  reset(opts?: { seed?: number }): ResetResult
-  step(action: number): StepResult
-  /** step() without building a result object (for vectorized loops): returns the reward; read obs,
-   *  terminated and truncated afterwards. */
-  act(action: number): number
-  /** The current observation (the same buffer step() returns). */
-  readonly obs: Uint8Array
-  /** The game is over (set by the last step). */
-  readonly terminated: boolean
-  /** The time limit is reached (elapsedSteps >= maxEpisodeSteps). */
-  readonly truncated: boolean
-}
-
 const NO_INFO: Info = Object.freeze({})
 
-export class PleEnv implements Env {
+export class PleEnv implements Env<Game> {
   readonly actionSpace: ActionSpace
   readonly observationSpace: ObservationSpace
   readonly unwrapped: Game
@@ -71,7 +25,8 @@ export class PleEnv implements Env {
 
   constructor(readonly id: string, cls: GameClass, seed: number, readonly maxEpisodeSteps: number) {
     this.actionSpace = Object.freeze({ n: cls.actions.length + 1, meanings: Object.freeze([...cls.actions, 'noop']) })
-    this.observationSpace = Object.freeze({ shape: Object.freeze([cls.height, cls.width, 3] as const), dtype: 'uint8' })
+    const shape = Object.freeze([cls.height, cls.width, 3] as const)
+    this.observationSpace = Object.freeze({ shape, dtype: 'uint8' })
     this.unwrapped = new cls(new RandomState(seed))
     this.unwrapped.init() // PLE.__init__ -> init()
     this.unwrapped.init() // gym_ple calls PLE.init() once more
@@ -111,6 +66,12 @@ export class PleEnv implements Env {
 
   get obs(): Uint8Array {
     return this.unwrapped.screen
+  }
+
+  /** The screen itself: PLE's observation is already the picture. */
+  render(): RgbImage {
+    const [height, width] = this.observationSpace.shape
+    return { rgb: this.unwrapped.screen, width, height }
   }
 
   get terminated(): boolean {
