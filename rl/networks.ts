@@ -1,6 +1,9 @@
 // The four networks of docs/algorithm.md (value, policy, rnd_target, rnd_predictor), each the same shape:
-//   encoder: conv 32 8x8/4 -> leaky_relu -> conv 64 4x4/2 -> leaky_relu -> conv 64 3x3/1 -> leaky_relu -> flatten
-//            -> linear z_dim (no activation)
+//   encoder: 'nature' (frames, the seed's): conv 32 8x8/4 -> leaky_relu -> conv 64 4x4/2 -> leaky_relu
+//            -> conv 64 3x3/1 -> leaky_relu -> flatten -> linear z_dim (no activation)
+//            'grid' (MiniGrid's 7x7 symbolic view): conv 16 2x2/1 -> leaky_relu -> conv 32 2x2/1 -> leaky_relu
+//            -> conv 64 2x2/1 -> leaky_relu -> flatten (64 x 4 x 4) -> linear z_dim: the three 2x2 convolutions
+//            of rl-starter-files and the exploration papers (RIDE, NovelD), without their max-pool
 //   core:    rnn_hidden_layers stacked LSTMs of rnn_hidden_dim (0 = convolutional only); gate order a, i, f, o
 //            (Chainer's, blocked), forget bias 1, as engine/nn/layers.ts
 //   head:    final_hidden_layers x (linear final_hidden_dim -> leaky_relu), then linear to the output size
@@ -9,7 +12,7 @@ import {
   Module, Conv2d, Linear, LSTM, Tensor, Rng, leakyRelu, reshape, slice, concat, detach, keep, mul, gatherRows,
   type Backend, type LSTMState,
 } from '../engine/index.ts'
-import { encoderOutSize, type Args } from './args.ts'
+import type { Args } from './args.ts'
 
 export type NetName = 'value' | 'policy' | 'rnd_target' | 'rnd_predictor'
 export const NET_NAMES: readonly NetName[] = ['value', 'policy', 'rnd_target', 'rnd_predictor']
@@ -20,7 +23,24 @@ export const TRAINED: readonly TrainedName[] = ['value', 'policy', 'rnd_predicto
 /** Recurrent state of one network: one {h, c} per LSTM layer ([] for the convolutional-only network). */
 export type RecState = LSTMState[]
 
+export type EncoderKind = 'nature' | 'grid'
+
+/** Side of the encoder's last feature map for a square input of `size`, 0 when the input is too small. */
+export function encoderOutSize(kind: EncoderKind, size: number): number {
+  if (kind === 'grid') return Math.max(0, size - 3)
+  const o1 = Math.floor((size - 8) / 4) + 1
+  const o2 = Math.floor((o1 - 4) / 2) + 1
+  return o1 >= 4 ? Math.floor(o2 - 3) + 1 : 0
+}
+
+const ENCODER_LAYERS: Record<EncoderKind, readonly [number, number, number][]> = {
+  // [out channels, kernel, stride] per convolution
+  nature: [[32, 8, 4], [64, 4, 2], [64, 3, 1]],
+  grid: [[16, 2, 1], [32, 2, 1], [64, 2, 1]],
+}
+
 export interface NetSpec {
+  encoder: EncoderKind
   inChannels: number
   frame: number
   zDim: number
@@ -42,13 +62,14 @@ export class Net extends Module {
   constructor(be: Backend, readonly spec: NetSpec, rng: Rng) {
     super(be)
     const s = spec
-    this.conv = [
-      this.child('conv1', new Conv2d(be, s.inChannels, 32, 8, 4, rng)),
-      this.child('conv2', new Conv2d(be, 32, 64, 4, 2, rng)),
-      this.child('conv3', new Conv2d(be, 64, 64, 3, 1, rng)),
-    ]
-    const o = encoderOutSize(s.frame)
-    this.flat = 64 * o * o
+    let c = s.inChannels
+    this.conv = ENCODER_LAYERS[s.encoder].map(([out, k, stride], i) => {
+      const layer = this.child(`conv${i + 1}`, new Conv2d(be, c, out, k, stride, rng))
+      c = out
+      return layer
+    })
+    const o = encoderOutSize(s.encoder, s.frame)
+    this.flat = c * o * o
     this.fc = this.child('fc', new Linear(be, this.flat, s.zDim, rng))
     let d = s.zDim
     for (let i = 0; i < s.rnnLayers; i++) {
@@ -132,23 +153,30 @@ export class Net extends Module {
  */
 export interface PackedRows { B: number; padIdx: Tensor; realIdx: Tensor }
 
-export function netSpecs(args: Args, numActions: number): Record<NetName, NetSpec> {
+/** What the networks see: the encoder, channels per stacked frame, and the square input side. */
+export interface InputSpec { encoder: EncoderKind; channels: number; size: number }
+
+/** The seed's input: grayscale frames of frame_resize, the Nature CNN. */
+export const frameInput = (args: Args): InputSpec => ({ encoder: 'nature', channels: 1, size: args.frame_resize })
+
+export function netSpecs(args: Args, numActions: number, input: InputSpec = frameInput(args)): Record<NetName, NetSpec> {
   const base = {
-    frame: args.frame_resize, zDim: args.z_dim, rnnLayers: args.rnn_hidden_layers, rnnHidden: args.rnn_hidden_dim,
-    finalLayers: args.final_hidden_layers, finalHidden: args.final_hidden_dim,
+    encoder: input.encoder, frame: input.size, zDim: args.z_dim, rnnLayers: args.rnn_hidden_layers,
+    rnnHidden: args.rnn_hidden_dim, finalLayers: args.final_hidden_layers, finalHidden: args.final_hidden_dim,
   }
+  const c = input.channels
   return {
-    value: { ...base, inChannels: args.stacked_frames, outDim: 2 },
-    policy: { ...base, inChannels: args.stacked_frames, outDim: numActions },
-    rnd_target: { ...base, inChannels: args.stacked_frames_rnd, outDim: args.rnd_output_dim },
-    rnd_predictor: { ...base, inChannels: args.stacked_frames_rnd, outDim: args.rnd_output_dim },
+    value: { ...base, inChannels: c * args.stacked_frames, outDim: 2 },
+    policy: { ...base, inChannels: c * args.stacked_frames, outDim: numActions },
+    rnd_target: { ...base, inChannels: c * args.stacked_frames_rnd, outDim: args.rnd_output_dim },
+    rnd_predictor: { ...base, inChannels: c * args.stacked_frames_rnd, outDim: args.rnd_output_dim },
   }
 }
 
 /** All four networks, initialized in a fixed order from one Rng seeded with args.rng_seed. */
-export function buildNetworks(args: Args, be: Backend, numActions: number): Record<NetName, Net> {
+export function buildNetworks(args: Args, be: Backend, numActions: number, input: InputSpec = frameInput(args)): Record<NetName, Net> {
   const rng = new Rng(args.rng_seed)
-  const specs = netSpecs(args, numActions)
+  const specs = netSpecs(args, numActions, input)
   const nets = {} as Record<NetName, Net>
   for (const n of NET_NAMES) nets[n] = new Net(be, specs[n], rng)
   return nets

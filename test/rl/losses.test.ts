@@ -110,7 +110,7 @@ test('PPO loss: clipped and unclipped records, entropy bonus; gradient == finite
 })
 
 test('value loss through a tiny network: parameter gradients == finite differences', () => {
-  const net = new Net(be, { inChannels: 2, frame: 36, zDim: 3, rnnLayers: 1, rnnHidden: 3, finalLayers: 1, finalHidden: 4, outDim: 2 }, new Rng(7))
+  const net = new Net(be, { encoder: 'nature', inChannels: 2, frame: 36, zDim: 3, rnnLayers: 1, rnnHidden: 3, finalLayers: 1, finalHidden: 4, outDim: 2 }, new Rng(7))
   const x = constant(uniform(2 * 2 * 36 * 36, 3, 0, 1), [2, 2, 36, 36])
   const target = constant([1, -1, 0.5, 2], [2, 2]), m = constant([1, 1], [2, 1])
   const params = net.namedParameters().filter(([n]) => ['fc.b', 'lstm0.b', 'hidden0.W', 'out.b', 'conv3.b'].includes(n)).map(([, t]) => t)
@@ -118,6 +118,18 @@ test('value loss through a tiny network: parameter gradients == finite differenc
     const st = [{ h: Tensor.zeros(be, [2, 3]), c: Tensor.zeros(be, [2, 3]) }] // scope-owned: backward reads c
     return valueLoss(net.step(x, st).y, target, m, 2)
   }, 'net')
+  net.zeroGrad()
+})
+
+test('grid encoder (7x7, three 2x2 convs, no LSTM): shapes and parameter gradients == finite differences', () => {
+  const net = new Net(be, { encoder: 'grid', inChannels: 3, frame: 7, zDim: 5, rnnLayers: 0, rnnHidden: 0, finalLayers: 1, finalHidden: 4, outDim: 2 }, new Rng(11))
+  assert.equal(net.conv.map((c) => [c.inCh, c.outCh, c.k, c.stride]), [[3, 16, 2, 1], [16, 32, 2, 1], [32, 64, 2, 1]])
+  assert.is(net.flat, 64 * 4 * 4)
+  // MiniGrid-like integer codes: object 0..10, colour 0..5, state 0..2
+  const x = constant(uniform(2 * 3 * 49, 5, 0, 10).map(Math.round), [2, 3, 7, 7])
+  const target = constant([1, -1, 0.5, 2], [2, 2]), m = constant([1, 1], [2, 1])
+  const params = net.namedParameters().filter(([n]) => ['conv1.W', 'conv2.b', 'conv3.b', 'fc.b', 'out.W'].includes(n)).map(([, t]) => t)
+  gradcheck(params, () => valueLoss(net.step(x, []).y, target, m, 2), 'grid net')
   net.zeroGrad()
 })
 

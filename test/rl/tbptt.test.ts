@@ -11,7 +11,7 @@ import { close, uniform } from '../helpers.ts'
 const test = suite('rl: tbptt')
 const be = new RefBackend(64)
 const raw = (t: Tensor) => be.raw(t.buf) as Float64Array
-const spec = { inChannels: 1, frame: 36, zDim: 4, rnnLayers: 2, rnnHidden: 3, finalLayers: 1, finalHidden: 5, outDim: 2 }
+const spec = { encoder: 'nature' as const, inChannels: 1, frame: 36, zDim: 4, rnnLayers: 2, rnnHidden: 3, finalLayers: 1, finalHidden: 5, outDim: 2 }
 const HW = 36 * 36
 const lengths = [5, 3, 4, 1], B = 2, L = 2
 const frames = lengths.map((T, e) => uniform(T * HW, 10 + e, 0, 1))
