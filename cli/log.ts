@@ -115,11 +115,11 @@ export function readMetrics(file: string): ReadRecord[] {
   return out
 }
 
-/** metrics.jsonl: one JSON record per iteration, appended and fsynced. */
+/** metrics.jsonl (or another JSON-lines file, e.g. visits.jsonl): one JSON record per iteration, appended and fsynced. */
 export class MetricsWriter {
   readonly file: string
-  constructor(dir: string) {
-    this.file = path.join(dir, 'metrics.jsonl')
+  constructor(dir: string, name = 'metrics.jsonl') {
+    this.file = path.join(dir, name)
   }
   /** Drop records past `iteration` (a run killed after logging but before its snapshot redoes that iteration). */
   truncateAfter(iteration: number): void {
@@ -129,7 +129,7 @@ export class MetricsWriter {
     fs.writeFileSync(tmp, keep.map((r) => JSON.stringify(r) + '\n').join(''))
     fs.renameSync(tmp, this.file)
   }
-  append(r: MetricsRecord): void {
+  append(r: MetricsRecord | ({ iteration: number } & Record<string, unknown>)): void {
     const fd = fs.openSync(this.file, 'a')
     try {
       fs.writeSync(fd, JSON.stringify(r) + '\n')

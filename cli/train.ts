@@ -13,8 +13,6 @@ import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { encodeSafetensors, decodeSafetensors, loadNamed, type Backend, type NamedArray } from '../engine/index.ts'
 import { DEFAULT_ARGS, NETWORK_FLAGS, type Args } from '../rl/args.ts'
-import { Resizer } from '../env/preprocess.ts'
-import { listEnvs } from '../env/index.ts'
 import { PpoRnd, NonFiniteLossError, type IterationMetrics } from '../rl/ppo_rnd.ts'
 import type { TrainerState, TrainerJson } from '../rl/snapshot.ts'
 import { openBackend } from './node_backend.ts'
@@ -22,9 +20,13 @@ import { addTrainOptions, argsFromOptions, argsToArgv, badInput, exitOnBadInput,
 import { SnapshotStore, snapshotName, writeFileAtomic, type Snapshot } from './snapshot.ts'
 import { Logger, MetricsWriter, doneCollectingMessage, iterationMessage, metricsRecord } from './log.ts'
 import { makeProgress } from './progress.ts'
+import { playEpisodes } from './play.ts'
+import { make } from '../env/index.ts'
 
 const TRAINED = ['value', 'policy', 'rnd_predictor'] as const
 const RND_TARGET_FILE = 'rnd_target.safetensors'
+/** MiniGrid: per iteration, visits and mean intrinsic reward per grid cell (rl/visit_map.ts) */
+export const VISITS_FILE = 'visits.jsonl'
 export const FINAL_MODELS = { value: 'value.model', policy: 'policy.model' } as const
 
 interface StateFile {
@@ -78,6 +80,23 @@ function decodeSnapshot(s: Snapshot): { state: StateFile; models: Tensors; optim
     optimizers[n] = decodeSafetensors(o, undefined, `optimizer_${n}.safetensors`).tensors
   }
   return { state, models, optimizers }
+}
+
+/**
+ * --save_gifs: PLE games, the agent's-eye frames of the first episodes; MiniGrid, the full grid in MiniGrid's look
+ * (env.render()), each episode replayed from its seed and actions.
+ */
+async function saveGifs(t: PpoRnd, gifDir: string, iteration: number): Promise<void> {
+  const a = t.args, name = (e: number) => path.join(gifDir, `${snapshotName(iteration)}_episode_${e + 1}.gif`)
+  fs.mkdirSync(gifDir, { recursive: true })
+  if (t.obs.kind === 'pixels') {
+    t.lastEpisodes().slice(0, a.save_gifs).forEach((ep, e) => fs.writeFileSync(name(e), episodeGif(ep.frames, ep.length, a.frame_resize)))
+    return
+  }
+  const replays = t.episodeReplays(a.save_gifs)
+  for (const [e, r] of replays.entries()) {
+    await playEpisodes(make(a.game, { seed: r.seed }), async (_, { step }) => r.actions[step], { episodes: 1, gif: name(e) })
+  }
 }
 
 /** Grayscale agent's-eye GIF of one episode's frames (frame_resize^2 each, 0..255), upscaled. */
@@ -136,9 +155,9 @@ function loadFinalModels(t: PpoRnd, dir: string, args: Args): void {
 }
 
 /**
- * A play policy from DIR/policy.model (cli/play.ts --model): the network flags come from the file's metadata; each
- * RGB observation is resized and grayscaled as the trainer's VectorEnv does ('nearest'), then the trainer's actor
- * (its own frame stack and LSTM state) samples an action. Throws one clear line when the model is missing or for
+ * A play policy from DIR/policy.model (cli/play.ts --model): the network flags come from the file's metadata; the
+ * trainer's actor turns each observation into a frame as the trainer's VectorEnv does (its own frame stack and LSTM
+ * state) and samples an action. Throws one clear line when the model is missing or for
  * another game.
  */
 export async function loadPolicy(dir: string, game: string, backendName: Args['backend'] = 'wasm'):
@@ -159,15 +178,11 @@ export async function loadPolicy(dir: string, game: string, backendName: Args['b
     backend.destroy()
     throw e
   }
-  const [h, w] = listEnvs().find((e) => e.id === game)!.observationShape
-  const resizer = new Resizer(w, h, args.frame_resize, args.frame_resize, 'nearest')
-  const frame = new Float32Array(args.frame_resize * args.frame_resize)
   const actor = t.actor()
   return {
     policy: async (obs, ctx) => {
       if (ctx.step === 0) actor.reset()
-      resizer.grayInto(obs, frame)
-      return actor.act(frame)
+      return actor.act(obs)
     },
     dispose: () => { actor.dispose(); t.dispose(); backend.destroy() },
   }
@@ -184,6 +199,7 @@ export async function train(cli: TrainCli): Promise<number> {
   const log = (m: string) => logger.log(m)
   const store = new SnapshotStore(dir, { warn: (m) => log(`WARNING: ${m}`) })
   const metrics = new MetricsWriter(dir)
+  const visits = new MetricsWriter(dir, VISITS_FILE)
   log('Starting')
   log(`Args: ${argsToArgv(args).join(' ')}`)
   let backend: Backend
@@ -239,12 +255,14 @@ export async function train(cli: TrainCli): Promise<number> {
       }
       wallBase = state.wall_seconds
       metrics.truncateAfter(t.iteration)
+      visits.truncateAfter(t.iteration)
       store.removeAfter(t.iteration)
       log(`Resumed from snapshot ${snap.dir} (iteration ${t.iteration})`)
     } else {
       const stale = store.removeAfter(0)
       if (stale.length) log(`Not resuming: removed ${stale.length} snapshot(s) of the previous run`)
       metrics.truncateAfter(0)
+      visits.truncateAfter(0)
       const target = cli.modelDir && fs.existsSync(rndTargetFile) ? fs.readFileSync(rndTargetFile) : null
       if (target) {
         try {
@@ -260,6 +278,11 @@ export async function train(cli: TrainCli): Promise<number> {
     const rndTargetSha = sha256(fs.readFileSync(rndTargetFile))
     if (args.max_iterations > 0 && t.iteration >= args.max_iterations) {
       log(`Already at iteration ${t.iteration} (--max_iterations ${args.max_iterations})`)
+      log('Done')
+      return 0
+    }
+    if (args.max_frames > 0 && t.totalEnvSteps >= args.max_frames) {
+      log(`Already at ${t.totalEnvSteps} env steps (--max_frames ${args.max_frames})`)
       log('Done')
       return 0
     }
@@ -279,8 +302,11 @@ export async function train(cli: TrainCli): Promise<number> {
     }
     for (;;) {
       const it = t.iteration + 1
-      log(`> Starting collecting ${args.num_trials} rollouts for iteration ${it}, ` +
-        `epsilon_greedy: ${args.epsilon_greedy.toFixed(2)}`)
+      log(args.num_steps > 0
+        ? `> Starting collecting ${args.num_steps} steps of ${args.num_envs} environments for iteration ${it}, ` +
+          `epsilon_greedy: ${args.epsilon_greedy.toFixed(2)}`
+        : `> Starting collecting ${args.num_trials} rollouts for iteration ${it}, ` +
+          `epsilon_greedy: ${args.epsilon_greedy.toFixed(2)}`)
       let m: IterationMetrics
       try {
         m = await t.runIteration()
@@ -296,19 +322,12 @@ export async function train(cli: TrainCli): Promise<number> {
         return 1
       }
       progress.stop()
-      log(doneCollectingMessage(args.num_trials, m.iteration, args.epsilon_greedy,
+      log(doneCollectingMessage(m.episodes, m.iteration, args.epsilon_greedy,
         { mean: m.return_ext_mean, std: m.return_ext_std, min: m.return_ext_min, max: m.return_ext_max }))
       log(iterationMessage(m))
       metrics.append(metricsRecord(m, wall()))
-      if (args.save_gifs > 0) {
-        const eps = t.lastEpisodes().slice(0, args.save_gifs)
-        const gifDir = path.join(dir, 'gifs')
-        fs.mkdirSync(gifDir, { recursive: true })
-        eps.forEach((ep, e) => {
-          const f = path.join(gifDir, `${snapshotName(m.iteration)}_episode_${e + 1}.gif`)
-          fs.writeFileSync(f, episodeGif(ep.frames, ep.length, args.frame_resize))
-        })
-      }
+      if (t.visits) visits.append({ iteration: m.iteration, total_env_steps: m.total_env_steps, ...t.visits.toJSON() })
+      if (args.save_gifs > 0) await saveGifs(t, path.join(dir, 'gifs'), m.iteration)
       const st = await t.exportState()
       store.save(m.iteration, snapshotFiles(st, args, wall(), rndTargetSha))
       log(`> Saved snapshot ${path.join(store.dir, snapshotName(m.iteration))}`)

@@ -80,6 +80,8 @@ export function encoderOutSize(frame: number): number {
 const MIN_FRAME = (() => { let f = 1; while (encoderOutSize(f) < 1) f++; return f })()
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'ref'] as const
+const ENCODERS = ['auto', 'nature', 'grid'] as const
+const INT_NORMS = ['episode_returns', 'forward_filter'] as const
 const gameIds = () => listEnvs().map((e) => e.id)
 
 export const FLAGS = {
@@ -140,6 +142,17 @@ export const FLAGS = {
   rnd_output_dim: int(1, 'Output size of the RND target/predictor (the seed: 1; the RND paper: 512)', { min: 1, network: true }),
   save_gifs: int(0, 'Save GIFs of the first N episodes of each iteration (the seed saved one per rollout; 0 = none)', { min: 0 }),
   max_iterations: int(0, 'Stop after this many iterations (0 = until the target is reached)', { min: 0 }),
+  max_frames: int(0, 'Stop once this many env steps were taken, the initial random rollouts included (0 = no limit)', { min: 0 }),
+  // observations and encoders (docs/algorithm.md, Networks)
+  encoder: oneOf(() => ENCODERS, 'auto', "Encoder of all four networks: auto (nature for frames, grid for MiniGrid's 7x7 view), nature (the seed's 8/4, 4/2, 3/1 CNN) or grid (three 2x2 convolutions)", { network: true }),
+  grid_onehot: bool("MiniGrid: feed each cell's object, colour and state one-hot (20 channels) instead of as 3 numbers", { network: true }),
+  // the RND paper's options (docs/algorithm.md, Fixed-length rollouts); the defaults keep the seed's behaviour
+  num_steps: int(0, 'Steps per environment per iteration (fixed-length rollouts over num_envs environments, as the RND paper and CleanRL); 0 = num_trials whole episodes (the seed)', {
+    min: 0, rule: (v, a) => (v > 0 && Number(a.rnn_hidden_layers) > 0 ? '0 when --rnn_hidden_layers > 0 (a training chunk cannot yet reset the LSTM inside it)' : null),
+  }),
+  intrinsic_non_episodic: bool('The intrinsic return runs through episode ends (the RND paper); needs --num_steps > 0'),
+  int_reward_norm: oneOf(() => INT_NORMS, 'episode_returns', "Divisor of the intrinsic rewards: episode_returns (the seed: std of each episode's discounted intrinsic returns) or forward_filter (the RND paper: std of a per-environment discounted sum along time, never reset)"),
+  normalize_advantages: bool('Normalize the advantages of each iteration to mean 0, std 1 (CleanRL; the seed does not)'),
 }
 
 export type FlagName = keyof typeof FLAGS
@@ -165,6 +178,22 @@ export function validateArgs(a: Args): string | null {
     if (f.kind === 'choice') return `unknown --${k} ${shown(v)}; available: ${what}`
     return `--${k} must be ${what} (got ${shown(v)})${f.why ? `: ${f.why}` : ''}`
   }
+  return crossCheck(a)
+}
+
+/** Rules between flags and the game that one flag's entry cannot state alone. */
+function crossCheck(a: Args): string | null {
+  if (a.intrinsic_non_episodic && a.num_steps === 0) {
+    return '--intrinsic_non_episodic needs --num_steps > 0: whole episodes (the seed) have no stream beyond their end'
+  }
+  if (a.int_reward_norm === 'forward_filter' && a.num_steps === 0) {
+    return "--int_reward_norm forward_filter needs --num_steps > 0: the filter runs along each environment's time"
+  }
+  const kind = listEnvs().find((e) => e.id === a.game)?.kind
+  if (kind === 'minigrid' && a.encoder === 'nature') {
+    return `--encoder nature needs frames of at least ${MIN_FRAME} pixels; ${a.game} observes a 7x7 grid (use --encoder grid or auto)`
+  }
+  if (kind === 'pixels' && a.grid_onehot) return `--grid_onehot applies to MiniGrid levels only, not ${a.game}`
   return null
 }
 

@@ -5,6 +5,8 @@ export const METRICS = {
   iteration: 'iteration number, from 1',
   env_steps: 'env steps of the iteration',
   total_env_steps: 'env steps since the start, the initial random rollouts included',
+  episodes: 'episodes of the iteration: num_trials, or with --num_steps those that ended during the rollout',
+  success_rate: "share of those episodes with a positive return (MiniGrid: the goal was reached; NaN: none ended)",
   return_ext_mean: "mean summed raw extrinsic reward of the iteration's episodes (the seed's avg cum rwd)",
   return_ext_std: 'population std of those returns',
   return_ext_min: 'lowest of those returns',

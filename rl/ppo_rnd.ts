@@ -11,12 +11,16 @@ import {
   Tensor, Adam, Rng, scope, noGrad, backward, concat, reshape, gatherRows, mul, toNamedArrays, type Backend,
 } from '../engine/index.ts'
 import { VectorEnv } from '../env/vector_env.ts'
+import type { MiniGridEnv } from '../env/index.ts'
 import { applySticky } from '../env/preprocess.ts'
 import type { Args } from './args.ts'
 import {
   buildNetworks, NET_NAMES, TRAINED, detachState, maskState, disposeState, type Net, type NetName, type TrainedName, type RecState,
 } from './networks.ts'
 import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical } from './rollout.ts'
+import { obsLayout, inputSpec, stackShape, type ObsLayout } from './observation.ts'
+import { gaeSegment, RewardForwardFilter } from './segments.ts'
+import { VisitMap } from './visit_map.ts'
 import { RunningMeanStd } from './stats.ts'
 import { discountedReturns, gae } from './advantages.ts'
 import { valueLoss, policyLoss, rndLoss, NonFiniteLossError } from './losses.ts'
@@ -40,6 +44,23 @@ export interface Hooks {
 type TrainMetrics = Pick<IterationMetrics, 'loss_value' | 'loss_policy' | 'loss_rnd' | 'entropy' | 'approx_kl' |
   'clip_fraction' | 'grad_norm_value' | 'grad_norm_policy' | 'grad_norm_rnd_predictor'>
 
+/** An episode as what replays it: its game seed and actions. */
+export interface EpisodeReplay { seed: number; actions: number[] }
+const MAX_REPLAYS = 16
+
+/** Fixed-length rollouts: an env's episode in flight (seed and actions replay it on resume). */
+export interface Inflight { seed: number; actions: number[]; ret: number; len: number; start: number }
+
+/** Advantages of all records to mean 0, std 1 (population std + 1e-8), in place. */
+export function normalizeAdvantages(eps: EpisodeBuffer[]): void {
+  let n = 0, sum = 0, sq = 0
+  for (const ep of eps) for (let t = 0; t < ep.length; t++) { n++; sum += ep.adv[t] }
+  const mean = sum / n
+  for (const ep of eps) for (let t = 0; t < ep.length; t++) sq += (ep.adv[t] - mean) ** 2
+  const std = Math.sqrt(sq / n) + 1e-8
+  for (const ep of eps) for (let t = 0; t < ep.length; t++) ep.adv[t] = (ep.adv[t] - mean) / std
+}
+
 /** One lane's chunk in a gradient step: steps [off, off + len) of episode ep; isStart resets its recurrent state. */
 interface Chunk { ep: number; off: number; len: number; isStart: boolean }
 
@@ -59,7 +80,18 @@ export class PpoRnd {
   private readonly episodes: EpisodeBuffer[] = []
   /** episodes of the last collect() */
   private collected = 0
-  private readonly hw: number
+  /** what one frame is (rl/observation.ts) */
+  readonly obs: ObsLayout
+  private readonly fs: number
+  /** fixed-length rollouts: each env's episode in flight across iterations (null until the first segment) */
+  private inflight: Inflight[] | null = null
+  /** fixed-length rollouts: V_ext, V_int of each env's observation after its segment's last step */
+  private readonly bootstrap: Float32Array
+  private readonly rff: RewardForwardFilter
+  /** fixed-length rollouts: the first episodes that ended in the last rollout, for replays */
+  private ended: EpisodeReplay[] = []
+  /** MiniGrid: visits and intrinsic rewards per grid cell in the last rollout (null for pixel games) */
+  readonly visits: VisitMap | null
   // rollout scratch (sized for all slots) and training scratch (sized for minibatches x sequence_length records)
   private readonly xObs: Float32Array
   private readonly xRnd: Float32Array
@@ -74,30 +106,39 @@ export class PpoRnd {
     readonly optims: Record<TrainedName, Adam>, readonly venv: VectorEnv, readonly hooks: Hooks) {
     const a = args
     this.numActions = venv.actionSpace.n
-    this.hw = a.frame_resize * a.frame_resize
-    this.obsStats = new RunningMeanStd(this.hw)
-    this.norm = new ObsNormalizer(this.hw, a.rnd_obs_norm_clip)
+    this.obs = obsLayout(a)
+    this.fs = this.obs.frameSize
+    this.obsStats = new RunningMeanStd(this.fs)
+    this.norm = new ObsNormalizer(this.fs, a.rnd_obs_norm_clip)
     this.rngAction = new Rng(a.rng_seed + 1)
     this.rngEnv = new Rng(a.rng_seed + 2)
     this.rngTrain = new Rng(a.rng_seed + 3)
     const N = venv.numEnvs, R = a.minibatches * a.sequence_length
-    this.xObs = new Float32Array(N * a.stacked_frames * this.hw)
-    this.xRnd = new Float32Array(N * a.stacked_frames_rnd * this.hw)
+    this.xObs = new Float32Array(N * a.stacked_frames * this.fs)
+    this.xRnd = new Float32Array(N * a.stacked_frames_rnd * this.fs)
+    this.bootstrap = new Float32Array(N * 2)
+    this.rff = new RewardForwardFilter(N, a.gamma_intrinsic)
+    const grid = venv.kind === 'minigrid' ? (venv.envs[0].unwrapped as MiniGridEnv) : null
+    this.visits = grid ? new VisitMap(grid.width, grid.height) : null
     this.actions = new Int32Array(N)
     this.activeMask = new Uint8Array(N)
     this.prevAction = new Int32Array(N)
     this.slotEp = new Int32Array(N)
     this.batch = new TrainBatch({
-      S: a.stacked_frames, Sr: a.stacked_frames_rnd, F: a.frame_resize, A: this.numActions, D: a.rnd_output_dim,
+      S: a.stacked_frames, Sr: a.stacked_frames_rnd, C: this.obs.channels, F: this.obs.size, A: this.numActions, D: a.rnd_output_dim,
       epsilonPpo: a.epsilon_ppo, norm: this.norm,
     }, R)
   }
 
   static async create(args: Args, backend: Backend, hooks: Hooks = {}): Promise<PpoRnd> {
-    const slots = Math.min(args.num_envs, Math.max(args.num_trials, args.initial_normalization_num_trials, 1))
+    const slots = args.num_steps > 0 ? args.num_envs
+      : Math.min(args.num_envs, Math.max(args.num_trials, args.initial_normalization_num_trials, 1))
     // DIFFERS FROM SEED: many episodes step in lockstep (one batched forward per step) instead of one thread each.
-    const venv = new VectorEnv(args.game, { numEnvs: slots, seed: 0, frameResize: args.frame_resize, stackedFrames: 1, autoReset: false })
-    const nets = buildNetworks(args, backend, venv.actionSpace.n)
+    const layout = obsLayout(args)
+    const venv = new VectorEnv(args.game, layout.kind === 'minigrid'
+      ? { numEnvs: slots, seed: 0, autoReset: false, onehot: args.grid_onehot }
+      : { numEnvs: slots, seed: 0, frameResize: args.frame_resize, stackedFrames: 1, autoReset: false })
+    const nets = buildNetworks(args, backend, venv.actionSpace.n, inputSpec(layout))
     const optims = {
       value: new Adam(nets.value.parameters(), { lr: args.model_value_lr }),
       policy: new Adam(nets.policy.parameters(), { lr: args.model_policy_lr }),
@@ -112,53 +153,65 @@ export class PpoRnd {
   async initNormalization(): Promise<void> {
     if (this.isNormalized) return
     const K = this.args.initial_normalization_num_trials
-    const steps = await this.collect(K, true)
+    const { steps } = await this.collectEpisodes(K, true)
     for (let e = 0; e < K; e++) this.obsStats.mergeSamples(this.episodes[e].frames, this.episodes[e].length)
     this.totalEnvSteps += steps
     this.isNormalized = true
   }
 
   async runIteration(): Promise<IterationMetrics> {
-    const a = this.args, K = a.num_trials
+    const a = this.args, isSeg = a.num_steps > 0
     if (!this.isNormalized) await this.initNormalization()
     // ==========================================================================================================
-    // 1. Rollouts: K whole episodes with the current networks; RND inputs normalized with the current statistics
+    // 1. Rollouts with the current networks, RND inputs normalized with the current statistics: num_trials whole
+    //    episodes (the seed), or num_steps steps of each of num_envs environments (--num_steps, rl/segments.ts)
     // ==========================================================================================================
     const t0 = now()
     if (this.obsStats.count > 0) this.norm.setFrom(this.obsStats)
-    const envSteps = await this.collect(K, false)
+    this.visits?.clear()
+    const { steps: envSteps, returns } = isSeg ? await this.collectSegments(a.num_steps) : await this.collectEpisodes(a.num_trials, false)
     this.totalEnvSteps += envSteps
-    const eps = this.episodes.slice(0, K)
+    const eps = this.episodes.slice(0, this.collected)
 
     // ==========================================================================================================
     // 2. Running statistics, merged episode by episode (parallel formula, weights = step counts): per-pixel
-    //    observation mean/var over the raw frames, and the mean/var of each episode's intrinsic returns.
+    //    observation mean/var over the raw frames, and the mean/var of the discounted intrinsic returns: each
+    //    episode's (the seed) or the RND paper's forward filter along each environment's time (--int_reward_norm).
     //    The RND inputs of step 5 keep this rollout's normalization (this.norm), matching the recorded targets.
     // ==========================================================================================================
     let intSum = 0
     for (const ep of eps) {
       this.obsStats.mergeSamples(ep.frames, ep.length)
-      const ret = this.scratchOf(ep.length)
-      discountedReturns(ep.rewardsInt, a.gamma_intrinsic, ret, ep.length)
-      this.intStats.mergeSamples(ret, ep.length, 0, 1)
       for (let t = 0; t < ep.length; t++) intSum += ep.rewardsInt[t]
+    }
+    if (a.int_reward_norm === 'forward_filter') {
+      const T = a.num_steps, all = new Float64Array(eps.length * T)
+      eps.forEach((ep, i) => all.set(ep.rewardsInt.subarray(0, T), i * T))
+      this.rff.update(all, T, this.intStats)
+    } else {
+      for (const ep of eps) {
+        const ret = this.scratchOf(ep.length)
+        discountedReturns(ep.rewardsInt, a.gamma_intrinsic, ret, ep.length)
+        this.intStats.mergeSamples(ret, ep.length, 0, 1)
+      }
     }
 
     // ==========================================================================================================
-    // 3. Log the episodes' summed raw extrinsic rewards (the caller compares return_ext_mean with the target)
+    // 3. Log the episodes' summed raw extrinsic rewards (the caller compares return_ext_mean with the target). With
+    //    fixed-length rollouts: the episodes that ended during this rollout (NaN when none did).
     // ==========================================================================================================
-    const returns = eps.map((e) => e.totalReward)
+    const K = returns.length
     const extMean = returns.reduce((s, r) => s + r, 0) / K
     const extStd = Math.sqrt(returns.reduce((s, r) => s + (r - extMean) ** 2, 0) / K)
     const rolloutSeconds = now() - t0
 
     // ==========================================================================================================
     // 4. Rewards, value targets and advantages per episode (O(T) recursions; see rl/advantages.ts for the two
-    //    terminal-step fixes)
+    //    terminal-step fixes), or per segment with dones and the bootstrap value (rl/segments.ts)
     // ==========================================================================================================
     const t1 = now()
     const intStd = this.intStats.std() > 0 ? this.intStats.std() : 1
-    for (const ep of eps) {
+    eps.forEach((ep, i) => {
       const T = ep.length, c = a.extrinsic_reward_clip
       const rExt = this.scratchOf(2 * T), rInt = rExt.subarray(T), vE = new Float32Array(T), vI = new Float32Array(T)
       for (let t = 0; t < T; t++) {
@@ -167,13 +220,20 @@ export class PpoRnd {
         vE[t] = ep.values[2 * t]
         vI[t] = ep.values[2 * t + 1]
       }
-      discountedReturns(rExt, a.gamma_extrinsic, ep.retExt, T)
-      discountedReturns(rInt, a.gamma_intrinsic, ep.retInt, T)
       const advE = new Float32Array(T), advI = new Float32Array(T)
-      gae(rExt, vE, a.gamma_extrinsic, a.lambda_gae, advE, T)
-      gae(rInt, vI, a.gamma_intrinsic, a.lambda_gae, advI, T)
-      for (let t = 0; t < T; t++) ep.adv[t] = advE[t] + advI[t] // combined, not normalized (as the seed)
-    }
+      if (isSeg) {
+        const dones = ep.dones.subarray(0, T)
+        gaeSegment(rExt, vE, dones, this.bootstrap[2 * i], a.gamma_extrinsic, a.lambda_gae, advE, ep.retExt, T)
+        gaeSegment(rInt, vI, a.intrinsic_non_episodic ? null : dones, this.bootstrap[2 * i + 1], a.gamma_intrinsic, a.lambda_gae, advI, ep.retInt, T)
+      } else {
+        discountedReturns(rExt, a.gamma_extrinsic, ep.retExt, T)
+        discountedReturns(rInt, a.gamma_intrinsic, ep.retInt, T)
+        gae(rExt, vE, a.gamma_extrinsic, a.lambda_gae, advE, T)
+        gae(rInt, vI, a.gamma_intrinsic, a.lambda_gae, advI, T)
+      }
+      for (let t = 0; t < T; t++) ep.adv[t] = advE[t] + advI[t] // combined (as the seed)
+    })
+    if (a.normalize_advantages) normalizeAdvantages(eps)
     const explained = this.explainedVariances(eps, envSteps)
 
     // ==========================================================================================================
@@ -184,8 +244,9 @@ export class PpoRnd {
     this.iteration++
     const seconds = rolloutSeconds + trainSeconds
     return {
-      iteration: this.iteration, env_steps: envSteps, total_env_steps: this.totalEnvSteps, returns,
-      return_ext_mean: extMean, return_ext_std: extStd, return_ext_min: Math.min(...returns), return_ext_max: Math.max(...returns),
+      iteration: this.iteration, env_steps: envSteps, total_env_steps: this.totalEnvSteps, returns, episodes: K,
+      return_ext_mean: extMean, return_ext_std: extStd, return_ext_min: K ? Math.min(...returns) : NaN, return_ext_max: K ? Math.max(...returns) : NaN,
+      success_rate: returns.filter((r) => r > 0).length / K,
       intrinsic_reward_mean: intSum / envSteps, intrinsic_return_std: intStd, ...losses, ...explained,
       rollout_seconds: rolloutSeconds, train_seconds: trainSeconds, env_steps_per_s: envSteps / seconds, episodes_per_s: K / seconds,
     }
@@ -207,23 +268,88 @@ export class PpoRnd {
   }
 
   // ------------------------------------------------------------------------------------------------ rollouts
+  private ensureBuffers(n: number): void {
+    const a = this.args
+    while (this.episodes.length < n) this.episodes.push(new EpisodeBuffer(this.fs, this.numActions, a.rnd_output_dim, this.obs.divisor))
+    this.collected = n
+  }
+
+  /** Store env i's current observation as step t's frame (an episode's first frame is blank for PLE games). */
+  private storeFrame(ep: EpisodeBuffer, t: number, i: number, isFirst: boolean): void {
+    const fs = this.fs
+    // DIFFERS FROM SEED (pixels): gym_ple's reset observation is the previous episode's stale terminal frame (PLE
+    // draws nothing at reset); we use the blank frame a freshly made env shows, so an episode does not depend on
+    // what its slot ran before and snapshots resume exactly.
+    if (isFirst && this.obs.blankFirst) ep.frames.fill(0, t * fs, (t + 1) * fs)
+    else ep.frames.set(this.venv.frame.subarray(i * fs, (i + 1) * fs), t * fs)
+  }
+
+  /** The four networks, one step, on rows 0..M of the staged inputs: out [M, 2 + A + 2D] read back, new states. */
+  private async forward(M: number, prev: Record<NetName, RecState>): Promise<{ out: Float32Array; states: Record<NetName, RecState> }> {
+    const a = this.args, o = this.obs
+    const res = noGrad(() => scope(() => {
+      const x = Tensor.fromArray(this.backend, this.xObs.subarray(0, M * a.stacked_frames * this.fs), stackShape(o, M, a.stacked_frames))
+      const xr = Tensor.fromArray(this.backend, this.xRnd.subarray(0, M * a.stacked_frames_rnd * this.fs), stackShape(o, M, a.stacked_frames_rnd))
+      const v = this.nets.value.step(x, prev.value), p = this.nets.policy.step(x, prev.policy)
+      const tg = this.nets.rnd_target.step(xr, prev.rnd_target), pr = this.nets.rnd_predictor.step(xr, prev.rnd_predictor)
+      return { out: concat([v.y, p.y, tg.y, pr.y], 1), states: { value: v.state, policy: p.state, rnd_target: tg.state, rnd_predictor: pr.state } }
+    }))
+    const out = await res.out.read() // the one readback of the step
+    res.out.dispose()
+    for (const n of NET_NAMES) disposeState(prev[n])
+    return { out, states: res.states }
+  }
+
+  /**
+   * Row r (env i) at step t of ep: sample the action from the networks' outputs (uniform without them), record the
+   * values, logits, RND target and intrinsic reward, apply epsilon-greedy and sticky actions. Returns the action.
+   */
+  private recordStep(out: Float32Array | null, r: number, i: number, ep: EpisodeBuffer, t: number): number {
+    const a = this.args, A = this.numActions, D = a.rnd_output_dim
+    let act: number
+    if (!out) act = this.rngAction.int(A)
+    else {
+      const o = r * (2 + A + 2 * D)
+      act = sampleCategorical(out, o + 2, A, this.rngAction.uniform())
+      if (a.epsilon_greedy > 0 && this.rngAction.uniform() < a.epsilon_greedy) act = this.rngAction.int(A)
+      ep.values[2 * t] = out[o]
+      ep.values[2 * t + 1] = out[o + 1]
+      ep.logits.set(out.subarray(o + 2, o + 2 + A), t * A)
+      let se = 0
+      for (let d = 0; d < D; d++) {
+        const tv = out[o + 2 + A + d], pv = out[o + 2 + A + D + d]
+        ep.target[t * D + d] = tv
+        se += (tv - pv) ** 2
+      }
+      ep.rewardsInt[t] = se / D
+      this.visits?.add(this.venv.agentPos[2 * i], this.venv.agentPos[2 * i + 1], ep.rewardsInt[t])
+    }
+    if (a.sticky_action_probability > 0) act = applySticky(this.prevAction[i], act, a.sticky_action_probability, this.rngAction.uniform())
+    ep.actions[t] = act
+    this.actions[i] = act
+    this.prevAction[i] = act
+    return act
+  }
+
   /**
    * Collect K whole episodes into this.episodes[0..K), min(K, slots) at a time in lockstep. `isRandom`: uniform
-   * random actions and no network (step 0). Returns the number of env steps.
+   * random actions and no network (step 0). Returns the number of env steps and the episodes' returns.
    */
-  private async collect(K: number, isRandom: boolean): Promise<number> {
-    const a = this.args, venv = this.venv, hw = this.hw, A = this.numActions, D = a.rnd_output_dim
-    const S = a.stacked_frames, Sr = a.stacked_frames_rnd, F = a.frame_resize, W = 2 + A + 2 * D
+  private async collectEpisodes(K: number, isRandom: boolean): Promise<{ steps: number; returns: number[] }> {
+    const a = this.args, venv = this.venv, fs = this.fs
+    const S = a.stacked_frames, Sr = a.stacked_frames_rnd
     const phase = isRandom ? 'normalize' : 'rollout'
-    while (this.episodes.length < K) this.episodes.push(new EpisodeBuffer(hw, A, D))
-    this.collected = K
+    this.ensureBuffers(K)
+    this.inflight = null // fixed-length rollouts start fresh episodes after this
     let started = 0, finished = 0, steps = 0
     this.slotEp.fill(-1)
     this.activeMask.fill(0)
     const start = (i: number) => {
       // every episode's game RNG is seeded from our own stream: reproducible and resumable
-      venv.resetEnv(i, this.rngEnv.int(2 ** 31))
+      const seed = this.rngEnv.int(2 ** 31)
+      venv.resetEnv(i, seed)
       this.episodes[started].reset()
+      this.episodes[started].seed = seed
       this.slotEp[i] = started++
       this.prevAction[i] = -1
       this.activeMask[i] = 1
@@ -238,56 +364,15 @@ export class PpoRnd {
         for (let r = 0; r < M; r++) {
           const i = rows[r], ep = this.episodes[this.slotEp[i]], t = ep.length
           ep.ensure(t)
-          // DIFFERS FROM SEED: gym_ple's reset observation is the previous episode's stale terminal frame (PLE draws
-          // nothing at reset); we use the blank frame a freshly made env shows, so an episode does not depend on
-          // what its slot ran before and snapshots resume exactly.
-          if (t === 0) ep.frames.fill(0, 0, hw)
-          else ep.frames.set(venv.frame.subarray(i * hw, (i + 1) * hw), t * hw)
+          this.storeFrame(ep, t, i, t === 0)
           if (!isRandom) {
-            fillStack(this.xObs, r * S * hw, ep, t, S)
-            fillRndStack(this.xRnd, r * Sr * hw, ep, t, Sr, this.norm)
+            fillStack(this.xObs, r * S * fs, ep, t, S)
+            fillRndStack(this.xRnd, r * Sr * fs, ep, t, Sr, this.norm)
           }
         }
         let out: Float32Array | null = null
-        if (states) {
-          const prev: Record<NetName, RecState> = states
-          const res = noGrad(() => scope(() => {
-            const x = Tensor.fromArray(this.backend, this.xObs.subarray(0, M * S * hw), [M, S, F, F])
-            const xr = Tensor.fromArray(this.backend, this.xRnd.subarray(0, M * Sr * hw), [M, Sr, F, F])
-            const v = this.nets.value.step(x, prev.value), p = this.nets.policy.step(x, prev.policy)
-            const tg = this.nets.rnd_target.step(xr, prev.rnd_target), pr = this.nets.rnd_predictor.step(xr, prev.rnd_predictor)
-            return { out: concat([v.y, p.y, tg.y, pr.y], 1), states: { value: v.state, policy: p.state, rnd_target: tg.state, rnd_predictor: pr.state } }
-          }))
-          out = await res.out.read() // the one readback of the step
-          res.out.dispose()
-          for (const n of NET_NAMES) disposeState(prev[n])
-          states = res.states
-        }
-        // ------------------------------------------------ actions: sample, epsilon-greedy, sticky; record
-        for (let r = 0; r < M; r++) {
-          const i = rows[r], ep = this.episodes[this.slotEp[i]], t = ep.length
-          let act: number
-          if (!out) act = this.rngAction.int(A)
-          else {
-            const o = r * W
-            act = sampleCategorical(out, o + 2, A, this.rngAction.uniform())
-            if (a.epsilon_greedy > 0 && this.rngAction.uniform() < a.epsilon_greedy) act = this.rngAction.int(A)
-            ep.values[2 * t] = out[o]
-            ep.values[2 * t + 1] = out[o + 1]
-            ep.logits.set(out.subarray(o + 2, o + 2 + A), t * A)
-            let se = 0
-            for (let d = 0; d < D; d++) {
-              const tv = out[o + 2 + A + d], pv = out[o + 2 + A + D + d]
-              ep.target[t * D + d] = tv
-              se += (tv - pv) ** 2
-            }
-            ep.rewardsInt[t] = se / D
-          }
-          if (a.sticky_action_probability > 0) act = applySticky(this.prevAction[i], act, a.sticky_action_probability, this.rngAction.uniform())
-          ep.actions[t] = act
-          this.actions[i] = act
-          this.prevAction[i] = act
-        }
+        if (states) ({ out, states } = await this.forward(M, states))
+        for (let r = 0; r < M; r++) this.recordStep(out, r, rows[r], this.episodes[this.slotEp[rows[r]]], this.episodes[this.slotEp[rows[r]]].length)
         venv.step(this.actions, this.activeMask)
         steps += M
         // ------------------------------------------------ rewards, episode ends, new episodes in freed slots
@@ -319,7 +404,72 @@ export class PpoRnd {
     } finally {
       if (states) for (const n of NET_NAMES) disposeState(states[n])
     }
-    return steps
+    return { steps, returns: this.episodes.slice(0, K).map((e) => e.totalReward) }
+  }
+
+  /** Env i starts a new episode, seeded from our stream, at step `start` of the current segment. */
+  private newEpisode(i: number, start = 0): Inflight {
+    const seed = this.rngEnv.int(2 ** 31)
+    this.venv.resetEnv(i, seed)
+    this.prevAction[i] = -1
+    return { seed, actions: [], ret: 0, len: 0, start }
+  }
+
+  /**
+   * Fixed-length rollouts: T steps of every env into segment buffers this.episodes[i] (rl/segments.ts). Episodes
+   * run on across segments (this.inflight); one that ends is replaced at once by a new one in its env. After the
+   * last step, one more forward gives the bootstrap values. Returns N * T and the returns of the episodes that ended.
+   */
+  private async collectSegments(T: number): Promise<{ steps: number; returns: number[] }> {
+    const a = this.args, venv = this.venv, N = venv.numEnvs, fs = this.fs, A = this.numActions, D = a.rnd_output_dim
+    const S = a.stacked_frames, Sr = a.stacked_frames_rnd
+    this.ensureBuffers(N)
+    const flight = this.inflight ??= Array.from({ length: N }, (_, i) => this.newEpisode(i))
+    for (let i = 0; i < N; i++) { this.episodes[i].reset(); flight[i].start = 0 }
+    this.ended = []
+    this.activeMask.fill(1)
+    const returns: number[] = []
+    let states = this.initialStates(N)
+    this.hooks.onProgress?.('rollout', 0, T)
+    try {
+      for (let t = 0; t <= T; t++) {
+        for (let i = 0; i < N; i++) {
+          const ep = this.episodes[i], f = flight[i]
+          ep.ensure(t)
+          this.storeFrame(ep, t, i, f.len === 0)
+          ep.epStart[t] = f.start
+          fillStack(this.xObs, i * S * fs, ep, t, S)
+          fillRndStack(this.xRnd, i * Sr * fs, ep, t, Sr, this.norm)
+        }
+        const res = await this.forward(N, states)
+        states = res.states
+        if (t === T) {
+          for (let i = 0; i < N; i++) this.bootstrap.set(res.out.subarray(i * (2 + A + 2 * D), i * (2 + A + 2 * D) + 2), 2 * i)
+          break
+        }
+        for (let i = 0; i < N; i++) flight[i].actions.push(this.recordStep(res.out, i, i, this.episodes[i], t))
+        venv.step(this.actions, this.activeMask)
+        for (let i = 0; i < N; i++) {
+          const ep = this.episodes[i], f = flight[i], r = venv.rewards[i]
+          ep.rewards[t] = r
+          ep.totalReward += r
+          ep.length = t + 1
+          f.ret += r
+          f.len++
+          const done = venv.terminated[i] || venv.truncated[i]
+          ep.dones[t] = done ? 1 : 0
+          if (!done) continue
+          returns.push(f.ret)
+          if (this.ended.length < MAX_REPLAYS) this.ended.push({ seed: f.seed, actions: f.actions })
+          this.hooks.onEpisode?.({ phase: 'rollout', index: returns.length - 1, length: f.len, return: f.ret })
+          flight[i] = this.newEpisode(i, t + 1)
+        }
+        this.hooks.onProgress?.('rollout', t + 1, T)
+      }
+    } finally {
+      for (const n of NET_NAMES) disposeState(states[n])
+    }
+    return { steps: N * T, returns }
   }
 
   private initialStates(n: number): Record<NetName, RecState> {
@@ -521,6 +671,8 @@ export class PpoRnd {
         stats: { obs: this.obsStats.toJSON(), int_return: this.intStats.toJSON() },
         rng: { action: this.rngAction.getState(), env: this.rngEnv.getState(), train: this.rngTrain.getState() },
         args: { ...this.args },
+        ...(this.inflight ? { inflight: this.inflight.map((f, i) => ({ seed: f.seed, actions: [...f.actions], ret: f.ret, prev_action: this.prevAction[i] })) } : {}),
+        ...(this.args.int_reward_norm === 'forward_filter' ? { reward_filter: this.rff.toJSON() } : {}),
       },
     }
   }
@@ -531,7 +683,7 @@ export class PpoRnd {
     for (const n of NET_NAMES) checkTensors(`model ${n}`, state.models[n], exp.models[n])
     for (const n of TRAINED) checkTensors(`optimizer ${n}`, state.optimizers[n], exp.optimizers[n])
     const j = state.json
-    if (j.stats.obs.mean.length !== this.hw) throw new Error(`snapshot: observation statistics have ${j.stats.obs.mean.length} pixels, frame_resize ${this.args.frame_resize} needs ${this.hw}`)
+    if (j.stats.obs.mean.length !== this.fs) throw new Error(`snapshot: observation statistics have ${j.stats.obs.mean.length} values per frame, this run's frames have ${this.fs}`)
     for (const n of NET_NAMES) for (const [name, t] of this.networkNamed(n)) t.write(state.models[n][name].data)
     for (const n of TRAINED) {
       for (const [name, t] of this.optims[n].stateTensors()) t.write(state.optimizers[n][name].data)
@@ -545,6 +697,27 @@ export class PpoRnd {
     this.iteration = j.iteration
     this.totalEnvSteps = j.total_env_steps
     this.isNormalized = j.is_normalized
+    if (j.reward_filter) this.rff.load(j.reward_filter)
+    this.inflight = j.inflight ? this.replayInflight(j.inflight) : null
+  }
+
+  /** Fixed-length rollouts resume mid-episode: each env replays its episode's seed and actions. */
+  private replayInflight(saved: NonNullable<TrainerState['json']['inflight']>): Inflight[] {
+    const venv = this.venv, N = venv.numEnvs
+    if (saved.length !== N) throw new Error(`snapshot: ${saved.length} environments in flight, --num_envs is ${N}`)
+    const one = new Uint8Array(N)
+    return saved.map((f, i) => {
+      venv.resetEnv(i, f.seed)
+      one.fill(0)
+      one[i] = 1
+      for (const act of f.actions) {
+        this.actions[i] = act
+        venv.step(this.actions, one)
+        if (venv.terminated[i] || venv.truncated[i]) throw new Error(`snapshot: env ${i}'s episode in flight ends on replay: the game differs from the one that was saved`)
+      }
+      this.prevAction[i] = f.prev_action
+      return { seed: f.seed, actions: [...f.actions], ret: f.ret, len: f.actions.length, start: 0 }
+    })
   }
 
   /**
@@ -553,6 +726,15 @@ export class PpoRnd {
    */
   lastEpisodes(): readonly EpisodeBuffer[] {
     return this.episodes.slice(0, this.collected)
+  }
+
+  /**
+   * Whole episodes of the last rollout as their game seed and actions (make(game, {seed}), reset, then the actions
+   * replay each exactly): the first n of whole-episode rollouts, or the first n that ended in a fixed-length one.
+   */
+  episodeReplays(n: number): EpisodeReplay[] {
+    if (this.args.num_steps > 0) return this.ended.slice(0, n)
+    return this.lastEpisodes().slice(0, n).map((ep) => ({ seed: ep.seed, actions: [...ep.actions.subarray(0, ep.length)] }))
   }
 
   // ------------------------------------------------------------------------------------------------ playing

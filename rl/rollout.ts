@@ -1,6 +1,7 @@
 // Rollout storage and observation building. One EpisodeBuffer per episode of an iteration, reused from iteration
 // to iteration (grown by doubling when an episode outlives its capacity, never shrunk), so steady-state rollouts
-// allocate nothing on the host. Frames are stored once (raw grayscale 0..255, H*W each) and the policy/value and
+// allocate nothing on the host. Frames are stored once (raw: grayscale 0..255 or MiniGrid indices; frameSize values
+// each, see rl/observation.ts) and the policy/value and
 // RND stacks are built from them when needed, by the same functions at rollout and at training time, so both see
 // bit-identical inputs.
 import { RunningMeanStd } from './stats.ts'
@@ -24,10 +25,18 @@ export class EpisodeBuffer {
   retExt = new Float32Array(0)
   retInt = new Float32Array(0)
   adv = new Float32Array(0)
+  /** fixed-length segments (rl/segments.ts): 1 where step t ended an episode */
+  dones = new Uint8Array(0)
+  /** fixed-length segments: the step at which the episode of step t started in this segment (0 when earlier); frames
+   *  before it are not stacked */
+  epStart = new Int32Array(0)
   /** summed raw extrinsic reward */
   totalReward = 0
+  /** the game seed the episode started from (whole-episode rollouts) */
+  seed = 0
 
-  constructor(readonly hw: number, readonly numActions: number, readonly rndDim: number) {
+  /** frameSize values per frame; the policy/value input is frame / divisor */
+  constructor(readonly frameSize: number, readonly numActions: number, readonly rndDim: number, readonly divisor = 255) {
     this.grow(64)
   }
 
@@ -42,18 +51,20 @@ export class EpisodeBuffer {
   }
 
   private grow(cap: number): void {
-    const g = <T extends Float32Array | Int32Array>(a: T, per: number): T => {
+    const g = <T extends Float32Array | Int32Array | Uint8Array>(a: T, per: number): T => {
       const b = new (a.constructor as any)(cap * per) as T
       b.set(a.subarray(0, this.length * per))
       return b
     }
-    this.frames = g(this.frames, this.hw)
+    this.frames = g(this.frames, this.frameSize)
     this.actions = g(this.actions, 1)
     this.rewards = g(this.rewards, 1)
     this.logits = g(this.logits, this.numActions)
     this.values = g(this.values, 2)
     this.target = g(this.target, this.rndDim)
     this.rewardsInt = g(this.rewardsInt, 1)
+    this.dones = g(this.dones, 1)
+    this.epStart = g(this.epStart, 1)
     this.retExt = new Float32Array(cap)
     this.retInt = new Float32Array(cap)
     this.adv = new Float32Array(cap)
@@ -61,17 +72,20 @@ export class EpisodeBuffer {
   }
 }
 
+/** The first step whose frame may be stacked at step t (the episode's start within the buffer). */
+const stackStart = (ep: EpisodeBuffer, t: number) => (ep.epStart.length > t ? ep.epStart[t] : 0)
+
 /**
- * Policy/value input of step t: the last S frames / 255, oldest first, zeros before the episode's first frame,
- * written to dst[off .. off + S*hw).
+ * Policy/value input of step t: the last S frames / divisor, oldest first, zeros before the episode's first frame,
+ * written to dst[off .. off + S*frameSize).
  */
 export function fillStack(dst: Float32Array, off: number, ep: EpisodeBuffer, t: number, S: number): void {
-  const hw = ep.hw, f = ep.frames
+  const hw = ep.frameSize, f = ep.frames, div = ep.divisor, lo = S > 1 ? stackStart(ep, t) : 0
   for (let s = 0; s < S; s++) {
     const src = t - (S - 1 - s), o = off + s * hw
-    if (src < 0) { dst.fill(0, o, o + hw); continue }
+    if (src < lo) { dst.fill(0, o, o + hw); continue }
     const b = src * hw
-    for (let j = 0; j < hw; j++) dst[o + j] = f[b + j] / 255
+    for (let j = 0; j < hw; j++) dst[o + j] = f[b + j] / div
   }
 }
 
@@ -96,10 +110,10 @@ export class ObsNormalizer {
 
 /** RND input of step t: the last S frames, each normalized per pixel (zeros before the episode's start). */
 export function fillRndStack(dst: Float32Array, off: number, ep: EpisodeBuffer, t: number, S: number, norm: ObsNormalizer): void {
-  const hw = ep.hw, f = ep.frames, m = norm.mean, inv = norm.invStd, c = norm.clip
+  const hw = ep.frameSize, f = ep.frames, m = norm.mean, inv = norm.invStd, c = norm.clip, lo = S > 1 ? stackStart(ep, t) : 0
   for (let s = 0; s < S; s++) {
     const src = t - (S - 1 - s), o = off + s * hw
-    if (src < 0) { dst.fill(0, o, o + hw); continue }
+    if (src < lo) { dst.fill(0, o, o + hw); continue }
     const b = src * hw
     if (!norm.isActive) { dst.set(f.subarray(b, b + hw), o); continue }
     for (let j = 0; j < hw; j++) {

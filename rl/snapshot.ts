@@ -14,6 +14,10 @@ export interface TrainerJson {
   stats: { obs: ReturnType<RunningMeanStd['toJSON']>; int_return: ReturnType<RunningMeanStd['toJSON']> }
   rng: { action: number[]; env: number[]; train: number[] }
   args: Args
+  /** fixed-length rollouts: each env's episode in flight (replayed on resume) */
+  inflight?: { seed: number; actions: number[]; ret: number; prev_action: number }[]
+  /** --int_reward_norm forward_filter: each env's filter value */
+  reward_filter?: number[]
 }
 
 export interface TrainerState {

@@ -7,8 +7,8 @@ import { surrogateBound, P_MIN, P_MAX } from './losses.ts'
 
 /** What every record's columns are sized and filled by. */
 export interface BatchDims {
-  /** frames per policy/value stack, per RND stack; frame side; actions; RND outputs */
-  S: number; Sr: number; F: number; A: number; D: number
+  /** frames per policy/value stack, per RND stack; channels per frame; frame side; actions; RND outputs */
+  S: number; Sr: number; C: number; F: number; A: number; D: number
   epsilonPpo: number
   /** the RND input normalization of the rollout the episodes came from */
   norm: ObsNormalizer
@@ -24,10 +24,10 @@ interface Column {
 }
 
 const COLUMNS = {
-  /** policy/value input: the last S frames / 255 */
-  obs: { shape: (d) => [d.S, d.F, d.F], fill: (dst, o, r, d) => fillStack(dst, o, r.ep, r.s, d.S) },
+  /** policy/value input: the last S frames / divisor (rl/observation.ts) */
+  obs: { shape: (d) => [d.S * d.C, d.F, d.F], fill: (dst, o, r, d) => fillStack(dst, o, r.ep, r.s, d.S) },
   /** RND input: the last Sr frames, normalized */
-  rnd: { shape: (d) => [d.Sr, d.F, d.F], fill: (dst, o, r, d) => fillRndStack(dst, o, r.ep, r.s, d.Sr, d.norm) },
+  rnd: { shape: (d) => [d.Sr * d.C, d.F, d.F], fill: (dst, o, r, d) => fillRndStack(dst, o, r.ep, r.s, d.Sr, d.norm) },
   /** the action taken, one-hot */
   onehot: {
     shape: (d) => [d.A],

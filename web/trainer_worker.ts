@@ -11,7 +11,6 @@ import { Rng, type Backend } from '../engine/index.ts'
 import { createWasmBackend } from '../engine/backend/wasm.ts'
 import { createWebGPUBackend } from '../engine/backend/webgpu.ts'
 import { make, type Env } from '../env/index.ts'
-import { Resizer } from '../env/preprocess.ts'
 
 export type BackendChoice = 'wasm' | 'webgpu'
 export type ToWorker =
@@ -65,13 +64,10 @@ async function playEpisode(env: Env, seed: number, policy: (obs: Uint8Array, ste
 }
 
 async function greedyDemo(t: PpoRnd, iteration: number): Promise<void> {
-  const env = make(t.args.game), F = t.args.frame_resize
-  const [h, w] = env.observationSpace.shape
-  const resizer = new Resizer(w, h, F, F, 'nearest') // as the trainer's VectorEnv preprocesses
-  const gray = new Float32Array(F * F)
+  const env = make(t.args.game)
   const actor = t.actor({ greedy: true })
   try {
-    const ep = await playEpisode(env, 1000 + iteration, (obs) => { resizer.grayInto(obs, gray); return actor.act(gray) })
+    const ep = await playEpisode(env, 1000 + iteration, (obs) => actor.act(obs))
     post({ type: 'episode', kind: 'greedy', iteration, ...ep }, [ep.frames.buffer])
   } finally { actor.dispose() }
 }

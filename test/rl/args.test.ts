@@ -20,7 +20,11 @@ const SEED: Record<string, number | string | boolean> = {
   disable_progress_bar: false, gpu: -1, gradient_clip: 0.0, rng_seed: 31337, num_threads: 10,
   target_cumulative_rewards_extrinsic: 100, dnc: '',
 }
-const OURS = { backend: 'auto', threads: 0, num_envs: 32, rnd_output_dim: 1, save_gifs: 0, max_iterations: 0 }
+const OURS = {
+  backend: 'auto', threads: 0, num_envs: 32, rnd_output_dim: 1, save_gifs: 0, max_iterations: 0, max_frames: 0,
+  encoder: 'auto', grid_onehot: false, num_steps: 0, intrinsic_non_episodic: false, int_reward_norm: 'episode_returns',
+  normalize_advantages: false,
+}
 
 test("the seed's flags in its order with its defaults, then ours; the defaults are valid", () => {
   assert.equal(DEFAULT_ARGS, { ...SEED, ...OURS })
@@ -29,8 +33,8 @@ test("the seed's flags in its order with its defaults, then ours; the defaults a
 })
 
 test('the network flags are the ones that change tensor shapes', () => {
-  assert.equal([...NETWORK_FLAGS].sort(), ['dnc', 'final_hidden_dim', 'final_hidden_layers', 'frame_resize', 'game',
-    'rnd_output_dim', 'rnn_hidden_dim', 'rnn_hidden_layers', 'stacked_frames', 'stacked_frames_rnd', 'z_dim'])
+  assert.equal([...NETWORK_FLAGS].sort(), ['dnc', 'encoder', 'final_hidden_dim', 'final_hidden_layers', 'frame_resize', 'game',
+    'grid_onehot', 'rnd_output_dim', 'rnn_hidden_dim', 'rnn_hidden_layers', 'stacked_frames', 'stacked_frames_rnd', 'z_dim'])
 })
 
 const bad: [Partial<Args>, RegExp][] = [
