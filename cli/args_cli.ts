@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import * as path from 'node:path'
 import { DEFAULT_ARGS, FLAGS, FLAG_NAMES, flagFromText, validateArgs, type Args, type Flag } from '../rl/args.ts'
+import { CONFIGS, CONFIG_NAMES } from '../rl/configs.ts'
 
 export const EXIT_BAD_INPUT = 2
 
@@ -24,6 +25,7 @@ export function exitOnBadInput(cmd: Command): Command {
 
 /** Add every training flag of rl/args.ts FLAGS to `cmd`, with its doc line and default. */
 export function addTrainOptions(cmd: Command): Command {
+  cmd.addOption(new Option('--config <name>', `A named configuration applied over the defaults, under the flags given here: ${CONFIG_NAMES.join(', ')}`))
   for (const key of FLAG_NAMES) {
     const f: Flag<unknown> = FLAGS[key]
     if (f.kind === 'bool') {
@@ -56,9 +58,15 @@ export function experimentDir(a: Pick<Args, 'data_dir' | 'game' | 'experiment_na
 
 /** Options parsed by commander -> Args; returns an error line instead of args on bad input. */
 export function argsFromOptions(opts: Record<string, unknown>, cmd?: Command): TrainCli | { error: string } {
-  const args: Args = { ...DEFAULT_ARGS }
+  const name = opts.config as string | undefined
+  if (name !== undefined && !Object.hasOwn(CONFIGS, name)) return { error: `unknown --config '${name}'; available: ${CONFIG_NAMES.join(', ')}` }
+  const config = name === undefined ? {} : CONFIGS[name]
+  const args: Args = { ...DEFAULT_ARGS, ...config }
   for (const key of FLAG_NAMES) {
     const v = opts[key]
+    // under --config, a flag overrides the configuration only when given on the command line (not its default)
+    const given = cmd ? cmd.getOptionValueSource(key) === 'cli' : v !== undefined
+    if (Object.hasOwn(config, key) && !given) continue
     if (FLAGS[key].kind === 'bool') (args as Record<string, unknown>)[key] = v !== undefined && v !== false // `--model DIR` too
     else if (v !== undefined) (args as Record<string, unknown>)[key] = v
   }

@@ -567,7 +567,7 @@ export class PpoRnd {
     // Rows hold only the real records (lane by lane). For the LSTM, padIdx/realIdx map them to and from the padded
     // time-major layout t * B + b (see PackedRows), so the encoder and head never run on padding.
     const T = Math.max(...chunks.map((c) => (c ? c.len : 0)))
-    const padIdx = new Float32Array(T * B), realIdx: number[] = []
+    const padIdx = new Float32Array(T * B), realIdx: number[] = [], rndRow: number[] = []
     let rndCount = 0
     batch.clear()
     const keepRow = new Float32Array(B)
@@ -578,6 +578,7 @@ export class PpoRnd {
       if (!c) continue
       const ep = eps[c.ep], sel = rndSel[c.ep]
       for (let t = 0; t < c.len; t++) {
+        rndRow.push(sel)
         padIdx[t * B + b] = batch.push({ ep, s: c.off + t, rndSel: sel })
         realIdx.push(t * B + b)
         rndCount += sel
@@ -599,7 +600,14 @@ export class PpoRnd {
       const pl = policyLoss(p.y, col('onehot'), col('pOld'), col('adv'), col('bound'), mask, N, a.beta_entropy)
       let lossR: Tensor | null = null
       let q: { state: RecState } = { state: st('rnd_predictor') }
-      if (rndCount > 0) {
+      if (rndCount > 0 && !isRec && rndCount < N) {
+        // without recurrence, rows are independent: the predictor runs on its selected rows only
+        const sel: number[] = []
+        for (let row = 0; row < N; row++) if (rndRow[row]) sel.push(row)
+        const idx = Tensor.fromArray(be, sel, [sel.length])
+        const r = this.nets.rnd_predictor.sequence(gatherRows(xr, idx), 1, q.state)
+        lossR = rndLoss(r.y, gatherRows(col('rndTarget'), idx), Tensor.fromArray(be, new Float32Array(sel.length).fill(1), [sel.length, 1]), rndCount)
+      } else if (rndCount > 0) {
         const r = this.nets.rnd_predictor.sequence(xr, T, q.state, pack)
         lossR = rndLoss(r.y, col('rndTarget'), col('rndMask'), rndCount)
         q = r
