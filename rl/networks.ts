@@ -1,15 +1,15 @@
 // The four networks of docs/algorithm.md (value, policy, rnd_target, rnd_predictor), each the same shape:
 //   encoder: 'nature' (frames, the seed's): conv 32 8x8/4 -> leaky_relu -> conv 64 4x4/2 -> leaky_relu
 //            -> conv 64 3x3/1 -> leaky_relu -> flatten -> linear z_dim (no activation)
-//            'grid' (MiniGrid's 7x7 symbolic view): conv 16 2x2/1 -> leaky_relu -> conv 32 2x2/1 -> leaky_relu
-//            -> conv 64 2x2/1 -> leaky_relu -> flatten (64 x 4 x 4) -> linear z_dim: the three 2x2 convolutions
-//            of rl-starter-files and the exploration papers (RIDE, NovelD), without their max-pool
+//            'grid' (MiniGrid's 7x7 symbolic view): conv 16 2x2/1 -> leaky_relu -> max-pool 2x2 -> conv 32 2x2/1
+//            -> leaky_relu -> conv 64 2x2/1 -> leaky_relu -> flatten (64 x 1 x 1) -> linear z_dim: the image
+//            encoder of rl-starter-files, which the exploration papers (RIDE, NovelD) use on MiniGrid
 //   core:    rnn_hidden_layers stacked LSTMs of rnn_hidden_dim (0 = convolutional only); gate order a, i, f, o
 //            (Chainer's, blocked), forget bias 1, as engine/nn/layers.ts
 //   head:    final_hidden_layers x (linear final_hidden_dim -> leaky_relu), then linear to the output size
 // Initialization is Chainer's (LeCun normal weights, zero biases). leaky_relu uses Chainer's slope 0.2.
 import {
-  Module, Conv2d, Linear, LSTM, Tensor, Rng, leakyRelu, reshape, slice, concat, detach, keep, mul, gatherRows,
+  Module, Conv2d, Linear, LSTM, Tensor, Rng, leakyRelu, maxPool2, reshape, slice, concat, detach, keep, mul, gatherRows,
   type Backend, type LSTMState,
 } from '../engine/index.ts'
 import type { Args } from './args.ts'
@@ -27,7 +27,7 @@ export type EncoderKind = 'nature' | 'grid'
 
 /** Side of the encoder's last feature map for a square input of `size`, 0 when the input is too small. */
 export function encoderOutSize(kind: EncoderKind, size: number): number {
-  if (kind === 'grid') return Math.max(0, size - 3)
+  if (kind === 'grid') return Math.max(0, Math.floor((size - 1) / 2) - 2)
   const o1 = Math.floor((size - 8) / 4) + 1
   const o2 = Math.floor((o1 - 4) / 2) + 1
   return o1 >= 4 ? Math.floor(o2 - 3) + 1 : 0
@@ -38,6 +38,8 @@ const ENCODER_LAYERS: Record<EncoderKind, readonly [number, number, number][]> =
   nature: [[32, 8, 4], [64, 4, 2], [64, 3, 1]],
   grid: [[16, 2, 1], [32, 2, 1], [64, 2, 1]],
 }
+/** The convolution after which a 2x2 max-pool runs (grid: the first; its output side must be even). */
+const POOL_AFTER: Record<EncoderKind, number> = { nature: -1, grid: 0 }
 
 export interface NetSpec {
   encoder: EncoderKind
@@ -88,7 +90,11 @@ export class Net extends Module {
   /** x [N, C, H, W] -> z [N, z_dim] */
   encode(x: Tensor): Tensor {
     let y = x
-    for (const c of this.conv) y = leakyRelu(c.forward(y))
+    const pool = POOL_AFTER[this.spec.encoder]
+    this.conv.forEach((c, i) => {
+      y = leakyRelu(c.forward(y))
+      if (i === pool) y = maxPool2(y)
+    })
     return this.fc.forward(reshape(y, [x.shape[0], this.flat]))
   }
 

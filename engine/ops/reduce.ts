@@ -66,3 +66,15 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
 export function sumSquares(x: Tensor): Tensor {
   return run('sum_squares', [1], [x], { L: x.size })
 }
+
+/**
+ * 2x2 max pooling with stride 2 (PyTorch's MaxPool2d(2)) of x [N, C, H, W], H and W even: two max reductions over
+ * views, [N*C*H/2, 2, W/2, 2] -> max over the column pair, then the row pair. The gradient goes to the first maximum
+ * of each window (in the order: columns first, then rows).
+ */
+export function maxPool2(x: Tensor): Tensor {
+  const [N, C, H, W] = x.shape
+  if (x.shape.length !== 4 || H % 2 || W % 2) throw new Error(`maxPool2: needs [N, C, H, W] with even H and W, got [${x.shape}]`)
+  const cols = max(reshape(x, [N * C * (H / 2), 2, W / 2, 2]), 3)
+  return reshape(max(cols, 1), [N, C, H / 2, W / 2])
+}

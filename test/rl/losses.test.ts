@@ -121,14 +121,14 @@ test('value loss through a tiny network: parameter gradients == finite differenc
   net.zeroGrad()
 })
 
-test('grid encoder (7x7, three 2x2 convs, no LSTM): shapes and parameter gradients == finite differences', () => {
+test('grid encoder (7x7: 2x2 conv, 2x2 max-pool, two 2x2 convs, no LSTM): shapes and parameter gradients == finite differences', () => {
   const net = new Net(be, { encoder: 'grid', inChannels: 3, frame: 7, zDim: 5, rnnLayers: 0, rnnHidden: 0, finalLayers: 1, finalHidden: 4, outDim: 2 }, new Rng(11))
   assert.equal(net.conv.map((c) => [c.inCh, c.outCh, c.k, c.stride]), [[3, 16, 2, 1], [16, 32, 2, 1], [32, 64, 2, 1]])
-  assert.is(net.flat, 64 * 4 * 4)
+  assert.is(net.flat, 64) // 7 -> 6 -> pool 3 -> 2 -> 1
   // MiniGrid-like integer codes: object 0..10, colour 0..5, state 0..2
   const x = constant(uniform(2 * 3 * 49, 5, 0, 10).map(Math.round), [2, 3, 7, 7])
   const target = constant([1, -1, 0.5, 2], [2, 2]), m = constant([1, 1], [2, 1])
-  const params = net.namedParameters().filter(([n]) => ['conv1.W', 'conv2.b', 'conv3.b', 'fc.b', 'out.W'].includes(n)).map(([, t]) => t)
+  const params = net.namedParameters().filter(([n]) => ['conv1.W', 'conv2.W', 'conv3.b', 'fc.W', 'out.W'].includes(n)).map(([, t]) => t)
   gradcheck(params, () => valueLoss(net.step(x, []).y, target, m, 2), 'grid net')
   net.zeroGrad()
 })
