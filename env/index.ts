@@ -4,6 +4,7 @@
 //   const { obs, reward, terminated, truncated } = env.step(0)   // 0 = up, 1 = noop
 // Action sets come from each game's own action list plus PLE's noop; nothing is hand-maintained here.
 import type { GameClass } from './game.ts'
+import { Catcher } from './catcher.ts'
 import { PixelCopter } from './pixelcopter.ts'
 import { PleEnv, type Env } from './ple_env.ts'
 
@@ -23,6 +24,11 @@ const REGISTRY: Record<string, Registration> = {
     game: PixelCopter,
     maxEpisodeSteps: 10000,
     description: 'PLE Pixelcopter 48x48: fly through the cave, +1 per block passed and per terrain column, -5 on crash',
+  },
+  'Catcher-v0': {
+    game: Catcher,
+    maxEpisodeSteps: 10000,
+    description: 'PLE Catcher 64x64: catch the falling fruit, +1 per catch, -1 per miss, -5 more at the third miss',
   },
 }
 
