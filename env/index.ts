@@ -6,6 +6,7 @@
 import type { GameClass } from './game.ts'
 import { Catcher } from './catcher.ts'
 import { PixelCopter } from './pixelcopter.ts'
+import { Pong } from './pong.ts'
 import { PleEnv, type Env } from './ple_env.ts'
 
 export type { ActionSpace, Env, Info, ObservationSpace, ResetResult, StepResult } from './ple_env.ts'
@@ -29,6 +30,12 @@ const REGISTRY: Record<string, Registration> = {
     game: Catcher,
     maxEpisodeSteps: 10000,
     description: 'PLE Catcher 64x64: catch the falling fruit, +1 per catch, -1 per miss, -5 more at the third miss',
+  },
+  // PLE has Pong; gym_ple does not register it. Ours is built the way gym_ple builds the others.
+  'Pong-v0': {
+    game: Pong,
+    maxEpisodeSteps: 10000,
+    description: 'PLE Pong 64x48 (not registered by gym_ple): +1 per point won, -1 per point lost, first to 11, +-5 at the end',
   },
 }
 

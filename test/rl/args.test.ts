@@ -19,7 +19,7 @@ const bad: [Partial<Args>, RegExp][] = [
   [{ epsilon_greedy: 1.5 }, /--epsilon_greedy must be a probability/],
   [{ portion_experience_train_rnd_predictor: -0.1 }, /portion_experience_train_rnd_predictor/],
   [{ frame_resize: 35 }, /--frame_resize 35 is too small.*36/],
-  [{ game: 'Pong-v0' }, /unknown --game 'Pong-v0'.*PixelCopter-v0/],
+  [{ game: 'Tetris-v0' }, /unknown --game 'Tetris-v0'.*PixelCopter-v0/],
   [{ final_hidden_layers: 2, final_hidden_dim: 0 }, /final_hidden_dim/],
   [{ dnc: '256,64,4,0' }, /--dnc is not supported/],
   [{ model_value_lr: 0 }, /--model_value_lr/],
