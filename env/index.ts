@@ -7,6 +7,7 @@ import type { GameClass } from './game.ts'
 import { Catcher } from './catcher.ts'
 import { PixelCopter } from './pixelcopter.ts'
 import { Pong } from './pong.ts'
+import { Snake } from './snake.ts'
 import { PleEnv, type Env } from './ple_env.ts'
 
 export type { ActionSpace, Env, Info, ObservationSpace, ResetResult, StepResult } from './ple_env.ts'
@@ -35,7 +36,12 @@ const REGISTRY: Record<string, Registration> = {
   'Pong-v0': {
     game: Pong,
     maxEpisodeSteps: 10000,
-    description: 'PLE Pong 64x48 (not registered by gym_ple): +1 per point won, -1 per point lost, first to 11, +-5 at the end',
+    description: 'PLE Pong 64x48 (not registered by gym_ple): +1 per point won, -1 per point lost, first to 11 +-5',
+  },
+  'Snake-v0': {
+    game: Snake,
+    maxEpisodeSteps: 10000,
+    description: 'PLE Snake 64x64: +1 per food eaten (the snake grows), -5 on hitting a wall or its body',
   },
 }
 
