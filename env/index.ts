@@ -7,6 +7,7 @@ import type { GameClass } from './game.ts'
 import { Catcher } from './catcher.ts'
 import { PixelCopter } from './pixelcopter.ts'
 import { Pong } from './pong.ts'
+import { PuckWorld } from './puckworld.ts'
 import { Snake } from './snake.ts'
 import { PleEnv, type Env } from './ple_env.ts'
 
@@ -42,6 +43,12 @@ const REGISTRY: Record<string, Registration> = {
     game: Snake,
     maxEpisodeSteps: 10000,
     description: 'PLE Snake 64x64: +1 per food eaten (the snake grows), -5 on hitting a wall or its body',
+  },
+  'PuckWorld-v0': {
+    game: PuckWorld,
+    maxEpisodeSteps: 10000,
+    description: 'PLE PuckWorld 64x64: reward -(distance to the green target) per step, less near the red puck; ' +
+      'never ends (only the time limit)',
   },
 }
 

@@ -107,6 +107,8 @@ export class Sprite {
   private readonly col: Uint8Array
   /** Full rows of one colour (the common solid rectangle): blitted as row fills. */
   private readonly solid: RGB | null
+  /** With a surface alpha: the blend of source s over screen d, at [s * 256 + d]. */
+  private readonly blend: Uint8Array | null = null
 
   constructor(image: Surface, key: RGB = [0, 0, 0], readonly alpha = 255) {
     this.w = image.w
@@ -126,6 +128,13 @@ export class Sprite {
     this.col = Uint8Array.from(col)
     const uniform = col.every((v, i) => v === col[i % 3])
     this.solid = alpha === 255 && dx.length === n && n > 0 && uniform ? [col[0], col[1], col[2]] : null
+    if (alpha !== 255) {
+      // SDL ALPHA_BLEND_RGB: C int arithmetic, the division truncates toward zero
+      const b = (this.blend = new Uint8Array(65536))
+      for (let sv = 0; sv < 256; sv++) {
+        for (let d = 0; d < 256; d++) b[(sv << 8) | d] = d + Math.trunc(((sv - d) * alpha) / 255)
+      }
+    }
   }
 
   /** Surface.blit(image, (x, y)) onto `dst`, clipped to it. */
@@ -134,22 +143,21 @@ export class Sprite {
       dst.fillRect(x, y, this.w, this.h, this.solid)
       return
     }
-    const W = dst.w, H = dst.h, s = dst.rgb, a = this.alpha
+    const W = dst.w, H = dst.h, s = dst.rgb, b = this.blend
     const { dx, dy, col } = this
     for (let i = 0; i < dx.length; i++) {
       const px = x + dx[i], py = y + dy[i]
       if (px < 0 || px >= W || py < 0 || py >= H) continue
       const o = (py * W + px) * 3
       const c = i * 3
-      if (a === 255) {
+      if (b === null) {
         s[o] = col[c]
         s[o + 1] = col[c + 1]
         s[o + 2] = col[c + 2]
       } else {
-        // SDL ALPHA_BLEND_RGB: C int arithmetic, the division truncates toward zero
-        s[o] += ((col[c] - s[o]) * a / 255) | 0
-        s[o + 1] += ((col[c + 1] - s[o + 1]) * a / 255) | 0
-        s[o + 2] += ((col[c + 2] - s[o + 2]) * a / 255) | 0
+        s[o] = b[(col[c] << 8) | s[o]]
+        s[o + 1] = b[(col[c + 1] << 8) | s[o + 1]]
+        s[o + 2] = b[(col[c + 2] << 8) | s[o + 2]]
       }
     }
   }
