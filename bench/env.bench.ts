@@ -23,7 +23,7 @@ const ACTIONS60 = (() => {
   const rs = new RandomState(1)
   return Int32Array.from({ length: 1 << 16 }, () => rs.randint(0, 60))
 })()
-const OTHER_GAMES = ['Catcher-v0', 'Pong-v0', 'Snake-v0', 'PuckWorld-v0']
+const OTHER_GAMES = ['Catcher-v0', 'Pong-v0', 'Snake-v0', 'PuckWorld-v0', 'WaterWorld-v0']
 
 // validate before timing (llm.c habit): env 0 of a VectorEnv and a single env agree with PLE's first traced steps
 function validate(): void {

@@ -9,6 +9,7 @@ import { PixelCopter } from './pixelcopter.ts'
 import { Pong } from './pong.ts'
 import { PuckWorld } from './puckworld.ts'
 import { Snake } from './snake.ts'
+import { WaterWorld } from './waterworld.ts'
 import { PleEnv, type Env } from './ple_env.ts'
 
 export type { ActionSpace, Env, Info, ObservationSpace, ResetResult, StepResult } from './ple_env.ts'
@@ -49,6 +50,12 @@ const REGISTRY: Record<string, Registration> = {
     maxEpisodeSteps: 10000,
     description: 'PLE PuckWorld 64x64: reward -(distance to the green target) per step, less near the red puck; ' +
       'never ends (only the time limit)',
+  },
+  'WaterWorld-v0': {
+    game: WaterWorld,
+    maxEpisodeSteps: 10000,
+    description: 'PLE WaterWorld 48x48: eat the green creeps (+1), avoid the red ones (-1); +5 and the end when ' +
+      'no green is left',
   },
 }
 

@@ -4,6 +4,7 @@
 // toward the agent, is close. The agent is drawn with its top-left corner at its centre; the target and the
 // half-transparent puck (surface alpha 191) are drawn by pygame's Group.draw, at their rects' top-left.
 import type { Game } from './game.ts'
+import { Agent } from './ple_primitives.ts'
 import { circleSprite, rectStart, Sprite, Surface, type RGB } from './pygame_draw.ts'
 import type { RandomState } from './random_state.ts'
 
@@ -26,15 +27,12 @@ export class PuckWorld implements Game {
   readonly screen = this.surface.rgb
   score = 0
   ticks = 0
-  playerX = 0
-  playerY = 0
-  playerVx = 0
-  playerVy = 0
+  readonly agent = new Agent(W - R * 2, H - R * 2)
   goodX = 0
   goodY = 0
   badX = 0
   badY = 0
-  private readonly agent = circleSprite(R, [60, 60, 140])
+  private readonly agentSprite = circleSprite(R, [60, 60, 140])
   private readonly good = circleSprite(R, [40, 140, 40])
   private readonly bad: Sprite
 
@@ -47,8 +45,7 @@ export class PuckWorld implements Game {
   }
 
   init(): void {
-    this.playerX = this.playerY = R * 1.5
-    this.playerVx = this.playerVy = 0
+    this.agent.place(R * 1.5, R * 1.5)
     ;[this.goodX, this.goodY] = this.targetPosition()
     this.badX = W
     this.badY = H
@@ -64,12 +61,13 @@ export class PuckWorld implements Game {
     this.ticks += 1
     const dx = action === 1 ? -AGENT_SPEED : action === 2 ? AGENT_SPEED : 0.0
     const dy = action === 0 ? -AGENT_SPEED : action === 3 ? AGENT_SPEED : 0.0
-    this.moveAgent(dx, dy)
-    let ex = this.playerX - this.goodX
-    let ey = this.playerY - this.goodY
+    const a = this.agent
+    a.move(dx, dy, DT)
+    let ex = a.x - this.goodX
+    let ey = a.y - this.goodY
     const toGood = Math.sqrt(ex * ex + ey * ey)
-    ex = this.playerX - this.badX
-    ey = this.playerY - this.badY
+    ex = a.x - this.badX
+    ey = a.y - this.badY
     const toBad = Math.sqrt(ex * ex + ey * ey)
     let reward = -toGood
     if (toBad < R_OUTER) reward += (2.0 * (toBad - R_OUTER)) / R_OUTER
@@ -83,15 +81,15 @@ export class PuckWorld implements Game {
     // bounce off
     const s = this.surface
     s.fill(WHITE)
-    this.agent.blit(s, Math.trunc(this.playerX), Math.trunc(this.playerY))
+    this.agentSprite.blit(s, Math.trunc(a.x), Math.trunc(a.y))
     this.good.blit(s, rectStart(this.goodX, 2 * R), rectStart(this.goodY, 2 * R))
     this.bad.blit(s, rectStart(this.badX, 2 * R_OUTER), rectStart(this.badY, 2 * R_OUTER))
   }
 
   state(): Record<string, number> {
     return {
-      player_x: this.playerX, player_y: this.playerY, player_velocity_x: this.playerVx,
-      player_velocity_y: this.playerVy, good_creep_x: this.goodX, good_creep_y: this.goodY, bad_creep_x: this.badX,
+      player_x: this.agent.x, player_y: this.agent.y, player_velocity_x: this.agent.vx,
+      player_velocity_y: this.agent.vy, good_creep_x: this.goodX, good_creep_y: this.goodY, bad_creep_x: this.badX,
       bad_creep_y: this.badY,
     }
   }
@@ -101,34 +99,5 @@ export class PuckWorld implements Game {
     const x = this.rng.uniform(R * 3, W - R * 2.5)
     const y = this.rng.uniform(R * 3, H - R * 2.5)
     return [x, y]
-  }
-
-  // primitives.Player.update: velocity += key; the new position, unless outside [0, W - 2r] (x) / [0, H - 2r]
-  // (y), where it stops with velocity 0; otherwise the velocity decays by 0.975.
-  private moveAgent(dx: number, dy: number): void {
-    this.playerVx += dx
-    this.playerVy += dy
-    const nx = this.playerX + this.playerVx * DT
-    const ny = this.playerY + this.playerVy * DT
-    if (nx >= W - R * 2) {
-      this.playerX = W - R * 2
-      this.playerVx = 0.0
-    } else if (nx < 0.0) {
-      this.playerX = 0.0
-      this.playerVx = 0.0
-    } else {
-      this.playerX = nx
-      this.playerVx = this.playerVx * 0.975
-    }
-    if (ny > H - R * 2) {
-      this.playerY = H - R * 2
-      this.playerVy = 0.0
-    } else if (ny < 0.0) {
-      this.playerY = 0.0
-      this.playerVy = 0.0
-    } else {
-      this.playerY = ny
-      this.playerVy = this.playerVy * 0.975
-    }
   }
 }

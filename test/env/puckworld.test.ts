@@ -11,7 +11,7 @@ test('replays PLE\'s traced episode exactly: target draws, state, rewards, alpha
     cls: PuckWorld,
     game: 'puckworld',
     state: (g) => ({
-      player_x: g.playerX, player_y: g.playerY, player_vx: g.playerVx, player_vy: g.playerVy, good_x: g.goodX,
+      player_x: g.agent.x, player_y: g.agent.y, player_vx: g.agent.vx, player_vy: g.agent.vy, good_x: g.goodX,
       good_y: g.goodY, bad_x: g.badX, bad_y: g.badY, score: g.score, ticks: g.ticks,
     }),
   })
