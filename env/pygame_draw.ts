@@ -97,67 +97,79 @@ export class Surface {
   }
 }
 
-/** A sprite image ready to blit: its pixels that differ from the colour key, and its surface alpha. */
+/** A sprite image ready to blit: its pixels that differ from the colour key, as horizontal runs of one colour,
+ *  and its surface alpha. */
 export class Sprite {
   readonly w: number
   readonly h: number
-  /** Opaque pixels: offsets (dx, dy) in the image and their colours. */
-  private readonly dx: Int16Array
-  private readonly dy: Int16Array
-  private readonly col: Uint8Array
-  /** Full rows of one colour (the common solid rectangle): blitted as row fills. */
-  private readonly solid: RGB | null
+  /** Run i covers image row runY[i], columns runX[i] .. runX[i] + runLen[i] - 1, in colour runRgb[3i .. 3i+2]. */
+  private readonly runY: Int16Array
+  private readonly runX: Int16Array
+  private readonly runLen: Int16Array
+  private readonly runRgb: Uint8Array
   /** With a surface alpha: the blend of source s over screen d, at [s * 256 + d]. */
   private readonly blend: Uint8Array | null = null
 
   constructor(image: Surface, key: RGB = [0, 0, 0], readonly alpha = 255) {
     this.w = image.w
     this.h = image.h
-    const n = image.w * image.h
-    const dx: number[] = [], dy: number[] = [], col: number[] = []
+    const ys: number[] = [], xs: number[] = [], lens: number[] = [], rgb: number[] = []
     const p = image.rgb
-    for (let i = 0; i < n; i++) {
-      const o = i * 3
-      if (p[o] === key[0] && p[o + 1] === key[1] && p[o + 2] === key[2]) continue
-      dx.push(i % image.w)
-      dy.push(Math.floor(i / image.w))
-      col.push(p[o], p[o + 1], p[o + 2])
+    for (let y = 0; y < image.h; y++) {
+      for (let x = 0; x < image.w; x++) {
+        const o = (y * image.w + x) * 3
+        const [r, g, b] = [p[o], p[o + 1], p[o + 2]]
+        if (r === key[0] && g === key[1] && b === key[2]) continue
+        const last = ys.length - 1
+        if (last >= 0 && ys[last] === y && xs[last] + lens[last] === x &&
+          rgb[3 * last] === r && rgb[3 * last + 1] === g && rgb[3 * last + 2] === b) {
+          lens[last]++
+        } else {
+          ys.push(y)
+          xs.push(x)
+          lens.push(1)
+          rgb.push(r, g, b)
+        }
+      }
     }
-    this.dx = Int16Array.from(dx)
-    this.dy = Int16Array.from(dy)
-    this.col = Uint8Array.from(col)
-    const uniform = col.every((v, i) => v === col[i % 3])
-    this.solid = alpha === 255 && dx.length === n && n > 0 && uniform ? [col[0], col[1], col[2]] : null
+    this.runY = Int16Array.from(ys)
+    this.runX = Int16Array.from(xs)
+    this.runLen = Int16Array.from(lens)
+    this.runRgb = Uint8Array.from(rgb)
     if (alpha !== 255) {
       // SDL ALPHA_BLEND_RGB: C int arithmetic, the division truncates toward zero
-      const b = (this.blend = new Uint8Array(65536))
+      const t = (this.blend = new Uint8Array(65536))
       for (let sv = 0; sv < 256; sv++) {
-        for (let d = 0; d < 256; d++) b[(sv << 8) | d] = d + Math.trunc(((sv - d) * alpha) / 255)
+        for (let d = 0; d < 256; d++) t[(sv << 8) | d] = d + Math.trunc(((sv - d) * alpha) / 255)
       }
     }
   }
 
   /** Surface.blit(image, (x, y)) onto `dst`, clipped to it. */
   blit(dst: Surface, x: number, y: number): void {
-    if (this.solid) {
-      dst.fillRect(x, y, this.w, this.h, this.solid)
-      return
-    }
-    const W = dst.w, H = dst.h, s = dst.rgb, b = this.blend
-    const { dx, dy, col } = this
-    for (let i = 0; i < dx.length; i++) {
-      const px = x + dx[i], py = y + dy[i]
-      if (px < 0 || px >= W || py < 0 || py >= H) continue
-      const o = (py * W + px) * 3
-      const c = i * 3
-      if (b === null) {
-        s[o] = col[c]
-        s[o + 1] = col[c + 1]
-        s[o + 2] = col[c + 2]
+    const W = dst.w, H = dst.h, s = dst.rgb, t = this.blend
+    const { runY, runX, runLen, runRgb } = this
+    for (let i = 0; i < runY.length; i++) {
+      const py = y + runY[i]
+      if (py < 0 || py >= H) continue
+      const x0 = Math.max(0, x + runX[i])
+      const x1 = Math.min(W, x + runX[i] + runLen[i])
+      if (x0 >= x1) continue
+      const r = runRgb[3 * i], g = runRgb[3 * i + 1], b = runRgb[3 * i + 2]
+      const end = (py * W + x1) * 3
+      if (t === null) {
+        for (let o = (py * W + x0) * 3; o < end; o += 3) {
+          s[o] = r
+          s[o + 1] = g
+          s[o + 2] = b
+        }
       } else {
-        s[o] = b[(col[c] << 8) | s[o]]
-        s[o + 1] = b[(col[c + 1] << 8) | s[o + 1]]
-        s[o + 2] = b[(col[c + 2] << 8) | s[o + 2]]
+        const tr = r << 8, tg = g << 8, tb = b << 8
+        for (let o = (py * W + x0) * 3; o < end; o += 3) {
+          s[o] = t[tr | s[o]]
+          s[o + 1] = t[tg | s[o + 1]]
+          s[o + 2] = t[tb | s[o + 2]]
+        }
       }
     }
   }
