@@ -38,7 +38,7 @@ const REGISTRY: Record<string, Registration> = {
   'Pong-v0': {
     game: Pong,
     maxEpisodeSteps: 10000,
-    description: 'PLE Pong 64x48 (not registered by gym_ple): +1 per point won, -1 per point lost, first to 11 +-5',
+    description: 'PLE Pong 64x48 (gym_ple does not register it): +1 / -1 per point, first to 11, +5 / -5 at the end',
   },
   'Snake-v0': {
     game: Snake,
