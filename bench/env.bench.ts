@@ -1,6 +1,8 @@
 // Environment throughput: single-env PixelCopter steps/s (game + rendering, resets included), and a 64-env
-// VectorEnv producing 4-frame 84x84 grayscale stacks (nearest, the default, and bilinear).
+// VectorEnv producing 4-frame 84x84 grayscale stacks (nearest, the default, and bilinear); then single-env
+// steps/s of the other primitive-drawn PLE games.
 // Goals (issue 4): >= 200k single-env steps/s; >= 20k env steps/s summed over the 64-env VectorEnv.
+// Goal (issue 15): >= 100k single-env steps/s for every primitive-drawn game.
 // Records: {kernel: 'env_step', shape, backend: 'cpu', library: 'rl-rnd', threads: 1, ms, steps_per_s}, where ms is
 // the mean time of one step() call (one env step, or one lockstep step of all 64 envs).
 import { pathToFileURL } from 'node:url'
@@ -16,6 +18,12 @@ const ACTIONS = (() => {
   const rs = new RandomState(0)
   return Int32Array.from({ length: 1 << 16 }, () => rs.randint(0, 2))
 })()
+// for games with more actions: uniform on 0..59, taken modulo the action count (2, 3 and 5 divide 60)
+const ACTIONS60 = (() => {
+  const rs = new RandomState(1)
+  return Int32Array.from({ length: 1 << 16 }, () => rs.randint(0, 60))
+})()
+const OTHER_GAMES = ['Catcher-v0', 'Pong-v0', 'Snake-v0', 'PuckWorld-v0', 'WaterWorld-v0']
 
 // validate before timing (llm.c habit): env 0 of a VectorEnv and a single env agree with PLE's first traced steps
 function validate(): void {
@@ -43,6 +51,21 @@ export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
       if (env.terminated) env.reset()
     }
   }
+  const others = OTHER_GAMES.map((id) => {
+    const e = make(id)
+    e.reset()
+    const n = e.actionSpace.n
+    const [h, w] = e.observationSpace.shape
+    return {
+      name: `${id} single`, shape: `1x${h}x${w}x3`, stepsPerCall: SINGLE, callsPerFn: SINGLE,
+      fn: () => {
+        for (let i = 0; i < SINGLE; i++) {
+          e.act(ACTIONS60[k++ & 0xffff] % n)
+          if (e.terminated || e.truncated) e.reset()
+        }
+      },
+    }
+  })
   const N = 64
   const vectors = (['nearest', 'bilinear'] as const).map((resize) => {
     const venv = new VectorEnv('PixelCopter-v0', { numEnvs: N, frameResize: 84, stackedFrames: 4, resize }).reset()
@@ -60,6 +83,7 @@ export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
     ...vectors.map((v) => ({
       name: `PixelCopter-v0 VectorEnv ${v.resize}`, shape: `${N}x4x84x84`, stepsPerCall: N, callsPerFn: 1, fn: v.fn,
     })),
+    ...others,
   ]
   await runEnvRows(rows, { kernel: 'env_step', json: opts.json })
 }

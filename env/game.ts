@@ -11,6 +11,8 @@ export interface Game {
   rng: RandomState
   /** PLE `game.init()` / `game.reset()`: new episode state. Draws nothing (the screen stays as it was). */
   init(): void
+  /** PLE `game.reset()` when the game overrides it (Pong draws its serve); absent, a reset is `init()`. */
+  reset?(): void
   /** One PLE step of dt = 1000/fps ms. `action` indexes the game's actions; -1 is PLE's noop. Draws the frame. */
   step(action: number): void
   isGameOver(): boolean

@@ -12,6 +12,11 @@ import { MINIGRID_LEVELS } from './minigrid/index.ts'
 import { PixelCopter } from './pixelcopter.ts'
 import { PleEnv } from './ple_env.ts'
 import type { Env } from './api.ts'
+import { Catcher } from './catcher.ts'
+import { Pong } from './pong.ts'
+import { PuckWorld } from './puckworld.ts'
+import { Snake } from './snake.ts'
+import { WaterWorld } from './waterworld.ts'
 
 export type {
   ActionSpace, Env, Info, ObservationKind, ObservationSpace, ResetResult, RgbImage, StepResult,
@@ -32,6 +37,34 @@ const PLE: Record<string, PleRegistration> = {
     game: PixelCopter,
     maxEpisodeSteps: 10000,
     description: 'PLE Pixelcopter 48x48: fly through the cave, +1 per block passed and per terrain column, -5 on crash',
+  },
+  'Catcher-v0': {
+    game: Catcher,
+    maxEpisodeSteps: 10000,
+    description: 'PLE Catcher 64x64: catch the falling fruit, +1 per catch, -1 per miss, -5 more at the third miss',
+  },
+  // PLE has Pong; gym_ple does not register it. Ours is built the way gym_ple builds the others.
+  'Pong-v0': {
+    game: Pong,
+    maxEpisodeSteps: 10000,
+    description: 'PLE Pong 64x48 (gym_ple does not register it): +1 / -1 per point, first to 11, +5 / -5 at the end',
+  },
+  'Snake-v0': {
+    game: Snake,
+    maxEpisodeSteps: 10000,
+    description: 'PLE Snake 64x64: +1 per food eaten (the snake grows), -5 on hitting a wall or its body',
+  },
+  'PuckWorld-v0': {
+    game: PuckWorld,
+    maxEpisodeSteps: 10000,
+    description: 'PLE PuckWorld 64x64: reward -(distance to the green target) per step, less near the red puck; ' +
+      'never ends (only the time limit)',
+  },
+  'WaterWorld-v0': {
+    game: WaterWorld,
+    maxEpisodeSteps: 10000,
+    description: 'PLE WaterWorld 48x48: eat the green creeps (+1), avoid the red ones (-1); +5 and the end when ' +
+      'no green is left',
   },
 }
 

@@ -2,8 +2,8 @@
 //   construction: PLE(game, fps=30, rng=seed) initialises the game, then gym_ple calls PLE.init() again:
 //                 two inits (two rounds of RNG draws) before the first reset.
 //   reset({seed}): with a seed, the game RNG becomes RandomState(seed) first (gym_ple seed() then reset()); then
-//                 PLE.reset_game(): game.init(), score baseline 0. Nothing is drawn, so the observation is the stale
-//                 last frame (all black before the first step ever).
+//                 PLE.reset_game(): game.reset() (init() unless the game overrides it), score baseline 0.
+//                 Nothing is drawn, so the observation is the stale last frame (all black before the first step).
 //   step(a):      gym index a -> the game's a-th action, the last index is PLE's noop. If the game is already over,
 //                 PLE does nothing and the reward is 0. reward = score change; terminated = game over;
 //                 truncated = elapsed steps >= maxEpisodeSteps (gym TimeLimit, 10000 for every gym_ple id).
@@ -33,8 +33,10 @@ export class PleEnv implements Env<Game> {
   }
 
   reset(opts: { seed?: number } = {}): ResetResult {
-    if (opts.seed !== undefined) this.unwrapped.rng = new RandomState(opts.seed)
-    this.unwrapped.init()
+    const game = this.unwrapped
+    if (opts.seed !== undefined) game.rng = new RandomState(opts.seed)
+    if (game.reset) game.reset()
+    else game.init()
     this.previousScore = 0
     this.elapsedSteps = 0
     this.hasReset = true

@@ -72,7 +72,7 @@ test('bad input: one clear line', () => {
   assert.match(err(['--num_trials', '0']), /--num_trials/)
   assert.match(err(['--num_trials', '-3']), /--num_trials/)
   assert.match(err(['--sticky_action_probability', '1.5']), /--sticky_action_probability/)
-  assert.match(err(['--game', 'Pong-v0']), /Pong-v0/)
+  assert.match(err(['--game', 'Tetris-v0']), /Tetris-v0/)
   assert.match(err(['--dnc', '256,64,4,0']), /DNC core is not available yet/)
   assert.match(err(['--backend', 'cuda']), /--backend/)
   assert.throws(() => parse(['--z_dim', 'abc']), /not a number/)

@@ -16,7 +16,7 @@ function bad(args: string[], re: RegExp) {
   assert.match(lines[0], re)
 }
 
-test('unknown game', () => bad(['--game', 'Pong-v0'], /^error: unknown --game 'Pong-v0'; available: PixelCopter-v0/))
+test('unknown game', () => bad(['--game', 'Tetris-v0'], /^error: unknown --game 'Tetris-v0'; available: PixelCopter-v0/))
 test('zero and negative counts', () => {
   bad(['--num_trials', '0'], /--num_trials must be an integer >= 1 \(got 0\)/)
   bad(['--num_envs', '-2'], /--num_envs must be an integer >= 1/)

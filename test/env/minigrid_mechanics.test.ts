@@ -116,7 +116,7 @@ test('make(id, {seed}) seeds the first reset only; reset() continues; listEnvs a
   assert.equal(specs.find((e) => e.id === 'MiniGrid-MultiRoom-N4-S5-v0')!.maxEpisodeSteps, 120)
   assert.equal(specs[0].actionMeanings, ['left', 'right', 'forward', 'pickup', 'drop', 'toggle', 'done'])
   assert.equal(specs[0].observationShape, [7, 7, 3])
-  assert.throws(() => make('MiniGrid-Nope-v0'), /unknown environment 'MiniGrid-Nope-v0'; registered: PixelCopter-v0, MiniGrid-Empty-8x8-v0,.*MiniGrid-ObstructedMaze-1Dl-v0$/)
+  assert.throws(() => make('MiniGrid-Nope-v0'), /unknown environment 'MiniGrid-Nope-v0'; registered: PixelCopter-v0, .*Catcher-v0.*MiniGrid-Empty-8x8-v0,.*MiniGrid-ObstructedMaze-1Dl-v0$/)
   const env = make('MiniGrid-Empty-8x8-v0')
   assert.throws(() => env.step(0), /reset\(\) before step/)
   env.reset({ seed: 0 })

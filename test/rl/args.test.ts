@@ -44,7 +44,7 @@ const bad: [Partial<Args>, RegExp][] = [
   [{ epsilon_greedy: 1.5 }, /^--epsilon_greedy must be a probability in \[0, 1\] \(got 1\.5\)$/],
   [{ portion_experience_train_rnd_predictor: -0.1 }, /portion_experience_train_rnd_predictor/],
   [{ frame_resize: 35 }, /^--frame_resize must be an integer >= 36 \(got 35\): the encoder's 8\/4, 4\/2, 3\/1 convolutions/],
-  [{ game: 'Pong-v0' }, /^unknown --game 'Pong-v0'; available: PixelCopter-v0/],
+  [{ game: 'Tetris-v0' }, /^unknown --game 'Tetris-v0'; available: PixelCopter-v0/],
   [{ backend: 'cuda' as Args['backend'] }, /^unknown --backend 'cuda'; available: auto, webgpu, wasm, ref$/],
   [{ final_hidden_layers: 2, final_hidden_dim: 0 }, /^--final_hidden_dim must be an integer >= 1 when --final_hidden_layers > 0 \(got 0\)$/],
   [{ rnn_hidden_dim: 0 }, /^--rnn_hidden_dim must be an integer >= 1 when --rnn_hidden_layers > 0 \(got 0\)$/],
