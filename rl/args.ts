@@ -5,6 +5,7 @@
 // flagFromText (the web page's query string), and the command's options (cli/args_cli.ts).
 // Adding a flag is one entry here: `name: int(default, 'doc', { min: 1 })` (or num, prob, bool, str, oneOf).
 import { listEnvs } from '../env/index.ts'
+import { encoderOutSize } from './networks.ts'
 
 /** What a rule sees of the other flags (typed loosely: Args is derived from the table the rules live in). */
 type OtherFlags = Readonly<Record<string, unknown>>
@@ -70,14 +71,8 @@ function oneOf<const C extends string>(choices: () => readonly C[], def: NoInfer
     allowed: (v) => (choices().includes(v as C) ? null : choices().join(', ')) }
 }
 
-/** Size after the encoder's three convolutions (8/4, 4/2, 3/1, no padding); <= 0 when the frame is too small. */
-export function encoderOutSize(frame: number): number {
-  const o1 = Math.floor((frame - 8) / 4) + 1
-  const o2 = Math.floor((o1 - 4) / 2) + 1
-  return o1 >= 4 ? Math.floor(o2 - 3) + 1 : 0
-}
 /** The smallest frame the encoder accepts (36). */
-const MIN_FRAME = (() => { let f = 1; while (encoderOutSize(f) < 1) f++; return f })()
+const MIN_FRAME = (() => { let f = 1; while (encoderOutSize('nature', f) < 1) f++; return f })()
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'ref'] as const
 const ENCODERS = ['auto', 'nature', 'grid'] as const

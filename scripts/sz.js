@@ -1,29 +1,32 @@
-// Line counts per top-level source folder (tinygrad's sz.py habit): `npm run sz`.
+// Code lines (non-blank) per file and per top-level folder, tinygrad's sz.py habit: `npm run sz` (add `--files` for
+// every file, largest first). test/meta/line_budget.test.ts holds the production tree to LINE_BUDGET (scripts/sz_budget.js).
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { FOLDERS, codeLines } from './sz_budget.js'
 
-const folders = ['kernels', 'engine', 'env', 'rl', 'cli', 'web', 'bench', 'test', 'scripts']
-const exts = /\.(ts|js|wgsl)$/
-let total = 0
-const rows = []
-function walk(dir, acc) {
+function walk(dir, out) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name)
-    if (statSync(p).isDirectory()) walk(p, acc)
-    else if (exts.test(name)) {
-      const lines = readFileSync(p, 'utf8').split('\n').filter((l) => l.trim()).length
-      acc.files.push([p, lines])
-      acc.lines += lines
-    }
+    if (statSync(p).isDirectory()) walk(p, out)
+    else if (/\.(ts|js|wgsl)$/.test(name)) out.push([p, codeLines(readFileSync(p, 'utf8'))])
   }
-  return acc
+  return out
 }
-for (const f of folders) {
-  let acc = { files: [], lines: 0 }
-  try { acc = walk(f, acc) } catch { continue }
-  rows.push([f, acc.files.length, acc.lines, acc.files.sort((a, b) => b[1] - a[1])[0]])
-  total += acc.lines
-}
+
+const all = []
+let total = 0
 console.log('folder    files  lines  largest file')
-for (const [f, n, l, big] of rows) console.log(`${f.padEnd(9)} ${String(n).padStart(5)} ${String(l).padStart(6)}  ${big ? `${big[0]} (${big[1]})` : ''}`)
+for (const f of FOLDERS) {
+  let files = []
+  try { files = walk(f, []) } catch { continue }
+  files.sort((a, b) => b[1] - a[1])
+  const lines = files.reduce((s, [, n]) => s + n, 0)
+  total += lines
+  all.push(...files)
+  console.log(`${f.padEnd(9)} ${String(files.length).padStart(5)} ${String(lines).padStart(6)}  ${files[0] ? `${files[0][0]} (${files[0][1]})` : ''}`)
+}
 console.log(`${'total'.padEnd(9)} ${''.padStart(5)} ${String(total).padStart(6)}`)
+if (process.argv.includes('--files')) {
+  console.log('\nlines  file')
+  for (const [p, n] of all.sort((a, b) => b[1] - a[1])) console.log(`${String(n).padStart(5)}  ${p}`)
+}
