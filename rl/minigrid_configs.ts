@@ -57,6 +57,8 @@ export const MINIGRID_CONFIGS = {
   minigrid_doorkey: level('MiniGrid-DoorKey-8x8-v0', 3_000_000),
   minigrid_multiroom_n2s4: level('MiniGrid-MultiRoom-N2-S4-v0', 1_000_000),
   minigrid_multiroom_n4s5: level('MiniGrid-MultiRoom-N4-S5-v1', 5_000_000),
+  // v0 builds 6 rooms (MiniGrid's legacy misconfiguration, docs/minigrid.md)
+  minigrid_multiroom_n4s5_v0: level('MiniGrid-MultiRoom-N4-S5-v0', 5_000_000),
   minigrid_keycorridor_s3r1: level('MiniGrid-KeyCorridorS3R1-v0', 2_000_000),
   minigrid_keycorridor_s3r3: level('MiniGrid-KeyCorridorS3R3-v0', 10_000_000),
 } satisfies Record<string, Partial<Args>>
