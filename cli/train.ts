@@ -347,6 +347,10 @@ export async function train(cli: TrainCli): Promise<number> {
         log(`Reached --max_iterations ${args.max_iterations}`)
         break
       }
+      if (args.max_frames > 0 && t.totalEnvSteps >= args.max_frames) {
+        log(`Reached --max_frames ${args.max_frames} (${t.totalEnvSteps} env steps)`)
+        break
+      }
     }
     log('Done')
     return 0
