@@ -5,17 +5,18 @@
 // Randomness: every stream is an engine Rng seeded from args.rng_seed (weights; actions; episode seeds; training
 // order), so the same seed on the same backend gives the same metrics. Rollouts run min(num_envs, trials) episodes
 // in lockstep, one batched forward of the four networks and one readback per step.
-// Not here: the pieces each step uses (networks, rollout, advantages, losses, stats), the snapshot types and shape
+// Not here: the pieces each step uses (networks, rollout, advantages, losses, stats), step 5's training loop
+// (rl/train_loop.ts), the snapshot types and shape
 // check (rl/snapshot.ts), and the playing policy (rl/actor.ts).
 import {
-  Tensor, Adam, Rng, scope, noGrad, backward, concat, reshape, gatherRows, mul, toNamedArrays, type Backend,
+  Tensor, Adam, Rng, scope, noGrad, concat, gatherRows, mul, toNamedArrays, type Backend,
 } from '../engine/index.ts'
 import { VectorEnv } from '../env/vector_env.ts'
 import type { MiniGridEnv } from '../env/index.ts'
 import { applySticky } from '../env/preprocess.ts'
 import type { Args } from './args.ts'
 import {
-  buildNetworks, NET_NAMES, TRAINED, detachState, maskState, disposeState, type Net, type NetName, type TrainedName, type RecState,
+  buildNetworks, NET_NAMES, TRAINED, disposeState, type Net, type NetName, type TrainedName, type RecState,
 } from './networks.ts'
 import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical } from './rollout.ts'
 import { obsLayout, inputSpec, stackShape, type ObsLayout } from './observation.ts'
@@ -23,9 +24,9 @@ import { gaeSegment, RewardForwardFilter } from './segments.ts'
 import { VisitMap } from './visit_map.ts'
 import { RunningMeanStd } from './stats.ts'
 import { discountedReturns, gae } from './advantages.ts'
-import { valueLoss, policyLoss, rndLoss, NonFiniteLossError } from './losses.ts'
-import { TrainBatch, type ColumnName } from './train_batch.ts'
-import { ratioSums, explainedVariance, gradSquares } from './health.ts'
+import { TrainBatch } from './train_batch.ts'
+import { trainIteration, type TrainMetrics } from './train_loop.ts'
+import { explainedVariance, } from './health.ts'
 import type { IterationMetrics } from './metrics.ts'
 import { shapesOf, checkTensors, type TrainerState } from './snapshot.ts'
 import { createActor, type Actor, type ActorOptions } from './actor.ts'
@@ -40,9 +41,6 @@ export interface Hooks {
   /** every finished episode: its index in the phase, length in steps and summed raw extrinsic reward */
   onEpisode?(info: { phase: 'normalize' | 'rollout'; index: number; length: number; return: number }): void
 }
-
-type TrainMetrics = Pick<IterationMetrics, 'loss_value' | 'loss_policy' | 'loss_rnd' | 'entropy' | 'approx_kl' |
-  'clip_fraction' | 'grad_norm_value' | 'grad_norm_policy' | 'grad_norm_rnd_predictor'>
 
 /** An episode as what replays it: its game seed and actions. */
 export interface EpisodeReplay { seed: number; actions: number[] }
@@ -61,8 +59,6 @@ export function normalizeAdvantages(eps: EpisodeBuffer[]): void {
   for (const ep of eps) for (let t = 0; t < ep.length; t++) ep.adv[t] = (ep.adv[t] - mean) / std
 }
 
-/** One lane's chunk in a gradient step: steps [off, off + len) of episode ep; isStart resets its recurrent state. */
-interface Chunk { ep: number; off: number; len: number; isStart: boolean }
 
 const now = () => performance.now() / 1000
 
@@ -76,7 +72,8 @@ export class PpoRnd {
   private readonly norm: ObsNormalizer
   private readonly rngAction: Rng
   private readonly rngEnv: Rng
-  private readonly rngTrain: Rng
+  /** the training order's stream (rl/train_loop.ts) */
+  readonly rngTrain: Rng
   private readonly episodes: EpisodeBuffer[] = []
   /** episodes of the last collect() */
   private collected = 0
@@ -99,7 +96,8 @@ export class PpoRnd {
   private readonly activeMask: Uint8Array
   private readonly prevAction: Int32Array
   private readonly slotEp: Int32Array
-  private readonly batch: TrainBatch
+  /** the staged records of a gradient step (rl/train_loop.ts) */
+  readonly batch: TrainBatch
   private scratch = new Float64Array(64)
 
   private constructor(readonly args: Args, readonly backend: Backend, readonly nets: Record<NetName, Net>,
@@ -493,159 +491,9 @@ export class PpoRnd {
   }
 
   // ------------------------------------------------------------------------------------------------ training
-  /**
-   * Step 5. Each epoch: the longest episode first, the rest shuffled; `minibatches` lanes run side by side, each
-   * lane walking its episodes chunk by chunk (sequence_length steps), so one gradient step sees `minibatches`
-   * chunks. Recurrent state is carried from chunk to chunk within an episode (truncated BPTT) and reset when a lane
-   * starts a new episode. The predictor trains on a random portion of the episodes.
-   */
+  /** Step 5 (rl/train_loop.ts). */
   private async train(eps: EpisodeBuffer[]): Promise<TrainMetrics> {
-    const a = this.args, K = eps.length
-    const plans: { steps: (Chunk | null)[][]; rndSel: Uint8Array }[] = []
-    for (let epoch = 0; epoch < a.epochs_per_iteration; epoch++) {
-      let longest = 0
-      for (let e = 1; e < K; e++) if (eps[e].length > eps[longest].length) longest = e
-      const rest = [...Array(K).keys()].filter((e) => e !== longest)
-      this.shuffle(rest)
-      const order = [longest, ...rest]
-      const rndSel = new Uint8Array(K)
-      const p = a.portion_experience_train_rnd_predictor
-      const nSel = p > 0 ? Math.max(1, Math.round(p * K)) : 0
-      const pick = [...Array(K).keys()]
-      this.shuffle(pick)
-      for (let j = 0; j < nSel; j++) rndSel[pick[j]] = 1
-      plans.push({ steps: planChunks(order, eps.map((e) => e.length), a.minibatches, a.sequence_length), rndSel })
-    }
-    const total = plans.reduce((s, p) => s + p.steps.length, 0)
-    const sums = { loss_value: 0, loss_policy: 0, loss_rnd: 0, entropy: 0, kl: 0, clipped: 0, records: 0,
-      grad_norm_value: 0, grad_norm_policy: 0, grad_norm_rnd_predictor: 0 }
-    let done = 0, rndSteps = 0
-    this.hooks.onProgress?.('train', 0, total)
-    const B = a.minibatches
-    const trained = ['value', 'policy', 'rnd_predictor'] as const
-    let carried: Record<TrainedName, RecState> | null = null
-    try {
-      for (const plan of plans) {
-        carried = Object.fromEntries(trained.map((k) => [k, this.nets[k].initialState(B)])) as Record<TrainedName, RecState>
-        for (const chunks of plan.steps) {
-          const r = await this.gradientStep(eps, chunks, plan.rndSel, carried)
-          for (const k of trained) disposeState(carried[k])
-          carried = r.states
-          sums.loss_value += r.lossValue
-          sums.loss_policy += r.lossPolicy
-          sums.entropy += r.entropy
-          sums.grad_norm_value += r.gradNorm.value
-          sums.grad_norm_policy += r.gradNorm.policy
-          const { kl, clipped } = ratioSums(r.ratios, a.epsilon_ppo)
-          sums.kl += kl
-          sums.clipped += clipped
-          sums.records += r.ratios.length
-          if (r.lossRnd !== null) { sums.loss_rnd += r.lossRnd; sums.grad_norm_rnd_predictor += r.gradNorm.rnd_predictor; rndSteps++ }
-          done++
-          this.hooks.onProgress?.('train', done, total)
-        }
-        for (const k of trained) disposeState(carried[k])
-        carried = null
-      }
-    } finally {
-      if (carried) for (const k of trained) disposeState(carried[k])
-    }
-    const steps = Math.max(1, done), records = Math.max(1, sums.records)
-    return {
-      loss_value: sums.loss_value / steps, loss_policy: sums.loss_policy / steps,
-      loss_rnd: rndSteps ? sums.loss_rnd / rndSteps : 0, entropy: sums.entropy / steps,
-      approx_kl: sums.kl / records, clip_fraction: sums.clipped / records,
-      grad_norm_value: sums.grad_norm_value / steps, grad_norm_policy: sums.grad_norm_policy / steps,
-      grad_norm_rnd_predictor: rndSteps ? sums.grad_norm_rnd_predictor / rndSteps : 0,
-    }
-  }
-
-  /** One gradient step of the three trained networks on a batch of chunks (one per lane, null = idle lane). */
-  private async gradientStep(eps: EpisodeBuffer[], chunks: (Chunk | null)[], rndSel: Uint8Array, carried: Record<TrainedName, RecState>) {
-    const a = this.args, B = chunks.length, batch = this.batch
-    const isRec = a.rnn_hidden_layers > 0
-    // Rows hold only the real records (lane by lane). For the LSTM, padIdx/realIdx map them to and from the padded
-    // time-major layout t * B + b (see PackedRows), so the encoder and head never run on padding.
-    const T = Math.max(...chunks.map((c) => (c ? c.len : 0)))
-    const padIdx = new Float32Array(T * B), realIdx: number[] = [], rndRow: number[] = []
-    let rndCount = 0
-    batch.clear()
-    const keepRow = new Float32Array(B)
-    for (let b = 0; b < B; b++) {
-      const c = chunks[b]
-      keepRow[b] = c && !c.isStart ? 1 : 0
-      for (let t = c ? c.len : 0; t < T; t++) padIdx[t * B + b] = -1
-      if (!c) continue
-      const ep = eps[c.ep], sel = rndSel[c.ep]
-      for (let t = 0; t < c.len; t++) {
-        rndRow.push(sel)
-        padIdx[t * B + b] = batch.push({ ep, s: c.off + t, rndSel: sel })
-        realIdx.push(t * B + b)
-        rndCount += sel
-      }
-    }
-    const N = batch.count
-    for (let k = 0; k < T * B; k++) if (padIdx[k] < 0) padIdx[k] = N // the zero row
-    const be = this.backend
-    const col = (k: ColumnName) => batch.tensor(be, k)
-    return scope(async () => {
-      const x = col('obs'), xr = col('rnd'), mask = col('mask')
-      const pack = isRec ? { B, padIdx: Tensor.fromArray(be, padIdx, [T * B]), realIdx: Tensor.fromArray(be, realIdx, [N]) } : undefined
-      const hasReset = isRec && keepRow.some((k) => k === 0)
-      const km = hasReset ? Tensor.fromArray(be, keepRow, [B, 1]) : null
-      const st = (k: TrainedName) => (km ? maskState(carried[k], km) : carried[k])
-      const v = this.nets.value.sequence(x, T, st('value'), pack)
-      const lossV = valueLoss(v.y, col('vTarget'), mask, N)
-      const p = this.nets.policy.sequence(x, T, st('policy'), pack)
-      const pl = policyLoss(p.y, col('onehot'), col('pOld'), col('adv'), col('bound'), mask, N, a.beta_entropy)
-      let lossR: Tensor | null = null
-      let q: { state: RecState } = { state: st('rnd_predictor') }
-      if (rndCount > 0 && !isRec && rndCount < N) {
-        // without recurrence, rows are independent: the predictor runs on its selected rows only
-        const sel: number[] = []
-        for (let row = 0; row < N; row++) if (rndRow[row]) sel.push(row)
-        const idx = Tensor.fromArray(be, sel, [sel.length])
-        const r = this.nets.rnd_predictor.sequence(gatherRows(xr, idx), 1, q.state)
-        lossR = rndLoss(r.y, gatherRows(col('rndTarget'), idx), Tensor.fromArray(be, new Float32Array(sel.length).fill(1), [sel.length, 1]), rndCount)
-      } else if (rndCount > 0) {
-        const r = this.nets.rnd_predictor.sequence(xr, T, q.state, pack)
-        lossR = rndLoss(r.y, col('rndTarget'), col('rndMask'), rndCount)
-        q = r
-      }
-      const totalLoss = lossR ? concat([reshape(lossV, [1]), reshape(pl.loss, [1]), reshape(lossR, [1])], 0) : concat([reshape(lossV, [1]), reshape(pl.loss, [1])], 0)
-      backward(totalLoss) // the three networks share nothing: one backward fills each one's gradients
-      // one readback: the losses, the entropy, each trained network's squared gradient norm, the ratios
-      const nets = lossR ? TRAINED : TRAINED.filter((k) => k !== 'rnd_predictor')
-      const vals = await noGrad(() => concat([totalLoss, reshape(pl.entropy, [1]),
-        ...nets.map((k) => gradSquares(this.optims[k].params)), reshape(pl.ratio, [N])], 0)).read()
-      const L = nets.length, gradNorm = { value: 0, policy: 0, rnd_predictor: 0 }
-      nets.forEach((k, i) => { gradNorm[k] = Math.sqrt(vals[L + 1 + i]) })
-      const named: [string, number][] = [['value', vals[0]], ['policy', vals[1]], ...(lossR ? [['rnd_predictor', vals[2]] as [string, number]] : [])]
-      for (const [n, val] of named) {
-        if (!Number.isFinite(val)) {
-          for (const o of Object.values(this.optims)) o.zeroGrad()
-          throw new NonFiniteLossError(n, val, this.iteration + 1)
-        }
-      }
-      await this.optims.value.step(a.gradient_clip)
-      await this.optims.policy.step(a.gradient_clip)
-      if (lossR) await this.optims.rnd_predictor.step(a.gradient_clip)
-      for (const o of Object.values(this.optims)) o.zeroGrad()
-      const states: Record<TrainedName, RecState> = {
-        value: detachState(v.state), policy: detachState(p.state), rnd_predictor: detachState(q.state),
-      }
-      return {
-        states, lossValue: vals[0], lossPolicy: vals[1], lossRnd: lossR ? vals[2] : null, entropy: vals[L],
-        gradNorm, ratios: vals.subarray(2 * L + 1),
-      }
-    })
-  }
-
-  private shuffle(xs: number[]): void {
-    for (let i = xs.length - 1; i > 0; i--) {
-      const j = this.rngTrain.int(i + 1)
-      ;[xs[i], xs[j]] = [xs[j], xs[i]]
-    }
+    return trainIteration(this, eps)
   }
 
   private scratchOf(n: number): Float64Array {
@@ -754,31 +602,5 @@ export class PpoRnd {
   dispose(): void {
     for (const n of NET_NAMES) this.nets[n].dispose()
     for (const n of TRAINED) this.optims[n].dispose()
-  }
-}
-
-/**
- * Lay `order` out over B lanes: each lane takes the next episode when its current one is done and walks it in
- * chunks of L steps; one entry per gradient step, one chunk (or null: idle) per lane.
- */
-export function planChunks(order: number[], lengths: number[], B: number, L: number): (Chunk | null)[][] {
-  const lanes: ({ ep: number; off: number } | null)[] = new Array(B).fill(null)
-  let q = 0
-  const steps: (Chunk | null)[][] = []
-  for (;;) {
-    const row: (Chunk | null)[] = []
-    for (let b = 0; b < B; b++) {
-      let lane = lanes[b], isStart = false
-      if (!lane || lane.off >= lengths[lane.ep]) {
-        lane = lanes[b] = q < order.length ? { ep: order[q++], off: 0 } : null
-        isStart = true
-      }
-      if (!lane) { row.push(null); continue }
-      const len = Math.min(L, lengths[lane.ep] - lane.off)
-      row.push({ ep: lane.ep, off: lane.off, len, isStart })
-      lane.off += len
-    }
-    if (row.every((c) => c === null)) return steps
-    steps.push(row)
   }
 }

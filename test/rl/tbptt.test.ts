@@ -5,7 +5,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { RefBackend, Tensor, Rng, backward, scope, sum, mul, concat, reshape } from '../../engine/index.ts'
 import { Net, detachState, maskState, disposeState, type RecState } from '../../rl/networks.ts'
-import { planChunks } from '../../rl/ppo_rnd.ts'
+import { planChunks } from '../../rl/train_loop.ts'
 import { close, uniform } from '../helpers.ts'
 
 const test = suite('rl: tbptt')
