@@ -18,7 +18,8 @@
 //
 // Dims legend: N batch, C in-channels, K out-channels, H W input size, P Q output size, R S filter size,
 // STRIDE, PAD, M K N for matmul (out[M,N] = a[M,K] @ b[K,N]), U hidden units, D last-axis length,
-// O/R/I outer/reduced/inner sizes, L total element count.
+// O/R/I outer/reduced/inner sizes, L total element count. batch_matmul: G products of M x K by K x N. DNC kernels
+// (docs/dnc.md): B lanes, N memory slots, W word size, H keys per lane, K sparse link entries (0 = dense).
 //
 // Adding a kernel (the steps, in docs/kernels.md): its signature here -> the ref function in ref/<file>.ts (in REF via
 // ref/index.ts) -> shape cases in test/cases/shapes.ts and a parity test in test/kernels/ -> the AssemblyScript
@@ -67,7 +68,7 @@ export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as 
 /** Unary ops: out = f(x; params). Each has `<op>_backward(dx; dout, x, y)` with y = f(x) the forward output. */
 export const UNARY_OPS = {
   neg: [], exp: [], log: [], sqrt: [], square: [], abs: [], relu: [], leaky_relu: ['alpha'], tanh: [], sigmoid: [],
-  clip: ['lo', 'hi'],
+  clip: ['lo', 'hi'], softplus: [],
 } as const satisfies Record<string, readonly string[]>
 
 export type BinaryOp = (typeof BINARY_OPS)[number]
@@ -121,6 +122,27 @@ export const KERNELS = {
   lstm_cell_forward: sig(['h', 'c', 'gates'], ['pre', 'c_prev'], ['N', 'U']),
   // dh, dc: gradients w.r.t. this step's h and c (dc includes the gradient flowing from the next step's c_prev)
   lstm_cell_backward: sig(['dpre', 'dc_prev'], ['dh', 'dc', 'gates', 'c', 'c_prev'], ['N', 'U']),
+  // ---- batched matmul: out[g] = op(a[g]) @ op(b[g]) for g < G, op = transpose where TA / TB is 1:
+  // a [G,M,K] ([G,K,M] when TA), b [G,K,N] ([G,N,K] when TB), out [G,M,N]. Its backward is itself with other flags.
+  batch_matmul: sig(['out'], ['a', 'b'], ['G', 'M', 'K', 'N', 'TA', 'TB']),
+  // ---- the DNC's memory addressing (docs/dnc.md), every lane b < B on its own memory
+  // cosine similarity of each key with each memory row: sim [B,H,N] from mem [B,N,W], keys [B,H,W], with the norms
+  // sqrt(|x|^2 + 1e-6) (knorm [B,H], mnorm [B,N]) kept for the backward
+  dnc_cosine_forward: sig(['sim', 'knorm', 'mnorm'], ['mem', 'keys'], ['B', 'N', 'W', 'H']),
+  dnc_cosine_backward: sig(['dmem', 'dkeys'], ['dsim', 'sim', 'mem', 'keys', 'knorm', 'mnorm'], ['B', 'N', 'W', 'H']),
+  // allocation weighting from usage [B,N]: the free list phi sorts usage ascending (ties: lower index first),
+  // alloc[phi[j]] = (1 - u[phi[j]]) prod_{i<j} u[phi[i]]; order [B,N] saves phi (indices as f32) for the backward,
+  // which holds phi constant
+  dnc_allocation_forward: sig(['alloc', 'order'], ['usage'], ['B', 'N']),
+  dnc_allocation_backward: sig(['dusage'], ['dalloc', 'usage', 'order'], ['B', 'N']),
+  // temporal link update, link [B,N,N]: L[i,j] = (1 - w[i] - w[j]) L_prev[i,j] + w[i] p[j], L[i,i] = 0; K > 0 then
+  // zeroes every entry below 1/K (the sparse link matrix), K = 0 keeps all
+  dnc_link_forward: sig(['link'], ['link_prev', 'w', 'p'], ['B', 'N', 'K']),
+  dnc_link_backward: sig(['dlink_prev', 'dw', 'dp'], ['dlink', 'link_prev', 'w', 'p'], ['B', 'N', 'K']),
+  // the sparse link matrix's vectors: the K largest entries of each row of x [B,N] (ties: lower index) divided by
+  // their sum (0 when it is 0), every other entry 0; the backward selects again from x
+  dnc_sparse_forward: sig(['y'], ['x'], ['B', 'N', 'K']),
+  dnc_sparse_backward: sig(['dx'], ['dy', 'x'], ['B', 'N', 'K']),
   // ---- optimizer: Adam (Kingma & Ba, arXiv:1412.6980), bias corrections folded into lr_t by the caller:
   // m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr_t * m / (sqrt(v) + eps_hat)
   adam_step: sig(['p', 'm', 'v'], ['g'], L, ['lr_t', 'beta1', 'beta2', 'eps', 'grad_scale'], { inout: true }),
