@@ -8,6 +8,8 @@ export * from './reduce'
 export * from './movement'
 export * from './lstm'
 export * from './adam'
+export * from './batch_matmul'
+export * from './dnc'
 
 /** End of the module's static data (Mathf's tables): the JS allocator places buffers above this. */
 export function heap_base(): usize { return __heap_base }
