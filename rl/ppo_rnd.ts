@@ -336,7 +336,7 @@ export class PpoRnd {
         if (idx) y = gatherRows(y, idx)
         return y
       }
-      return Object.fromEntries(NET_NAMES.map((k) => [k, states[k].map(({ h, c }) => ({ h: f(h), c: f(c) }))])) as Record<NetName, RecState>
+      return Object.fromEntries(NET_NAMES.map((k) => [k, states[k].map(f)])) as Record<NetName, RecState>
     }))
     for (const n of NET_NAMES) disposeState(states[n])
     return next
@@ -413,7 +413,7 @@ export class PpoRnd {
   /** One gradient step of the three trained networks on a batch of chunks (one per lane, null = idle lane). */
   private async gradientStep(eps: EpisodeBuffer[], chunks: (Chunk | null)[], rndSel: Uint8Array, carried: Record<TrainedName, RecState>) {
     const a = this.args, B = chunks.length, batch = this.batch
-    const isRec = a.rnn_hidden_layers > 0
+    const isRec = this.nets.value.isRecurrent
     // Rows hold only the real records (lane by lane). For the LSTM, padIdx/realIdx map them to and from the padded
     // time-major layout t * B + b (see PackedRows), so the encoder and head never run on padding.
     const T = Math.max(...chunks.map((c) => (c ? c.len : 0)))
