@@ -143,10 +143,41 @@ export const KERNELS = {
   // their sum (0 when it is 0), every other entry 0; the backward selects again from x
   dnc_sparse_forward: sig(['y'], ['x'], ['B', 'N', 'K']),
   dnc_sparse_backward: sig(['dx'], ['dy', 'x'], ['B', 'N', 'K']),
+  // the memory-access equations, fused (kernels/ref/dnc_access.ts; gates and strengths of one per lane are [B]):
+  // the interface vector xi [B, W R + 3W + 5R + 3] split in the paper's order and activated (oneplus strengths,
+  // sigmoid erase / free / gates, softmax read modes [B,R,3]); the backward recomputes the activations from xi
+  dnc_interface_forward: sig(['read_keys', 'read_strengths', 'write_key', 'write_strength', 'erase', 'write_vec', 'free',
+    'alloc_gate', 'write_gate', 'modes'], ['xi'], ['B', 'W', 'R']),
+  dnc_interface_backward: sig(['dxi'], ['d_read_keys', 'd_read_strengths', 'd_write_key', 'd_write_strength', 'd_erase',
+    'd_write_vec', 'd_free', 'd_alloc_gate', 'd_write_gate', 'd_modes', 'xi'], ['B', 'W', 'R']),
+  // usage [B,N] = (u' + w' - u' w') prod_i (1 - free_i read'_i), read_prev [B,R,N], free [B,R]
+  dnc_usage_forward: sig(['usage'], ['usage_prev', 'write_prev', 'read_prev', 'free'], ['B', 'N', 'R']),
+  dnc_usage_backward: sig(['dusage_prev', 'dwrite_prev', 'dread_prev', 'dfree'],
+    ['dusage', 'usage_prev', 'write_prev', 'read_prev', 'free'], ['B', 'N', 'R']),
+  // write weighting [B,N] = g^w (g^a alloc + (1 - g^a) content), and the precedence p = (1 - sum w) p_prev + w
+  dnc_write_weighting_forward: sig(['write_w', 'precedence'], ['alloc', 'content', 'alloc_gate', 'write_gate', 'precedence_prev'], ['B', 'N']),
+  dnc_write_weighting_backward: sig(['dalloc', 'dcontent', 'dalloc_gate', 'dwrite_gate', 'dprecedence_prev'],
+    ['dwrite_w', 'dprecedence', 'alloc', 'content', 'alloc_gate', 'write_gate', 'precedence_prev'], ['B', 'N']),
+  // erase then write: mem [B,N,W] = mem_prev (1 - w e^T) + w v^T, w [B,N], erase and write_vec [B,W]
+  dnc_write_forward: sig(['mem'], ['mem_prev', 'w', 'erase', 'write_vec'], ['B', 'N', 'W']),
+  dnc_write_backward: sig(['dmem_prev', 'dw', 'derase', 'dwrite_vec'], ['dmem', 'mem_prev', 'w', 'erase', 'write_vec'], ['B', 'N', 'W']),
+  // read weightings [B,R,N] = modes[.,0] bwd + modes[.,1] content + modes[.,2] fwd, modes [B,R,3]
+  dnc_read_weights_forward: sig(['read_w'], ['modes', 'bwd', 'content', 'fwd'], ['B', 'R', 'N']),
+  dnc_read_weights_backward: sig(['dmodes', 'dbwd', 'dcontent', 'dfwd'], ['dread_w', 'modes', 'bwd', 'content', 'fwd'], ['B', 'R', 'N']),
   // ---- optimizer: Adam (Kingma & Ba, arXiv:1412.6980), bias corrections folded into lr_t by the caller:
   // m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr_t * m / (sqrt(v) + eps_hat)
   adam_step: sig(['p', 'm', 'v'], ['g'], L, ['lr_t', 'beta1', 'beta2', 'eps', 'grad_scale'], { inout: true }),
 } as const satisfies Record<string, KernelSig>
+
+/**
+ * Offsets of the parts of the DNC's interface vector (dnc_interface_*), the paper's order: read keys (R W), read
+ * strengths (R), write key (W), write strength (1), erase (W), write vector (W), free gates (R), allocation gate,
+ * write gate, read modes (3R); I = W R + 3W + 5R + 3 in all.
+ */
+export function dncInterfaceLayout(W: number, R: number) {
+  const kr = 0, br = R * W, kw = br + R, bw = kw + W, e = bw + 1, v = e + W, f = v + W, ga = f + R, gw = ga + 1, pi = gw + 1
+  return { kr, br, kw, bw, e, v, f, ga, gw, pi, I: pi + 3 * R }
+}
 
 export type KernelName = keyof typeof KERNELS
 export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[]

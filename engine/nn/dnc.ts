@@ -8,10 +8,11 @@ import { Tensor, keep } from '../tensor.ts'
 import type { Backend } from '../backend/backend.ts'
 import type { Rng } from '../random.ts'
 import { Module } from './module.ts'
+import { dncInterfaceLayout } from '../../kernels/index.ts'
 import { Linear, LSTM } from './layers.ts'
 import {
-  add, sub, mul, neg, addScalar, sigmoid, softplus, softmax, sum, slice, concat, reshape, batchMatmul,
-  cosineSimilarity, allocationWeighting, linkUpdate, sparseTopK,
+  mul, softmax, concat, reshape, batchMatmul, cosineSimilarity, allocationWeighting, linkUpdate, sparseTopK,
+  dncInterface, usageUpdate, writeWeighting, memoryWrite, readWeights,
 } from '../ops/index.ts'
 
 /** N memory slots of W floats, R read heads, K: entries kept by the sparse link matrix (0 = the dense one). */
@@ -24,12 +25,7 @@ export type DncStateName = (typeof DNC_STATE)[number]
 export type DncState = Record<DncStateName, Tensor>
 
 /** Interface vector width W*R + 3W + 5R + 3 (the paper's): read keys, strengths, write key, strength, erase, write, free, gates, modes. */
-export const interfaceSize = ({ W, R }: DncSize) => W * R + 3 * W + 5 * R + 3
-
-/** oneplus(x) = 1 + log(1 + e^x), in [1, inf): the key strengths. */
-const oneplus = (x: Tensor) => addScalar(softplus(x), 1)
-/** 1 - x */
-const complement = (x: Tensor) => addScalar(neg(x), 1)
+export const interfaceSize = ({ W, R }: DncSize) => dncInterfaceLayout(W, R).I
 
 /** C(M, k, beta) for H keys per lane: softmax over the N slots of beta * cos(k, M[n]). mem [B,N,W], keys [B,H,W], beta [B,H] -> [B,H,N]. */
 export function contentWeights(mem: Tensor, keys: Tensor, beta: Tensor): Tensor {
@@ -69,47 +65,28 @@ export class DNC extends Module {
   /** One step for B lanes: x [B, inDim] -> y [B, hidden] and the new state (docs/dnc.md, steps 1-9). */
   step(x: Tensor, s: DncState): { y: Tensor; state: DncState } {
     const { N, W, R, K } = this.size, B = x.shape[0]
-    // 1. controller on [x_t; r_{t-1}], then the interface vector, split in the paper's order
+    // 1. controller on [x_t; r_{t-1}], then the interface vector, split in the paper's order and activated
     const ctl = this.controller.step(concat([x, s.reads], 1), { h: s.h, c: s.c })
-    const xi = this.iface.forward(ctl.h)
-    let at = 0
-    const part = (n: number) => slice(xi, 1, at, (at += n))
-    const readKeys = reshape(part(R * W), [B, R, W])
-    const readStrengths = oneplus(part(R))
-    const writeKey = reshape(part(W), [B, 1, W])
-    const writeStrength = oneplus(part(1))
-    const erase = sigmoid(part(W))
-    const writeVec = part(W)
-    const gates = sigmoid(part(R + 2)) // R free gates, the allocation gate, the write gate
-    const free = slice(gates, 1, 0, R), allocGate = slice(gates, 1, R, R + 1), writeGate = slice(gates, 1, R + 1, R + 2)
-    const modes = softmax(reshape(part(3 * R), [B, R, 3])) // [backward, content, forward] per head
+    const xi = dncInterface(this.iface.forward(ctl.h), W, R)
     // 2. usage: the retention psi = prod_i (1 - f^i w^{r,i}_{t-1}), u_t = (u + w^w - u w^w)_{t-1} psi
     const readPrev = reshape(s.readWeights, [B, R, N])
-    const keepers = complement(mul(reshape(free, [B, R, 1]), readPrev))
-    let psi = slice(keepers, 1, 0, 1)
-    for (let i = 1; i < R; i++) psi = mul(psi, slice(keepers, 1, i, i + 1))
-    const usage = mul(sub(add(s.usage, s.writeWeights), mul(s.usage, s.writeWeights)), reshape(psi, [B, N]))
-    // 3. write weighting: allocation and content on M_{t-1}, gated
+    const usage = usageUpdate(s.usage, s.writeWeights, readPrev, xi.free)
+    // 3. write weighting: allocation and content on M_{t-1}, gated; the precedence after it
     const memPrev = reshape(s.memory, [B, N, W])
-    const alloc = allocationWeighting(usage)
-    const writeContent = reshape(contentWeights(memPrev, writeKey, writeStrength), [B, N])
-    const writeW = mul(writeGate, add(mul(allocGate, alloc), mul(complement(allocGate), writeContent)))
+    const writeContent = reshape(contentWeights(memPrev, xi.writeKey, xi.writeStrength), [B, N])
+    const { writeW, precedence } = writeWeighting(allocationWeighting(usage), writeContent, xi.allocGate, xi.writeGate, s.precedence)
     // 4. erase then write: M_t = M_{t-1} o (E - w^w e^T) + w^w v^T
-    const ww3 = reshape(writeW, [B, N, 1])
-    const mem = add(mul(memPrev, complement(mul(ww3, reshape(erase, [B, 1, W])))), mul(ww3, reshape(writeVec, [B, 1, W])))
-    // 5. link matrix from the previous precedence (the sparse one from the top-K vectors), then the precedence
+    const mem = memoryWrite(memPrev, writeW, xi.erase, xi.writeVec)
+    // 5. link matrix from the previous precedence (the sparse one from the top-K vectors)
     const linkPrev = reshape(s.link, [B, N, N])
     const link = K > 0
       ? linkUpdate(linkPrev, sparseTopK(writeW, K), sparseTopK(s.precedence, K), K)
       : linkUpdate(linkPrev, writeW, s.precedence)
-    const precedence = add(mul(complement(sum(writeW, 1, true)), s.precedence), writeW)
     // 6. forward f^i = L w^{r,i}_{t-1} and backward b^i = L^T w^{r,i}_{t-1}, as rows [B, R, N]
     const fwd = batchMatmul(readPrev, link, false, true)
     const bwd = batchMatmul(readPrev, link)
     // 7. read weightings: pi[1] b + pi[2] c^r + pi[3] f, the content weighting on M_t
-    const readContent = contentWeights(mem, readKeys, readStrengths)
-    const mode = (i: number) => slice(modes, 2, i, i + 1)
-    const readW = add(add(mul(mode(0), bwd), mul(mode(1), readContent)), mul(mode(2), fwd))
+    const readW = readWeights(xi.modes, bwd, contentWeights(mem, xi.readKeys, xi.readStrengths), fwd)
     // 8. read vectors r^i = M_t^T w^{r,i}
     const reads = reshape(batchMatmul(readW, mem), [B, R * W])
     // 9. output: W_y h + W_r r + b, the size of the controller

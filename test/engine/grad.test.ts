@@ -204,6 +204,24 @@ for (const K of [1, 3, 5]) {
     [{ shape: [2, 5], data: [0.1, 0.7, 0.25, 0.4, 0.05, 0.33, 0.02, 0.6, 0.15, 0.5] }], (x) => E.sparseTopK(x, K))
 }
 
+// the fused memory-access ops (usage and weightings as valid values in [0, 1))
+for (const [W, R] of [[3, 1], [2, 3]]) {
+  const I = W * R + 3 * W + 5 * R + 3
+  gradcheck(`dncInterface ref64 xi [2,${I}] W ${W} R ${R} (loss on every part)`, [{ shape: [2, I], data: randn(2 * I, 60 + R, 2) }],
+    (xi) => Object.values(E.dncInterface(xi, W, R)))
+}
+gradcheck('usageUpdate ref64 B 2 N 4 R 3', [{ shape: [2, 4], data: uniform(8, 61, 0, 1) }, { shape: [2, 4], data: uniform(8, 62, 0, 0.5) },
+  { shape: [2, 3, 4], data: uniform(24, 63, 0, 0.5) }, { shape: [2, 3], data: uniform(6, 64, 0, 1) }], E.usageUpdate)
+gradcheck('writeWeighting ref64 B 2 N 5 (loss on the write weighting and the precedence)',
+  [{ shape: [2, 5], data: uniform(10, 65, 0, 0.5) }, { shape: [2, 5], data: uniform(10, 66, 0, 0.4) }, { shape: [2, 1], data: [0.3, 0.8] },
+    { shape: [2, 1], data: [0.9, 0.45] }, { shape: [2, 5], data: uniform(10, 67, 0, 0.3) }],
+  (a, c, ga, gw, p) => { const r = E.writeWeighting(a, c, ga, gw, p); return [r.writeW, r.precedence] })
+gradcheck('memoryWrite ref64 mem [2,4,3] w [2,4] erase [2,3] v [2,3]',
+  [{ shape: [2, 4, 3] }, { shape: [2, 4], data: uniform(8, 68, 0, 0.5) }, { shape: [2, 3], data: uniform(6, 69, 0, 1) }, { shape: [2, 3] }],
+  E.memoryWrite)
+gradcheck('readWeights ref64 modes [2,2,3] b, c, f [2,2,5]',
+  [{ shape: [2, 2, 3], data: uniform(12, 70, 0, 1) }, { shape: [2, 2, 5] }, { shape: [2, 2, 5] }, { shape: [2, 2, 5] }], E.readWeights)
+
 // ---------------------------------------------------------------------------------------------- composites
 gradcheck('composite ref64: x used twice, mul(x, tanh(x)) [3,4]', [{ shape: [3, 4] }], (x) => E.mul(x, E.tanh(x)))
 gradcheck('composite ref64: cross-entropy via logSoftmax and gatherRows-free one-hot [4,3]',
