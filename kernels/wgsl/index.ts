@@ -25,6 +25,7 @@ import * as adam from './adam.ts'
 import * as bmm from './batch_matmul.ts'
 import * as dnc from './dnc.ts'
 import * as dncAccess from './dnc_access.ts'
+import * as dncInterface from './dnc_interface.ts'
 
 /** Picks the version (a key of WGSL_VERSIONS or WGSL_COMPOSITE) a call runs, from its dims and the device. */
 export type Selector = (d: Dims, caps: DeviceCaps) => string
@@ -51,7 +52,7 @@ export type SelectedKernel = keyof typeof WGSL_SELECT
 
 /** The kernels with one version: registry name -> kernel. */
 export const WGSL = {
-  ...ELEMENTWISE, ...sm, ...mov, ...lstm, ...adam, ...bmm, ...dnc, ...dncAccess,
+  ...ELEMENTWISE, ...sm, ...mov, ...lstm, ...adam, ...bmm, ...dnc, ...dncAccess, ...dncInterface,
   max_reduce_backward: red.max_reduce_backward, sum_squares: red.sum_squares,
 } as Record<Exclude<KernelName, SelectedKernel>, WgslKernel>
 

@@ -1,23 +1,16 @@
-// The DNC's fused memory-access kernels against ref on the shared DNC cases (H read heads as R): dnc_interface_forward /
-// _backward (interface logits spread over +-4, so gates and modes saturate somewhere), dnc_usage_*,
+// The DNC's fused memory-access kernels against ref on the shared DNC cases (H read heads as R): dnc_usage_*,
 // dnc_write_weighting_*, dnc_write_* and dnc_read_weights_* on valid values (weightings and gates in [0, 1)).
 // Tolerance atol 1e-5, rtol 1e-4 (f32 sums of up to N or W terms against the ref's doubles).
 import { suite } from 'uvu'
 import { DNC } from '../cases/shapes.ts'
 import { randn, uniform } from '../helpers.ts'
 import { parity } from './parity.ts'
-import { dncInterfaceLayout } from '../../kernels/index.ts'
 
 const test = suite('dnc access kernels')
 const tol = { atol: 1e-5, rtol: 1e-4 }
 
 for (const { B, N, W, H: R } of DNC) {
-  const shape = `B ${B} N ${N} W ${W} R ${R}`, { I } = dncInterfaceLayout(W, R)
-  const iface = { B, W, R }, outs = [B * R * W, B * R, B * W, B, B * W, B * W, B * R, B, B, B * R * 3]
-  parity(test, 'dnc_interface_forward', shape, () => ({ inputs: [randn(B * I, I, 4)], outLens: outs, d: iface }), tol)
-  parity(test, 'dnc_interface_backward', shape, () => ({
-    inputs: [...outs.map((n, i) => randn(n, 80 + i)), randn(B * I, I + 1, 4)], outLens: [B * I], d: iface,
-  }), tol)
+  const shape = `B ${B} N ${N} W ${W} R ${R}`
   const w01 = (n: number, seed: number, hi = 1) => uniform(n, seed, 0, hi)
   const usage = () => [w01(B * N, 1), w01(B * N, 2, 0.5), w01(B * R * N, 3, 0.5), w01(B * R, 4)]
   parity(test, 'dnc_usage_forward', shape, () => ({ inputs: usage(), outLens: [B * N], d: { B, N, R } }), tol)
