@@ -1,7 +1,8 @@
 // The whole PPO+RND loop (rollout + training) on PixelCopter-v0, env steps per second, for the seed's CNN example
 // configuration (its README: --rnn_hidden_layers 0 --sticky_action_probability 0 --final_hidden_dim 256
 // --final_hidden_layers 3 --stacked_frames 10 --z_dim 1024 --gradient_clip 1) and for the default LSTM
-// configuration, plus the CPU-friendly config of `npm run learn:pixelcopter`. One warm-up iteration, then the mean
+// configuration, the same with the DNC in place of the LSTM (--dnc 32,16,2,0, controller of rnn_hidden_dim 256),
+// plus the CPU-friendly config of `npm run learn:pixelcopter`. One warm-up iteration, then the mean
 // of timed iterations. num_trials is cut to 32 per iteration to keep the bench short (steps/s does not depend on it
 // much: both rollout and training scale with the episodes collected). No peer here runs the same loop (the seed is
 // Chainer); the brief's PyTorch reference is a training step, see train_step.bench.ts.
@@ -17,6 +18,7 @@ const CONFIGS: { name: string; args: Partial<Args> }[] = [
     args: { rnn_hidden_layers: 0, sticky_action_probability: 0, final_hidden_dim: 256, final_hidden_layers: 3, stacked_frames: 10, z_dim: 1024, gradient_clip: 1 },
   },
   { name: 'default LSTM', args: {} },
+  { name: 'default, DNC 32,16,2,0', args: { dnc: '32,16,2,0' } },
   { name: 'learn_config (36px CNN)', args: LEARN_PIXELCOPTER },
 ]
 

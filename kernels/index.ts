@@ -18,7 +18,8 @@
 //
 // Dims legend: N batch, C in-channels, K out-channels, H W input size, P Q output size, R S filter size,
 // STRIDE, PAD, M K N for matmul (out[M,N] = a[M,K] @ b[K,N]), U hidden units, D last-axis length,
-// O/R/I outer/reduced/inner sizes, L total element count.
+// O/R/I outer/reduced/inner sizes, L total element count. batch_matmul: G products of M x K by K x N. DNC kernels
+// (docs/dnc.md): B lanes, N memory slots, W word size, H keys per lane, K sparse link entries (0 = dense).
 //
 // Adding a kernel (the steps, in docs/kernels.md): its signature here -> the ref function in ref/<file>.ts (in REF via
 // ref/index.ts) -> shape cases in test/cases/shapes.ts and a parity test in test/kernels/ -> the AssemblyScript
@@ -67,7 +68,7 @@ export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as 
 /** Unary ops: out = f(x; params). Each has `<op>_backward(dx; dout, x, y)` with y = f(x) the forward output. */
 export const UNARY_OPS = {
   neg: [], exp: [], log: [], sqrt: [], square: [], abs: [], relu: [], leaky_relu: ['alpha'], tanh: [], sigmoid: [],
-  clip: ['lo', 'hi'],
+  clip: ['lo', 'hi'], softplus: [],
 } as const satisfies Record<string, readonly string[]>
 
 export type BinaryOp = (typeof BINARY_OPS)[number]
@@ -121,10 +122,62 @@ export const KERNELS = {
   lstm_cell_forward: sig(['h', 'c', 'gates'], ['pre', 'c_prev'], ['N', 'U']),
   // dh, dc: gradients w.r.t. this step's h and c (dc includes the gradient flowing from the next step's c_prev)
   lstm_cell_backward: sig(['dpre', 'dc_prev'], ['dh', 'dc', 'gates', 'c', 'c_prev'], ['N', 'U']),
+  // ---- batched matmul: out[g] = op(a[g]) @ op(b[g]) for g < G, op = transpose where TA / TB is 1:
+  // a [G,M,K] ([G,K,M] when TA), b [G,K,N] ([G,N,K] when TB), out [G,M,N]. Its backward is itself with other flags.
+  batch_matmul: sig(['out'], ['a', 'b'], ['G', 'M', 'K', 'N', 'TA', 'TB']),
+  // ---- the DNC's memory addressing (docs/dnc.md), every lane b < B on its own memory
+  // cosine similarity of each key with each memory row: sim [B,H,N] from mem [B,N,W], keys [B,H,W], with the norms
+  // sqrt(|x|^2 + 1e-6) (knorm [B,H], mnorm [B,N]) kept for the backward
+  dnc_cosine_forward: sig(['sim', 'knorm', 'mnorm'], ['mem', 'keys'], ['B', 'N', 'W', 'H']),
+  dnc_cosine_backward: sig(['dmem', 'dkeys'], ['dsim', 'sim', 'mem', 'keys', 'knorm', 'mnorm'], ['B', 'N', 'W', 'H']),
+  // allocation weighting from usage [B,N]: the free list phi sorts usage ascending (ties: lower index first),
+  // alloc[phi[j]] = (1 - u[phi[j]]) prod_{i<j} u[phi[i]]; order [B,N] saves phi (indices as f32) for the backward,
+  // which holds phi constant
+  dnc_allocation_forward: sig(['alloc', 'order'], ['usage'], ['B', 'N']),
+  dnc_allocation_backward: sig(['dusage'], ['dalloc', 'usage', 'order'], ['B', 'N']),
+  // temporal link update, link [B,N,N]: L[i,j] = (1 - w[i] - w[j]) L_prev[i,j] + w[i] p[j], L[i,i] = 0; K > 0 then
+  // zeroes every entry below 1/K (the sparse link matrix), K = 0 keeps all
+  dnc_link_forward: sig(['link'], ['link_prev', 'w', 'p'], ['B', 'N', 'K']),
+  dnc_link_backward: sig(['dlink_prev', 'dw', 'dp'], ['dlink', 'link_prev', 'w', 'p'], ['B', 'N', 'K']),
+  // the sparse link matrix's vectors: the K largest entries of each row of x [B,N] (ties: lower index) divided by
+  // their sum (0 when it is 0), every other entry 0; the backward selects again from x
+  dnc_sparse_forward: sig(['y'], ['x'], ['B', 'N', 'K']),
+  dnc_sparse_backward: sig(['dx'], ['dy', 'x'], ['B', 'N', 'K']),
+  // the memory-access equations, fused (kernels/ref/dnc_access.ts; gates and strengths of one per lane are [B]):
+  // the interface vector xi [B, W R + 3W + 5R + 3] split in the paper's order and activated (oneplus strengths,
+  // sigmoid erase / free / gates, softmax read modes [B,R,3]); the backward recomputes the activations from xi
+  dnc_interface_forward: sig(['read_keys', 'read_strengths', 'write_key', 'write_strength', 'erase', 'write_vec', 'free',
+    'alloc_gate', 'write_gate', 'modes'], ['xi'], ['B', 'W', 'R']),
+  dnc_interface_backward: sig(['dxi'], ['d_read_keys', 'd_read_strengths', 'd_write_key', 'd_write_strength', 'd_erase',
+    'd_write_vec', 'd_free', 'd_alloc_gate', 'd_write_gate', 'd_modes', 'xi'], ['B', 'W', 'R']),
+  // usage [B,N] = (u' + w' - u' w') prod_i (1 - free_i read'_i), read_prev [B,R,N], free [B,R]
+  dnc_usage_forward: sig(['usage'], ['usage_prev', 'write_prev', 'read_prev', 'free'], ['B', 'N', 'R']),
+  dnc_usage_backward: sig(['dusage_prev', 'dwrite_prev', 'dread_prev', 'dfree'],
+    ['dusage', 'usage_prev', 'write_prev', 'read_prev', 'free'], ['B', 'N', 'R']),
+  // write weighting [B,N] = g^w (g^a alloc + (1 - g^a) content), and the precedence p = (1 - sum w) p_prev + w
+  dnc_write_weighting_forward: sig(['write_w', 'precedence'], ['alloc', 'content', 'alloc_gate', 'write_gate', 'precedence_prev'], ['B', 'N']),
+  dnc_write_weighting_backward: sig(['dalloc', 'dcontent', 'dalloc_gate', 'dwrite_gate', 'dprecedence_prev'],
+    ['dwrite_w', 'dprecedence', 'alloc', 'content', 'alloc_gate', 'write_gate', 'precedence_prev'], ['B', 'N']),
+  // erase then write: mem [B,N,W] = mem_prev (1 - w e^T) + w v^T, w [B,N], erase and write_vec [B,W]
+  dnc_write_forward: sig(['mem'], ['mem_prev', 'w', 'erase', 'write_vec'], ['B', 'N', 'W']),
+  dnc_write_backward: sig(['dmem_prev', 'dw', 'derase', 'dwrite_vec'], ['dmem', 'mem_prev', 'w', 'erase', 'write_vec'], ['B', 'N', 'W']),
+  // read weightings [B,R,N] = modes[.,0] bwd + modes[.,1] content + modes[.,2] fwd, modes [B,R,3]
+  dnc_read_weights_forward: sig(['read_w'], ['modes', 'bwd', 'content', 'fwd'], ['B', 'R', 'N']),
+  dnc_read_weights_backward: sig(['dmodes', 'dbwd', 'dcontent', 'dfwd'], ['dread_w', 'modes', 'bwd', 'content', 'fwd'], ['B', 'R', 'N']),
   // ---- optimizer: Adam (Kingma & Ba, arXiv:1412.6980), bias corrections folded into lr_t by the caller:
   // m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr_t * m / (sqrt(v) + eps_hat)
   adam_step: sig(['p', 'm', 'v'], ['g'], L, ['lr_t', 'beta1', 'beta2', 'eps', 'grad_scale'], { inout: true }),
 } as const satisfies Record<string, KernelSig>
+
+/**
+ * Offsets of the parts of the DNC's interface vector (dnc_interface_*), the paper's order: read keys (R W), read
+ * strengths (R), write key (W), write strength (1), erase (W), write vector (W), free gates (R), allocation gate,
+ * write gate, read modes (3R); I = W R + 3W + 5R + 3 in all.
+ */
+export function dncInterfaceLayout(W: number, R: number) {
+  const kr = 0, br = R * W, kw = br + R, bw = kw + W, e = bw + 1, v = e + W, f = v + W, ga = f + R, gw = ga + 1, pi = gw + 1
+  return { kr, br, kw, bw, e, v, f, ga, gw, pi, I: pi + 3 * R }
+}
 
 export type KernelName = keyof typeof KERNELS
 export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[]

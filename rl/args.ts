@@ -6,6 +6,7 @@
 // Adding a flag is one entry here: `name: int(default, 'doc', { min: 1 })` (or num, prob, bool, str, oneOf).
 import { listEnvs } from '../env/index.ts'
 import { encoderOutSize } from './networks.ts'
+import type { DncSize } from '../engine/index.ts'
 
 /** What a rule sees of the other flags (typed loosely: Args is derived from the table the rules live in). */
 type OtherFlags = Readonly<Record<string, unknown>>
@@ -74,6 +75,29 @@ function oneOf<const C extends string>(choices: () => readonly C[], def: NoInfer
 /** The smallest frame the encoder accepts (36). */
 const MIN_FRAME = (() => { let f = 1; while (encoderOutSize('nature', f) < 1) f++; return f })()
 
+/** What is wrong with a --dnc value ('' = no DNC), or null; the sizes themselves come from parseDnc. */
+function dncProblem(v: string): string | null {
+  if (v === '') return null
+  const parts = v.split(',')
+  const what = 'N,W,R,K: four comma-separated integers (memory slots, word size, read heads, sparse link entries)'
+  if (parts.length !== 4) return `${what}, not ${parts.length}`
+  const bad = parts.find((p) => !/^\s*[+-]?\d+\s*$/.test(p))
+  if (bad !== undefined) return `${what}; '${bad}' is not an integer`
+  const [N, W, R, K] = parts.map(Number)
+  const small = (['N', 'W', 'R'] as const).find((_, i) => [N, W, R][i] < 1)
+  if (small) return `N,W,R,K with N, W and R >= 1 (${small} is ${{ N, W, R }[small]})`
+  if (K < 0) return `N,W,R,K with K >= 0 (0 = the dense link matrix; K is ${K})`
+  if (K > N) return `N,W,R,K with K <= N (the sparse link matrix keeps at most N entries; K ${K} > N ${N})`
+  return null
+}
+
+/** The DNC's sizes from a valid --dnc value, or null when it is '' (validateArgs reports bad values first). */
+export function parseDnc(v: string): DncSize | null {
+  if (v === '' || dncProblem(v) !== null) return null
+  const [N, W, R, K] = v.split(',').map(Number)
+  return { N, W, R, K }
+}
+
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'ref'] as const
 const ENCODERS = ['auto', 'nature', 'grid'] as const
 const INT_NORMS = ['episode_returns', 'forward_filter'] as const
@@ -89,11 +113,12 @@ export const FLAGS = {
   num_trials: int(128, 'Trials (whole episodes) per iteration of training; "Rollout Length" in the paper', { min: 1 }),
   portion_experience_train_rnd_predictor: prob(0.25, 'Share of the episodes the RND predictor trains on, as in the RND paper'),
   z_dim: int(32, 'Dimension of the encoded vector', { min: 1, network: true }),
-  rnn_hidden_dim: int(256, 'RNN hidden units', {
-    min: 0, network: true, rule: (v, a) => (Number(a.rnn_hidden_layers) > 0 && v < 1 ? 'an integer >= 1 when --rnn_hidden_layers > 0' : null),
+  rnn_hidden_dim: int(256, 'RNN hidden units (of each LSTM layer, or of the DNC\'s controller and output)', {
+    min: 0, network: true, rule: (v, a) => (v >= 1 ? null : Number(a.rnn_hidden_layers) > 0 ? 'an integer >= 1 when --rnn_hidden_layers > 0'
+      : a.dnc !== '' ? 'an integer >= 1 with --dnc (its controller\'s units)' : null),
   }),
   rnn_hidden_layers: int(1, 'RNN (LSTM) hidden layers; 0 = convolutional-only policy', { min: 0, network: true }),
-  rnn_single_record_training: bool('Required for DNC in the seed; accepted and unused here (our LSTM always steps one record at a time)'),
+  rnn_single_record_training: bool('Required for DNC in the seed; accepted and unused here (our LSTM and DNC step every lane one record at a time, batched)'),
   final_hidden_dim: int(0, 'Units of the additional linear layers before the final output', {
     min: 0, network: true, rule: (v, a) => (Number(a.final_hidden_layers) > 0 && v < 1 ? 'an integer >= 1 when --final_hidden_layers > 0' : null),
   }),
@@ -126,9 +151,8 @@ export const FLAGS = {
   rng_seed: int(31337, 'Seed of every random stream (weights, actions, environments, shuffling)'),
   num_threads: int(10, 'Accepted and unused: the seed ran rollouts on threads; we step num_envs episodes in lockstep instead', { min: 0 }),
   target_cumulative_rewards_extrinsic: num(100, 'Training ends when the mean episode reward of an iteration reaches this'),
-  dnc: str('', 'Differentiable Neural Computer N,W,R,K, e.g. 256,64,4,0 (not available yet: must be empty)', {
-    network: true, metavar: 'N,W,R,K', only: (v) => (v === '' ? null : 'empty'),
-    why: 'the DNC core is not available yet (use the LSTM: --rnn_hidden_layers)',
+  dnc: str('', 'Differentiable Neural Computer N,W,R,K (memory slots, word size, read heads, sparse link entries or 0 for the dense link matrix), e.g. 256,64,4,0: replaces the LSTM stack (docs/dnc.md)', {
+    network: true, metavar: 'N,W,R,K', only: dncProblem,
   }),
   // ours
   backend: oneOf(() => BACKENDS, 'auto', 'Tensor backend: auto (webgpu on a hardware adapter, else wasm), webgpu, wasm or ref'),
@@ -143,7 +167,7 @@ export const FLAGS = {
   grid_onehot: bool("MiniGrid: feed each cell's object, colour and state one-hot (20 channels) instead of as 3 numbers", { network: true }),
   // the RND paper's options (docs/algorithm.md, Fixed-length rollouts); the defaults keep the seed's behaviour
   num_steps: int(0, 'Steps per environment per iteration (fixed-length rollouts over num_envs environments, as the RND paper and CleanRL); 0 = num_trials whole episodes (the seed)', {
-    min: 0, rule: (v, a) => (v > 0 && Number(a.rnn_hidden_layers) > 0 ? '0 when --rnn_hidden_layers > 0 (a training chunk cannot yet reset the LSTM inside it)' : null),
+    min: 0, rule: (v, a) => (v > 0 && (Number(a.rnn_hidden_layers) > 0 || a.dnc !== '') ? '0 with a recurrent core (--rnn_hidden_layers > 0 or --dnc): a training chunk cannot yet reset it inside the chunk' : null),
   }),
   intrinsic_non_episodic: bool('The intrinsic return runs through episode ends (the RND paper); needs --num_steps > 0'),
   int_reward_norm: oneOf(() => INT_NORMS, 'episode_returns', "Divisor of the intrinsic rewards: episode_returns (the seed: std of each episode's discounted intrinsic returns) or forward_filter (the RND paper: std of a per-environment discounted sum along time, never reset)"),

@@ -5,23 +5,23 @@
 //            -> leaky_relu -> conv 64 2x2/1 -> leaky_relu -> flatten (64 x 1 x 1) -> linear z_dim: the image
 //            encoder of rl-starter-files, which the exploration papers (RIDE, NovelD) use on MiniGrid
 //   core:    rnn_hidden_layers stacked LSTMs of rnn_hidden_dim (0 = convolutional only); gate order a, i, f, o
-//            (Chainer's, blocked), forget bias 1, as engine/nn/layers.ts
+//            (Chainer's, blocked), forget bias 1, as engine/nn/layers.ts; or, with --dnc N,W,R,K, the DNC
+//            (docs/dnc.md) with a controller LSTM of rnn_hidden_dim and output rnn_hidden_dim (rl/recurrent.ts)
 //   head:    final_hidden_layers x (linear final_hidden_dim -> leaky_relu), then linear to the output size
 // Initialization is Chainer's (LeCun normal weights, zero biases). leaky_relu uses Chainer's slope 0.2.
 import {
-  Module, Conv2d, Linear, LSTM, Tensor, Rng, leakyRelu, maxPool2, reshape, slice, concat, detach, keep, mul, gatherRows,
-  type Backend, type LSTMState,
+  Module, Conv2d, Linear, LSTM, DNC, Tensor, Rng, leakyRelu, maxPool2, reshape, concat, gatherRows, type Backend, type DncSize,
 } from '../engine/index.ts'
-import type { Args } from './args.ts'
+import { parseDnc, type Args } from './args.ts'
+import { LstmStack, DncCore, type RecurrentCore, type RecState } from './recurrent.ts'
+
+export { detachState, maskState, disposeState, type RecState } from './recurrent.ts'
 
 export type NetName = 'value' | 'policy' | 'rnd_target' | 'rnd_predictor'
 export const NET_NAMES: readonly NetName[] = ['value', 'policy', 'rnd_target', 'rnd_predictor']
 /** The networks that train (each with its own Adam). */
 export type TrainedName = Exclude<NetName, 'rnd_target'>
 export const TRAINED: readonly TrainedName[] = ['value', 'policy', 'rnd_predictor']
-
-/** Recurrent state of one network: one {h, c} per LSTM layer ([] for the convolutional-only network). */
-export type RecState = LSTMState[]
 
 export type EncoderKind = 'nature' | 'grid'
 
@@ -51,12 +51,15 @@ export interface NetSpec {
   finalLayers: number
   finalHidden: number
   outDim: number
+  /** the DNC's sizes (--dnc): it replaces the LSTM stack */
+  dnc?: DncSize | null
 }
 
 export class Net extends Module {
   readonly conv: Conv2d[]
   readonly fc: Linear
-  readonly lstm: LSTM[] = []
+  /** the LSTM stack or the DNC; null for the convolutional-only network */
+  readonly core: RecurrentCore | null
   readonly hidden: Linear[] = []
   readonly out: Linear
   readonly flat: number
@@ -74,10 +77,11 @@ export class Net extends Module {
     this.flat = c * o * o
     this.fc = this.child('fc', new Linear(be, this.flat, s.zDim, rng))
     let d = s.zDim
-    for (let i = 0; i < s.rnnLayers; i++) {
-      this.lstm.push(this.child(`lstm${i}`, new LSTM(be, d, s.rnnHidden, rng)))
-      d = s.rnnHidden
-    }
+    if (s.dnc) this.core = new DncCore(this.child('dnc', new DNC(be, d, s.rnnHidden, s.dnc, rng)))
+    else if (s.rnnLayers > 0) {
+      this.core = new LstmStack([...Array(s.rnnLayers).keys()].map((i) => this.child(`lstm${i}`, new LSTM(be, i ? s.rnnHidden : d, s.rnnHidden, rng))))
+    } else this.core = null
+    if (this.core) d = this.core.outDim
     for (let i = 0; i < s.finalLayers; i++) {
       this.hidden.push(this.child(`hidden${i}`, new Linear(be, d, s.finalHidden, rng)))
       d = s.finalHidden
@@ -85,7 +89,7 @@ export class Net extends Module {
     this.out = this.child('out', new Linear(be, d, s.outDim, rng))
   }
 
-  get isRecurrent(): boolean { return this.lstm.length > 0 }
+  get isRecurrent(): boolean { return this.core !== null }
 
   /** x [N, C, H, W] -> z [N, z_dim] */
   encode(x: Tensor): Tensor {
@@ -106,56 +110,38 @@ export class Net extends Module {
 
   /** Zero recurrent state for n rows (kept: the caller owns and disposes it). */
   initialState(n: number): RecState {
-    return this.lstm.map((l) => {
-      const s = l.initialState(n)
-      return { h: keep(s.h), c: keep(s.c) }
-    })
+    return this.core?.initialState(n) ?? []
   }
 
   /** One step for a batch: x [N, C, H, W], state -> output [N, outDim] and the new state. */
   step(x: Tensor, state: RecState): { y: Tensor; state: RecState } {
-    let z = this.encode(x)
-    const next: RecState = []
-    this.lstm.forEach((l, i) => {
-      const s = l.step(z, state[i])
-      next.push(s)
-      z = s.h
-    })
-    return { y: this.head(z), state: next }
+    const z = this.encode(x)
+    if (!this.core) return { y: this.head(z), state }
+    const r = this.core.step(z, state)
+    return { y: this.head(r.h), state: r.state }
   }
 
   /**
    * A chunk of T steps of B rows, time-major: x [T*B, C, H, W] (row t*B + b is step t of lane b). The encoder and
-   * head run on all T*B rows at once; the LSTM steps T times on [B, .]. Returns y [T*B, outDim] and the final state.
-   * With `pack`, x and y hold only the real rows (see PackedRows). Without an LSTM, rows are independent: x is used
+   * head run on all T*B rows at once; the core steps T times on [B, .]. Returns y [T*B, outDim] and the final state.
+   * With `pack`, x and y hold only the real rows (see PackedRows). Without a core, rows are independent: x is used
    * as given and T is ignored.
    */
   sequence(x: Tensor, T: number, state: RecState, pack?: PackedRows): { y: Tensor; state: RecState } {
     let z = this.encode(x)
-    if (!this.isRecurrent) return { y: this.head(z), state }
+    if (!this.core) return { y: this.head(z), state }
     const B = pack ? pack.B : x.shape[0] / T
     // packed: scatter the real rows' codes into the padded time-major layout (row R of zPad's source is zeros)
     if (pack) z = gatherRows(concat([z, Tensor.zeros(this.backend, [1, z.shape[1]])], 0), pack.padIdx)
-    let st = state
-    for (let i = 0; i < this.lstm.length; i++) {
-      const hs: Tensor[] = []
-      let s = st[i]
-      for (let t = 0; t < T; t++) {
-        s = this.lstm[i].step(T === 1 ? z : slice(z, 0, t * B, (t + 1) * B), s)
-        hs.push(s.h)
-      }
-      st = [...st.slice(0, i), s, ...st.slice(i + 1)]
-      z = T === 1 ? hs[0] : concat(hs, 0)
-    }
-    if (pack) z = gatherRows(z, pack.realIdx)
-    return { y: this.head(z), state: st }
+    const r = this.core.sequence(z, T, B, state)
+    return { y: this.head(pack ? gatherRows(r.h, pack.realIdx) : r.h), state: r.state }
   }
 }
 
 /**
  * The real records of a padded time-major chunk batch, for Net.sequence: x and y hold only the R real rows; padIdx
  * [T*B] gives, for each padded row t*B + b, its real row (or R: a zero row); realIdx [R] the padded row of each real
- * row. The encoder and head then run on real rows only; the LSTM still steps T times on [B, .].
+ * row. The encoder and head then run on real rows only; the core still steps T times on [B, .].
  */
 export interface PackedRows { B: number; padIdx: Tensor; realIdx: Tensor }
 
@@ -169,6 +155,7 @@ export function netSpecs(args: Args, numActions: number, input: InputSpec = fram
   const base = {
     encoder: input.encoder, frame: input.size, zDim: args.z_dim, rnnLayers: args.rnn_hidden_layers,
     rnnHidden: args.rnn_hidden_dim, finalLayers: args.final_hidden_layers, finalHidden: args.final_hidden_dim,
+    dnc: parseDnc(args.dnc),
   }
   const c = input.channels
   return {
@@ -186,18 +173,4 @@ export function buildNetworks(args: Args, be: Backend, numActions: number, input
   const nets = {} as Record<NetName, Net>
   for (const n of NET_NAMES) nets[n] = new Net(be, specs[n], rng)
   return nets
-}
-
-/** Detached, kept copy of a state (truncated BPTT: the next chunk starts from these values, no gradient). */
-export function detachState(s: RecState): RecState {
-  return s.map(({ h, c }) => ({ h: keep(detach(h)), c: keep(detach(c)) }))
-}
-
-/** Rows where keepMask [N, 1] is 0 restart from zeros. The new state belongs to the current scope. */
-export function maskState(s: RecState, keepMask: Tensor): RecState {
-  return s.map(({ h, c }) => ({ h: mul(h, keepMask), c: mul(c, keepMask) }))
-}
-
-export function disposeState(s: RecState): void {
-  for (const { h, c } of s) { h.dispose(); c.dispose() }
 }

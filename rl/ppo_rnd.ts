@@ -484,7 +484,7 @@ export class PpoRnd {
         if (idx) y = gatherRows(y, idx)
         return y
       }
-      return Object.fromEntries(NET_NAMES.map((k) => [k, states[k].map(({ h, c }) => ({ h: f(h), c: f(c) }))])) as Record<NetName, RecState>
+      return Object.fromEntries(NET_NAMES.map((k) => [k, states[k].map(f)])) as Record<NetName, RecState>
     }))
     for (const n of NET_NAMES) disposeState(states[n])
     return next

@@ -102,7 +102,7 @@ export async function trainIteration(c: TrainContext, eps: EpisodeBuffer[]): Pro
 /** One gradient step of the three trained networks on a batch of chunks (one per lane, null = idle lane). */
 async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chunk | null)[], rndSel: Uint8Array, carried: Record<TrainedName, RecState>) {
   const a = g.args, B = chunks.length, batch = g.batch
-  const isRec = a.rnn_hidden_layers > 0
+  const isRec = g.nets.value.isRecurrent
   // Rows hold only the real records (lane by lane). For the LSTM, padIdx/realIdx map them to and from the padded
   // time-major layout t * B + b (see PackedRows), so the encoder and head never run on padding.
   const T = Math.max(...chunks.map((c) => (c ? c.len : 0)))

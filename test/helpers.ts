@@ -45,6 +45,21 @@ export function uniform(n: number, seed: number, lo: number, hi: number): Float3
   return out
 }
 
+/** Central differences (loss(v + eps) - loss(v - eps)) / 2 eps in each element v of raw, a buffer the loss reads. */
+export function centralDifferences(raw: Float64Array | Float32Array, lossOf: () => number, eps: number): Float64Array {
+  const numeric = new Float64Array(raw.length)
+  for (let j = 0; j < raw.length; j++) {
+    const orig = raw[j]
+    raw[j] = orig + eps
+    const lp = lossOf()
+    raw[j] = orig - eps
+    const lm = lossOf()
+    raw[j] = orig
+    numeric[j] = (lp - lm) / (2 * eps)
+  }
+  return numeric
+}
+
 // ---- the backends under test: ref (the oracle) and wasm always; webgpu when an adapter exists, else a loud
 // SKIPPED line (a failure when CI=true). BACKENDS=wasm,webgpu (comma list) narrows the non-ref ones.
 import type { Backend } from '../engine/backend/backend.ts'

@@ -128,6 +128,7 @@ export const relu = (x: Tensor) => unary('relu', x)
 export const leakyRelu = (x: Tensor, alpha = 0.2) => unary('leaky_relu', x, { alpha })
 export const tanh = (x: Tensor) => unary('tanh', x)
 export const sigmoid = (x: Tensor) => unary('sigmoid', x)
+export const softplus = (x: Tensor) => unary('softplus', x)
 export const clip = (x: Tensor, lo: number, hi: number) => unary('clip', x, { lo, hi })
 
 /** x * s for a JS number s (a [1] constant broadcast). */

@@ -5,7 +5,7 @@
 // (0 along a broadcast axis). One invocation walks out in order; the innermost axis runs an f32x4 main loop when
 // both operands are contiguous (stride 1) or one of them is broadcast (stride 0, splat once), then a scalar tail.
 // Unary ops map L elements; ops with a cheap SIMD form (neg sqrt square abs relu leaky_relu clip) run f32x4;
-// transcendentals (exp log tanh sigmoid) use AssemblyScript's Mathf (ports of musl's expf/logf/tanhf, < 1 ulp).
+// transcendentals (exp log tanh sigmoid softplus) use AssemblyScript's Mathf (ports of musl's expf/logf/tanhf, < 1 ulp).
 // Each unary op has <op>_backward(dx; dout, x, y) = dout * f'(x), written with y = f(x) where simpler; the same
 // ops run it f32x4 (f' as a vector, then one multiply: leaky_relu_backward was 7% of a train step as a scalar loop).
 // The ops are a table of @inline functions selected by a constant op id: after inlining, the optimizer folds the
@@ -100,9 +100,9 @@ export function where(out: usize, cond: usize, a: usize, b: usize, D0: i32, D1: 
 }
 
 // ---- the unary table: f(x) and dout * f'(x) given x and y = f(x); p0/p1 carry alpha or lo/hi
-const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, SQUARE = 4, ABS = 5, RELU = 6, LEAKY = 7, TANH = 8, SIGMOID = 9, CLIP = 10
+const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, SQUARE = 4, ABS = 5, RELU = 6, LEAKY = 7, TANH = 8, SIGMOID = 9, CLIP = 10, SOFTPLUS = 11
 
-@inline function isTranscendental(op: i32): bool { return op == EXP || op == LOG || op == TANH || op == SIGMOID }
+@inline function isTranscendental(op: i32): bool { return op == EXP || op == LOG || op == TANH || op == SIGMOID || op == SOFTPLUS }
 
 @inline function un(op: i32, x: f32, p0: f32, p1: f32): f32 {
   if (op == NEG) return -x
@@ -115,6 +115,7 @@ const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, SQUARE = 4, ABS = 5, RELU = 6, LEAKY 
   if (op == LEAKY) return x >= 0 ? x : p0 * x
   if (op == TANH) return Mathf.tanh(x)
   if (op == SIGMOID) return 1 / (1 + Mathf.exp(-x))
+  if (op == SOFTPLUS) return Mathf.max(x, 0) + Mathf.log1p(Mathf.exp(-Mathf.abs(x))) // log(1 + e^x), no overflow
   return Mathf.min(Mathf.max(x, p0), p1) // clip; f32.min/max propagate NaN like Math.min/max
 }
 @inline function unv(op: i32, x: v128, p0: f32, p1: f32): v128 {
@@ -138,6 +139,7 @@ const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, SQUARE = 4, ABS = 5, RELU = 6, LEAKY 
   if (op == LEAKY) return x >= 0 ? 1 : p0
   if (op == TANH) return 1 - y * y
   if (op == SIGMOID) return y * (1 - y)
+  if (op == SOFTPLUS) return 1 / (1 + Mathf.exp(-x))
   return x >= p0 && x <= p1 ? 1 : 0 // clip
 }
 
@@ -185,6 +187,7 @@ export function leaky_relu(out: usize, x: usize, L: i32, alpha: f32): void { una
 export function tanh(out: usize, x: usize, L: i32): void { unaryMap(TANH, out, x, L, 0, 0) }
 export function sigmoid(out: usize, x: usize, L: i32): void { unaryMap(SIGMOID, out, x, L, 0, 0) }
 export function clip(out: usize, x: usize, L: i32, lo: f32, hi: f32): void { unaryMap(CLIP, out, x, L, lo, hi) }
+export function softplus(out: usize, x: usize, L: i32): void { unaryMap(SOFTPLUS, out, x, L, 0, 0) }
 
 export function neg_backward(dx: usize, dout: usize, x: usize, y: usize, L: i32): void { unaryBack(NEG, dx, dout, x, y, L, 0, 0) }
 export function exp_backward(dx: usize, dout: usize, x: usize, y: usize, L: i32): void { unaryBack(EXP, dx, dout, x, y, L, 0, 0) }
@@ -199,6 +202,9 @@ export function leaky_relu_backward(dx: usize, dout: usize, x: usize, y: usize, 
 export function tanh_backward(dx: usize, dout: usize, x: usize, y: usize, L: i32): void { unaryBack(TANH, dx, dout, x, y, L, 0, 0) }
 export function sigmoid_backward(dx: usize, dout: usize, x: usize, y: usize, L: i32): void {
   unaryBack(SIGMOID, dx, dout, x, y, L, 0, 0)
+}
+export function softplus_backward(dx: usize, dout: usize, x: usize, y: usize, L: i32): void {
+  unaryBack(SOFTPLUS, dx, dout, x, y, L, 0, 0)
 }
 export function clip_backward(dx: usize, dout: usize, x: usize, y: usize, L: i32, lo: f32, hi: f32): void {
   unaryBack(CLIP, dx, dout, x, y, L, lo, hi)

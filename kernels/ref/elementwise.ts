@@ -27,6 +27,8 @@ export const UNARY: Record<UnaryOp, { f: (x: number, p: P) => number; df: (x: nu
   tanh: { f: (x) => Math.tanh(x), df: (_, y) => 1 - y * y },
   sigmoid: { f: (x) => 1 / (1 + Math.exp(-x)), df: (_, y) => y * (1 - y) },
   clip: { f: (x, p) => Math.min(Math.max(x, p.lo), p.hi), df: (x, _, p) => (x >= p.lo && x <= p.hi ? 1 : 0) },
+  // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|); its derivative is the sigmoid
+  softplus: { f: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), df: (x) => 1 / (1 + Math.exp(-x)) },
 }
 
 function broadcast(out: Float, d: Dims, f: (ia: number, ib: number) => number): void {

@@ -10,6 +10,10 @@ import * as red from './reduce.ts'
 import * as mov from './movement.ts'
 import * as lstm from './lstm.ts'
 import * as adam from './adam.ts'
+import * as bmm from './batch_matmul.ts'
+import * as dnc from './dnc.ts'
+import * as dncAccess from './dnc_access.ts'
+import * as dncInterface from './dnc_interface.ts'
 
 export type RefKernel = (...args: any[]) => void
 const unary = Object.fromEntries((Object.keys(UNARY_OPS) as UnaryOp[]).flatMap((op) => [
@@ -18,7 +22,7 @@ const unary = Object.fromEntries((Object.keys(UNARY_OPS) as UnaryOp[]).flatMap((
 const binary = Object.fromEntries(BINARY_OPS.map((op) => [op, ew.binaryKernel(op)]))
 
 export const REF: Record<KernelName, RefKernel> = {
-  ...mm, ...conv, ...sm, ...red, ...mov, ...lstm, ...adam, ...binary, ...unary, where: ew.where, fill: ew.fill,
+  ...mm, ...conv, ...sm, ...red, ...mov, ...lstm, ...adam, ...bmm, ...dnc, ...dncAccess, ...dncInterface, ...binary, ...unary, where: ew.where, fill: ew.fill,
 } as Record<KernelName, RefKernel>
 
 /** Run a kernel by name over buffers in ABI order. */

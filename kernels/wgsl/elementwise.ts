@@ -33,6 +33,7 @@ export const UNARY_WGSL: Record<UnaryOp, [f: string, df: string]> = {
   tanh: ['tanh_(v)', '1.0 - w * w'],
   sigmoid: ['1.0 / (1.0 + exp(-v))', 'w * (1.0 - w)'],
   clip: ['min(max(v, d.lo), d.hi)', 'select(0.0, 1.0, v >= d.lo && v <= d.hi)'],
+  softplus: ['max(v, 0.0) + log(1.0 + exp(-abs(v)))', '1.0 / (1.0 + exp(-v))'], // log(1 + e^v) without overflow
 }
 
 // tanh through exp(-2|x|) <= 1: the builtin may compute (e^2x - 1) / (e^2x + 1) and give inf/inf = NaN for |x| > 44

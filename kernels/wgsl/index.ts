@@ -1,6 +1,7 @@
 // The WGSL implementation of the registry, as the tables the WebGPU backend (engine/backend/webgpu.ts) reads. Every
 // registry kernel has exactly one binding:
-// - WGSL: its one kernel, run as is (elementwise, softmax, movement, LSTM, Adam, sum_squares, max_reduce_backward);
+// - WGSL: its one kernel, run as is (elementwise, softmax, movement, LSTM, Adam, sum_squares, max_reduce_backward,
+//   batch_matmul, the DNC's addressing kernels);
 // - WGSL_SELECT: a selector that picks, per call, from the dims and the device (DeviceCaps), one of the kernel's
 //   versions in WGSL_VERSIONS (one dispatch) or WGSL_COMPOSITE (several). There is no plain-name default behind it.
 // Production holds only the naive baselines (the _v1s: never selected; the bench's reference point and the simplest
@@ -21,6 +22,10 @@ import * as red from './reduce.ts'
 import * as mov from './movement.ts'
 import * as lstm from './lstm.ts'
 import * as adam from './adam.ts'
+import * as bmm from './batch_matmul.ts'
+import * as dnc from './dnc.ts'
+import * as dncAccess from './dnc_access.ts'
+import * as dncInterface from './dnc_interface.ts'
 
 /** Picks the version (a key of WGSL_VERSIONS or WGSL_COMPOSITE) a call runs, from its dims and the device. */
 export type Selector = (d: Dims, caps: DeviceCaps) => string
@@ -47,7 +52,7 @@ export type SelectedKernel = keyof typeof WGSL_SELECT
 
 /** The kernels with one version: registry name -> kernel. */
 export const WGSL = {
-  ...ELEMENTWISE, ...sm, ...mov, ...lstm, ...adam,
+  ...ELEMENTWISE, ...sm, ...mov, ...lstm, ...adam, ...bmm, ...dnc, ...dncAccess, ...dncInterface,
   max_reduce_backward: red.max_reduce_backward, sum_squares: red.sum_squares,
 } as Record<Exclude<KernelName, SelectedKernel>, WgslKernel>
 

@@ -3,35 +3,10 @@
 // reduction in workgroup memory combines the 64 partials (row max, sum of exps, or the backward's dot product).
 // Forward subtracts the row max for stability; backward uses the forward output y (see kernels/ref/softmax.ts).
 import { type WgslKernel } from './prelude.ts'
+import { REDUCE } from './wg_reduce.ts'
 
 const WG = 64
 const NEG_MAX = '-0x1.fffffep+127f' // -FLT_MAX: WGSL has no -inf literal
-
-// Tree reductions over the workgroup; called in uniform control flow (the row guard depends only on wid).
-const REDUCE = `
-var<workgroup> sh: array<f32, ${WG}>;
-fn wg_sum(v: f32, li: u32) -> f32 {
-  sh[li] = v;
-  workgroupBarrier();
-  for (var s = WG_X / 2u; s > 0u; s = s >> 1u) {
-    if (li < s) { sh[li] = sh[li] + sh[li + s]; }
-    workgroupBarrier();
-  }
-  let r = sh[0];
-  workgroupBarrier();
-  return r;
-}
-fn wg_max(v: f32, li: u32) -> f32 {
-  sh[li] = v;
-  workgroupBarrier();
-  for (var s = WG_X / 2u; s > 0u; s = s >> 1u) {
-    if (li < s) { sh[li] = max(sh[li], sh[li + s]); }
-    workgroupBarrier();
-  }
-  let r = sh[0];
-  workgroupBarrier();
-  return r;
-}`
 
 // row index from the (folded) workgroup id; `base` is the row's first element
 const ROW = `

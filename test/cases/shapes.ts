@@ -48,3 +48,17 @@ export const ROWS: { N: number; D: number }[] = [{ N: 1, D: 1 }, { N: 3, D: 2 },
 export const REDUCE: { O: number; R: number; I: number }[] = [
   { O: 1, R: 1, I: 1 }, { O: 1, R: 7, I: 1 }, { O: 3, R: 5, I: 2 }, { O: 1, R: 1000, I: 1 }, { O: 64, R: 3136, I: 1 }, { O: 1, R: 64, I: 33 },
 ]
+
+/** batch_matmul: G products of M x K by K x N; the DNC's are [B, R, N] by [B, N, N] (links) and [B, N, W] (reads). */
+export const BATCH_MATMUL: { G: number; M: number; K: number; N: number }[] = [
+  { G: 1, M: 1, K: 1, N: 1 }, { G: 3, M: 2, K: 5, N: 7 }, { G: 4, M: 5, K: 17, N: 9 }, { G: 32, M: 2, K: 64, N: 16 },
+  { G: 32, M: 4, K: 256, N: 64 }, { G: 32, M: 4, K: 256, N: 256 },
+]
+/**
+ * DNC addressing kernels: B lanes, N slots, W word size, H keys per lane, K sparse link entries. The bench's sizes
+ * (32 lanes of 64 x 16 with 2 heads; the seed's example 256 x 64 with 4 heads) and odd ones.
+ */
+export const DNC: { B: number; N: number; W: number; H: number; K: number }[] = [
+  { B: 1, N: 1, W: 1, H: 1, K: 1 }, { B: 3, N: 5, W: 3, H: 2, K: 2 }, { B: 2, N: 17, W: 7, H: 3, K: 5 },
+  { B: 32, N: 64, W: 16, H: 2, K: 8 }, { B: 1, N: 256, W: 64, H: 4, K: 8 }, { B: 32, N: 256, W: 64, H: 4, K: 8 },
+]

@@ -40,7 +40,15 @@ test('unwritable data_dir', () => {
 test('--model path with no models', () => {
   bad(['--model', tmpDir('empty')], /--model .*: no trained models there \(missing value\.model, policy\.model\)/)
 })
-test('--dnc is not available yet', () => bad(['--dnc', '256,64,4,0'], /the DNC core is not available yet/))
+test('malformed --dnc: wrong count, non-integers, zero or negative sizes, K > N', () => {
+  bad(['--dnc', '32,16,2'], /^error: --dnc must be N,W,R,K: four comma-separated integers .*, not 3 \(got '32,16,2'\)$/)
+  bad(['--dnc', '32,16,2.5,0'], /^error: --dnc must be N,W,R,K: .*; '2\.5' is not an integer/)
+  bad(['--dnc', 'big,16,2,0'], /^error: --dnc must be N,W,R,K: .*; 'big' is not an integer/)
+  bad(['--dnc', '32,0,2,0'], /^error: --dnc must be N,W,R,K with N, W and R >= 1 \(W is 0\)/)
+  bad(['--dnc', '32,16,-2,0'], /^error: --dnc must be N,W,R,K with N, W and R >= 1 \(R is -2\)/)
+  bad(['--dnc', '32,16,2,-1'], /^error: --dnc must be N,W,R,K with K >= 0/)
+  bad(['--dnc', '32,16,2,33'], /^error: --dnc must be N,W,R,K with K <= N .*K 33 > N 32/)
+})
 test('resuming with incompatible network flags', () => {
   const d = tmpDir('bad-resume')
   assert.is(cli(['train', '--data_dir', d, ...TINY, '--max_iterations', '1']).status, 0)

@@ -7,7 +7,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Tensor, RefBackend, backward, noGrad, scope, tapeLength } from '../../engine/index.ts'
 import * as E from '../../engine/index.ts'
-import { close, randn, uniform } from '../helpers.ts'
+import { close, randn, uniform, centralDifferences } from '../helpers.ts'
 
 const be = new RefBackend(64)
 const EPS = 1e-6, ATOL = 1e-7, RTOL = 1e-6
@@ -49,18 +49,7 @@ function gradcheck(name: string, inputs: Input[], f: (...xs: Tensor[]) => Out) {
       assert.ok(x.grad, `input ${k} got a gradient`)
       assert.equal([...x.grad!.shape], [...x.shape], `grad shape of input ${k}`)
       const analytic = Float64Array.from(be.raw(x.grad!.buf))
-      const raw = be.raw(x.buf), numeric = new Float64Array(x.size)
-      noGrad(() => {
-        for (let j = 0; j < x.size; j++) {
-          const orig = raw[j]
-          raw[j] = orig + EPS
-          const lp = lossOf()
-          raw[j] = orig - EPS
-          const lm = lossOf()
-          raw[j] = orig
-          numeric[j] = (lp - lm) / (2 * EPS)
-        }
-      })
+      const numeric = noGrad(() => centralDifferences(be.raw(x.buf), lossOf, EPS))
       close(analytic, numeric, { atol: ATOL, rtol: RTOL }, `${name}: d/d input ${k} [${x.shape}]`)
     })
     for (const t of [...xs, ...R]) t.dispose()
@@ -98,6 +87,7 @@ const UNARY: [string, (x: Tensor) => Tensor, ArrayLike<number>?][] = [
   ['neg', E.neg], ['exp', E.exp], ['log', E.log, uniform(15, 7, 0.2, 3)], ['sqrt', E.sqrt, uniform(15, 8, 0.2, 3)],
   ['square', E.square], ['abs', E.abs, awayFromZero(15, 9)], ['relu', E.relu, awayFromZero(15, 10)],
   ['leakyRelu(0.2)', (x) => E.leakyRelu(x, 0.2), awayFromZero(15, 11)], ['tanh', E.tanh], ['sigmoid', E.sigmoid],
+  ['softplus', E.softplus, uniform(15, 12, -30, 30)],
   // clip bounds at +-0.5; samples kept >= 0.1 away from them on both sides
   ['clip(-0.5,0.5)', (x) => E.clip(x, -0.5, 0.5), [-1.2, -0.9, -0.6, -0.4, -0.2, 0, 0.1, 0.3, 0.4, 0.6, 0.8, 1.5, -0.35, 0.25, 2]],
   ['mulScalar(2.5)', (x) => E.mulScalar(x, 2.5)], ['addScalar(-1.5)', (x) => E.addScalar(x, -1.5)],
@@ -185,6 +175,52 @@ gradcheck('lstmCell ref64 two steps [2,3]', [{ shape: [2, 12] }, { shape: [2, 12
   const s2 = E.lstmCell(E.add(p2, E.concat([s1.h, s1.h, s1.h, s1.h], 1)), s1.c)
   return [s2.h, s2.c]
 })
+
+// ---------------------------------------------------------------------------------------------- batch_matmul
+for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+  const [G, M, K, N] = [3, 2, 4, 5]
+  gradcheck(`batchMatmul ref64 G ${G} M ${M} K ${K} N ${N} ta ${ta} tb ${tb}`,
+    [{ shape: ta ? [G, K, M] : [G, M, K] }, { shape: tb ? [G, N, K] : [G, K, N] }], (a, b) => E.batchMatmul(a, b, ta, tb))
+}
+
+// ---------------------------------------------------------------------------------------------- DNC addressing
+// (docs/dnc.md). Usage in (0, 1) with distinct values (the sort order is constant near them) and one exact 0
+// (the backward never divides by a usage); link inputs are weightings in [0, 1) whose updated entries fall on both
+// sides of 1/K; top-K inputs distinct and away from ties.
+gradcheck('cosineSimilarity ref64 mem [2,5,3] keys [2,2,3]', [{ shape: [2, 5, 3] }, { shape: [2, 2, 3] }], E.cosineSimilarity)
+gradcheck('cosineSimilarity ref64 mem [1,4,6] with a zero row, keys [1,1,6]',
+  [{ shape: [1, 4, 6], data: Float64Array.from(randn(24, 77), (v, i) => (i >= 6 && i < 12 ? 0 : v)) }, { shape: [1, 1, 6] }],
+  E.cosineSimilarity)
+gradcheck('allocationWeighting ref64 usage [2,6]',
+  [{ shape: [2, 6], data: [0.3, 0.9, 0.05, 0.6, 0.45, 0.8, 0.7, 0, 0.2, 0.95, 0.5, 0.1] }], E.allocationWeighting)
+// K 2 keeps 10 of the 24 off-diagonal entries, K 4 keeps 20 (none within 0.007 of 1/K)
+for (const K of [0, 2, 4]) {
+  gradcheck(`linkUpdate ref64 link [2,4,4] w [2,4] p [2,4] K ${K}`,
+    [{ shape: [2, 4, 4], data: uniform(32, 80 + K, 0, 1) }, { shape: [2, 4], data: uniform(8, 90 + K, 0, 0.2) },
+      { shape: [2, 4], data: uniform(8, 95 + K, 0, 1) }], (l, w, p) => E.linkUpdate(l, w, p, K))
+}
+for (const K of [1, 3, 5]) {
+  gradcheck(`sparseTopK ref64 x [2,5] K ${K}`,
+    [{ shape: [2, 5], data: [0.1, 0.7, 0.25, 0.4, 0.05, 0.33, 0.02, 0.6, 0.15, 0.5] }], (x) => E.sparseTopK(x, K))
+}
+
+// the fused memory-access ops (usage and weightings as valid values in [0, 1))
+for (const [W, R] of [[3, 1], [2, 3]]) {
+  const I = W * R + 3 * W + 5 * R + 3
+  gradcheck(`dncInterface ref64 xi [2,${I}] W ${W} R ${R} (loss on every part)`, [{ shape: [2, I], data: randn(2 * I, 60 + R, 2) }],
+    (xi) => Object.values(E.dncInterface(xi, W, R)))
+}
+gradcheck('usageUpdate ref64 B 2 N 4 R 3', [{ shape: [2, 4], data: uniform(8, 61, 0, 1) }, { shape: [2, 4], data: uniform(8, 62, 0, 0.5) },
+  { shape: [2, 3, 4], data: uniform(24, 63, 0, 0.5) }, { shape: [2, 3], data: uniform(6, 64, 0, 1) }], E.usageUpdate)
+gradcheck('writeWeighting ref64 B 2 N 5 (loss on the write weighting and the precedence)',
+  [{ shape: [2, 5], data: uniform(10, 65, 0, 0.5) }, { shape: [2, 5], data: uniform(10, 66, 0, 0.4) }, { shape: [2, 1], data: [0.3, 0.8] },
+    { shape: [2, 1], data: [0.9, 0.45] }, { shape: [2, 5], data: uniform(10, 67, 0, 0.3) }],
+  (a, c, ga, gw, p) => { const r = E.writeWeighting(a, c, ga, gw, p); return [r.writeW, r.precedence] })
+gradcheck('memoryWrite ref64 mem [2,4,3] w [2,4] erase [2,3] v [2,3]',
+  [{ shape: [2, 4, 3] }, { shape: [2, 4], data: uniform(8, 68, 0, 0.5) }, { shape: [2, 3], data: uniform(6, 69, 0, 1) }, { shape: [2, 3] }],
+  E.memoryWrite)
+gradcheck('readWeights ref64 modes [2,2,3] b, c, f [2,2,5]',
+  [{ shape: [2, 2, 3], data: uniform(12, 70, 0, 1) }, { shape: [2, 2, 5] }, { shape: [2, 2, 5] }, { shape: [2, 2, 5] }], E.readWeights)
 
 // ---------------------------------------------------------------------------------------------- composites
 gradcheck('composite ref64: x used twice, mul(x, tanh(x)) [3,4]', [{ shape: [3, 4] }], (x) => E.mul(x, E.tanh(x)))

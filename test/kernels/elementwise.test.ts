@@ -1,6 +1,6 @@
 // Elementwise kernels against ref: the six broadcasting binary ops and where on the shared broadcast pairs;
 // every unary op and its backward on the shared lengths; fill. Tolerances: exact-rounding ops (add, mul, sqrt,
-// relu...) atol 1e-7 rtol 1e-6; transcendentals (exp log tanh sigmoid) rtol 2e-6 (the < 1 ulp Mathf ports
+// relu...) atol 1e-7 rtol 1e-6; transcendentals (exp log tanh sigmoid softplus) rtol 2e-6 (the < 1 ulp Mathf ports
 // vs Math in double then rounded).
 import { suite } from 'uvu'
 import { BINARY_OPS, UNARY_OPS, type UnaryOp, type KernelName } from '../../kernels/index.ts'

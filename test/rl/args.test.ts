@@ -2,7 +2,7 @@
 // names the bad flag, its value and what is allowed in one line; flagFromText reads the web page's query values.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { DEFAULT_ARGS, NETWORK_FLAGS, FLAG_NAMES, flagFromText, validateArgs, type Args } from '../../rl/args.ts'
+import { DEFAULT_ARGS, NETWORK_FLAGS, FLAG_NAMES, flagFromText, validateArgs, parseDnc, type Args } from '../../rl/args.ts'
 
 const test = suite('rl: args')
 
@@ -48,7 +48,17 @@ const bad: [Partial<Args>, RegExp][] = [
   [{ backend: 'cuda' as Args['backend'] }, /^unknown --backend 'cuda'; available: auto, webgpu, wasm, ref$/],
   [{ final_hidden_layers: 2, final_hidden_dim: 0 }, /^--final_hidden_dim must be an integer >= 1 when --final_hidden_layers > 0 \(got 0\)$/],
   [{ rnn_hidden_dim: 0 }, /^--rnn_hidden_dim must be an integer >= 1 when --rnn_hidden_layers > 0 \(got 0\)$/],
-  [{ dnc: '256,64,4,0' }, /^--dnc must be empty \(got '256,64,4,0'\): the DNC core is not available yet/],
+  [{ dnc: '256,64,4' }, /^--dnc must be N,W,R,K: four comma-separated integers \(memory slots, word size, read heads, sparse link entries\), not 3 \(got '256,64,4'\)$/],
+  [{ dnc: '256,64,4,0,1' }, /^--dnc must be N,W,R,K: four .*, not 5 \(got '256,64,4,0,1'\)$/],
+  [{ dnc: '256,6.5,4,0' }, /^--dnc must be N,W,R,K: four .*; '6\.5' is not an integer \(got '256,6\.5,4,0'\)$/],
+  [{ dnc: '256,64,x,0' }, /^--dnc must be N,W,R,K: four .*; 'x' is not an integer/],
+  [{ dnc: '256,,4,0' }, /^--dnc must be N,W,R,K: four .*; '' is not an integer/],
+  [{ dnc: '0,64,4,0' }, /^--dnc must be N,W,R,K with N, W and R >= 1 \(N is 0\) \(got '0,64,4,0'\)$/],
+  [{ dnc: '16,-2,4,0' }, /^--dnc must be N,W,R,K with N, W and R >= 1 \(W is -2\)/],
+  [{ dnc: '16,8,0,0' }, /^--dnc must be N,W,R,K with N, W and R >= 1 \(R is 0\)/],
+  [{ dnc: '16,8,2,-1' }, /^--dnc must be N,W,R,K with K >= 0 \(0 = the dense link matrix; K is -1\)/],
+  [{ dnc: '16,8,2,17' }, /^--dnc must be N,W,R,K with K <= N \(the sparse link matrix keeps at most N entries; K 17 > N 16\)/],
+  [{ dnc: '16,8,2,0', rnn_hidden_layers: 0, rnn_hidden_dim: 0 }, /^--rnn_hidden_dim must be an integer >= 1 with --dnc \(its controller's units\) \(got 0\)$/],
   [{ model_value_lr: 0 }, /^--model_value_lr must be a number > 0 \(got 0\)$/],
   [{ gradient_clip: -1 }, /^--gradient_clip must be a number >= 0 \(got -1\)$/],
   [{ intrinsic_coefficient: Infinity }, /^--intrinsic_coefficient must be a finite number \(got Infinity\)$/],
@@ -63,9 +73,16 @@ for (const [patch, re] of bad) {
 }
 test('edges that are allowed', () => {
   for (const patch of [{ frame_resize: 36 }, { rnn_hidden_layers: 0, rnn_hidden_dim: 0 }, { gpu: 3 },
-    { epsilon_greedy: 1 }, { gradient_clip: 0 }, { final_hidden_layers: 1, final_hidden_dim: 1 }] as Partial<Args>[]) {
+    { epsilon_greedy: 1 }, { gradient_clip: 0 }, { final_hidden_layers: 1, final_hidden_dim: 1 }, { dnc: '256,64,4,0' },
+    { dnc: '1,1,1,1' }, { dnc: '32,16,2,32', rnn_hidden_layers: 0 }, { dnc: ' 8, 4,1,2' }] as Partial<Args>[]) {
     assert.is(validateArgs({ ...DEFAULT_ARGS, ...patch }), null, JSON.stringify(patch))
   }
+})
+
+test('parseDnc: the sizes of --dnc, null without a DNC', () => {
+  assert.equal(parseDnc('256,64,4,0'), { N: 256, W: 64, R: 4, K: 0 })
+  assert.equal(parseDnc(' 8, 4,1,2'), { N: 8, W: 4, R: 1, K: 2 })
+  assert.is(parseDnc(''), null)
 })
 
 test('flagFromText: numbers, booleans and strings by the flag; not-a-value is null', () => {

@@ -1,5 +1,7 @@
 // The whole trainer with tiny flags (cleanrl-style smoke): same seed -> same metrics run after run; a snapshot
-// exported after one iteration and imported into a fresh trainer continues exactly as the uninterrupted run; a NaN
+// exported after one iteration and imported into a fresh trainer continues exactly as the uninterrupted run (LSTM and
+// DNC cores: a snapshot falls between iterations, where no recurrent state is carried, so models, optimizers,
+// statistics and random streams are all it needs); a NaN
 // loss stops with NonFiniteLossError naming the network; memory stays flat across iterations.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -22,7 +24,9 @@ async function run(args: Args, be: Backend, iterations: number) {
   return { t, out }
 }
 
-for (const [name, extra] of [['LSTM', {}], ['CNN', { rnn_hidden_layers: 0, final_hidden_layers: 1, final_hidden_dim: 8 }]] as const) {
+const CORES = [['LSTM', {}], ['CNN', { rnn_hidden_layers: 0, final_hidden_layers: 1, final_hidden_dim: 8 }],
+  ['DNC 6,4,2,3', { dnc: '6,4,2,3' }]] as const
+for (const [name, extra] of CORES) {
   test(`${name}: same seed, same metrics (ref)`, async () => {
     const args = { ...TINY, ...extra }
     const a = await run(args, new RefBackend(), 2), b = await run(args, new RefBackend(), 2)
@@ -35,12 +39,13 @@ for (const [name, extra] of [['LSTM', {}], ['CNN', { rnn_hidden_layers: 0, final
   })
 }
 
-test('snapshot after iteration 1 resumes exactly; shapes are validated', async () => {
+for (const [name, extra] of [['LSTM', {}], ['DNC 6,4,2,3', { dnc: '6,4,2,3' }]] as const) test(`${name}: snapshot after iteration 1 resumes exactly; shapes are validated`, async () => {
   const be = new RefBackend()
-  const a = await run(TINY, be, 1)
+  const args = { ...TINY, ...extra }
+  const a = await run(args, be, 1)
   const snap = await a.t.exportState()
   const next = strip(await a.t.runIteration())
-  const fresh = await PpoRnd.create(TINY, be)
+  const fresh = await PpoRnd.create(args, be)
   fresh.importState(structuredClone(snap))
   assert.is(fresh.iteration, 1)
   assert.ok(fresh.isNormalized)
@@ -48,14 +53,18 @@ test('snapshot after iteration 1 resumes exactly; shapes are validated', async (
   const bad = structuredClone(snap)
   bad.models.policy['out.W'] = { shape: [3, 3], data: new Float32Array(9) }
   assert.throws(() => fresh.importState(bad), /policy.*out\.W.*\[3,3\]/)
-  const other = await PpoRnd.create({ ...TINY, z_dim: 9 }, be)
+  const other = await PpoRnd.create({ ...args, z_dim: 9 }, be)
   assert.throws(() => other.importState(snap), /fc\.W/)
+  // a snapshot of the other core (an LSTM's of a DNC's, and back) names the first tensor it lacks
+  const swapped = await PpoRnd.create({ ...TINY, dnc: name === 'LSTM' ? '6,4,2,3' : '' }, be)
+  assert.throws(() => swapped.importState(snap), name === 'LSTM' ? /tensor dnc\.\S+ is missing/ : /tensor lstm0\.Wx is missing/)
+  swapped.dispose()
   for (const t of [a.t, fresh, other]) t.dispose()
 })
 
-test('memory is flat across iterations', async () => {
+for (const [name, extra] of [['LSTM', {}], ['DNC 6,4,2,3', { dnc: '6,4,2,3' }]] as const) test(`${name}: memory is flat across iterations`, async () => {
   const be = new RefBackend()
-  const { t } = await run(TINY, be, 1)
+  const { t } = await run({ ...TINY, ...extra }, be, 1)
   const live = be.memory().liveBuffers
   await t.runIteration()
   await t.runIteration()

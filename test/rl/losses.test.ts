@@ -115,7 +115,7 @@ test('value loss through a tiny network: parameter gradients == finite differenc
   const target = constant([1, -1, 0.5, 2], [2, 2]), m = constant([1, 1], [2, 1])
   const params = net.namedParameters().filter(([n]) => ['fc.b', 'lstm0.b', 'hidden0.W', 'out.b', 'conv3.b'].includes(n)).map(([, t]) => t)
   gradcheck(params, () => {
-    const st = [{ h: Tensor.zeros(be, [2, 3]), c: Tensor.zeros(be, [2, 3]) }] // scope-owned: backward reads c
+    const st = [Tensor.zeros(be, [2, 3]), Tensor.zeros(be, [2, 3])] // h and c, scope-owned: backward reads c
     return valueLoss(net.step(x, st).y, target, m, 2)
   }, 'net')
   net.zeroGrad()

@@ -43,7 +43,7 @@ test('the grid encoder is chosen from the game; flags that do not fit say so in 
   assert.match(validateArgs({ ...DEFAULT_ARGS, grid_onehot: true })!, /--grid_onehot applies to MiniGrid levels only/)
   assert.match(validateArgs({ ...TINY, intrinsic_non_episodic: true })!, /needs --num_steps > 0/)
   assert.match(validateArgs({ ...TINY, int_reward_norm: 'forward_filter' })!, /needs --num_steps > 0/)
-  assert.match(validateArgs({ ...SEG, rnn_hidden_layers: 1 })!, /--num_steps must be 0 when --rnn_hidden_layers > 0/)
+  assert.match(validateArgs({ ...SEG, rnn_hidden_layers: 1 })!, /--num_steps must be 0 with a recurrent core/)
 })
 
 test('whole episodes: the first frame is the real reset view; every episode replays to its recorded return', async () => {

@@ -1,6 +1,7 @@
 // The recurrent training path: chunks of several episodes side by side (planChunks lanes, time-major padded batch,
 // Net.sequence, state reset with maskState, carried with detachState) gives the same outputs and the same parameter
-// gradients as stepping each episode alone one step at a time, with the state detached every L steps.
+// gradients as stepping each episode alone one step at a time, with the state detached every L steps; for the LSTM
+// stack and for the DNC core (dense and sparse link matrix), whose memory, usage, links and weightings are state too.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { RefBackend, Tensor, Rng, backward, scope, sum, mul, concat, reshape } from '../../engine/index.ts'
@@ -11,7 +12,11 @@ import { close, uniform } from '../helpers.ts'
 const test = suite('rl: tbptt')
 const be = new RefBackend(64)
 const raw = (t: Tensor) => be.raw(t.buf) as Float64Array
-const spec = { encoder: 'nature' as const, inChannels: 1, frame: 36, zDim: 4, rnnLayers: 2, rnnHidden: 3, finalLayers: 1, finalHidden: 5, outDim: 2 }
+const base = { encoder: 'nature' as const, inChannels: 1, frame: 36, zDim: 4, rnnLayers: 2, rnnHidden: 3, finalLayers: 1, finalHidden: 5, outDim: 2 }
+const SPECS = [
+  ['2 LSTM layers', base], ['DNC 5,3,2,0', { ...base, dnc: { N: 5, W: 3, R: 2, K: 0 } }],
+  ['DNC 5,3,2,2', { ...base, dnc: { N: 5, W: 3, R: 2, K: 2 } }],
+] as const
 const HW = 36 * 36
 const lengths = [5, 3, 4, 1], B = 2, L = 2
 const frames = lengths.map((T, e) => uniform(T * HW, 10 + e, 0, 1))
@@ -25,7 +30,7 @@ test('planChunks: lanes walk episodes in order, chunks of L, idle lanes null', (
   assert.equal(fmt, ['0:0+2s 1:0+2s', '0:2+2 1:2+1', '0:4+1 2:0+2s', '3:0+1s 2:2+2'])
 })
 
-test('lane-batched TBPTT (padded and packed) == per-episode step-by-step unroll (outputs and gradients)', () => {
+for (const [core, spec] of SPECS) test(`${core}: lane-batched TBPTT (padded and packed) == per-episode step-by-step unroll (outputs and gradients)`, () => {
   const net = new Net(be, spec, new Rng(3))
   // reference: each episode alone, one step at a time, state detached every L steps
   const refOut: number[][] = lengths.map(() => [])
