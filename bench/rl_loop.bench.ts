@@ -1,29 +1,41 @@
-// The whole PPO+RND loop (rollout + training) on PixelCopter-v0, env steps per second, for the seed's CNN example
+// The whole PPO+RND loop (rollout + training), env steps per second: on PixelCopter-v0 for the seed's CNN example
 // configuration (its README: --rnn_hidden_layers 0 --sticky_action_probability 0 --final_hidden_dim 256
 // --final_hidden_layers 3 --stacked_frames 10 --z_dim 1024 --gradient_clip 1) and for the default LSTM
 // configuration, the same with the DNC in place of the LSTM (--dnc 32,16,2,0, controller of rnn_hidden_dim 256),
-// plus the CPU-friendly config of `npm run learn:pixelcopter`. One warm-up iteration, then the mean
-// of timed iterations. num_trials is cut to 32 per iteration to keep the bench short (steps/s does not depend on it
-// much: both rollout and training scale with the episodes collected). No peer here runs the same loop (the seed is
-// Chainer); the brief's PyTorch reference is a training step, see train_step.bench.ts.
+// plus the CPU-friendly config of `npm run learn:pixelcopter`; on MiniGrid for the named config
+// minigrid_multiroom_n4s5 as `explore` trains it (32 environments x 128 steps per iteration; issue 11's goal:
+// >= 5,000 env steps/s on this 2-core machine). One warm-up iteration, then the mean of timed iterations
+// (RL_BENCH_ITERS, default 2). PixelCopter's num_trials is cut to 32 per iteration to keep the bench short (steps/s
+// does not depend on it much: both rollout and training scale with the episodes collected). RL_BENCH_LOOP=a,b
+// runs only the configs whose names contain one of those words (e.g. RL_BENCH_LOOP=minigrid). No peer here runs
+// the same loop (the seed is Chainer); the brief's PyTorch reference is a training step, see train_step.bench.ts.
 import { DEFAULT_ARGS, type Args } from '../rl/args.ts'
 import { PpoRnd } from '../rl/ppo_rnd.ts'
 import { LEARN_PIXELCOPTER } from '../rl/learn_config.ts'
+import { minigridArgs } from '../rl/minigrid_configs.ts'
 import { openBackend } from '../cli/node_backend.ts'
 import type { Backend } from '../engine/backend/backend.ts'
 
-const CONFIGS: { name: string; args: Partial<Args> }[] = [
+type Backends = 'wasm' | 'ref' | 'webgpu'
+const NOT_SAVED: Partial<Args> = { data_dir: '', max_iterations: 0, max_frames: 0 }
+const pixelcopter = (args: Partial<Args>) => (backend: Backends): Args =>
+  ({ ...DEFAULT_ARGS, ...args, num_trials: 32, num_envs: 32, backend, ...NOT_SAVED })
+
+const CONFIGS: { name: string; args: (backend: Backends) => Args }[] = [
   {
     name: 'seed CNN example',
-    args: { rnn_hidden_layers: 0, sticky_action_probability: 0, final_hidden_dim: 256, final_hidden_layers: 3, stacked_frames: 10, z_dim: 1024, gradient_clip: 1 },
+    args: pixelcopter({ rnn_hidden_layers: 0, sticky_action_probability: 0, final_hidden_dim: 256, final_hidden_layers: 3, stacked_frames: 10, z_dim: 1024, gradient_clip: 1 }),
   },
-  { name: 'default LSTM', args: {} },
-  { name: 'default, DNC 32,16,2,0', args: { dnc: '32,16,2,0' } },
-  { name: 'learn_config (36px CNN)', args: LEARN_PIXELCOPTER },
+  { name: 'default LSTM', args: pixelcopter({}) },
+  { name: 'default, DNC 32,16,2,0', args: pixelcopter({ dnc: '32,16,2,0' }) },
+  { name: 'learn_config (36px CNN)', args: pixelcopter(LEARN_PIXELCOPTER) },
+  { name: 'minigrid_multiroom_n4s5', args: (backend) => minigridArgs('minigrid_multiroom_n4s5', { backend, ...NOT_SAVED }) },
 ]
+const only = process.env.RL_BENCH_LOOP?.split(',').filter(Boolean)
+const chosen = only ? CONFIGS.filter((c) => only.some((w) => c.name.includes(w))) : CONFIGS
 
 export async function run({ json }: { json: any[] }): Promise<void> {
-  const backendName = (process.env.RL_BENCH_BACKEND ?? 'wasm') as 'wasm' | 'ref' | 'webgpu'
+  const backendName = (process.env.RL_BENCH_BACKEND ?? 'wasm') as Backends
   // wasm: one thread, then one per core (the train command's default; results are the same, only the speed differs)
   const threadCounts = backendName === 'wasm' ? [1, 0] : [1]
   for (const threads of threadCounts) {
@@ -34,12 +46,12 @@ export async function run({ json }: { json: any[] }): Promise<void> {
   }
 }
 
-async function loop(be: Backend, backendName: 'wasm' | 'ref' | 'webgpu', json: any[]): Promise<void> {
+async function loop(be: Backend, backendName: Backends, json: any[]): Promise<void> {
   const iters = Number(process.env.RL_BENCH_ITERS ?? 2), threads = (be as { threads?: number }).threads ?? 1
-  console.log(`\nbackend: ${be.description}; 1 warm-up + ${iters} timed iterations of 32 episodes each`)
+  console.log(`\nbackend: ${be.description}; 1 warm-up + ${iters} timed iterations (PixelCopter: 32 episodes each)`)
   console.log(`${'config'.padEnd(26)} | env steps/s | rollout s | train s | steps/iter`)
-  for (const c of CONFIGS) {
-    const args: Args = { ...DEFAULT_ARGS, ...c.args, num_trials: 32, num_envs: 32, backend: backendName, data_dir: '', max_iterations: 0 }
+  for (const c of chosen) {
+    const args = c.args(backendName)
     const trainer = await PpoRnd.create(args, be)
     await trainer.runIteration() // warm-up: normalization rollouts, first allocations
     let steps = 0, secs = 0, roll = 0, train = 0

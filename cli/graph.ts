@@ -180,7 +180,7 @@ const METRIC_HELP = '\nMetrics (--metric, the names of metrics.jsonl):\n' +
 interface GraphOptions { data_dir: string; game: string; experiment_name: string; metric: string[]; format?: Format; out?: string }
 
 /** The format: --format, else --out's extension, else png; one line when they disagree or the extension is neither. */
-function formatOf(o: GraphOptions): Format {
+export function formatOf(o: { out?: string; format?: Format }): Format {
   const ext = o.out ? path.extname(o.out).slice(1).toLowerCase() : ''
   if (o.format) {
     if (ext && ext !== o.format) badInput(`--out ${o.out} does not end in .${o.format} (--format ${o.format})`)
@@ -190,18 +190,28 @@ function formatOf(o: GraphOptions): Format {
   return badInput(`--out ${o.out}: unknown image type '.${ext}'; available: .png, .svg (or give --format)`)
 }
 
+/** --data_dir, --game, --experiment_name: which run (as train names its folder). */
+export function addRunOptions(cmd: Command): Command {
+  return cmd.option('--data_dir <dir>', FLAGS.data_dir.doc, FLAGS.data_dir.default)
+    .option('--game <game>', FLAGS.game.doc, FLAGS.game.default)
+    .option('--experiment_name <name>', FLAGS.experiment_name.doc, FLAGS.experiment_name.default)
+}
+
+/** --format and --out of a command writing one image (formatOf reads them). */
+export function addImageOptions(cmd: Command, defaultOut: string): Command {
+  return cmd.addOption(new Option('--format <format>', 'Image format (default: from --out, else png)').choices(['png', 'svg']))
+    .option('--out <file>', `Image to write (default: ${defaultOut})`)
+}
+
 export function register(program: Command): void {
   const cmd = program.command('graph')
     .description('Plot the mean cumulative extrinsic reward per iteration, or any metric of metrics.jsonl by name ' +
       '(--metric approx_kl,clip_fraction), as PNG or SVG, and print an ASCII summary')
-    .option('--data_dir <dir>', FLAGS.data_dir.doc, FLAGS.data_dir.default)
-    .option('--game <game>', FLAGS.game.doc, FLAGS.game.default)
-    .option('--experiment_name <name>', FLAGS.experiment_name.doc, FLAGS.experiment_name.default)
+  addRunOptions(cmd)
     .addOption(new Option('--metric <names>', 'Plot these metrics (comma-separated, or the option repeated), one panel each')
       .argParser((v: string, prev: string[]) => [...prev, ...v.split(',').filter(Boolean)]).default([], 'the return chart'))
-    .addOption(new Option('--format <format>', 'Image format (default: from --out, else png)').choices(['png', 'svg']))
-    .option('--out <file>', 'Image to write (default: <experiment dir>/avg_cum_rwd.png, or <metric>+<metric>.png)')
-    .addHelpText('after', METRIC_HELP)
+  addImageOptions(cmd, '<experiment dir>/avg_cum_rwd.png, or <metric>+<metric>.png')
+  cmd.addHelpText('after', METRIC_HELP)
     .action((o: GraphOptions) => {
       const dir = experimentDir(o)
       if (!fs.existsSync(dir)) badInput(`no experiment at ${dir}`)

@@ -100,9 +100,12 @@ export function metricsRecord({ returns, ...m }: IterationMetrics, wallSeconds: 
 /** A record read back: whatever numbers the file holds (older files lack the newer metrics; NaN is stored as null). */
 export type ReadRecord = { iteration: number } & Record<string, number | null>
 
-export function readMetrics(file: string): ReadRecord[] {
+export const readMetrics = (file: string): ReadRecord[] => readIterationLines(file)
+
+/** The records of a JSON-lines file written per iteration (metrics.jsonl, visits.jsonl): those with an iteration. */
+export function readIterationLines<T extends { iteration: number } = ReadRecord>(file: string): T[] {
   if (!fs.existsSync(file)) return []
-  const out: ReadRecord[] = []
+  const out: T[] = []
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue
     try {

@@ -6,8 +6,10 @@ import * as play from './play.ts'
 import * as train from './train.ts'
 import * as graph from './graph.ts'
 import * as bench from './bench.ts'
+import * as explore from './explore.ts'
+import * as visits from './visits.ts'
 
 const program = new Command()
 program.name('rl-rnd').description('Reinforcement learning with Random Network Distillation on PPO').showHelpAfterError()
-for (const command of [envs, play, train, graph, bench]) command.register(program)
+for (const command of [envs, play, train, graph, visits, explore, bench]) command.register(program)
 await program.parseAsync(process.argv)

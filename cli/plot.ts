@@ -37,7 +37,7 @@ const FONT: Record<string, number[]> = {
   '-': [0, 0, 0, 31, 0, 0, 0], '.': [0, 0, 0, 0, 0, 12, 12], ',': [0, 0, 0, 0, 12, 4, 8],
   ':': [0, 12, 12, 0, 12, 12, 0],
   '/': [1, 1, 2, 4, 8, 16, 16], '(': [2, 4, 8, 8, 8, 4, 2], ')': [8, 4, 2, 2, 2, 4, 8], '_': [0, 0, 0, 0, 0, 0, 31],
-  '+': [0, 4, 4, 31, 4, 4, 0], '=': [0, 0, 31, 0, 31, 0, 0], ' ': [0, 0, 0, 0, 0, 0, 0],
+  '+': [0, 4, 4, 31, 4, 4, 0], "'": [12, 4, 8, 0, 0, 0, 0], '>': [8, 4, 2, 1, 2, 4, 8], '<': [2, 4, 8, 16, 8, 4, 2], '=': [0, 0, 31, 0, 31, 0, 0], ' ': [0, 0, 0, 0, 0, 0, 0],
 }
 
 
@@ -155,11 +155,11 @@ const GRID: RGB = [225, 225, 225]
 export interface Box { L: number; R: number; T: number; B: number }
 
 /**
- * Grid lines, ticks, tick labels and the two axes of `box`, for x (iterations: integer ticks) in [x0, x1] and y
- * covering [lo, hi]. Returns the data -> pixel maps.
+ * Grid lines, ticks, tick labels and the two axes of `box`, for x (iterations, frames: integer ticks, labelled by
+ * xLabel) in [x0, x1] and y covering [lo, hi]. Returns the data -> pixel maps.
  */
-export function axes(s: Surface, { L, R, T, B }: Box, x0: number, x1: number, lo: number, hi: number):
-  { px: (x: number) => number; py: (y: number) => number } {
+export function axes(s: Surface, { L, R, T, B }: Box, x0: number, x1: number, lo: number, hi: number,
+  xLabel: (v: number) => string = String): { px: (x: number) => number; py: (y: number) => number } {
   const yt = niceTicks(lo, hi)
   const y0 = Math.min(yt[0], lo), y1 = Math.max(yt[yt.length - 1], hi)
   x1 = Math.max(x1, x0 + 1)
@@ -176,9 +176,17 @@ export function axes(s: Surface, { L, R, T, B }: Box, x0: number, x1: number, lo
   for (const v of xt) {
     s.line(px(v), T, px(v), B, GRID)
     s.line(px(v), B, px(v), B + 5, BLACK)
-    s.text(String(v), px(v) - textWidth(String(v)) / 2, B + 10, BLACK)
+    const label = xLabel(v)
+    s.text(label, px(v) - textWidth(label) / 2, B + 10, BLACK)
   }
   s.line(L, T, L, B, BLACK)
   s.line(L, B, R, B, BLACK)
   return { px, py }
+}
+
+/** A count for an axis: 0, 750, 1.5k, 20k, 2.5M (frames). */
+export function fmtCount(v: number): string {
+  const a = Math.abs(v)
+  const [div, unit] = a >= 1e9 ? [1e9, 'G'] : a >= 1e6 ? [1e6, 'M'] : a >= 1e3 ? [1e3, 'k'] : [1, '']
+  return `${+(v / div).toFixed(2)}${unit}`
 }

@@ -5,7 +5,7 @@
 //   snapshots/iter_NNNNNN/  models + Adam states (safetensors) + state.json, atomic (cli/snapshot.ts), pruned
 //   value.model, policy.model  the final models (safetensors) once the target reward is reached
 //   gifs/                 with --save_gifs N: the first N episodes of each iteration, as the agent sees them
-// Exit codes: 0 done (target reached or --max_iterations), 1 training failure (non-finite loss), 2 bad input.
+// Exit codes: 0 done (target reached or --max_iterations or --max_frames), 1 training failure (non-finite loss), 2 bad input.
 import type { Command } from 'commander'
 import * as fs from 'node:fs'
 import * as path from 'node:path'

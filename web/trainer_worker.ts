@@ -1,12 +1,16 @@
 // The trainer in a Web Worker, so the page stays responsive. It fetches the kernels (kernels.release.wasm, beside
 // this script), opens the wasm backend (or WebGPU when asked and available, else wasm with a note), runs PpoRnd
-// with rl/learn_config.ts plus the page's overrides, and after every iteration posts the metrics and the frames of
-// one greedy demo episode (raw 48x48 RGB observations) for web/main.ts to animate.
-// Messages in:  start {backend, overrides} | pause | resume | random {seed}
-// Messages out: status {text} | metrics {m} | episode {kind, frames, count, w, h, ret, iteration} | error {text}
+// on the chosen game with its settings (web/settings.ts) plus the page's overrides, and after every iteration posts
+// the metrics, on MiniGrid the iteration's visit map (visits and mean intrinsic reward per cell, rl/visit_map.ts),
+// and the frames of one greedy demo episode for web/main.ts to animate: env.render(), i.e. PixelCopter's 48x48
+// screen or MiniGrid's full grid in MiniGrid's look.
+// Messages in:  start {backend, game, overrides} | pause | resume | random {seed}
+// Messages out: status {text} | metrics {m} | visits {iteration, total_env_steps, record}
+//               | episode {kind, frames, count, w, h, ret, iteration} | error {text}
 import { PpoRnd, type IterationMetrics } from '../rl/ppo_rnd.ts'
-import { learnArgs } from '../rl/learn_config.ts'
 import { validateArgs, type Args } from '../rl/args.ts'
+import type { VisitRecord } from '../rl/visit_map.ts'
+import { pageArgs, PIXELCOPTER } from './settings.ts'
 import { Rng, type Backend } from '../engine/index.ts'
 import { createWasmBackend } from '../engine/backend/wasm.ts'
 import { createWebGPUBackend } from '../engine/backend/webgpu.ts'
@@ -14,13 +18,14 @@ import { make, type Env } from '../env/index.ts'
 
 export type BackendChoice = 'wasm' | 'webgpu'
 export type ToWorker =
-  | { type: 'start'; backend: BackendChoice; overrides: Partial<Args> }
+  | { type: 'start'; backend: BackendChoice; game: string; overrides: Partial<Args> }
   | { type: 'pause' }
   | { type: 'resume' }
-  | { type: 'random'; seed: number }
+  | { type: 'random'; seed: number; game: string }
 export type FromWorker =
   | { type: 'status'; text: string }
   | { type: 'metrics'; m: IterationMetrics }
+  | { type: 'visits'; iteration: number; total_env_steps: number; record: VisitRecord }
   | { type: 'episode'; kind: 'greedy' | 'random'; frames: Uint8Array; count: number; w: number; h: number; ret: number; iteration: number }
   | { type: 'error'; text: string }
 
@@ -32,6 +37,8 @@ const post = (msg: FromWorker, transfer: Transferable[] = []) => port.postMessag
 const yieldToEvents = () => new Promise((ok) => setTimeout(ok, 0)) // wasm awaits never yield: let messages in
 
 let trainer: PpoRnd | null = null
+/** the game of "Play random" before a trainer exists (then the trainer's) */
+let randomGame = PIXELCOPTER
 let isRunning = false
 
 async function openBackend(choice: BackendChoice): Promise<Backend> {
@@ -45,19 +52,22 @@ async function openBackend(choice: BackendChoice): Promise<Backend> {
   return createWasmBackend(await res.arrayBuffer())
 }
 
-/** Play one episode of env, choosing actions with policy(obs, step); returns its frames (count x h x w x 3). */
+/**
+ * Play one episode of env, choosing actions with policy(obs, step) on its observations; returns what people see,
+ * env.render() after each step (count x h x w x 3).
+ */
 async function playEpisode(env: Env, seed: number, policy: (obs: Uint8Array, step: number) => number | Promise<number>) {
-  const [h, w] = env.observationSpace.shape
-  const size = h * w * 3
-  const frames = new Uint8Array((MAX_DEMO_STEPS + 1) * size)
   let { obs } = env.reset({ seed })
-  frames.set(obs, 0)
+  const first = env.render(), w = first.width, h = first.height, size = h * w * 3
+  const steps = Math.min(MAX_DEMO_STEPS, env.maxEpisodeSteps)
+  const frames = new Uint8Array((steps + 1) * size)
+  frames.set(first.rgb, 0)
   let count = 1, ret = 0
-  for (let t = 0; t < MAX_DEMO_STEPS; t++) {
+  for (let t = 0; t < steps; t++) {
     const r = env.step(await policy(obs, t))
     obs = r.obs
     ret += r.reward
-    frames.set(obs, count++ * size)
+    frames.set(env.render().rgb, count++ * size)
     if (r.terminated || r.truncated) break
   }
   return { frames: frames.slice(0, count * size), count, w, h, ret }
@@ -77,6 +87,7 @@ async function trainLoop(): Promise<void> {
     const t = trainer
     const m = await t.runIteration()
     post({ type: 'metrics', m })
+    if (t.visits) post({ type: 'visits', iteration: m.iteration, total_env_steps: m.total_env_steps, record: t.visits.toJSON() })
     await greedyDemo(t, m.iteration)
     const max = t.args.max_iterations
     if (max > 0 && m.iteration >= max) { isRunning = false; post({ type: 'status', text: `done: ${max} iterations` }) }
@@ -84,9 +95,9 @@ async function trainLoop(): Promise<void> {
   }
 }
 
-async function start(choice: BackendChoice, overrides: Partial<Args>): Promise<void> {
+async function start(choice: BackendChoice, game: string, overrides: Partial<Args>): Promise<void> {
   if (trainer) return resume()
-  const args = learnArgs({ ...overrides, backend: choice })
+  const args = pageArgs(game, { ...overrides, backend: choice })
   const bad = validateArgs(args)
   if (bad) throw new Error(bad)
   const backend = await openBackend(choice)
@@ -108,7 +119,7 @@ async function resume(): Promise<void> {
 }
 
 async function random(seed: number): Promise<void> {
-  const env = make(trainer?.args.game ?? 'PixelCopter-v0'), rng = new Rng(seed), A = env.actionSpace.n
+  const env = make(trainer?.args.game ?? randomGame), rng = new Rng(seed), A = env.actionSpace.n
   const ep = await playEpisode(env, seed, () => rng.int(A))
   post({ type: 'episode', kind: 'random', iteration: trainer?.iteration ?? 0, ...ep }, [ep.frames.buffer])
 }
@@ -116,8 +127,8 @@ async function random(seed: number): Promise<void> {
 port.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data
   const run = (p: Promise<void>) => p.catch((err: Error) => { isRunning = false; post({ type: 'error', text: err.stack ?? String(err) }) })
-  if (msg.type === 'start') run(start(msg.backend, msg.overrides))
+  if (msg.type === 'start') run(start(msg.backend, msg.game, msg.overrides))
   else if (msg.type === 'pause') isRunning = false
   else if (msg.type === 'resume') run(resume())
-  else if (msg.type === 'random') run(random(msg.seed))
+  else if (msg.type === 'random') { randomGame = msg.game; run(random(msg.seed)) }
 }

@@ -1,16 +1,23 @@
 // The page of web/ in headless Chromium: scripts/bundle.js builds dist/web/ into a temp dir, scripts/serve_web.js
 // serves it, and the page trains a tiny config (?autostart=1&tiny=1) on the wasm backend in its worker. Expects an
 // iteration's metrics, a demo episode drawn on the game canvas in PixelCopter's colours, a working "Play random",
-// and no page, console or worker errors. No chromium: a loud SKIPPED, or a failure when CI=true.
+// and no page, console or worker errors; then the same on a MiniGrid level (?game=MiniGrid-Empty-8x8-v0): the demo
+// in MiniGrid's colours (env/minigrid/render.ts) and the heat maps drawn. No chromium: a loud SKIPPED, or a failure
+// when CI=true.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { join } from 'node:path'
 import { inChromium } from '../browser/chromium.ts'
 
 const GREEN = [120, 240, 80] // PixelCopter's terrain and blocks (env/pixelcopter.ts)
+// MiniGrid's look (env/minigrid/constants.ts COLOR_RGB, render.ts): walls grey (100, 100, 100), the goal green
+// (0, 255, 0) and the agent red (255, 0, 0), both lightened 30% towards white inside the agent's view
+const WALL = [100, 100, 100]
+const HEAT_BACKGROUND = [17, 17, 17] // '#111'
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms))
 const test = suite('web: the page trains in headless Chromium')
 
-interface Hook { metrics: { return_ext_mean: number; approx_kl: number; env_steps: number; total_env_steps: number; iteration: number }[]; episodes: { greedy: number; random: number }; errors: string[]; status: string }
+interface Hook { metrics: { return_ext_mean: number; approx_kl: number; env_steps: number; total_env_steps: number; iteration: number; success_rate: number }[]; episodes: { greedy: number; random: number }; visits: number; errors: string[]; status: string }
 
 test('tiny config on wasm: metrics, demo frames on the canvas, no errors', () => inChromium('web page test', (out) => join(out, 'web'), async (page, url) => {
   const errors: string[] = []
@@ -52,6 +59,49 @@ test('tiny config on wasm: metrics, demo frames on the canvas, no errors', () =>
 
   await page.click('#random')
   await page.waitForFunction(() => (window as unknown as { __rlrnd: Hook }).__rlrnd.episodes.random > 0, null, { timeout: 20_000 })
+  assert.equal(errors, [], 'page errors')
+}))
+
+test('MiniGrid-Empty-8x8-v0: an iteration, the demo in MiniGrid\'s colours, the heat maps drawn', () => inChromium('web page MiniGrid test', (out) => join(out, 'web'), async (page, url) => {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`) })
+  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') errors.push(`worker console: ${m.text()}`) }))
+  await page.goto(`${url}?game=MiniGrid-Empty-8x8-v0&autostart=1&tiny=1`)
+  const hook = () => page.evaluate(() => (window as unknown as { __rlrnd: Hook }).__rlrnd)
+  await page.waitForFunction(() => {
+    const h = (window as unknown as { __rlrnd?: Hook }).__rlrnd
+    return !!h && ((h.metrics.length >= 1 && h.episodes.greedy >= 1 && h.visits >= 1) || h.errors.length > 0)
+  }, null, { timeout: 45_000 }).catch(async (e) => { throw new Error(`${e.message}; page status: ${(await hook()).status}`) })
+  const h = await hook()
+  assert.equal(h.errors, [], 'worker errors')
+  const m = h.metrics[0]
+  console.log(`  MiniGrid iteration ${m.iteration}: ${m.env_steps} env steps, success_rate ${m.success_rate}, return_ext_mean ${m.return_ext_mean}`)
+  assert.is(m.env_steps, 4 * 32, 'tiny MiniGrid: 4 environments x 32 steps')
+  assert.is(await page.evaluate(() => (document.getElementById('level') as HTMLSelectElement).value), 'MiniGrid-Empty-8x8-v0')
+
+  // one pass per canvas, no named helpers inside: tsx's keepNames would wrap them in a __name the page lacks
+  const colours = () => page.evaluate(([wall, bg]) => {
+    const game = document.getElementById('game') as HTMLCanvasElement, heat = document.getElementById('heat') as HTMLCanvasElement
+    const out = { wall: 0, goal: 0, agent: 0, heat: 0, size: [game.width, game.height] }
+    const d = game.getContext('2d')!.getImageData(0, 0, game.width, game.height).data
+    for (let i = 0; i < d.length; i += 4) {
+      const r = d[i], g = d[i + 1], b = d[i + 2]
+      if (Math.abs(r - wall[0]) <= 2 && Math.abs(g - wall[1]) <= 2 && Math.abs(b - wall[2]) <= 2) out.wall++
+      if (g >= 250 && r <= 80 && b <= 80) out.goal++
+      if (r >= 250 && g <= 80 && b <= 80) out.agent++
+    }
+    // the cells' rows only (titles above y 20, the caption below height - 20)
+    const e = heat.getContext('2d')!.getImageData(0, 20, heat.width, heat.height - 40).data
+    for (let i = 0; i < e.length; i += 4) if (e[i] !== bg[0] || e[i + 1] !== bg[1] || e[i + 2] !== bg[2]) out.heat++
+    return out
+  }, [WALL, HEAT_BACKGROUND])
+  let px = await colours()
+  for (let i = 0; i < 40 && px.wall === 0; i++) { await sleep(50); px = await colours() }
+  console.log(`  game canvas ${px.size.join('x')}: ${px.wall} wall, ${px.goal} goal, ${px.agent} agent pixels; heat canvas: ${px.heat} cell pixels`)
+  assert.equal(px.size, [288, 288], 'the 8x8 grid of 8-pixel tiles (64x64) scaled 4.5x')
+  assert.ok(px.wall > 0 && px.goal > 0 && px.agent > 0, "walls, goal and agent in MiniGrid's colours")
+  assert.ok(px.heat > 0, 'heat map cells drawn')
   assert.equal(errors, [], 'page errors')
 }))
 
