@@ -6,6 +6,7 @@
 import type { GameClass } from './game.ts'
 import { PixelCopter } from './pixelcopter.ts'
 import { PleEnv, type Env } from './ple_env.ts'
+import { RaycastMaze } from './raycastmaze.ts'
 
 export type { ActionSpace, Env, Info, ObservationSpace, ResetResult, StepResult } from './ple_env.ts'
 export type { Game } from './game.ts'
@@ -23,6 +24,11 @@ const REGISTRY: Record<string, Registration> = {
     game: PixelCopter,
     maxEpisodeSteps: 10000,
     description: 'PLE Pixelcopter 48x48: fly through the cave, +1 per block passed and per terrain column, -5 on crash',
+  },
+  'RaycastMaze-v0': {
+    game: RaycastMaze,
+    maxEpisodeSteps: 10000,
+    description: 'PLE RaycastMaze 48x48: first-person maze, +5 on reaching the red wall facing it (no other reward)',
   },
 }
 
