@@ -3,6 +3,7 @@
 //   let { obs } = env.reset()                      // obs: Uint8Array H*W*3 (row-major y, x, RGB), owned by env
 //   const { obs, reward, terminated, truncated } = env.step(0)   // 0 = up, 1 = noop
 // Action sets come from each game's own action list plus PLE's noop; nothing is hand-maintained here.
+import { FlappyBird } from './flappybird.ts'
 import type { GameClass } from './game.ts'
 import { PixelCopter } from './pixelcopter.ts'
 import { PleEnv, type Env } from './ple_env.ts'
@@ -24,6 +25,11 @@ const REGISTRY: Record<string, Registration> = {
     game: PixelCopter,
     maxEpisodeSteps: 10000,
     description: 'PLE Pixelcopter 48x48: fly through the cave, +1 per block passed and per terrain column, -5 on crash',
+  },
+  'FlappyBird-v0': {
+    game: FlappyBird,
+    maxEpisodeSteps: 10000,
+    description: 'PLE FlappyBird 288x512: flap through the pipe gaps, +1 per pipe passed, -5 on crash',
   },
   'RaycastMaze-v0': {
     game: RaycastMaze,
