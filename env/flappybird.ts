@@ -8,9 +8,10 @@
 //   pipe   hit box 52x512 (the whole column), centre (trunc(x), 256); the gap is tested on numbers, not pixels
 // State that survives init(): the bird's velocity (BirdPlayer.init does not reset it), the base's scroll offset,
 // and the sprite objects themselves (built by the first init only, hence its extra draws).
-import { BACKGROUNDS, BASE, BIRDS, PIPES, type Sprite } from './flappybird_sprites.ts'
+import { BACKGROUNDS, BASE, BIRDS, PIPES } from './flappybird_sprites.ts'
 import type { Game } from './game.ts'
 import type { RandomState } from './random_state.ts'
+import { blit, type Sprite } from './sprite.ts'
 
 const W = 288
 const H = 512
@@ -193,21 +194,7 @@ export class FlappyBird implements Game {
     this.blit(BIRDS[this.birdColour][this.birdImage], this.rectX + BIRD_W / 2, this.rectY + BIRD_H / 2)
   }
 
-  /** Blit an RGBA sprite (alpha 0 or 255) with its top-left at (x, y), clipped to the screen. */
   private blit(s: Sprite, x: number, y: number): void {
-    const x0 = Math.max(0, x), x1 = Math.min(W, x + s.w)
-    const y0 = Math.max(0, y), y1 = Math.min(H, y + s.h)
-    const out = this.screen
-    const px = s.rgba
-    for (let r = y0; r < y1; r++) {
-      let i = ((r - y) * s.w + (x0 - x)) * 4
-      let o = (r * W + x0) * 3
-      for (let c = x0; c < x1; c++, i += 4, o += 3) {
-        if (px[i + 3] === 0) continue
-        out[o] = px[i]
-        out[o + 1] = px[i + 1]
-        out[o + 2] = px[i + 2]
-      }
-    }
+    blit(this.screen, W, H, s, x, y)
   }
 }

@@ -1,26 +1,8 @@
 // Our own FlappyBird sprites, drawn from code (PLE's bundled PNGs are not ours to ship). Same sizes as PLE's assets
 // and the same choices: day/night background 288x512, base 336x112, pipes 52x320 in red or green (the upper one
 // is the lower one turned 180 degrees), birds 34x24 in red, blue or yellow with three wing frames (up, mid, down).
-// Sprites are RGBA with alpha 0 or 255, like the PNGs' opaque and transparent pixels.
 
-export interface Sprite {
-  w: number
-  h: number
-  rgba: Uint8Array
-}
-
-type RGB = readonly [number, number, number]
-
-function sprite(w: number, h: number, colour: (x: number, y: number) => RGB | null): Sprite {
-  const rgba = new Uint8Array(w * h * 4)
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const c = colour(x, y)
-      if (c) rgba.set([c[0], c[1], c[2], 255], (y * w + x) * 4)
-    }
-  }
-  return { w, h, rgba }
-}
+import { sprite, type RGB, type Sprite } from './sprite.ts'
 
 // Backgrounds, full screen and opaque: sky, a band of clouds, a skyline, bushes (the base covers rows 404..511).
 function background(night: boolean): Uint8Array {

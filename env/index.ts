@@ -5,6 +5,7 @@
 // Action sets come from each game's own action list plus PLE's noop; nothing is hand-maintained here.
 import { FlappyBird } from './flappybird.ts'
 import type { GameClass } from './game.ts'
+import { MonsterKong } from './monsterkong/index.ts'
 import { PixelCopter } from './pixelcopter.ts'
 import { PleEnv, type Env } from './ple_env.ts'
 import { RaycastMaze } from './raycastmaze.ts'
@@ -30,6 +31,11 @@ const REGISTRY: Record<string, Registration> = {
     game: FlappyBird,
     maxEpisodeSteps: 10000,
     description: 'PLE FlappyBird 288x512: flap through the pipe gaps, +1 per pipe passed, -5 on crash',
+  },
+  'MonsterKong-v0': {
+    game: MonsterKong,
+    maxEpisodeSteps: 10000,
+    description: 'PLE MonsterKong 500x465: climb to the princess (+50, next round), +5 per coin, -25 per fireball hit, 3 lives',
   },
   'RaycastMaze-v0': {
     game: RaycastMaze,

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { GameClass } from '../../env/game.ts'
-import { make, type Env } from '../../env/index.ts'
+import * as assert from 'uvu/assert'
+import { make, type Env, type StepResult } from '../../env/index.ts'
 import { RandomState } from '../../env/random_state.ts'
 
 export const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
@@ -58,13 +59,43 @@ export function recordedEnv(id: string): { env: Env; rec: Recording } {
   return { env, rec }
 }
 
-/** The calls each of PLE's two construction-time inits makes on a fresh game with RandomState(24). */
-export function constructionCalls(cls: GameClass): Call[][] {
+/** The calls each of PLE's two construction-time inits makes on a fresh game with RandomState(24) equal the
+ *  trace's `construction` lists. */
+export function checkConstruction(cls: GameClass, trace: Trace): void {
   const rec = new Recording(24)
   const game = new cls(rec)
-  return [0, 1].map(() => {
+  for (const key of ['init1_rng', 'init2_rng']) {
     rec.calls = []
     game.init()
-    return rec.calls
-  })
+    assert.equal(rec.calls, trace.construction[key].map(primitive), key)
+  }
+}
+
+/** A trace file's JSON as parsed (fields: test/fixtures/README.md). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Trace = any
+
+/** Replays episode 0 of `trace` open loop on make(id): the reset's RNG calls and `onReset`, then for every step
+ *  the reward, done, the RNG calls and `onStep` (the game's own fields); finally the return and the length. */
+export function replayEpisode<G>(id: string, trace: Trace, onReset: (game: G, reset: Trace, obs: Uint8Array) => void,
+  onStep: (game: G, s: Trace, r: StepResult, at: string) => void): void {
+  const { env, rec } = recordedEnv(id)
+  const game = env.unwrapped as G
+  const ep = trace.episodes[0]
+  const { obs } = env.reset()
+  assert.equal(rec.calls, ep.reset.rng.map(primitive), 'reset RNG calls')
+  onReset(game, ep.reset, obs)
+  let ret = 0
+  for (const s of ep.steps) {
+    rec.calls = []
+    const r = env.step(s.a)
+    const at = `step ${s.t} (action ${s.a})`
+    ret += r.reward
+    onStep(game, s, r, at)
+    assert.is(r.reward, s.r, `${at}: reward`)
+    assert.is(r.terminated, s.done, `${at}: done`)
+    assert.equal(rec.calls, (s.rng ?? []).map(primitive), `${at}: RNG calls`)
+  }
+  assert.is(ret, ep.return)
+  assert.is(ep.steps.length, ep.length)
 }
