@@ -1,5 +1,6 @@
 // Environment throughput: single-env PixelCopter steps/s (game + rendering, resets included), and a 64-env
-// VectorEnv producing 4-frame 84x84 grayscale stacks (nearest, the default, and bilinear).
+// VectorEnv producing 4-frame 84x84 grayscale stacks (nearest, the default, and bilinear); single-env steps/s of
+// FlappyBird, MonsterKong and RaycastMaze (uniform-random actions, resets included).
 // Goals (issue 4): >= 200k single-env steps/s; >= 20k env steps/s summed over the 64-env VectorEnv.
 // Records: {kernel: 'env_step', shape, backend: 'cpu', library: 'rl-rnd', threads: 1, ms, steps_per_s}, where ms is
 // the mean time of one step() call (one env step, or one lockstep step of all 64 envs).
@@ -15,6 +16,12 @@ type Rec = Record<string, unknown>
 const ACTIONS = (() => {
   const rs = new RandomState(0)
   return Int32Array.from({ length: 1 << 16 }, () => rs.randint(0, 2))
+})()
+
+// uniform over 0..59, taken modulo a game's action count (60 is a multiple of 2..6: still uniform)
+const ACTIONS_60 = (() => {
+  const rs = new RandomState(1)
+  return Int32Array.from({ length: 1 << 16 }, () => rs.randint(0, 60))
 })()
 
 // validate before timing (llm.c habit): env 0 of a VectorEnv and a single env agree with PLE's first traced steps
@@ -55,8 +62,23 @@ export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
       },
     }
   })
+  // the other ported games, single env: uniform-random actions over each game's action set
+  const others = ['FlappyBird-v0', 'MonsterKong-v0', 'RaycastMaze-v0'].map((id) => {
+    const e = make(id)
+    const n = e.actionSpace.n
+    const [h, w] = e.observationSpace.shape
+    e.reset()
+    const fn = () => {
+      for (let i = 0; i < SINGLE; i++) {
+        e.act(ACTIONS_60[k++ & 0xffff] % n)
+        if (e.terminated || e.truncated) e.reset()
+      }
+    }
+    return { name: `${id} single`, shape: `1x${h}x${w}x3`, stepsPerCall: SINGLE, fn }
+  })
   const rows: { name: string; shape: string; stepsPerCall: number; fn: () => void }[] = [
     { name: 'PixelCopter-v0 single', shape: '1x48x48x3', stepsPerCall: SINGLE, fn: single },
+    ...others,
     ...vectors.map((v) => ({
       name: `PixelCopter-v0 VectorEnv ${v.resize}`, shape: `${N}x4x84x84`, stepsPerCall: N, fn: v.fn,
     })),
@@ -84,7 +106,7 @@ export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
   suite.forEach((b: Benchmark, i: number) => {
     const row = rows[i]
     const stepsPerS = row.stepsPerCall / b.stats.mean
-    const ms = (b.stats.mean * 1000) / (i === 0 ? SINGLE : 1) // per step() call: one env step, or one step of N envs
+    const ms = (b.stats.mean * 1000) / (row.stepsPerCall === SINGLE ? SINGLE : 1) // per env step, or per step of N envs
     const cpu = cpuRate(row)
     line(row.name, row.shape, ms.toFixed(4), fmt(stepsPerS), fmt(cpu))
     const shape = `${row.name} ${row.shape}`

@@ -1,5 +1,5 @@
 // FlappyBird: PLE's `FlappyBird()` (ple/games/flappybird/__init__.py), exact in state, score and RNG draws, without
-// pygame. Rules, numbers and citations: docs/games.md §5. PLE draws bundled PNG sprites we do not ship: ours
+// pygame. Rules, numbers and citations: docs/games.md, FlappyBird. PLE draws bundled PNG sprites we do not ship: ours
 // (env/flappybird_sprites.ts) have the same sizes, transparency layout and colour choices, so the game plays and
 // looks the same while the pixels differ.
 //

@@ -2,7 +2,7 @@
 // and the same choices: day/night background 288x512, base 336x112, pipes 52x320 in red or green (the upper one
 // is the lower one turned 180 degrees), birds 34x24 in red, blue or yellow with three wing frames (up, mid, down).
 
-import { sprite, type RGB, type Sprite } from './sprite.ts'
+import { rotate180, sprite, type RGB, type Sprite } from './sprite.ts'
 
 // Backgrounds, full screen and opaque: sky, a band of clouds, a skyline, bushes (the base covers rows 404..511).
 function background(night: boolean): Uint8Array {
@@ -54,9 +54,7 @@ function pipe(body: RGB, light: RGB, dark: RGB): { lower: Sprite; upper: Sprite 
     if (x > r - 10) return dark
     return body
   })
-  const upper = { w: 52, h: 320, rgba: new Uint8Array(lower.rgba.length) }
-  for (let i = 0, n = 52 * 320; i < n; i++) upper.rgba.set(lower.rgba.subarray(i * 4, i * 4 + 4), (n - 1 - i) * 4)
-  return { lower, upper }
+  return { lower, upper: rotate180(lower) }
 }
 
 export const PIPES = [

@@ -35,7 +35,7 @@ const REGISTRY: Record<string, Registration> = {
   'MonsterKong-v0': {
     game: MonsterKong,
     maxEpisodeSteps: 10000,
-    description: 'PLE MonsterKong 500x465: climb to the princess (+50, next round), +5 per coin, -25 per fireball hit, 3 lives',
+    description: 'PLE MonsterKong 500x465: to the princess (+50, next round), +5 a coin, -25 a fireball hit, 3 lives',
   },
   'RaycastMaze-v0': {
     game: RaycastMaze,

@@ -1,7 +1,8 @@
 // RaycastMaze: PLE's `RaycastMaze()` (ple/games/raycastmaze.py, ple/games/raycast.py), bit-exact, without pygame.
-// Rules, numbers and citations: docs/games.md §4. PLE keeps the player's pos, dir and plane in numpy float32 arrays
-// and mixes them with Python scalars under numpy 1.24's promotion rules; each operation below says which precision
-// numpy used (f32: Math.fround after every operation; f64: plain doubles), so every value rounds as it did there.
+// Rules, numbers and citations: docs/games.md, RaycastMaze. PLE keeps the player's pos, dir and plane in numpy
+// float32 arrays and mixes them with Python scalars under numpy 1.24's promotion rules; each operation below says
+// which precision numpy used (f32: Math.fround after every operation; f64: plain doubles), so every value rounds
+// as it did there.
 //   array(f32) op python float   -> f32 (the scalar is cast to float32 first)
 //   np.float32 scalar op python scalar -> float64 (numpy < 2: scalar-scalar promotion), stored back into f32
 //   int64 array op f32 array     -> float64

@@ -1,5 +1,5 @@
 // MonsterKong's moving things: the player (player.py, person.py), the monsters (monsterPerson.py) and their
-// fireballs (fireball.py, onBoard.py). docs/games.md §6.
+// fireballs (fireball.py, onBoard.py). docs/games.md, MonsterKong.
 //
 // Every sprite has a float position and a pygame rect whose centre is the position truncated toward zero; the rect
 // follows the position only when the code says so (Person.setPosition leaves it behind: a respawned player keeps

@@ -1,5 +1,5 @@
 // MonsterKong: PLE's `MonsterKong()` (ple/games/monsterkong/), exact in state, score and RNG draws, without pygame.
-// Rules, numbers and citations: docs/games.md §6. PLE draws bundled PNG sprites we do not ship; ours
+// Rules, numbers and citations: docs/games.md, MonsterKong. PLE draws bundled PNG sprites we do not ship; ours
 // (./sprites.ts) have the hit boxes' sizes and PLE's draw order.
 //   ./level.ts   the tile map: walls, ladders, coins (board.py)
 //   ./actors.ts  the player, monsters and fireballs (player.py, monsterPerson.py, fireball.py)
@@ -201,6 +201,7 @@ export class MonsterKong implements Game {
       this.score += COIN
       level.map[Math.trunc((c.y - TILE / 2) / TILE) * COLS + Math.trunc((c.x - TILE / 2) / TILE)] = 0
       level.coins.splice(level.coins.indexOf(c), 1)
+      level.coinVersion++
     }
   }
 

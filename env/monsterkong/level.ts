@@ -1,5 +1,5 @@
 // MonsterKong's level (ple/games/monsterkong/board.py): the tile map, its random ladders and coins, and the
-// collision queries against the wall and ladder sprites it is turned into. docs/games.md §6.
+// collision queries against the wall and ladder sprites it is turned into. docs/games.md, MonsterKong.
 //
 // The map is 32 rows x 33 columns of 15-px tiles (board.py makeMap: int(475 / 15 + 1) x int(500 / 15)); values
 // 0 empty, 1 wall, 2 ladder, 3 coin. Walls and ladders become sprites once (populateMap), in row-major order, with
@@ -27,6 +27,8 @@ export class Level {
   readonly wall = new Uint8Array(ROWS * COLS)
   readonly ladder = new Uint8Array(ROWS * COLS)
   coins: Coin[] = []
+  /** Bumped whenever coins are taken or made (for the renderer). */
+  coinVersion = 0
 
   constructor(private rng: RandomState) {}
 
@@ -73,23 +75,31 @@ export class Level {
   }
 
   /** Board.GenerateCoins: one draw per empty tile of rows 6.. with a wall one or two tiles below; a coin where
-   *  floor(rand * 1000) % 35 == 0 (at most 26, never right of another coin); again while 15 or fewer. */
+   *  floor(rand * 1000) % 35 == 0 (at most 26, never right of another coin); again while 15 or fewer.
+   *  PLE recurses for "again". Taken coins' tiles go back to 0, but coins left at the end of a round stay 3 in the
+   *  map forever, so after enough rounds no tile is left: PLE then recurses until Python's RecursionError. Ours
+   *  stops with an error at the first pass that finds no tile at all. */
   generateCoins(): void {
     const m = this.map
-    for (let i = 6; i < ROWS; i++) {
-      for (let j = 0; j < COLS; j++) {
-        const c = i * COLS + j
-        if (m[c] !== 0) continue
-        if (!((i + 1 < ROWS && m[c + COLS] === 1) || (i + 2 < ROWS && m[c + 2 * COLS] === 1))) continue
-        const r = Math.floor(this.rng.randomSample() * 1000)
-        if (r % 35 === 0 && this.coins.length <= 25) {
-          m[c] = 3
-          if (j - 1 >= 0 && m[c - 1] === 3) m[c] = 0
-          if (m[c] === 3) this.coins.push({ x: j * TILE + TILE / 2, y: i * TILE + TILE / 2, anim: 0 })
+    this.coinVersion++
+    do {
+      let tiles = 0
+      for (let i = 6; i < ROWS; i++) {
+        for (let j = 0; j < COLS; j++) {
+          const c = i * COLS + j
+          if (m[c] !== 0) continue
+          if (!((i + 1 < ROWS && m[c + COLS] === 1) || (i + 2 < ROWS && m[c + 2 * COLS] === 1))) continue
+          tiles++
+          const r = Math.floor(this.rng.randomSample() * 1000)
+          if (r % 35 === 0 && this.coins.length <= 25) {
+            m[c] = 3
+            if (j - 1 >= 0 && m[c - 1] === 3) m[c] = 0
+            if (m[c] === 3) this.coins.push({ x: j * TILE + TILE / 2, y: i * TILE + TILE / 2, anim: 0 })
+          }
         }
       }
-    }
-    if (this.coins.length <= 15) this.generateCoins()
+      if (tiles === 0) throw new Error('MonsterKong: no free tile left for new coins (PLE recurses without end here)')
+    } while (this.coins.length <= 15)
   }
 
   /** Tiles of `grid` overlapped by the rect (left, top, w, h), row-major (pygame spritecollide's order). */

@@ -1,29 +1,23 @@
 // Our own MonsterKong sprites, drawn from code (PLE's bundled PNGs are not ours to ship), and the board drawing in
 // PLE's order (board.py redrawScreen): background (40, 20, 0), ladders, player, coins, walls, fireballs, monsters,
-// princess. Sizes follow what PLE draws: 15x15 tiles, coins and player; monsters 45x45 once walking (15x15 before
-// their first move); fireballs 20x20 once rolling (15x15 before); the princess 18x25. Each is blitted with its
-// top-left at its rect's top-left, so monsters and fireballs hang right and down from their hit boxes, as in PLE.
-import { blit, sprite, type RGB, type Sprite } from '../sprite.ts'
+// princess. Sizes: the hit boxes' 15x15 for tiles, coins, the player, and a monster or fireball until it first
+// moves (PLE scales those images to 15x15); then fireballs 20x20 (PLE's scale) and monsters 45x45 (the size PLE's
+// code names for them; its images are drawn unscaled); the princess 18x25. Each is blitted with its top-left at its
+// rect's top-left, so monsters and fireballs hang right and down from their hit boxes, as in PLE.
+import { blit, mirror, shrink, sprite, type RGB, type Sprite } from '../sprite.ts'
 import type { MonsterKong } from './index.ts'
-import { COLS, type Level, ROWS, TILE } from './level.ts'
+import { COLS, type Coin, type Level, ROWS, TILE } from './level.ts'
 
 const W = 500
 const H = 465
 const BACKGROUND: RGB = [40, 20, 0]
 const OUTLINE: RGB = [30, 16, 8]
 
-const mirror = (s: Sprite): Sprite => sprite(s.w, s.h, (x, y) => pixel(s, s.w - 1 - x, y))
-const shrink = (s: Sprite, w: number, h: number): Sprite =>
-  sprite(w, h, (x, y) => pixel(s, Math.floor((x * s.w) / w), Math.floor((y * s.h) / h)))
-
-function pixel(s: Sprite, x: number, y: number): RGB | null {
-  const i = (y * s.w + x) * 4
-  return s.rgba[i + 3] ? [s.rgba[i], s.rgba[i + 1], s.rgba[i + 2]] : null
-}
-
 // brick tile with mortar lines
-const WALL = sprite(TILE, TILE, (x, y) =>
-  y === 0 || y === 7 || (y < 7 ? x === 0 : x === 7) ? [96, 44, 22] : (x + 2 * y) % 9 === 0 ? [196, 98, 50] : [176, 82, 40])
+const WALL = sprite(TILE, TILE, (x, y) => {
+  if (y === 0 || y === 7 || (y < 7 ? x === 0 : x === 7)) return [96, 44, 22]
+  return (x + 2 * y) % 9 === 0 ? [196, 98, 50] : [176, 82, 40]
+})
 
 const LADDER = sprite(TILE, TILE, (x, y) =>
   x === 1 || x === 2 || x === 12 || x === 13 || ((y === 3 || y === 10) && x > 2 && x < 12) ? [226, 196, 92] : null)
@@ -90,9 +84,24 @@ const PRINCESS = sprite(18, 25, (x, y) => {
   return Math.abs(x - 8.5) <= half ? [240, 110, 180] : null
 })
 
+/** A screen rectangle a sprite covered: restored from the layer before the next frame is drawn. */
+interface Rect {
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+// Drawing is incremental, with the same result as PLE's full redraw: `base` holds the background, ladders and walls
+// of the level, `layer` adds the coins and the princess (rebuilt when a coin is taken or made, or the coins turn to
+// their next frame); each step restores from `layer` the rectangles the moving sprites covered last step and
+// draws them again, re-drawing on top what PLE draws after them (coins and walls over the player, the princess
+// over everything).
 export class Renderer {
-  /** background and ladders of the current level: drawn first every step, so kept ready */
   private base = new Uint8Array(W * H * 3)
+  private layer = new Uint8Array(W * H * 3)
+  private layerKey = '' // coin set version and frames the layer shows; '' = rebuild, and redraw the whole screen
+  private dirty: Rect[] = []
   private level: Level | null = null
 
   constructor(private screen: Uint8Array) {}
@@ -101,21 +110,58 @@ export class Renderer {
     this.level = level
     const b = this.base
     for (let i = 0; i < b.length; i += 3) b.set(BACKGROUND, i)
+    this.tiles(b, level.wall, WALL, 0, ROWS - 1, 0, COLS - 1)
     this.tiles(b, level.ladder, LADDER, 0, ROWS - 1, 0, COLS - 1)
+    this.layerKey = ''
   }
 
   draw(g: MonsterKong): void {
     const s = this.screen
     const level = this.level!
-    s.set(this.base)
+    let key = `${level.coinVersion}:`
+    for (const c of level.coins) key += Math.floor(c.anim / 5)
+    if (key !== this.layerKey) {
+      this.layer.set(this.base)
+      for (const c of level.coins) this.coin(this.layer, c)
+      blit(this.layer, W, H, PRINCESS, g.princess.left, g.princess.top)
+      s.set(this.layer)
+      this.layerKey = key
+    } else {
+      for (const r of this.dirty) this.restore(r)
+    }
+    this.dirty.length = 0
     const p = g.player.body
-    blit(s, W, H, PLAYER[g.player.image], p.left, p.top)
-    for (const c of level.coins) blit(s, W, H, COINS[Math.floor(c.anim / 5)], Math.trunc(c.x) - 7, Math.trunc(c.y) - 7)
-    // walls: all of them, but only those under the player can differ from the last frame's... simply all
-    this.tiles(s, level.wall, WALL, 0, ROWS - 1, 0, COLS - 1)
-    for (const f of g.fireballs) blit(s, W, H, FIREBALL[f.image], f.body.left, f.body.top)
-    for (const e of g.enemies) blit(s, W, H, MONSTER[e.frame][e.direction], e.body.left, e.body.top)
-    blit(s, W, H, PRINCESS, g.princess.left, g.princess.top)
+    this.draw1(PLAYER[g.player.image], p.left, p.top)
+    // coins and walls are drawn after the player in PLE: redraw those under it
+    for (const c of level.coins) {
+      if (Math.abs(Math.trunc(c.x) - 7 - p.left) < TILE && Math.abs(Math.trunc(c.y) - 7 - p.top) < TILE) this.coin(s, c)
+    }
+    const c0 = Math.floor(p.left / TILE), r0 = Math.floor(p.top / TILE)
+    const [r1, c1] = [Math.min(ROWS - 1, r0 + 1), Math.min(COLS - 1, c0 + 1)]
+    this.tiles(s, level.wall, WALL, Math.max(0, r0), r1, Math.max(0, c0), c1)
+    for (const f of g.fireballs) this.draw1(FIREBALL[f.image], f.body.left, f.body.top)
+    for (const e of g.enemies) this.draw1(MONSTER[e.frame][e.direction], e.body.left, e.body.top)
+    const q = g.princess
+    if (this.dirty.some((r) => r.x < q.left + q.w && r.x + r.w > q.left && r.y < q.top + q.h && r.y + r.h > q.top)) {
+      blit(s, W, H, PRINCESS, q.left, q.top)
+    }
+  }
+
+  private draw1(t: Sprite, x: number, y: number): void {
+    blit(this.screen, W, H, t, x, y)
+    this.dirty.push({ x, y, w: t.w, h: t.h })
+  }
+
+  private coin(out: Uint8Array, c: Coin): void {
+    blit(out, W, H, COINS[Math.floor(c.anim / 5)], Math.trunc(c.x) - 7, Math.trunc(c.y) - 7)
+  }
+
+  private restore(r: Rect): void {
+    const x0 = Math.max(0, r.x), x1 = Math.min(W, r.x + r.w)
+    if (x0 >= x1) return
+    for (let y = Math.max(0, r.y), y1 = Math.min(H, r.y + r.h); y < y1; y++) {
+      this.screen.set(this.layer.subarray((y * W + x0) * 3, (y * W + x1) * 3), (y * W + x0) * 3)
+    }
   }
 
   private tiles(s: Uint8Array, grid: Uint8Array, t: Sprite, r0: number, r1: number, c0: number, c1: number): void {
