@@ -1,6 +1,6 @@
 // Environment throughput: single-env PixelCopter steps/s (game + rendering, resets included), and a 64-env
 // VectorEnv producing 4-frame 84x84 grayscale stacks (nearest, the default, and bilinear); then single-env
-// steps/s of the other primitive-drawn PLE games.
+// steps/s of the other PLE games (uniform-random actions, resets included).
 // Goals (issue 4): >= 200k single-env steps/s; >= 20k env steps/s summed over the 64-env VectorEnv.
 // Goal (issue 15): >= 100k single-env steps/s for every primitive-drawn game.
 // Records: {kernel: 'env_step', shape, backend: 'cpu', library: 'rl-rnd', threads: 1, ms, steps_per_s}, where ms is
@@ -23,7 +23,7 @@ const ACTIONS60 = (() => {
   const rs = new RandomState(1)
   return Int32Array.from({ length: 1 << 16 }, () => rs.randint(0, 60))
 })()
-const OTHER_GAMES = ['Catcher-v0', 'Pong-v0', 'Snake-v0', 'PuckWorld-v0', 'WaterWorld-v0']
+const OTHER_GAMES = ['Catcher-v0', 'Pong-v0', 'Snake-v0', 'PuckWorld-v0', 'WaterWorld-v0', 'FlappyBird-v0', 'MonsterKong-v0', 'RaycastMaze-v0']
 
 // validate before timing (llm.c habit): env 0 of a VectorEnv and a single env agree with PLE's first traced steps
 function validate(): void {

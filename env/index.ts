@@ -17,6 +17,9 @@ import { Pong } from './pong.ts'
 import { PuckWorld } from './puckworld.ts'
 import { Snake } from './snake.ts'
 import { WaterWorld } from './waterworld.ts'
+import { FlappyBird } from './flappybird.ts'
+import { MonsterKong } from './monsterkong/index.ts'
+import { RaycastMaze } from './raycastmaze.ts'
 
 export type {
   ActionSpace, Env, Info, ObservationKind, ObservationSpace, ResetResult, RgbImage, StepResult,
@@ -65,6 +68,21 @@ const PLE: Record<string, PleRegistration> = {
     maxEpisodeSteps: 10000,
     description: 'PLE WaterWorld 48x48: eat the green creeps (+1), avoid the red ones (-1); +5 and the end when ' +
       'no green is left',
+  },
+  'FlappyBird-v0': {
+    game: FlappyBird,
+    maxEpisodeSteps: 10000,
+    description: 'PLE FlappyBird 288x512: flap through the pipe gaps, +1 per pipe passed, -5 on crash',
+  },
+  'MonsterKong-v0': {
+    game: MonsterKong,
+    maxEpisodeSteps: 10000,
+    description: 'PLE MonsterKong 500x465: to the princess (+50, next round), +5 a coin, -25 a fireball hit, 3 lives',
+  },
+  'RaycastMaze-v0': {
+    game: RaycastMaze,
+    maxEpisodeSteps: 10000,
+    description: 'PLE RaycastMaze 48x48: first-person maze, +5 on reaching the red wall facing it (no other reward)',
   },
 }
 

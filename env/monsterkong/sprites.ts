@@ -1,0 +1,172 @@
+// Our own MonsterKong sprites, drawn from code (PLE's bundled PNGs are not ours to ship), and the board drawing in
+// PLE's order (board.py redrawScreen): background (40, 20, 0), ladders, player, coins, walls, fireballs, monsters,
+// princess. Sizes: the hit boxes' 15x15 for tiles, coins, the player, and a monster or fireball until it first
+// moves (PLE scales those images to 15x15); then fireballs 20x20 (PLE's scale) and monsters 45x45 (the size PLE's
+// code names for them; its images are drawn unscaled); the princess 18x25. Each is blitted with its top-left at its
+// rect's top-left, so monsters and fireballs hang right and down from their hit boxes, as in PLE.
+import { blit, mirror, shrink, sprite, type RGB, type Sprite } from '../sprite.ts'
+import type { MonsterKong } from './index.ts'
+import { COLS, type Coin, type Level, ROWS, TILE } from './level.ts'
+
+const W = 500
+const H = 465
+const BACKGROUND: RGB = [40, 20, 0]
+const OUTLINE: RGB = [30, 16, 8]
+
+// brick tile with mortar lines
+const WALL = sprite(TILE, TILE, (x, y) => {
+  if (y === 0 || y === 7 || (y < 7 ? x === 0 : x === 7)) return [96, 44, 22]
+  return (x + 2 * y) % 9 === 0 ? [196, 98, 50] : [176, 82, 40]
+})
+
+const LADDER = sprite(TILE, TILE, (x, y) =>
+  x === 1 || x === 2 || x === 12 || x === 13 || ((y === 3 || y === 10) && x > 2 && x < 12) ? [226, 196, 92] : null)
+
+// a coin spinning: its width narrows and widens over the five frames
+const COINS = [1, 0.66, 0.25, 0.66, 1].map((k) =>
+  sprite(TILE, TILE, (x, y) => {
+    const d = ((x - 7) / (6.5 * k + 0.5)) ** 2 + ((y - 7) / 6.5) ** 2
+    return d > 1 ? null : d > 0.6 ? [204, 142, 20] : [250, 206, 48]
+  }))
+
+// the player: red cap, face, blue overalls, legs in three poses (0 standing, 1 and 2 walking)
+function person(legs: number): Sprite {
+  return sprite(TILE, TILE, (x, y) => {
+    if (y <= 2) return x >= 4 && x <= 11 ? [220, 40, 40] : null
+    if (y <= 5) return x >= 4 && x <= 10 ? (x === 9 && y === 4 ? OUTLINE : [250, 200, 150]) : null
+    if (y <= 10) return x >= 3 && x <= 11 ? (x === 3 || x === 11 ? [250, 200, 150] : [40, 80, 220]) : null
+    const l = legs === 0 ? [5, 9] : legs === 1 ? [3, 10] : [6, 8]
+    return x === l[0] || x === l[0] + 1 || x === l[1] || x === l[1] + 1 ? [110, 60, 30] : null
+  })
+}
+const PLAYER_RIGHT = { still: person(0), right: person(1), right2: person(2) }
+const PLAYER = {
+  still: PLAYER_RIGHT.still, right: PLAYER_RIGHT.right, right2: PLAYER_RIGHT.right2,
+  left: mirror(PLAYER_RIGHT.right), left2: mirror(PLAYER_RIGHT.right2),
+}
+
+// the monster: a 45x45 ape facing right; `pose` 0..3 swings the arms and legs, 4 and 5 raise the arms (throwing)
+function ape(pose: number): Sprite {
+  const swing = [0, 3, 0, -3, 0, 0][pose]
+  const armsUp = pose >= 4
+  return sprite(45, 45, (x, y) => {
+    const body = ((x - 22) / 14) ** 2 + ((y - 26) / 13) ** 2 <= 1
+    const head = ((x - 26) / 9) ** 2 + ((y - 11) / 9) ** 2 <= 1
+    const face = ((x - 29) / 6) ** 2 + ((y - 13) / 5) ** 2 <= 1
+    const armY = armsUp ? y >= 2 && y <= 20 : y >= 20 + swing && y <= 36 + swing
+    const arm = armY && (Math.abs(x - 7) <= 3 || Math.abs(x - 38) <= 3)
+    const leg = y >= 36 && y <= 44 && (Math.abs(x - 14 - swing) <= 3 || Math.abs(x - 30 + swing) <= 3)
+    if (face) return (x === 31 || x === 27) && y === 11 ? OUTLINE : [214, 164, 112]
+    if (head || body || arm || leg) return [122, 70, 30]
+    return null
+  })
+}
+const APE = [0, 1, 2, 3, 4, 5].map(ape)
+const MONSTER: Record<string, Sprite[]> = {} // frame -> [facing right, facing left]
+for (const [i, f] of ['walk0', 'walk1', 'walk2', 'walk3', 'throw0', 'throw1'].entries()) {
+  MONSTER[f] = [APE[i], mirror(APE[i])]
+}
+MONSTER.start = [shrink(APE[0], TILE, TILE), shrink(APE[0], TILE, TILE)]
+
+// a fireball: a flame ball with a tail behind it (to the left when rolling right)
+const FIRE_RIGHT = sprite(20, 20, (x, y) => {
+  const d = ((x - 12) / 7) ** 2 + ((y - 10) / 7) ** 2
+  const tail = x < 8 && Math.abs(y - 10) <= (x * 5) / 8 && (x + y) % 3 !== 0
+  return d <= 0.3 ? [255, 240, 120] : d <= 1 ? [250, 140, 30] : tail ? [220, 60, 20] : null
+})
+const FIREBALL = { start: shrink(FIRE_RIGHT, TILE, TILE), right: FIRE_RIGHT, left: mirror(FIRE_RIGHT) }
+
+// the princess, 18x25: hair, face, a pink dress widening downwards
+const PRINCESS = sprite(18, 25, (x, y) => {
+  if (y < 3) return x >= 5 && x <= 12 ? [250, 220, 60] : null
+  if (y < 8) return x >= 5 && x <= 12 ? (x === 5 || x === 12 ? [250, 220, 60] : [250, 206, 170]) : null
+  const half = 3 + Math.floor((y - 8) / 3)
+  return Math.abs(x - 8.5) <= half ? [240, 110, 180] : null
+})
+
+/** A screen rectangle a sprite covered: restored from the layer before the next frame is drawn. */
+interface Rect {
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+// Drawing is incremental, with the same result as PLE's full redraw: `base` holds the background, ladders and walls
+// of the level, `layer` adds the coins and the princess (rebuilt when a coin is taken or made, or the coins turn to
+// their next frame); each step restores from `layer` the rectangles the moving sprites covered last step and
+// draws them again, re-drawing on top what PLE draws after them (coins and walls over the player, the princess
+// over everything).
+export class Renderer {
+  private base = new Uint8Array(W * H * 3)
+  private layer = new Uint8Array(W * H * 3)
+  private layerKey = '' // coin set version and frames the layer shows; '' = rebuild, and redraw the whole screen
+  private dirty: Rect[] = []
+  private level: Level | null = null
+
+  constructor(private screen: Uint8Array) {}
+
+  newLevel(level: Level): void {
+    this.level = level
+    const b = this.base
+    for (let i = 0; i < b.length; i += 3) b.set(BACKGROUND, i)
+    this.tiles(b, level.wall, WALL, 0, ROWS - 1, 0, COLS - 1)
+    this.tiles(b, level.ladder, LADDER, 0, ROWS - 1, 0, COLS - 1)
+    this.layerKey = ''
+  }
+
+  draw(g: MonsterKong): void {
+    const s = this.screen
+    const level = this.level!
+    let key = `${level.coinVersion}:`
+    for (const c of level.coins) key += Math.floor(c.anim / 5)
+    if (key !== this.layerKey) {
+      this.layer.set(this.base)
+      for (const c of level.coins) this.coin(this.layer, c)
+      blit(this.layer, W, H, PRINCESS, g.princess.left, g.princess.top)
+      s.set(this.layer)
+      this.layerKey = key
+    } else {
+      for (const r of this.dirty) this.restore(r)
+    }
+    this.dirty.length = 0
+    const p = g.player.body
+    this.draw1(PLAYER[g.player.image], p.left, p.top)
+    // coins and walls are drawn after the player in PLE: redraw those under it
+    for (const c of level.coins) {
+      if (Math.abs(Math.trunc(c.x) - 7 - p.left) < TILE && Math.abs(Math.trunc(c.y) - 7 - p.top) < TILE) this.coin(s, c)
+    }
+    const c0 = Math.floor(p.left / TILE), r0 = Math.floor(p.top / TILE)
+    const [r1, c1] = [Math.min(ROWS - 1, r0 + 1), Math.min(COLS - 1, c0 + 1)]
+    this.tiles(s, level.wall, WALL, Math.max(0, r0), r1, Math.max(0, c0), c1)
+    for (const f of g.fireballs) this.draw1(FIREBALL[f.image], f.body.left, f.body.top)
+    for (const e of g.enemies) this.draw1(MONSTER[e.frame][e.direction], e.body.left, e.body.top)
+    const q = g.princess
+    if (this.dirty.some((r) => r.x < q.left + q.w && r.x + r.w > q.left && r.y < q.top + q.h && r.y + r.h > q.top)) {
+      blit(s, W, H, PRINCESS, q.left, q.top)
+    }
+  }
+
+  private draw1(t: Sprite, x: number, y: number): void {
+    blit(this.screen, W, H, t, x, y)
+    this.dirty.push({ x, y, w: t.w, h: t.h })
+  }
+
+  private coin(out: Uint8Array, c: Coin): void {
+    blit(out, W, H, COINS[Math.floor(c.anim / 5)], Math.trunc(c.x) - 7, Math.trunc(c.y) - 7)
+  }
+
+  private restore(r: Rect): void {
+    const x0 = Math.max(0, r.x), x1 = Math.min(W, r.x + r.w)
+    if (x0 >= x1) return
+    for (let y = Math.max(0, r.y), y1 = Math.min(H, r.y + r.h); y < y1; y++) {
+      this.screen.set(this.layer.subarray((y * W + x0) * 3, (y * W + x1) * 3), (y * W + x0) * 3)
+    }
+  }
+
+  private tiles(s: Uint8Array, grid: Uint8Array, t: Sprite, r0: number, r1: number, c0: number, c1: number): void {
+    for (let r = r0; r <= r1; r++) {
+      for (let c = c0; c <= c1; c++) if (grid[r * COLS + c]) blit(s, W, H, t, c * TILE, r * TILE)
+    }
+  }
+}
