@@ -25,6 +25,7 @@ import { ratioSums, explainedVariance, gradSquares } from './health.ts'
 import type { IterationMetrics } from './metrics.ts'
 import { shapesOf, checkTensors, type TrainerState } from './snapshot.ts'
 import { createActor, type Actor, type ActorOptions } from './actor.ts'
+import { checkFiniteState } from './finite.ts'
 
 export { NonFiniteLossError } from './losses.ts'
 export type { IterationMetrics } from './metrics.ts'
@@ -381,6 +382,7 @@ export class PpoRnd {
           const r = await this.gradientStep(eps, chunks, plan.rndSel, carried)
           for (const k of trained) disposeState(carried[k])
           carried = r.states
+          await checkFiniteState(this.optims, this.iteration + 1, done + 1, total) // every step's result, before a save
           sums.loss_value += r.lossValue
           sums.loss_policy += r.lossPolicy
           sums.entropy += r.entropy
