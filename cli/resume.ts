@@ -52,19 +52,28 @@ export function snapshotFiles(st: TrainerState, args: Args, wallSeconds: number,
 export interface Resumable { snap: Snapshot; state: StateFile; models: Tensors; optimizers: Tensors }
 export interface Damaged { iteration: number; reason: string }
 
-/** A snapshot's file, decoded and checked; a missing one is damage too. */
-function snapshotTensors(s: Snapshot, file: string, expected: Record<string, number[]>): Record<string, NamedArray> {
+/**
+ * A snapshot's file, decoded and checked; a missing one is damage too. A model file (`net` given) carries the
+ * network flags it was made with (modelMeta): they must be this run's.
+ */
+function snapshotTensors(s: Snapshot, file: string, expected: Record<string, number[]> | undefined, args: Args,
+  net?: string): Record<string, NamedArray> {
   const where = path.join(s.dir, file)
   if (!Object.hasOwn(s.files, file)) throw new DataError(where, '', 'is missing from the snapshot manifest')
-  return readTensors(s.files[file], where, expected).tensors
+  const { tensors, metadata } = readTensors(s.files[file], where, expected)
+  if (net) {
+    const bad = networkMismatch(modelFlags(metadata, where, net), args)
+    if (bad.length) throw new DataError(where, '__metadata__.args', `says ${bad.join(', ')}, unlike its state.json`)
+  }
+  return tensors
 }
 
 /**
- * Check one snapshot whole: manifest, state.json (iteration = the folder's), every tensor finite with the model's
- * names and shapes, the observation statistics of `obsSize` pixels. A snapshot of other network flags is not
- * damage but another run: one line, exit 2.
+ * Check one snapshot whole: manifest, state.json (iteration = the folder's), every tensor finite, and with a
+ * trainer's `expected` shapes, the model's names and shapes and observation statistics of `obsSize` pixels. A
+ * snapshot of other network flags is not damage but another run: one line, exit 2.
  */
-function checkSnapshot(store: SnapshotStore, it: number, args: Args, expected: Expected, obsSize: number): Resumable {
+function checkSnapshot(store: SnapshotStore, it: number, args: Args, expected: Expected | null, obsSize: number): Resumable {
   const snap = store.load(it)
   const stateFile = path.join(snap.dir, 'state.json')
   if (!Object.hasOwn(snap.files, 'state.json')) throw new DataError(stateFile, '', 'is missing from the snapshot manifest')
@@ -77,17 +86,18 @@ function checkSnapshot(store: SnapshotStore, it: number, args: Args, expected: E
   const state = checkState(snap.files['state.json'], stateFile, it, obsSize)
   const models: Tensors = {}, optimizers: Tensors = {}
   for (const n of TRAINED) {
-    models[n] = snapshotTensors(snap, `${n}.safetensors`, expected.models[n])
-    optimizers[n] = snapshotTensors(snap, `optimizer_${n}.safetensors`, expected.optimizers[n])
+    models[n] = snapshotTensors(snap, `${n}.safetensors`, expected?.models[n], args, n)
+    optimizers[n] = snapshotTensors(snap, `optimizer_${n}.safetensors`, expected?.optimizers[n], args)
   }
   return { snap, state, models, optimizers }
 }
 
 /**
  * The newest snapshot that passes every check, and the damaged ones newer than it (newest first, with why). With
- * snapshots present and none intact, stop: one line listing them; they stay as they are.
+ * snapshots present and none intact, stop: one line listing them; they stay as they are. Without `expected` (before
+ * the trainer exists), the shapes are left to a second call.
  */
-export function findResumable(store: SnapshotStore, args: Args, expected: Expected, obsSize: number):
+export function findResumable(store: SnapshotStore, args: Args, expected: Expected | null, obsSize = -1):
   { resumable: Resumable | null; damaged: Damaged[] } {
   const damaged: Damaged[] = []
   for (const it of store.list().reverse()) {
@@ -107,20 +117,20 @@ export function findResumable(store: SnapshotStore, args: Args, expected: Expect
 }
 
 /** The RND target of a run, checked against the model's tensors (and its flags when it carries them). */
-export function readRndTarget(file: string, args: Args, expected: Expected): { bytes: Uint8Array; tensors: Record<string, NamedArray> } {
+export function readRndTarget(file: string, args: Args, expected: Expected | null): { bytes: Uint8Array; tensors: Record<string, NamedArray> } {
   const bytes = readInput(file)
   const { tensors, metadata } = readTensors(bytes, file)
   const bad = networkMismatch(modelFlags(metadata, file, 'rnd_target'), args)
   if (bad.length) badInput(`${file} was made with ${bad.join(', ')}`)
-  checkShapes(file, tensors, expected.models.rnd_target)
+  if (expected) checkShapes(file, tensors, expected.models.rnd_target)
   return { bytes, tensors }
 }
 
 /**
  * value.model and policy.model of --model DIR (and its rnd_target.safetensors when there), each checked whole
- * against this run's network flags and shapes.
+ * against this run's network flags, and against its shapes given a trainer's `expected`.
  */
-export function readFinalModels(dir: string, args: Args, expected: Expected):
+export function readFinalModels(dir: string, args: Args, expected: Expected | null):
   { models: Record<'value' | 'policy', Record<string, NamedArray>>; rndTarget: ReturnType<typeof readRndTarget> | null } {
   const missing = Object.values(FINAL_MODELS).filter((f) => !fs.existsSync(path.join(dir, f)))
   if (missing.length) badInput(`--model ${dir}: no trained models there (missing ${missing.join(', ')})`)
@@ -131,7 +141,7 @@ export function readFinalModels(dir: string, args: Args, expected: Expected):
     // the flags first: "trained with --z_dim 8 (this run: 16)" says more than a shape mismatch
     const bad = networkMismatch(modelFlags(metadata, file, net), args)
     if (bad.length) badInput(`--model ${file} was trained with ${bad.join(', ')}`)
-    checkShapes(file, tensors, expected.models[net])
+    if (expected) checkShapes(file, tensors, expected.models[net])
     models[net] = tensors
   }
   const target = path.join(dir, RND_TARGET_FILE)

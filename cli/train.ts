@@ -126,12 +126,16 @@ type Start =
   | { kind: 'model'; models: ReturnType<typeof readFinalModels> }
   | { kind: 'fresh' }
 
-function readStart(cli: TrainCli, t: PpoRnd, store: SnapshotStore, metricsFile: string): Start {
+/**
+ * Read and check the input; without the trainer (t null: before the backend opens, so that bad files are told at
+ * once) everything but the shapes, which a second call with the trainer checks.
+ */
+function readStart(cli: TrainCli, t: PpoRnd | null, store: SnapshotStore, metricsFile: string): Start {
   const { args } = cli
-  const expected = t.expectedShapes()
+  const expected = t ? t.expectedShapes() : null
   if (cli.modelDir) return { kind: 'model', models: readFinalModels(cli.modelDir, args, expected) }
   if (args.no_resume) return { kind: 'fresh' }
-  const { resumable, damaged } = findResumable(store, args, expected, t.obsStats.size)
+  const { resumable, damaged } = findResumable(store, args, expected, t ? t.obsStats.size : -1)
   if (!resumable) return { kind: 'fresh' }
   const dir = resumable.snap.dir
   const rndTargetFile = path.join(path.dirname(store.dir), RND_TARGET_FILE)
@@ -158,6 +162,7 @@ export async function train(cli: TrainCli): Promise<number> {
   }
   log('Starting')
   log(`Args: ${argsToArgv(args).join(' ')}`)
+  readStart(cli, null, store, metrics.file)
   let backend: Backend
   try {
     backend = await openBackend(args.backend, { log, threads: args.threads })

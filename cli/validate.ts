@@ -292,7 +292,8 @@ export function checkMetrics(text: string, file: string): ReadRecord[] {
       f.fail(where, `is not valid JSON (${(e as Error).message})`)
     }
     const r = f.object(v, where)
-    const it = f.int(f.get(r, 'iteration', where), `${where}: iteration`, 1, COUNT_MAX)
+    if (!Object.hasOwn(r, 'iteration')) f.fail(`${where}: iteration`, 'is missing')
+    const it = f.int(r.iteration, `${where}: iteration`, 1, COUNT_MAX)
     const prev = out.at(-1)?.iteration
     if (prev !== undefined && it <= prev) f.fail(`${where}: iteration`, `is ${it}, after iteration ${prev} (not increasing)`)
     for (const [k, x] of Object.entries(r)) {
