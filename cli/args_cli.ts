@@ -6,21 +6,17 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import * as path from 'node:path'
 import { DEFAULT_ARGS, FLAGS, FLAG_NAMES, flagFromText, validateArgs, type Args, type Flag } from '../rl/args.ts'
 import { CONFIGS, CONFIG_NAMES } from '../rl/configs.ts'
+import { oneLine } from './errors.ts'
 
-export const EXIT_BAD_INPUT = 2
+export { badInput, EXIT_BAD_INPUT } from './errors.ts'
 
-/** Print `error: <msg>` on stderr and exit 2. */
-export function badInput(msg: string): never {
-  process.stderr.write(`error: ${msg}\n`)
-  process.exit(EXIT_BAD_INPUT)
-}
-
-/** Commander's own errors (unknown option, missing value, not a number) also exit 2, on one line; help exits 0. */
+/**
+ * commander's own errors (unknown option, stray argument, missing value, not a number) on one line (its "Did you
+ * mean" hint joins the line), no help page, thrown to cli/program.ts: exit 2; --help and --version exit 0.
+ */
 export function exitOnBadInput(cmd: Command): Command {
-  return cmd.showHelpAfterError(false).exitOverride((err) => {
-    const isHelp = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(err.code)
-    process.exit(isHelp ? 0 : EXIT_BAD_INPUT)
-  })
+  return cmd.showHelpAfterError(false).exitOverride()
+    .configureOutput({ outputError: (s, write) => write(`${oneLine(s)}\n`) })
 }
 
 /** Add every training flag of rl/args.ts FLAGS to `cmd`, with its doc line and default. */
@@ -71,6 +67,7 @@ export function argsFromOptions(opts: Record<string, unknown>, cmd?: Command): T
     else if (v !== undefined) (args as Record<string, unknown>)[key] = v
   }
   const model = opts.model
+  if (model === '') return { error: '--model needs a directory, not an empty string (--model alone: the experiment directory)' }
   const backendGiven = cmd ? cmd.getOptionValueSource('backend') === 'cli' : opts.backend !== undefined
   const gpuGiven = cmd ? cmd.getOptionValueSource('gpu') === 'cli' : opts.gpu !== undefined
   if (!backendGiven && gpuGiven) args.backend = args.gpu >= 0 ? 'webgpu' : 'wasm'

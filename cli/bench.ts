@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { badInput, exitOnBadInput } from './args_cli.ts'
+import { CliError, checkOutputFile } from './errors.ts'
 
 const BENCH_DIR = fileURLToPath(new URL('../bench/', import.meta.url))
 const INDEX = `${BENCH_DIR}index.ts`
@@ -26,11 +27,16 @@ export function register(program: Command): void {
     .action((o: { only?: string; json?: string; list?: boolean }) => {
       const suites = benchSuites()
       if (suites.length === 0) badInput(`no benchmark suites at ${BENCH_DIR} (they ship with the source checkout, not the package)`)
-      const unknown = (o.only?.split(',') ?? []).filter((s) => !suites.includes(s))
+      if (o.only !== undefined && !o.only.split(',').some(Boolean)) badInput('--only needs suite names (see --list)')
+      if (o.json !== undefined) checkOutputFile(o.json, '--json')
+      const unknown = (o.only?.split(',').filter(Boolean) ?? []).filter((s) => !suites.includes(s))
       if (unknown.length) badInput(`unknown suite${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in --only; available: ${suites.join(', ')}`)
       const args = o.list ? ['--list'] : [...(o.only ? ['--only', o.only] : []), ...(o.json ? ['--json', o.json] : [])]
       // tsx by absolute URL: a bare --import specifier would resolve from the user's working directory
       const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), INDEX, ...args], { stdio: 'inherit' })
-      process.exit(r.status ?? 1)
+      if (r.status === 0) return
+      // the child printed its own errors; only a failure to run it, or a signal, is ours to tell
+      const why = r.error ? `cannot run the benchmarks: ${r.error.message}` : r.signal ? `the benchmarks were stopped by ${r.signal}` : ''
+      throw new CliError(why, r.status ?? 1)
     })
 }

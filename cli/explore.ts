@@ -13,6 +13,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { addTrainOptions, argsFromOptions, badInput, exitOnBadInput } from './args_cli.ts'
+import { CliError } from './errors.ts'
 import { readMetrics, type ReadRecord } from './log.ts'
 import { fmtCount } from './plot.ts'
 import { AGENTS, SOLVED, fmtDuration, framesOf, readRun, runRefs, summarize, tableJson, tableMarkdown, type RunRef } from './explore_runs.ts'
@@ -304,8 +305,13 @@ export function register(program: Command): void {
           `${p.parallel} at a time, ${p.threads} thread(s) each; runs in ${p.gameDir}`)
         const runner = new Runner(p)
         for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => runner.stop(sig))
-        process.exitCode = await runner.run()
-        if (process.exitCode >= 128) return // stopped: the figure waits for the runs (or --plot_only)
+        const code = await runner.run()
+        if (code >= 128) throw new CliError('', code) // stopped: the figure waits for the runs (or --plot_only)
+        const { table, files } = writeOutputs(p)
+        process.stdout.write(table)
+        console.log(`wrote ${files.join(', ')}`)
+        if (code !== 0) throw new CliError('', code)
+        return
       }
       const { table, files } = writeOutputs(p)
       process.stdout.write(table)

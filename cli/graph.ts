@@ -2,13 +2,16 @@
 // read metrics.jsonl (or, failing that, the "avg cum rwd" lines of log.txt, split the way graph.py splits them),
 // draw that chart ourselves (min/max band, mean +/- std band, mean line; cli/plot.ts) as PNG or SVG, and print an
 // ASCII sparkline summary. `--metric a,b` plots any metrics of metrics.jsonl by name instead, one panel each.
-import { Command, Option } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { readMetrics, parseAvgLine, type ReadRecord, type ReturnStats } from './log.ts'
 import { badInput, exitOnBadInput, experimentDir } from './args_cli.ts'
+import { checkOutputFile, writing } from './errors.ts'
+import { writeFileAtomic } from './snapshot.ts'
+import { readText } from './validate.ts'
 import { PngSurface, SvgSurface, axes, textWidth, BLACK, type RGB, type Surface } from './plot.ts'
-import { FLAGS } from '../rl/args.ts'
+import { FLAGS, flagError } from '../rl/args.ts'
 import { METRICS } from '../rl/metrics.ts'
 
 export interface Point extends ReturnStats { iteration: number }
@@ -20,7 +23,7 @@ export function readRecords(dir: string): { records: ReadRecord[]; source: strin
   if (records.length > 0) return { records, source: metrics }
   const log = path.join(dir, 'log.txt')
   if (!fs.existsSync(log)) return { records: [], source: '' }
-  const stats = fs.readFileSync(log, 'utf8').split('\n').map(parseAvgLine).filter((s): s is ReturnStats => s !== null)
+  const stats = readText(log).split('\n').map(parseAvgLine).filter((s): s is ReturnStats => s !== null)
   return {
     records: stats.map((s, i) => ({
       iteration: i + 1, return_ext_mean: s.mean, return_ext_std: s.std, return_ext_min: s.min, return_ext_max: s.max,
@@ -209,10 +212,19 @@ export function register(program: Command): void {
       '(--metric approx_kl,clip_fraction), as PNG or SVG, and print an ASCII summary')
   addRunOptions(cmd)
     .addOption(new Option('--metric <names>', 'Plot these metrics (comma-separated, or the option repeated), one panel each')
-      .argParser((v: string, prev: string[]) => [...prev, ...v.split(',').filter(Boolean)]).default([], 'the return chart'))
+      .argParser((v: string, prev: string[]) => {
+        const names = v.split(',').filter(Boolean)
+        if (!names.length) throw new InvalidArgumentError('give metric names (see --help).')
+        return [...prev, ...names]
+      }).default([], 'the return chart'))
   addImageOptions(cmd, '<experiment dir>/avg_cum_rwd.png, or <metric>+<metric>.png')
   cmd.addHelpText('after', METRIC_HELP)
     .action((o: GraphOptions) => {
+      for (const k of ['data_dir', 'game', 'experiment_name'] as const) {
+        const bad = flagError(k, o[k])
+        if (bad) badInput(bad)
+      }
+      if (o.out !== undefined) checkOutputFile(o.out, '--out')
       const dir = experimentDir(o)
       if (!fs.existsSync(dir)) badInput(`no experiment at ${dir}`)
       const { records, source } = readRecords(dir)
@@ -224,13 +236,15 @@ export function register(program: Command): void {
         const unknown = o.metric.find((m) => !available.includes(m))
         if (unknown) badInput(`unknown --metric '${unknown}'; available in ${source}: ${available.join(', ')}`)
         out = o.out ?? path.join(dir, `${o.metric.join('+')}.${format}`)
-        fs.writeFileSync(out, renderMetrics(format, records, o.metric, `${run}: ${o.metric.join(', ')}`))
+        const image = renderMetrics(format, records, o.metric, `${run}: ${o.metric.join(', ')}`)
+        writing(out, () => writeFileAtomic(out, image))
         console.log(metricSummary(records, o.metric))
       } else {
         const { points } = readCurve(dir)
         if (points.length === 0) badInput(`no returns logged in ${source}`)
         out = o.out ?? path.join(dir, `avg_cum_rwd.${format}`)
-        fs.writeFileSync(out, renderReturns(format, points, `${run}: avg cum rwd per iteration`))
+        const image = renderReturns(format, points, `${run}: avg cum rwd per iteration`)
+        writing(out, () => writeFileAtomic(out, image))
         console.log(summary(points))
       }
       console.log(`read ${source}; wrote ${out}`)

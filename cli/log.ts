@@ -5,6 +5,11 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { IterationMetrics } from '../rl/ppo_rnd.ts'
+import { writing } from './errors.ts'
+import { checkMetrics, readText, type ReadRecord } from './validate.ts'
+import { writeFileAtomic } from './snapshot.ts'
+
+export type { ReadRecord } from './validate.ts'
 
 export const LOG_ID = 'rl_rnd'
 
@@ -59,16 +64,40 @@ export function parseAvgLine(line: string): ReturnStats | null {
   return Object.values(r).some((v) => Number.isNaN(v)) ? null : r
 }
 
-/** Log lines to stdout, in the seed's format, and appended to `<dir>/log.txt` (what the seed's README tee'd). */
+/**
+ * Log lines to stdout, in the seed's format, and appended to `<dir>/log.txt` (what the seed's README tee'd). Without
+ * a file yet, lines are kept and written first when open() names it: the trainer logs before it knows its input is
+ * good, and creates nothing on disk until then. A failed write stops the run with one line (cli/errors.ts).
+ */
 export class Logger {
   private fd: number | null = null
+  private file = ''
+  private early: string[] = []
   constructor(logFile: string | null, private out: (line: string) => void = (l) => process.stdout.write(l + '\n')) {
-    if (logFile) this.fd = fs.openSync(logFile, 'a')
+    if (logFile) this.open(logFile)
+  }
+  open(logFile: string): void {
+    this.file = logFile
+    this.fd = writing(logFile, () => fs.openSync(logFile, 'a'))
+    const early = this.early.splice(0)
+    for (const line of early) this.write(line)
   }
   log(message: string): void {
     const line = `${pyNow()} [${LOG_ID}] ${message}`
     this.out(line)
-    if (this.fd !== null) fs.writeSync(this.fd, line + '\n')
+    if (this.fd !== null) this.write(line)
+    else this.early.push(line)
+  }
+  private write(line: string): void {
+    const fd = this.fd!
+    writing(this.file, () => {
+      try {
+        fs.writeSync(fd, line + '\n')
+      } catch (e) {
+        this.close() // the run stops: nothing more goes to a file that failed
+        throw e
+      }
+    })
   }
   close(): void {
     if (this.fd !== null) fs.closeSync(this.fd)
@@ -97,10 +126,11 @@ export function metricsRecord({ returns, ...m }: IterationMetrics, wallSeconds: 
   return { ...m, wall_seconds: wallSeconds }
 }
 
-/** A record read back: whatever numbers the file holds (older files lack the newer metrics; NaN is stored as null). */
-export type ReadRecord = { iteration: number } & Record<string, number | null>
-
-export const readMetrics = (file: string): ReadRecord[] => readIterationLines(file)
+/** The records of metrics.jsonl (none when it does not exist), checked line by line (cli/validate.ts). */
+export function readMetrics(file: string): ReadRecord[] {
+  if (!fs.existsSync(file)) return []
+  return checkMetrics(readText(file), file)
+}
 
 /** The records of a JSON-lines file written per iteration (metrics.jsonl, visits.jsonl): those with an iteration. */
 export function readIterationLines<T extends { iteration: number } = ReadRecord>(file: string): T[] {
@@ -127,18 +157,23 @@ export class MetricsWriter {
   /** Drop records past `iteration` (a run killed after logging but before its snapshot redoes that iteration). */
   truncateAfter(iteration: number): void {
     if (!fs.existsSync(this.file)) return
-    const keep = readMetrics(this.file).filter((r) => r.iteration <= iteration)
-    const tmp = this.file + '.tmp'
-    fs.writeFileSync(tmp, keep.map((r) => JSON.stringify(r) + '\n').join(''))
-    fs.renameSync(tmp, this.file)
+    const keep = readIterationLines(this.file).filter((r) => r.iteration <= iteration)
+    writing(this.file, () => writeFileAtomic(this.file, keep.map((r) => JSON.stringify(r) + '\n').join('')))
   }
+  /** Append one record; a failed write (a full disk) cuts the file back to its previous length, then stops the run. */
   append(r: MetricsRecord | ({ iteration: number } & Record<string, unknown>)): void {
-    const fd = fs.openSync(this.file, 'a')
-    try {
-      fs.writeSync(fd, JSON.stringify(r) + '\n')
-      fs.fsyncSync(fd)
-    } finally {
-      fs.closeSync(fd)
-    }
+    writing(this.file, () => {
+      const fd = fs.openSync(this.file, 'a')
+      const size = fs.fstatSync(fd).size
+      try {
+        fs.writeSync(fd, JSON.stringify(r) + '\n')
+        fs.fsyncSync(fd)
+      } catch (e) {
+        try { fs.ftruncateSync(fd, size) } catch { /* the error below says what failed */ }
+        throw e
+      } finally {
+        fs.closeSync(fd)
+      }
+    })
   }
 }

@@ -2,12 +2,14 @@
 // an animated GIF (scaled up, nearest-neighbour) and/or one PNG per frame. Frames are env.render(): the screen
 // for PLE games, the whole grid in MiniGrid's look for MiniGrid levels.
 // playEpisodes() is the reusable part: a trainer passes its own policy function (e.g. a loaded model).
-import { closeSync, mkdirSync, openSync, unlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { PNG } from 'pngjs'
 import { make, MiniGridEnv, RandomState, type Env } from '../env/index.ts'
+import { badInput, checkOutputDir, checkOutputFile, writing } from './errors.ts'
+import { writeFileAtomic } from './snapshot.ts'
 
 /** Chooses an action from the current observation (env.obs: H*W*3 RGB for PLE games, MiniGrid's 7*7*3 view; owned
  *  by the env: copy it to keep it).
@@ -87,7 +89,7 @@ export async function playEpisodes(env: Env, policy: PolicyFn, opts: PlayOptions
   const { episodes, gif, png, scale = 4 } = opts
   const fps = opts.fps ?? (env.unwrapped instanceof MiniGridEnv ? 10 : 30)
   const encoder = gif ? gifenc.GIFEncoder() : null
-  if (png) mkdirSync(png, { recursive: true })
+  if (png) writing(png, () => mkdirSync(png, { recursive: true }))
   const stats: EpisodeStats[] = []
   const delay = Math.round(1000 / fps)
   for (let e = 1; e <= episodes; e++) {
@@ -109,7 +111,8 @@ export async function playEpisodes(env: Env, policy: PolicyFn, opts: PlayOptions
         if (png) {
           const img = new PNG({ width: w * scale, height: h * scale })
           img.data.set(rgba)
-          writeFileSync(join(png, `e${e}_t${String(length).padStart(5, '0')}.png`), PNG.sync.write(img))
+          const file = join(png, `e${e}_t${String(length).padStart(5, '0')}.png`)
+          writing(file, () => writeFileSync(file, PNG.sync.write(img)))
         }
       }
       if (end) break
@@ -120,18 +123,19 @@ export async function playEpisodes(env: Env, policy: PolicyFn, opts: PlayOptions
   }
   if (encoder && gif) {
     encoder.finish()
-    writeFileSync(gif, encoder.bytes())
+    writing(gif, () => writeFileAtomic(gif, encoder.bytes())) // the previous GIF stays whole if this fails
   }
   return stats
 }
 
-class UsageError extends Error {}
-
 const POLICIES = ['random', 'noop', 'up'] as const
 
-function positiveInt(v: string, name: string): number {
-  const n = Number(v)
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive integer, got '${v}'`)
+/** An integer option in [min, max]. */
+function intOption(v: string, name: string, min: number, max: number): number {
+  const n = v.trim() === '' ? NaN : Number(v)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    badInput(`${name} must be ${min === 1 ? 'a positive integer' : 'an integer'} in [${min}, ${max}], got '${v}'`)
+  }
   return n
 }
 
@@ -147,17 +151,18 @@ interface PlayArgs {
 }
 
 async function play(a: PlayArgs): Promise<void> {
-  const episodes = positiveInt(a.episodes, '--episodes')
-  const scale = positiveInt(a.scale, '--scale')
-  const seed = Number(a.seed)
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new UsageError(`--seed must be an integer in 0..2^32-1, got '${a.seed}'`)
-  }
+  const episodes = intOption(a.episodes, '--episodes', 1, 100_000)
+  const scale = intOption(a.scale, '--scale', 1, 32) // 32x a 256-pixel render is already 8192 pixels wide
+  const seed = intOption(a.seed, '--seed', 0, 2 ** 32 - 1)
+  // outputs are checked, not created, before anything runs: a bad input leaves nothing behind
+  if (a.gif !== undefined) checkOutputFile(a.gif, 'GIF')
+  if (a.png !== undefined) checkOutputDir(a.png, 'PNGs to')
+  if (a.model === '') badInput('--model needs a directory, not an empty string')
   let env: Env
   try {
     env = make(a.game, { seed })
   } catch (e) {
-    throw new UsageError((e as Error).message)
+    return badInput((e as Error).message)
   }
   const meanings = env.actionSpace.meanings
   const rng = new RandomState(seed)
@@ -165,40 +170,26 @@ async function play(a: PlayArgs): Promise<void> {
   let model: { policy: PolicyFn; dispose(): void } | null = null
   if (a.model) {
     const { loadPolicy } = await import('./train.ts')
-    model = await loadPolicy(a.model, a.game).catch((e: Error) => { throw new UsageError(e.message) })
+    model = await loadPolicy(a.model, a.game)
     policy = model.policy
   } else if (a.policy === 'random') policy = () => rng.randint(0, env.actionSpace.n)
   else if (a.policy === 'noop' || a.policy === 'up') {
     const action = meanings.indexOf(a.policy)
-    if (action < 0) throw new UsageError(`${a.game} has no '${a.policy}' action (actions: ${meanings.join(', ')})`)
+    if (action < 0) badInput(`${a.game} has no '${a.policy}' action (actions: ${meanings.join(', ')})`)
     policy = () => action
-  } else throw new UsageError(`unknown policy '${a.policy}' (${POLICIES.join(', ')})`)
-  if (a.gif) {
-    try {
-      closeSync(openSync(a.gif, 'w')) // fail now, not after playing
-    } catch (e) {
-      throw new UsageError(`cannot write GIF '${a.gif}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
-    }
+  } else return badInput(`unknown policy '${a.policy}' (${POLICIES.join(', ')})`)
+  let stats: EpisodeStats[]
+  try {
+    stats = await playEpisodes(env, policy, {
+      episodes,
+      gif: a.gif,
+      png: a.png,
+      scale,
+      onEpisode: (s) => console.log(`episode ${s.episode}: length ${s.length}, return ${s.return}`),
+    })
+  } finally {
+    model?.dispose()
   }
-  if (a.png) {
-    try {
-      mkdirSync(a.png, { recursive: true })
-      const probe = join(a.png, '.write-test')
-      closeSync(openSync(probe, 'w'))
-      unlinkSync(probe)
-    } catch (e) {
-      const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message
-      throw new UsageError(`cannot write PNGs to '${a.png}': ${why}`)
-    }
-  }
-  const stats = await playEpisodes(env, policy, {
-    episodes,
-    gif: a.gif,
-    png: a.png,
-    scale,
-    onEpisode: (s) => console.log(`episode ${s.episode}: length ${s.length}, return ${s.return}`),
-  })
-  model?.dispose()
   const mean = (f: (s: EpisodeStats) => number) => (stats.reduce((t, s) => t + f(s), 0) / stats.length).toFixed(2)
   const who = a.model ? `model ${a.model}` : a.policy
   console.log(`${a.game} ${who}: ${episodes} episodes, mean length ${mean((s) => s.length)}, ` +
@@ -220,13 +211,5 @@ export function register(program: Command): void {
     .option('--scale <n>', 'upscale factor for GIF/PNG frames (nearest-neighbour)', '4')
     .option('--model <dir>', 'play the trained policy DIR/policy.model (as `rl-rnd train` saves it) instead of '
       + '--policy')
-    .action(async (a: PlayArgs) => {
-      try {
-        await play(a)
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e
-        process.stderr.write(`rl-rnd play: ${e.message}\n`)
-        process.exitCode = 2
-      }
-    })
+    .action(play)
 }

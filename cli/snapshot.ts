@@ -7,11 +7,15 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { createHash } from 'node:crypto'
+import { DataError, Fields, readInput, readText } from './validate.ts'
 
 export const MANIFEST = 'COMPLETE'
 const NAME_RE = /^iter_(\d{6,})$/
 
 export class SnapshotError extends Error {}
+
+/** A file of a snapshot folder: no path separator, not hidden ('.', '..'), not the manifest. */
+const isPlainName = (f: string) => f !== MANIFEST && f !== '' && !/[\/\\\0]/.test(f) && !f.startsWith('.')
 
 export interface Snapshot {
   iteration: number
@@ -58,12 +62,20 @@ function writeSynced(file: string, bytes: Uint8Array | string): void {
   }
 }
 
-/** Write a single file atomically: a temp file next to it, fsync, rename over the target, fsync the directory. */
+/**
+ * Write a single file atomically: a temp file next to it, fsync, rename over the target, fsync the directory. A
+ * failed write (a full disk) removes the temp file and leaves the previous file as it was.
+ */
 export function writeFileAtomic(file: string, bytes: Uint8Array | string): void {
   const dir = path.dirname(file)
   const tmp = path.join(dir, `.tmp_${path.basename(file)}.${process.pid}`)
-  writeSynced(tmp, bytes)
-  fs.renameSync(tmp, file)
+  try {
+    writeSynced(tmp, bytes)
+    fs.renameSync(tmp, file)
+  } catch (e) {
+    fs.rmSync(tmp, { force: true })
+    throw e
+  }
   fsyncPath(dir)
 }
 
@@ -87,67 +99,93 @@ export class SnapshotStore {
       .sort((a, b) => a - b)
   }
 
-  /** Write a snapshot atomically; replaces an existing snapshot of the same iteration. Returns its directory. */
+  /**
+   * Write a snapshot atomically; replaces an existing snapshot of the same iteration. Returns its directory. When a
+   * write fails (a full disk), the partial temp folder is removed and the error thrown: the older snapshots are
+   * untouched, and so is one of the same iteration.
+   */
   save(iteration: number, files: Record<string, Uint8Array | string>): string {
     if (!Number.isInteger(iteration) || iteration < 0) throw new SnapshotError(`bad snapshot iteration ${iteration}`)
+    for (const file of Object.keys(files)) if (!isPlainName(file)) throw new SnapshotError(`bad snapshot file name '${file}'`)
     fs.mkdirSync(this.dir, { recursive: true })
     const name = snapshotName(iteration)
     const tmp = path.join(this.dir, `.tmp_${name}`)
     const final = path.join(this.dir, name)
     fs.rmSync(tmp, { recursive: true, force: true }) // a leftover of a killed writer
-    fs.mkdirSync(tmp)
-    const delay = testDelay()
-    const manifest: Manifest = { format: 'rl-rnd-snapshot/1', iteration, files: {} }
-    for (const [file, content] of Object.entries(files)) {
-      if (file === MANIFEST || file.includes('/') || file.startsWith('.')) {
-        throw new SnapshotError(`bad snapshot file name '${file}'`)
+    try {
+      fs.mkdirSync(tmp)
+      const delay = testDelay()
+      const manifest: Manifest = { format: 'rl-rnd-snapshot/1', iteration, files: {} }
+      for (const [file, content] of Object.entries(files)) {
+        const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content
+        writeSynced(path.join(tmp, file), bytes)
+        manifest.files[file] = { bytes: bytes.length, sha256: sha256(bytes) }
+        sleepMs(delay)
       }
-      const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content
-      writeSynced(path.join(tmp, file), bytes)
-      manifest.files[file] = { bytes: bytes.length, sha256: sha256(bytes) }
-      sleepMs(delay)
+      writeSynced(path.join(tmp, MANIFEST), JSON.stringify(manifest, null, 1))
+      fsyncPath(tmp)
+      if (fs.existsSync(final)) {
+        // rename() cannot replace a non-empty directory: move the old one aside first (it is a stale run's)
+        const old = path.join(this.dir, `.old_${name}`)
+        fs.rmSync(old, { recursive: true, force: true })
+        fs.renameSync(final, old)
+        try {
+          fs.renameSync(tmp, final)
+        } catch (e) {
+          fs.renameSync(old, final)
+          throw e
+        }
+        fs.rmSync(old, { recursive: true, force: true })
+      } else {
+        fs.renameSync(tmp, final)
+      }
+      fsyncPath(this.dir)
+    } catch (e) {
+      fs.rmSync(tmp, { recursive: true, force: true }) // frees what the failed write took
+      throw e
     }
-    writeSynced(path.join(tmp, MANIFEST), JSON.stringify(manifest, null, 1))
-    fsyncPath(tmp)
-    if (fs.existsSync(final)) {
-      // rename() cannot replace a non-empty directory: move the old one aside first (it is a stale run's)
-      const old = path.join(this.dir, `.old_${name}`)
-      fs.rmSync(old, { recursive: true, force: true })
-      fs.renameSync(final, old)
-      fs.renameSync(tmp, final)
-      fs.rmSync(old, { recursive: true, force: true })
-    } else {
-      fs.renameSync(tmp, final)
-    }
-    fsyncPath(this.dir)
     return final
   }
 
-  /** Load and verify one snapshot; throws SnapshotError naming the problem. */
+  /**
+   * Rename a damaged snapshot to `damaged_iter_NNNNNN` (then `.2`, `.3`, ...), out of the way of the iterations
+   * that will be written again but kept for whoever wants to look at it. Returns the new name.
+   */
+  moveAside(iteration: number): string {
+    const from = path.join(this.dir, snapshotName(iteration))
+    let to = path.join(this.dir, `damaged_${snapshotName(iteration)}`)
+    for (let k = 2; fs.existsSync(to); k++) to = path.join(this.dir, `damaged_${snapshotName(iteration)}.${k}`)
+    fs.renameSync(from, to)
+    return to
+  }
+
+  /** Load and verify one snapshot against its manifest; throws a DataError naming the file and the problem. */
   load(iteration: number): Snapshot {
     const dir = path.join(this.dir, snapshotName(iteration))
-    const fail = (msg: string): never => { throw new SnapshotError(`snapshot ${dir}: ${msg}`) }
-    let manifest: Manifest
+    const mfile = path.join(dir, MANIFEST)
+    const f = new Fields(mfile)
+    let text: string
     try {
-      manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8'))
-    } catch (e: any) {
-      return fail(e.code === 'ENOENT' ? `no ${MANIFEST} manifest (incomplete)`
-        : `unreadable ${MANIFEST} manifest (${e.message})`)
+      text = readText(mfile)
+    } catch (e) {
+      if (e instanceof DataError && e.problem === 'is missing') f.fail('', 'is missing: the snapshot is incomplete')
+      throw e
     }
-    const isManifest = manifest?.format === 'rl-rnd-snapshot/1' && typeof manifest.files === 'object'
-    if (!isManifest || manifest.iteration !== iteration) {
-      fail(`${MANIFEST} manifest is not a snapshot manifest for iteration ${iteration}`)
-    }
-    const files: Record<string, Uint8Array> = {}
-    for (const [file, { bytes, sha256: sum }] of Object.entries(manifest.files)) {
-      let data: Uint8Array
-      try {
-        data = fs.readFileSync(path.join(dir, file))
-      } catch (e: any) {
-        return fail(`file ${file} is missing (${e.code ?? e.message})`)
-      }
-      if (data.length !== bytes) fail(`file ${file} has ${data.length} bytes, the manifest says ${bytes}`)
-      if (sha256(data) !== sum) fail(`file ${file} does not match its sha256 in the manifest`)
+    const m = f.object(f.json(text), '')
+    f.str(f.get(m, 'format', ''), 'format', /^rl-rnd-snapshot\/1$/, "'rl-rnd-snapshot/1'")
+    const it = f.int(f.get(m, 'iteration', ''), 'iteration', 0, Number.MAX_SAFE_INTEGER)
+    if (it !== iteration) f.fail('iteration', `is ${it}, the snapshot folder is iteration ${iteration}`)
+    const entries = f.object(f.get(m, 'files', ''), 'files')
+    const files: Record<string, Uint8Array> = Object.create(null)
+    for (const [file, entry] of Object.entries(entries)) {
+      const field = `files.${JSON.stringify(file)}`
+      if (!isPlainName(file)) f.fail(field, 'is not a plain file name in the snapshot folder')
+      const e = f.object(entry, field)
+      const bytes = f.int(f.get(e, 'bytes', field), `${field}.bytes`, 0, Number.MAX_SAFE_INTEGER)
+      const sum = f.str(f.get(e, 'sha256', field), `${field}.sha256`, /^[0-9a-f]{64}$/, 'a sha256 in hex')
+      const data = readInput(path.join(dir, file))
+      if (data.length !== bytes) throw new DataError(path.join(dir, file), '', `has ${data.length} bytes, the manifest says ${bytes}`)
+      if (sha256(data) !== sum) throw new DataError(path.join(dir, file), '', 'does not match its sha256 in the manifest')
       files[file] = data
     }
     return { iteration, dir, files }

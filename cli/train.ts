@@ -3,99 +3,60 @@
 //   metrics.jsonl         one record per iteration
 //   rnd_target.safetensors  the never-trained RND target, saved once (atomically) at the start
 //   snapshots/iter_NNNNNN/  models + Adam states (safetensors) + state.json, atomic (cli/snapshot.ts), pruned
+//   snapshots/damaged_iter_NNNNNN/  a damaged snapshot skipped on resume, kept aside (never deleted)
 //   value.model, policy.model  the final models (safetensors) once the target reward is reached
 //   gifs/                 with --save_gifs N: the first N episodes of each iteration, as the agent sees them
-// Exit codes: 0 done (target reached or --max_iterations or --max_frames), 1 training failure (non-finite loss), 2 bad input.
+// The input (flags, snapshots or --model files, the RND target, metrics.jsonl) is checked whole before anything is
+// created or changed on disk. Exit codes: 0 done (target reached, --max_iterations or --max_frames); 1 the run failed (a
+// non-finite loss or parameters, a disk write error), the newest snapshot intact; 2 bad input (cli/errors.ts).
 import type { Command } from 'commander'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
-import { encodeSafetensors, decodeSafetensors, loadNamed, type Backend, type NamedArray } from '../engine/index.ts'
-import { DEFAULT_ARGS, NETWORK_FLAGS, type Args } from '../rl/args.ts'
-import { PpoRnd, NonFiniteLossError, type IterationMetrics } from '../rl/ppo_rnd.ts'
-import type { TrainerState, TrainerJson } from '../rl/snapshot.ts'
-import { openBackend } from './node_backend.ts'
-import { addTrainOptions, argsFromOptions, argsToArgv, badInput, exitOnBadInput, type TrainCli } from './args_cli.ts'
-import { SnapshotStore, snapshotName, writeFileAtomic, type Snapshot } from './snapshot.ts'
-import { Logger, MetricsWriter, doneCollectingMessage, iterationMessage, metricsRecord } from './log.ts'
-import { makeProgress } from './progress.ts'
+import { encodeSafetensors, type Backend } from '../engine/index.ts'
+import { DEFAULT_ARGS, type Args } from '../rl/args.ts'
 import { playEpisodes } from './play.ts'
 import { make } from '../env/index.ts'
+import { PpoRnd, NonFiniteLossError, type IterationMetrics } from '../rl/ppo_rnd.ts'
+import { NonFiniteStateError } from '../rl/finite.ts'
+import type { TrainerState } from '../rl/snapshot.ts'
+import { openBackend } from './node_backend.ts'
+import { addTrainOptions, argsFromOptions, argsToArgv, exitOnBadInput, type TrainCli } from './args_cli.ts'
+import { CliError, EXIT_FAILED, badInput, writing } from './errors.ts'
+import { SnapshotStore, snapshotName, writeFileAtomic } from './snapshot.ts'
+import { Logger, MetricsWriter, doneCollectingMessage, iterationMessage, metricsRecord, readMetrics } from './log.ts'
+import { makeProgress } from './progress.ts'
+import { checkShapes, modelFlags, readInput, readTensors } from './validate.ts'
+import {
+  FINAL_MODELS, RND_TARGET_FILE, findResumable, modelMeta, networkMismatch, readFinalModels, readRndTarget,
+  snapshotFiles, type Resumable,
+} from './resume.ts'
 
-const TRAINED = ['value', 'policy', 'rnd_predictor'] as const
-const RND_TARGET_FILE = 'rnd_target.safetensors'
+export { FINAL_MODELS, networkMismatch } from './resume.ts'
+
 /** MiniGrid: per iteration, visits and mean intrinsic reward per grid cell (rl/visit_map.ts) */
 export const VISITS_FILE = 'visits.jsonl'
-export const FINAL_MODELS = { value: 'value.model', policy: 'policy.model' } as const
-
-interface StateFile {
-  format: 'rl-rnd-state/1'
-  trainer: TrainerJson
-  wall_seconds: number
-  rnd_target_sha256: string
-  argv: string[]
-}
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
-
-/** The flags of NETWORK_FLAGS on which `a` and `b` disagree, as "--flag A (this run: B)". */
-export function networkMismatch(saved: Partial<Args>, a: Args): string[] {
-  return NETWORK_FLAGS.filter((k) => saved[k] !== undefined && saved[k] !== a[k])
-    .map((k) => `--${k} ${JSON.stringify(saved[k])} (this run: ${JSON.stringify(a[k])})`)
-}
-
-function modelMeta(net: string, args: Args): Record<string, string> {
-  const flags = Object.fromEntries(NETWORK_FLAGS.map((k) => [k, args[k]]))
-  return { format: 'rl-rnd-model/1', network: net, args: JSON.stringify(flags) }
-}
-
-/** Snapshot files of a trainer state. */
-function snapshotFiles(st: TrainerState, args: Args, wallSeconds: number, rndTargetSha: string):
-  Record<string, Uint8Array | string> {
-  const files: Record<string, Uint8Array | string> = {}
-  for (const n of TRAINED) {
-    files[`${n}.safetensors`] = encodeSafetensors(st.models[n], modelMeta(n, args))
-    files[`optimizer_${n}.safetensors`] = encodeSafetensors(st.optimizers[n])
-  }
-  const state: StateFile = {
-    format: 'rl-rnd-state/1', trainer: st.json, wall_seconds: wallSeconds, rnd_target_sha256: rndTargetSha,
-    argv: argsToArgv(args),
-  }
-  files['state.json'] = JSON.stringify(state, null, 1)
-  return files
-}
-
-/** Decode a snapshot (throws on anything malformed: loadLatest then skips it with a warning). */
-type Tensors = Record<string, Record<string, NamedArray>>
-
-function decodeSnapshot(s: Snapshot): { state: StateFile; models: Tensors; optimizers: Tensors } {
-  const state = JSON.parse(new TextDecoder().decode(s.files['state.json'] ?? new Uint8Array())) as StateFile
-  if (state?.format !== 'rl-rnd-state/1' || !state.trainer) throw new Error('state.json is not an rl-rnd state')
-  const models: Tensors = {}, optimizers: Tensors = {}
-  for (const n of TRAINED) {
-    const m = s.files[`${n}.safetensors`], o = s.files[`optimizer_${n}.safetensors`]
-    if (!m || !o) throw new Error(`${n} model or optimizer file missing`)
-    models[n] = decodeSafetensors(m, undefined, `${n}.safetensors`).tensors
-    optimizers[n] = decodeSafetensors(o, undefined, `optimizer_${n}.safetensors`).tensors
-  }
-  return { state, models, optimizers }
-}
 
 /**
  * --save_gifs: PLE games, the agent's-eye frames of the first episodes; MiniGrid, the full grid in MiniGrid's look
  * (env.render()), each episode replayed from its seed and actions.
  */
-async function saveGifs(t: PpoRnd, gifDir: string, iteration: number): Promise<void> {
+async function saveGifs(t: PpoRnd, gifDir: string, iteration: number, kept: () => string): Promise<void> {
   const a = t.args, name = (e: number) => path.join(gifDir, `${snapshotName(iteration)}_episode_${e + 1}.gif`)
-  fs.mkdirSync(gifDir, { recursive: true })
+  writing(gifDir, () => fs.mkdirSync(gifDir, { recursive: true }))
   if (t.obs.kind === 'pixels') {
-    t.lastEpisodes().slice(0, a.save_gifs).forEach((ep, e) => fs.writeFileSync(name(e), episodeGif(ep.frames, ep.length, a.frame_resize)))
+    t.lastEpisodes().slice(0, a.save_gifs).forEach((ep, e) => {
+      const f = name(e)
+      writing(f, () => writeFileAtomic(f, episodeGif(ep.frames, ep.length, a.frame_resize)), kept())
+    })
     return
   }
-  const replays = t.episodeReplays(a.save_gifs)
-  for (const [e, r] of replays.entries()) {
-    await playEpisodes(make(a.game, { seed: r.seed }), async (_, { step }) => r.actions[step], { episodes: 1, gif: name(e) })
+  for (const [e, r] of t.episodeReplays(a.save_gifs).entries()) {
+    const f = name(e)
+    await playEpisodes(make(a.game, { seed: r.seed }), async (_, { step }) => r.actions[step], { episodes: 1, gif: f })
   }
 }
 
@@ -128,56 +89,35 @@ function ensureWritable(dir: string, what: string): void {
   }
 }
 
-/** The network flags a model file was saved with (modelMeta), or null when it is not an rl-rnd model. */
-function modelFlags(bytes: Uint8Array, file: string): Partial<Args> | null {
-  const { metadata } = decodeSafetensors(bytes, undefined, file)
-  return metadata.format === 'rl-rnd-model/1' && metadata.args ? JSON.parse(metadata.args) : null
-}
-
-/** Load value.model/policy.model from dir into the trainer (exit 2 when missing or incompatible). */
-function loadFinalModels(t: PpoRnd, dir: string, args: Args): void {
-  const files = Object.values(FINAL_MODELS).map((f) => path.join(dir, f))
-  const missing = files.filter((f) => !fs.existsSync(f))
-  const names = missing.map((f) => path.basename(f)).join(', ')
-  if (missing.length) badInput(`--model ${dir}: no trained models there (missing ${names})`)
-  for (const net of ['value', 'policy'] as const) {
-    const file = path.join(dir, FINAL_MODELS[net])
-    const bytes = fs.readFileSync(file)
-    try {
-      // the flags first: "trained with --z_dim 8 (this run: 16)" says more than a shape mismatch
-      const bad = networkMismatch(modelFlags(bytes, file) ?? {}, args)
-      if (bad.length) badInput(`--model ${file} was trained with ${bad.join(', ')}`)
-      loadNamed(t.networkNamed(net), bytes, file)
-    } catch (e) {
-      badInput((e as Error).message)
-    }
-  }
+/** A play policy needs its own flags from the file, so the policy network can be built before the shapes are checked. */
+function readPolicyFile(dir: string): { file: string; tensors: ReturnType<typeof readTensors>['tensors']; flags: Partial<Args> } {
+  const file = path.join(dir, FINAL_MODELS.policy)
+  if (!fs.existsSync(file)) throw new CliError(`--model ${dir}: no trained policy there (missing ${FINAL_MODELS.policy})`)
+  const { tensors, metadata } = readTensors(readInput(file), file)
+  return { file, tensors, flags: modelFlags(metadata, file, 'policy') }
 }
 
 /**
- * A play policy from DIR/policy.model (cli/play.ts --model): the network flags come from the file's metadata; the
- * trainer's actor turns each observation into a frame as the trainer's VectorEnv does (its own frame stack and LSTM
- * state) and samples an action. Throws one clear line when the model is missing or for
- * another game.
+ * A play policy from DIR/policy.model (cli/play.ts --model): the network flags come from the file's metadata; each
+ * RGB observation is resized and grayscaled as the trainer's VectorEnv does ('nearest'), then the trainer's actor
+ * (its own frame stack and LSTM state) samples an action. The file is checked whole first (cli/validate.ts): a
+ * missing, damaged or other game's model is one line.
  */
 export async function loadPolicy(dir: string, game: string, backendName: Args['backend'] = 'wasm'):
   Promise<{ policy: (obs: Uint8Array, ctx: { step: number }) => Promise<number>; dispose(): void }> {
-  const file = path.join(dir, FINAL_MODELS.policy)
-  if (!fs.existsSync(file)) throw new Error(`--model ${dir}: no trained policy there (missing ${FINAL_MODELS.policy})`)
-  const bytes = fs.readFileSync(file)
-  const flags = modelFlags(bytes, file)
-  if (!flags) throw new Error(`${file}: not an rl-rnd model (no flags in its metadata)`)
+  const { file, tensors, flags } = readPolicyFile(dir)
   const args: Args = { ...DEFAULT_ARGS, ...flags, num_envs: 1, num_trials: 1, backend: backendName }
-  if (args.game !== game) throw new Error(`${file} was trained on ${args.game}, not ${game}`)
+  if (args.game !== game) throw new CliError(`${file} was trained on ${args.game}, not ${game}`)
   const backend = await openBackend(backendName).catch(() => openBackend('ref'))
   const t = await PpoRnd.create(args, backend)
   try {
-    loadNamed(t.networkNamed('policy'), bytes, file)
+    checkShapes(file, tensors, t.expectedShapes().models.policy)
   } catch (e) {
     t.dispose()
     backend.destroy()
     throw e
   }
+  for (const [name, p] of t.networkNamed('policy')) p.write(tensors[name].data)
   const actor = t.actor()
   return {
     policy: async (obs, ctx) => {
@@ -188,67 +128,99 @@ export async function loadPolicy(dir: string, game: string, backendName: Args['b
   }
 }
 
+/** The trainer for these flags; buffers that cannot be allocated are one line naming the flags that size them. */
+async function createTrainer(args: Args, backend: Backend, hooks: Parameters<typeof PpoRnd.create>[2]): Promise<PpoRnd> {
+  try {
+    return await PpoRnd.create(args, backend, hooks)
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e
+    return badInput(`the networks and buffers of these flags do not fit in memory (${e.message}): lower --num_envs, ` +
+      '--frame_resize, --stacked_frames, --minibatches, --sequence_length or the layer sizes')
+  }
+}
+
+/** Where a run starts: checked whole (cli/resume.ts) before anything is written. */
+type Start =
+  | { kind: 'snapshot'; resumable: Resumable; rndTarget: ReturnType<typeof readRndTarget>; damaged: { iteration: number; reason: string }[] }
+  | { kind: 'model'; models: ReturnType<typeof readFinalModels> }
+  | { kind: 'fresh' }
+
+/**
+ * Read and check the input; without the trainer (t null: before the backend opens, so that bad files are told at
+ * once) everything but the shapes, which a second call with the trainer checks.
+ */
+function readStart(cli: TrainCli, t: PpoRnd | null, store: SnapshotStore, metricsFile: string): Start {
+  const { args } = cli
+  const expected = t ? t.expectedShapes() : null
+  if (cli.modelDir) return { kind: 'model', models: readFinalModels(cli.modelDir, args, expected) }
+  if (args.no_resume) return { kind: 'fresh' }
+  const { resumable, damaged } = findResumable(store, args, expected, t ? t.obsStats.size : -1)
+  if (!resumable) return { kind: 'fresh' }
+  const dir = resumable.snap.dir
+  const rndTargetFile = path.join(path.dirname(store.dir), RND_TARGET_FILE)
+  if (!fs.existsSync(rndTargetFile)) badInput(`cannot resume from ${dir}: ${rndTargetFile} is missing (use --no_resume)`)
+  const rndTarget = readRndTarget(rndTargetFile, args, expected)
+  if (sha256(rndTarget.bytes) !== resumable.state.rnd_target_sha256) {
+    badInput(`cannot resume from ${dir}: ${rndTargetFile} is not the RND target of that run (use --no_resume)`)
+  }
+  readMetrics(metricsFile) // kept up to the snapshot's iteration: it must read whole
+  return { kind: 'snapshot', resumable, rndTarget, damaged }
+}
+
 export async function train(cli: TrainCli): Promise<number> {
   const { args, experimentDir: dir } = cli
-  ensureWritable(dir, '--data_dir')
-  if (cli.modelDir) {
-    const missing = Object.values(FINAL_MODELS).filter((f) => !fs.existsSync(path.join(cli.modelDir!, f)))
-    if (missing.length) badInput(`--model ${cli.modelDir}: no trained models there (missing ${missing.join(', ')})`)
-  }
-  const logger = new Logger(path.join(dir, 'log.txt'))
+  // stdout at once, log.txt once the input is known good: nothing is created on disk before that
+  const logger = new Logger(null)
   const log = (m: string) => logger.log(m)
   const store = new SnapshotStore(dir, { warn: (m) => log(`WARNING: ${m}`) })
   const metrics = new MetricsWriter(dir)
   const visits = new MetricsWriter(dir, VISITS_FILE)
+  /** What a failure leaves behind, for its error line. */
+  const kept = () => {
+    const last = store.list().at(-1)
+    return last !== undefined ? `the newest snapshot, ${path.join(store.dir, snapshotName(last))}, is intact` : 'no snapshot was saved yet'
+  }
   log('Starting')
   log(`Args: ${argsToArgv(args).join(' ')}`)
+  readStart(cli, null, store, metrics.file)
   let backend: Backend
   try {
     backend = await openBackend(args.backend, { log, threads: args.threads })
   } catch (e) {
-    logger.close()
     return badInput(`--backend ${args.backend}: ${(e as Error).message}`)
   }
   log(`Backend: ${backend.description}`)
   const progress = makeProgress(!args.disable_progress_bar)
-  const t = await PpoRnd.create(args, backend, { onProgress: (p, d, n) => progress.onProgress(p, d, n) })
+  let t: PpoRnd
+  try {
+    t = await createTrainer(args, backend, { onProgress: (p, d, n) => progress.onProgress(p, d, n) })
+  } catch (e) {
+    backend.destroy()
+    throw e
+  }
   const rndTargetFile = path.join(dir, RND_TARGET_FILE)
-  const saveRndTarget = async () => writeFileAtomic(rndTargetFile,
-    encodeSafetensors((await t.exportState()).models.rnd_target, modelMeta('rnd_target', args)))
+  const saveRndTarget = async () => {
+    const bytes = encodeSafetensors((await t.exportState()).models.rnd_target, modelMeta('rnd_target', args))
+    writing(rndTargetFile, () => writeFileAtomic(rndTargetFile, bytes))
+  }
   let wallBase = 0
   try {
-    // ---------------------------------------------------------------- resume: --model, newest snapshot, or fresh
-    let resumed: ReturnType<typeof decodeSnapshot> & { snap: Snapshot } | null = null
-    store.removeTemp()
-    if (cli.modelDir) {
-      loadFinalModels(t, cli.modelDir, args)
-      log(`Loaded final models from ${cli.modelDir}`)
-      const target = path.join(cli.modelDir, RND_TARGET_FILE)
-      const isOther = path.resolve(target) !== path.resolve(rndTargetFile)
-      if (fs.existsSync(target) && isOther) fs.copyFileSync(target, rndTargetFile)
-    } else if (!args.no_resume) {
-      const snap = store.loadLatest((s) => { decodeSnapshot(s) })
-      if (snap) resumed = { snap, ...decodeSnapshot(snap) }
-    }
-    if (resumed) {
-      const { snap, state } = resumed
-      const bad = networkMismatch(state.trainer.args, args)
-      if (bad.length) {
-        badInput(`cannot resume from ${snap.dir}: it was made with ${bad.join(', ')}; ` +
-          'use the same network flags, --no_resume, or another --experiment_name')
+    // ---------------------------------------------------------------- the input, read and checked whole
+    const start = readStart(cli, t, store, metrics.file)
+    // ---------------------------------------------------------------- known good: the experiment folder from here
+    ensureWritable(dir, '--data_dir')
+    logger.open(path.join(dir, 'log.txt'))
+    writing(store.dir, () => store.removeTemp())
+    if (start.kind === 'snapshot') {
+      const { resumable: { snap, state, models, optimizers }, rndTarget, damaged } = start
+      for (const d of damaged) {
+        const aside = writing(store.dir, () => store.moveAside(d.iteration))
+        log(`WARNING: skipping damaged snapshot ${snapshotName(d.iteration)}: ${d.reason} (kept as ${aside})`)
       }
-      if (!fs.existsSync(rndTargetFile)) {
-        badInput(`cannot resume from ${snap.dir}: ${rndTargetFile} is missing (use --no_resume)`)
-      }
-      const targetBytes = fs.readFileSync(rndTargetFile)
-      if (sha256(targetBytes) !== state.rnd_target_sha256) {
-        badInput(`cannot resume from ${snap.dir}: ${rndTargetFile} is not the RND target of that run (use --no_resume)`)
-      }
-      const rndTarget = decodeSafetensors(targetBytes, undefined, rndTargetFile).tensors
       try {
         t.importState({
-          models: { ...resumed.models, rnd_target: rndTarget } as TrainerState['models'],
-          optimizers: resumed.optimizers as TrainerState['optimizers'], json: state.trainer,
+          models: { ...models, rnd_target: rndTarget.tensors } as TrainerState['models'],
+          optimizers: optimizers as TrainerState['optimizers'], json: state.trainer,
         })
       } catch (e) {
         badInput(`cannot resume from ${snap.dir}: ${(e as Error).message}`)
@@ -256,21 +228,23 @@ export async function train(cli: TrainCli): Promise<number> {
       wallBase = state.wall_seconds
       metrics.truncateAfter(t.iteration)
       visits.truncateAfter(t.iteration)
-      store.removeAfter(t.iteration)
+      writing(store.dir, () => store.removeAfter(t.iteration))
       log(`Resumed from snapshot ${snap.dir} (iteration ${t.iteration})`)
     } else {
-      const stale = store.removeAfter(0)
+      const stale = writing(store.dir, () => store.removeAfter(0))
       if (stale.length) log(`Not resuming: removed ${stale.length} snapshot(s) of the previous run`)
       metrics.truncateAfter(0)
       visits.truncateAfter(0)
-      const target = cli.modelDir && fs.existsSync(rndTargetFile) ? fs.readFileSync(rndTargetFile) : null
-      if (target) {
-        try {
-          loadNamed(t.networkNamed('rnd_target'), target, rndTargetFile)
-        } catch (e) {
-          log(`WARNING: ${(e as Error).message}; using a fresh RND target`)
-          await saveRndTarget()
+      const target = start.kind === 'model' ? start.models.rndTarget : null
+      if (start.kind === 'model') {
+        for (const net of ['value', 'policy'] as const) {
+          for (const [name, p] of t.networkNamed(net)) p.write(start.models.models[net][name].data)
         }
+        log(`Loaded final models from ${cli.modelDir}`)
+      }
+      if (target) {
+        for (const [name, p] of t.networkNamed('rnd_target')) p.write(target.tensors[name].data)
+        writing(rndTargetFile, () => writeFileAtomic(rndTargetFile, target.bytes))
       } else {
         await saveRndTarget()
       }
@@ -289,8 +263,8 @@ export async function train(cli: TrainCli): Promise<number> {
     // The final models are the ones that reached the target: those before the iteration's training (as the seed,
     // which checks the target between rollouts and training). Keep their encoded bytes from the previous save.
     let before = await t.exportState()
-    const start = performance.now()
-    const wall = () => wallBase + (performance.now() - start) / 1000
+    const start0 = performance.now()
+    const wall = () => wallBase + (performance.now() - start0) / 1000
 
     // ---------------------------------------------------------------- 0. initial observation normalization
     if (!t.isNormalized) {
@@ -312,14 +286,13 @@ export async function train(cli: TrainCli): Promise<number> {
         m = await t.runIteration()
       } catch (e) {
         progress.stop()
-        if (!(e instanceof NonFiniteLossError)) throw e
-        const last = store.list().at(-1)
+        if (!(e instanceof NonFiniteLossError || e instanceof NonFiniteStateError)) throw e
         log(`ERROR: ${e.message}`)
-        const kept = last !== undefined ? path.join(store.dir, snapshotName(last)) : null
-        log(kept ? `The last good snapshot is kept: ${kept}` : 'No snapshot was saved yet')
-        process.stderr.write(
-          `error: non-finite loss in the ${e.network} network at iteration ${e.iteration}; stopped\n`)
-        return 1
+        log(`Stopped: ${kept()}`)
+        const what = e instanceof NonFiniteLossError
+          ? `non-finite loss in the ${e.network} network at iteration ${e.iteration}`
+          : `non-finite ${e.what} in the ${e.network} network after gradient step ${e.step} of ${e.steps} in iteration ${e.iteration}`
+        throw new CliError(`${what}; stopped: ${kept()}`, EXIT_FAILED)
       }
       progress.stop()
       log(doneCollectingMessage(m.episodes, m.iteration, args.epsilon_greedy,
@@ -327,19 +300,20 @@ export async function train(cli: TrainCli): Promise<number> {
       log(iterationMessage(m))
       metrics.append(metricsRecord(m, wall()))
       if (t.visits) visits.append({ iteration: m.iteration, total_env_steps: m.total_env_steps, ...t.visits.toJSON() })
-      if (args.save_gifs > 0) await saveGifs(t, path.join(dir, 'gifs'), m.iteration)
+      if (args.save_gifs > 0) await saveGifs(t, path.join(dir, 'gifs'), m.iteration, kept)
       const st = await t.exportState()
-      store.save(m.iteration, snapshotFiles(st, args, wall(), rndTargetSha))
-      log(`> Saved snapshot ${path.join(store.dir, snapshotName(m.iteration))}`)
-      for (const old of store.prune(args.keep_past_x_snapshots, m.iteration)) {
+      const snapDir = path.join(store.dir, snapshotName(m.iteration))
+      writing(snapDir, () => store.save(m.iteration, snapshotFiles(st, args, wall(), rndTargetSha)), kept())
+      log(`> Saved snapshot ${snapDir}`)
+      for (const old of writing(store.dir, () => store.prune(args.keep_past_x_snapshots, m.iteration))) {
         log(`Deleting old snapshot: ${snapshotName(old)}`)
       }
       if (m.return_ext_mean >= args.target_cumulative_rewards_extrinsic) {
         log('Target cumulative reward reached!')
         const files = Object.values(FINAL_MODELS).map((f) => path.join(dir, f))
         log(`Saving final models to: ${files.join(', ')}`)
-        writeFileAtomic(files[0], encodeSafetensors(before.models.value, modelMeta('value', args)))
-        writeFileAtomic(files[1], encodeSafetensors(before.models.policy, modelMeta('policy', args)))
+        writing(files[0], () => writeFileAtomic(files[0], encodeSafetensors(before.models.value, modelMeta('value', args))), kept())
+        writing(files[1], () => writeFileAtomic(files[1], encodeSafetensors(before.models.policy, modelMeta('policy', args))), kept())
         break
       }
       before = st
@@ -370,6 +344,6 @@ export function register(program: Command): void {
   cmd.action(async (opts: Record<string, unknown>, c: Command) => {
     const cli = argsFromOptions(opts, c)
     if ('error' in cli) badInput(cli.error)
-    process.exitCode = await train(cli)
+    await train(cli)
   })
 }

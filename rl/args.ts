@@ -3,7 +3,8 @@
 // default (which fixes its type), doc line, allowed values, and whether it changes tensor shapes. Everything else
 // is derived from the table: the Args type, DEFAULT_ARGS, NETWORK_FLAGS, validateArgs (one line per bad value),
 // flagFromText (the web page's query string), and the command's options (cli/args_cli.ts).
-// Adding a flag is one entry here: `name: int(default, 'doc', { min: 1 })` (or num, prob, bool, str, oneOf).
+// Adding a flag is one entry here: `name: int(default, 'doc', { min: 1, max: 64 })` (or num, prob, bool, str, oneOf).
+// Every numeric flag has bounds, strings are never empty unless said so, and names stay inside --data_dir.
 import { listEnvs } from '../env/index.ts'
 import { encoderOutSize } from './networks.ts'
 import type { DncSize } from '../engine/index.ts'
@@ -26,11 +27,17 @@ export interface Flag<T> {
   readonly network?: boolean
   /** --help placeholder of the value; for a boolean flag, an optional value (`--model [dir]`) */
   readonly metavar?: string
+  /** numeric flags: the allowed range, [min, max] or (above, max] (the fuzz corpus of test/cli tries its edges) */
+  readonly min?: number
+  readonly above?: number
+  readonly max?: number
 }
 
 interface Opts { why?: string; network?: boolean; metavar?: string }
 interface NumOpts extends Opts {
-  min?: number
+  min: number
+  /** the largest allowed value: every numeric flag has one (a huge value is a typo or a probe, never a plan) */
+  max: number
   /** null when allowed given the other flags, else what is allowed */
   rule?: (v: number, others: OtherFlags) => string | null
 }
@@ -38,22 +45,23 @@ interface NumOpts extends Opts {
 const isInt = (v: unknown): v is number => Number.isInteger(v)
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
 
-/** An integer flag, >= min when given; `rule` adds a condition on other flags. */
-function int(def: number, doc: string, o: NumOpts = {}): Flag<number> {
-  const what = o.min === undefined ? 'an integer' : `an integer >= ${o.min}`
-  return { kind: 'int', default: def, doc, ...o,
-    allowed: (v, a) => (!isInt(v) || (o.min !== undefined && v < o.min) ? what : o.rule?.(v, a) ?? null) }
+/** An integer flag in [min, max]; `rule` adds a condition on other flags. */
+function int(def: number, doc: string, o: NumOpts): Flag<number> {
+  const what = `an integer in [${o.min}, ${o.max}]`
+  const ok = (v: number) => v >= o.min && v <= o.max
+  return { kind: 'int', default: def, doc, ...o, allowed: (v, a) => (!isInt(v) || !ok(v) ? what : o.rule?.(v, a) ?? null) }
 }
 
-/** A finite number; `above` 0 means > 0, `min` 0 means >= 0. */
-function num(def: number, doc: string, o: Opts & { min?: number; above?: number } = {}): Flag<number> {
-  const what = o.above !== undefined ? `a number > ${o.above}` : o.min !== undefined ? `a number >= ${o.min}` : 'a finite number'
-  const ok = (v: number) => (o.above === undefined || v > o.above) && (o.min === undefined || v >= o.min)
+/** A finite number in [min, max], or in (above, max] when `above` is given. */
+function num(def: number, doc: string, o: Opts & { min?: number; above?: number; max: number }): Flag<number> {
+  const what = o.above !== undefined ? `a number in (${o.above}, ${o.max}]` : `a number in [${o.min}, ${o.max}]`
+  const ok = (v: number) => (o.above === undefined || v > o.above) && (o.min === undefined || v >= o.min) && v <= o.max
   return { kind: 'number', default: def, doc, ...o, allowed: (v) => (isNum(v) && ok(v) ? null : what) }
 }
 
 function prob(def: number, doc: string): Flag<number> {
-  return { kind: 'number', default: def, doc, allowed: (v) => (isNum(v) && v >= 0 && v <= 1 ? null : 'a probability in [0, 1]') }
+  return { kind: 'number', default: def, doc, min: 0, max: 1,
+    allowed: (v) => (isNum(v) && v >= 0 && v <= 1 ? null : 'a probability in [0, 1]') }
 }
 
 /** A presence flag (argparse store_true): false unless given. */
@@ -61,15 +69,27 @@ function bool(doc: string, o: Opts = {}): Flag<boolean> {
   return { kind: 'bool', default: false, doc, ...o, allowed: (v) => (typeof v === 'boolean' ? null : 'true or false') }
 }
 
-/** A string; `only` restricts it (null when allowed, else what is allowed). */
-function str(def: string, doc: string, o: Opts & { only?: (v: string) => string | null } = {}): Flag<string> {
-  return { kind: 'string', default: def, doc, ...o, allowed: (v) => (typeof v !== 'string' ? 'a string' : o.only?.(v) ?? null) }
+/** Control characters would break the one-line messages and logs that show the value. */
+const CONTROL = /[\u0000-\u001f\u007f]/
+
+/** A string, never empty (unless `empty`) and without control characters; `only` restricts it further. */
+function str(def: string, doc: string, o: Opts & { only?: (v: string) => string | null; empty?: boolean } = {}): Flag<string> {
+  return { kind: 'string', default: def, doc, ...o, allowed: (v) => (typeof v !== 'string' ? 'a string'
+    : v === '' && !o.empty ? 'a non-empty string' : CONTROL.test(v) ? 'free of control characters' : o.only?.(v) ?? null) }
 }
 
 /** One of a list of names (errors list them all). */
 function oneOf<const C extends string>(choices: () => readonly C[], def: NoInfer<C>, doc: string, o: Opts = {}): Flag<C> {
   return { kind: 'choice', default: def, doc, choices, ...o,
     allowed: (v) => (choices().includes(v as C) ? null : choices().join(', ')) }
+}
+
+/** A folder name under data_dir/game: relative, and no '..' segment that would climb out of it. */
+function insideDataDir(v: string): string | null {
+  const parts = v.split(/[\\/]/)
+  const isAbsolute = v.startsWith('/') || v.startsWith('\\') || /^[A-Za-z]:/.test(v)
+  return isAbsolute || parts.some((p) => p === '..') || parts.every((p) => p === '' || p === '.')
+    ? "a folder name inside --data_dir/<game> (not absolute, no '..', not '.')" : null
 }
 
 /** The smallest frame the encoder accepts (36). */
@@ -98,6 +118,8 @@ export function parseDnc(v: string): DncSize | null {
   return { N, W, R, K }
 }
 
+const LR = { above: 0, max: 1, why: 'Adam moves each weight by about the learning rate per step' }
+
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'ref'] as const
 const ENCODERS = ['auto', 'nature', 'grid'] as const
 const INT_NORMS = ['episode_returns', 'forward_filter'] as const
@@ -106,68 +128,68 @@ const gameIds = () => listEnvs().map((e) => e.id)
 export const FLAGS = {
   data_dir: str('./data/rl_rnd', 'The base data/output directory (the seed used /data/rl_rnd, rarely writable: ours is relative)'),
   game: oneOf(gameIds, 'PixelCopter-v0', 'Game to use', { network: true }),
-  experiment_name: str('experiment_1', 'To isolate its files from others'),
+  experiment_name: str('experiment_1', 'To isolate its files from others', { only: insideDataDir }),
   frame_resize: int(84, `h x w resize of each observation frame (>= ${MIN_FRAME} for the 8/4, 4/2, 3/1 convolutions)`,
-    { min: MIN_FRAME, network: true, why: "the encoder's 8/4, 4/2, 3/1 convolutions need it" }),
-  initial_normalization_num_trials: int(8, 'Collect observations over this many random trials to initialize the RND observation normalization', { min: 0 }),
-  num_trials: int(128, 'Trials (whole episodes) per iteration of training; "Rollout Length" in the paper', { min: 1 }),
+    { min: MIN_FRAME, max: 512, network: true, why: "the encoder's 8/4, 4/2, 3/1 convolutions need it" }),
+  initial_normalization_num_trials: int(8, 'Collect observations over this many random trials to initialize the RND observation normalization', { min: 0, max: 100_000 }),
+  num_trials: int(128, 'Trials (whole episodes) per iteration of training; "Rollout Length" in the paper', { min: 1, max: 100_000 }),
   portion_experience_train_rnd_predictor: prob(0.25, 'Share of the episodes the RND predictor trains on, as in the RND paper'),
-  z_dim: int(32, 'Dimension of the encoded vector', { min: 1, network: true }),
+  z_dim: int(32, 'Dimension of the encoded vector', { min: 1, max: 4096, network: true }),
   rnn_hidden_dim: int(256, 'RNN hidden units (of each LSTM layer, or of the DNC\'s controller and output)', {
-    min: 0, network: true, rule: (v, a) => (v >= 1 ? null : Number(a.rnn_hidden_layers) > 0 ? 'an integer >= 1 when --rnn_hidden_layers > 0'
+    min: 0, max: 4096, network: true, rule: (v, a) => (v >= 1 ? null : Number(a.rnn_hidden_layers) > 0 ? 'an integer >= 1 when --rnn_hidden_layers > 0'
       : a.dnc !== '' ? 'an integer >= 1 with --dnc (its controller\'s units)' : null),
   }),
-  rnn_hidden_layers: int(1, 'RNN (LSTM) hidden layers; 0 = convolutional-only policy', { min: 0, network: true }),
+  rnn_hidden_layers: int(1, 'RNN (LSTM) hidden layers; 0 = convolutional-only policy', { min: 0, max: 16, network: true }),
   rnn_single_record_training: bool('Required for DNC in the seed; accepted and unused here (our LSTM and DNC step every lane one record at a time, batched)'),
   final_hidden_dim: int(0, 'Units of the additional linear layers before the final output', {
-    min: 0, network: true, rule: (v, a) => (Number(a.final_hidden_layers) > 0 && v < 1 ? 'an integer >= 1 when --final_hidden_layers > 0' : null),
+    min: 0, max: 4096, network: true, rule: (v, a) => (Number(a.final_hidden_layers) > 0 && v < 1 ? 'an integer >= 1 when --final_hidden_layers > 0' : null),
   }),
-  final_hidden_layers: int(0, 'Additional linear layers (leaky_relu) before the final output', { min: 0, network: true }),
-  epochs_per_iteration: int(4, 'Number of optimization epochs per iteration', { min: 1 }),
-  sequence_length: int(64, 'Steps per training chunk (truncated BPTT length)', { min: 1 }),
-  minibatches: int(4, 'A gradient step is taken every this many chunks (they run side by side in one batch)', { min: 1 }),
-  stacked_frames: int(4, '# of observations stacked together for the value/policy', { min: 1, network: true }),
-  stacked_frames_rnd: int(1, '# of observations stacked together for the RND networks', { min: 1, network: true }),
+  final_hidden_layers: int(0, 'Additional linear layers (leaky_relu) before the final output', { min: 0, max: 16, network: true }),
+  epochs_per_iteration: int(4, 'Number of optimization epochs per iteration', { min: 1, max: 1000 }),
+  sequence_length: int(64, 'Steps per training chunk (truncated BPTT length)', { min: 1, max: 10_000 }),
+  minibatches: int(4, 'A gradient step is taken every this many chunks (they run side by side in one batch)', { min: 1, max: 4096 }),
+  stacked_frames: int(4, '# of observations stacked together for the value/policy', { min: 1, max: 64, network: true }),
+  stacked_frames_rnd: int(1, '# of observations stacked together for the RND networks', { min: 1, max: 64, network: true }),
   sticky_action_probability: prob(0.25, 'Repeat the previous action with this probability'),
-  intrinsic_coefficient: num(1.0, 'Intrinsic reward coefficient, as in the RND paper'),
-  extrinsic_coefficient: num(2.0, 'Extrinsic reward coefficient, as in the RND paper'),
-  extrinsic_reward_clip: num(1.0, 'Extrinsic rewards are clipped to [-clip, +clip], as in the RND paper', { min: 0 }),
+  intrinsic_coefficient: num(1.0, 'Intrinsic reward coefficient, as in the RND paper', { min: 0, max: 1000 }),
+  extrinsic_coefficient: num(2.0, 'Extrinsic reward coefficient, as in the RND paper', { min: 0, max: 1000 }),
+  extrinsic_reward_clip: num(1.0, 'Extrinsic rewards are clipped to [-clip, +clip], as in the RND paper', { above: 0, max: 1e6 }),
   gamma_intrinsic: prob(0.99, 'Discount factor for intrinsic rewards'),
   gamma_extrinsic: prob(0.999, 'Discount factor for extrinsic rewards'),
   lambda_gae: prob(0.95, 'GAE lambda'),
-  epsilon_ppo: num(0.1, 'PPO ratio clip range (1 - eps, 1 + eps)', { above: 0 }),
-  rnd_obs_norm_clip: num(5.0, 'Normalized RND observations are clipped to [-clip, +clip], as in the RND paper', { above: 0 }),
-  beta_entropy: num(0.001, 'Entropy coefficient', { min: 0 }),
+  epsilon_ppo: num(0.1, 'PPO ratio clip range (1 - eps, 1 + eps)', { above: 0, max: 1 }),
+  rnd_obs_norm_clip: num(5.0, 'Normalized RND observations are clipped to [-clip, +clip], as in the RND paper', { above: 0, max: 1000 }),
+  beta_entropy: num(0.001, 'Entropy coefficient', { min: 0, max: 100 }),
   epsilon_greedy: prob(0.0, 'Probability of a uniformly random action (exploration)'),
-  model_policy_lr: num(0.0001, 'Adam learning rate of the policy network', { above: 0 }),
-  model_rnd_predictor_lr: num(0.0001, 'Adam learning rate of the RND predictor network', { above: 0 }),
-  model_value_lr: num(0.0001, 'Adam learning rate of the value network', { above: 0 }),
+  model_policy_lr: num(0.0001, 'Adam learning rate of the policy network', LR),
+  model_rnd_predictor_lr: num(0.0001, 'Adam learning rate of the RND predictor network', LR),
+  model_value_lr: num(0.0001, 'Adam learning rate of the value network', LR),
   model: bool('Start from the final value.model/policy.model saved when training completed, in DIR (default: the experiment directory)', { metavar: 'dir' }),
-  keep_past_x_snapshots: int(10, 'Delete snapshots older than this many iterations', { min: 0 }),
+  keep_past_x_snapshots: int(10, 'Delete snapshots older than this many iterations', { min: 0, max: 1e6 }),
   no_resume: bool("Don't auto-resume from the latest snapshot"),
   disable_progress_bar: bool('Disable the progress bars'),
-  gpu: int(-1, 'GPU id as in the seed: >= 0 selects --backend webgpu, < 0 (given explicitly) selects wasm, unless --backend is given'),
-  gradient_clip: num(0.0, 'Gradients are rescaled to this global L2 norm when above it (0 = off)', { min: 0 }),
-  rng_seed: int(31337, 'Seed of every random stream (weights, actions, environments, shuffling)'),
-  num_threads: int(10, 'Accepted and unused: the seed ran rollouts on threads; we step num_envs episodes in lockstep instead', { min: 0 }),
-  target_cumulative_rewards_extrinsic: num(100, 'Training ends when the mean episode reward of an iteration reaches this'),
+  gpu: int(-1, 'GPU id as in the seed: >= 0 selects --backend webgpu, < 0 (given explicitly) selects wasm, unless --backend is given', { min: -1, max: 255 }),
+  gradient_clip: num(0.0, 'Gradients are rescaled to this global L2 norm when above it (0 = off)', { min: 0, max: 1e9 }),
+  rng_seed: int(31337, 'Seed of every random stream (weights, actions, environments, shuffling)', { min: 0, max: 2 ** 32 - 1 }),
+  num_threads: int(10, 'Accepted and unused: the seed ran rollouts on threads; we step num_envs episodes in lockstep instead', { min: 0, max: 1024 }),
+  target_cumulative_rewards_extrinsic: num(100, 'Training ends when the mean episode reward of an iteration reaches this', { min: -1e12, max: 1e12 }),
   dnc: str('', 'Differentiable Neural Computer N,W,R,K (memory slots, word size, read heads, sparse link entries or 0 for the dense link matrix), e.g. 256,64,4,0: replaces the LSTM stack (docs/dnc.md)', {
-    network: true, metavar: 'N,W,R,K', only: dncProblem,
+    network: true, metavar: 'N,W,R,K', empty: true, only: dncProblem,
   }),
   // ours
   backend: oneOf(() => BACKENDS, 'auto', 'Tensor backend: auto (webgpu on a hardware adapter, else wasm), webgpu, wasm or ref'),
-  threads: int(0, 'Kernel threads of the wasm backend (conv forward and input gradient split over the batch; results are the same for any count): 0 = one per core, at most 8', { min: 0 }),
-  num_envs: int(32, 'Episodes stepped in lockstep during rollouts (one batched forward per step)', { min: 1 }),
-  rnd_output_dim: int(1, 'Output size of the RND target/predictor (the seed: 1; the RND paper: 512)', { min: 1, network: true }),
-  save_gifs: int(0, 'Save GIFs of the first N episodes of each iteration (the seed saved one per rollout; 0 = none)', { min: 0 }),
-  max_iterations: int(0, 'Stop after this many iterations (0 = until the target is reached)', { min: 0 }),
-  max_frames: int(0, 'Stop once this many env steps were taken, the initial random rollouts included (0 = no limit)', { min: 0 }),
+  threads: int(0, 'Kernel threads of the wasm backend (conv forward and input gradient split over the batch; results are the same for any count): 0 = one per core, at most 8', { min: 0, max: 64 }),
+  num_envs: int(32, 'Episodes stepped in lockstep during rollouts (one batched forward per step)', { min: 1, max: 4096 }),
+  rnd_output_dim: int(1, 'Output size of the RND target/predictor (the seed: 1; the RND paper: 512)', { min: 1, max: 4096, network: true }),
+  save_gifs: int(0, 'Save GIFs of the first N episodes of each iteration (the seed saved one per rollout; 0 = none)', { min: 0, max: 100_000 }),
+  max_iterations: int(0, 'Stop after this many iterations (0 = until the target is reached)', { min: 0, max: 1e9 }),
+  max_frames: int(0, 'Stop once this many env steps were taken, the initial random rollouts included (0 = no limit)', { min: 0, max: 1e12 }),
   // observations and encoders (docs/algorithm.md, Networks)
   encoder: oneOf(() => ENCODERS, 'auto', "Encoder of all four networks: auto (nature for frames, grid for MiniGrid's 7x7 view), nature (the seed's 8/4, 4/2, 3/1 CNN) or grid (three 2x2 convolutions)", { network: true }),
   grid_onehot: bool("MiniGrid: feed each cell's object, colour and state one-hot (20 channels) instead of as 3 numbers", { network: true }),
   // the RND paper's options (docs/algorithm.md, Fixed-length rollouts); the defaults keep the seed's behaviour
   num_steps: int(0, 'Steps per environment per iteration (fixed-length rollouts over num_envs environments, as the RND paper and CleanRL); 0 = num_trials whole episodes (the seed)', {
-    min: 0, rule: (v, a) => (v > 0 && (Number(a.rnn_hidden_layers) > 0 || a.dnc !== '') ? '0 with a recurrent core (--rnn_hidden_layers > 0 or --dnc): a training chunk cannot yet reset it inside the chunk' : null),
+    min: 0, max: 1e6, rule: (v, a) => (v > 0 && (Number(a.rnn_hidden_layers) > 0 || a.dnc !== '') ? '0 with a recurrent core (--rnn_hidden_layers > 0 or --dnc): a training chunk cannot yet reset it inside the chunk' : null),
   }),
   intrinsic_non_episodic: bool('The intrinsic return runs through episode ends (the RND paper); needs --num_steps > 0'),
   int_reward_norm: oneOf(() => INT_NORMS, 'episode_returns', "Divisor of the intrinsic rewards: episode_returns (the seed: std of each episode's discounted intrinsic returns) or forward_filter (the RND paper: std of a per-environment discounted sum along time, never reset)"),
@@ -186,16 +208,23 @@ export const DEFAULT_ARGS: Args = Object.fromEntries(FLAG_NAMES.map((k) => [k, F
 /** Flags that change the shapes of the networks or of the saved statistics. */
 export const NETWORK_FLAGS: readonly FlagName[] = FLAG_NAMES.filter((k) => flag(k).network)
 
-const shown = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v))
+/** A value as an error line shows it: strings quoted (JSON-escaped when they hold control characters). */
+const shown = (v: unknown) => (typeof v !== 'string' ? String(v) : CONTROL.test(v) ? JSON.stringify(v) : `'${v}'`)
+
+/** null when `v` is a usable value of flag `k` (given the other flags), else one line naming it, its value and what is allowed. */
+export function flagError(k: FlagName, v: unknown, others: OtherFlags = DEFAULT_ARGS): string | null {
+  const f = flag(k)
+  const what = f.allowed(v, others)
+  if (what === null) return null
+  if (f.kind === 'choice') return `unknown --${k} ${shown(v)}; available: ${what}`
+  return `--${k} must be ${what} (got ${shown(v)})${f.why ? `: ${f.why}` : ''}`
+}
 
 /** null when every flag is usable, else one line naming the first bad flag, its value, and what is allowed. */
 export function validateArgs(a: Args): string | null {
   for (const k of FLAG_NAMES) {
-    const f = flag(k), v = a[k]
-    const what = f.allowed(v, a)
-    if (what === null) continue
-    if (f.kind === 'choice') return `unknown --${k} ${shown(v)}; available: ${what}`
-    return `--${k} must be ${what} (got ${shown(v)})${f.why ? `: ${f.why}` : ''}`
+    const bad = flagError(k, a[k], a)
+    if (bad) return bad
   }
   return crossCheck(a)
 }

@@ -36,9 +36,9 @@ export function checkTensors(what: string, got: Record<string, NamedArray> | und
   want: Record<string, number[]>): void {
   if (!got) throw new Error(`snapshot: ${what} is missing`)
   for (const [n, shape] of Object.entries(want)) {
-    const t = got[n]
+    const t = Object.hasOwn(got, n) ? got[n] : undefined
     if (!t) throw new Error(`snapshot: ${what}: tensor ${n} is missing`)
     if (t.shape.join() !== shape.join()) throw new Error(`snapshot: ${what}: tensor ${n} has shape [${t.shape}], the model needs [${shape}]`)
   }
-  for (const n of Object.keys(got)) if (!(n in want)) throw new Error(`snapshot: ${what}: unexpected tensor ${n}`)
+  for (const n of Object.keys(got)) if (!Object.hasOwn(want, n)) throw new Error(`snapshot: ${what}: unexpected tensor ${n}`)
 }

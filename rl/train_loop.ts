@@ -11,6 +11,7 @@ import type { EpisodeBuffer } from './rollout.ts'
 import { valueLoss, policyLoss, rndLoss, NonFiniteLossError } from './losses.ts'
 import type { TrainBatch, ColumnName } from './train_batch.ts'
 import { ratioSums, gradSquares } from './health.ts'
+import { checkFiniteState } from './finite.ts'
 import type { IterationMetrics } from './metrics.ts'
 import type { Hooks } from './ppo_rnd.ts'
 
@@ -70,6 +71,7 @@ export async function trainIteration(c: TrainContext, eps: EpisodeBuffer[]): Pro
         const r = await gradientStep(c, eps, chunks, plan.rndSel, carried)
         for (const k of trained) disposeState(carried[k])
         carried = r.states
+        await checkFiniteState(c.optims, c.iteration + 1, done + 1, total) // every step's result, before a save
         sums.loss_value += r.lossValue
         sums.loss_policy += r.lossPolicy
         sums.entropy += r.entropy

@@ -18,8 +18,8 @@ function bad(args: string[], re: RegExp) {
 
 test('unknown game', () => bad(['--game', 'Tetris-v0'], /^error: unknown --game 'Tetris-v0'; available: PixelCopter-v0/))
 test('zero and negative counts', () => {
-  bad(['--num_trials', '0'], /--num_trials must be an integer >= 1 \(got 0\)/)
-  bad(['--num_envs', '-2'], /--num_envs must be an integer >= 1/)
+  bad(['--num_trials', '0'], /--num_trials must be an integer in \[1, 100000\] \(got 0\)/)
+  bad(['--num_envs', '-2'], /--num_envs must be an integer in \[1, 4096\]/)
   bad(['--epochs_per_iteration', '0'], /--epochs_per_iteration/)
 })
 test('probabilities outside [0, 1]', () => {

@@ -117,7 +117,7 @@ test('bad input: one line, exit 2', async () => {
     [['explore', '--config', 'minigrid_doorkey', '--seeds', '0'], /--seeds must be an integer >= 1/],
     [['explore', '--config', 'minigrid_doorkey', '--train_args', '--experiment_name x'], /^error: --train_args may not set --experiment_name/],
     [['explore', '--config', 'minigrid_doorkey', '--train_args', '--no_such_flag 1'], /^error: --train_args '--no_such_flag 1': unknown option '--no_such_flag'/],
-    [['explore', '--config', 'minigrid_doorkey', '--train_args', '--num_envs 0'], /^error: --train_args '--num_envs 0': --num_envs must be an integer >= 1/],
+    [['explore', '--config', 'minigrid_doorkey', '--train_args', '--num_envs 0'], /^error: --train_args '--num_envs 0': --num_envs must be an integer in \[1, 4096\]/],
     [['explore', '--config', 'minigrid_doorkey', '--plot_only', '--data_dir', tmpDir('empty')], /^error: no explore runs with iterations under /],
   ]
   const runs = cases.map(([args]) => new Promise<{ code: number | null; err: string }>((ok) => {

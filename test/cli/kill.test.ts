@@ -49,7 +49,7 @@ test('a damaged newest snapshot is skipped with a warning on resume', () => {
   fs.writeFileSync(f, fs.readFileSync(f).subarray(0, 100))
   const r = cli(['train', '--data_dir', data, ...TINY, '--max_iterations', '2'])
   assert.is(r.status, 0, r.stderr)
-  assert.match(r.stdout, /WARNING: skipping damaged snapshot iter_000002: .*policy\.safetensors has 100 bytes/)
+  assert.match(r.stdout, /WARNING: skipping damaged snapshot iter_000002: .*policy\.safetensors: has 100 bytes.*kept as .*damaged_iter_000002/)
   assert.match(r.stdout, /Resumed from snapshot .*iter_000001/)
   assert.match(r.stdout, /Done collecting 4 rollouts for iteration 2,/)
 })

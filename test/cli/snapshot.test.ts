@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { SnapshotStore, SnapshotError, writeFileAtomic, snapshotName, MANIFEST } from '../../cli/snapshot.ts'
+import { SnapshotStore, writeFileAtomic, snapshotName, MANIFEST } from '../../cli/snapshot.ts'
+import { DataError } from '../../cli/validate.ts'
 
 const test = suite('cli/snapshot')
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rlrnd-snap-'))
@@ -41,19 +42,19 @@ test('loadLatest picks the newest; a damaged newest is skipped with a warning', 
   const l = s.loadLatest()
   assert.is(l?.iteration, 1)
   assert.is(warnings.length, 2)
-  assert.match(warnings[0], /iter_000003.*value\.safetensors does not match its sha256/)
-  assert.match(warnings[1], /iter_000002.*no COMPLETE manifest/)
+  assert.match(warnings[0], /iter_000003.*value\.safetensors: does not match its sha256/)
+  assert.match(warnings[1], /iter_000002.*COMPLETE: is missing: the snapshot is incomplete/)
 })
 
 test('truncated and missing files are damage too; accept() can reject a snapshot', () => {
   const { s, warnings } = store()
   s.save(1, files(1)); s.save(2, files(2))
   fs.truncateSync(path.join(s.dir, snapshotName(2), 'state.json'), 3)
-  const isShort = (e: Error) => e instanceof SnapshotError && /has 3 bytes, the manifest says 15/.test(e.message)
+  const isShort = (e: Error) => e instanceof DataError && /state\.json: has 3 bytes, the manifest says 15/.test(e.message)
   assert.throws(() => s.load(2), isShort)
   s.save(2, files(2))
   fs.rmSync(path.join(s.dir, snapshotName(2), 'state.json'))
-  assert.throws(() => s.load(2), /file state.json is missing/)
+  assert.throws(() => s.load(2), /state\.json: is missing/)
   const l = s.loadLatest((snap) => { if (snap.iteration === 1) throw new Error('incompatible') })
   assert.is(l, null)
   assert.is(warnings.length, 2)

@@ -38,12 +38,12 @@ test('the network flags are the ones that change tensor shapes', () => {
 })
 
 const bad: [Partial<Args>, RegExp][] = [
-  [{ num_trials: 0 }, /^--num_trials must be an integer >= 1 \(got 0\)$/],
-  [{ num_trials: 2.5 }, /^--num_trials must be an integer >= 1 \(got 2\.5\)$/],
+  [{ num_trials: 0 }, /^--num_trials must be an integer in \[1, 100000\] \(got 0\)$/],
+  [{ num_trials: 2.5 }, /^--num_trials must be an integer in \[1, 100000\] \(got 2\.5\)$/],
   [{ sequence_length: 0 }, /--sequence_length/],
   [{ epsilon_greedy: 1.5 }, /^--epsilon_greedy must be a probability in \[0, 1\] \(got 1\.5\)$/],
   [{ portion_experience_train_rnd_predictor: -0.1 }, /portion_experience_train_rnd_predictor/],
-  [{ frame_resize: 35 }, /^--frame_resize must be an integer >= 36 \(got 35\): the encoder's 8\/4, 4\/2, 3\/1 convolutions/],
+  [{ frame_resize: 35 }, /^--frame_resize must be an integer in \[36, 512\] \(got 35\): the encoder's 8\/4, 4\/2, 3\/1 convolutions/],
   [{ game: 'Tetris-v0' }, /^unknown --game 'Tetris-v0'; available: PixelCopter-v0/],
   [{ backend: 'cuda' as Args['backend'] }, /^unknown --backend 'cuda'; available: auto, webgpu, wasm, ref$/],
   [{ final_hidden_layers: 2, final_hidden_dim: 0 }, /^--final_hidden_dim must be an integer >= 1 when --final_hidden_layers > 0 \(got 0\)$/],
@@ -59,10 +59,10 @@ const bad: [Partial<Args>, RegExp][] = [
   [{ dnc: '16,8,2,-1' }, /^--dnc must be N,W,R,K with K >= 0 \(0 = the dense link matrix; K is -1\)/],
   [{ dnc: '16,8,2,17' }, /^--dnc must be N,W,R,K with K <= N \(the sparse link matrix keeps at most N entries; K 17 > N 16\)/],
   [{ dnc: '16,8,2,0', rnn_hidden_layers: 0, rnn_hidden_dim: 0 }, /^--rnn_hidden_dim must be an integer >= 1 with --dnc \(its controller's units\) \(got 0\)$/],
-  [{ model_value_lr: 0 }, /^--model_value_lr must be a number > 0 \(got 0\)$/],
-  [{ gradient_clip: -1 }, /^--gradient_clip must be a number >= 0 \(got -1\)$/],
-  [{ intrinsic_coefficient: Infinity }, /^--intrinsic_coefficient must be a finite number \(got Infinity\)$/],
-  [{ z_dim: '8' as unknown as number }, /^--z_dim must be an integer >= 1 \(got '8'\)$/],
+  [{ model_value_lr: 0 }, /^--model_value_lr must be a number in \(0, 1\] \(got 0\): Adam moves each weight/],
+  [{ gradient_clip: -1 }, /^--gradient_clip must be a number in \[0, 1000000000\] \(got -1\)$/],
+  [{ intrinsic_coefficient: Infinity }, /^--intrinsic_coefficient must be a number in \[0, 1000\] \(got Infinity\)$/],
+  [{ z_dim: '8' as unknown as number }, /^--z_dim must be an integer in \[1, 4096\] \(got '8'\)$/],
   [{ no_resume: 1 as unknown as boolean }, /^--no_resume must be true or false \(got 1\)$/],
 ]
 for (const [patch, re] of bad) {
