@@ -105,7 +105,7 @@ export function writeOutputs(p: Plan): { table: string; files: string[] } {
   const out = (f: string) => path.join(p.gameDir, f)
   const files: string[] = []
   const write = (f: string, data: string | Buffer) => { fs.writeFileSync(out(f), data); files.push(out(f)) }
-  const title = `${p.game}: PPO + RND vs PPO alone, ${fmtCount(p.budget)} frames`
+  const title = `${p.game}: PPO + RND vs PPO alone, budget ${fmtCount(p.budget)} frames`
   write('explore.png', renderExplore('png', runs, title))
   write('explore.svg', renderExplore('svg', runs, title))
   const table = tableMarkdown(meta, rows)

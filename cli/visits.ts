@@ -1,12 +1,13 @@
 // `rl-rnd visits`: where the intrinsic reward goes, from a MiniGrid run's visits.jsonl (rl/visit_map.ts, one record
 // per iteration). For a few iterations side by side (default: 4 evenly spaced over the run), the grid twice: visit
-// counts (log scale) above, the mean raw intrinsic reward per cell below, each row on one colour scale shared by its
-// iterations (rl/visit_colors.ts) so colours compare over training; grey cells were never visited. PNG or SVG.
+// counts above, the mean raw intrinsic reward per cell below, both on log scales, each row on one colour scale
+// shared by its iterations (rl/visit_colors.ts) so colours compare over training; grey cells were never visited.
+// PNG or SVG.
 import type { Command } from 'commander'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { badInput, exitOnBadInput, experimentDir } from './args_cli.ts'
-import { PngSurface, SvgSurface, fmtCount, niceTicks, fmtTick, textWidth, BLACK, type Surface } from './plot.ts'
+import { PngSurface, SvgSurface, fmtCount, textWidth, BLACK, type Surface } from './plot.ts'
 import { addImageOptions, addRunOptions, formatOf, type Format } from './graph.ts'
 import { readIterationLines } from './log.ts'
 import { VISITS_FILE } from './train.ts'
@@ -36,7 +37,7 @@ export function visitsFigureSize(records: VisitLine[]): { w: number; h: number }
 }
 
 /** A vertical colour bar at (x, y), h tall, with labelled ticks at levels in [0, 1]. */
-function colourBar(s: Surface, x: number, y: number, h: number, ticks: { level: number; label: string }[]): void {
+function colourBar(s: Surface, x: number, y: number, h: number, ticks: Tick[]): void {
   for (let i = 0; i < h; i++) s.rect(x, y + h - 1 - i, x + 13, y + h - 1 - i, viridis(i / Math.max(1, h - 1)))
   for (const t of ticks) {
     const ty = y + h - 1 - t.level * (h - 1)
@@ -45,18 +46,30 @@ function colourBar(s: Surface, x: number, y: number, h: number, ticks: { level: 
   }
 }
 
-function visitTicks(sc: VisitScales): { level: number; label: string }[] {
+function visitTicks(sc: VisitScales): Tick[] {
   const out = [{ level: visitLevel(1, sc), label: '1' }]
   for (let v = 10; v < sc.maxVisits; v *= 10) out.push({ level: visitLevel(v, sc), label: fmtCount(v) })
   if (sc.maxVisits > 1) out.push({ level: 1, label: fmtCount(sc.maxVisits) })
-  return out.filter((t, i, a) => i === 0 || t.level - a[i - 1].level > 0.06 || i === a.length - 1)
+  return spaced(out)
 }
 
-function intrinsicTicks(sc: VisitScales): { level: number; label: string }[] {
-  const ticks = niceTicks(sc.intLo, sc.intHi, 4).filter((v) => v >= sc.intLo && v <= sc.intHi)
-  const step = ticks.length > 1 ? ticks[1] - ticks[0] : Math.abs(sc.intHi) || 1
-  return ticks.map((v) => ({ level: intrinsicLevel(v, sc), label: fmtTick(v, step) }))
+type Tick = { level: number; label: string }
+
+/** The ticks without those crowding a neighbour (the ends always stay). */
+const spaced = (ticks: Tick[], gap = 0.08): Tick[] => ticks.filter((t, i, a) =>
+  i === 0 || i === a.length - 1 || (t.level - a[i - 1].level > gap && a[a.length - 1].level - t.level > gap))
+
+/** The ends of the intrinsic scale and the powers of ten between them (1-2 significant digits). */
+function intrinsicTicks(sc: VisitScales): Tick[] {
+  if (!(sc.intHi > sc.intLo)) return [{ level: 0.5, label: fmtSmall(sc.intHi) }]
+  const out = [{ level: 0, label: fmtSmall(sc.intLo) }]
+  for (let v = 10 ** Math.ceil(Math.log10(sc.intLo)); v < sc.intHi; v *= 10) out.push({ level: intrinsicLevel(v, sc), label: fmtSmall(v) })
+  out.push({ level: 1, label: fmtSmall(sc.intHi) })
+  return spaced(out)
 }
+
+/** 0.00012, 0.0035, 0.1, 1.2 */
+const fmtSmall = (v: number) => String(+v.toPrecision(2))
 
 function draw(s: Surface, records: VisitLine[], title: string): void {
   const scale = textWidth(title, 2) <= s.w - 20 ? 2 : 1
@@ -65,7 +78,7 @@ function draw(s: Surface, records: VisitLine[], title: string): void {
   const W = records[0].width, H = records[0].height, pw = W * c, ph = H * c
   const rows = [
     { label: 'visits per cell (log scale)', ticks: visitTicks(sc), pick: 'visits' as const },
-    { label: 'mean intrinsic reward per visited cell', ticks: intrinsicTicks(sc), pick: 'intrinsic' as const },
+    { label: 'mean intrinsic reward per visited cell (log scale)', ticks: intrinsicTicks(sc), pick: 'intrinsic' as const },
   ]
   rows.forEach((row, ri) => {
     const y0 = TOP + ri * (ph + ROW_GAP)

@@ -211,7 +211,7 @@ function drawHeat(v: Visits): void {
   const cell = Math.max(1, Math.floor(Math.min(half - 16, heat.height - 44) / Math.max(r.width, r.height)))
   const panels = [
     { pick: 'visits' as const, title: `visits (log scale, max ${sc.maxVisits})` },
-    { pick: 'intrinsic' as const, title: `intrinsic ${sc.intLo.toPrecision(2)}..${sc.intHi.toPrecision(2)}` },
+    { pick: 'intrinsic' as const, title: `intrinsic (log, ${sc.intLo.toPrecision(2)}..${sc.intHi.toPrecision(2)})` },
   ]
   heatCtx.font = '11px monospace'
   panels.forEach((p, i) => {

@@ -84,6 +84,10 @@ test('colour scales: viridis ends as matplotlib, log visit scale, unvisited grey
   assert.equal(cellColors(r, 2, sc), { visits: viridis(1), intrinsic: viridis(0) })
   // one visit of 99 on the log scale: log(2) / log(100) = 0.1505
   assert.equal(cellColors(r, 1, sc), { visits: viridis(Math.log(2) / Math.log(100)), intrinsic: viridis(1) })
+  // intrinsic on a log scale: 0.2 between 0.1 and 0.4 sits halfway; 0 (possible, never seen) at the bottom
+  const q = { width: 3, height: 1, visits: [1, 1, 1], intrinsic_mean: [0.1, 0.2, 0.4] }
+  assert.equal(cellColors(q, 1, visitScales([q])).intrinsic, [33, 145, 140]) // viridis(0.5) = _viridis_data[128]
+  assert.equal(visitScales([{ ...q, intrinsic_mean: [0, 0.1, 0.4] }]), { maxVisits: 1, intLo: 0.1, intHi: 0.4 })
 })
 
 test('which command lines train a run folder', async () => {
