@@ -93,6 +93,14 @@ test('--model with an empty directory name is refused', async () => {
   assertFailure(r, 2, /--model needs a directory/, '--model ""')
 })
 
+test('flags each within bounds whose buffers together cannot exist: one line, nothing created', async () => {
+  cases++
+  const r = await inProcess(['train', '--data_dir', never, '--backend', 'ref', '--frame_resize', '36', '--minibatches', '4096',
+    '--sequence_length', '10000', '--stacked_frames', '64'])
+  assertFailure(r, 2, /^error: the networks and buffers of these flags do not fit in memory \(Invalid typed array length: \d+\): lower --num_envs/, 'huge buffers')
+  assert.not.ok(fs.existsSync(never), '--data_dir not created')
+})
+
 test('names inside --data_dir are accepted: nested, dotted', () => {
   for (const v of ['a/b', 'x.y', 'run..2', '.hidden']) {
     const r = parse(['--experiment_name', v])
