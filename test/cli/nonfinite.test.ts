@@ -47,7 +47,8 @@ for (const [name, flags, stepRe] of [
     assertUnchanged(before, snaps, 'the snapshots')
     assert.equal(metricsOf(d).map((m) => m.iteration), [1])
     const log = fs.readFileSync(path.join(expDir(d), 'log.txt'), 'utf8')
-    assert.match(log, /ERROR: the value network's parameters are not finite after gradient step 1 of \d+ in iteration 2 \(their float32 sum of squares is Infinity\)/)
+    assert.match(log, new RegExp("ERROR: the value network's parameters are not finite after gradient step 1 of \\d+ in " +
+      'iteration 2 \\(their float32 sum of squares is Infinity\\)'))
     const ok = await inProcess(['train', '--data_dir', d, ...flags, '--max_iterations', '2'])
     assert.is(ok.code, 0, ok.stderr)
     assert.match(ok.stdout, /Resumed from snapshot .*iter_000001 \(iteration 1\)/)

@@ -64,7 +64,8 @@ const ONE_STEP: Args = {
 
 test('one gradient step per iteration, value lr 1e30: the last (only) step is caught before the iteration ends', async () => {
   const steps: number[] = []
-  const t = await PpoRnd.create({ ...ONE_STEP, model_value_lr: 1e30 }, (await backendNamed('wasm'))!, { onProgress: (p, _d, n) => { if (p === 'train') steps.push(n) } })
+  const onProgress = (p: string, _d: number, n: number) => { if (p === 'train') steps.push(n) }
+  const t = await PpoRnd.create({ ...ONE_STEP, model_value_lr: 1e30 }, (await backendNamed('wasm'))!, { onProgress })
   const e = await t.runIteration().then(() => null, (x) => x)
   assert.ok(e instanceof NonFiniteStateError, String(e))
   assert.equal([e.network, e.what, e.step, e.steps, e.iteration], ['value', 'parameters', 1, 1, 1])
