@@ -157,7 +157,8 @@ export class MetricsWriter {
   /** Drop records past `iteration` (a run killed after logging but before its snapshot redoes that iteration). */
   truncateAfter(iteration: number): void {
     if (!fs.existsSync(this.file)) return
-    const keep = readIterationLines(this.file).filter((r) => r.iteration <= iteration)
+    // a fresh run keeps nothing: the old file need not even read (it may be what the user is starting over from)
+    const keep = iteration > 0 ? readIterationLines(this.file).filter((r) => r.iteration <= iteration) : []
     writing(this.file, () => writeFileAtomic(this.file, keep.map((r) => JSON.stringify(r) + '\n').join('')))
   }
   /** Append one record; a failed write (a full disk) cuts the file back to its previous length, then stops the run. */

@@ -19,7 +19,8 @@ export const FINAL_MODELS = { value: 'value.model', policy: 'policy.model' } as 
 
 type Tensors = Record<string, Record<string, NamedArray>>
 /** name -> shape of every tensor of each model and optimizer (PpoRnd.expectedShapes()). */
-export interface Expected { models: Record<string, Record<string, number[]>>; optimizers: Record<string, Record<string, number[]>> }
+type Shapes = Record<string, Record<string, number[]>>
+export interface Expected { models: Shapes; optimizers: Shapes }
 
 /** The flags of NETWORK_FLAGS on which `a` and `b` disagree, as "--flag A (this run: B)". */
 export function networkMismatch(saved: Partial<Args>, a: Args): string[] {
@@ -49,6 +50,8 @@ export function snapshotFiles(st: TrainerState, args: Args, wallSeconds: number,
   return files
 }
 
+const MISSING = 'is missing from the snapshot manifest'
+
 export interface Resumable { snap: Snapshot; state: StateFile; models: Tensors; optimizers: Tensors }
 export interface Damaged { iteration: number; reason: string }
 
@@ -59,7 +62,7 @@ export interface Damaged { iteration: number; reason: string }
 function snapshotTensors(s: Snapshot, file: string, expected: Record<string, number[]> | undefined, args: Args,
   net?: string): Record<string, NamedArray> {
   const where = path.join(s.dir, file)
-  if (!Object.hasOwn(s.files, file)) throw new DataError(where, '', 'is missing from the snapshot manifest')
+  if (!Object.hasOwn(s.files, file)) throw new DataError(where, '', MISSING)
   const { tensors, metadata } = readTensors(s.files[file], where, expected)
   if (net) {
     const bad = networkMismatch(modelFlags(metadata, where, net), args)
@@ -73,10 +76,11 @@ function snapshotTensors(s: Snapshot, file: string, expected: Record<string, num
  * trainer's `expected` shapes, the model's names and shapes and observation statistics of `obsSize` pixels. A
  * snapshot of other network flags is not damage but another run: one line, exit 2.
  */
-function checkSnapshot(store: SnapshotStore, it: number, args: Args, expected: Expected | null, obsSize: number): Resumable {
+function checkSnapshot(store: SnapshotStore, it: number, args: Args, expected: Expected | null, obsSize: number):
+  Resumable {
   const snap = store.load(it)
   const stateFile = path.join(snap.dir, 'state.json')
-  if (!Object.hasOwn(snap.files, 'state.json')) throw new DataError(stateFile, '', 'is missing from the snapshot manifest')
+  if (!Object.hasOwn(snap.files, 'state.json')) throw new DataError(stateFile, '', MISSING)
   const shape = checkState(snap.files['state.json'], stateFile, it)
   const bad = networkMismatch(shape.trainer.args, args)
   if (bad.length) {
@@ -117,7 +121,8 @@ export function findResumable(store: SnapshotStore, args: Args, expected: Expect
 }
 
 /** The RND target of a run, checked against the model's tensors (and its flags when it carries them). */
-export function readRndTarget(file: string, args: Args, expected: Expected | null): { bytes: Uint8Array; tensors: Record<string, NamedArray> } {
+export function readRndTarget(file: string, args: Args, expected: Expected | null):
+  { bytes: Uint8Array; tensors: Record<string, NamedArray> } {
   const bytes = readInput(file)
   const { tensors, metadata } = readTensors(bytes, file)
   const bad = networkMismatch(modelFlags(metadata, file, 'rnd_target'), args)

@@ -106,7 +106,8 @@ export class SnapshotStore {
    */
   save(iteration: number, files: Record<string, Uint8Array | string>): string {
     if (!Number.isInteger(iteration) || iteration < 0) throw new SnapshotError(`bad snapshot iteration ${iteration}`)
-    for (const file of Object.keys(files)) if (!isPlainName(file)) throw new SnapshotError(`bad snapshot file name '${file}'`)
+    const bad = Object.keys(files).find((f) => !isPlainName(f))
+    if (bad !== undefined) throw new SnapshotError(`bad snapshot file name '${bad}'`)
     fs.mkdirSync(this.dir, { recursive: true })
     const name = snapshotName(iteration)
     const tmp = path.join(this.dir, `.tmp_${name}`)
@@ -183,9 +184,9 @@ export class SnapshotStore {
       const e = f.object(entry, field)
       const bytes = f.int(f.get(e, 'bytes', field), `${field}.bytes`, 0, Number.MAX_SAFE_INTEGER)
       const sum = f.str(f.get(e, 'sha256', field), `${field}.sha256`, /^[0-9a-f]{64}$/, 'a sha256 in hex')
-      const data = readInput(path.join(dir, file))
-      if (data.length !== bytes) throw new DataError(path.join(dir, file), '', `has ${data.length} bytes, the manifest says ${bytes}`)
-      if (sha256(data) !== sum) throw new DataError(path.join(dir, file), '', 'does not match its sha256 in the manifest')
+      const where = path.join(dir, file), data = readInput(where)
+      if (data.length !== bytes) throw new DataError(where, '', `has ${data.length} bytes, the manifest says ${bytes}`)
+      if (sha256(data) !== sum) throw new DataError(where, '', 'does not match its sha256 in the manifest')
       files[file] = data
     }
     return { iteration, dir, files }

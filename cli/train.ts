@@ -30,7 +30,7 @@ import { makeProgress } from './progress.ts'
 import { checkShapes, modelFlags, readInput, readTensors } from './validate.ts'
 import {
   FINAL_MODELS, RND_TARGET_FILE, findResumable, modelMeta, networkMismatch, readFinalModels, readRndTarget,
-  snapshotFiles, type Resumable,
+  snapshotFiles, type Damaged, type Resumable,
 } from './resume.ts'
 
 export { FINAL_MODELS, networkMismatch } from './resume.ts'
@@ -89,10 +89,11 @@ function ensureWritable(dir: string, what: string): void {
   }
 }
 
-/** A play policy needs its own flags from the file, so the policy network can be built before the shapes are checked. */
-function readPolicyFile(dir: string): { file: string; tensors: ReturnType<typeof readTensors>['tensors']; flags: Partial<Args> } {
+/** A play policy's file and the flags in it: the policy network is built from them before its shapes are checked. */
+function readPolicyFile(dir: string):
+  { file: string; tensors: ReturnType<typeof readTensors>['tensors']; flags: Partial<Args> } {
   const file = path.join(dir, FINAL_MODELS.policy)
-  if (!fs.existsSync(file)) throw new CliError(`--model ${dir}: no trained policy there (missing ${FINAL_MODELS.policy})`)
+  if (!fs.existsSync(file)) badInput(`--model ${dir}: no trained policy there (missing ${FINAL_MODELS.policy})`)
   const { tensors, metadata } = readTensors(readInput(file), file)
   return { file, tensors, flags: modelFlags(metadata, file, 'policy') }
 }
@@ -129,7 +130,8 @@ export async function loadPolicy(dir: string, game: string, backendName: Args['b
 }
 
 /** The trainer for these flags; buffers that cannot be allocated are one line naming the flags that size them. */
-async function createTrainer(args: Args, backend: Backend, hooks: Parameters<typeof PpoRnd.create>[2]): Promise<PpoRnd> {
+async function createTrainer(args: Args, backend: Backend, hooks: Parameters<typeof PpoRnd.create>[2]):
+  Promise<PpoRnd> {
   try {
     return await PpoRnd.create(args, backend, hooks)
   } catch (e) {
@@ -141,7 +143,7 @@ async function createTrainer(args: Args, backend: Backend, hooks: Parameters<typ
 
 /** Where a run starts: checked whole (cli/resume.ts) before anything is written. */
 type Start =
-  | { kind: 'snapshot'; resumable: Resumable; rndTarget: ReturnType<typeof readRndTarget>; damaged: { iteration: number; reason: string }[] }
+  | { kind: 'snapshot'; resumable: Resumable; rndTarget: ReturnType<typeof readRndTarget>; damaged: Damaged[] }
   | { kind: 'model'; models: ReturnType<typeof readFinalModels> }
   | { kind: 'fresh' }
 
@@ -158,7 +160,9 @@ function readStart(cli: TrainCli, t: PpoRnd | null, store: SnapshotStore, metric
   if (!resumable) return { kind: 'fresh' }
   const dir = resumable.snap.dir
   const rndTargetFile = path.join(path.dirname(store.dir), RND_TARGET_FILE)
-  if (!fs.existsSync(rndTargetFile)) badInput(`cannot resume from ${dir}: ${rndTargetFile} is missing (use --no_resume)`)
+  if (!fs.existsSync(rndTargetFile)) {
+    badInput(`cannot resume from ${dir}: ${rndTargetFile} is missing (use --no_resume)`)
+  }
   const rndTarget = readRndTarget(rndTargetFile, args, expected)
   if (sha256(rndTarget.bytes) !== resumable.state.rnd_target_sha256) {
     badInput(`cannot resume from ${dir}: ${rndTargetFile} is not the RND target of that run (use --no_resume)`)
@@ -178,7 +182,8 @@ export async function train(cli: TrainCli): Promise<number> {
   /** What a failure leaves behind, for its error line. */
   const kept = () => {
     const last = store.list().at(-1)
-    return last !== undefined ? `the newest snapshot, ${path.join(store.dir, snapshotName(last))}, is intact` : 'no snapshot was saved yet'
+    if (last === undefined) return 'no snapshot was saved yet'
+    return `the newest snapshot, ${path.join(store.dir, snapshotName(last))}, is intact`
   }
   log('Starting')
   log(`Args: ${argsToArgv(args).join(' ')}`)
@@ -291,7 +296,8 @@ export async function train(cli: TrainCli): Promise<number> {
         log(`Stopped: ${kept()}`)
         const what = e instanceof NonFiniteLossError
           ? `non-finite loss in the ${e.network} network at iteration ${e.iteration}`
-          : `non-finite ${e.what} in the ${e.network} network after gradient step ${e.step} of ${e.steps} in iteration ${e.iteration}`
+          : `non-finite ${e.what} in the ${e.network} network after gradient step ${e.step} of ${e.steps} ` +
+            `in iteration ${e.iteration}`
         throw new CliError(`${what}; stopped: ${kept()}`, EXIT_FAILED)
       }
       progress.stop()
@@ -312,8 +318,10 @@ export async function train(cli: TrainCli): Promise<number> {
         log('Target cumulative reward reached!')
         const files = Object.values(FINAL_MODELS).map((f) => path.join(dir, f))
         log(`Saving final models to: ${files.join(', ')}`)
-        writing(files[0], () => writeFileAtomic(files[0], encodeSafetensors(before.models.value, modelMeta('value', args))), kept())
-        writing(files[1], () => writeFileAtomic(files[1], encodeSafetensors(before.models.policy, modelMeta('policy', args))), kept())
+        for (const [i, net] of (['value', 'policy'] as const).entries()) {
+          const bytes = encodeSafetensors(before.models[net], modelMeta(net, args))
+          writing(files[i], () => writeFileAtomic(files[i], bytes), kept())
+        }
         break
       }
       before = st

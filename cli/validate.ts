@@ -54,7 +54,8 @@ export class Fields {
 
   num(v: unknown, field: string, min = -Number.MAX_VALUE, max = Number.MAX_VALUE): number {
     const ok = typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max
-    const range = min === -Number.MAX_VALUE && max === Number.MAX_VALUE ? 'a finite number' : `a number in [${min}, ${max}]`
+    const isAny = min === -Number.MAX_VALUE && max === Number.MAX_VALUE
+    const range = isAny ? 'a finite number' : `a number in [${min}, ${max}]`
     return ok ? v : this.fail(field, `must be ${range} (got ${shown(v)})`)
   }
 
@@ -90,7 +91,8 @@ export function readInput(file: string): Uint8Array {
     return fs.readFileSync(file)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    const problem = code === 'ENOENT' ? 'is missing' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read: ${fsReason(e)}`
+    const problem = code === 'ENOENT' ? 'is missing'
+      : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read: ${fsReason(e)}`
     throw new DataError(file, '', problem)
   }
 }
@@ -146,7 +148,8 @@ export function readTensors(bytes: Uint8Array, file: string, expected?: Record<s
 }
 
 /** Exactly the tensors of `expected` (own names on both sides), with its shapes. */
-export function checkShapes(file: string, tensors: Record<string, NamedArray>, expected: Record<string, readonly number[]>): void {
+export function checkShapes(file: string, tensors: Record<string, NamedArray>,
+  expected: Record<string, readonly number[]>): void {
   const f = new Fields(file)
   for (const [name, shape] of Object.entries(expected)) {
     if (!Object.hasOwn(tensors, name)) f.fail(`tensor ${name}`, 'is missing')
@@ -169,13 +172,15 @@ export const MODEL_FORMAT = 'rl-rnd-model/1'
 export function modelFlags(metadata: Record<string, string>, file: string, network?: string): Partial<Args> {
   const f = new Fields(file)
   const format = Object.hasOwn(metadata, 'format') ? metadata.format : undefined
-  if (format !== MODEL_FORMAT) f.fail('__metadata__.format', `is ${shown(format)}: not an rl-rnd model (${MODEL_FORMAT})`)
+  if (format !== MODEL_FORMAT) {
+    f.fail('__metadata__.format', `is ${shown(format)}: not an rl-rnd model (${MODEL_FORMAT})`)
+  }
   if (network !== undefined && metadata.network !== network) {
     f.fail('__metadata__.network', `is ${shown(metadata.network)}, this file must hold the ${network} network`)
   }
-  const args = f.object(f.json(f.str(f.get(metadata, 'args', '__metadata__'), '__metadata__.args'), '__metadata__.args'),
-    '__metadata__.args')
-  return checkSavedArgs(f, args, '__metadata__.args')
+  const field = '__metadata__.args'
+  const args = f.object(f.json(f.str(f.get(metadata, 'args', '__metadata__'), field), field), field)
+  return checkSavedArgs(f, args, field)
 }
 
 /** Saved flags (a model's metadata, a snapshot's trainer.args): every known one within its bounds. */
@@ -248,7 +253,9 @@ export function checkState(bytes: Uint8Array, file: string, iteration: number, o
   if (it !== iteration) f.fail('trainer.iteration', `is ${it}, the snapshot folder is iteration ${iteration}`)
   const steps = f.int(f.get(tr, 'total_env_steps', 'trainer'), 'trainer.total_env_steps', 0, COUNT_MAX)
   const isNormalized = f.bool(f.get(tr, 'is_normalized', 'trainer'), 'trainer.is_normalized')
-  if (it > 0 && !isNormalized) f.fail('trainer.is_normalized', `is false at iteration ${it} (normalization comes first)`)
+  if (it > 0 && !isNormalized) {
+    f.fail('trainer.is_normalized', `is false at iteration ${it} (normalization comes first)`)
+  }
   const adam = f.object(f.get(tr, 'adam_t', 'trainer'), 'trainer.adam_t')
   const adamT = Object.fromEntries((['value', 'policy', 'rnd_predictor'] as const).map((n) =>
     [n, f.int(f.get(adam, n, 'trainer.adam_t'), `trainer.adam_t.${n}`, 0, COUNT_MAX)])) as TrainerJson['adam_t']
@@ -256,7 +263,8 @@ export function checkState(bytes: Uint8Array, file: string, iteration: number, o
   const obs = checkStats(f, f.get(stats, 'obs', 'trainer.stats'), 'trainer.stats.obs', obsSize)
   const intReturn = checkStats(f, f.get(stats, 'int_return', 'trainer.stats'), 'trainer.stats.int_return', 1)
   const rng = f.object(f.get(tr, 'rng', 'trainer'), 'trainer.rng')
-  const [action, env, train] = (['action', 'env', 'train'] as const).map((k) => checkRng(f, f.get(rng, k, 'trainer.rng'), `trainer.rng.${k}`))
+  const [action, env, train] = (['action', 'env', 'train'] as const)
+    .map((k) => checkRng(f, f.get(rng, k, 'trainer.rng'), `trainer.rng.${k}`))
   const args = checkSavedArgs(f, f.object(f.get(tr, 'args', 'trainer'), 'trainer.args'), 'trainer.args')
   const trainer: TrainerJson = {
     iteration: it, total_env_steps: steps, is_normalized: isNormalized, adam_t: adamT,
@@ -295,10 +303,14 @@ export function checkMetrics(text: string, file: string): ReadRecord[] {
     if (!Object.hasOwn(r, 'iteration')) f.fail(`${where}: iteration`, 'is missing')
     const it = f.int(r.iteration, `${where}: iteration`, 1, COUNT_MAX)
     const prev = out.at(-1)?.iteration
-    if (prev !== undefined && it <= prev) f.fail(`${where}: iteration`, `is ${it}, after iteration ${prev} (not increasing)`)
+    if (prev !== undefined && it <= prev) {
+      f.fail(`${where}: iteration`, `is ${it}, after iteration ${prev} (not increasing)`)
+    }
     for (const [k, x] of Object.entries(r)) {
       if (!METRIC_NAME.test(k)) f.fail(where, `metric name ${shown(k)} is not a name (letters, digits, _)`)
-      if (x !== null && !(typeof x === 'number' && Number.isFinite(x))) f.fail(`${where}: ${k}`, `must be a number or null (got ${shown(x)})`)
+      if (x !== null && !(typeof x === 'number' && Number.isFinite(x))) {
+        f.fail(`${where}: ${k}`, `must be a number or null (got ${shown(x)})`)
+      }
     }
     out.push(r as ReadRecord)
   })

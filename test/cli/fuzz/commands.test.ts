@@ -80,7 +80,8 @@ const aFile = path.join(root, 'a_file')
 fs.writeFileSync(aFile, 'x')
 fs.mkdirSync(path.join(root, 'a_dir'))
 const PLAY: [string[], RegExp][] = [
-  ...['0', '-1', '1.5', 'abc', '', '1e308', '100001', ' '].map((v): [string[], RegExp] => [['--episodes', v], /--episodes must be a positive integer in \[1, 100000\]/]),
+  ...['0', '-1', '1.5', 'abc', '', '1e308', '100001', ' ']
+    .map((v): [string[], RegExp] => [['--episodes', v], /--episodes must be a positive integer in \[1, 100000\]/]),
   ...['0', '33', 'x', '-4'].map((v): [string[], RegExp] => [['--scale', v], /--scale must be a positive integer in \[1, 32\]/]),
   ...['-1', '4294967296', '1.5', 'x', ''].map((v): [string[], RegExp] => [['--seed', v], /--seed must be an integer in \[0, 4294967295\]/]),
   [['--policy', 'smart'], /unknown policy 'smart'/],

@@ -87,10 +87,30 @@ for (const [k, values] of STRINGS) {
   }
 }
 
-test('--model with an empty directory name is refused', async () => {
+test('--model with an empty directory name, or a folder without models: refused, nothing created', async () => {
+  cases += 2
+  assertFailure(await inProcess(['train', '--data_dir', never, '--model=']), 2, /--model needs a directory/, '--model ""')
+  const empty = tmpDir('fuzz-no-models')
+  const r = await inProcess(['train', '--data_dir', never, '--model', empty])
+  assertFailure(r, 2, /^error: --model .*: no trained models there \(missing value\.model, policy\.model\)$/m, '--model empty')
+  assert.not.ok(fs.existsSync(never), '--data_dir not created')
+})
+
+test('a negative --rnn_hidden_dim is refused with or without LSTM layers', async () => {
+  for (const layers of ['0', '1']) {
+    cases++
+    const r = await inProcess(['train', '--data_dir', never, '--rnn_hidden_layers', layers, '--rnn_hidden_dim', '-1'])
+    assertFailure(r, 2, /^error: --rnn_hidden_dim must be an integer in \[0, 4096\] \(got -1\)$/m, `layers ${layers}`)
+  }
+})
+
+test('flags each within bounds whose buffers together cannot exist: one line, nothing created', async () => {
   cases++
-  const r = await inProcess(['train', '--data_dir', never, '--model='])
-  assertFailure(r, 2, /--model needs a directory/, '--model ""')
+  const r = await inProcess(['train', '--data_dir', never, '--backend', 'ref', '--frame_resize', '36', '--minibatches', '4096',
+    '--sequence_length', '10000', '--stacked_frames', '64'])
+  const re = /^error: the networks and buffers of these flags do not fit in memory \(Invalid typed array length: \d+\): lower --num_envs/
+  assertFailure(r, 2, re, 'huge buffers')
+  assert.not.ok(fs.existsSync(never), '--data_dir not created')
 })
 
 test('names inside --data_dir are accepted: nested, dotted', () => {

@@ -18,14 +18,19 @@ export function tmpDir(tag: string): string {
 }
 
 /** runCli(argv) in this process, its output captured (uvu prints between tests, never during one). */
-export async function inProcess(argv: string[]): Promise<Ran> {
+export function inProcess(argv: string[]): Promise<Ran> {
+  return captured(() => runCli(argv))
+}
+
+/** Run `fn` (returning an exit code) with stdout and stderr captured. */
+export async function captured(fn: () => Promise<number>): Promise<Ran> {
   const out: string[] = [], err: string[] = []
   const ow = process.stdout.write, ew = process.stderr.write
   process.stdout.write = ((s: string | Uint8Array) => { out.push(String(s)); return true }) as typeof ow
   process.stderr.write = ((s: string | Uint8Array) => { err.push(String(s)); return true }) as typeof ew
   let code: number
   try {
-    code = await runCli(argv)
+    code = await fn()
   } finally {
     process.stdout.write = ow
     process.stderr.write = ew
