@@ -28,12 +28,20 @@ const nhwc = (x: Float32Array, N: number, C: number, H: number, W: number) => {
 
 /** Permute a dense row-major array of shape `shape` so out axis i is input axis perm[i]. */
 function tr(a: Float32Array, shape: number[], perm: number[]): Float32Array {
-  const out = new Float32Array(a.length), os = perm.map((p) => shape[p]), st = [0, 0, 0, 0]
-  for (let i = 3, m = 1; i >= 0; i--) { st[i] = m; m *= shape[i] }
-  let o = 0
-  for (let i0 = 0; i0 < os[0]; i0++) for (let i1 = 0; i1 < os[1]; i1++) for (let i2 = 0; i2 < os[2]; i2++) for (let i3 = 0; i3 < os[3]; i3++) {
-    out[o++] = a[i0 * st[perm[0]] + i1 * st[perm[1]] + i2 * st[perm[2]] + i3 * st[perm[3]]]
+  const out = new Float32Array(a.length),
+    os = perm.map((p) => shape[p]),
+    st = [0, 0, 0, 0]
+  for (let i = 3, m = 1; i >= 0; i--) {
+    st[i] = m
+    m *= shape[i]
   }
+  let o = 0
+  for (let i0 = 0; i0 < os[0]; i0++)
+    for (let i1 = 0; i1 < os[1]; i1++)
+      for (let i2 = 0; i2 < os[2]; i2++)
+        for (let i3 = 0; i3 < os[3]; i3++) {
+          out[o++] = a[i0 * st[perm[0]] + i1 * st[perm[1]] + i2 * st[perm[2]] + i3 * st[perm[3]]]
+        }
   return out
 }
 
@@ -43,7 +51,8 @@ function tr(a: Float32Array, shape: number[], perm: number[]): Float32Array {
  * the filter, dilated by the stride -> [C,R',S',K] (R' = H - (P-1) st >= R), sliced to R x S -> [R,S,C,K].
  */
 function peerDW(tf: typeof TF, x: TF.Tensor4D, dy: TF.Tensor4D, R: number, S: number, st: number): TF.Tensor4D {
-  const xt = tf.transpose(x, [3, 1, 2, 0]) as TF.Tensor4D, dyt = tf.transpose(dy, [1, 2, 0, 3]) as TF.Tensor4D
+  const xt = tf.transpose(x, [3, 1, 2, 0]) as TF.Tensor4D,
+    dyt = tf.transpose(dy, [1, 2, 0, 3]) as TF.Tensor4D
   const out = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', st)
   const f = R === out.shape[1] && S === out.shape[2] ? out : tf.slice(out, [0, 0, 0, 0], [-1, R, S, -1])
   return tf.transpose(f, [1, 2, 0, 3]) as TF.Tensor4D
@@ -53,18 +62,28 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
   const be = (await openBackend('wasm')) as WasmBackend
   const { tf, description } = await tfjsWasm()
   console.log(`ours: ${be.description}; peer: ${description}`)
-  console.log('peer conv2d_backward_weight: composed, transpose + conv2d(x^T [C,H,W,N], dy^T [P,Q,N,K], dilation = stride)' +
-    ' + slice + transpose (tfjs-wasm has no 2-D filter gradient; its Conv3DBackpropFilterV2 is wrong for stride > 1);' +
-    ' every peer validated against our ref before timing')
+  console.log(
+    'peer conv2d_backward_weight: composed, transpose + conv2d(x^T [C,H,W,N], dy^T [P,Q,N,K], dilation = stride)' +
+      ' + slice + transpose (tfjs-wasm has no 2-D filter gradient; its Conv3DBackpropFilterV2 is wrong for stride > 1);' +
+      ' every peer validated against our ref before timing',
+  )
   for (const c of CONV_SEED) {
-    const { P, Q } = convOut(c), { heavy: _, ...dims } = c, d = { ...dims, P, Q }, d2 = { ...d, N: 2 }
+    const { P, Q } = convOut(c),
+      { heavy: _, ...dims } = c,
+      d = { ...dims, P, Q },
+      d2 = { ...d, N: 2 }
     const shape = `${c.N}x${c.C}x${c.H}x${c.W} k${c.K} ${c.R}x${c.S}/${c.STRIDE}`
     const flops = 2 * c.N * c.K * P * Q * c.C * c.R * c.S
-    const x = randn(c.N * c.C * c.H * c.W, 1), w = randn(c.K * c.C * c.R * c.S, 2, 0.1), b = randn(c.K, 3)
+    const x = randn(c.N * c.C * c.H * c.W, 1),
+      w = randn(c.K * c.C * c.R * c.S, 2, 0.1),
+      b = randn(c.K, 3)
     const dout = randn(c.N * c.K * P * Q, 4)
     const head = (a: Float32Array) => a.subarray(0, (a.length / c.N) * 2)
     const [X, Wt, B, D] = upload(be, x, w, b, dout)
-    const Y = be.alloc(dout.length), DX = be.alloc(x.length), DW = be.alloc(w.length), DW2 = be.alloc(w.length)
+    const Y = be.alloc(dout.length),
+      DX = be.alloc(x.length),
+      DW = be.alloc(w.length),
+      DW2 = be.alloc(w.length)
     const [X2, D2] = upload(be, head(x), head(dout))
     // tfjs tensors in NHWC / [R,S,C,K]
     const tx = tf.tensor4d(nhwc(x, c.N, c.C, c.H, c.W), [c.N, c.H, c.W, c.C])
@@ -80,7 +99,9 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
     const peers: Record<string, () => void> = Object.fromEntries(Object.entries(peerOf).map(([k, f]) => [k, () => f(c.N).dispose()]))
     // the peer against ref on 2 images, in our layout (NCHW / [K,C,R,S])
     const checkPeer = (name: string, want: Float32Array) => {
-      const t = tf.tidy(() => peerOf[name](2)), a = t.dataSync() as Float32Array, [d0, d1, d2, d3] = t.shape
+      const t = tf.tidy(() => peerOf[name](2)),
+        a = t.dataSync() as Float32Array,
+        [d0, d1, d2, d3] = t.shape
       t.dispose()
       // [d0, d1, d2, d3] -> [d0, d3, d1, d2] for activations; [R,S,C,K] -> [K,C,R,S] for the weight gradient
       const got = name === 'conv2d_backward_weight' ? tr(a, [d0, d1, d2, d3], [3, 2, 0, 1]) : tr(a, [d0, d1, d2, d3], [0, 3, 1, 2])
@@ -88,18 +109,21 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
     }
     const cases: [KernelName, () => void, () => Float32Array, Float32Array][] = []
     {
-      const want = new Float32Array(2 * c.K * P * Q); REF.conv2d_forward(want, head(x), w, new Float32Array(c.K), d2)
+      const want = new Float32Array(2 * c.K * P * Q)
+      REF.conv2d_forward(want, head(x), w, new Float32Array(c.K), d2)
       checkPeer('conv2d_forward', want) // tf.conv2d has no bias: checked against the bias-free ref
       REF.conv2d_forward(want, head(x), w, b, d2)
       cases.push(['conv2d_forward', () => be.run('conv2d_forward', [Y], [X, Wt, B], d), () => be.readSync(Y), want])
     }
     {
-      const want = new Float32Array(2 * c.C * c.H * c.W); REF.conv2d_backward_input(want, head(dout), w, d2)
+      const want = new Float32Array(2 * c.C * c.H * c.W)
+      REF.conv2d_backward_input(want, head(dout), w, d2)
       checkPeer('conv2d_backward_input', want)
       cases.push(['conv2d_backward_input', () => be.run('conv2d_backward_input', [DX], [D, Wt], d), () => be.readSync(DX), want])
     }
     {
-      const want = new Float32Array(w.length); REF.conv2d_backward_weight(want, head(dout), head(x), d2)
+      const want = new Float32Array(w.length)
+      REF.conv2d_backward_weight(want, head(dout), head(x), d2)
       be.run('conv2d_backward_weight', [DW2], [D2, X2], d2)
       check(be.readSync(DW2), want, { atol: 1e-3, rtol: 1e-4 }, `conv2d_backward_weight ${shape} (2 images)`)
       checkPeer('conv2d_backward_weight', want)
@@ -110,13 +134,28 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
       check(got(), want, { atol: 1e-5 + 3e-7 * c.C * c.R * c.S * c.K, rtol: 1e-4 }, `${name} ${shape}`)
       const ours = record(opts.json, { kernel: name, shape, backend: 'wasm', library: 'rl-rnd', threads: 1, ms: timeIt(name, fn) }, flops)
       const pms = timeIt(`tfjs ${name}`, peers[name])
-      const theirs = record(opts.json, { kernel: name, shape, backend: 'wasm', threads: 1, ms: pms,
-        library: '@tensorflow/tfjs-backend-wasm' + (name === 'conv2d_backward_weight' ? ' (composed: transposes + dilated conv2d)' : '') }, flops)
+      const theirs = record(
+        opts.json,
+        {
+          kernel: name,
+          shape,
+          backend: 'wasm',
+          threads: 1,
+          ms: pms,
+          library: '@tensorflow/tfjs-backend-wasm' + (name === 'conv2d_backward_weight' ? ' (composed: transposes + dilated conv2d)' : ''),
+        },
+        flops,
+      )
       row(`${name} wasm`, shape, ours, theirs)
       if (name === 'conv2d_forward' && c.C === 64) {
         const v1 = () => be.run('conv2d_forward', [Y], [X, Wt, B], d, '_v1')
-        v1(); check(be.readSync(Y), want, { atol: 1e-3, rtol: 1e-4 }, `conv2d_forward_v1 ${shape}`)
-        row('conv2d_forward_v1 wasm', shape, record(opts.json, { kernel: 'conv2d_forward_v1', shape, backend: 'wasm', library: 'rl-rnd', threads: 1, ms: timeIt('v1', v1) }, flops))
+        v1()
+        check(be.readSync(Y), want, { atol: 1e-3, rtol: 1e-4 }, `conv2d_forward_v1 ${shape}`)
+        row(
+          'conv2d_forward_v1 wasm',
+          shape,
+          record(opts.json, { kernel: 'conv2d_forward_v1', shape, backend: 'wasm', library: 'rl-rnd', threads: 1, ms: timeIt('v1', v1) }, flops),
+        )
       }
     }
     tf.dispose([tx, tw, tdy])

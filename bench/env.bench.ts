@@ -57,7 +57,10 @@ export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
     const n = e.actionSpace.n
     const [h, w] = e.observationSpace.shape
     return {
-      name: `${id} single`, shape: `1x${h}x${w}x3`, stepsPerCall: SINGLE, callsPerFn: SINGLE,
+      name: `${id} single`,
+      shape: `1x${h}x${w}x3`,
+      stepsPerCall: SINGLE,
+      callsPerFn: SINGLE,
       fn: () => {
         for (let i = 0; i < SINGLE; i++) {
           e.act(ACTIONS60[k++ & 0xffff] % n)
@@ -81,7 +84,11 @@ export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
   const rows: EnvRow[] = [
     { name: 'PixelCopter-v0 single', shape: '1x48x48x3', stepsPerCall: SINGLE, callsPerFn: SINGLE, fn: single },
     ...vectors.map((v) => ({
-      name: `PixelCopter-v0 VectorEnv ${v.resize}`, shape: `${N}x4x84x84`, stepsPerCall: N, callsPerFn: 1, fn: v.fn,
+      name: `PixelCopter-v0 VectorEnv ${v.resize}`,
+      shape: `${N}x4x84x84`,
+      stepsPerCall: N,
+      callsPerFn: 1,
+      fn: v.fn,
     })),
     ...others,
   ]

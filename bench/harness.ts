@@ -4,7 +4,15 @@ import Benchmark from 'benchmark'
 import type { WasmBackend } from '../engine/backend/wasm.ts'
 import type { Buffer } from '../engine/backend/backend.ts'
 
-export interface Rec { kernel: string; shape: string; backend: string; library: string; threads: number; ms: number; gflops: number }
+export interface Rec {
+  kernel: string
+  shape: string
+  backend: string
+  library: string
+  threads: number
+  ms: number
+  gflops: number
+}
 
 /** Mean ms per call of fn under benchmark.js (min 5 samples, ~1 s per variant). */
 export function timeIt(name: string, fn: () => void): number {

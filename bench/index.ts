@@ -24,7 +24,10 @@ const opt = (name: string) => {
 const jsonPath = opt('--json')
 const only = opt('--only')?.split(',')
 
-const suites = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace('.bench.ts', '')).sort()
+const suites = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .map((f) => f.replace('.bench.ts', ''))
+  .sort()
 if (argv.includes('--list')) {
   console.log(suites.join('\n'))
   process.exit(0)
@@ -48,7 +51,11 @@ for (const name of chosen) {
   console.log(`\n=== ${name} ===`)
   const out = join(scratch, `${name}.json`)
   const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--only', name, '--child', out], { stdio: 'inherit' })
-  if (r.status !== 0) { failed++; console.error(`bench: suite ${name} failed (exit ${r.status ?? r.signal})`); continue }
+  if (r.status !== 0) {
+    failed++
+    console.error(`bench: suite ${name} failed (exit ${r.status ?? r.signal})`)
+    continue
+  }
   json.push(...JSON.parse(readFileSync(out, 'utf8')))
 }
 rmSync(scratch, { recursive: true, force: true })

@@ -13,21 +13,39 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
   const peer = await tfjsWasm()
   console.log(`ours: ${be.description}; peer: ${peer.description}`)
   for (const { M, K, N } of MATMUL_BENCH) {
-    const shape = `${M}x${K}x${N}`, flops = 2 * M * K * N, d = { M, K, N }
-    const a = randn(M * K, 1), b = randn(K * N, 2)
-    const m = Math.min(M, 64), want = new Float32Array(m * N)
+    const shape = `${M}x${K}x${N}`,
+      flops = 2 * M * K * N,
+      d = { M, K, N }
+    const a = randn(M * K, 1),
+      b = randn(K * N, 2)
+    const m = Math.min(M, 64),
+      want = new Float32Array(m * N)
     REF.matmul(want, a.subarray(0, m * K), b, { M: m, K, N })
-    const [A, B] = upload(be, a, b), O = be.alloc(M * N)
+    const [A, B] = upload(be, a, b),
+      O = be.alloc(M * N)
     for (const v of ['', '_v1']) {
-      if (v === '_v1' && flops > 1e8) { row(`matmul_v1 wasm`, shape, null); continue } // scalar: seconds per call
+      if (v === '_v1' && flops > 1e8) {
+        row(`matmul_v1 wasm`, shape, null)
+        continue
+      } // scalar: seconds per call
       be.run('matmul', [O], [A, B], d, v)
       check(be.readSync(O), want, { atol: 1e-5 + 3e-7 * K, rtol: 1e-4 }, `matmul${v} ${shape}`)
       const ms = timeIt(`matmul${v}`, () => be.run('matmul', [O], [A, B], d, v))
       const ours = record(opts.json, { kernel: `matmul${v}`, shape, backend: 'wasm', library: 'rl-rnd', threads: 1, ms }, flops)
       let theirs = null
       if (!v) {
-        const { tf } = peer, ta = tf.tensor2d(a, [M, K]), tb = tf.tensor2d(b, [K, N])
-        check(tf.matMul(ta, tb).dataSync().subarray(0, m * N) as Float32Array, want, { atol: 1e-5 + 3e-7 * K, rtol: 1e-4 }, `tfjs ${shape}`)
+        const { tf } = peer,
+          ta = tf.tensor2d(a, [M, K]),
+          tb = tf.tensor2d(b, [K, N])
+        check(
+          tf
+            .matMul(ta, tb)
+            .dataSync()
+            .subarray(0, m * N) as Float32Array,
+          want,
+          { atol: 1e-5 + 3e-7 * K, rtol: 1e-4 },
+          `tfjs ${shape}`,
+        )
         const pms = timeIt('tfjs matMul', () => tf.matMul(ta, tb).dispose())
         theirs = record(opts.json, { kernel: 'matmul', shape, backend: 'wasm', library: '@tensorflow/tfjs-backend-wasm', threads: 1, ms: pms }, flops)
         tf.dispose([ta, tb])

@@ -39,7 +39,10 @@ export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
     const env = make(id, { seed: 0 })
     env.reset()
     rows.push({
-      name: id, shape: '1x7x7x3', stepsPerCall: SINGLE, callsPerFn: SINGLE,
+      name: id,
+      shape: '1x7x7x3',
+      stepsPerCall: SINGLE,
+      callsPerFn: SINGLE,
       fn: () => {
         for (let i = 0; i < SINGLE; i++) {
           env.act(ACTIONS[k++ & 0xffff])
@@ -53,7 +56,9 @@ export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
     const venv = new VectorEnv('MiniGrid-DoorKey-8x8-v0', { numEnvs: N, seed: 0, onehot }).reset()
     const actions = new Int32Array(N)
     rows.push({
-      name: `DoorKey-8x8 VectorEnv${onehot ? ' onehot' : ''}`, shape: `${N}x${venv.obsShape.join('x')}`, stepsPerCall: N,
+      name: `DoorKey-8x8 VectorEnv${onehot ? ' onehot' : ''}`,
+      shape: `${N}x${venv.obsShape.join('x')}`,
+      stepsPerCall: N,
       callsPerFn: 1,
       fn: () => {
         for (let i = 0; i < N; i++) actions[i] = ACTIONS[k++ & 0xffff]

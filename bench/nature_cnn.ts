@@ -2,10 +2,16 @@
 // train_step_webgpu.bench.ts (webgpu vs tfjs-webgpu): Nature-CNN (32 8x8 s4, 64 4x4 s2, 64 3x3 s1, leaky_relu)
 // + Linear(3136, 512) + Linear(512, 2), softmax cross-entropy, on a fixed batch of 64 x 4x84x84.
 import type { Backend } from '../engine/backend/backend.ts'
-import { Tensor, Rng, Conv2d, Linear, Module, leakyRelu, logSoftmax, reshape, mul, sum, mulScalar } from '../engine/index.ts'
+import { type Tensor, Rng, Conv2d, Linear, Module, leakyRelu, logSoftmax, reshape, mul, sum, mulScalar } from '../engine/index.ts'
 import { randn } from './harness.ts'
 
-export const N = 64, C = 4, HW = 84, CLASSES = 2, LR = 1e-3, ALPHA = 0.2, SHAPE = `${N}x${C}x${HW}x${HW}`
+export const N = 64,
+  C = 4,
+  HW = 84,
+  CLASSES = 2,
+  LR = 1e-3,
+  ALPHA = 0.2,
+  SHAPE = `${N}x${C}x${HW}x${HW}`
 
 export class Net extends Module {
   conv: Conv2d[]
@@ -31,8 +37,9 @@ export class Net extends Module {
 }
 
 export function batch() {
-  const x = randn(N * C * HW * HW, 11), onehot = new Float32Array(N * CLASSES)
-  for (let n = 0; n < N; n++) onehot[n * CLASSES + (n * 7919 % 3 === 0 ? 1 : 0)] = 1
+  const x = randn(N * C * HW * HW, 11),
+    onehot = new Float32Array(N * CLASSES)
+  for (let n = 0; n < N; n++) onehot[n * CLASSES + ((n * 7919) % 3 === 0 ? 1 : 0)] = 1
   return { x, onehot }
 }
 

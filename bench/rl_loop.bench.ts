@@ -18,13 +18,22 @@ import type { Backend } from '../engine/backend/backend.ts'
 
 type Backends = 'wasm' | 'ref' | 'webgpu'
 const NOT_SAVED: Partial<Args> = { data_dir: '', max_iterations: 0, max_frames: 0 }
-const pixelcopter = (args: Partial<Args>) => (backend: Backends): Args =>
-  ({ ...DEFAULT_ARGS, ...args, num_trials: 32, num_envs: 32, backend, ...NOT_SAVED })
+const pixelcopter =
+  (args: Partial<Args>) =>
+  (backend: Backends): Args => ({ ...DEFAULT_ARGS, ...args, num_trials: 32, num_envs: 32, backend, ...NOT_SAVED })
 
 const CONFIGS: { name: string; args: (backend: Backends) => Args }[] = [
   {
     name: 'seed CNN example',
-    args: pixelcopter({ rnn_hidden_layers: 0, sticky_action_probability: 0, final_hidden_dim: 256, final_hidden_layers: 3, stacked_frames: 10, z_dim: 1024, gradient_clip: 1 }),
+    args: pixelcopter({
+      rnn_hidden_layers: 0,
+      sticky_action_probability: 0,
+      final_hidden_dim: 256,
+      final_hidden_layers: 3,
+      stacked_frames: 10,
+      z_dim: 1024,
+      gradient_clip: 1,
+    }),
   },
   { name: 'default LSTM', args: pixelcopter({}) },
   { name: 'default, DNC 32,16,2,0', args: pixelcopter({ dnc: '32,16,2,0' }) },
@@ -40,31 +49,42 @@ export async function run({ json }: { json: any[] }): Promise<void> {
   const threadCounts = backendName === 'wasm' ? [1, 0] : [1]
   for (const threads of threadCounts) {
     const be = await openBackend(backendName, { threads })
-    if (threads === 0 && (be as { threads?: number }).threads === 1) { be.destroy(); break } // a 1-core machine
+    if (threads === 0 && (be as { threads?: number }).threads === 1) {
+      be.destroy()
+      break
+    } // a 1-core machine
     await loop(be, backendName, json)
     be.destroy()
   }
 }
 
 async function loop(be: Backend, backendName: Backends, json: any[]): Promise<void> {
-  const iters = Number(process.env.RL_BENCH_ITERS ?? 2), threads = (be as { threads?: number }).threads ?? 1
+  const iters = Number(process.env.RL_BENCH_ITERS ?? 2),
+    threads = (be as { threads?: number }).threads ?? 1
   console.log(`\nbackend: ${be.description}; 1 warm-up + ${iters} timed iterations (PixelCopter: 32 episodes each)`)
   console.log(`${'config'.padEnd(26)} | env steps/s | rollout s | train s | steps/iter`)
   for (const c of chosen) {
     const args = c.args(backendName)
     const trainer = await PpoRnd.create(args, be)
     await trainer.runIteration() // warm-up: normalization rollouts, first allocations
-    let steps = 0, secs = 0, roll = 0, train = 0
+    let steps = 0,
+      secs = 0,
+      roll = 0,
+      train = 0
     for (let i = 0; i < iters; i++) {
       const t0 = performance.now()
       const m = await trainer.runIteration()
       secs += (performance.now() - t0) / 1000
-      steps += m.env_steps; roll += m.rollout_seconds; train += m.train_seconds
+      steps += m.env_steps
+      roll += m.rollout_seconds
+      train += m.train_seconds
     }
     trainer.dispose()
     const sps = steps / secs
     json.push({ kernel: 'rl_loop', shape: c.name, backend: backendName, library: 'rl-rnd', threads, ms: (secs / iters) * 1000, steps_per_s: sps })
-    console.log(`${c.name.padEnd(26)} | ${sps.toFixed(1).padStart(11)} | ${(roll / iters).toFixed(2).padStart(9)} | ${(train / iters).toFixed(2).padStart(7)} | ${(steps / iters).toFixed(0).padStart(10)}`)
+    console.log(
+      `${c.name.padEnd(26)} | ${sps.toFixed(1).padStart(11)} | ${(roll / iters).toFixed(2).padStart(9)} | ${(train / iters).toFixed(2).padStart(7)} | ${(steps / iters).toFixed(0).padStart(10)}`,
+    )
   }
 }
 

@@ -6,7 +6,11 @@
 import { fileURLToPath } from 'node:url'
 import type * as TF from '@tensorflow/tfjs-core'
 
-export interface WasmPeer { tf: typeof TF; description: string; threads: number }
+export interface WasmPeer {
+  tf: typeof TF
+  description: string
+  threads: number
+}
 let peer: Promise<WasmPeer> | undefined
 
 export function tfjsWasm(): Promise<WasmPeer> {

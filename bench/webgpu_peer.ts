@@ -5,7 +5,11 @@
 import type * as TF from '@tensorflow/tfjs-core'
 import { quietly } from '../engine/backend/webgpu_poll.ts'
 
-export interface Peer { tf: typeof TF; sync: () => Promise<void>; description: string }
+export interface Peer {
+  tf: typeof TF
+  sync: () => Promise<void>
+  description: string
+}
 
 export async function tfjsWebGPU(): Promise<Peer> {
   const { create, globals } = await import('webgpu')
@@ -26,6 +30,11 @@ export async function tfjsWebGPU(): Promise<Peer> {
     // (the sequence tfjs itself uses before a readback: end the open pass, submit). The wait is as quiet as ours
     // (engine/backend/webgpu_poll.ts: Dawn's tick loop does not spin a core away from SwiftShader), so the rows
     // compare kernels and dispatch, not the wait.
-    sync: async () => { be.ensureCommandEncoderReady(); be.endComputePassEncoder(); be.submitQueue(); await quietly(be.device.queue.onSubmittedWorkDone()) },
+    sync: async () => {
+      be.ensureCommandEncoderReady()
+      be.endComputePassEncoder()
+      be.submitQueue()
+      await quietly(be.device.queue.onSubmittedWorkDone())
+    },
   }
 }

@@ -2,7 +2,7 @@
 // line and default from there. Boolean seed flags are presence flags (argparse store_true). `--model [dir]` takes an
 // optional directory (default: the experiment directory). `--gpu N` maps onto --backend when --backend is not given:
 // N >= 0 -> webgpu, N < 0 -> wasm (the seed's CPU). Bad input exits 2 with one line (see exitOnBadInput).
-import { Command, InvalidArgumentError, Option } from 'commander'
+import { type Command, InvalidArgumentError, Option } from 'commander'
 import * as path from 'node:path'
 import { DEFAULT_ARGS, FLAGS, FLAG_NAMES, flagFromText, validateArgs, type Args, type Flag } from '../rl/args.ts'
 import { CONFIGS, CONFIG_NAMES } from '../rl/configs.ts'
@@ -15,7 +15,9 @@ export { badInput, EXIT_BAD_INPUT } from './errors.ts'
  * mean" hint joins the line), no help page, thrown to cli/program.ts: exit 2; --help and --version exit 0.
  */
 export function exitOnBadInput(cmd: Command): Command {
-  return cmd.showHelpAfterError(false).exitOverride()
+  return cmd
+    .showHelpAfterError(false)
+    .exitOverride()
     .configureOutput({ outputError: (s, write) => write(`${oneLine(s)}\n`) })
 }
 
@@ -30,11 +32,15 @@ export function addTrainOptions(cmd: Command): Command {
     }
     const isNumber = f.kind === 'int' || f.kind === 'number'
     const opt = new Option(`--${key} <${f.metavar ?? (isNumber ? 'n' : 'value')}>`, f.doc).default(f.default)
-    cmd.addOption(isNumber ? opt.argParser((v: string) => {
-      const n = flagFromText(key, v)
-      if (n === null) throw new InvalidArgumentError('not a number.')
-      return n
-    }) : opt)
+    cmd.addOption(
+      isNumber
+        ? opt.argParser((v: string) => {
+            const n = flagFromText(key, v)
+            if (n === null) throw new InvalidArgumentError('not a number.')
+            return n
+          })
+        : opt,
+    )
   }
   return cmd
 }
@@ -63,7 +69,8 @@ export function argsFromOptions(opts: Record<string, unknown>, cmd?: Command): T
     // under --config, a flag overrides the configuration only when given on the command line (not its default)
     const given = cmd ? cmd.getOptionValueSource(key) === 'cli' : v !== undefined
     if (Object.hasOwn(config, key) && !given) continue
-    if (FLAGS[key].kind === 'bool') (args as Record<string, unknown>)[key] = v !== undefined && v !== false // `--model DIR` too
+    if (FLAGS[key].kind === 'bool')
+      (args as Record<string, unknown>)[key] = v !== undefined && v !== false // `--model DIR` too
     else if (v !== undefined) (args as Record<string, unknown>)[key] = v
   }
   const model = opts.model
@@ -82,7 +89,9 @@ export function argsToArgv(a: Partial<Args>): string[] {
   const out: string[] = []
   for (const key of FLAG_NAMES) {
     const v = a[key]
-    if (typeof v === 'boolean') { if (v) out.push(`--${key}`) } else if (v !== '' && v !== undefined) out.push(`--${key}`, String(v))
+    if (typeof v === 'boolean') {
+      if (v) out.push(`--${key}`)
+    } else if (v !== '' && v !== undefined) out.push(`--${key}`, String(v))
   }
   return out
 }

@@ -15,7 +15,10 @@ const INDEX = `${BENCH_DIR}index.ts`
 /** The suite names (bench/<name>.bench.ts). */
 export function benchSuites(): string[] {
   if (!existsSync(INDEX)) return []
-  return readdirSync(BENCH_DIR).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace('.bench.ts', '')).sort()
+  return readdirSync(BENCH_DIR)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .map((f) => f.replace('.bench.ts', ''))
+    .sort()
 }
 
 export function register(program: Command): void {

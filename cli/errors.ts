@@ -10,7 +10,10 @@ export const EXIT_BAD_INPUT = 2
 
 /** A failure with its exit code; an empty message prints nothing (the child process already spoke). */
 export class CliError extends Error {
-  constructor(message: string, readonly code: number = EXIT_BAD_INPUT) {
+  constructor(
+    message: string,
+    readonly code: number = EXIT_BAD_INPUT,
+  ) {
     super(message)
     this.name = 'CliError'
   }

@@ -24,10 +24,22 @@ import { FLAGS } from '../rl/args.ts'
 import { CONFIGS, CONFIG_NAMES } from '../rl/configs.ts'
 
 const BIN = fileURLToPath(new URL('./bin.js', import.meta.url))
-const POLL_MS = 1000, HEARTBEAT_MS = 30_000
+const POLL_MS = 1000,
+  HEARTBEAT_MS = 30_000
 /** train flags explore sets itself: --train_args may not give them */
-const OWN_FLAGS = ['config', 'game', 'data_dir', 'experiment_name', 'rng_seed', 'max_frames', 'threads',
-  'intrinsic_coefficient', 'disable_progress_bar', 'no_resume', 'model']
+const OWN_FLAGS = [
+  'config',
+  'game',
+  'data_dir',
+  'experiment_name',
+  'rng_seed',
+  'max_frames',
+  'threads',
+  'intrinsic_coefficient',
+  'disable_progress_bar',
+  'no_resume',
+  'model',
+]
 
 export interface Plan {
   config: string
@@ -44,20 +56,44 @@ export interface Plan {
 }
 
 interface ExploreOptions {
-  config?: string; game?: string; seeds: number; frames?: number; parallel: number; threads: number
-  data_dir: string; train_args: string; plot_only?: boolean
+  config?: string
+  game?: string
+  seeds: number
+  frames?: number
+  parallel: number
+  threads: number
+  data_dir: string
+  train_args: string
+  plot_only?: boolean
 }
 
 export function trainArgv(p: Plan, ref: RunRef): string[] {
-  return ['train', '--config', p.config, ...(p.gameGiven ? ['--game', p.game] : []), '--data_dir', p.dataDir,
-    '--experiment_name', ref.name, '--rng_seed', String(ref.seed), '--max_frames', String(p.budget),
-    '--threads', String(p.threads), '--disable_progress_bar', ...(ref.agent === 'ppo' ? ['--intrinsic_coefficient', '0'] : []),
-    ...p.trainArgs]
+  return [
+    'train',
+    '--config',
+    p.config,
+    ...(p.gameGiven ? ['--game', p.game] : []),
+    '--data_dir',
+    p.dataDir,
+    '--experiment_name',
+    ref.name,
+    '--rng_seed',
+    String(ref.seed),
+    '--max_frames',
+    String(p.budget),
+    '--threads',
+    String(p.threads),
+    '--disable_progress_bar',
+    ...(ref.agent === 'ppo' ? ['--intrinsic_coefficient', '0'] : []),
+    ...p.trainArgs,
+  ]
 }
 
 /** The train command line as train itself would read it: null when fine, else its one-line error. */
 function checkTrainArgv(argv: string[]): string | null {
-  const cmd = addTrainOptions(new Command('train')).exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} })
+  const cmd = addTrainOptions(new Command('train'))
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, writeOut: () => {} })
   try {
     cmd.parse(argv.slice(1), { from: 'user' })
   } catch (e) {
@@ -86,8 +122,16 @@ function makePlan(o: ExploreOptions): Plan {
   const own = trainArgs.find((a) => OWN_FLAGS.some((f) => a === `--${f}` || a.startsWith(`--${f}=`)))
   if (own) badInput(`--train_args may not set ${own.split('=')[0]}: explore sets it (use its own option, if any)`)
   const plan: Plan = {
-    config, game, gameGiven: o.game !== undefined, seeds: o.seeds, budget, parallel: o.parallel, threads: o.threads,
-    dataDir: o.data_dir, gameDir: path.join(o.data_dir, game), trainArgs,
+    config,
+    game,
+    gameGiven: o.game !== undefined,
+    seeds: o.seeds,
+    budget,
+    parallel: o.parallel,
+    threads: o.threads,
+    dataDir: o.data_dir,
+    gameDir: path.join(o.data_dir, game),
+    trainArgs,
   }
   const bad = checkTrainArgv(trainArgv(plan, runRefs(plan.gameDir, 1)[0]))
   if (bad) badInput(o.train_args ? `--train_args '${o.train_args}': ${bad}` : bad)
@@ -104,7 +148,10 @@ export function writeOutputs(p: Plan): { table: string; files: string[] } {
   const meta = { game: p.game, config: p.config, budget: p.budget, seeds: p.seeds }
   const out = (f: string) => path.join(p.gameDir, f)
   const files: string[] = []
-  const write = (f: string, data: string | Buffer) => { fs.writeFileSync(out(f), data); files.push(out(f)) }
+  const write = (f: string, data: string | Buffer) => {
+    fs.writeFileSync(out(f), data)
+    files.push(out(f))
+  }
   const title = `${p.game}: PPO + RND vs PPO alone, budget ${fmtCount(p.budget)} frames`
   write('explore.png', renderExplore('png', runs, title))
   write('explore.svg', renderExplore('svg', runs, title))
@@ -128,16 +175,32 @@ const say = (line: string) => process.stdout.write(`${clock()} ${line}\n`)
 /** The last complete record of a metrics.jsonl, read from its tail (cheap on long runs). */
 function lastRecord(file: string): ReadRecord | null {
   let fd: number
-  try { fd = fs.openSync(file, 'r') } catch { return null }
   try {
-    const size = fs.fstatSync(fd).size, n = Math.min(size, 16384), buf = Buffer.alloc(n)
+    fd = fs.openSync(file, 'r')
+  } catch {
+    return null
+  }
+  try {
+    const size = fs.fstatSync(fd).size,
+      n = Math.min(size, 16384),
+      buf = Buffer.alloc(n)
     fs.readSync(fd, buf, 0, n, size - n)
-    const lines = buf.toString('utf8').split('\n').filter((l) => l.trim())
+    const lines = buf
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.trim())
     for (let i = lines.length - 1; i >= 0; i--) {
-      try { const r = JSON.parse(lines[i]); if (typeof r?.iteration === 'number') return r } catch { /* cut line */ }
+      try {
+        const r = JSON.parse(lines[i])
+        if (typeof r?.iteration === 'number') return r
+      } catch {
+        /* cut line */
+      }
     }
     return null
-  } finally { fs.closeSync(fd) }
+  } finally {
+    fs.closeSync(fd)
+  }
 }
 
 interface Active {
@@ -165,7 +228,11 @@ class Runner {
     this.total = refs.length
     this.pending = refs.filter((r) => {
       const frames = framesOf(readMetrics(path.join(r.dir, 'metrics.jsonl')))
-      if (frames >= p.budget) { this.done++; say(`${r.name}: done (${frames} frames), skipped`); return false }
+      if (frames >= p.budget) {
+        this.done++
+        say(`${r.name}: done (${frames} frames), skipped`)
+        return false
+      }
       say(`${r.name}: ${frames > 0 ? `resumes at ${frames} frames` : 'new'}`)
       return true
     })
@@ -179,7 +246,10 @@ class Runner {
     const others = trainingProcesses(ref.dir, this.ours())
     const a: Active = { ref, child: null, others, last: lastRecord(path.join(ref.dir, 'metrics.jsonl')), warnedPast: false }
     this.active.set(ref.name, a)
-    if (others.length) { say(`${ref.name}: another process trains it (pid ${others.join(', ')}); waiting for it to end`); return }
+    if (others.length) {
+      say(`${ref.name}: another process trains it (pid ${others.join(', ')}); waiting for it to end`)
+      return
+    }
     fs.mkdirSync(ref.dir, { recursive: true })
     const argv = trainArgv(this.p, ref)
     const fd = fs.openSync(path.join(ref.dir, 'explore.log'), 'a')
@@ -193,14 +263,17 @@ class Runner {
 
   private onExit(a: Active, code: number | null, signal: NodeJS.Signals | null): void {
     this.active.delete(a.ref.name)
-    const records = readRun(a.ref, this.p.budget), s = summarize(a.ref, records, this.p.budget)
+    const records = readRun(a.ref, this.p.budget),
+      s = summarize(a.ref, records, this.p.budget)
     const log = path.join(a.ref.dir, 'explore.log')
     if (this.stopping) {
       say(`stopped ${a.ref.name} at ${s.frames} frames (${signal ?? `exit ${code}`}); it keeps its last snapshot`)
     } else if (code === 0 && s.status === 'done') {
       this.done++
-      say(`finished ${a.ref.name}: ${s.frames} frames, success ${successText(records.at(-1) ?? null)} in the last iteration, ` +
-        `first success >= ${SOLVED} at ${s.first_frame_solved ?? 'never'}, wall ${fmtDuration(s.wall_seconds)}`)
+      say(
+        `finished ${a.ref.name}: ${s.frames} frames, success ${successText(records.at(-1) ?? null)} in the last iteration, ` +
+          `first success >= ${SOLVED} at ${s.first_frame_solved ?? 'never'}, wall ${fmtDuration(s.wall_seconds)}`,
+      )
     } else if (code === 0) {
       this.done++
       say(`${a.ref.name} ended at ${s.frames} frames, below the budget of ${this.p.budget} (exit 0; see ${log})`)
@@ -217,8 +290,13 @@ class Runner {
       if (a.child || a.others.some(isAlive)) continue
       this.active.delete(a.ref.name)
       const frames = framesOf(readRun(a.ref, this.p.budget))
-      if (frames >= this.p.budget) { this.done++; say(`${a.ref.name}: the other process ended at the budget (${frames} frames)`) }
-      else { say(`${a.ref.name}: the other process ended at ${frames} frames; resuming it here`); this.pending.unshift(a.ref) }
+      if (frames >= this.p.budget) {
+        this.done++
+        say(`${a.ref.name}: the other process ended at the budget (${frames} frames)`)
+      } else {
+        say(`${a.ref.name}: the other process ended at ${frames} frames; resuming it here`)
+        this.pending.unshift(a.ref)
+      }
     }
   }
 
@@ -230,15 +308,19 @@ class Runner {
       a.last = r
       if (a.others.length && r && (r.total_env_steps ?? 0) >= this.p.budget && !a.warnedPast) {
         a.warnedPast = true
-        say(`${a.ref.name}: pid ${a.others.join(', ')} trains it past the budget (${r.total_env_steps} >= ${this.p.budget} ` +
-          'frames); stop that process to go on')
+        say(
+          `${a.ref.name}: pid ${a.others.join(', ')} trains it past the budget (${r.total_env_steps} >= ${this.p.budget} ` +
+            'frames); stop that process to go on',
+        )
       }
     }
     if (!changed && !force) return
     const runs = [...this.active.values()].map((a) => {
       const who = a.others.length ? ` (pid ${a.others[0]})` : ''
-      return `${a.ref.agent} s${a.ref.seed}${who}: ${fmtCount(a.last?.total_env_steps ?? 0)}/${fmtCount(this.p.budget)} frames, ` +
+      return (
+        `${a.ref.agent} s${a.ref.seed}${who}: ${fmtCount(a.last?.total_env_steps ?? 0)}/${fmtCount(this.p.budget)} frames, ` +
         `it ${a.last?.iteration ?? 0}, success ${successText(a.last)}`
+      )
     })
     say(`${runs.join(' | ')} | ${this.done} of ${this.total} done, ${this.pending.length} queued`)
     this.lastLine = Date.now()
@@ -252,7 +334,10 @@ class Runner {
 
   stop(signal: NodeJS.Signals): void {
     const children = [...this.active.values()].flatMap((a) => (a.child ? [a.child] : []))
-    if (this.stopping) { for (const c of children) c.kill('SIGKILL'); return }
+    if (this.stopping) {
+      for (const c of children) c.kill('SIGKILL')
+      return
+    }
     this.stopping = signal
     say(`${signal}: stopping ${children.length} run(s); each keeps its last snapshot; the same command resumes`)
     for (const c of children) c.kill('SIGTERM')
@@ -276,16 +361,21 @@ class Runner {
 }
 
 // ---- the command ------------------------------------------------------------------------------------------------
-const positiveInt = (name: string, min = 1) => (v: string) => {
-  const n = Number(v)
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}.`)
-  return n
-}
+const positiveInt =
+  (name: string, min = 1) =>
+  (v: string) => {
+    const n = Number(v)
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}.`)
+    return n
+  }
 
 export function register(program: Command): void {
-  const cmd = program.command('explore')
-    .description('Train PPO + RND and PPO alone (--intrinsic_coefficient 0) on a level over several seeds with the ' +
-      'same frame budget; plot success rate and return versus frames, tabulate (explore.png/.svg/.md/.json)')
+  const cmd = program
+    .command('explore')
+    .description(
+      'Train PPO + RND and PPO alone (--intrinsic_coefficient 0) on a level over several seeds with the ' +
+        'same frame budget; plot success rate and return versus frames, tabulate (explore.png/.svg/.md/.json)',
+    )
     .option('--config <name>', `Named configuration of the level: ${CONFIG_NAMES.join(', ')}`)
     .option('--game <game>', "The level (default: the config's; alone, picks the config of that level)")
     .option('--seeds <n>', 'Seeds per agent: runs explore_<agent>_seed1..n (--rng_seed s)', positiveInt('--seeds'), 3)
@@ -301,8 +391,10 @@ export function register(program: Command): void {
         const any = runRefs(p.gameDir, p.seeds).some((r) => readRun(r, p.budget).length > 0)
         if (!any) badInput(`no explore runs with iterations under ${p.gameDir} (explore_rnd_seed1, explore_ppo_seed1, ...)`)
       } else {
-        say(`explore ${p.game} (config ${p.config}): ${p.seeds} seed(s) x ${AGENTS.join(', ')}, ${p.budget} frames each, ` +
-          `${p.parallel} at a time, ${p.threads} thread(s) each; runs in ${p.gameDir}`)
+        say(
+          `explore ${p.game} (config ${p.config}): ${p.seeds} seed(s) x ${AGENTS.join(', ')}, ${p.budget} frames each, ` +
+            `${p.parallel} at a time, ${p.threads} thread(s) each; runs in ${p.gameDir}`,
+        )
         const runner = new Runner(p)
         for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => runner.stop(sig))
         const code = await runner.run()

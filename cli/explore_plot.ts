@@ -10,7 +10,7 @@ export const AGENT_COLOR: Record<Agent, RGB> = { rnd: [214, 39, 40], ppo: [31, 1
 
 const PANELS = [
   { metric: 'success_rate', label: "success rate (share of the iteration's episodes reaching the goal)" },
-  { metric: 'return_ext_mean', label: 'mean return of the iteration\'s episodes' },
+  { metric: 'return_ext_mean', label: "mean return of the iteration's episodes" },
 ] as const
 
 export const FIGURE = { w: 960, h: 760 }
@@ -24,18 +24,26 @@ function spans(b: Band): [number, number][] {
   let start = -1
   b.mean.forEach((m, i) => {
     if (m !== null && start < 0) start = i
-    if ((m === null || i === b.mean.length - 1) && start >= 0) { out.push([start, m === null ? i - 1 : i]); start = -1 }
+    if ((m === null || i === b.mean.length - 1) && start >= 0) {
+      out.push([start, m === null ? i - 1 : i])
+      start = -1
+    }
   })
   return out
 }
 
 function drawPanel(s: Surface, runs: AgentRuns, metric: string, label: string, T: number, B: number): void {
-  const L = 80, R = s.w - 30
+  const L = 80,
+    R = s.w - 30
   const series = Object.fromEntries(AGENTS.map((a) => [a, runs[a].map((r) => seriesOf(r, metric))])) as Record<Agent, ReturnType<typeof seriesOf>[]>
   const all = AGENTS.flatMap((a) => series[a]).filter((x) => x.x.length > 0)
   s.text(label, L, T - 14, BLACK)
-  if (!all.length) { s.text('no values yet', L + 10, T + 10, BLACK); return }
-  const lo = Math.min(...all.map((x) => x.x[0])), hi = Math.max(...all.map((x) => x.x[x.x.length - 1]))
+  if (!all.length) {
+    s.text('no values yet', L + 10, T + 10, BLACK)
+    return
+  }
+  const lo = Math.min(...all.map((x) => x.x[0])),
+    hi = Math.max(...all.map((x) => x.x[x.x.length - 1]))
   const ys = all.flatMap((x) => x.y)
   const { px, py } = axes(s, { L, R, T, B }, 0, hi, Math.min(0, ...ys), Math.max(1, ...ys), fmtCount)
   const grid = frameGrid(lo, hi)
@@ -43,7 +51,13 @@ function drawPanel(s: Surface, runs: AgentRuns, metric: string, label: string, T
     const band = bandOver(series[a], grid)
     for (const [i, j] of spans(band)) {
       const xs = band.x.slice(i, j + 1).map(px)
-      s.band(xs, band.min.slice(i, j + 1).map((v) => py(v!)), band.max.slice(i, j + 1).map((v) => py(v!)), AGENT_COLOR[a], 0.2)
+      s.band(
+        xs,
+        band.min.slice(i, j + 1).map((v) => py(v!)),
+        band.max.slice(i, j + 1).map((v) => py(v!)),
+        AGENT_COLOR[a],
+        0.2,
+      )
       for (let k = i + 1; k <= j; k++) s.line(px(band.x[k - 1]), py(band.mean[k - 1]!), px(band.x[k]), py(band.mean[k]!), AGENT_COLOR[a], 2)
       if (i === j) s.rect(xs[0] - 2, py(band.mean[i]!) - 2, xs[0] + 2, py(band.mean[i]!) + 2, AGENT_COLOR[a])
     }
@@ -63,7 +77,8 @@ function draw(s: Surface, runs: AgentRuns, title: string): void {
     s.text(text, lx + 30, 46, BLACK)
     lx += 30 + textWidth(text) + 30
   }
-  const top = 90, panel = (s.h - top - 40) / 2
+  const top = 90,
+    panel = (s.h - top - 40) / 2
   PANELS.forEach((p, i) => drawPanel(s, runs, p.metric, p.label, top + i * panel, top + i * panel + panel - 50))
   s.text('frames (env steps)', s.w / 2 - textWidth('frames (env steps)') / 2, s.h - 16, BLACK)
 }

@@ -12,7 +12,12 @@ export const AGENT_LABEL: Record<Agent, string> = { rnd: 'PPO + RND', ppo: 'PPO 
 /** Success at or above this share of the iteration's episodes counts as solved (the issue's goal). */
 export const SOLVED = 0.9
 
-export interface RunRef { agent: Agent; seed: number; name: string; dir: string }
+export interface RunRef {
+  agent: Agent
+  seed: number
+  name: string
+  dir: string
+}
 
 export const runName = (agent: Agent, seed: number) => `explore_${agent}_seed${seed}`
 
@@ -61,7 +66,9 @@ export function summarize(ref: RunRef, records: ReadRecord[], budget: number): R
   const last = records.at(-1)
   const solved = records.find((r) => (finite(r.success_rate) ?? -1) >= SOLVED)
   return {
-    agent: ref.agent, seed: ref.seed, name: ref.name,
+    agent: ref.agent,
+    seed: ref.seed,
+    name: ref.name,
     status: !last ? 'missing' : framesOf(records) >= budget ? 'done' : 'partial',
     iterations: records.length,
     frames: framesOf(records),
@@ -73,14 +80,22 @@ export function summarize(ref: RunRef, records: ReadRecord[], budget: number): R
 }
 
 // ---- curves over seeds ------------------------------------------------------------------------------------------
-export interface Series { x: number[]; y: number[] }
+export interface Series {
+  x: number[]
+  y: number[]
+}
 
 /** (total_env_steps, metric) where the metric is finite (success_rate is null when no episode ended). */
 export function seriesOf(records: ReadRecord[], metric: string): Series {
-  const x: number[] = [], y: number[] = []
+  const x: number[] = [],
+    y: number[] = []
   for (const r of records) {
-    const v = finite(r[metric]), f = finite(r.total_env_steps)
-    if (v !== null && f !== null) { x.push(f); y.push(v) }
+    const v = finite(r[metric]),
+      f = finite(r.total_env_steps)
+    if (v !== null && f !== null) {
+      x.push(f)
+      y.push(v)
+    }
   }
   return { x, y }
 }
@@ -103,7 +118,13 @@ export function frameGrid(lo: number, hi: number, n = 200): number[] {
 }
 
 /** Mean, min and max over the series that cover each grid frame (null where none does); k: how many covered it. */
-export interface Band { x: number[]; mean: (number | null)[]; min: (number | null)[]; max: (number | null)[]; k: number[] }
+export interface Band {
+  x: number[]
+  mean: (number | null)[]
+  min: (number | null)[]
+  max: (number | null)[]
+  k: number[]
+}
 
 export function bandOver(series: Series[], grid: number[]): Band {
   const band: Band = { x: grid, mean: [], min: [], max: [], k: [] }
@@ -118,12 +139,20 @@ export function bandOver(series: Series[], grid: number[]): Band {
 }
 
 // ---- the table --------------------------------------------------------------------------------------------------
-export interface ExploreMeta { game: string; config: string; budget: number; seeds: number }
+export interface ExploreMeta {
+  game: string
+  config: string
+  budget: number
+  seeds: number
+}
 
 /** h:mm:ss */
 export function fmtDuration(s: number | null): string {
   if (s === null) return '-'
-  const t = Math.round(s), h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), sec = t % 60
+  const t = Math.round(s),
+    h = Math.floor(t / 3600),
+    m = Math.floor((t % 3600) / 60),
+    sec = t % 60
   return `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`
 }
 
@@ -131,14 +160,18 @@ const fmt3 = (v: number | null) => (v === null ? '-' : v.toFixed(3))
 
 /** explore.md: one row per run, then one line per agent: how many seeds ended solved. */
 export function tableMarkdown(meta: ExploreMeta, rows: RunSummary[]): string {
-  const head = `# ${meta.game}: PPO + RND versus PPO alone\n\n` +
+  const head =
+    `# ${meta.game}: PPO + RND versus PPO alone\n\n` +
     `config \`${meta.config}\`, ${meta.seeds} seed(s), budget ${meta.budget} frames per run ` +
-    '(env steps, the initial random rollouts included); success: the share of the iteration\'s ended episodes that ' +
+    "(env steps, the initial random rollouts included); success: the share of the iteration's ended episodes that " +
     `reached the goal.\n\n` +
     '| agent | seed | status | frames | iterations | success (last iteration) | mean return (last iteration) | ' +
     `first frame with success >= ${SOLVED} | wall time |\n|---|---|---|---|---|---|---|---|---|\n`
-  const body = rows.map((r) => `| ${r.agent} | ${r.seed} | ${r.status} | ${r.frames} | ${r.iterations} | ` +
-    `${fmt3(r.last_success_rate)} | ${fmt3(r.last_return_mean)} | ${r.first_frame_solved ?? '-'} | ${fmtDuration(r.wall_seconds)} |`)
+  const body = rows.map(
+    (r) =>
+      `| ${r.agent} | ${r.seed} | ${r.status} | ${r.frames} | ${r.iterations} | ` +
+      `${fmt3(r.last_success_rate)} | ${fmt3(r.last_return_mean)} | ${r.first_frame_solved ?? '-'} | ${fmtDuration(r.wall_seconds)} |`,
+  )
   const tally = AGENTS.map((a) => {
     const mine = rows.filter((r) => r.agent === a)
     const solved = mine.filter((r) => (r.last_success_rate ?? -1) >= SOLVED).length

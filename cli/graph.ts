@@ -2,7 +2,7 @@
 // read metrics.jsonl (or, failing that, the "avg cum rwd" lines of log.txt, split the way graph.py splits them),
 // draw that chart ourselves (min/max band, mean +/- std band, mean line; cli/plot.ts) as PNG or SVG, and print an
 // ASCII sparkline summary. `--metric a,b` plots any metrics of metrics.jsonl by name instead, one panel each.
-import { Command, InvalidArgumentError, Option } from 'commander'
+import { type Command, InvalidArgumentError, Option } from 'commander'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { readMetrics, parseAvgLine, type ReadRecord, type ReturnStats } from './log.ts'
@@ -14,7 +14,9 @@ import { PngSurface, SvgSurface, axes, textWidth, BLACK, type RGB, type Surface 
 import { FLAGS, flagError } from '../rl/args.ts'
 import { METRICS } from '../rl/metrics.ts'
 
-export interface Point extends ReturnStats { iteration: number }
+export interface Point extends ReturnStats {
+  iteration: number
+}
 
 /** The records of an experiment directory: metrics.jsonl, or failing that log.txt's "avg cum rwd" lines. */
 export function readRecords(dir: string): { records: ReadRecord[]; source: string } {
@@ -23,10 +25,17 @@ export function readRecords(dir: string): { records: ReadRecord[]; source: strin
   if (records.length > 0) return { records, source: metrics }
   const log = path.join(dir, 'log.txt')
   if (!fs.existsSync(log)) return { records: [], source: '' }
-  const stats = readText(log).split('\n').map(parseAvgLine).filter((s): s is ReturnStats => s !== null)
+  const stats = readText(log)
+    .split('\n')
+    .map(parseAvgLine)
+    .filter((s): s is ReturnStats => s !== null)
   return {
     records: stats.map((s, i) => ({
-      iteration: i + 1, return_ext_mean: s.mean, return_ext_std: s.std, return_ext_min: s.min, return_ext_max: s.max,
+      iteration: i + 1,
+      return_ext_mean: s.mean,
+      return_ext_std: s.std,
+      return_ext_min: s.min,
+      return_ext_max: s.max,
     })),
     source: log,
   }
@@ -52,10 +61,14 @@ export function metricNames(records: ReadRecord[]): string[] {
 
 /** (iteration, value) of one metric, where it is a finite number (NaN is stored as null). */
 function seriesOf(records: ReadRecord[], name: string): { x: number[]; y: number[] } {
-  const x: number[] = [], y: number[] = []
+  const x: number[] = [],
+    y: number[] = []
   for (const r of records) {
     const v = r[name]
-    if (typeof v === 'number' && Number.isFinite(v)) { x.push(r.iteration); y.push(v) }
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      x.push(r.iteration)
+      y.push(v)
+    }
   }
   return { x, y }
 }
@@ -68,11 +81,13 @@ export function sparkline(values: number[], width = 60): string {
   const buckets: number[] = []
   const n = Math.min(width, values.length)
   for (let b = 0; b < n; b++) {
-    const lo = Math.floor((b * values.length) / n), hi = Math.floor(((b + 1) * values.length) / n)
+    const lo = Math.floor((b * values.length) / n),
+      hi = Math.floor(((b + 1) * values.length) / n)
     const part = values.slice(lo, Math.max(hi, lo + 1))
     buckets.push(part.reduce((a, c) => a + c, 0) / part.length)
   }
-  const min = Math.min(...buckets), max = Math.max(...buckets)
+  const min = Math.min(...buckets),
+    max = Math.max(...buckets)
   const level = (v: number) => (max > min ? Math.round(((v - min) / (max - min)) * (BLOCKS.length - 1)) : 0)
   return buckets.map((v) => BLOCKS[level(v)]).join('')
 }
@@ -81,24 +96,33 @@ export function summary(points: Point[]): string {
   if (points.length === 0) return 'no iterations logged yet'
   const means = points.map((p) => p.mean)
   let best = 0
-  means.forEach((m, i) => { if (m > means[best]) best = i })
+  means.forEach((m, i) => {
+    if (m > means[best]) best = i
+  })
   const f = (x: number) => x.toFixed(2)
-  const first = points[0].iteration, last = points[points.length - 1].iteration
-  return `avg cum rwd ${sparkline(means)}  (iterations ${first}..${last})\n` +
+  const first = points[0].iteration,
+    last = points[points.length - 1].iteration
+  return (
+    `avg cum rwd ${sparkline(means)}  (iterations ${first}..${last})\n` +
     `first ${f(means[0])}  last ${f(means[means.length - 1])}  ` +
     `best ${f(means[best])} at iteration ${points[best].iteration}` +
     `  min/max over all ${f(Math.min(...points.map((p) => p.min)))}/${f(Math.max(...points.map((p) => p.max)))}`
+  )
 }
 
 /** One line per metric: sparkline, iteration range, first/last/min/max. */
 export function metricSummary(records: ReadRecord[], names: string[]): string {
-  return names.map((name) => {
-    const { x, y } = seriesOf(records, name)
-    if (!y.length) return `${name}: no finite values`
-    const f = (v: number) => v.toPrecision(4)
-    return `${name} ${sparkline(y)}  (iterations ${x[0]}..${x[x.length - 1]})  first ${f(y[0])}  ` +
-      `last ${f(y[y.length - 1])}  min ${f(Math.min(...y))}  max ${f(Math.max(...y))}`
-  }).join('\n')
+  return names
+    .map((name) => {
+      const { x, y } = seriesOf(records, name)
+      if (!y.length) return `${name}: no finite values`
+      const f = (v: number) => v.toPrecision(4)
+      return (
+        `${name} ${sparkline(y)}  (iterations ${x[0]}..${x[x.length - 1]})  first ${f(y[0])}  ` +
+        `last ${f(y[y.length - 1])}  min ${f(Math.min(...y))}  max ${f(Math.max(...y))}`
+      )
+    })
+    .join('\n')
 }
 
 // ---- charts -----------------------------------------------------------------------------------------------------
@@ -106,23 +130,45 @@ const BLUE: RGB = [31, 119, 180]
 
 /** The seed's chart: mean return per iteration, +/- std and min/max bands. */
 function drawReturns(s: Surface, points: Point[], title: string): void {
-  const L = 80, R = s.w - 30, T = 60, B = s.h - 60
+  const L = 80,
+    R = s.w - 30,
+    T = 60,
+    B = s.h - 60
   const lo = Math.min(...points.map((p) => p.min), ...points.map((p) => p.mean - p.std))
   const hi = Math.max(...points.map((p) => p.max), ...points.map((p) => p.mean + p.std))
   const { px, py } = axes(s, { L, R, T, B }, points[0].iteration, points[points.length - 1].iteration, lo, hi)
   const xs = points.map((p) => px(p.iteration))
-  s.band(xs, points.map((p) => py(p.min)), points.map((p) => py(p.max)), BLUE, 0.15)
-  s.band(xs, points.map((p) => py(p.mean - p.std)), points.map((p) => py(p.mean + p.std)), BLUE, 0.3)
-  drawLine(s, xs, points.map((p) => py(p.mean)))
+  s.band(
+    xs,
+    points.map((p) => py(p.min)),
+    points.map((p) => py(p.max)),
+    BLUE,
+    0.15,
+  )
+  s.band(
+    xs,
+    points.map((p) => py(p.mean - p.std)),
+    points.map((p) => py(p.mean + p.std)),
+    BLUE,
+    0.3,
+  )
+  drawLine(
+    s,
+    xs,
+    points.map((p) => py(p.mean)),
+  )
   drawTitle(s, title)
   s.text('avg cum rwd', L - 60, T - 16, BLACK)
   s.text('iteration', (L + R) / 2 - textWidth('iteration') / 2, B + 28, BLACK)
   let lx = R - 300
-  s.line(lx, T - 12, lx + 20, T - 12, BLUE, 2); s.text('mean', lx + 26, T - 15, BLACK); lx += 70
+  s.line(lx, T - 12, lx + 20, T - 12, BLUE, 2)
+  s.text('mean', lx + 26, T - 15, BLACK)
+  lx += 70
   s.band([lx, lx + 20], [T - 17, T - 17], [T - 7, T - 7], BLUE, 0.45)
   s.text('+/- std', lx + 26, T - 15, BLACK)
   lx += 100
-  s.band([lx, lx + 20], [T - 17, T - 17], [T - 7, T - 7], BLUE, 0.15); s.text('min/max', lx + 26, T - 15, BLACK)
+  s.band([lx, lx + 20], [T - 17, T - 17], [T - 7, T - 7], BLUE, 0.15)
+  s.text('min/max', lx + 26, T - 15, BLACK)
 }
 
 /** Centered at the top, at twice the font size when it fits. */
@@ -137,17 +183,25 @@ function drawLine(s: Surface, xs: number[], ys: number[]): void {
   if (xs.length === 1) s.rect(xs[0] - 2, ys[0] - 2, xs[0] + 2, ys[0] + 2, BLUE)
 }
 
-const PANEL = 200, HEAD = 50
+const PANEL = 200,
+  HEAD = 50
 
 /** One panel per metric, stacked, each with its own y axis (the metrics differ in scale by orders of magnitude). */
 function drawMetrics(s: Surface, records: ReadRecord[], names: string[], title: string): void {
   drawTitle(s, title)
-  const first = records[0].iteration, last = records[records.length - 1].iteration
+  const first = records[0].iteration,
+    last = records[records.length - 1].iteration
   names.forEach((name, i) => {
-    const T = HEAD + i * PANEL + 20, B = T + PANEL - 60, L = 90, R = s.w - 30
+    const T = HEAD + i * PANEL + 20,
+      B = T + PANEL - 60,
+      L = 90,
+      R = s.w - 30
     const { x, y } = seriesOf(records, name)
     s.text(name, L, T - 14, BLACK)
-    if (!y.length) { s.text('no finite values', L + 10, T + 10, BLACK); return }
+    if (!y.length) {
+      s.text('no finite values', L + 10, T + 10, BLACK)
+      return
+    }
     const { px, py } = axes(s, { L, R, T, B }, first, last, Math.min(...y), Math.max(...y))
     drawLine(s, x.map(px), y.map(py))
   })
@@ -176,11 +230,21 @@ export function renderMetrics(format: Format, records: ReadRecord[], names: stri
 }
 
 // ---- the command ------------------------------------------------------------------------------------------------
-const METRIC_HELP = '\nMetrics (--metric, the names of metrics.jsonl):\n' +
+const METRIC_HELP =
+  '\nMetrics (--metric, the names of metrics.jsonl):\n' +
   Object.entries({ ...METRICS, wall_seconds: 'seconds since the start of the run (resumes included)' })
-    .filter(([k]) => k !== 'iteration').map(([k, doc]) => `  ${k.padEnd(24)} ${doc}`).join('\n')
+    .filter(([k]) => k !== 'iteration')
+    .map(([k, doc]) => `  ${k.padEnd(24)} ${doc}`)
+    .join('\n')
 
-interface GraphOptions { data_dir: string; game: string; experiment_name: string; metric: string[]; format?: Format; out?: string }
+interface GraphOptions {
+  data_dir: string
+  game: string
+  experiment_name: string
+  metric: string[]
+  format?: Format
+  out?: string
+}
 
 /** The format: --format, else --out's extension, else png; one line when they disagree or the extension is neither. */
 export function formatOf(o: { out?: string; format?: Format }): Format {
@@ -195,59 +259,66 @@ export function formatOf(o: { out?: string; format?: Format }): Format {
 
 /** --data_dir, --game, --experiment_name: which run (as train names its folder). */
 export function addRunOptions(cmd: Command): Command {
-  return cmd.option('--data_dir <dir>', FLAGS.data_dir.doc, FLAGS.data_dir.default)
+  return cmd
+    .option('--data_dir <dir>', FLAGS.data_dir.doc, FLAGS.data_dir.default)
     .option('--game <game>', FLAGS.game.doc, FLAGS.game.default)
     .option('--experiment_name <name>', FLAGS.experiment_name.doc, FLAGS.experiment_name.default)
 }
 
 /** --format and --out of a command writing one image (formatOf reads them). */
 export function addImageOptions(cmd: Command, defaultOut: string): Command {
-  return cmd.addOption(new Option('--format <format>', 'Image format (default: from --out, else png)').choices(['png', 'svg']))
+  return cmd
+    .addOption(new Option('--format <format>', 'Image format (default: from --out, else png)').choices(['png', 'svg']))
     .option('--out <file>', `Image to write (default: ${defaultOut})`)
 }
 
 export function register(program: Command): void {
-  const cmd = program.command('graph')
-    .description('Plot the mean cumulative extrinsic reward per iteration, or any metric of metrics.jsonl by name ' +
-      '(--metric approx_kl,clip_fraction), as PNG or SVG, and print an ASCII summary')
-  addRunOptions(cmd)
-    .addOption(new Option('--metric <names>', 'Plot these metrics (comma-separated, or the option repeated), one panel each')
+  const cmd = program
+    .command('graph')
+    .description(
+      'Plot the mean cumulative extrinsic reward per iteration, or any metric of metrics.jsonl by name ' +
+        '(--metric approx_kl,clip_fraction), as PNG or SVG, and print an ASCII summary',
+    )
+  addRunOptions(cmd).addOption(
+    new Option('--metric <names>', 'Plot these metrics (comma-separated, or the option repeated), one panel each')
       .argParser((v: string, prev: string[]) => {
         const names = v.split(',').filter(Boolean)
         if (!names.length) throw new InvalidArgumentError('give metric names (see --help).')
         return [...prev, ...names]
-      }).default([], 'the return chart'))
+      })
+      .default([], 'the return chart'),
+  )
   addImageOptions(cmd, '<experiment dir>/avg_cum_rwd.png, or <metric>+<metric>.png')
-  cmd.addHelpText('after', METRIC_HELP)
-    .action((o: GraphOptions) => {
-      for (const k of ['data_dir', 'game', 'experiment_name'] as const) {
-        const bad = flagError(k, o[k])
-        if (bad) badInput(bad)
-      }
-      if (o.out !== undefined) checkOutputFile(o.out, '--out')
-      const dir = experimentDir(o)
-      if (!fs.existsSync(dir)) badInput(`no experiment at ${dir}`)
-      const { records, source } = readRecords(dir)
-      if (records.length === 0) badInput(`no iterations logged in ${dir} (metrics.jsonl or log.txt)`)
-      const format = formatOf(o), run = `${o.game} ${o.experiment_name}`
-      let out: string
-      if (o.metric.length) {
-        const available = metricNames(records)
-        const unknown = o.metric.find((m) => !available.includes(m))
-        if (unknown) badInput(`unknown --metric '${unknown}'; available in ${source}: ${available.join(', ')}`)
-        out = o.out ?? path.join(dir, `${o.metric.join('+')}.${format}`)
-        const image = renderMetrics(format, records, o.metric, `${run}: ${o.metric.join(', ')}`)
-        writing(out, () => writeFileAtomic(out, image))
-        console.log(metricSummary(records, o.metric))
-      } else {
-        const { points } = readCurve(dir)
-        if (points.length === 0) badInput(`no returns logged in ${source}`)
-        out = o.out ?? path.join(dir, `avg_cum_rwd.${format}`)
-        const image = renderReturns(format, points, `${run}: avg cum rwd per iteration`)
-        writing(out, () => writeFileAtomic(out, image))
-        console.log(summary(points))
-      }
-      console.log(`read ${source}; wrote ${out}`)
-    })
+  cmd.addHelpText('after', METRIC_HELP).action((o: GraphOptions) => {
+    for (const k of ['data_dir', 'game', 'experiment_name'] as const) {
+      const bad = flagError(k, o[k])
+      if (bad) badInput(bad)
+    }
+    if (o.out !== undefined) checkOutputFile(o.out, '--out')
+    const dir = experimentDir(o)
+    if (!fs.existsSync(dir)) badInput(`no experiment at ${dir}`)
+    const { records, source } = readRecords(dir)
+    if (records.length === 0) badInput(`no iterations logged in ${dir} (metrics.jsonl or log.txt)`)
+    const format = formatOf(o),
+      run = `${o.game} ${o.experiment_name}`
+    let out: string
+    if (o.metric.length) {
+      const available = metricNames(records)
+      const unknown = o.metric.find((m) => !available.includes(m))
+      if (unknown) badInput(`unknown --metric '${unknown}'; available in ${source}: ${available.join(', ')}`)
+      out = o.out ?? path.join(dir, `${o.metric.join('+')}.${format}`)
+      const image = renderMetrics(format, records, o.metric, `${run}: ${o.metric.join(', ')}`)
+      writing(out, () => writeFileAtomic(out, image))
+      console.log(metricSummary(records, o.metric))
+    } else {
+      const { points } = readCurve(dir)
+      if (points.length === 0) badInput(`no returns logged in ${source}`)
+      out = o.out ?? path.join(dir, `avg_cum_rwd.${format}`)
+      const image = renderReturns(format, points, `${run}: avg cum rwd per iteration`)
+      writing(out, () => writeFileAtomic(out, image))
+      console.log(summary(points))
+    }
+    console.log(`read ${source}; wrote ${out}`)
+  })
   exitOnBadInput(cmd)
 }

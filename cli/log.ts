@@ -16,8 +16,10 @@ export const LOG_ID = 'rl_rnd'
 /** Python's str(datetime.now()): `YYYY-MM-DD HH:MM:SS.ffffff`, local time. */
 export function pyNow(d = new Date()): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
+  return (
+    `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
     `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds() * 1000, 6)}`
+  )
 }
 
 /** Python's '{:.2f}'.format(x) (nan, inf as Python prints them). */
@@ -33,7 +35,12 @@ export function f2(x: number): string {
   return x.toFixed(2)
 }
 
-export interface ReturnStats { mean: number; std: number; min: number; max: number }
+export interface ReturnStats {
+  mean: number
+  std: number
+  min: number
+  max: number
+}
 
 /** Population statistics as numpy's mean/std/min/max (np.std has ddof 0). */
 export function returnStats(returns: readonly number[]): ReturnStats {
@@ -45,10 +52,11 @@ export function returnStats(returns: readonly number[]): ReturnStats {
 }
 
 /** The seed's per-iteration message (without the timestamp prefix). */
-export function doneCollectingMessage(numTrials: number, iteration: number, epsilonGreedy: number,
-  s: ReturnStats): string {
-  return `> Done collecting ${numTrials} rollouts for iteration ${iteration}, epsilon_greedy: ${f2(epsilonGreedy)}, ` +
+export function doneCollectingMessage(numTrials: number, iteration: number, epsilonGreedy: number, s: ReturnStats): string {
+  return (
+    `> Done collecting ${numTrials} rollouts for iteration ${iteration}, epsilon_greedy: ${f2(epsilonGreedy)}, ` +
     `avg cum rwd: ${f2(s.mean)}, std: ${f2(s.std)}, min: ${f2(s.min)}, max: ${f2(s.max)}`
+  )
 }
 
 /** graph.py's parse of an "avg cum rwd" line, field for field; null for other lines. */
@@ -58,8 +66,10 @@ export function parseAvgLine(line: string): ReturnStats | null {
   const fields = line.split(':')
   const num = (s: string | undefined) => (s === undefined ? NaN : Number(s.trim()))
   const r = {
-    mean: num(fields[4]?.split(',')[0]), std: num(fields[5]?.split(',')[0]),
-    min: num(fields[6]?.split(',')[0]), max: num(fields[7]),
+    mean: num(fields[4]?.split(',')[0]),
+    std: num(fields[5]?.split(',')[0]),
+    min: num(fields[6]?.split(',')[0]),
+    max: num(fields[7]),
   }
   return Object.values(r).some((v) => Number.isNaN(v)) ? null : r
 }
@@ -73,7 +83,10 @@ export class Logger {
   private fd: number | null = null
   private file = ''
   private early: string[] = []
-  constructor(logFile: string | null, private out: (line: string) => void = (l) => process.stdout.write(l + '\n')) {
+  constructor(
+    logFile: string | null,
+    private out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+  ) {
     if (logFile) this.open(logFile)
   }
   open(logFile: string): void {
@@ -106,17 +119,27 @@ export class Logger {
 }
 
 /** The PPO health part of the iteration line, under the metric names (rl/ppo_rnd.ts IterationMetrics). */
-const HEALTH = ['approx_kl', 'clip_fraction', 'explained_variance_ext', 'explained_variance_int', 'grad_norm_value',
-  'grad_norm_policy', 'grad_norm_rnd_predictor', 'intrinsic_return_std'] as const
+const HEALTH = [
+  'approx_kl',
+  'clip_fraction',
+  'explained_variance_ext',
+  'explained_variance_int',
+  'grad_norm_value',
+  'grad_norm_policy',
+  'grad_norm_rnd_predictor',
+  'intrinsic_return_std',
+] as const
 
 /** The line after the seed's, one per iteration: sizes, losses, timings, then the PPO health metrics by name. */
 export function iterationMessage(m: IterationMetrics): string {
   const p = (x: number) => x.toPrecision(4)
-  return `> Iteration ${m.iteration}: ${m.env_steps} env steps (${m.total_env_steps} total), mean intrinsic reward ` +
+  return (
+    `> Iteration ${m.iteration}: ${m.env_steps} env steps (${m.total_env_steps} total), mean intrinsic reward ` +
     `${p(m.intrinsic_reward_mean)}, loss value ${p(m.loss_value)} policy ${p(m.loss_policy)} rnd ${p(m.loss_rnd)}, ` +
     `entropy ${p(m.entropy)}, rollout ${m.rollout_seconds.toFixed(1)}s, train ${m.train_seconds.toFixed(1)}s, ` +
     `${m.env_steps_per_s.toFixed(0)} env steps/s, ${m.episodes_per_s.toFixed(1)} episodes/s; ` +
     HEALTH.map((k) => `${k} ${p(m[k])}`).join(', ')
+  )
 }
 
 /** One line of metrics.jsonl: every metric of the iteration (not the per-episode returns) and the wall clock. */
@@ -170,7 +193,11 @@ export class MetricsWriter {
         fs.writeSync(fd, JSON.stringify(r) + '\n')
         fs.fsyncSync(fd)
       } catch (e) {
-        try { fs.ftruncateSync(fd, size) } catch { /* the error below says what failed */ }
+        try {
+          fs.ftruncateSync(fd, size)
+        } catch {
+          /* the error below says what failed */
+        }
         throw e
       } finally {
         fs.closeSync(fd)

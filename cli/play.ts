@@ -49,11 +49,13 @@ const gifenc = createRequire(import.meta.url)('gifenc') as Gifenc
 
 /** RGB h*w*3 -> RGBA (h*s)*(w*s)*4, nearest-neighbour upscaling by the integer factor s. */
 export function upscaleRgba(rgb: Uint8Array, w: number, h: number, s: number): Uint8Array {
-  const W = w * s, out = new Uint8Array(W * h * s * 4)
+  const W = w * s,
+    out = new Uint8Array(W * h * s * 4)
   for (let y = 0; y < h * s; y++) {
     const srow = Math.floor(y / s) * w
     for (let x = 0; x < W; x++) {
-      const p = (srow + Math.floor(x / s)) * 3, o = (y * W + x) * 4
+      const p = (srow + Math.floor(x / s)) * 3,
+        o = (y * W + x) * 4
       out[o] = rgb[p]
       out[o + 1] = rgb[p + 1]
       out[o + 2] = rgb[p + 2]
@@ -94,7 +96,8 @@ export async function playEpisodes(env: Env, policy: PolicyFn, opts: PlayOptions
   const delay = Math.round(1000 / fps)
   for (let e = 1; e <= episodes; e++) {
     let { obs } = env.reset()
-    let length = 0, ret = 0
+    let length = 0,
+      ret = 0
     for (;;) {
       const r = env.step(await policy(obs, { episode: e, step: length }))
       obs = r.obs
@@ -192,8 +195,7 @@ async function play(a: PlayArgs): Promise<void> {
   }
   const mean = (f: (s: EpisodeStats) => number) => (stats.reduce((t, s) => t + f(s), 0) / stats.length).toFixed(2)
   const who = a.model ? `model ${a.model}` : a.policy
-  console.log(`${a.game} ${who}: ${episodes} episodes, mean length ${mean((s) => s.length)}, ` +
-    `mean return ${mean((s) => s.return)}`)
+  console.log(`${a.game} ${who}: ${episodes} episodes, mean length ${mean((s) => s.length)}, ` + `mean return ${mean((s) => s.return)}`)
   if (a.gif) console.log(`wrote ${a.gif} (${stats.reduce((t, s) => t + s.length, 0)} frames, ${scale}x)`)
   if (a.png) console.log(`wrote PNG frames to ${a.png}/`)
 }
@@ -209,7 +211,6 @@ export function register(program: Command): void {
     .option('--gif <file>', 'write an animated GIF of the episodes')
     .option('--png <dir>', 'write every frame as <dir>/e<episode>_t<step>.png')
     .option('--scale <n>', 'upscale factor for GIF/PNG frames (nearest-neighbour)', '4')
-    .option('--model <dir>', 'play the trained policy DIR/policy.model (as `rl-rnd train` saves it) instead of '
-      + '--policy')
+    .option('--model <dir>', 'play the trained policy DIR/policy.model (as `rl-rnd train` saves it) instead of ' + '--policy')
     .action(play)
 }

@@ -53,7 +53,9 @@ export async function runMain(fn: () => unknown): Promise<number> {
 
 export async function runCli(argv: string[]): Promise<number> {
   const program = new Command()
-  program.name('rl-rnd').description('Reinforcement learning with Random Network Distillation on PPO')
+  program
+    .name('rl-rnd')
+    .description('Reinforcement learning with Random Network Distillation on PPO')
     .version(VERSION, '--version', 'print the version and exit')
   for (const command of [envs, play, train, graph, visits, explore, bench]) command.register(program)
   for (const c of [program, ...program.commands]) exitOnBadInput(c)

@@ -22,11 +22,16 @@ export function makeProgress(enabled: boolean): Progress {
       if (p !== phase || !bar) {
         stop()
         phase = p
-        bar = new cliProgress.SingleBar({
-          format: `${p.padEnd(12)} [{bar}] {percentage}% | {value}/{total} | ` +
-            '{duration_formatted} elapsed, ETA {eta_formatted}',
-          hideCursor: true, clearOnComplete: true, etaBuffer: 50, stream: process.stderr,
-        }, cliProgress.Presets.shades_classic)
+        bar = new cliProgress.SingleBar(
+          {
+            format: `${p.padEnd(12)} [{bar}] {percentage}% | {value}/{total} | ` + '{duration_formatted} elapsed, ETA {eta_formatted}',
+            hideCursor: true,
+            clearOnComplete: true,
+            etaBuffer: 50,
+            stream: process.stderr,
+          },
+          cliProgress.Presets.shades_classic,
+        )
         bar.start(total, done)
       } else {
         bar.setTotal(total)

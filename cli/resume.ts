@@ -10,9 +10,7 @@ import type { TrainerState } from '../rl/snapshot.ts'
 import { argsToArgv } from './args_cli.ts'
 import { badInput } from './errors.ts'
 import type { Snapshot, SnapshotStore } from './snapshot.ts'
-import {
-  DataError, checkShapes, checkState, modelFlags, readInput, readTensors, MODEL_FORMAT, STATE_FORMAT, type StateFile,
-} from './validate.ts'
+import { DataError, checkShapes, checkState, modelFlags, readInput, readTensors, MODEL_FORMAT, STATE_FORMAT, type StateFile } from './validate.ts'
 
 export const RND_TARGET_FILE = 'rnd_target.safetensors'
 export const FINAL_MODELS = { value: 'value.model', policy: 'policy.model' } as const
@@ -20,12 +18,16 @@ export const FINAL_MODELS = { value: 'value.model', policy: 'policy.model' } as 
 type Tensors = Record<string, Record<string, NamedArray>>
 /** name -> shape of every tensor of each model and optimizer (PpoRnd.expectedShapes()). */
 type Shapes = Record<string, Record<string, number[]>>
-export interface Expected { models: Shapes; optimizers: Shapes }
+export interface Expected {
+  models: Shapes
+  optimizers: Shapes
+}
 
 /** The flags of NETWORK_FLAGS on which `a` and `b` disagree, as "--flag A (this run: B)". */
 export function networkMismatch(saved: Partial<Args>, a: Args): string[] {
-  return NETWORK_FLAGS.filter((k) => saved[k] !== undefined && saved[k] !== a[k])
-    .map((k) => `--${k} ${JSON.stringify(saved[k])} (this run: ${JSON.stringify(a[k])})`)
+  return NETWORK_FLAGS.filter((k) => saved[k] !== undefined && saved[k] !== a[k]).map(
+    (k) => `--${k} ${JSON.stringify(saved[k])} (this run: ${JSON.stringify(a[k])})`,
+  )
 }
 
 /** The metadata of a model file: its network and the network flags it was made with (cli/validate.ts modelFlags). */
@@ -35,15 +37,17 @@ export function modelMeta(net: string, args: Args): Record<string, string> {
 }
 
 /** Snapshot files of a trainer state. */
-export function snapshotFiles(st: TrainerState, args: Args, wallSeconds: number, rndTargetSha: string):
-  Record<string, Uint8Array | string> {
+export function snapshotFiles(st: TrainerState, args: Args, wallSeconds: number, rndTargetSha: string): Record<string, Uint8Array | string> {
   const files: Record<string, Uint8Array | string> = {}
   for (const n of TRAINED) {
     files[`${n}.safetensors`] = encodeSafetensors(st.models[n], modelMeta(n, args))
     files[`optimizer_${n}.safetensors`] = encodeSafetensors(st.optimizers[n])
   }
   const state: StateFile = {
-    format: STATE_FORMAT, trainer: st.json, wall_seconds: wallSeconds, rnd_target_sha256: rndTargetSha,
+    format: STATE_FORMAT,
+    trainer: st.json,
+    wall_seconds: wallSeconds,
+    rnd_target_sha256: rndTargetSha,
     argv: argsToArgv(args),
   }
   files['state.json'] = JSON.stringify(state, null, 1)
@@ -52,15 +56,22 @@ export function snapshotFiles(st: TrainerState, args: Args, wallSeconds: number,
 
 const MISSING = 'is missing from the snapshot manifest'
 
-export interface Resumable { snap: Snapshot; state: StateFile; models: Tensors; optimizers: Tensors }
-export interface Damaged { iteration: number; reason: string }
+export interface Resumable {
+  snap: Snapshot
+  state: StateFile
+  models: Tensors
+  optimizers: Tensors
+}
+export interface Damaged {
+  iteration: number
+  reason: string
+}
 
 /**
  * A snapshot's file, decoded and checked; a missing one is damage too. A model file (`net` given) carries the
  * network flags it was made with (modelMeta): they must be this run's.
  */
-function snapshotTensors(s: Snapshot, file: string, expected: Record<string, number[]> | undefined, args: Args,
-  net?: string): Record<string, NamedArray> {
+function snapshotTensors(s: Snapshot, file: string, expected: Record<string, number[]> | undefined, args: Args, net?: string): Record<string, NamedArray> {
   const where = path.join(s.dir, file)
   if (!Object.hasOwn(s.files, file)) throw new DataError(where, '', MISSING)
   const { tensors, metadata } = readTensors(s.files[file], where, expected)
@@ -76,19 +87,18 @@ function snapshotTensors(s: Snapshot, file: string, expected: Record<string, num
  * trainer's `expected` shapes, the model's names and shapes and observation statistics of `obsSize` pixels. A
  * snapshot of other network flags is not damage but another run: one line, exit 2.
  */
-function checkSnapshot(store: SnapshotStore, it: number, args: Args, expected: Expected | null, obsSize: number):
-  Resumable {
+function checkSnapshot(store: SnapshotStore, it: number, args: Args, expected: Expected | null, obsSize: number): Resumable {
   const snap = store.load(it)
   const stateFile = path.join(snap.dir, 'state.json')
   if (!Object.hasOwn(snap.files, 'state.json')) throw new DataError(stateFile, '', MISSING)
   const shape = checkState(snap.files['state.json'], stateFile, it)
   const bad = networkMismatch(shape.trainer.args, args)
   if (bad.length) {
-    badInput(`cannot resume from ${snap.dir}: it was made with ${bad.join(', ')}; ` +
-      'use the same network flags, --no_resume, or another --experiment_name')
+    badInput(`cannot resume from ${snap.dir}: it was made with ${bad.join(', ')}; ` + 'use the same network flags, --no_resume, or another --experiment_name')
   }
   const state = checkState(snap.files['state.json'], stateFile, it, obsSize)
-  const models: Tensors = {}, optimizers: Tensors = {}
+  const models: Tensors = {},
+    optimizers: Tensors = {}
   for (const n of TRAINED) {
     models[n] = snapshotTensors(snap, `${n}.safetensors`, expected?.models[n], args, n)
     optimizers[n] = snapshotTensors(snap, `optimizer_${n}.safetensors`, expected?.optimizers[n], args)
@@ -101,8 +111,7 @@ function checkSnapshot(store: SnapshotStore, it: number, args: Args, expected: E
  * snapshots present and none intact, stop: one line listing them; they stay as they are. Without `expected` (before
  * the trainer exists), the shapes are left to a second call.
  */
-export function findResumable(store: SnapshotStore, args: Args, expected: Expected | null, obsSize = -1):
-  { resumable: Resumable | null; damaged: Damaged[] } {
+export function findResumable(store: SnapshotStore, args: Args, expected: Expected | null, obsSize = -1): { resumable: Resumable | null; damaged: Damaged[] } {
   const damaged: Damaged[] = []
   for (const it of store.list().reverse()) {
     try {
@@ -113,16 +122,17 @@ export function findResumable(store: SnapshotStore, args: Args, expected: Expect
     }
   }
   if (damaged.length) {
-    badInput(`no intact snapshot to resume from in ${store.dir}: ` +
-      damaged.map((d) => d.reason).join('; ') +
-      '. They are kept as they are; --no_resume starts afresh (and removes them), or use another --experiment_name')
+    badInput(
+      `no intact snapshot to resume from in ${store.dir}: ` +
+        damaged.map((d) => d.reason).join('; ') +
+        '. They are kept as they are; --no_resume starts afresh (and removes them), or use another --experiment_name',
+    )
   }
   return { resumable: null, damaged }
 }
 
 /** The RND target of a run, checked against the model's tensors (and its flags when it carries them). */
-export function readRndTarget(file: string, args: Args, expected: Expected | null):
-  { bytes: Uint8Array; tensors: Record<string, NamedArray> } {
+export function readRndTarget(file: string, args: Args, expected: Expected | null): { bytes: Uint8Array; tensors: Record<string, NamedArray> } {
   const bytes = readInput(file)
   const { tensors, metadata } = readTensors(bytes, file)
   const bad = networkMismatch(modelFlags(metadata, file, 'rnd_target'), args)
@@ -135,8 +145,11 @@ export function readRndTarget(file: string, args: Args, expected: Expected | nul
  * value.model and policy.model of --model DIR (and its rnd_target.safetensors when there), each checked whole
  * against this run's network flags, and against its shapes given a trainer's `expected`.
  */
-export function readFinalModels(dir: string, args: Args, expected: Expected | null):
-  { models: Record<'value' | 'policy', Record<string, NamedArray>>; rndTarget: ReturnType<typeof readRndTarget> | null } {
+export function readFinalModels(
+  dir: string,
+  args: Args,
+  expected: Expected | null,
+): { models: Record<'value' | 'policy', Record<string, NamedArray>>; rndTarget: ReturnType<typeof readRndTarget> | null } {
   const missing = Object.values(FINAL_MODELS).filter((f) => !fs.existsSync(path.join(dir, f)))
   if (missing.length) badInput(`--model ${dir}: no trained models there (missing ${missing.join(', ')})`)
   const models = {} as Record<'value' | 'policy', Record<string, NamedArray>>

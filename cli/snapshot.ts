@@ -15,7 +15,7 @@ const NAME_RE = /^iter_(\d{6,})$/
 export class SnapshotError extends Error {}
 
 /** A file of a snapshot folder: no path separator, not hidden ('.', '..'), not the manifest. */
-const isPlainName = (f: string) => f !== MANIFEST && f !== '' && !/[\/\\\0]/.test(f) && !f.startsWith('.')
+const isPlainName = (f: string) => f !== MANIFEST && f !== '' && !/[/\\\0]/.test(f) && !f.startsWith('.')
 
 export interface Snapshot {
   iteration: number
@@ -92,7 +92,8 @@ export class SnapshotStore {
   /** Iterations of the snapshot directories present (complete or not), ascending. */
   list(): number[] {
     if (!fs.existsSync(this.dir)) return []
-    return fs.readdirSync(this.dir)
+    return fs
+      .readdirSync(this.dir)
       .map((n) => NAME_RE.exec(n))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => Number(m[1]))
@@ -184,7 +185,8 @@ export class SnapshotStore {
       const e = f.object(entry, field)
       const bytes = f.int(f.get(e, 'bytes', field), `${field}.bytes`, 0, Number.MAX_SAFE_INTEGER)
       const sum = f.str(f.get(e, 'sha256', field), `${field}.sha256`, /^[0-9a-f]{64}$/, 'a sha256 in hex')
-      const where = path.join(dir, file), data = readInput(where)
+      const where = path.join(dir, file),
+        data = readInput(where)
       if (data.length !== bytes) throw new DataError(where, '', `has ${data.length} bytes, the manifest says ${bytes}`)
       if (sha256(data) !== sum) throw new DataError(where, '', 'does not match its sha256 in the manifest')
       files[file] = data

@@ -29,8 +29,15 @@ import { Logger, MetricsWriter, doneCollectingMessage, iterationMessage, metrics
 import { makeProgress } from './progress.ts'
 import { checkShapes, modelFlags, readInput, readTensors } from './validate.ts'
 import {
-  FINAL_MODELS, RND_TARGET_FILE, findResumable, modelMeta, networkMismatch, readFinalModels, readRndTarget,
-  snapshotFiles, type Damaged, type Resumable,
+  FINAL_MODELS,
+  RND_TARGET_FILE,
+  findResumable,
+  modelMeta,
+  readFinalModels,
+  readRndTarget,
+  snapshotFiles,
+  type Damaged,
+  type Resumable,
 } from './resume.ts'
 
 export { FINAL_MODELS, networkMismatch } from './resume.ts'
@@ -45,13 +52,16 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
  * (env.render()), each episode replayed from its seed and actions.
  */
 async function saveGifs(t: PpoRnd, gifDir: string, iteration: number, kept: () => string): Promise<void> {
-  const a = t.args, name = (e: number) => path.join(gifDir, `${snapshotName(iteration)}_episode_${e + 1}.gif`)
+  const a = t.args,
+    name = (e: number) => path.join(gifDir, `${snapshotName(iteration)}_episode_${e + 1}.gif`)
   writing(gifDir, () => fs.mkdirSync(gifDir, { recursive: true }))
   if (t.obs.kind === 'pixels') {
-    t.lastEpisodes().slice(0, a.save_gifs).forEach((ep, e) => {
-      const f = name(e)
-      writing(f, () => writeFileAtomic(f, episodeGif(ep.frames, ep.length, a.frame_resize)), kept())
-    })
+    t.lastEpisodes()
+      .slice(0, a.save_gifs)
+      .forEach((ep, e) => {
+        const f = name(e)
+        writing(f, () => writeFileAtomic(f, episodeGif(ep.frames, ep.length, a.frame_resize)), kept())
+      })
     return
   }
   for (const [e, r] of t.episodeReplays(a.save_gifs).entries()) {
@@ -65,12 +75,14 @@ function episodeGif(frames: Float32Array, length: number, size: number, scale = 
   const gifenc = createRequire(import.meta.url)('gifenc')
   const enc = gifenc.GIFEncoder()
   const palette = Array.from({ length: 256 }, (_, i) => [i, i, i])
-  const W = size * scale, idx = new Uint8Array(W * W)
+  const W = size * scale,
+    idx = new Uint8Array(W * W)
   for (let t = 0; t < length; t++) {
     const f = frames.subarray(t * size * size, (t + 1) * size * size)
-    for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) {
-      idx[y * W + x] = Math.max(0, Math.min(255, Math.round(f[Math.floor(y / scale) * size + Math.floor(x / scale)])))
-    }
+    for (let y = 0; y < W; y++)
+      for (let x = 0; x < W; x++) {
+        idx[y * W + x] = Math.max(0, Math.min(255, Math.round(f[Math.floor(y / scale) * size + Math.floor(x / scale)])))
+      }
     enc.writeFrame(idx, W, W, { palette, delay: t === length - 1 ? 1000 : 33 })
   }
   enc.finish()
@@ -90,8 +102,7 @@ function ensureWritable(dir: string, what: string): void {
 }
 
 /** A play policy's file and the flags in it: the policy network is built from them before its shapes are checked. */
-function readPolicyFile(dir: string):
-  { file: string; tensors: ReturnType<typeof readTensors>['tensors']; flags: Partial<Args> } {
+function readPolicyFile(dir: string): { file: string; tensors: ReturnType<typeof readTensors>['tensors']; flags: Partial<Args> } {
   const file = path.join(dir, FINAL_MODELS.policy)
   if (!fs.existsSync(file)) badInput(`--model ${dir}: no trained policy there (missing ${FINAL_MODELS.policy})`)
   const { tensors, metadata } = readTensors(readInput(file), file)
@@ -104,8 +115,11 @@ function readPolicyFile(dir: string):
  * (its own frame stack and LSTM state) samples an action. The file is checked whole first (cli/validate.ts): a
  * missing, damaged or other game's model is one line.
  */
-export async function loadPolicy(dir: string, game: string, backendName: Args['backend'] = 'wasm'):
-  Promise<{ policy: (obs: Uint8Array, ctx: { step: number }) => Promise<number>; dispose(): void }> {
+export async function loadPolicy(
+  dir: string,
+  game: string,
+  backendName: Args['backend'] = 'wasm',
+): Promise<{ policy: (obs: Uint8Array, ctx: { step: number }) => Promise<number>; dispose(): void }> {
   const { file, tensors, flags } = readPolicyFile(dir)
   const args: Args = { ...DEFAULT_ARGS, ...flags, num_envs: 1, num_trials: 1, backend: backendName }
   if (args.game !== game) throw new CliError(`${file} was trained on ${args.game}, not ${game}`)
@@ -125,19 +139,24 @@ export async function loadPolicy(dir: string, game: string, backendName: Args['b
       if (ctx.step === 0) actor.reset()
       return actor.act(obs)
     },
-    dispose: () => { actor.dispose(); t.dispose(); backend.destroy() },
+    dispose: () => {
+      actor.dispose()
+      t.dispose()
+      backend.destroy()
+    },
   }
 }
 
 /** The trainer for these flags; buffers that cannot be allocated are one line naming the flags that size them. */
-async function createTrainer(args: Args, backend: Backend, hooks: Parameters<typeof PpoRnd.create>[2]):
-  Promise<PpoRnd> {
+async function createTrainer(args: Args, backend: Backend, hooks: Parameters<typeof PpoRnd.create>[2]): Promise<PpoRnd> {
   try {
     return await PpoRnd.create(args, backend, hooks)
   } catch (e) {
     if (!(e instanceof RangeError)) throw e
-    return badInput(`the networks and buffers of these flags do not fit in memory (${e.message}): lower --num_envs, ` +
-      '--frame_resize, --stacked_frames, --minibatches, --sequence_length or the layer sizes')
+    return badInput(
+      `the networks and buffers of these flags do not fit in memory (${e.message}): lower --num_envs, ` +
+        '--frame_resize, --stacked_frames, --minibatches, --sequence_length or the layer sizes',
+    )
   }
 }
 
@@ -217,7 +236,11 @@ export async function train(cli: TrainCli): Promise<number> {
     logger.open(path.join(dir, 'log.txt'))
     writing(store.dir, () => store.removeTemp())
     if (start.kind === 'snapshot') {
-      const { resumable: { snap, state, models, optimizers }, rndTarget, damaged } = start
+      const {
+        resumable: { snap, state, models, optimizers },
+        rndTarget,
+        damaged,
+      } = start
       for (const d of damaged) {
         const aside = writing(store.dir, () => store.moveAside(d.iteration))
         log(`WARNING: skipping damaged snapshot ${snapshotName(d.iteration)}: ${d.reason} (kept as ${aside})`)
@@ -225,7 +248,8 @@ export async function train(cli: TrainCli): Promise<number> {
       try {
         t.importState({
           models: { ...models, rnd_target: rndTarget.tensors } as TrainerState['models'],
-          optimizers: optimizers as TrainerState['optimizers'], json: state.trainer,
+          optimizers: optimizers as TrainerState['optimizers'],
+          json: state.trainer,
         })
       } catch (e) {
         badInput(`cannot resume from ${snap.dir}: ${(e as Error).message}`)
@@ -273,19 +297,19 @@ export async function train(cli: TrainCli): Promise<number> {
 
     // ---------------------------------------------------------------- 0. initial observation normalization
     if (!t.isNormalized) {
-      log(`> Performing ${args.initial_normalization_num_trials} rollouts at iteration 0, epsilon_greedy: 1.00, ` +
-        'for observation normalization parameters')
+      log(`> Performing ${args.initial_normalization_num_trials} rollouts at iteration 0, epsilon_greedy: 1.00, ` + 'for observation normalization parameters')
       await t.initNormalization()
       progress.stop()
       log('> Collected initial observation normalization parameters')
     }
     for (;;) {
       const it = t.iteration + 1
-      log(args.num_steps > 0
-        ? `> Starting collecting ${args.num_steps} steps of ${args.num_envs} environments for iteration ${it}, ` +
-          `epsilon_greedy: ${args.epsilon_greedy.toFixed(2)}`
-        : `> Starting collecting ${args.num_trials} rollouts for iteration ${it}, ` +
-          `epsilon_greedy: ${args.epsilon_greedy.toFixed(2)}`)
+      log(
+        args.num_steps > 0
+          ? `> Starting collecting ${args.num_steps} steps of ${args.num_envs} environments for iteration ${it}, ` +
+              `epsilon_greedy: ${args.epsilon_greedy.toFixed(2)}`
+          : `> Starting collecting ${args.num_trials} rollouts for iteration ${it}, ` + `epsilon_greedy: ${args.epsilon_greedy.toFixed(2)}`,
+      )
       let m: IterationMetrics
       try {
         m = await t.runIteration()
@@ -294,15 +318,21 @@ export async function train(cli: TrainCli): Promise<number> {
         if (!(e instanceof NonFiniteLossError || e instanceof NonFiniteStateError)) throw e
         log(`ERROR: ${e.message}`)
         log(`Stopped: ${kept()}`)
-        const what = e instanceof NonFiniteLossError
-          ? `non-finite loss in the ${e.network} network at iteration ${e.iteration}`
-          : `non-finite ${e.what} in the ${e.network} network after gradient step ${e.step} of ${e.steps} ` +
-            `in iteration ${e.iteration}`
+        const what =
+          e instanceof NonFiniteLossError
+            ? `non-finite loss in the ${e.network} network at iteration ${e.iteration}`
+            : `non-finite ${e.what} in the ${e.network} network after gradient step ${e.step} of ${e.steps} ` + `in iteration ${e.iteration}`
         throw new CliError(`${what}; stopped: ${kept()}`, EXIT_FAILED)
       }
       progress.stop()
-      log(doneCollectingMessage(m.episodes, m.iteration, args.epsilon_greedy,
-        { mean: m.return_ext_mean, std: m.return_ext_std, min: m.return_ext_min, max: m.return_ext_max }))
+      log(
+        doneCollectingMessage(m.episodes, m.iteration, args.epsilon_greedy, {
+          mean: m.return_ext_mean,
+          std: m.return_ext_std,
+          min: m.return_ext_min,
+          max: m.return_ext_max,
+        }),
+      )
       log(iterationMessage(m))
       metrics.append(metricsRecord(m, wall()))
       if (t.visits) visits.append({ iteration: m.iteration, total_env_steps: m.total_env_steps, ...t.visits.toJSON() })
@@ -345,8 +375,7 @@ export async function train(cli: TrainCli): Promise<number> {
 }
 
 export function register(program: Command): void {
-  const cmd = program.command('train')
-    .description("Train PPO + RND (the seed's rl_rnd.py); resumes from the newest snapshot unless --no_resume")
+  const cmd = program.command('train').description("Train PPO + RND (the seed's rl_rnd.py); resumes from the newest snapshot unless --no_resume")
   addTrainOptions(cmd)
   exitOnBadInput(cmd)
   cmd.action(async (opts: Record<string, unknown>, c: Command) => {

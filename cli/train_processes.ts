@@ -28,7 +28,7 @@ export function trainsRun(argv: readonly string[], cwd: string, runDir: string):
   const known = name === undefined || Object.hasOwn(CONFIGS, name)
   const preset = name !== undefined && known ? CONFIGS[name] : {}
   const dataDir = path.resolve(cwd, flagValue(argv, '--data_dir') ?? FLAGS.data_dir.default)
-  const game = flagValue(argv, '--game') ?? (known ? preset.game ?? FLAGS.game.default : null)
+  const game = flagValue(argv, '--game') ?? (known ? (preset.game ?? FLAGS.game.default) : null)
   const experiment = flagValue(argv, '--experiment_name') ?? preset.experiment_name ?? FLAGS.experiment_name.default
   const want = path.resolve(runDir)
   if (game !== null) return path.join(dataDir, game, experiment) === want
@@ -38,7 +38,11 @@ export function trainsRun(argv: readonly string[], cwd: string, runDir: string):
 /** Ids of the processes (other than ours and `exclude`) whose command line trains runDir. */
 export function trainingProcesses(runDir: string, exclude: ReadonlySet<number> = new Set()): number[] {
   let entries: string[]
-  try { entries = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)) } catch { return [] }
+  try {
+    entries = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))
+  } catch {
+    return []
+  }
   const out: number[] = []
   for (const p of entries) {
     const pid = Number(p)
@@ -46,12 +50,19 @@ export function trainingProcesses(runDir: string, exclude: ReadonlySet<number> =
     try {
       const argv = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')
       if (argv.includes('train') && trainsRun(argv, fs.readlinkSync(`/proc/${p}/cwd`), runDir)) out.push(pid)
-    } catch { /* gone, or not ours to read */ }
+    } catch {
+      /* gone, or not ours to read */
+    }
   }
   return out
 }
 
 /** Whether a process is still alive (signal 0 probes without signalling). */
 export function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM' }
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }

@@ -10,7 +10,11 @@ import type { TrainerJson } from '../rl/snapshot.ts'
 import { fsReason } from './errors.ts'
 
 export class DataError extends Error {
-  constructor(readonly file: string, readonly field: string, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly problem: string,
+  ) {
     super(`${file}: ${field ? `${field}: ` : ''}${problem}`)
     this.name = 'DataError'
   }
@@ -20,7 +24,7 @@ export class DataError extends Error {
 export function shown(v: unknown): string {
   let s: string
   try {
-    s = v === undefined ? 'undefined' : typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v)
+    s = v === undefined ? 'undefined' : typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v))
   } catch {
     s = String(v)
   }
@@ -91,8 +95,7 @@ export function readInput(file: string): Uint8Array {
     return fs.readFileSync(file)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    const problem = code === 'ENOENT' ? 'is missing'
-      : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read: ${fsReason(e)}`
+    const problem = code === 'ENOENT' ? 'is missing' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read: ${fsReason(e)}`
     throw new DataError(file, '', problem)
   }
 }
@@ -125,8 +128,11 @@ function nonFinite(name: string, t: NamedArray): string | null {
  * Decode a safetensors file and check it whole: the container (engine/serialize.ts), the metadata (strings only),
  * every value finite, and, with `expected`, exactly the model's tensors (own names) with the model's shapes.
  */
-export function readTensors(bytes: Uint8Array, file: string, expected?: Record<string, readonly number[]>):
-  { tensors: Record<string, NamedArray>; metadata: Record<string, string> } {
+export function readTensors(
+  bytes: Uint8Array,
+  file: string,
+  expected?: Record<string, readonly number[]>,
+): { tensors: Record<string, NamedArray>; metadata: Record<string, string> } {
   const f = new Fields(file)
   let decoded: ReturnType<typeof decodeSafetensors>
   try {
@@ -148,8 +154,7 @@ export function readTensors(bytes: Uint8Array, file: string, expected?: Record<s
 }
 
 /** Exactly the tensors of `expected` (own names on both sides), with its shapes. */
-export function checkShapes(file: string, tensors: Record<string, NamedArray>,
-  expected: Record<string, readonly number[]>): void {
+export function checkShapes(file: string, tensors: Record<string, NamedArray>, expected: Record<string, readonly number[]>): void {
   const f = new Fields(file)
   for (const [name, shape] of Object.entries(expected)) {
     if (!Object.hasOwn(tensors, name)) f.fail(`tensor ${name}`, 'is missing')
@@ -257,18 +262,23 @@ export function checkState(bytes: Uint8Array, file: string, iteration: number, o
     f.fail('trainer.is_normalized', `is false at iteration ${it} (normalization comes first)`)
   }
   const adam = f.object(f.get(tr, 'adam_t', 'trainer'), 'trainer.adam_t')
-  const adamT = Object.fromEntries((['value', 'policy', 'rnd_predictor'] as const).map((n) =>
-    [n, f.int(f.get(adam, n, 'trainer.adam_t'), `trainer.adam_t.${n}`, 0, COUNT_MAX)])) as TrainerJson['adam_t']
+  const adamT = Object.fromEntries(
+    (['value', 'policy', 'rnd_predictor'] as const).map((n) => [n, f.int(f.get(adam, n, 'trainer.adam_t'), `trainer.adam_t.${n}`, 0, COUNT_MAX)]),
+  ) as TrainerJson['adam_t']
   const stats = f.object(f.get(tr, 'stats', 'trainer'), 'trainer.stats')
   const obs = checkStats(f, f.get(stats, 'obs', 'trainer.stats'), 'trainer.stats.obs', obsSize)
   const intReturn = checkStats(f, f.get(stats, 'int_return', 'trainer.stats'), 'trainer.stats.int_return', 1)
   const rng = f.object(f.get(tr, 'rng', 'trainer'), 'trainer.rng')
-  const [action, env, train] = (['action', 'env', 'train'] as const)
-    .map((k) => checkRng(f, f.get(rng, k, 'trainer.rng'), `trainer.rng.${k}`))
+  const [action, env, train] = (['action', 'env', 'train'] as const).map((k) => checkRng(f, f.get(rng, k, 'trainer.rng'), `trainer.rng.${k}`))
   const args = checkSavedArgs(f, f.object(f.get(tr, 'args', 'trainer'), 'trainer.args'), 'trainer.args')
   const trainer: TrainerJson = {
-    iteration: it, total_env_steps: steps, is_normalized: isNormalized, adam_t: adamT,
-    stats: { obs, int_return: intReturn }, rng: { action, env, train }, args: args as Args,
+    iteration: it,
+    total_env_steps: steps,
+    is_normalized: isNormalized,
+    adam_t: adamT,
+    stats: { obs, int_return: intReturn },
+    rng: { action, env, train },
+    args: args as Args,
   }
   return { format: STATE_FORMAT, trainer, wall_seconds: wall, rnd_target_sha256: sha, argv }
 }
@@ -316,4 +326,3 @@ export function checkMetrics(text: string, file: string): ReadRecord[] {
   })
   return out
 }
-

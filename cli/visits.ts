@@ -17,8 +17,7 @@ import { UNVISITED, cellColors, intrinsicLevel, visitLevel, visitScales, viridis
 export type VisitLine = VisitRecord & { iteration: number; total_env_steps: number }
 
 /** The records of DIR/visits.jsonl (a line cut by a kill is skipped). */
-export const readVisits = (dir: string): VisitLine[] =>
-  readIterationLines<VisitLine>(path.join(dir, VISITS_FILE)).filter((r) => Array.isArray(r.visits))
+export const readVisits = (dir: string): VisitLine[] => readIterationLines<VisitLine>(path.join(dir, VISITS_FILE)).filter((r) => Array.isArray(r.visits))
 
 /** n records evenly spaced over the list, first and last included (fewer when the list is shorter). */
 export function evenlySpaced<T>(list: readonly T[], n = 4): T[] {
@@ -26,13 +25,20 @@ export function evenlySpaced<T>(list: readonly T[], n = 4): T[] {
   return Array.from({ length: n }, (_, k) => list[Math.round((k * (list.length - 1)) / (n - 1))])
 }
 
-const CELL_TARGET = 200, TOP = 74, LEFT = 30, GAP = 24, BAR = 110, ROW_GAP = 46
+const CELL_TARGET = 200,
+  TOP = 74,
+  LEFT = 30,
+  GAP = 24,
+  BAR = 110,
+  ROW_GAP = 46
 
 /** Pixels per cell: the grid about CELL_TARGET pixels across, at least 3. */
 const cellSize = (r: VisitRecord) => Math.max(3, Math.floor(CELL_TARGET / Math.max(r.width, r.height)))
 
 export function visitsFigureSize(records: VisitLine[]): { w: number; h: number } {
-  const c = cellSize(records[0]), pw = records[0].width * c, ph = records[0].height * c
+  const c = cellSize(records[0]),
+    pw = records[0].width * c,
+    ph = records[0].height * c
   return { w: LEFT + records.length * (pw + GAP) + BAR, h: TOP + 2 * (ph + ROW_GAP) + 10 }
 }
 
@@ -56,8 +62,8 @@ function visitTicks(sc: VisitScales): Tick[] {
 type Tick = { level: number; label: string }
 
 /** The ticks without those crowding a neighbour (the ends always stay). */
-const spaced = (ticks: Tick[], gap = 0.08): Tick[] => ticks.filter((t, i, a) =>
-  i === 0 || i === a.length - 1 || (t.level - a[i - 1].level > gap && a[a.length - 1].level - t.level > gap))
+const spaced = (ticks: Tick[], gap = 0.08): Tick[] =>
+  ticks.filter((t, i, a) => i === 0 || i === a.length - 1 || (t.level - a[i - 1].level > gap && a[a.length - 1].level - t.level > gap))
 
 /** The ends of the intrinsic scale and the powers of ten between them (1-2 significant digits). */
 function intrinsicTicks(sc: VisitScales): Tick[] {
@@ -74,8 +80,12 @@ const fmtSmall = (v: number) => String(+v.toPrecision(2))
 function draw(s: Surface, records: VisitLine[], title: string): void {
   const scale = textWidth(title, 2) <= s.w - 20 ? 2 : 1
   s.text(title, (s.w - textWidth(title, scale)) / 2, 12, BLACK, scale)
-  const sc = visitScales(records), c = cellSize(records[0])
-  const W = records[0].width, H = records[0].height, pw = W * c, ph = H * c
+  const sc = visitScales(records),
+    c = cellSize(records[0])
+  const W = records[0].width,
+    H = records[0].height,
+    pw = W * c,
+    ph = H * c
   const rows = [
     { label: 'visits per cell (log scale)', ticks: visitTicks(sc), pick: 'visits' as const },
     { label: 'mean intrinsic reward per visited cell (log scale)', ticks: intrinsicTicks(sc), pick: 'intrinsic' as const },
@@ -89,11 +99,14 @@ function draw(s: Surface, records: VisitLine[], title: string): void {
         s.text(`iteration ${r.iteration}`, x0, y0 - 38, BLACK)
         s.text(`${fmtCount(r.total_env_steps)} frames`, x0, y0 - 28, BLACK)
       }
-      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-        s.rect(x0 + x * c, y0 + y * c, x0 + (x + 1) * c - 1, y0 + (y + 1) * c - 1, cellColors(r, y * W + x, sc)[row.pick])
-      }
-      s.line(x0 - 1, y0 - 1, x0 + pw, y0 - 1, BLACK); s.line(x0 - 1, y0 + ph, x0 + pw, y0 + ph, BLACK)
-      s.line(x0 - 1, y0 - 1, x0 - 1, y0 + ph, BLACK); s.line(x0 + pw, y0 - 1, x0 + pw, y0 + ph, BLACK)
+      for (let y = 0; y < H; y++)
+        for (let x = 0; x < W; x++) {
+          s.rect(x0 + x * c, y0 + y * c, x0 + (x + 1) * c - 1, y0 + (y + 1) * c - 1, cellColors(r, y * W + x, sc)[row.pick])
+        }
+      s.line(x0 - 1, y0 - 1, x0 + pw, y0 - 1, BLACK)
+      s.line(x0 - 1, y0 + ph, x0 + pw, y0 + ph, BLACK)
+      s.line(x0 - 1, y0 - 1, x0 - 1, y0 + ph, BLACK)
+      s.line(x0 + pw, y0 - 1, x0 + pw, y0 + ph, BLACK)
     })
     colourBar(s, LEFT + records.length * (pw + GAP), y0, ph, row.ticks)
   })
@@ -120,14 +133,22 @@ export function pickVisits(all: VisitLine[], iterations: number[] | null): Visit
   return iterations.map((i) => byIt.get(i)!)
 }
 
-interface VisitsOptions { data_dir: string; game: string; experiment_name: string; iterations?: string; out?: string; format?: Format }
+interface VisitsOptions {
+  data_dir: string
+  game: string
+  experiment_name: string
+  iterations?: string
+  out?: string
+  format?: Format
+}
 
 export function register(program: Command): void {
-  const cmd = program.command('visits')
-    .description('Heat maps of a MiniGrid run (visits.jsonl): visit counts and mean intrinsic reward per grid cell, ' +
-      'for a few iterations side by side, as PNG or SVG')
-  addRunOptions(cmd)
-    .option('--iterations <list>', 'Iterations to draw, comma-separated (default: 4 evenly spaced over the run)')
+  const cmd = program
+    .command('visits')
+    .description(
+      'Heat maps of a MiniGrid run (visits.jsonl): visit counts and mean intrinsic reward per grid cell, ' + 'for a few iterations side by side, as PNG or SVG',
+    )
+  addRunOptions(cmd).option('--iterations <list>', 'Iterations to draw, comma-separated (default: 4 evenly spaced over the run)')
   addImageOptions(cmd, '<experiment dir>/visits.png')
   cmd.action((o: VisitsOptions) => {
     const dir = experimentDir(o)
@@ -136,18 +157,28 @@ export function register(program: Command): void {
     if (!all.length) badInput(`no ${VISITS_FILE} records in ${dir} (written by train on MiniGrid levels, one per iteration)`)
     let iterations: number[] | null = null
     if (o.iterations !== undefined) {
-      iterations = o.iterations.split(',').map((v) => v.trim()).filter(Boolean).map(Number)
+      iterations = o.iterations
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+        .map(Number)
       if (!iterations.length || iterations.some((v) => !Number.isInteger(v) || v < 1)) {
         badInput(`--iterations ${o.iterations}: expected iteration numbers separated by commas, e.g. 1,50,100`)
       }
     }
     let records: VisitLine[]
-    try { records = pickVisits(all, iterations) } catch (e) { return badInput((e as Error).message) }
+    try {
+      records = pickVisits(all, iterations)
+    } catch (e) {
+      return badInput((e as Error).message)
+    }
     const format = formatOf(o)
     const out = o.out ?? path.join(dir, `visits.${format}`)
     fs.writeFileSync(out, renderVisits(format, records, `${o.game} ${o.experiment_name}: where the intrinsic reward goes`))
-    console.log(`read ${path.join(dir, VISITS_FILE)} (iterations ${all[0].iteration}..${all.at(-1)!.iteration}); ` +
-      `drew iterations ${records.map((r) => r.iteration).join(', ')}; wrote ${out}`)
+    console.log(
+      `read ${path.join(dir, VISITS_FILE)} (iterations ${all[0].iteration}..${all.at(-1)!.iteration}); ` +
+        `drew iterations ${records.map((r) => r.iteration).join(', ')}; wrote ${out}`,
+    )
   })
   exitOnBadInput(cmd)
 }

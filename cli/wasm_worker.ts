@@ -5,7 +5,11 @@ import { serveCalls } from '../engine/backend/wasm_threads.ts'
 import { wasmImports } from '../engine/backend/wasm.ts'
 
 const { module, memory, block, names, index } = workerData as {
-  module: WebAssembly.Module; memory: WebAssembly.Memory; block: SharedArrayBuffer; names: string[]; index: number
+  module: WebAssembly.Module
+  memory: WebAssembly.Memory
+  block: SharedArrayBuffer
+  names: string[]
+  index: number
 }
 const instance = new WebAssembly.Instance(module, wasmImports(memory))
 parentPort!.postMessage('ready')

@@ -15,7 +15,9 @@ export async function createThreadedWasmBackend(bytes: Uint8Array<ArrayBuffer>, 
   const module = await WebAssembly.compile(bytes)
   const memory = kernelMemory(opts, true)
   const instance = await WebAssembly.instantiate(module, wasmImports(memory))
-  const names = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name)
+  const names = WebAssembly.Module.exports(module)
+    .filter((e) => e.kind === 'function')
+    .map((e) => e.name)
   const block = controlBlock(threads - 1)
   const workers = Array.from({ length: threads - 1 }, (_, index) => {
     const w = new Worker(new URL('./wasm_worker.js', import.meta.url), { workerData: { module, memory, block, names, index } })
@@ -23,12 +25,25 @@ export async function createThreadedWasmBackend(bytes: Uint8Array<ArrayBuffer>, 
     return w
   })
   // every worker instantiated and serving before the backend is handed out; one that fails to start is an error
-  await Promise.all(workers.map((w, i) => new Promise<void>((ok, fail) => {
-    w.once('message', () => ok())
-    w.once('error', (e) => fail(new Error(`wasm worker ${i + 1} failed to start: ${e.message}`)))
-    w.once('exit', (code) => fail(new Error(`wasm worker ${i + 1} exited (code ${code}) before it was ready`)))
-  }))).catch((e) => { for (const w of workers) void w.terminate(); throw e })
-  for (const w of workers) { w.removeAllListeners(); w.on('error', (e) => console.error(`wasm worker: ${e.message}`)) }
-  const dispatcher = new Dispatcher(block, names, threads - 1, () => { for (const w of workers) void w.terminate() })
+  await Promise.all(
+    workers.map(
+      (w, i) =>
+        new Promise<void>((ok, fail) => {
+          w.once('message', () => ok())
+          w.once('error', (e) => fail(new Error(`wasm worker ${i + 1} failed to start: ${e.message}`)))
+          w.once('exit', (code) => fail(new Error(`wasm worker ${i + 1} exited (code ${code}) before it was ready`)))
+        }),
+    ),
+  ).catch((e) => {
+    for (const w of workers) void w.terminate()
+    throw e
+  })
+  for (const w of workers) {
+    w.removeAllListeners()
+    w.on('error', (e) => console.error(`wasm worker: ${e.message}`))
+  }
+  const dispatcher = new Dispatcher(block, names, threads - 1, () => {
+    for (const w of workers) void w.terminate()
+  })
   return new WasmBackend(instance, memory, dispatcher)
 }

@@ -4,7 +4,10 @@
 // file is rejected whole with an error naming the tensor and the problem (never a half-loaded model).
 import type { Tensor } from './tensor.ts'
 
-export interface NamedArray { shape: number[]; data: Float32Array }
+export interface NamedArray {
+  shape: number[]
+  data: Float32Array
+}
 
 export class SafetensorsError extends Error {}
 
@@ -38,9 +41,14 @@ export function encodeSafetensors(tensors: Record<string, NamedArray>, metadata?
  * Parse and validate. `expected` (name -> shape), when given, must match exactly: same names, same shapes.
  * `what` names the file in errors.
  */
-export function decodeSafetensors(bytes: Uint8Array, expected?: Record<string, readonly number[]>, what = 'safetensors file'):
-  { tensors: Record<string, NamedArray>; metadata: Record<string, string> } {
-  const fail = (msg: string): never => { throw new SafetensorsError(`${what}: ${msg}`) }
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  expected?: Record<string, readonly number[]>,
+  what = 'safetensors file',
+): { tensors: Record<string, NamedArray>; metadata: Record<string, string> } {
+  const fail = (msg: string): never => {
+    throw new SafetensorsError(`${what}: ${msg}`)
+  }
   if (bytes.length < 8) fail(`truncated: ${bytes.length} bytes, a header length needs 8`)
   const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)
   if (n > BigInt(bytes.length - 8)) fail(`header length ${n} exceeds the file (${bytes.length} bytes): truncated or not safetensors`)
@@ -61,9 +69,11 @@ export function decodeSafetensors(bytes: Uint8Array, expected?: Record<string, r
     if (!v || typeof v !== 'object') fail(`tensor ${name}: entry is not an object`)
     if (v.dtype !== 'F32') fail(`tensor ${name}: dtype ${v.dtype} is not supported (F32 only)`)
     const shape = v.shape
-    if (!Array.isArray(shape) || !shape.every((d: unknown) => Number.isInteger(d) && (d as number) >= 0)) fail(`tensor ${name}: invalid shape ${JSON.stringify(shape)}`)
+    if (!Array.isArray(shape) || !shape.every((d: unknown) => Number.isInteger(d) && (d as number) >= 0))
+      fail(`tensor ${name}: invalid shape ${JSON.stringify(shape)}`)
     const off = v.data_offsets
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((d: unknown) => Number.isInteger(d) && (d as number) >= 0)) fail(`tensor ${name}: invalid data_offsets ${JSON.stringify(off)}`)
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((d: unknown) => Number.isInteger(d) && (d as number) >= 0))
+      fail(`tensor ${name}: invalid data_offsets ${JSON.stringify(off)}`)
     const [b, e] = off as [number, number]
     if (b > e || e > dataLen) fail(`tensor ${name}: data_offsets [${b}, ${e}] out of range (data is ${dataLen} bytes)`)
     const count = (shape as number[]).reduce((a, c) => a * c, 1)
@@ -75,11 +85,15 @@ export function decodeSafetensors(bytes: Uint8Array, expected?: Record<string, r
   }
   ranges.sort((x, y) => x[0] - y[0] || x[1] - y[1])
   // the spec: the data must be indexed entirely, without holes or overlaps (no polyglot files)
-  let covered = 0, last = ''
+  let covered = 0,
+    last = ''
   for (const [b, e, name] of ranges) {
     if (b < covered) fail(`tensors ${last} and ${name} overlap`)
     if (b > covered) fail(`data bytes [${covered}, ${b}) before tensor ${name} belong to no tensor`)
-    if (e > b) { covered = e; last = name }
+    if (e > b) {
+      covered = e
+      last = name
+    }
   }
   if (covered !== dataLen) fail(`data bytes [${covered}, ${dataLen}) at the end belong to no tensor`)
   if (expected) {

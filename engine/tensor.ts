@@ -8,7 +8,10 @@ export type Shape = readonly number[]
 
 class Storage {
   refs = 1
-  constructor(readonly backend: Backend, readonly buf: Buffer) {}
+  constructor(
+    readonly backend: Backend,
+    readonly buf: Buffer,
+  ) {}
   release(): void {
     if (--this.refs === 0) this.backend.free(this.buf)
   }
@@ -33,8 +36,12 @@ export class Tensor {
     track(this)
   }
 
-  get backend(): Backend { return this.storage.backend }
-  get buf(): Buffer { return this.check().storage.buf }
+  get backend(): Backend {
+    return this.storage.backend
+  }
+  get buf(): Buffer {
+    return this.check().storage.buf
+  }
 
   /** New tensor with undefined contents (an op output). */
   static empty(backend: Backend, shape: Shape): Tensor {
@@ -51,7 +58,9 @@ export class Tensor {
     backend.run('fill', [t.buf], [], { L: t.size, value })
     return t
   }
-  static zeros(backend: Backend, shape: Shape): Tensor { return Tensor.full(backend, shape, 0) }
+  static zeros(backend: Backend, shape: Shape): Tensor {
+    return Tensor.full(backend, shape, 0)
+  }
 
   /** A tensor of another shape over the same storage (no copy). Not recorded: ops/movement.ts wraps it. */
   view(shape: Shape): Tensor {
@@ -60,7 +69,9 @@ export class Tensor {
     return new Tensor(this.storage, shape)
   }
 
-  async read(): Promise<Float32Array> { return this.backend.read(this.buf) }
+  async read(): Promise<Float32Array> {
+    return this.backend.read(this.buf)
+  }
   readSync(): Float32Array {
     const r = this.backend.readSync
     if (!r) throw new Error(`readSync is not available on the ${this.backend.name} backend: use await tensor.read()`)
@@ -91,7 +102,9 @@ export class Tensor {
     if (this.isDisposed) throw new Error(`use of a disposed tensor [${this.shape}]`)
     return this
   }
-  toString() { return `Tensor[${this.shape}] on ${this.backend.name}` }
+  toString() {
+    return `Tensor[${this.shape}] on ${this.backend.name}`
+  }
 }
 
 // ------------------------------------------------------------------------------------------------ scopes
@@ -139,7 +152,13 @@ export function scope<T>(fn: () => T): T {
     throw e
   }
   if (result instanceof Promise) {
-    return result.then((r) => (endScope(r), r), (e) => { endScope(undefined); throw e }) as T
+    return result.then(
+      (r) => (endScope(r), r),
+      (e) => {
+        endScope(undefined)
+        throw e
+      },
+    ) as T
   }
   endScope(result)
   return result
@@ -163,7 +182,10 @@ export function noGrad<T>(fn: () => T): T {
   gradEnabled = false
   try {
     const r = fn()
-    if (r instanceof Promise) return r.finally(() => { gradEnabled = prev }) as T
+    if (r instanceof Promise)
+      return r.finally(() => {
+        gradEnabled = prev
+      }) as T
     gradEnabled = prev
     return r
   } catch (e) {
@@ -232,7 +254,9 @@ export function backward(loss: Tensor, seed?: Tensor): void {
   }
 }
 
-function shapeOfSize(t: Tensor, shape: Shape): Tensor { return t.shape.join() === shape.join() ? t : t.view(shape) }
+function shapeOfSize(t: Tensor, shape: Shape): Tensor {
+  return t.shape.join() === shape.join() ? t : t.view(shape)
+}
 
 function accumulate(a: Tensor, b: Tensor): Tensor {
   const out = Tensor.empty(a.backend, a.shape)

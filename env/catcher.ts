@@ -59,8 +59,18 @@ export class Catcher implements Game {
       this.lives -= 1
       this.resetFruit()
     }
-    if (rectsCollide(rectStart(this.playerX, PADDLE_W), rectStart(PADDLE_Y, PADDLE_H), PADDLE_W, PADDLE_H,
-      rectStart(this.fruitX, FRUIT), rectStart(this.fruitY, FRUIT), FRUIT, FRUIT)) {
+    if (
+      rectsCollide(
+        rectStart(this.playerX, PADDLE_W),
+        rectStart(PADDLE_Y, PADDLE_H),
+        PADDLE_W,
+        PADDLE_H,
+        rectStart(this.fruitX, FRUIT),
+        rectStart(this.fruitY, FRUIT),
+        FRUIT,
+        FRUIT,
+      )
+    ) {
       this.score += 1
       this.resetFruit()
     }

@@ -66,7 +66,8 @@ export const PIPES = [
 function bird(body: RGB, wing: RGB, frame: number): Sprite {
   const wingDy = [-4, 0, 4][frame]
   return sprite(34, 24, (x, y) => {
-    const ex = (x - 15.5) / 15, ey = (y - 11.5) / 11
+    const ex = (x - 15.5) / 15,
+      ey = (y - 11.5) / 11
     const inBody = ex * ex + ey * ey <= 1
     const beak = x >= 22 && x <= 33 && y >= 13 && y <= 18
     if (beak) return y === 13 || y === 18 || x === 33 ? [84, 56, 71] : y < 16 ? [250, 120, 40] : [230, 80, 30]
@@ -75,7 +76,8 @@ function bird(body: RGB, wing: RGB, frame: number): Sprite {
     const eye = (x - 23) ** 2 + (y - 7) ** 2
     if (eye <= 3) return [20, 20, 20]
     if (eye <= 20) return [250, 250, 250]
-    const wx = (x - 8) / 7, wy = (y - 12 - wingDy) / 4
+    const wx = (x - 8) / 7,
+      wy = (y - 12 - wingDy) / 4
     const w = wx * wx + wy * wy
     if (w <= 1) return w > 0.6 ? [84, 56, 71] : wing
     return body
@@ -84,8 +86,17 @@ function bird(body: RGB, wing: RGB, frame: number): Sprite {
 
 export const BIRDS = (
   [
-    [[238, 80, 50], [250, 210, 190]], // red
-    [[70, 160, 230], [210, 236, 250]], // blue
-    [[250, 196, 40], [252, 240, 200]], // yellow
+    [
+      [238, 80, 50],
+      [250, 210, 190],
+    ], // red
+    [
+      [70, 160, 230],
+      [210, 236, 250],
+    ], // blue
+    [
+      [250, 196, 40],
+      [252, 240, 200],
+    ], // yellow
   ] as [RGB, RGB][]
 ).map(([body, wing]) => [0, 1, 2].map((f) => bird(body, wing, f)))

@@ -22,7 +22,14 @@ import { MonsterKong } from './monsterkong/index.ts'
 import { RaycastMaze } from './raycastmaze.ts'
 
 export type {
-  ActionSpace, Env, Info, ObservationKind, ObservationSpace, ResetResult, RgbImage, StepResult,
+  ActionSpace,
+  Env,
+  Info,
+  ObservationKind,
+  ObservationSpace,
+  ResetResult,
+  RgbImage,
+  StepResult,
 } from './api.ts'
 export type { Game } from './game.ts'
 export { RandomState } from './random_state.ts'
@@ -60,14 +67,12 @@ const PLE: Record<string, PleRegistration> = {
   'PuckWorld-v0': {
     game: PuckWorld,
     maxEpisodeSteps: 10000,
-    description: 'PLE PuckWorld 64x64: reward -(distance to the green target) per step, less near the red puck; ' +
-      'never ends (only the time limit)',
+    description: 'PLE PuckWorld 64x64: reward -(distance to the green target) per step, less near the red puck; ' + 'never ends (only the time limit)',
   },
   'WaterWorld-v0': {
     game: WaterWorld,
     maxEpisodeSteps: 10000,
-    description: 'PLE WaterWorld 48x48: eat the green creeps (+1), avoid the red ones (-1); +5 and the end when ' +
-      'no green is left',
+    description: 'PLE WaterWorld 48x48: eat the green creeps (+1), avoid the red ones (-1); +5 and the end when ' + 'no green is left',
   },
   'FlappyBird-v0': {
     game: FlappyBird,
@@ -108,15 +113,17 @@ export interface EnvSpec {
 }
 
 export function listEnvs(): EnvSpec[] {
-  const ple = Object.entries(PLE).map(([id, r]): EnvSpec => ({
-    id,
-    kind: 'pixels',
-    description: r.description,
-    observation: 'RGB screen, row-major (y, x, RGB)',
-    actionMeanings: [...r.game.actions, 'noop'],
-    observationShape: [r.game.height, r.game.width, 3] as const,
-    maxEpisodeSteps: r.maxEpisodeSteps,
-  }))
+  const ple = Object.entries(PLE).map(
+    ([id, r]): EnvSpec => ({
+      id,
+      kind: 'pixels',
+      description: r.description,
+      observation: 'RGB screen, row-major (y, x, RGB)',
+      actionMeanings: [...r.game.actions, 'noop'],
+      observationShape: [r.game.height, r.game.width, 3] as const,
+      maxEpisodeSteps: r.maxEpisodeSteps,
+    }),
+  )
   const minigrid = Object.entries(MINIGRID_LEVELS).map(([id, l]): EnvSpec => {
     const env = l.create(id) // construction draws nothing and builds no level
     return {
@@ -133,7 +140,8 @@ export function listEnvs(): EnvSpec[] {
 }
 
 export function make(id: string, opts: MakeOptions = {}): Env {
-  const ple = PLE[id], level = MINIGRID_LEVELS[id]
+  const ple = PLE[id],
+    level = MINIGRID_LEVELS[id]
   if (!ple && !level) throw new Error(`unknown environment '${id}'; registered: ${ALL_IDS.join(', ')}`)
   for (const k of Object.keys(opts)) {
     if (k !== 'seed' && k !== 'maxEpisodeSteps') {

@@ -84,7 +84,10 @@ export class PixelCopter implements Game {
     const y = (this.playerY += this.momentum)
     const pTop = Math.trunc(y) - 1
     const pBottom = pTop + 2
-    const bx = this.blockX, by = this.blockY, tx = this.terrainX, ty = this.terrainY
+    const bx = this.blockX,
+      by = this.blockY,
+      tx = this.terrainX,
+      ty = this.terrainY
     for (let i = 0; i < this.nBlocks; i++) {
       const x = (bx[i] -= SCROLL)
       const left = Math.trunc(x) - 2

@@ -23,7 +23,12 @@ export class PleEnv implements Env<Game> {
   private previousScore = 0
   private hasReset = false
 
-  constructor(readonly id: string, cls: GameClass, seed: number, readonly maxEpisodeSteps: number) {
+  constructor(
+    readonly id: string,
+    cls: GameClass,
+    seed: number,
+    readonly maxEpisodeSteps: number,
+  ) {
     this.actionSpace = Object.freeze({ n: cls.actions.length + 1, meanings: Object.freeze([...cls.actions, 'noop']) })
     const shape = Object.freeze([cls.height, cls.width, 3] as const)
     this.observationSpace = Object.freeze({ shape, dtype: 'uint8' })
@@ -46,8 +51,9 @@ export class PleEnv implements Env<Game> {
   act(action: number): number {
     const n = this.actionSpace.n
     if (!Number.isInteger(action) || action < 0 || action >= n) {
-      throw new RangeError(`${this.id}: invalid action ${action}; expected an integer in 0..${n - 1} ` +
-        `(${this.actionSpace.meanings.map((m, i) => `${i} = ${m}`).join(', ')})`)
+      throw new RangeError(
+        `${this.id}: invalid action ${action}; expected an integer in 0..${n - 1} ` + `(${this.actionSpace.meanings.map((m, i) => `${i} = ${m}`).join(', ')})`,
+      )
     }
     if (!this.hasReset) throw new Error(`${this.id}: call reset() before step()`)
     const game = this.unwrapped

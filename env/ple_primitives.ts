@@ -9,7 +9,10 @@ export class Agent {
   vy = 0
 
   /** The agent stays in [0, maxX] x [0, maxY] (the screen minus its 2r x 2r sprite). */
-  constructor(private readonly maxX: number, private readonly maxY: number) {}
+  constructor(
+    private readonly maxX: number,
+    private readonly maxY: number,
+  ) {}
 
   place(x: number, y: number): void {
     this.x = x

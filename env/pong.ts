@@ -109,8 +109,13 @@ export class Pong implements Game {
 
   state(): Record<string, number> {
     return {
-      player_y: this.agentY, player_velocity: this.agentVy, cpu_y: this.cpuY, ball_x: this.ballX, ball_y: this.ballY,
-      ball_velocity_x: this.ballVx, ball_velocity_y: this.ballVy,
+      player_y: this.agentY,
+      player_velocity: this.agentVy,
+      cpu_y: this.cpuY,
+      ball_x: this.ballX,
+      ball_y: this.ballY,
+      ball_velocity_x: this.ballVx,
+      ball_velocity_y: this.ballVy,
     }
   }
 
@@ -164,9 +169,12 @@ export class Pong implements Game {
 
   // Ball.line_intersection of the segment (ballX0, ballY0) -> (ballX, ballY) with (p2x, p2y) -> (p3x, p3y).
   private crosses(p2x: number, p2y: number, p3x: number, p3y: number): boolean {
-    const p0x = this.ballX0, p0y = this.ballY0
-    const s1x = this.ballX - p0x, s1y = this.ballY - p0y
-    const s2x = p3x - p2x, s2y = p3y - p2y
+    const p0x = this.ballX0,
+      p0y = this.ballY0
+    const s1x = this.ballX - p0x,
+      s1y = this.ballY - p0y
+    const s2x = p3x - p2x,
+      s2y = p3y - p2y
     const s = (-s1y * (p0x - p2x) + s1x * (p0y - p2y)) / (-s2x * s1y + s1x * s2y)
     const t = (s2x * (p0y - p2y) - s2y * (p0x - p2x)) / (-s2x * s1y + s1x * s2y)
     return s >= 0 && s <= 1 && t >= 0 && t <= 1

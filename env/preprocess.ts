@@ -74,10 +74,12 @@ const clip8 = (ss: number) => {
 export function resizeRgb(src: Uint8Array, w: number, h: number, dw: number, dh: number, mode: ResizeMode): Uint8Array {
   const out = new Uint8Array(dw * dh * 3)
   if (mode === 'nearest') {
-    const xi = nearestIndex(w, dw), yi = nearestIndex(h, dh)
+    const xi = nearestIndex(w, dw),
+      yi = nearestIndex(h, dh)
     for (let y = 0; y < dh; y++) {
       for (let x = 0; x < dw; x++) {
-        const s = (yi[y] * w + xi[x]) * 3, o = (y * dw + x) * 3
+        const s = (yi[y] * w + xi[x]) * 3,
+          o = (y * dw + x) * 3
         out[o] = src[s]
         out[o + 1] = src[s + 1]
         out[o + 2] = src[s + 2]
@@ -99,7 +101,9 @@ export function grayscale(rgb: Uint8Array, out: Float32Array, outOffset = 0): Fl
 // Grayscale of every source pixel, raw and / 255. Screens are mostly runs of one colour, so the last colour's
 // values are memoised.
 function grayMemo(src: Uint8Array, g: Float32Array, gs: Float32Array): void {
-  let lastKey = -1, lastG = 0, lastS = 0
+  let lastKey = -1,
+    lastG = 0,
+    lastS = 0
   for (let i = 0, s = 0; i < g.length; i++, s += 3) {
     const key = (src[s] << 16) | (src[s + 1] << 8) | src[s + 2]
     if (key !== lastKey) {
@@ -114,10 +118,23 @@ function grayMemo(src: Uint8Array, g: Float32Array, gs: Float32Array): void {
 
 // Nearest gather of the grayscale source into raw and scaled; an output row sampling the same source row as the
 // previous one is copied from it. (One fused loop for both outputs runs twice as fast as two.)
-function gatherRows(g: Float32Array, gs: Float32Array, raw: Float32Array, rawOffset: number, scaled: Float32Array,
-  scaledOffset: number, xi: Int32Array, yi: Int32Array, w: number, dw: number, dh: number): void {
+function gatherRows(
+  g: Float32Array,
+  gs: Float32Array,
+  raw: Float32Array,
+  rawOffset: number,
+  scaled: Float32Array,
+  scaledOffset: number,
+  xi: Int32Array,
+  yi: Int32Array,
+  w: number,
+  dw: number,
+  dh: number,
+): void {
   for (let y = 0; y < dh; y++) {
-    const r0 = rawOffset + y * dw, s0 = scaledOffset + y * dw, row = yi[y] * w
+    const r0 = rawOffset + y * dw,
+      s0 = scaledOffset + y * dw,
+      row = yi[y] * w
     if (y > 0 && yi[y] === yi[y - 1]) {
       for (let x = 0; x < dw; x++) {
         raw[r0 + x] = raw[r0 - dw + x]
@@ -144,7 +161,6 @@ export class Resizer {
   private ty?: Taps
   private tmp?: Int32Array // bilinear: horizontal pass result, h rows x dw packed RGB
   private srcKey?: Int32Array // bilinear: the source as packed RGB
-  private rgbOut?: Uint8Array
 
   constructor(
     readonly w: number,
@@ -210,18 +226,25 @@ export class Resizer {
     const { dw, dh } = this
     const { first, count, k, ksize } = this.ty!
     const t = this.tmp!
-    let lastKey = -1, lastG = 0, lastS = 0
+    let lastKey = -1,
+      lastG = 0,
+      lastS = 0
     for (let y = 0, o = 0; y < dh; y++) {
-      const n = count[y], kb = y * ksize, f0 = first[y] * dw
+      const n = count[y],
+        kb = y * ksize,
+        f0 = first[y] * dw
       for (let x = 0; x < dw; x++, o++) {
         const f = f0 + x
         let key = t[f]
         let flat = true
         for (let j = 1; j < n; j++) if (t[f + j * dw] !== key) flat = false
         if (!flat) {
-          let r = 1 << 21, g = 1 << 21, b = 1 << 21
+          let r = 1 << 21,
+            g = 1 << 21,
+            b = 1 << 21
           for (let j = 0; j < n; j++) {
-            const kj = k[kb + j], v = t[f + j * dw]
+            const kj = k[kb + j],
+              v = t[f + j * dw]
             r += (v >> 16) * kj
             g += ((v >> 8) & 255) * kj
             b += (v & 255) * kj
@@ -245,12 +268,14 @@ export class Resizer {
   private horizontal(src: Uint8Array): void {
     const { w, h, dw } = this
     const { first, count, k, ksize } = this.tx!
-    const t = this.tmp!, sk = this.srcKey!
+    const t = this.tmp!,
+      sk = this.srcKey!
     for (let i = 0, p = 0; i < w * h; i++, p += 3) sk[i] = (src[p] << 16) | (src[p + 1] << 8) | src[p + 2]
     for (let y = 0, o = 0; y < h; y++) {
       const row = y * w
       for (let x = 0; x < dw; x++, o++) {
-        const n = count[x], f = row + first[x]
+        const n = count[x],
+          f = row + first[x]
         const k0 = sk[f]
         let flat = true
         for (let j = 1; j < n; j++) if (sk[f + j] !== k0) flat = false
@@ -258,9 +283,12 @@ export class Resizer {
           t[o] = k0
           continue
         }
-        let r = 1 << 21, g = 1 << 21, b = 1 << 21
+        let r = 1 << 21,
+          g = 1 << 21,
+          b = 1 << 21
         for (let j = 0, kb = x * ksize; j < n; j++) {
-          const kj = k[kb + j], v = sk[f + j]
+          const kj = k[kb + j],
+            v = sk[f + j]
           r += (v >> 16) * kj
           g += ((v >> 8) & 255) * kj
           b += (v & 255) * kj
@@ -273,15 +301,20 @@ export class Resizer {
   // Vertical pass over the packed tmp rows for output pixel (x, y): its packed RGB, flat runs short-cut as above.
   private vertical(x: number, y: number): number {
     const { first, count, k, ksize } = this.ty!
-    const t = this.tmp!, dw = this.dw
-    const n = count[y], f = first[y] * dw + x
+    const t = this.tmp!,
+      dw = this.dw
+    const n = count[y],
+      f = first[y] * dw + x
     const k0 = t[f]
     let flat = true
     for (let j = 1; j < n; j++) if (t[f + j * dw] !== k0) flat = false
     if (flat) return k0
-    let r = 1 << 21, g = 1 << 21, b = 1 << 21
+    let r = 1 << 21,
+      g = 1 << 21,
+      b = 1 << 21
     for (let j = 0, kb = y * ksize; j < n; j++) {
-      const kj = k[kb + j], v = t[f + j * dw]
+      const kj = k[kb + j],
+        v = t[f + j * dw]
       r += (v >> 16) * kj
       g += ((v >> 8) & 255) * kj
       b += (v & 255) * kj
@@ -295,7 +328,11 @@ export class FrameStack {
   readonly data: Float32Array
   private size: number
 
-  constructor(readonly k: number, readonly h: number, readonly w: number) {
+  constructor(
+    readonly k: number,
+    readonly h: number,
+    readonly w: number,
+  ) {
     this.size = h * w
     this.data = new Float32Array(k * this.size)
   }

@@ -88,8 +88,13 @@ export class PuckWorld implements Game {
 
   state(): Record<string, number> {
     return {
-      player_x: this.agent.x, player_y: this.agent.y, player_velocity_x: this.agent.vx,
-      player_velocity_y: this.agent.vy, good_creep_x: this.goodX, good_creep_y: this.goodY, bad_creep_x: this.badX,
+      player_x: this.agent.x,
+      player_y: this.agent.y,
+      player_velocity_x: this.agent.vx,
+      player_velocity_y: this.agent.vy,
+      good_creep_x: this.goodX,
+      good_creep_y: this.goodY,
+      bad_creep_x: this.badX,
       bad_creep_y: this.badY,
     }
   }

@@ -18,8 +18,7 @@ export function rectStart(centre: number, size: number): number {
 }
 
 /** pygame Rect.colliderect for rects of positive size. */
-export function rectsCollide(ax: number, ay: number, aw: number, ah: number,
-  bx: number, by: number, bw: number, bh: number): boolean {
+export function rectsCollide(ax: number, ay: number, aw: number, ah: number, bx: number, by: number, bw: number, bh: number): boolean {
   return ax < bx + bw && ay < by + bh && ax + aw > bx && ay + ah > by
 }
 
@@ -27,7 +26,10 @@ export function rectsCollide(ax: number, ay: number, aw: number, ah: number,
 export class Surface {
   readonly rgb: Uint8Array
 
-  constructor(readonly w: number, readonly h: number) {
+  constructor(
+    readonly w: number,
+    readonly h: number,
+  ) {
     this.rgb = new Uint8Array(w * h * 3) // pygame surfaces start black
   }
 
@@ -46,8 +48,10 @@ export class Surface {
 
   /** pygame.draw.rect(surface, colour, (x, y, w, h), 0): a clipped fill. */
   fillRect(x: number, y: number, w: number, h: number, c: RGB): void {
-    const x0 = Math.max(0, x), x1 = Math.min(this.w, x + w)
-    const y0 = Math.max(0, y), y1 = Math.min(this.h, y + h)
+    const x0 = Math.max(0, x),
+      x1 = Math.min(this.w, x + w)
+    const y0 = Math.max(0, y),
+      y1 = Math.min(this.h, y + h)
     for (let r = y0; r < y1; r++) this.hline(x0, x1 - 1, r, c)
   }
 
@@ -69,7 +73,8 @@ export class Surface {
       x++
       ddFx += 2
       f += ddFx + 1
-      if (f >= 0) { // the y-step is about to be taken: draw the cap lines once
+      if (f >= 0) {
+        // the y-step is about to be taken: draw the cap lines once
         this.hlineClip(x0 - x, x0 + x - 1, y0 + y - 1, c)
         this.hlineClip(x0 - x, x0 + x - 1, y0 - y, c)
       }
@@ -110,10 +115,17 @@ export class Sprite {
   /** With a surface alpha: the blend of source s over screen d, at [s * 256 + d]. */
   private readonly blend: Uint8Array | null = null
 
-  constructor(image: Surface, key: RGB = [0, 0, 0], readonly alpha = 255) {
+  constructor(
+    image: Surface,
+    key: RGB = [0, 0, 0],
+    readonly alpha = 255,
+  ) {
     this.w = image.w
     this.h = image.h
-    const ys: number[] = [], xs: number[] = [], lens: number[] = [], rgb: number[] = []
+    const ys: number[] = [],
+      xs: number[] = [],
+      lens: number[] = [],
+      rgb: number[] = []
     const p = image.rgb
     for (let y = 0; y < image.h; y++) {
       for (let x = 0; x < image.w; x++) {
@@ -121,8 +133,7 @@ export class Sprite {
         const [r, g, b] = [p[o], p[o + 1], p[o + 2]]
         if (r === key[0] && g === key[1] && b === key[2]) continue
         const last = ys.length - 1
-        if (last >= 0 && ys[last] === y && xs[last] + lens[last] === x &&
-          rgb[3 * last] === r && rgb[3 * last + 1] === g && rgb[3 * last + 2] === b) {
+        if (last >= 0 && ys[last] === y && xs[last] + lens[last] === x && rgb[3 * last] === r && rgb[3 * last + 1] === g && rgb[3 * last + 2] === b) {
           lens[last]++
         } else {
           ys.push(y)
@@ -147,7 +158,10 @@ export class Sprite {
 
   /** Surface.blit(image, (x, y)) onto `dst`, clipped to it. */
   blit(dst: Surface, x: number, y: number): void {
-    const W = dst.w, H = dst.h, s = dst.rgb, t = this.blend
+    const W = dst.w,
+      H = dst.h,
+      s = dst.rgb,
+      t = this.blend
     const { runY, runX, runLen, runRgb } = this
     for (let i = 0; i < runY.length; i++) {
       const py = y + runY[i]
@@ -155,7 +169,9 @@ export class Sprite {
       const x0 = Math.max(0, x + runX[i])
       const x1 = Math.min(W, x + runX[i] + runLen[i])
       if (x0 >= x1) continue
-      const r = runRgb[3 * i], g = runRgb[3 * i + 1], b = runRgb[3 * i + 2]
+      const r = runRgb[3 * i],
+        g = runRgb[3 * i + 1],
+        b = runRgb[3 * i + 2]
       const end = (py * W + x1) * 3
       if (t === null) {
         for (let o = (py * W + x0) * 3; o < end; o += 3) {
@@ -164,7 +180,9 @@ export class Sprite {
           s[o + 2] = b
         }
       } else {
-        const tr = r << 8, tg = g << 8, tb = b << 8
+        const tr = r << 8,
+          tg = g << 8,
+          tb = b << 8
         for (let o = (py * W + x0) * 3; o < end; o += 3) {
           s[o] = t[tr | s[o]]
           s[o + 1] = t[tg | s[o + 1]]

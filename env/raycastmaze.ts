@@ -16,7 +16,7 @@ const H = 48
 const MAP_SIZE = 10
 const DIM = Math.floor(MAP_SIZE / 2) * 2 + 1 // 11: the maze is DIM x DIM cells
 const COMPLEXITY = Math.trunc(0.75 * (5 * (DIM + DIM))) // 82 random-walk steps per isle
-const DENSITY = Math.trunc(0.75 * Math.floor(Math.floor(DIM / 2) * DIM / 2)) // 20 isles: `dim//2*dim//2` is (5*11)//2
+const DENSITY = Math.trunc(0.75 * Math.floor((Math.floor(DIM / 2) * DIM) / 2)) // 20 isles: `dim//2*dim//2` is (5*11)//2
 const DISTANCE_TO_TARGET = Math.max(1, MAP_SIZE * MAP_SIZE) // init_pos_distance_to_target default
 const DT = 1000 / 30 / 1000 // _handle_player_events: dt / 1000.0, in seconds
 const MOVE = 20 // move_speed, cells per second
@@ -115,8 +115,14 @@ export class RaycastMaze implements Game {
   /** PLE's getGameState() is None for this game; these are the fields the trace records. */
   state(): Record<string, number> {
     return {
-      pos_0: this.pos[0], pos_1: this.pos[1], dir_0: this.dir[0], dir_1: this.dir[1],
-      plane_0: this.plane[0], plane_1: this.plane[1], obj_loc_0: this.objLoc[0], obj_loc_1: this.objLoc[1],
+      pos_0: this.pos[0],
+      pos_1: this.pos[1],
+      dir_0: this.dir[0],
+      dir_1: this.dir[1],
+      plane_0: this.plane[0],
+      plane_1: this.plane[1],
+      obj_loc_0: this.objLoc[0],
+      obj_loc_1: this.objLoc[1],
     }
   }
 
@@ -157,7 +163,11 @@ export class RaycastMaze implements Game {
   // only next to them are not candidates. Returns wall cell -> distance (the first distance it was listed with).
   private reachableWalls(): Map<number, number> {
     const Z = this.map
-    interface Cell { pos: number; dist: number; checked: boolean }
+    interface Cell {
+      pos: number
+      dist: number
+      checked: boolean
+    }
     const start: Cell = { pos: Math.trunc(this.pos[0]) * DIM + Math.trunc(this.pos[1]), dist: 0, checked: false }
     const cells: Cell[] = [start]
     const index = new Map<number, Cell>([[start.pos, start]])
@@ -238,8 +248,10 @@ export class RaycastMaze implements Game {
     const s = this.screen
     s.fill(0, 0, (H / 2) * W * 3)
     s.fill(GREY, (H / 2) * W * 3)
-    const px = this.pos[0], py = this.pos[1]
-    const mx0 = Math.trunc(px), my0 = Math.trunc(py)
+    const px = this.pos[0],
+      py = this.pos[1]
+    const mx0 = Math.trunc(px),
+      my0 = Math.trunc(py)
     const Z = this.map
     for (let col = 0; col < W; col++) {
       const cam = CAMERA_X[col]
@@ -252,7 +264,8 @@ export class RaycastMaze implements Game {
       const ddy = F(Math.sqrt(F(1 + div)))
       const sx = rdx < 0 ? -1 : 1
       const sy = rdy < 0 ? -1 : 1
-      let mx = mx0, my = my0
+      let mx = mx0,
+        my = my0
       let sdx = rdx < 0 ? (px - mx) * ddx : (mx + 1.0 - px) * ddx
       let sdy = rdy < 0 ? (py - my) * ddy : (my + 1.0 - py) * ddy
       let side: number
@@ -268,9 +281,7 @@ export class RaycastMaze implements Game {
         }
         if (Z[mx * DIM + my] > 0) break
       }
-      const perp = side === 0
-        ? (mx - px + (1.0 - sx) / 2.0) / F(rdx + EPS32)
-        : (my - py + (1.0 - sy) / 2.0) / F(rdy + EPS32)
+      const perp = side === 0 ? (mx - px + (1.0 - sx) / 2.0) / F(rdx + EPS32) : (my - py + (1.0 - sy) / 2.0) / F(rdy + EPS32)
       const lineHeight = Math.trunc(H / (perp + EPS))
       let top = -lineHeight / 2.0 + H / 2.0
       if (top < 0) top = 0.0
@@ -284,9 +295,12 @@ export class RaycastMaze implements Game {
         r *= 0.65
         g *= 0.65
       }
-      const R = Math.trunc(r), G = Math.trunc(g)
-      const t = Math.trunc(top), b = Math.trunc(bottom)
-      const y0 = Math.max(0, Math.min(t, b)), y1 = Math.min(H - 1, Math.max(t, b))
+      const R = Math.trunc(r),
+        G = Math.trunc(g)
+      const t = Math.trunc(top),
+        b = Math.trunc(bottom)
+      const y0 = Math.max(0, Math.min(t, b)),
+        y1 = Math.min(H - 1, Math.max(t, b))
       for (let y = y0, o = (y0 * W + col) * 3; y <= y1; y++, o += W * 3) {
         s[o] = R
         s[o + 1] = s[o + 2] = G

@@ -3,7 +3,7 @@
 // the way to the one ahead of it every step. Collisions use the head's hit box, a thin rect ahead of the head,
 // against 1 x 1 segment rects; everything is drawn with its top-left corner at its rect's centre.
 import type { Game } from './game.ts'
-import { rectsCollide, rectSprite, rectStart, Sprite, Surface, type RGB } from './pygame_draw.ts'
+import { rectsCollide, rectSprite, rectStart, type Sprite, Surface, type RGB } from './pygame_draw.ts'
 import type { RandomState } from './random_state.ts'
 
 const W = 64
@@ -95,7 +95,8 @@ export class Snake implements Game {
     for (let i = INIT_LENGTH; i < this.length; i++) {
       if (rectsCollide(hx, hy, hw, hh, this.rectX[i], this.rectY[i], 1, 1)) this.lives = -1
     }
-    const x = this.bodyX[0], y = this.bodyY[0]
+    const x = this.bodyX[0],
+      y = this.bodyY[0]
     if (x < 0 || x + SEG / 2 > W || y < 0 || y + SEG / 2 > H) this.lives = -1
     if (this.lives <= 0.0) this.score += -5
     this.move()
@@ -109,7 +110,8 @@ export class Snake implements Game {
   // SnakePlayer.update: from the tail forward, each segment to 0.9 of the one ahead (not yet moved) plus 0.1 of
   // itself; then the head moves 29 px/s along its direction and its hit box follows.
   private move(): void {
-    const bx = this.bodyX, by = this.bodyY
+    const bx = this.bodyX,
+      by = this.bodyY
     const scale = 0.1
     for (let i = this.length - 1; i > 0; i--) {
       bx[i] = (1.0 - scale) * bx[i - 1] + scale * bx[i]
@@ -121,7 +123,10 @@ export class Snake implements Game {
     by[0] += this.dirY * SPEED * DT
     // update_hitbox: 3 x 1 moving up or down, 1 x 3 moving left or right; 3 px ahead when moving right or
     // down, 1 px when moving left or up
-    let x = bx[0], y = by[0], w: number, h: number
+    let x = bx[0],
+      y = by[0],
+      w: number,
+      h: number
     if (this.dirX === 0) {
       w = SEG
       h = HIT_THIN
@@ -160,7 +165,8 @@ export class Snake implements Game {
   // Food.new_position: redraw (x, then y, each choice(range(12, 52, 6))) while the position equals a segment's
   // (it starts at the head's, so there is always at least one round of draws).
   private placeFood(): void {
-    let x = this.bodyX[0], y = this.bodyY[0]
+    let x = this.bodyX[0],
+      y = this.bodyY[0]
     while (this.onBody(x, y)) {
       x = 2 * FOOD + FOOD * this.rng.randint(0, Math.ceil((W - 4 * FOOD) / FOOD))
       y = 2 * FOOD + FOOD * this.rng.randint(0, Math.ceil((H - 4 * FOOD) / FOOD))

@@ -53,8 +53,7 @@ export const mirror = (s: Sprite): Sprite => sprite(s.w, s.h, (x, y) => pixel(s,
 export const rotate180 = (s: Sprite): Sprite => sprite(s.w, s.h, (x, y) => pixel(s, s.w - 1 - x, s.h - 1 - y))
 
 /** Nearest-neighbour resize (what pygame.transform.scale does to a sprite PLE shrinks). */
-export const shrink = (s: Sprite, w: number, h: number): Sprite =>
-  sprite(w, h, (x, y) => pixel(s, Math.floor((x * s.w) / w), Math.floor((y * s.h) / h)))
+export const shrink = (s: Sprite, w: number, h: number): Sprite => sprite(w, h, (x, y) => pixel(s, Math.floor((x * s.w) / w), Math.floor((y * s.h) / h)))
 
 /** Blit `s` with its top-left at integer (x, y) onto a W-wide, H-high RGB screen, clipped; transparent pixels skip. */
 export function blit(screen: Uint8Array, W: number, H: number, s: Sprite, x: number, y: number): void {

@@ -100,7 +100,10 @@ export class VectorEnv {
   private hw: number
   private hasReset = false
 
-  constructor(readonly id: string, opts: VectorEnvOptions) {
+  constructor(
+    readonly id: string,
+    opts: VectorEnvOptions,
+  ) {
     const { numEnvs, seed = 24, frameResize = 84, stackedFrames = 4, resize = 'nearest', autoReset = true } = opts
     const { onehot = false } = opts
     const posInt = (v: number, name: string) => {
@@ -123,8 +126,9 @@ export class VectorEnv {
     if (this.envs[0].unwrapped instanceof MiniGridEnv) {
       const frameOpts = (['frameResize', 'stackedFrames', 'resize'] as const).filter((k) => opts[k] !== undefined)
       if (frameOpts.length > 0) {
-        throw new Error(`VectorEnv: ${frameOpts.join(', ')} do not apply to ${id} (its observation is MiniGrid's ` +
-          `7x7 symbolic view; see the onehot option)`)
+        throw new Error(
+          `VectorEnv: ${frameOpts.join(', ')} do not apply to ${id} (its observation is MiniGrid's ` + `7x7 symbolic view; see the onehot option)`,
+        )
       }
       this.kind = 'minigrid'
       this.minigrid = this.envs.map((e) => e.unwrapped as MiniGridEnv)
@@ -188,7 +192,8 @@ export class VectorEnv {
   /** Step every running env (and, with `active`, only those with active[i] = 1) with actions[i]. */
   step(actions: Int32Array | ArrayLike<number>, active?: Uint8Array): this {
     if (!this.hasReset) throw new Error('VectorEnv: call reset() before step()')
-    const N = this.numEnvs, n = this.actionSpace.n
+    const N = this.numEnvs,
+      n = this.actionSpace.n
     if (actions.length < N) throw new RangeError(`VectorEnv: ${N} actions needed, got ${actions.length}`)
     for (let i = 0; i < N; i++) {
       this.rewards[i] = 0
@@ -199,12 +204,12 @@ export class VectorEnv {
       const a = actions[i]
       if (!Number.isInteger(a) || a < 0 || a >= n) {
         const meanings = this.actionSpace.meanings.join(', ')
-        throw new RangeError(`VectorEnv: env ${i}: invalid action ${a}; expected an integer in 0..${n - 1} ` +
-          `(${meanings})`)
+        throw new RangeError(`VectorEnv: env ${i}: invalid action ${a}; expected an integer in 0..${n - 1} ` + `(${meanings})`)
       }
       const env = this.envs[i]
       const r = env.act(a)
-      const term = env.terminated, trunc = env.truncated
+      const term = env.terminated,
+        trunc = env.truncated
       this.rewards[i] = r
       this.terminated[i] = term ? 1 : 0
       this.truncated[i] = trunc ? 1 : 0
@@ -226,7 +231,8 @@ export class VectorEnv {
   // the older channels down by one (MiniGrid: its symbolic view and pose)
   private pushFrame(i: number): void {
     if (this.resizer === null) return this.writeMiniGrid(i)
-    const hw = this.hw, C = this.obsShape[0]
+    const hw = this.hw,
+      C = this.obsShape[0]
     const base = i * C * hw
     this.obs.copyWithin(base, base + hw, base + C * hw)
     this.resizer.grayPair(this.envs[i].obs, this.frame, i * hw, this.obs, base + (C - 1) * hw)
@@ -234,7 +240,8 @@ export class VectorEnv {
 
   private startStack(i: number): void {
     if (this.resizer === null) return this.writeMiniGrid(i)
-    const hw = this.hw, C = this.obsShape[0]
+    const hw = this.hw,
+      C = this.obsShape[0]
     const base = i * C * hw
     this.obs.fill(0, base, base + (C - 1) * hw)
     this.resizer.grayPair(this.envs[i].obs, this.frame, i * hw, this.obs, base + (C - 1) * hw)

@@ -15,7 +15,10 @@ const R = 2 // percent_round_int(W, 0.047) = round(2.256): agent and creep radiu
 const AGENT_SPEED = 0.25 * W // velocity added per key press, px/s
 const CREEP_SPEED = 0.25 * W // the most a creep's speed can be, px/s
 const N_CREEPS = 3
-const COLOURS: readonly RGB[] = [[40, 140, 40], [150, 95, 95]]
+const COLOURS: readonly RGB[] = [
+  [40, 140, 40],
+  [150, 95, 95],
+]
 const REWARDS = [1.0, -1.0] // PLE's positive and negative
 
 export class WaterWorld implements Game {
@@ -54,9 +57,9 @@ export class WaterWorld implements Game {
     const a = this.agent
     a.move(dx, dy, DT)
     // spritecollide(player, creeps, dokill=True): the agent's 4 x 4 rect against each creep's, in group order
-    const px = rectStart(a.x, 2 * R), py = rectStart(a.y, 2 * R)
-    const eaten = this.creeps.filter((c) =>
-      rectsCollide(px, py, 2 * R, 2 * R, rectStart(c.rectX, 2 * R), rectStart(c.rectY, 2 * R), 2 * R, 2 * R))
+    const px = rectStart(a.x, 2 * R),
+      py = rectStart(a.y, 2 * R)
+    const eaten = this.creeps.filter((c) => rectsCollide(px, py, 2 * R, 2 * R, rectStart(c.rectX, 2 * R), rectStart(c.rectY, 2 * R), 2 * R, 2 * R))
     if (eaten.length > 0) {
       this.creeps = this.creeps.filter((c) => !eaten.includes(c))
       for (const c of eaten) {
@@ -75,8 +78,12 @@ export class WaterWorld implements Game {
 
   state(): Record<string, number> {
     return {
-      player_x: this.agent.x, player_y: this.agent.y, player_velocity_x: this.agent.vx,
-      player_velocity_y: this.agent.vy, good: this.counts[0], bad: this.counts[1],
+      player_x: this.agent.x,
+      player_y: this.agent.y,
+      player_velocity_x: this.agent.vx,
+      player_velocity_y: this.agent.vy,
+      good: this.counts[0],
+      bad: this.counts[1],
     }
   }
 
@@ -85,11 +92,14 @@ export class WaterWorld implements Game {
   private addCreep(): void {
     const type = this.rng.randint(0, 2) as 0 | 1
     const lo = R * 1.5
-    let x = 0, y = 0, dist = 0.0
+    let x = 0,
+      y = 0,
+      dist = 0.0
     while (dist < 1.5) {
       x = this.rng.uniform(lo, H - lo)
       y = this.rng.uniform(lo, H - lo)
-      const ex = this.agent.x - x, ey = this.agent.y - y // ** 2 is C pow(v, 2): exactly v * v
+      const ex = this.agent.x - x,
+        ey = this.agent.y - y // ** 2 is C pow(v, 2): exactly v * v
       dist = Math.sqrt(ex * ex + ey * ey)
     }
     const dirX = this.rng.randint(0, 2) === 0 ? -1 : 1
@@ -98,7 +108,15 @@ export class WaterWorld implements Game {
     const speed = this.rng.randomSample() * CREEP_SPEED
     const jitter = this.rng.randomSample()
     this.creeps.push({
-      type, x, y, dx: dirX / norm, dy: dirY / norm, speed, jitter, rectX: Math.trunc(x), rectY: Math.trunc(y),
+      type,
+      x,
+      y,
+      dx: dirX / norm,
+      dy: dirY / norm,
+      speed,
+      jitter,
+      rectX: Math.trunc(x),
+      rectY: Math.trunc(y),
     })
     this.counts[type] += 1
   }

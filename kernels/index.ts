@@ -48,13 +48,14 @@ function sig(outputs: string[], inputs: string[], dims: readonly string[], param
 const MM = ['M', 'K', 'N'] as const
 const mmWorkspace = (d: Record<string, number>) => 64 + 64 * 256 + d.K * Math.ceil(d.N / 8) * 8
 function convWorkspace(d: Record<string, number>, pass: 'fwd' | 'bin' | 'bw'): number {
-  const { N, C, H, W, K, R, S, P, Q, PAD } = d, CRS = C * R * S, PQ = P * Q
-  const up4 = (x: number) => Math.ceil(x / 4) * 4, up8 = (x: number) => Math.ceil(x / 8) * 8
+  const { N, C, H, W, K, R, S, P, Q, PAD } = d,
+    CRS = C * R * S,
+    PQ = P * Q
+  const up4 = (x: number) => Math.ceil(x / 4) * 4,
+    up8 = (x: number) => Math.ceil(x / 8) * 8
   const pad = pass === 'fwd' ? C * (H + 2 * PAD) * (W + 2 * PAD) : PAD > 0 ? N * C * (H + 2 * PAD) * (W + 2 * PAD) : 0
   const G = Math.max(1, Math.min(N, Math.floor(1024 / PQ)))
-  const body = pass === 'fwd' ? CRS * up8(K) + up4(R)
-    : pass === 'bw' ? G * PQ * up8(K) + up4(G * P)
-    : K * up8(CRS) + up4(PQ) * K + up4(CRS) + up4(PQ)
+  const body = pass === 'fwd' ? CRS * up8(K) + up4(R) : pass === 'bw' ? G * PQ * up8(K) + up4(G * P) : K * up8(CRS) + up4(PQ) * K + up4(CRS) + up4(PQ)
   return 64 + body + pad
 }
 export const CONV_DIMS = ['N', 'C', 'H', 'W', 'K', 'R', 'S', 'P', 'Q', 'STRIDE', 'PAD'] as const
@@ -67,25 +68,37 @@ const RED = ['O', 'R', 'I'] as const
 export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const
 /** Unary ops: out = f(x; params). Each has `<op>_backward(dx; dout, x, y)` with y = f(x) the forward output. */
 export const UNARY_OPS = {
-  neg: [], exp: [], log: [], sqrt: [], square: [], abs: [], relu: [], leaky_relu: ['alpha'], tanh: [], sigmoid: [],
-  clip: ['lo', 'hi'], softplus: [],
+  neg: [],
+  exp: [],
+  log: [],
+  sqrt: [],
+  square: [],
+  abs: [],
+  relu: [],
+  leaky_relu: ['alpha'],
+  tanh: [],
+  sigmoid: [],
+  clip: ['lo', 'hi'],
+  softplus: [],
 } as const satisfies Record<string, readonly string[]>
 
 export type BinaryOp = (typeof BINARY_OPS)[number]
 export type UnaryOp = keyof typeof UNARY_OPS
 
 const binary = Object.fromEntries(BINARY_OPS.map((op) => [op, sig(['out'], ['a', 'b'], BCAST_DIMS)])) as Record<BinaryOp, KernelSig>
-const unary = Object.fromEntries(Object.entries(UNARY_OPS).flatMap(([op, params]) => [
-  [op, sig(['out'], ['x'], L, [...params])],
-  [`${op}_backward`, sig(['dx'], ['dout', 'x', 'y'], L, [...params])],
-])) as Record<UnaryOp | `${UnaryOp}_backward`, KernelSig>
+const unary = Object.fromEntries(
+  Object.entries(UNARY_OPS).flatMap(([op, params]) => [
+    [op, sig(['out'], ['x'], L, [...params])],
+    [`${op}_backward`, sig(['dx'], ['dout', 'x', 'y'], L, [...params])],
+  ]),
+) as Record<UnaryOp | `${UnaryOp}_backward`, KernelSig>
 
 export const KERNELS = {
   // ---- matmul: out[M,N] = a @ b, and the transposed forms backward needs
   // (workspace: the wasm kernels pack b into 8-column panels, K x ceil(N/8)*8 floats, and a 64x256 block of a)
-  matmul: sig(['out'], ['a', 'b'], MM, [], { workspace: mmWorkspace }),     // a [M,K], b [K,N]
-  matmul_nt: sig(['out'], ['a', 'b'], MM, [], { workspace: mmWorkspace }),  // a [M,K], b [N,K]: out = a @ b^T
-  matmul_tn: sig(['out'], ['a', 'b'], MM, [], { workspace: mmWorkspace }),  // a [K,M], b [K,N]: out = a^T @ b
+  matmul: sig(['out'], ['a', 'b'], MM, [], { workspace: mmWorkspace }), // a [M,K], b [K,N]
+  matmul_nt: sig(['out'], ['a', 'b'], MM, [], { workspace: mmWorkspace }), // a [M,K], b [N,K]: out = a @ b^T
+  matmul_tn: sig(['out'], ['a', 'b'], MM, [], { workspace: mmWorkspace }), // a [K,M], b [K,N]: out = a^T @ b
   // ---- conv2d, NCHW, weights [K,C,R,S], zero padding PAD on every side; P = (H + 2PAD - R) / STRIDE + 1
   // (workspace: packed operands, offset tables and a zero-padded copy when PAD > 0; layouts in kernels/as/conv2d.ts)
   conv2d_forward: sig(['out'], ['x', 'w', 'b'], CONV_DIMS, [], { workspace: (d) => convWorkspace(d, 'fwd') }),
@@ -146,18 +159,26 @@ export const KERNELS = {
   // the memory-access equations, fused (kernels/ref/dnc_access.ts; gates and strengths of one per lane are [B]):
   // the interface vector xi [B, W R + 3W + 5R + 3] split in the paper's order and activated (oneplus strengths,
   // sigmoid erase / free / gates, softmax read modes [B,R,3]); the backward recomputes the activations from xi
-  dnc_interface_forward: sig(['read_keys', 'read_strengths', 'write_key', 'write_strength', 'erase', 'write_vec', 'free',
-    'alloc_gate', 'write_gate', 'modes'], ['xi'], ['B', 'W', 'R']),
-  dnc_interface_backward: sig(['dxi'], ['d_read_keys', 'd_read_strengths', 'd_write_key', 'd_write_strength', 'd_erase',
-    'd_write_vec', 'd_free', 'd_alloc_gate', 'd_write_gate', 'd_modes', 'xi'], ['B', 'W', 'R']),
+  dnc_interface_forward: sig(
+    ['read_keys', 'read_strengths', 'write_key', 'write_strength', 'erase', 'write_vec', 'free', 'alloc_gate', 'write_gate', 'modes'],
+    ['xi'],
+    ['B', 'W', 'R'],
+  ),
+  dnc_interface_backward: sig(
+    ['dxi'],
+    ['d_read_keys', 'd_read_strengths', 'd_write_key', 'd_write_strength', 'd_erase', 'd_write_vec', 'd_free', 'd_alloc_gate', 'd_write_gate', 'd_modes', 'xi'],
+    ['B', 'W', 'R'],
+  ),
   // usage [B,N] = (u' + w' - u' w') prod_i (1 - free_i read'_i), read_prev [B,R,N], free [B,R]
   dnc_usage_forward: sig(['usage'], ['usage_prev', 'write_prev', 'read_prev', 'free'], ['B', 'N', 'R']),
-  dnc_usage_backward: sig(['dusage_prev', 'dwrite_prev', 'dread_prev', 'dfree'],
-    ['dusage', 'usage_prev', 'write_prev', 'read_prev', 'free'], ['B', 'N', 'R']),
+  dnc_usage_backward: sig(['dusage_prev', 'dwrite_prev', 'dread_prev', 'dfree'], ['dusage', 'usage_prev', 'write_prev', 'read_prev', 'free'], ['B', 'N', 'R']),
   // write weighting [B,N] = g^w (g^a alloc + (1 - g^a) content), and the precedence p = (1 - sum w) p_prev + w
   dnc_write_weighting_forward: sig(['write_w', 'precedence'], ['alloc', 'content', 'alloc_gate', 'write_gate', 'precedence_prev'], ['B', 'N']),
-  dnc_write_weighting_backward: sig(['dalloc', 'dcontent', 'dalloc_gate', 'dwrite_gate', 'dprecedence_prev'],
-    ['dwrite_w', 'dprecedence', 'alloc', 'content', 'alloc_gate', 'write_gate', 'precedence_prev'], ['B', 'N']),
+  dnc_write_weighting_backward: sig(
+    ['dalloc', 'dcontent', 'dalloc_gate', 'dwrite_gate', 'dprecedence_prev'],
+    ['dwrite_w', 'dprecedence', 'alloc', 'content', 'alloc_gate', 'write_gate', 'precedence_prev'],
+    ['B', 'N'],
+  ),
   // erase then write: mem [B,N,W] = mem_prev (1 - w e^T) + w v^T, w [B,N], erase and write_vec [B,W]
   dnc_write_forward: sig(['mem'], ['mem_prev', 'w', 'erase', 'write_vec'], ['B', 'N', 'W']),
   dnc_write_backward: sig(['dmem_prev', 'dw', 'derase', 'dwrite_vec'], ['dmem', 'mem_prev', 'w', 'erase', 'write_vec'], ['B', 'N', 'W']),
@@ -175,7 +196,16 @@ export const KERNELS = {
  * write gate, read modes (3R); I = W R + 3W + 5R + 3 in all.
  */
 export function dncInterfaceLayout(W: number, R: number) {
-  const kr = 0, br = R * W, kw = br + R, bw = kw + W, e = bw + 1, v = e + W, f = v + W, ga = f + R, gw = ga + 1, pi = gw + 1
+  const kr = 0,
+    br = R * W,
+    kw = br + R,
+    bw = kw + W,
+    e = bw + 1,
+    v = e + W,
+    f = v + W,
+    ga = f + R,
+    gw = ga + 1,
+    pi = gw + 1
   return { kr, br, kw, bw, e, v, f, ga, gw, pi, I: pi + 3 * R }
 }
 

@@ -9,36 +9,54 @@ import { disposeState, type Net, type RecState } from './networks.ts'
 import { EpisodeBuffer, fillStack, sampleCategorical } from './rollout.ts'
 import { obsLayout, frameWriter, stackShape } from './observation.ts'
 
-export interface ActorOptions { greedy?: boolean; seed?: number }
-export interface Actor { reset(): void; act(obs: Uint8Array): Promise<number>; dispose(): void }
+export interface ActorOptions {
+  greedy?: boolean
+  seed?: number
+}
+export interface Actor {
+  reset(): void
+  act(obs: Uint8Array): Promise<number>
+  dispose(): void
+}
 
 /** `seed` seeds the sampling (default args.rng_seed + 4, a stream no trainer uses). */
-export function createActor(policy: Net, backend: Backend, args: Args, numActions: number,
-  opts: ActorOptions = {}): Actor {
-  const a = args, o = obsLayout(a), fs = o.frameSize, S = a.stacked_frames, A = numActions
+export function createActor(policy: Net, backend: Backend, args: Args, numActions: number, opts: ActorOptions = {}): Actor {
+  const a = args,
+    o = obsLayout(a),
+    fs = o.frameSize,
+    S = a.stacked_frames,
+    A = numActions
   const write = frameWriter(o, a.game)
   const ep = new EpisodeBuffer(fs, A, a.rnd_output_dim, o.divisor)
-  const x = new Float32Array(S * fs), frame = new Float32Array(fs)
+  const x = new Float32Array(S * fs),
+    frame = new Float32Array(fs)
   const rng = new Rng(opts.seed ?? a.rng_seed + 4)
   let state: RecState = []
-  const reset = () => { disposeState(state); state = policy.initialState(1); ep.reset() }
+  const reset = () => {
+    disposeState(state)
+    state = policy.initialState(1)
+    ep.reset()
+  }
   reset()
   return {
     reset,
     act: async (obs: Uint8Array) => {
       const t = ep.length
       ep.ensure(t)
-      if (t === 0 && o.blankFirst) ep.frames.fill(0, 0, fs) // as in rollouts: a PLE episode starts from a blank frame
+      if (t === 0 && o.blankFirst)
+        ep.frames.fill(0, 0, fs) // as in rollouts: a PLE episode starts from a blank frame
       else {
         write(obs, frame)
         ep.frames.set(frame, t * fs)
       }
       ep.length++
       fillStack(x, 0, ep, t, S)
-      const res = noGrad(() => scope(() => {
-        const r = policy.step(Tensor.fromArray(backend, x, stackShape(o, 1, S)), state)
-        return { y: r.y, state: r.state }
-      }))
+      const res = noGrad(() =>
+        scope(() => {
+          const r = policy.step(Tensor.fromArray(backend, x, stackShape(o, 1, S)), state)
+          return { y: r.y, state: r.state }
+        }),
+      )
       const logits = await res.y.read()
       res.y.dispose()
       disposeState(state)

@@ -15,8 +15,14 @@ export function discountedReturns(rewards: ArrayLike<number>, gamma: number, out
 }
 
 /** GAE(gamma, lambda) advantages of one episode into out. values[t] = V(s_t). */
-export function gae(rewards: ArrayLike<number>, values: ArrayLike<number>, gamma: number, lambda: number,
-  out: Float32Array | Float64Array, T = rewards.length): void {
+export function gae(
+  rewards: ArrayLike<number>,
+  values: ArrayLike<number>,
+  gamma: number,
+  lambda: number,
+  out: Float32Array | Float64Array,
+  T = rewards.length,
+): void {
   let acc = 0
   for (let t = T - 1; t >= 0; t--) {
     const next = t === T - 1 ? 0 : values[t + 1]

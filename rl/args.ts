@@ -33,7 +33,11 @@ export interface Flag<T> {
   readonly max?: number
 }
 
-interface Opts { why?: string; network?: boolean; metavar?: string }
+interface Opts {
+  why?: string
+  network?: boolean
+  metavar?: string
+}
 interface NumOpts extends Opts {
   min: number
   /** the largest allowed value: every numeric flag has one (a huge value is a typo or a probe, never a plan) */
@@ -49,7 +53,7 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 function int(def: number, doc: string, o: NumOpts): Flag<number> {
   const what = `an integer in [${o.min}, ${o.max}]`
   const ok = (v: number) => v >= o.min && v <= o.max
-  return { kind: 'int', default: def, doc, ...o, allowed: (v, a) => (!isInt(v) || !ok(v) ? what : o.rule?.(v, a) ?? null) }
+  return { kind: 'int', default: def, doc, ...o, allowed: (v, a) => (!isInt(v) || !ok(v) ? what : (o.rule?.(v, a) ?? null)) }
 }
 
 /** A finite number in [min, max], or in (above, max] when `above` is given. */
@@ -60,8 +64,7 @@ function num(def: number, doc: string, o: Opts & { min?: number; above?: number;
 }
 
 function prob(def: number, doc: string): Flag<number> {
-  return { kind: 'number', default: def, doc, min: 0, max: 1,
-    allowed: (v) => (isNum(v) && v >= 0 && v <= 1 ? null : 'a probability in [0, 1]') }
+  return { kind: 'number', default: def, doc, min: 0, max: 1, allowed: (v) => (isNum(v) && v >= 0 && v <= 1 ? null : 'a probability in [0, 1]') }
 }
 
 /** A presence flag (argparse store_true): false unless given. */
@@ -74,14 +77,19 @@ const CONTROL = /[\u0000-\u001f\u007f]/
 
 /** A string, never empty (unless `empty`) and without control characters; `only` restricts it further. */
 function str(def: string, doc: string, o: Opts & { only?: (v: string) => string | null; empty?: boolean } = {}): Flag<string> {
-  return { kind: 'string', default: def, doc, ...o, allowed: (v) => (typeof v !== 'string' ? 'a string'
-    : v === '' && !o.empty ? 'a non-empty string' : CONTROL.test(v) ? 'free of control characters' : o.only?.(v) ?? null) }
+  return {
+    kind: 'string',
+    default: def,
+    doc,
+    ...o,
+    allowed: (v) =>
+      typeof v !== 'string' ? 'a string' : v === '' && !o.empty ? 'a non-empty string' : CONTROL.test(v) ? 'free of control characters' : (o.only?.(v) ?? null),
+  }
 }
 
 /** One of a list of names (errors list them all). */
 function oneOf<const C extends string>(choices: () => readonly C[], def: NoInfer<C>, doc: string, o: Opts = {}): Flag<C> {
-  return { kind: 'choice', default: def, doc, choices, ...o,
-    allowed: (v) => (choices().includes(v as C) ? null : choices().join(', ')) }
+  return { kind: 'choice', default: def, doc, choices, ...o, allowed: (v) => (choices().includes(v as C) ? null : choices().join(', ')) }
 }
 
 /** A folder name under data_dir/game: relative, and no '..' segment that would climb out of it. */
@@ -89,11 +97,16 @@ function insideDataDir(v: string): string | null {
   const parts = v.split(/[\\/]/)
   const isAbsolute = v.startsWith('/') || v.startsWith('\\') || /^[A-Za-z]:/.test(v)
   return isAbsolute || parts.some((p) => p === '..') || parts.every((p) => p === '' || p === '.')
-    ? "a folder name inside --data_dir/<game> (not absolute, no '..', not '.')" : null
+    ? "a folder name inside --data_dir/<game> (not absolute, no '..', not '.')"
+    : null
 }
 
 /** The smallest frame the encoder accepts (36). */
-const MIN_FRAME = (() => { let f = 1; while (encoderOutSize('nature', f) < 1) f++; return f })()
+const MIN_FRAME = (() => {
+  let f = 1
+  while (encoderOutSize('nature', f) < 1) f++
+  return f
+})()
 
 /** What is wrong with a --dnc value ('' = no DNC), or null; the sizes themselves come from parseDnc. */
 function dncProblem(v: string): string | null {
@@ -129,21 +142,39 @@ export const FLAGS = {
   data_dir: str('./data/rl_rnd', 'The base data/output directory (the seed used /data/rl_rnd, rarely writable: ours is relative)'),
   game: oneOf(gameIds, 'PixelCopter-v0', 'Game to use', { network: true }),
   experiment_name: str('experiment_1', 'To isolate its files from others', { only: insideDataDir }),
-  frame_resize: int(84, `h x w resize of each observation frame (>= ${MIN_FRAME} for the 8/4, 4/2, 3/1 convolutions)`,
-    { min: MIN_FRAME, max: 512, network: true, why: "the encoder's 8/4, 4/2, 3/1 convolutions need it" }),
-  initial_normalization_num_trials: int(8,
-    'Collect observations over this many random trials to initialize the RND observation normalization', { min: 0, max: 100_000 }),
+  frame_resize: int(84, `h x w resize of each observation frame (>= ${MIN_FRAME} for the 8/4, 4/2, 3/1 convolutions)`, {
+    min: MIN_FRAME,
+    max: 512,
+    network: true,
+    why: "the encoder's 8/4, 4/2, 3/1 convolutions need it",
+  }),
+  initial_normalization_num_trials: int(8, 'Collect observations over this many random trials to initialize the RND observation normalization', {
+    min: 0,
+    max: 100_000,
+  }),
   num_trials: int(128, 'Trials (whole episodes) per iteration of training; "Rollout Length" in the paper', { min: 1, max: 100_000 }),
   portion_experience_train_rnd_predictor: prob(0.25, 'Share of the episodes the RND predictor trains on, as in the RND paper'),
   z_dim: int(32, 'Dimension of the encoded vector', { min: 1, max: 4096, network: true }),
-  rnn_hidden_dim: int(256, 'RNN hidden units (of each LSTM layer, or of the DNC\'s controller and output)', {
-    min: 0, max: 4096, network: true, rule: (v, a) => (v >= 1 ? null : Number(a.rnn_hidden_layers) > 0 ? 'an integer >= 1 when --rnn_hidden_layers > 0'
-      : a.dnc !== '' ? 'an integer >= 1 with --dnc (its controller\'s units)' : null),
+  rnn_hidden_dim: int(256, "RNN hidden units (of each LSTM layer, or of the DNC's controller and output)", {
+    min: 0,
+    max: 4096,
+    network: true,
+    rule: (v, a) =>
+      v >= 1
+        ? null
+        : Number(a.rnn_hidden_layers) > 0
+          ? 'an integer >= 1 when --rnn_hidden_layers > 0'
+          : a.dnc !== ''
+            ? "an integer >= 1 with --dnc (its controller's units)"
+            : null,
   }),
   rnn_hidden_layers: int(1, 'RNN (LSTM) hidden layers; 0 = convolutional-only policy', { min: 0, max: 16, network: true }),
   rnn_single_record_training: bool('Required for DNC in the seed; accepted and unused here (our LSTM and DNC step every lane one record at a time, batched)'),
   final_hidden_dim: int(0, 'Units of the additional linear layers before the final output', {
-    min: 0, max: 4096, network: true, rule: (v, a) => (Number(a.final_hidden_layers) > 0 && v < 1 ? 'an integer >= 1 when --final_hidden_layers > 0' : null),
+    min: 0,
+    max: 4096,
+    network: true,
+    rule: (v, a) => (Number(a.final_hidden_layers) > 0 && v < 1 ? 'an integer >= 1 when --final_hidden_layers > 0' : null),
   }),
   final_hidden_layers: int(0, 'Additional linear layers (leaky_relu) before the final output', { min: 0, max: 16, network: true }),
   epochs_per_iteration: int(4, 'Number of optimization epochs per iteration', { min: 1, max: 1000 }),
@@ -174,26 +205,55 @@ export const FLAGS = {
   rng_seed: int(31337, 'Seed of every random stream (weights, actions, environments, shuffling)', { min: 0, max: 2 ** 32 - 1 }),
   num_threads: int(10, 'Accepted and unused: the seed ran rollouts on threads; we step num_envs episodes in lockstep instead', { min: 0, max: 1024 }),
   target_cumulative_rewards_extrinsic: num(100, 'Training ends when the mean episode reward of an iteration reaches this', { min: -1e12, max: 1e12 }),
-  dnc: str('', 'Differentiable Neural Computer N,W,R,K (memory slots, word size, read heads, sparse link entries or 0 for the dense link matrix), e.g. 256,64,4,0: replaces the LSTM stack (docs/dnc.md)', {
-    network: true, metavar: 'N,W,R,K', empty: true, only: dncProblem,
-  }),
+  dnc: str(
+    '',
+    'Differentiable Neural Computer N,W,R,K (memory slots, word size, read heads, sparse link entries or 0 for the dense link matrix), e.g. 256,64,4,0: replaces the LSTM stack (docs/dnc.md)',
+    {
+      network: true,
+      metavar: 'N,W,R,K',
+      empty: true,
+      only: dncProblem,
+    },
+  ),
   // ours
   backend: oneOf(() => BACKENDS, 'auto', 'Tensor backend: auto (webgpu on a hardware adapter, else wasm), webgpu, wasm or ref'),
-  threads: int(0, 'Kernel threads of the wasm backend (conv forward and input gradient split over the batch; results are the same for any count): 0 = one per core, at most 8', { min: 0, max: 64 }),
+  threads: int(
+    0,
+    'Kernel threads of the wasm backend (conv forward and input gradient split over the batch; results are the same for any count): 0 = one per core, at most 8',
+    { min: 0, max: 64 },
+  ),
   num_envs: int(32, 'Episodes stepped in lockstep during rollouts (one batched forward per step)', { min: 1, max: 4096 }),
   rnd_output_dim: int(1, 'Output size of the RND target/predictor (the seed: 1; the RND paper: 512)', { min: 1, max: 4096, network: true }),
   save_gifs: int(0, 'Save GIFs of the first N episodes of each iteration (the seed saved one per rollout; 0 = none)', { min: 0, max: 100_000 }),
   max_iterations: int(0, 'Stop after this many iterations (0 = until the target is reached)', { min: 0, max: 1e9 }),
   max_frames: int(0, 'Stop once this many env steps were taken, the initial random rollouts included (0 = no limit)', { min: 0, max: 1e12 }),
   // observations and encoders (docs/algorithm.md, Networks)
-  encoder: oneOf(() => ENCODERS, 'auto', "Encoder of all four networks: auto (nature for frames, grid for MiniGrid's 7x7 view), nature (the seed's 8/4, 4/2, 3/1 CNN) or grid (three 2x2 convolutions)", { network: true }),
+  encoder: oneOf(
+    () => ENCODERS,
+    'auto',
+    "Encoder of all four networks: auto (nature for frames, grid for MiniGrid's 7x7 view), nature (the seed's 8/4, 4/2, 3/1 CNN) or grid (three 2x2 convolutions)",
+    { network: true },
+  ),
   grid_onehot: bool("MiniGrid: feed each cell's object, colour and state one-hot (20 channels) instead of as 3 numbers", { network: true }),
   // the RND paper's options (docs/algorithm.md, Fixed-length rollouts); the defaults keep the seed's behaviour
-  num_steps: int(0, 'Steps per environment per iteration (fixed-length rollouts over num_envs environments, as the RND paper and CleanRL); 0 = num_trials whole episodes (the seed)', {
-    min: 0, max: 1e6, rule: (v, a) => (v > 0 && (Number(a.rnn_hidden_layers) > 0 || a.dnc !== '') ? '0 with a recurrent core (--rnn_hidden_layers > 0 or --dnc): a training chunk cannot yet reset it inside the chunk' : null),
-  }),
+  num_steps: int(
+    0,
+    'Steps per environment per iteration (fixed-length rollouts over num_envs environments, as the RND paper and CleanRL); 0 = num_trials whole episodes (the seed)',
+    {
+      min: 0,
+      max: 1e6,
+      rule: (v, a) =>
+        v > 0 && (Number(a.rnn_hidden_layers) > 0 || a.dnc !== '')
+          ? '0 with a recurrent core (--rnn_hidden_layers > 0 or --dnc): a training chunk cannot yet reset it inside the chunk'
+          : null,
+    },
+  ),
   intrinsic_non_episodic: bool('The intrinsic return runs through episode ends (the RND paper); needs --num_steps > 0'),
-  int_reward_norm: oneOf(() => INT_NORMS, 'episode_returns', "Divisor of the intrinsic rewards: episode_returns (the seed: std of each episode's discounted intrinsic returns) or forward_filter (the RND paper: std of a per-environment discounted sum along time, never reset)"),
+  int_reward_norm: oneOf(
+    () => INT_NORMS,
+    'episode_returns',
+    "Divisor of the intrinsic rewards: episode_returns (the seed: std of each episode's discounted intrinsic returns) or forward_filter (the RND paper: std of a per-environment discounted sum along time, never reset)",
+  ),
   normalize_advantages: bool('Normalize the advantages of each iteration to mean 0, std 1 (CleanRL; the seed does not)'),
 }
 

@@ -10,7 +10,8 @@ import { add, sumSquares, type Tensor } from '../engine/index.ts'
  * clipped when |r - 1| > eps, outside PPO's band. Sums (not means) so gradient steps of different sizes add up.
  */
 export function ratioSums(ratios: ArrayLike<number>, eps: number): { kl: number; clipped: number } {
-  let kl = 0, clipped = 0
+  let kl = 0,
+    clipped = 0
   for (let i = 0; i < ratios.length; i++) {
     const r = ratios[i]
     kl += r - 1 - Math.log(r)
@@ -42,5 +43,8 @@ export function explainedVariance(y: ArrayLike<number>, pred: ArrayLike<number>)
 
 /** Squared global L2 norm of the parameters' gradients, a [1] tensor (Adam.gradNorm's sum, kept on the device). */
 export function gradSquares(params: Tensor[]): Tensor {
-  return params.filter((p) => p.grad).map((p) => sumSquares(p.grad!)).reduce((x, y) => add(x, y))
+  return params
+    .filter((p) => p.grad)
+    .map((p) => sumSquares(p.grad!))
+    .reduce((x, y) => add(x, y))
 }

@@ -1,10 +1,14 @@
 // The three training losses of docs/algorithm.md step 5, each a mean over the real records of a padded batch:
 // mask [N, 1] is 1 on real records and 0 on padding, count = number of real records.
-import { Tensor, sum, mul, sub, square, softmax, logSoftmax, clip, div, minimum, neg, add, mulScalar } from '../engine/index.ts'
+import { type Tensor, sum, mul, sub, square, softmax, logSoftmax, clip, div, minimum, neg, add, mulScalar } from '../engine/index.ts'
 
 /** A NaN or infinite loss: training stops, naming the network. */
 export class NonFiniteLossError extends Error {
-  constructor(readonly network: string, readonly value: number, readonly iteration: number) {
+  constructor(
+    readonly network: string,
+    readonly value: number,
+    readonly iteration: number,
+  ) {
     super(`the ${network} loss is ${value} at iteration ${iteration}: training stopped (try a lower learning rate or --gradient_clip)`)
     this.name = 'NonFiniteLossError'
   }
@@ -24,8 +28,16 @@ export const P_MAX = 1 - 1e-5
  * bound = A (1 + eps) if A > 0 else A (1 - eps) (computed on the host: it has no gradient). onehot [N, A] marks the
  * taken action; pOld, adv, bound, mask [N, 1]. Returns the loss, the mean entropy and the ratios [N, 1] (for logging).
  */
-export function policyLoss(logits: Tensor, onehot: Tensor, pOld: Tensor, adv: Tensor, bound: Tensor, mask: Tensor,
-  count: number, beta: number): { loss: Tensor; entropy: Tensor; ratio: Tensor } {
+export function policyLoss(
+  logits: Tensor,
+  onehot: Tensor,
+  pOld: Tensor,
+  adv: Tensor,
+  bound: Tensor,
+  mask: Tensor,
+  count: number,
+  beta: number,
+): { loss: Tensor; entropy: Tensor; ratio: Tensor } {
   const p = softmax(logits)
   const pa = clip(sum(mul(p, onehot), 1, true), P_MIN, P_MAX)
   const ratio = div(pa, pOld)

@@ -51,7 +51,12 @@ const RND_MINIGRID: Partial<Args> = {
   backend: 'wasm',
 }
 
-const level = (game: string, max_frames: number): Partial<Args> => ({ ...RND_MINIGRID, game, experiment_name: game.replace(/^MiniGrid-/, '').toLowerCase(), max_frames })
+const level = (game: string, max_frames: number): Partial<Args> => ({
+  ...RND_MINIGRID,
+  game,
+  experiment_name: game.replace(/^MiniGrid-/, '').toLowerCase(),
+  max_frames,
+})
 
 export const MINIGRID_CONFIGS = {
   minigrid_doorkey: level('MiniGrid-DoorKey-8x8-v0', 3_000_000),
@@ -63,5 +68,8 @@ export const MINIGRID_CONFIGS = {
   minigrid_keycorridor_s3r3: level('MiniGrid-KeyCorridorS3R3-v0', 10_000_000),
 } satisfies Record<string, Partial<Args>>
 
-export const minigridArgs = (name: keyof typeof MINIGRID_CONFIGS, overrides: Partial<Args> = {}): Args =>
-  ({ ...DEFAULT_ARGS, ...MINIGRID_CONFIGS[name], ...overrides })
+export const minigridArgs = (name: keyof typeof MINIGRID_CONFIGS, overrides: Partial<Args> = {}): Args => ({
+  ...DEFAULT_ARGS,
+  ...MINIGRID_CONFIGS[name],
+  ...overrides,
+})

@@ -10,7 +10,20 @@
 //   head:    final_hidden_layers x (linear final_hidden_dim -> leaky_relu), then linear to the output size
 // Initialization is Chainer's (LeCun normal weights, zero biases). leaky_relu uses Chainer's slope 0.2.
 import {
-  Module, Conv2d, Linear, LSTM, DNC, Tensor, Rng, leakyRelu, maxPool2, reshape, concat, gatherRows, type Backend, type DncSize,
+  Module,
+  Conv2d,
+  Linear,
+  LSTM,
+  DNC,
+  Tensor,
+  Rng,
+  leakyRelu,
+  maxPool2,
+  reshape,
+  concat,
+  gatherRows,
+  type Backend,
+  type DncSize,
 } from '../engine/index.ts'
 import { parseDnc, type Args } from './args.ts'
 import { LstmStack, DncCore, type RecurrentCore, type RecState } from './recurrent.ts'
@@ -35,8 +48,16 @@ export function encoderOutSize(kind: EncoderKind, size: number): number {
 
 const ENCODER_LAYERS: Record<EncoderKind, readonly [number, number, number][]> = {
   // [out channels, kernel, stride] per convolution
-  nature: [[32, 8, 4], [64, 4, 2], [64, 3, 1]],
-  grid: [[16, 2, 1], [32, 2, 1], [64, 2, 1]],
+  nature: [
+    [32, 8, 4],
+    [64, 4, 2],
+    [64, 3, 1],
+  ],
+  grid: [
+    [16, 2, 1],
+    [32, 2, 1],
+    [64, 2, 1],
+  ],
 }
 /** The convolution after which a 2x2 max-pool runs (grid: the first; its output side must be even). */
 const POOL_AFTER: Record<EncoderKind, number> = { nature: -1, grid: 0 }
@@ -64,7 +85,11 @@ export class Net extends Module {
   readonly out: Linear
   readonly flat: number
 
-  constructor(be: Backend, readonly spec: NetSpec, rng: Rng) {
+  constructor(
+    be: Backend,
+    readonly spec: NetSpec,
+    rng: Rng,
+  ) {
     super(be)
     const s = spec
     let c = s.inChannels
@@ -89,7 +114,9 @@ export class Net extends Module {
     this.out = this.child('out', new Linear(be, d, s.outDim, rng))
   }
 
-  get isRecurrent(): boolean { return this.core !== null }
+  get isRecurrent(): boolean {
+    return this.core !== null
+  }
 
   /** x [N, C, H, W] -> z [N, z_dim] */
   encode(x: Tensor): Tensor {
@@ -143,18 +170,31 @@ export class Net extends Module {
  * [T*B] gives, for each padded row t*B + b, its real row (or R: a zero row); realIdx [R] the padded row of each real
  * row. The encoder and head then run on real rows only; the core still steps T times on [B, .].
  */
-export interface PackedRows { B: number; padIdx: Tensor; realIdx: Tensor }
+export interface PackedRows {
+  B: number
+  padIdx: Tensor
+  realIdx: Tensor
+}
 
 /** What the networks see: the encoder, channels per stacked frame, and the square input side. */
-export interface InputSpec { encoder: EncoderKind; channels: number; size: number }
+export interface InputSpec {
+  encoder: EncoderKind
+  channels: number
+  size: number
+}
 
 /** The seed's input: grayscale frames of frame_resize, the Nature CNN. */
 export const frameInput = (args: Args): InputSpec => ({ encoder: 'nature', channels: 1, size: args.frame_resize })
 
 export function netSpecs(args: Args, numActions: number, input: InputSpec = frameInput(args)): Record<NetName, NetSpec> {
   const base = {
-    encoder: input.encoder, frame: input.size, zDim: args.z_dim, rnnLayers: args.rnn_hidden_layers,
-    rnnHidden: args.rnn_hidden_dim, finalLayers: args.final_hidden_layers, finalHidden: args.final_hidden_dim,
+    encoder: input.encoder,
+    frame: input.size,
+    zDim: args.z_dim,
+    rnnLayers: args.rnn_hidden_layers,
+    rnnHidden: args.rnn_hidden_dim,
+    finalLayers: args.final_hidden_layers,
+    finalHidden: args.final_hidden_dim,
     dnc: parseDnc(args.dnc),
   }
   const c = input.channels

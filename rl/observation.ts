@@ -29,7 +29,8 @@ export function obsLayout(args: Args): ObsLayout {
   if (!spec) throw new Error(`unknown game '${args.game}'`)
   const auto = (k: EncoderKind): EncoderKind => (args.encoder === 'auto' ? k : args.encoder)
   if (spec.kind === 'minigrid') {
-    const channels = args.grid_onehot ? ONEHOT_CHANNELS : 3, size = spec.observationShape[0]
+    const channels = args.grid_onehot ? ONEHOT_CHANNELS : 3,
+      size = spec.observationShape[0]
     return { kind: 'minigrid', channels, size, frameSize: channels * size * size, divisor: 1, blankFirst: false, encoder: auto('grid') }
   }
   const F = args.frame_resize

@@ -8,16 +8,12 @@
 // Not here: the pieces each step uses (networks, rollout, advantages, losses, stats), step 5's training loop
 // (rl/train_loop.ts), the snapshot types and shape
 // check (rl/snapshot.ts), and the playing policy (rl/actor.ts).
-import {
-  Tensor, Adam, Rng, scope, noGrad, concat, gatherRows, mul, toNamedArrays, type Backend,
-} from '../engine/index.ts'
+import { Tensor, Adam, Rng, scope, noGrad, concat, gatherRows, mul, toNamedArrays, type Backend } from '../engine/index.ts'
 import { VectorEnv } from '../env/vector_env.ts'
 import type { MiniGridEnv } from '../env/index.ts'
 import { applySticky } from '../env/preprocess.ts'
 import type { Args } from './args.ts'
-import {
-  buildNetworks, NET_NAMES, TRAINED, disposeState, type Net, type NetName, type TrainedName, type RecState,
-} from './networks.ts'
+import { buildNetworks, NET_NAMES, TRAINED, disposeState, type Net, type NetName, type TrainedName, type RecState } from './networks.ts'
 import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical } from './rollout.ts'
 import { obsLayout, inputSpec, stackShape, type ObsLayout } from './observation.ts'
 import { gaeSegment, RewardForwardFilter } from './segments.ts'
@@ -26,7 +22,7 @@ import { RunningMeanStd } from './stats.ts'
 import { discountedReturns, gae } from './advantages.ts'
 import { TrainBatch } from './train_batch.ts'
 import { trainIteration, type TrainMetrics } from './train_loop.ts'
-import { explainedVariance, } from './health.ts'
+import { explainedVariance } from './health.ts'
 import type { IterationMetrics } from './metrics.ts'
 import { shapesOf, checkTensors, type TrainerState } from './snapshot.ts'
 import { createActor, type Actor, type ActorOptions } from './actor.ts'
@@ -43,22 +39,36 @@ export interface Hooks {
 }
 
 /** An episode as what replays it: its game seed and actions. */
-export interface EpisodeReplay { seed: number; actions: number[] }
+export interface EpisodeReplay {
+  seed: number
+  actions: number[]
+}
 const MAX_REPLAYS = 16
 
 /** Fixed-length rollouts: an env's episode in flight (seed and actions replay it on resume). */
-export interface Inflight { seed: number; actions: number[]; ret: number; len: number; start: number }
+export interface Inflight {
+  seed: number
+  actions: number[]
+  ret: number
+  len: number
+  start: number
+}
 
 /** Advantages of all records to mean 0, std 1 (population std + 1e-8), in place. */
 export function normalizeAdvantages(eps: EpisodeBuffer[]): void {
-  let n = 0, sum = 0, sq = 0
-  for (const ep of eps) for (let t = 0; t < ep.length; t++) { n++; sum += ep.adv[t] }
+  let n = 0,
+    sum = 0,
+    sq = 0
+  for (const ep of eps)
+    for (let t = 0; t < ep.length; t++) {
+      n++
+      sum += ep.adv[t]
+    }
   const mean = sum / n
   for (const ep of eps) for (let t = 0; t < ep.length; t++) sq += (ep.adv[t] - mean) ** 2
   const std = Math.sqrt(sq / n) + 1e-8
   for (const ep of eps) for (let t = 0; t < ep.length; t++) ep.adv[t] = (ep.adv[t] - mean) / std
 }
-
 
 const now = () => performance.now() / 1000
 
@@ -100,8 +110,14 @@ export class PpoRnd {
   readonly batch: TrainBatch
   private scratch = new Float64Array(64)
 
-  private constructor(readonly args: Args, readonly backend: Backend, readonly nets: Record<NetName, Net>,
-    readonly optims: Record<TrainedName, Adam>, readonly venv: VectorEnv, readonly hooks: Hooks) {
+  private constructor(
+    readonly args: Args,
+    readonly backend: Backend,
+    readonly nets: Record<NetName, Net>,
+    readonly optims: Record<TrainedName, Adam>,
+    readonly venv: VectorEnv,
+    readonly hooks: Hooks,
+  ) {
     const a = args
     this.numActions = venv.actionSpace.n
     this.obs = obsLayout(a)
@@ -111,7 +127,8 @@ export class PpoRnd {
     this.rngAction = new Rng(a.rng_seed + 1)
     this.rngEnv = new Rng(a.rng_seed + 2)
     this.rngTrain = new Rng(a.rng_seed + 3)
-    const N = venv.numEnvs, R = a.minibatches * a.sequence_length
+    const N = venv.numEnvs,
+      R = a.minibatches * a.sequence_length
     this.xObs = new Float32Array(N * a.stacked_frames * this.fs)
     this.xRnd = new Float32Array(N * a.stacked_frames_rnd * this.fs)
     this.bootstrap = new Float32Array(N * 2)
@@ -122,20 +139,31 @@ export class PpoRnd {
     this.activeMask = new Uint8Array(N)
     this.prevAction = new Int32Array(N)
     this.slotEp = new Int32Array(N)
-    this.batch = new TrainBatch({
-      S: a.stacked_frames, Sr: a.stacked_frames_rnd, C: this.obs.channels, F: this.obs.size, A: this.numActions, D: a.rnd_output_dim,
-      epsilonPpo: a.epsilon_ppo, norm: this.norm,
-    }, R)
+    this.batch = new TrainBatch(
+      {
+        S: a.stacked_frames,
+        Sr: a.stacked_frames_rnd,
+        C: this.obs.channels,
+        F: this.obs.size,
+        A: this.numActions,
+        D: a.rnd_output_dim,
+        epsilonPpo: a.epsilon_ppo,
+        norm: this.norm,
+      },
+      R,
+    )
   }
 
   static async create(args: Args, backend: Backend, hooks: Hooks = {}): Promise<PpoRnd> {
-    const slots = args.num_steps > 0 ? args.num_envs
-      : Math.min(args.num_envs, Math.max(args.num_trials, args.initial_normalization_num_trials, 1))
+    const slots = args.num_steps > 0 ? args.num_envs : Math.min(args.num_envs, Math.max(args.num_trials, args.initial_normalization_num_trials, 1))
     // DIFFERS FROM SEED: many episodes step in lockstep (one batched forward per step) instead of one thread each.
     const layout = obsLayout(args)
-    const venv = new VectorEnv(args.game, layout.kind === 'minigrid'
-      ? { numEnvs: slots, seed: 0, autoReset: false, onehot: args.grid_onehot }
-      : { numEnvs: slots, seed: 0, frameResize: args.frame_resize, stackedFrames: 1, autoReset: false })
+    const venv = new VectorEnv(
+      args.game,
+      layout.kind === 'minigrid'
+        ? { numEnvs: slots, seed: 0, autoReset: false, onehot: args.grid_onehot }
+        : { numEnvs: slots, seed: 0, frameResize: args.frame_resize, stackedFrames: 1, autoReset: false },
+    )
     const nets = buildNetworks(args, backend, venv.actionSpace.n, inputSpec(layout))
     const optims = {
       value: new Adam(nets.value.parameters(), { lr: args.model_value_lr }),
@@ -158,7 +186,8 @@ export class PpoRnd {
   }
 
   async runIteration(): Promise<IterationMetrics> {
-    const a = this.args, isSeg = a.num_steps > 0
+    const a = this.args,
+      isSeg = a.num_steps > 0
     if (!this.isNormalized) await this.initNormalization()
     // ==========================================================================================================
     // 1. Rollouts with the current networks, RND inputs normalized with the current statistics: num_trials whole
@@ -183,7 +212,8 @@ export class PpoRnd {
       for (let t = 0; t < ep.length; t++) intSum += ep.rewardsInt[t]
     }
     if (a.int_reward_norm === 'forward_filter') {
-      const T = a.num_steps, all = new Float64Array(eps.length * T)
+      const T = a.num_steps,
+        all = new Float64Array(eps.length * T)
       eps.forEach((ep, i) => all.set(ep.rewardsInt.subarray(0, T), i * T))
       this.rff.update(all, T, this.intStats)
     } else {
@@ -210,15 +240,20 @@ export class PpoRnd {
     const t1 = now()
     const intStd = this.intStats.std() > 0 ? this.intStats.std() : 1
     eps.forEach((ep, i) => {
-      const T = ep.length, c = a.extrinsic_reward_clip
-      const rExt = this.scratchOf(2 * T), rInt = rExt.subarray(T), vE = new Float32Array(T), vI = new Float32Array(T)
+      const T = ep.length,
+        c = a.extrinsic_reward_clip
+      const rExt = this.scratchOf(2 * T),
+        rInt = rExt.subarray(T),
+        vE = new Float32Array(T),
+        vI = new Float32Array(T)
       for (let t = 0; t < T; t++) {
         rExt[t] = a.extrinsic_coefficient * Math.min(c, Math.max(-c, ep.rewards[t]))
         rInt[t] = (a.intrinsic_coefficient * ep.rewardsInt[t]) / intStd
         vE[t] = ep.values[2 * t]
         vI[t] = ep.values[2 * t + 1]
       }
-      const advE = new Float32Array(T), advI = new Float32Array(T)
+      const advE = new Float32Array(T),
+        advI = new Float32Array(T)
       if (isSeg) {
         const dones = ep.dones.subarray(0, T)
         gaeSegment(rExt, vE, dones, this.bootstrap[2 * i], a.gamma_extrinsic, a.lambda_gae, advE, ep.retExt, T)
@@ -242,17 +277,31 @@ export class PpoRnd {
     this.iteration++
     const seconds = rolloutSeconds + trainSeconds
     return {
-      iteration: this.iteration, env_steps: envSteps, total_env_steps: this.totalEnvSteps, returns, episodes: K,
-      return_ext_mean: extMean, return_ext_std: extStd, return_ext_min: K ? Math.min(...returns) : NaN, return_ext_max: K ? Math.max(...returns) : NaN,
+      iteration: this.iteration,
+      env_steps: envSteps,
+      total_env_steps: this.totalEnvSteps,
+      returns,
+      episodes: K,
+      return_ext_mean: extMean,
+      return_ext_std: extStd,
+      return_ext_min: K ? Math.min(...returns) : NaN,
+      return_ext_max: K ? Math.max(...returns) : NaN,
       success_rate: returns.filter((r) => r > 0).length / K,
-      intrinsic_reward_mean: intSum / envSteps, intrinsic_return_std: intStd, ...losses, ...explained,
-      rollout_seconds: rolloutSeconds, train_seconds: trainSeconds, env_steps_per_s: envSteps / seconds, episodes_per_s: K / seconds,
+      intrinsic_reward_mean: intSum / envSteps,
+      intrinsic_return_std: intStd,
+      ...losses,
+      ...explained,
+      rollout_seconds: rolloutSeconds,
+      train_seconds: trainSeconds,
+      env_steps_per_s: envSteps / seconds,
+      episodes_per_s: K / seconds,
     }
   }
 
   /** Explained variance of each value head: its rollout outputs against the returns it is about to train on. */
   private explainedVariances(eps: EpisodeBuffer[], steps: number): Pick<IterationMetrics, 'explained_variance_ext' | 'explained_variance_int'> {
-    const ret = [new Float64Array(steps), new Float64Array(steps)], val = [new Float64Array(steps), new Float64Array(steps)]
+    const ret = [new Float64Array(steps), new Float64Array(steps)],
+      val = [new Float64Array(steps), new Float64Array(steps)]
     let i = 0
     for (const ep of eps) {
       for (let t = 0; t < ep.length; t++, i++) {
@@ -284,14 +333,19 @@ export class PpoRnd {
 
   /** The four networks, one step, on rows 0..M of the staged inputs: out [M, 2 + A + 2D] read back, new states. */
   private async forward(M: number, prev: Record<NetName, RecState>): Promise<{ out: Float32Array; states: Record<NetName, RecState> }> {
-    const a = this.args, o = this.obs
-    const res = noGrad(() => scope(() => {
-      const x = Tensor.fromArray(this.backend, this.xObs.subarray(0, M * a.stacked_frames * this.fs), stackShape(o, M, a.stacked_frames))
-      const xr = Tensor.fromArray(this.backend, this.xRnd.subarray(0, M * a.stacked_frames_rnd * this.fs), stackShape(o, M, a.stacked_frames_rnd))
-      const v = this.nets.value.step(x, prev.value), p = this.nets.policy.step(x, prev.policy)
-      const tg = this.nets.rnd_target.step(xr, prev.rnd_target), pr = this.nets.rnd_predictor.step(xr, prev.rnd_predictor)
-      return { out: concat([v.y, p.y, tg.y, pr.y], 1), states: { value: v.state, policy: p.state, rnd_target: tg.state, rnd_predictor: pr.state } }
-    }))
+    const a = this.args,
+      o = this.obs
+    const res = noGrad(() =>
+      scope(() => {
+        const x = Tensor.fromArray(this.backend, this.xObs.subarray(0, M * a.stacked_frames * this.fs), stackShape(o, M, a.stacked_frames))
+        const xr = Tensor.fromArray(this.backend, this.xRnd.subarray(0, M * a.stacked_frames_rnd * this.fs), stackShape(o, M, a.stacked_frames_rnd))
+        const v = this.nets.value.step(x, prev.value),
+          p = this.nets.policy.step(x, prev.policy)
+        const tg = this.nets.rnd_target.step(xr, prev.rnd_target),
+          pr = this.nets.rnd_predictor.step(xr, prev.rnd_predictor)
+        return { out: concat([v.y, p.y, tg.y, pr.y], 1), states: { value: v.state, policy: p.state, rnd_target: tg.state, rnd_predictor: pr.state } }
+      }),
+    )
     const out = await res.out.read() // the one readback of the step
     res.out.dispose()
     for (const n of NET_NAMES) disposeState(prev[n])
@@ -303,7 +357,9 @@ export class PpoRnd {
    * values, logits, RND target and intrinsic reward, apply epsilon-greedy and sticky actions. Returns the action.
    */
   private recordStep(out: Float32Array | null, r: number, i: number, ep: EpisodeBuffer, t: number): number {
-    const a = this.args, A = this.numActions, D = a.rnd_output_dim
+    const a = this.args,
+      A = this.numActions,
+      D = a.rnd_output_dim
     let act: number
     if (!out) act = this.rngAction.int(A)
     else {
@@ -315,7 +371,8 @@ export class PpoRnd {
       ep.logits.set(out.subarray(o + 2, o + 2 + A), t * A)
       let se = 0
       for (let d = 0; d < D; d++) {
-        const tv = out[o + 2 + A + d], pv = out[o + 2 + A + D + d]
+        const tv = out[o + 2 + A + d],
+          pv = out[o + 2 + A + D + d]
         ep.target[t * D + d] = tv
         se += (tv - pv) ** 2
       }
@@ -334,12 +391,17 @@ export class PpoRnd {
    * random actions and no network (step 0). Returns the number of env steps and the episodes' returns.
    */
   private async collectEpisodes(K: number, isRandom: boolean): Promise<{ steps: number; returns: number[] }> {
-    const a = this.args, venv = this.venv, fs = this.fs
-    const S = a.stacked_frames, Sr = a.stacked_frames_rnd
+    const a = this.args,
+      venv = this.venv,
+      fs = this.fs
+    const S = a.stacked_frames,
+      Sr = a.stacked_frames_rnd
     const phase = isRandom ? 'normalize' : 'rollout'
     this.ensureBuffers(K)
     this.inflight = null // fixed-length rollouts start fresh episodes after this
-    let started = 0, finished = 0, steps = 0
+    let started = 0,
+      finished = 0,
+      steps = 0
     this.slotEp.fill(-1)
     this.activeMask.fill(0)
     const start = (i: number) => {
@@ -353,14 +415,19 @@ export class PpoRnd {
       this.activeMask[i] = 1
     }
     let rows: number[] = []
-    for (let i = 0; i < venv.numEnvs && started < K; i++) { start(i); rows.push(i) }
+    for (let i = 0; i < venv.numEnvs && started < K; i++) {
+      start(i)
+      rows.push(i)
+    }
     let states = isRandom ? null : this.initialStates(rows.length)
     this.hooks.onProgress?.(phase, 0, K)
     try {
       while (rows.length) {
         const M = rows.length
         for (let r = 0; r < M; r++) {
-          const i = rows[r], ep = this.episodes[this.slotEp[i]], t = ep.length
+          const i = rows[r],
+            ep = this.episodes[this.slotEp[i]],
+            t = ep.length
           ep.ensure(t)
           this.storeFrame(ep, t, i, t === 0)
           if (!isRandom) {
@@ -378,11 +445,16 @@ export class PpoRnd {
         const survivors: number[] = []
         let isReset = false
         for (let r = 0; r < M; r++) {
-          const i = rows[r], e = this.slotEp[i], ep = this.episodes[e]
+          const i = rows[r],
+            e = this.slotEp[i],
+            ep = this.episodes[e]
           ep.rewards[ep.length] = venv.rewards[i]
           ep.totalReward += venv.rewards[i]
           ep.length++
-          if (!venv.terminated[i] && !venv.truncated[i]) { survivors.push(r); continue }
+          if (!venv.terminated[i] && !venv.truncated[i]) {
+            survivors.push(r)
+            continue
+          }
           finished++
           this.hooks.onEpisode?.({ phase, index: e, length: ep.length, return: ep.totalReward })
           this.hooks.onProgress?.(phase, finished, K)
@@ -419,11 +491,20 @@ export class PpoRnd {
    * last step, one more forward gives the bootstrap values. Returns N * T and the returns of the episodes that ended.
    */
   private async collectSegments(T: number): Promise<{ steps: number; returns: number[] }> {
-    const a = this.args, venv = this.venv, N = venv.numEnvs, fs = this.fs, A = this.numActions, D = a.rnd_output_dim
-    const S = a.stacked_frames, Sr = a.stacked_frames_rnd
+    const a = this.args,
+      venv = this.venv,
+      N = venv.numEnvs,
+      fs = this.fs,
+      A = this.numActions,
+      D = a.rnd_output_dim
+    const S = a.stacked_frames,
+      Sr = a.stacked_frames_rnd
     this.ensureBuffers(N)
-    const flight = this.inflight ??= Array.from({ length: N }, (_, i) => this.newEpisode(i))
-    for (let i = 0; i < N; i++) { this.episodes[i].reset(); flight[i].start = 0 }
+    const flight = (this.inflight ??= Array.from({ length: N }, (_, i) => this.newEpisode(i)))
+    for (let i = 0; i < N; i++) {
+      this.episodes[i].reset()
+      flight[i].start = 0
+    }
     this.ended = []
     this.activeMask.fill(1)
     const returns: number[] = []
@@ -432,7 +513,8 @@ export class PpoRnd {
     try {
       for (let t = 0; t <= T; t++) {
         for (let i = 0; i < N; i++) {
-          const ep = this.episodes[i], f = flight[i]
+          const ep = this.episodes[i],
+            f = flight[i]
           ep.ensure(t)
           this.storeFrame(ep, t, i, f.len === 0)
           ep.epStart[t] = f.start
@@ -448,7 +530,9 @@ export class PpoRnd {
         for (let i = 0; i < N; i++) flight[i].actions.push(this.recordStep(res.out, i, i, this.episodes[i], t))
         venv.step(this.actions, this.activeMask)
         for (let i = 0; i < N; i++) {
-          const ep = this.episodes[i], f = flight[i], r = venv.rewards[i]
+          const ep = this.episodes[i],
+            f = flight[i],
+            r = venv.rewards[i]
           ep.rewards[t] = r
           ep.totalReward += r
           ep.length = t + 1
@@ -476,16 +560,18 @@ export class PpoRnd {
 
   /** Zero the rows of new episodes (keepRow 0) and/or keep only the surviving rows, in order. */
   private reshapeStates(states: Record<NetName, RecState>, keepRow: Float32Array | null, survivors: number[] | null): Record<NetName, RecState> {
-    const next = noGrad(() => scope(() => {
-      const m = keepRow ? Tensor.fromArray(this.backend, keepRow, [keepRow.length, 1]) : null
-      const idx = survivors ? Tensor.fromArray(this.backend, survivors, [survivors.length]) : null
-      const f = (t: Tensor) => {
-        let y = m ? mul(t, m) : t
-        if (idx) y = gatherRows(y, idx)
-        return y
-      }
-      return Object.fromEntries(NET_NAMES.map((k) => [k, states[k].map(f)])) as Record<NetName, RecState>
-    }))
+    const next = noGrad(() =>
+      scope(() => {
+        const m = keepRow ? Tensor.fromArray(this.backend, keepRow, [keepRow.length, 1]) : null
+        const idx = survivors ? Tensor.fromArray(this.backend, survivors, [survivors.length]) : null
+        const f = (t: Tensor) => {
+          let y = m ? mul(t, m) : t
+          if (idx) y = gatherRows(y, idx)
+          return y
+        }
+        return Object.fromEntries(NET_NAMES.map((k) => [k, states[k].map(f)])) as Record<NetName, RecState>
+      }),
+    )
     for (const n of NET_NAMES) disposeState(states[n])
     return next
   }
@@ -516,18 +602,24 @@ export class PpoRnd {
   }
 
   async exportState(): Promise<TrainerState> {
-    const models = {} as TrainerState['models'], optimizers = {} as TrainerState['optimizers']
+    const models = {} as TrainerState['models'],
+      optimizers = {} as TrainerState['optimizers']
     for (const n of NET_NAMES) models[n] = await toNamedArrays(this.networkNamed(n))
     for (const n of TRAINED) optimizers[n] = await toNamedArrays(this.optims[n].stateTensors())
     return {
-      models, optimizers,
+      models,
+      optimizers,
       json: {
-        iteration: this.iteration, total_env_steps: this.totalEnvSteps, is_normalized: this.isNormalized,
+        iteration: this.iteration,
+        total_env_steps: this.totalEnvSteps,
+        is_normalized: this.isNormalized,
         adam_t: { value: this.optims.value.t, policy: this.optims.policy.t, rnd_predictor: this.optims.rnd_predictor.t },
         stats: { obs: this.obsStats.toJSON(), int_return: this.intStats.toJSON() },
         rng: { action: this.rngAction.getState(), env: this.rngEnv.getState(), train: this.rngTrain.getState() },
         args: { ...this.args },
-        ...(this.inflight ? { inflight: this.inflight.map((f, i) => ({ seed: f.seed, actions: [...f.actions], ret: f.ret, prev_action: this.prevAction[i] })) } : {}),
+        ...(this.inflight
+          ? { inflight: this.inflight.map((f, i) => ({ seed: f.seed, actions: [...f.actions], ret: f.ret, prev_action: this.prevAction[i] })) }
+          : {}),
         ...(this.args.int_reward_norm === 'forward_filter' ? { reward_filter: this.rff.toJSON() } : {}),
       },
     }
@@ -539,7 +631,8 @@ export class PpoRnd {
     for (const n of NET_NAMES) checkTensors(`model ${n}`, state.models[n], exp.models[n])
     for (const n of TRAINED) checkTensors(`optimizer ${n}`, state.optimizers[n], exp.optimizers[n])
     const j = state.json
-    if (j.stats.obs.mean.length !== this.fs) throw new Error(`snapshot: observation statistics have ${j.stats.obs.mean.length} values per frame, this run's frames have ${this.fs}`)
+    if (j.stats.obs.mean.length !== this.fs)
+      throw new Error(`snapshot: observation statistics have ${j.stats.obs.mean.length} values per frame, this run's frames have ${this.fs}`)
     for (const n of NET_NAMES) for (const [name, t] of this.networkNamed(n)) t.write(state.models[n][name].data)
     for (const n of TRAINED) {
       for (const [name, t] of this.optims[n].stateTensors()) t.write(state.optimizers[n][name].data)
@@ -559,7 +652,8 @@ export class PpoRnd {
 
   /** Fixed-length rollouts resume mid-episode: each env replays its episode's seed and actions. */
   private replayInflight(saved: NonNullable<TrainerState['json']['inflight']>): Inflight[] {
-    const venv = this.venv, N = venv.numEnvs
+    const venv = this.venv,
+      N = venv.numEnvs
     if (saved.length !== N) throw new Error(`snapshot: ${saved.length} environments in flight, --num_envs is ${N}`)
     const one = new Uint8Array(N)
     return saved.map((f, i) => {
@@ -569,7 +663,8 @@ export class PpoRnd {
       for (const act of f.actions) {
         this.actions[i] = act
         venv.step(this.actions, one)
-        if (venv.terminated[i] || venv.truncated[i]) throw new Error(`snapshot: env ${i}'s episode in flight ends on replay: the game differs from the one that was saved`)
+        if (venv.terminated[i] || venv.truncated[i])
+          throw new Error(`snapshot: env ${i}'s episode in flight ends on replay: the game differs from the one that was saved`)
       }
       this.prevAction[i] = f.prev_action
       return { seed: f.seed, actions: [...f.actions], ret: f.ret, len: f.actions.length, start: 0 }
@@ -590,7 +685,9 @@ export class PpoRnd {
    */
   episodeReplays(n: number): EpisodeReplay[] {
     if (this.args.num_steps > 0) return this.ended.slice(0, n)
-    return this.lastEpisodes().slice(0, n).map((ep) => ({ seed: ep.seed, actions: [...ep.actions.subarray(0, ep.length)] }))
+    return this.lastEpisodes()
+      .slice(0, n)
+      .map((ep) => ({ seed: ep.seed, actions: [...ep.actions.subarray(0, ep.length)] }))
   }
 
   // ------------------------------------------------------------------------------------------------ playing

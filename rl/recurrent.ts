@@ -7,7 +7,7 @@
 //   DNC (engine/nn/dnc.ts, docs/dnc.md): its parts in DNC_STATE order (controller h and c, memory, usage, precedence,
 //   link matrix, write and read weightings, read vectors), each lane's row holding its own memory.
 // Every part of every core starts at zero, so multiplying rows by 0 restarts those lanes exactly.
-import { Tensor, DNC, DNC_STATE, LSTM, detach, keep, mul, slice, concat, type DncState } from '../engine/index.ts'
+import { type Tensor, type DNC, DNC_STATE, type LSTM, detach, keep, mul, slice, concat, type DncState } from '../engine/index.ts'
 
 /** Recurrent state of one network: [lanes, width] tensors ([] for the convolutional-only network). */
 export type RecState = Tensor[]
@@ -28,7 +28,9 @@ const stepRows = (z: Tensor, T: number, B: number, t: number) => (T === 1 ? z : 
 /** rnn_hidden_layers stacked LSTMs (layers.ts), gate order a, i, f, o, forget bias 1. */
 export class LstmStack implements RecurrentCore {
   constructor(readonly layers: LSTM[]) {}
-  get outDim(): number { return this.layers[this.layers.length - 1].hidden }
+  get outDim(): number {
+    return this.layers[this.layers.length - 1].hidden
+  }
 
   initialState(n: number): RecState {
     return this.layers.flatMap((l) => {
@@ -70,7 +72,9 @@ export class LstmStack implements RecurrentCore {
 /** The DNC as a core: its state parts in DNC_STATE order. */
 export class DncCore implements RecurrentCore {
   constructor(readonly dnc: DNC) {}
-  get outDim(): number { return this.dnc.hidden }
+  get outDim(): number {
+    return this.dnc.hidden
+  }
 
   initialState(n: number): RecState {
     const s = this.dnc.initialState(n)

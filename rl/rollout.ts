@@ -4,7 +4,7 @@
 // each, see rl/observation.ts) and the policy/value and
 // RND stacks are built from them when needed, by the same functions at rollout and at training time, so both see
 // bit-identical inputs.
-import { RunningMeanStd } from './stats.ts'
+import type { RunningMeanStd } from './stats.ts'
 
 export class EpisodeBuffer {
   length = 0
@@ -36,7 +36,12 @@ export class EpisodeBuffer {
   seed = 0
 
   /** frameSize values per frame; the policy/value input is frame / divisor */
-  constructor(readonly frameSize: number, readonly numActions: number, readonly rndDim: number, readonly divisor = 255) {
+  constructor(
+    readonly frameSize: number,
+    readonly numActions: number,
+    readonly rndDim: number,
+    readonly divisor = 255,
+  ) {
     this.grow(64)
   }
 
@@ -80,10 +85,17 @@ const stackStart = (ep: EpisodeBuffer, t: number) => (ep.epStart.length > t ? ep
  * written to dst[off .. off + S*frameSize).
  */
 export function fillStack(dst: Float32Array, off: number, ep: EpisodeBuffer, t: number, S: number): void {
-  const hw = ep.frameSize, f = ep.frames, div = ep.divisor, lo = S > 1 ? stackStart(ep, t) : 0
+  const hw = ep.frameSize,
+    f = ep.frames,
+    div = ep.divisor,
+    lo = S > 1 ? stackStart(ep, t) : 0
   for (let s = 0; s < S; s++) {
-    const src = t - (S - 1 - s), o = off + s * hw
-    if (src < lo) { dst.fill(0, o, o + hw); continue }
+    const src = t - (S - 1 - s),
+      o = off + s * hw
+    if (src < lo) {
+      dst.fill(0, o, o + hw)
+      continue
+    }
     const b = src * hw
     for (let j = 0; j < hw; j++) dst[o + j] = f[b + j] / div
   }
@@ -95,7 +107,10 @@ export class ObsNormalizer {
   readonly invStd: Float32Array
   /** false during the initial random rollouts: raw frames are used (docs/algorithm.md, Observations) */
   isActive = false
-  constructor(readonly hw: number, readonly clip: number) {
+  constructor(
+    readonly hw: number,
+    readonly clip: number,
+  ) {
     this.mean = new Float32Array(hw)
     this.invStd = new Float32Array(hw)
   }
@@ -110,12 +125,24 @@ export class ObsNormalizer {
 
 /** RND input of step t: the last S frames, each normalized per pixel (zeros before the episode's start). */
 export function fillRndStack(dst: Float32Array, off: number, ep: EpisodeBuffer, t: number, S: number, norm: ObsNormalizer): void {
-  const hw = ep.frameSize, f = ep.frames, m = norm.mean, inv = norm.invStd, c = norm.clip, lo = S > 1 ? stackStart(ep, t) : 0
+  const hw = ep.frameSize,
+    f = ep.frames,
+    m = norm.mean,
+    inv = norm.invStd,
+    c = norm.clip,
+    lo = S > 1 ? stackStart(ep, t) : 0
   for (let s = 0; s < S; s++) {
-    const src = t - (S - 1 - s), o = off + s * hw
-    if (src < lo) { dst.fill(0, o, o + hw); continue }
+    const src = t - (S - 1 - s),
+      o = off + s * hw
+    if (src < lo) {
+      dst.fill(0, o, o + hw)
+      continue
+    }
     const b = src * hw
-    if (!norm.isActive) { dst.set(f.subarray(b, b + hw), o); continue }
+    if (!norm.isActive) {
+      dst.set(f.subarray(b, b + hw), o)
+      continue
+    }
     for (let j = 0; j < hw; j++) {
       const v = (f[b + j] - m[j]) * inv[j]
       dst[o + j] = v < -c ? -c : v > c ? c : v

@@ -14,9 +14,17 @@
 import type { RunningMeanStd } from './stats.ts'
 
 /** GAE and returns of one segment of T steps into advOut / retOut. dones null = non-episodic. */
-export function gaeSegment(rewards: ArrayLike<number>, values: ArrayLike<number>, dones: ArrayLike<number> | null,
-  lastValue: number, gamma: number, lambda: number, advOut: Float32Array | Float64Array,
-  retOut: Float32Array | Float64Array, T = rewards.length): void {
+export function gaeSegment(
+  rewards: ArrayLike<number>,
+  values: ArrayLike<number>,
+  dones: ArrayLike<number> | null,
+  lastValue: number,
+  gamma: number,
+  lambda: number,
+  advOut: Float32Array | Float64Array,
+  retOut: Float32Array | Float64Array,
+  T = rewards.length,
+): void {
   let acc = 0
   for (let t = T - 1; t >= 0; t--) {
     const cont = dones ? 1 - dones[t] : 1
@@ -31,7 +39,10 @@ export function gaeSegment(rewards: ArrayLike<number>, values: ArrayLike<number>
 /** Per-environment discounted sums of intrinsic rewards along time, carried from iteration to iteration. */
 export class RewardForwardFilter {
   readonly u: Float64Array
-  constructor(readonly numEnvs: number, readonly gamma: number) {
+  constructor(
+    readonly numEnvs: number,
+    readonly gamma: number,
+  ) {
     this.u = new Float64Array(numEnvs)
   }
 
@@ -40,7 +51,8 @@ export class RewardForwardFilter {
    * all N * T filtered values into stats (a RunningMeanStd of size 1) at once, as the paper's code does.
    */
   update(rewards: ArrayLike<number>, T: number, stats: RunningMeanStd): void {
-    const N = this.numEnvs, all = new Float64Array(N * T)
+    const N = this.numEnvs,
+      all = new Float64Array(N * T)
     for (let t = 0; t < T; t++) {
       for (let i = 0; i < N; i++) {
         this.u[i] = this.u[i] * this.gamma + rewards[i * T + t]
@@ -50,7 +62,9 @@ export class RewardForwardFilter {
     stats.mergeSamples(all, N * T, 0, 1)
   }
 
-  toJSON(): number[] { return [...this.u] }
+  toJSON(): number[] {
+    return [...this.u]
+  }
 
   load(u: ArrayLike<number>): void {
     if (u.length !== this.numEnvs) throw new Error(`reward filter state has ${u.length} environments, expected ${this.numEnvs}`)

@@ -32,8 +32,7 @@ export function shapesOf(named: [string, Tensor][]): Record<string, number[]> {
 }
 
 /** Throw, naming `what` and the tensor, unless `got` holds exactly the tensors of `want` with their shapes. */
-export function checkTensors(what: string, got: Record<string, NamedArray> | undefined,
-  want: Record<string, number[]>): void {
+export function checkTensors(what: string, got: Record<string, NamedArray> | undefined, want: Record<string, number[]>): void {
   if (!got) throw new Error(`snapshot: ${what} is missing`)
   for (const [n, shape] of Object.entries(want)) {
     const t = Object.hasOwn(got, n) ? got[n] : undefined

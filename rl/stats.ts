@@ -17,7 +17,8 @@ export class RunningMeanStd {
   /** Merge a batch given by its own count, mean and (population) variance. */
   mergeMoments(n: number, mean: ArrayLike<number>, variance: ArrayLike<number>): void {
     if (n <= 0) return
-    const na = this.count, tot = na + n
+    const na = this.count,
+      tot = na + n
     for (let i = 0; i < this.size; i++) {
       const delta = mean[i] - this.mean[i]
       const m2 = this.var[i] * na + variance[i] * n + (delta * delta * na * n) / tot
@@ -33,7 +34,8 @@ export class RunningMeanStd {
    */
   mergeSamples(data: ArrayLike<number>, n: number, offset = 0, stride = this.size): void {
     if (n <= 0) return
-    const m = new Float64Array(this.size), v = new Float64Array(this.size)
+    const m = new Float64Array(this.size),
+      v = new Float64Array(this.size)
     for (let k = 0; k < n; k++) {
       const o = offset + k * stride
       for (let i = 0; i < this.size; i++) m[i] += data[o + i]
@@ -50,7 +52,9 @@ export class RunningMeanStd {
     this.mergeMoments(n, m, v)
   }
 
-  std(i = 0): number { return Math.sqrt(this.var[i]) }
+  std(i = 0): number {
+    return Math.sqrt(this.var[i])
+  }
 
   toJSON(): { count: number; mean: number[]; var: number[] } {
     return { count: this.count, mean: [...this.mean], var: [...this.var] }

@@ -8,14 +8,23 @@ import { surrogateBound, P_MIN, P_MAX } from './losses.ts'
 /** What every record's columns are sized and filled by. */
 export interface BatchDims {
   /** frames per policy/value stack, per RND stack; channels per frame; frame side; actions; RND outputs */
-  S: number; Sr: number; C: number; F: number; A: number; D: number
+  S: number
+  Sr: number
+  C: number
+  F: number
+  A: number
+  D: number
   epsilonPpo: number
   /** the RND input normalization of the rollout the episodes came from */
   norm: ObsNormalizer
 }
 
 /** One record: step s of episode ep; rndSel 1 when the predictor trains on this episode. */
-export interface BatchRecord { ep: EpisodeBuffer; s: number; rndSel: number }
+export interface BatchRecord {
+  ep: EpisodeBuffer
+  s: number
+  rndSel: number
+}
 
 interface Column {
   shape(d: BatchDims): number[]
@@ -31,21 +40,52 @@ const COLUMNS = {
   /** the action taken, one-hot */
   onehot: {
     shape: (d) => [d.A],
-    fill: (dst, o, r, d) => { dst.fill(0, o, o + d.A); dst[o + r.ep.actions[r.s]] = 1 },
+    fill: (dst, o, r, d) => {
+      dst.fill(0, o, o + d.A)
+      dst[o + r.ep.actions[r.s]] = 1
+    },
   },
   /** p_old(a) at the rollout, clipped as the loss clips p_new(a) */
   pOld: {
     shape: () => [1],
-    fill: (dst, o, r, d) => { dst[o] = Math.min(P_MAX, Math.max(P_MIN, softmaxProb(r.ep.logits, r.s * d.A, d.A, r.ep.actions[r.s]))) },
+    fill: (dst, o, r, d) => {
+      dst[o] = Math.min(P_MAX, Math.max(P_MIN, softmaxProb(r.ep.logits, r.s * d.A, d.A, r.ep.actions[r.s])))
+    },
   },
-  adv: { shape: () => [1], fill: (dst, o, r) => { dst[o] = r.ep.adv[r.s] } },
+  adv: {
+    shape: () => [1],
+    fill: (dst, o, r) => {
+      dst[o] = r.ep.adv[r.s]
+    },
+  },
   /** the clipped surrogate's bound (no gradient: computed here) */
-  bound: { shape: () => [1], fill: (dst, o, r, d) => { dst[o] = surrogateBound(r.ep.adv[r.s], d.epsilonPpo) } },
-  mask: { shape: () => [1], fill: (dst, o) => { dst[o] = 1 } },
+  bound: {
+    shape: () => [1],
+    fill: (dst, o, r, d) => {
+      dst[o] = surrogateBound(r.ep.adv[r.s], d.epsilonPpo)
+    },
+  },
+  mask: {
+    shape: () => [1],
+    fill: (dst, o) => {
+      dst[o] = 1
+    },
+  },
   /** value targets: extrinsic and intrinsic returns */
-  vTarget: { shape: () => [2], fill: (dst, o, r) => { dst[o] = r.ep.retExt[r.s]; dst[o + 1] = r.ep.retInt[r.s] } },
+  vTarget: {
+    shape: () => [2],
+    fill: (dst, o, r) => {
+      dst[o] = r.ep.retExt[r.s]
+      dst[o + 1] = r.ep.retInt[r.s]
+    },
+  },
   rndTarget: { shape: (d) => [d.D], fill: (dst, o, r, d) => dst.set(r.ep.target.subarray(r.s * d.D, (r.s + 1) * d.D), o) },
-  rndMask: { shape: () => [1], fill: (dst, o, r) => { dst[o] = r.rndSel } },
+  rndMask: {
+    shape: () => [1],
+    fill: (dst, o, r) => {
+      dst[o] = r.rndSel
+    },
+  },
 } satisfies Record<string, Column>
 
 export type ColumnName = keyof typeof COLUMNS
@@ -59,14 +99,19 @@ export class TrainBatch {
   private readonly shapes = {} as Record<ColumnName, number[]>
 
   /** Room for `capacity` records (allocated once: the trainer's minibatches x sequence_length). */
-  constructor(readonly dims: BatchDims, capacity: number) {
+  constructor(
+    readonly dims: BatchDims,
+    capacity: number,
+  ) {
     for (const k of NAMES) {
       this.shapes[k] = COLUMNS[k].shape(dims)
       this.data[k] = new Float32Array(capacity * sizeOf(this.shapes[k]))
     }
   }
 
-  clear(): void { this.count = 0 }
+  clear(): void {
+    this.count = 0
+  }
 
   /** Append a record; returns its row. */
   push(r: BatchRecord): number {

@@ -27,11 +27,18 @@ export interface TrainContext {
   readonly iteration: number
 }
 
-export type TrainMetrics = Pick<IterationMetrics, 'loss_value' | 'loss_policy' | 'loss_rnd' | 'entropy' | 'approx_kl' |
-  'clip_fraction' | 'grad_norm_value' | 'grad_norm_policy' | 'grad_norm_rnd_predictor'>
+export type TrainMetrics = Pick<
+  IterationMetrics,
+  'loss_value' | 'loss_policy' | 'loss_rnd' | 'entropy' | 'approx_kl' | 'clip_fraction' | 'grad_norm_value' | 'grad_norm_policy' | 'grad_norm_rnd_predictor'
+>
 
 /** One lane's chunk in a gradient step: steps [off, off + len) of episode ep; isStart resets its recurrent state. */
-export interface Chunk { ep: number; off: number; len: number; isStart: boolean }
+export interface Chunk {
+  ep: number
+  off: number
+  len: number
+  isStart: boolean
+}
 
 /**
  * Step 5. Each epoch: the longest episode first, the rest shuffled; `minibatches` lanes run side by side, each
@@ -40,7 +47,8 @@ export interface Chunk { ep: number; off: number; len: number; isStart: boolean 
  * starts a new episode. The predictor trains on a random portion of the episodes.
  */
 export async function trainIteration(c: TrainContext, eps: EpisodeBuffer[]): Promise<TrainMetrics> {
-  const a = c.args, K = eps.length
+  const a = c.args,
+    K = eps.length
   const plans: { steps: (Chunk | null)[][]; rndSel: Uint8Array }[] = []
   for (let epoch = 0; epoch < a.epochs_per_iteration; epoch++) {
     let longest = 0
@@ -54,12 +62,31 @@ export async function trainIteration(c: TrainContext, eps: EpisodeBuffer[]): Pro
     const pick = [...Array(K).keys()]
     shuffle(c.rngTrain, pick)
     for (let j = 0; j < nSel; j++) rndSel[pick[j]] = 1
-    plans.push({ steps: planChunks(order, eps.map((e) => e.length), a.minibatches, a.sequence_length), rndSel })
+    plans.push({
+      steps: planChunks(
+        order,
+        eps.map((e) => e.length),
+        a.minibatches,
+        a.sequence_length,
+      ),
+      rndSel,
+    })
   }
   const total = plans.reduce((s, p) => s + p.steps.length, 0)
-  const sums = { loss_value: 0, loss_policy: 0, loss_rnd: 0, entropy: 0, kl: 0, clipped: 0, records: 0,
-    grad_norm_value: 0, grad_norm_policy: 0, grad_norm_rnd_predictor: 0 }
-  let done = 0, rndSteps = 0
+  const sums = {
+    loss_value: 0,
+    loss_policy: 0,
+    loss_rnd: 0,
+    entropy: 0,
+    kl: 0,
+    clipped: 0,
+    records: 0,
+    grad_norm_value: 0,
+    grad_norm_policy: 0,
+    grad_norm_rnd_predictor: 0,
+  }
+  let done = 0,
+    rndSteps = 0
   c.hooks.onProgress?.('train', 0, total)
   const B = a.minibatches
   const trained = ['value', 'policy', 'rnd_predictor'] as const
@@ -81,7 +108,11 @@ export async function trainIteration(c: TrainContext, eps: EpisodeBuffer[]): Pro
         sums.kl += kl
         sums.clipped += clipped
         sums.records += r.ratios.length
-        if (r.lossRnd !== null) { sums.loss_rnd += r.lossRnd; sums.grad_norm_rnd_predictor += r.gradNorm.rnd_predictor; rndSteps++ }
+        if (r.lossRnd !== null) {
+          sums.loss_rnd += r.lossRnd
+          sums.grad_norm_rnd_predictor += r.gradNorm.rnd_predictor
+          rndSteps++
+        }
         done++
         c.hooks.onProgress?.('train', done, total)
       }
@@ -91,24 +122,33 @@ export async function trainIteration(c: TrainContext, eps: EpisodeBuffer[]): Pro
   } finally {
     if (carried) for (const k of trained) disposeState(carried[k])
   }
-  const steps = Math.max(1, done), records = Math.max(1, sums.records)
+  const steps = Math.max(1, done),
+    records = Math.max(1, sums.records)
   return {
-    loss_value: sums.loss_value / steps, loss_policy: sums.loss_policy / steps,
-    loss_rnd: rndSteps ? sums.loss_rnd / rndSteps : 0, entropy: sums.entropy / steps,
-    approx_kl: sums.kl / records, clip_fraction: sums.clipped / records,
-    grad_norm_value: sums.grad_norm_value / steps, grad_norm_policy: sums.grad_norm_policy / steps,
+    loss_value: sums.loss_value / steps,
+    loss_policy: sums.loss_policy / steps,
+    loss_rnd: rndSteps ? sums.loss_rnd / rndSteps : 0,
+    entropy: sums.entropy / steps,
+    approx_kl: sums.kl / records,
+    clip_fraction: sums.clipped / records,
+    grad_norm_value: sums.grad_norm_value / steps,
+    grad_norm_policy: sums.grad_norm_policy / steps,
     grad_norm_rnd_predictor: rndSteps ? sums.grad_norm_rnd_predictor / rndSteps : 0,
   }
 }
 
 /** One gradient step of the three trained networks on a batch of chunks (one per lane, null = idle lane). */
 async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chunk | null)[], rndSel: Uint8Array, carried: Record<TrainedName, RecState>) {
-  const a = g.args, B = chunks.length, batch = g.batch
+  const a = g.args,
+    B = chunks.length,
+    batch = g.batch
   const isRec = g.nets.value.isRecurrent
   // Rows hold only the real records (lane by lane). For the LSTM, padIdx/realIdx map them to and from the padded
   // time-major layout t * B + b (see PackedRows), so the encoder and head never run on padding.
   const T = Math.max(...chunks.map((c) => (c ? c.len : 0)))
-  const padIdx = new Float32Array(T * B), realIdx: number[] = [], rndRow: number[] = []
+  const padIdx = new Float32Array(T * B),
+    realIdx: number[] = [],
+    rndRow: number[] = []
   let rndCount = 0
   batch.clear()
   const keepRow = new Float32Array(B)
@@ -117,7 +157,8 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
     keepRow[b] = c && !c.isStart ? 1 : 0
     for (let t = c ? c.len : 0; t < T; t++) padIdx[t * B + b] = -1
     if (!c) continue
-    const ep = eps[c.ep], sel = rndSel[c.ep]
+    const ep = eps[c.ep],
+      sel = rndSel[c.ep]
     for (let t = 0; t < c.len; t++) {
       rndRow.push(sel)
       padIdx[t * B + b] = batch.push({ ep, s: c.off + t, rndSel: sel })
@@ -130,7 +171,9 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
   const be = g.backend
   const col = (k: ColumnName) => batch.tensor(be, k)
   return scope(async () => {
-    const x = col('obs'), xr = col('rnd'), mask = col('mask')
+    const x = col('obs'),
+      xr = col('rnd'),
+      mask = col('mask')
     const pack = isRec ? { B, padIdx: Tensor.fromArray(be, padIdx, [T * B]), realIdx: Tensor.fromArray(be, realIdx, [N]) } : undefined
     const hasReset = isRec && keepRow.some((k) => k === 0)
     const km = hasReset ? Tensor.fromArray(be, keepRow, [B, 1]) : null
@@ -153,14 +196,20 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
       lossR = rndLoss(r.y, col('rndTarget'), col('rndMask'), rndCount)
       q = r
     }
-    const totalLoss = lossR ? concat([reshape(lossV, [1]), reshape(pl.loss, [1]), reshape(lossR, [1])], 0) : concat([reshape(lossV, [1]), reshape(pl.loss, [1])], 0)
+    const totalLoss = lossR
+      ? concat([reshape(lossV, [1]), reshape(pl.loss, [1]), reshape(lossR, [1])], 0)
+      : concat([reshape(lossV, [1]), reshape(pl.loss, [1])], 0)
     backward(totalLoss) // the three networks share nothing: one backward fills each one's gradients
     // one readback: the losses, the entropy, each trained network's squared gradient norm, the ratios
     const nets = lossR ? TRAINED : TRAINED.filter((k) => k !== 'rnd_predictor')
-    const vals = await noGrad(() => concat([totalLoss, reshape(pl.entropy, [1]),
-      ...nets.map((k) => gradSquares(g.optims[k].params)), reshape(pl.ratio, [N])], 0)).read()
-    const L = nets.length, gradNorm = { value: 0, policy: 0, rnd_predictor: 0 }
-    nets.forEach((k, i) => { gradNorm[k] = Math.sqrt(vals[L + 1 + i]) })
+    const vals = await noGrad(() =>
+      concat([totalLoss, reshape(pl.entropy, [1]), ...nets.map((k) => gradSquares(g.optims[k].params)), reshape(pl.ratio, [N])], 0),
+    ).read()
+    const L = nets.length,
+      gradNorm = { value: 0, policy: 0, rnd_predictor: 0 }
+    nets.forEach((k, i) => {
+      gradNorm[k] = Math.sqrt(vals[L + 1 + i])
+    })
     const named: [string, number][] = [['value', vals[0]], ['policy', vals[1]], ...(lossR ? [['rnd_predictor', vals[2]] as [string, number]] : [])]
     for (const [n, val] of named) {
       if (!Number.isFinite(val)) {
@@ -173,11 +222,18 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
     if (lossR) await g.optims.rnd_predictor.step(a.gradient_clip)
     for (const o of Object.values(g.optims)) o.zeroGrad()
     const states: Record<TrainedName, RecState> = {
-      value: detachState(v.state), policy: detachState(p.state), rnd_predictor: detachState(q.state),
+      value: detachState(v.state),
+      policy: detachState(p.state),
+      rnd_predictor: detachState(q.state),
     }
     return {
-      states, lossValue: vals[0], lossPolicy: vals[1], lossRnd: lossR ? vals[2] : null, entropy: vals[L],
-      gradNorm, ratios: vals.subarray(2 * L + 1),
+      states,
+      lossValue: vals[0],
+      lossPolicy: vals[1],
+      lossRnd: lossR ? vals[2] : null,
+      entropy: vals[L],
+      gradNorm,
+      ratios: vals.subarray(2 * L + 1),
     }
   })
 }
@@ -200,12 +256,16 @@ export function planChunks(order: number[], lengths: number[], B: number, L: num
   for (;;) {
     const row: (Chunk | null)[] = []
     for (let b = 0; b < B; b++) {
-      let lane = lanes[b], isStart = false
+      let lane = lanes[b],
+        isStart = false
       if (!lane || lane.off >= lengths[lane.ep]) {
         lane = lanes[b] = q < order.length ? { ep: order[q++], off: 0 } : null
         isStart = true
       }
-      if (!lane) { row.push(null); continue }
+      if (!lane) {
+        row.push(null)
+        continue
+      }
       const len = Math.min(L, lengths[lane.ep] - lane.off)
       row.push({ ep: lane.ep, off: lane.off, len, isStart })
       lane.off += len

@@ -16,15 +16,24 @@ export const UNVISITED: RGB = [215, 215, 215]
 // viridis at t = 0, 1/8, ..., 1: matplotlib's _cm_listed.py _viridis_data entries round(255 k / 8) = 0, 32, 64, 96,
 // 128, 159, 191, 223, 255, times 255 and rounded; interpolated linearly between them
 const VIRIDIS: RGB[] = [
-  [68, 1, 84], [71, 45, 123], [59, 82, 139], [44, 114, 142], [33, 145, 140],
-  [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
+  [68, 1, 84],
+  [71, 45, 123],
+  [59, 82, 139],
+  [44, 114, 142],
+  [33, 145, 140],
+  [39, 173, 129],
+  [92, 200, 99],
+  [170, 220, 50],
+  [253, 231, 37],
 ]
 
 /** viridis(t) for t in [0, 1] (clamped; NaN -> 0). */
 export function viridis(t: number): RGB {
   const u = Number.isFinite(t) ? Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1) : 0
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(u)), f = u - i
-  const a = VIRIDIS[i], b = VIRIDIS[i + 1]
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(u)),
+    f = u - i
+  const a = VIRIDIS[i],
+    b = VIRIDIS[i + 1]
   return [0, 1, 2].map((c) => Math.round(a[c] + (b[c] - a[c]) * f)) as RGB
 }
 
@@ -38,12 +47,21 @@ export interface VisitScales {
 
 /** Scales covering every cell of the records drawn together. */
 export function visitScales(records: readonly VisitRecord[]): VisitScales {
-  let maxVisits = 0, intLo = Infinity, intHi = -Infinity
+  let maxVisits = 0,
+    intLo = Infinity,
+    intHi = -Infinity
   for (const r of records) {
     for (const v of r.visits) maxVisits = Math.max(maxVisits, v)
-    for (const m of r.intrinsic_mean) if (m !== null && m > 0) { intLo = Math.min(intLo, m); intHi = Math.max(intHi, m) }
+    for (const m of r.intrinsic_mean)
+      if (m !== null && m > 0) {
+        intLo = Math.min(intLo, m)
+        intHi = Math.max(intHi, m)
+      }
   }
-  if (intLo > intHi) { intLo = 0; intHi = 0 }
+  if (intLo > intHi) {
+    intLo = 0
+    intHi = 0
+  }
   return { maxVisits, intLo, intHi }
 }
 
@@ -51,8 +69,7 @@ export function visitScales(records: readonly VisitRecord[]): VisitScales {
 export const visitLevel = (v: number, s: VisitScales) => (s.maxVisits > 0 ? Math.log1p(v) / Math.log1p(s.maxVisits) : 0)
 
 /** Position of a mean intrinsic reward on the log scale: log(m / lo) / log(hi / lo) (0 for m <= lo, 0.5 when all are equal). */
-export const intrinsicLevel = (m: number, s: VisitScales) =>
-  (s.intHi > s.intLo ? (m > s.intLo ? Math.log(m / s.intLo) / Math.log(s.intHi / s.intLo) : 0) : 0.5)
+export const intrinsicLevel = (m: number, s: VisitScales) => (s.intHi > s.intLo ? (m > s.intLo ? Math.log(m / s.intLo) / Math.log(s.intHi / s.intLo) : 0) : 0.5)
 
 /** The colour of cell k in each map: visits (log scale) and mean intrinsic reward; UNVISITED where nothing was seen. */
 export function cellColors(r: VisitRecord, k: number, s: VisitScales): { visits: RGB; intrinsic: RGB } {

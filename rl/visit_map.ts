@@ -13,7 +13,10 @@ export interface VisitRecord {
 export class VisitMap {
   readonly visits: Float64Array
   readonly intSum: Float64Array
-  constructor(readonly width: number, readonly height: number) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
     this.visits = new Float64Array(width * height)
     this.intSum = new Float64Array(width * height)
   }
@@ -31,7 +34,8 @@ export class VisitMap {
   }
 
   toJSON(): VisitRecord {
-    const n = this.width * this.height, mean: (number | null)[] = new Array(n)
+    const n = this.width * this.height,
+      mean: (number | null)[] = new Array(n)
     for (let k = 0; k < n; k++) mean[k] = this.visits[k] > 0 ? this.intSum[k] / this.visits[k] : null
     return { width: this.width, height: this.height, visits: [...this.visits], intrinsic_mean: mean }
   }

@@ -26,7 +26,10 @@ export async function bundle(outdir = join(root, 'dist'), { minify = false } = {
   await build({ ...common, stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'engine-bundle.ts' }, outfile: join(outdir, 'engine.js') })
   const files = [join(outdir, 'engine.js')]
   const wasm = join(root, 'build/kernels.release.wasm')
-  if (hasWasm && existsSync(wasm)) { copyFileSync(wasm, join(outdir, 'kernels.wasm')); files.push(join(outdir, 'kernels.wasm')) }
+  if (hasWasm && existsSync(wasm)) {
+    copyFileSync(wasm, join(outdir, 'kernels.wasm'))
+    files.push(join(outdir, 'kernels.wasm'))
+  }
   if (existsSync(join(root, 'web/main.ts'))) {
     const web = join(outdir, 'web')
     if (!existsSync(wasm)) throw new Error('bundle: build/kernels.release.wasm is missing (npm run build:wasm)')

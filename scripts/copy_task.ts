@@ -5,8 +5,24 @@
 // head to B logits, sized to the same parameter budget. Used by scripts/learn_dnc.ts (the curve) and
 // test/engine/dnc_learn.test.ts (a short run).
 import {
-  Tensor, Module, LSTM, DNC, Linear, Adam, Rng, scope, backward, keep, sum, mul, sub, softplus, concat,
-  type Backend, type DncState, type DncSize,
+  Tensor,
+  Module,
+  LSTM,
+  DNC,
+  Linear,
+  type Adam,
+  type Rng,
+  scope,
+  backward,
+  keep,
+  sum,
+  mul,
+  sub,
+  softplus,
+  concat,
+  type Backend,
+  type DncState,
+  type DncSize,
 } from '../engine/index.ts'
 
 export interface CopyConfig {
@@ -20,7 +36,8 @@ export interface CopyConfig {
 
 /** One batch, time-major: x[t] [batch, bits + 1] (last channel: the delimiter), target bits of the output phase. */
 export function copyBatch(c: CopyConfig, rng: Rng): { x: Float32Array[]; y: Float32Array[] } {
-  const X = c.bits + 1, T = 2 * c.length + 1
+  const X = c.bits + 1,
+    T = 2 * c.length + 1
   const bits = Array.from({ length: c.batch }, () => Array.from({ length: c.length * c.bits }, () => (rng.uniform() < 0.5 ? 1 : 0)))
   const x = Array.from({ length: T }, () => new Float32Array(c.batch * X))
   const y = Array.from({ length: c.length }, () => new Float32Array(c.batch * c.bits))
@@ -52,8 +69,12 @@ export class LstmModel extends Module implements SeqModel {
     this.lstm = this.child('lstm', new LSTM(be, inDim, hidden, rng))
     this.head = this.child('head', new Linear(be, hidden, outDim, rng))
   }
-  get label(): string { return `LSTM ${this.lstm.hidden}` }
-  reset(batch: number): void { this.s = this.lstm.initialState(batch) }
+  get label(): string {
+    return `LSTM ${this.lstm.hidden}`
+  }
+  reset(batch: number): void {
+    this.s = this.lstm.initialState(batch)
+  }
   step(x: Tensor): Tensor {
     this.s = this.lstm.step(x, this.s!)
     return this.head.forward(this.s.h)
@@ -69,8 +90,13 @@ export class DncModel extends Module implements SeqModel {
     this.dnc = this.child('dnc', new DNC(be, inDim, hidden, size, rng))
     this.head = this.child('head', new Linear(be, hidden, outDim, rng))
   }
-  get label(): string { const { N, W, R, K } = this.dnc.size; return `DNC ${N},${W},${R},${K} controller ${this.dnc.hidden}` }
-  reset(batch: number): void { this.s = this.dnc.initialState(batch) }
+  get label(): string {
+    const { N, W, R, K } = this.dnc.size
+    return `DNC ${N},${W},${R},${K} controller ${this.dnc.hidden}`
+  }
+  reset(batch: number): void {
+    this.s = this.dnc.initialState(batch)
+  }
   step(x: Tensor): Tensor {
     const r = this.dnc.step(x, this.s!)
     this.s = r.state
@@ -93,9 +119,15 @@ export function lstmWidthFor(budget: number, inDim: number, outDim: number): num
  * output phase, summed over bits and averaged over sequences; Adam step with gradient clipping. Returns the loss and
  * the wrong bits per sequence.
  */
-export async function trainStep(m: SeqModel, opt: Adam, c: CopyConfig, data: { x: Float32Array[]; y: Float32Array[] },
-  clip: number): Promise<{ loss: number; bitErrors: number }> {
-  const be = m.backend, X = c.bits + 1
+export async function trainStep(
+  m: SeqModel,
+  opt: Adam,
+  c: CopyConfig,
+  data: { x: Float32Array[]; y: Float32Array[] },
+  clip: number,
+): Promise<{ loss: number; bitErrors: number }> {
+  const be = m.backend,
+    X = c.bits + 1
   const out = await scope(async () => {
     m.reset(c.batch)
     const logits: Tensor[] = []
@@ -103,7 +135,8 @@ export async function trainStep(m: SeqModel, opt: Adam, c: CopyConfig, data: { x
       const z = m.step(Tensor.fromArray(be, xt, [c.batch, X]))
       if (t > c.length) logits.push(z)
     })
-    const z = concat(logits, 0), y = Tensor.fromArray(be, concatArrays(data.y), [c.length * c.batch, c.bits])
+    const z = concat(logits, 0),
+      y = Tensor.fromArray(be, concatArrays(data.y), [c.length * c.batch, c.bits])
     // sigmoid cross-entropy log(1 + e^z) - y z, per sequence
     const loss = mul(sum(sub(softplus(z), mul(y, z))), Tensor.full(be, [1], 1 / c.batch))
     backward(loss)
@@ -123,7 +156,9 @@ export async function trainStep(m: SeqModel, opt: Adam, c: CopyConfig, data: { x
 function concatArrays(xs: Float32Array[]): Float32Array {
   const out = new Float32Array(xs.reduce((n, x) => n + x.length, 0))
   let o = 0
-  for (const x of xs) { out.set(x, o); o += x.length }
+  for (const x of xs) {
+    out.set(x, o)
+    o += x.length
+  }
   return out
 }
-

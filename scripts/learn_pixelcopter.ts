@@ -26,8 +26,9 @@ process.exitCode = await runMain(async () => {
       console.log('\niteration  avg cum rwd    std      min      max')
       for (const p of points) {
         const col = (x: number, w: number) => x.toFixed(2).padStart(w)
-        console.log(`${String(p.iteration).padStart(9)}  ${col(p.mean, 11)}  ${col(p.std, 7)}  ` +
-          `${p.min.toFixed(2).padStart(7)}  ${p.max.toFixed(2).padStart(7)}`)
+        console.log(
+          `${String(p.iteration).padStart(9)}  ${col(p.mean, 11)}  ${col(p.std, 7)}  ` + `${p.min.toFixed(2).padStart(7)}  ${p.max.toFixed(2).padStart(7)}`,
+        )
       }
       console.log(summary(points))
       const png = path.join(cli.experimentDir, 'avg_cum_rwd.png')

@@ -18,7 +18,11 @@ let total = 0
 console.log('folder    files  lines  largest file')
 for (const f of FOLDERS) {
   let files = []
-  try { files = walk(f, []) } catch { continue }
+  try {
+    files = walk(f, [])
+  } catch {
+    continue
+  }
   files.sort((a, b) => b[1] - a[1])
   const lines = files.reduce((s, [, n]) => s + n, 0)
   total += lines

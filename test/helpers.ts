@@ -1,11 +1,15 @@
 // Test helpers: tolerance comparison with a readable report, a seeded normal generator, and the list of backends
 // to test (ref and wasm always; webgpu when an adapter exists, loudly SKIPPED otherwise, and a failure under CI).
-export interface Tol { atol?: number; rtol?: number }
+export interface Tol {
+  atol?: number
+  rtol?: number
+}
 
 /** Throws with the max abs diff and the first mismatches when |a - b| > atol + rtol |b| anywhere. */
 export function close(a: ArrayLike<number>, b: ArrayLike<number>, { atol = 1e-5, rtol = 1e-4 }: Tol = {}, what = ''): void {
   if (a.length !== b.length) throw new Error(`${what}: length ${a.length} != ${b.length}`)
-  let maxDiff = 0, bad = 0
+  let maxDiff = 0,
+    bad = 0
   const first: string[] = []
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs(a[i] - b[i])
@@ -31,16 +35,19 @@ export function rng(seed: number): () => number {
 }
 
 export function randn(n: number, seed = 1, scale = 1): Float32Array {
-  const r = rng(seed), out = new Float32Array(n)
+  const r = rng(seed),
+    out = new Float32Array(n)
   for (let i = 0; i < n; i++) {
-    const u = Math.max(r(), 1e-12), v = r()
+    const u = Math.max(r(), 1e-12),
+      v = r()
     out[i] = scale * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
   }
   return out
 }
 
 export function uniform(n: number, seed: number, lo: number, hi: number): Float32Array {
-  const r = rng(seed), out = new Float32Array(n)
+  const r = rng(seed),
+    out = new Float32Array(n)
   for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * r()
   return out
 }
@@ -65,7 +72,10 @@ export function centralDifferences(raw: Float64Array | Float32Array, lossOf: () 
 import type { Backend } from '../engine/backend/backend.ts'
 import { RefBackend } from '../engine/backend/ref.ts'
 
-export interface NamedBackend { name: string; backend: Backend }
+export interface NamedBackend {
+  name: string
+  backend: Backend
+}
 let opened: Promise<NamedBackend[]> | undefined
 
 export function backends(): Promise<NamedBackend[]> {

@@ -13,7 +13,8 @@ import { GAMES, PIXELCOPTER, gameSettings, isMiniGrid } from './settings.ts'
 
 /** num_trials: whole-episode rollouts (PixelCopter); num_steps: fixed-length ones (MiniGrid) */
 const FIELDS = ['num_trials', 'num_steps', 'num_envs', 'rng_seed', 'max_iterations'] as const
-const CANVAS = 288, FPS = 30
+const CANVAS = 288,
+  FPS = 30
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 const query = new URLSearchParams(location.search)
@@ -47,7 +48,11 @@ function loadSettings(): void {
   $('num_steps').parentElement!.style.display = mg ? '' : 'none'
   $('heat').style.display = mg ? '' : 'none'
 }
-levelSel.onchange = () => { loadSettings(); hook.metrics = []; drawChart() }
+levelSel.onchange = () => {
+  loadSettings()
+  hook.metrics = []
+  drawChart()
+}
 loadSettings()
 const backendSel = $<HTMLSelectElement>('backend')
 if (query.get('backend') === 'webgpu') backendSel.value = 'webgpu'
@@ -57,7 +62,10 @@ let worker: Worker
 let state: 'idle' | 'running' | 'paused' = 'idle'
 const startBtn = $<HTMLButtonElement>('start')
 
-function setStatus(text: string): void { hook.status = text; $('status').textContent = text }
+function setStatus(text: string): void {
+  hook.status = text
+  $('status').textContent = text
+}
 function setState(s: typeof state): void {
   state = s
   startBtn.textContent = s === 'running' ? 'Pause' : s === 'paused' ? 'Resume' : 'Start training'
@@ -70,9 +78,14 @@ function newWorker(): void {
     const msg = e.data
     if (msg.type === 'status') setStatus(msg.text)
     else if (msg.type === 'metrics') onMetrics(msg.m)
-    else if (msg.type === 'visits') { hook.visits++; drawHeat(msg) }
-    else if (msg.type === 'episode') { hook.episodes[msg.kind]++; showEpisode(msg) }
-    else if (msg.type === 'error') { // the trainer is lost: a fresh worker, the chart kept
+    else if (msg.type === 'visits') {
+      hook.visits++
+      drawHeat(msg)
+    } else if (msg.type === 'episode') {
+      hook.episodes[msg.kind]++
+      showEpisode(msg)
+    } else if (msg.type === 'error') {
+      // the trainer is lost: a fresh worker, the chart kept
       hook.errors.push(msg.text)
       worker.terminate()
       newWorker()
@@ -80,12 +93,20 @@ function newWorker(): void {
       setStatus(`error: ${msg.text.split('\n')[0]}`)
     }
   }
-  worker.onerror = (e) => { hook.errors.push(e.message); setStatus(`worker error: ${e.message}`) }
+  worker.onerror = (e) => {
+    hook.errors.push(e.message)
+    setStatus(`worker error: ${e.message}`)
+  }
 }
 const send = (msg: ToWorker) => worker.postMessage(msg)
 
 startBtn.onclick = () => {
-  if (state === 'running') { send({ type: 'pause' }); setState('paused'); setStatus('pausing after this iteration'); return }
+  if (state === 'running') {
+    send({ type: 'pause' })
+    setState('paused')
+    setStatus('pausing after this iteration')
+    return
+  }
   if (state === 'idle') {
     for (const f of FIELDS) settings[f] = Number($<HTMLInputElement>(f).value)
     send({ type: 'start', backend: backendSel.value as BackendChoice, game: levelSel.value, overrides: settings })
@@ -106,14 +127,21 @@ let randomSeed = 1
 $<HTMLButtonElement>('random').onclick = () => send({ type: 'random', seed: randomSeed++, game: levelSel.value })
 
 // ---------------------------------------------------------------------------------------------------- game canvas
-const game = $<HTMLCanvasElement>('game'), gameCtx = game.getContext('2d')!
-const small = document.createElement('canvas'), smallCtx = small.getContext('2d')!
+const game = $<HTMLCanvasElement>('game'),
+  gameCtx = game.getContext('2d')!
+const small = document.createElement('canvas'),
+  smallCtx = small.getContext('2d')!
 type Episode = Extract<FromWorker, { type: 'episode' }>
-let episode: Episode | null = null, next: Episode | null = null // next: the newest demo, shown when this one ends
-let frame = 0, image: ImageData | null = null
+let episode: Episode | null = null,
+  next: Episode | null = null // next: the newest demo, shown when this one ends
+let frame = 0,
+  image: ImageData | null = null
 
 function showEpisode(ep: Episode): void {
-  if (episode && frame > 0 && ep.kind === 'greedy') { next = ep; return } // random previews cut in at once
+  if (episode && frame > 0 && ep.kind === 'greedy') {
+    next = ep
+    return
+  } // random previews cut in at once
   episode = ep
   next = null
   frame = 0
@@ -130,7 +158,8 @@ function showEpisode(ep: Episode): void {
 
 function drawFrame(): void {
   if (!episode || !image) return
-  const n = episode.w * episode.h, px = image.data
+  const n = episode.w * episode.h,
+    px = image.data
   for (let i = 0, o = frame * n * 3; i < n; i++, o += 3) {
     px[4 * i] = episode.frames[o]
     px[4 * i + 1] = episode.frames[o + 1]
@@ -153,7 +182,8 @@ function onMetrics(m: IterationMetrics): void {
     ? `return ${m.return_ext_mean.toFixed(2)} ± ${m.return_ext_std.toFixed(2)} (min ${m.return_ext_min}, max ${m.return_ext_max}` +
       `${isMiniGrid(levelSel.value) ? `; success ${m.success_rate.toFixed(2)} of ${m.episodes} episodes` : ''})`
     : 'no episode ended'
-  $('metrics').textContent = `iteration ${m.iteration}: ${ret}, intrinsic ${m.intrinsic_reward_mean.toExponential(2)}, ` +
+  $('metrics').textContent =
+    `iteration ${m.iteration}: ${ret}, intrinsic ${m.intrinsic_reward_mean.toExponential(2)}, ` +
     `${m.total_env_steps} env steps, ${m.env_steps_per_s.toFixed(0)} steps/s, ` +
     `train ${m.train_seconds.toFixed(1)} s; approx_kl ${m.approx_kl.toPrecision(2)}, ` +
     `clip_fraction ${m.clip_fraction.toFixed(3)}, explained_variance_ext ${m.explained_variance_ext.toFixed(2)}`
@@ -162,14 +192,19 @@ function onMetrics(m: IterationMetrics): void {
 
 /** Mean return per iteration as a line, min..max as a band, zero as a dashed line (iterations where an episode ended). */
 function drawChart(): void {
-  const c = $<HTMLCanvasElement>('chart'), g = c.getContext('2d')!
-  const W = c.width, H = c.height, pad = 28
+  const c = $<HTMLCanvasElement>('chart'),
+    g = c.getContext('2d')!
+  const W = c.width,
+    H = c.height,
+    pad = 28
   g.fillStyle = '#111'
   g.fillRect(0, 0, W, H)
   const ms = hook.metrics.filter((m) => Number.isFinite(m.return_ext_mean))
   if (!ms.length) return
-  const first = ms[0].iteration, last = hook.metrics[hook.metrics.length - 1].iteration
-  const lo = Math.min(0, ...ms.map((m) => m.return_ext_min)), hi = Math.max(1, ...ms.map((m) => m.return_ext_max))
+  const first = ms[0].iteration,
+    last = hook.metrics[hook.metrics.length - 1].iteration
+  const lo = Math.min(0, ...ms.map((m) => m.return_ext_min)),
+    hi = Math.max(1, ...ms.map((m) => m.return_ext_max))
   const x = (it: number) => pad + (last > first ? ((it - first) / (last - first)) * (W - 2 * pad) : (W - 2 * pad) / 2)
   const y = (v: number) => H - pad - ((v - lo) / (hi - lo)) * (H - 2 * pad)
   g.fillStyle = 'rgba(120, 240, 80, 0.15)'
@@ -179,7 +214,10 @@ function drawChart(): void {
   g.fill()
   g.strokeStyle = '#666'
   g.setLineDash([4, 4])
-  g.beginPath(); g.moveTo(pad, y(0)); g.lineTo(W - pad, y(0)); g.stroke()
+  g.beginPath()
+  g.moveTo(pad, y(0))
+  g.lineTo(W - pad, y(0))
+  g.stroke()
   g.setLineDash([])
   g.strokeStyle = 'rgb(120, 240, 80)'
   g.lineWidth = 2
@@ -196,7 +234,8 @@ function drawChart(): void {
 
 // ---------------------------------------------------------------------------------------------------- heat maps
 type Visits = Extract<FromWorker, { type: 'visits' }>
-const heat = $<HTMLCanvasElement>('heat'), heatCtx = heat.getContext('2d')!
+const heat = $<HTMLCanvasElement>('heat'),
+  heatCtx = heat.getContext('2d')!
 const css = ([r, g, b]: RGB) => `rgb(${r}, ${g}, ${b})`
 
 function clearHeat(): void {
@@ -207,7 +246,9 @@ function clearHeat(): void {
 /** The last iteration's visits (log scale) and mean intrinsic reward per cell, side by side, on its own scales. */
 function drawHeat(v: Visits): void {
   clearHeat()
-  const r = v.record, sc = visitScales([r]), half = heat.width / 2
+  const r = v.record,
+    sc = visitScales([r]),
+    half = heat.width / 2
   const cell = Math.max(1, Math.floor(Math.min(half - 16, heat.height - 44) / Math.max(r.width, r.height)))
   const panels = [
     { pick: 'visits' as const, title: `visits (log scale, max ${sc.maxVisits})` },
@@ -215,13 +256,15 @@ function drawHeat(v: Visits): void {
   ]
   heatCtx.font = '11px monospace'
   panels.forEach((p, i) => {
-    const x0 = 8 + i * half, y0 = 20
+    const x0 = 8 + i * half,
+      y0 = 20
     heatCtx.fillStyle = '#aaa'
     heatCtx.fillText(p.title, x0, 13)
-    for (let y = 0; y < r.height; y++) for (let x = 0; x < r.width; x++) {
-      heatCtx.fillStyle = css(cellColors(r, y * r.width + x, sc)[p.pick])
-      heatCtx.fillRect(x0 + x * cell, y0 + y * cell, cell, cell)
-    }
+    for (let y = 0; y < r.height; y++)
+      for (let x = 0; x < r.width; x++) {
+        heatCtx.fillStyle = css(cellColors(r, y * r.width + x, sc)[p.pick])
+        heatCtx.fillRect(x0 + x * cell, y0 + y * cell, cell, cell)
+      }
   })
   heatCtx.fillStyle = '#aaa'
   heatCtx.fillText(`iteration ${v.iteration}, ${v.total_env_steps} env steps; grey: not visited`, 8, heat.height - 6)

@@ -8,16 +8,32 @@ import { MINIGRID_CONFIGS, minigridArgs } from '../rl/minigrid_configs.ts'
 import { listEnvs } from '../env/index.ts'
 
 export const PIXELCOPTER = 'PixelCopter-v0'
-export const MINIGRID_IDS = listEnvs().filter((e) => e.kind === 'minigrid').map((e) => e.id)
+export const MINIGRID_IDS = listEnvs()
+  .filter((e) => e.kind === 'minigrid')
+  .map((e) => e.id)
 export const GAMES = [PIXELCOPTER, ...MINIGRID_IDS]
 
 const TINY_PIXELS: Partial<Args> = {
-  frame_resize: 36, num_trials: 4, num_envs: 4, z_dim: 8, final_hidden_dim: 16, initial_normalization_num_trials: 2,
-  minibatches: 2, sequence_length: 16, epochs_per_iteration: 1,
+  frame_resize: 36,
+  num_trials: 4,
+  num_envs: 4,
+  z_dim: 8,
+  final_hidden_dim: 16,
+  initial_normalization_num_trials: 2,
+  minibatches: 2,
+  sequence_length: 16,
+  epochs_per_iteration: 1,
 }
 const TINY_MINIGRID: Partial<Args> = {
-  num_envs: 4, num_steps: 32, z_dim: 8, final_hidden_dim: 16, rnd_output_dim: 8, initial_normalization_num_trials: 2,
-  minibatches: 2, sequence_length: 16, epochs_per_iteration: 1,
+  num_envs: 4,
+  num_steps: 32,
+  z_dim: 8,
+  final_hidden_dim: 16,
+  rnd_output_dim: 8,
+  initial_normalization_num_trials: 2,
+  minibatches: 2,
+  sequence_length: 16,
+  epochs_per_iteration: 1,
 }
 
 export const isMiniGrid = (game: string) => MINIGRID_IDS.includes(game)
@@ -38,7 +54,5 @@ export function gameSettings(game: string, tiny: boolean): Partial<Args> {
 
 /** The trainer's args: the game's settings under the page's overrides (which include the tiny ones, if any). */
 export function pageArgs(game: string, overrides: Partial<Args>): Args {
-  return isMiniGrid(game)
-    ? minigridArgs(configOf(game), { game, max_frames: 0, ...overrides })
-    : learnArgs({ game, ...overrides })
+  return isMiniGrid(game) ? minigridArgs(configOf(game), { game, max_frames: 0, ...overrides }) : learnArgs({ game, ...overrides })
 }

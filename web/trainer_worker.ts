@@ -43,7 +43,9 @@ let isRunning = false
 
 async function openBackend(choice: BackendChoice): Promise<Backend> {
   if (choice === 'webgpu') {
-    try { return await createWebGPUBackend({ log: () => {} }) } catch (e) {
+    try {
+      return await createWebGPUBackend({ log: () => {} })
+    } catch (e) {
       post({ type: 'status', text: `WebGPU unavailable (${(e as Error).message}); using wasm` })
     }
   }
@@ -58,11 +60,15 @@ async function openBackend(choice: BackendChoice): Promise<Backend> {
  */
 async function playEpisode(env: Env, seed: number, policy: (obs: Uint8Array, step: number) => number | Promise<number>) {
   let { obs } = env.reset({ seed })
-  const first = env.render(), w = first.width, h = first.height, size = h * w * 3
+  const first = env.render(),
+    w = first.width,
+    h = first.height,
+    size = h * w * 3
   const steps = Math.min(MAX_DEMO_STEPS, env.maxEpisodeSteps)
   const frames = new Uint8Array((steps + 1) * size)
   frames.set(first.rgb, 0)
-  let count = 1, ret = 0
+  let count = 1,
+    ret = 0
   for (let t = 0; t < steps; t++) {
     const r = env.step(await policy(obs, t))
     obs = r.obs
@@ -79,7 +85,9 @@ async function greedyDemo(t: PpoRnd, iteration: number): Promise<void> {
   try {
     const ep = await playEpisode(env, 1000 + iteration, (obs) => actor.act(obs))
     post({ type: 'episode', kind: 'greedy', iteration, ...ep }, [ep.frames.buffer])
-  } finally { actor.dispose() }
+  } finally {
+    actor.dispose()
+  }
 }
 
 async function trainLoop(): Promise<void> {
@@ -90,7 +98,10 @@ async function trainLoop(): Promise<void> {
     if (t.visits) post({ type: 'visits', iteration: m.iteration, total_env_steps: m.total_env_steps, record: t.visits.toJSON() })
     await greedyDemo(t, m.iteration)
     const max = t.args.max_iterations
-    if (max > 0 && m.iteration >= max) { isRunning = false; post({ type: 'status', text: `done: ${max} iterations` }) }
+    if (max > 0 && m.iteration >= max) {
+      isRunning = false
+      post({ type: 'status', text: `done: ${max} iterations` })
+    }
     await yieldToEvents()
   }
 }
@@ -106,7 +117,10 @@ async function start(choice: BackendChoice, game: string, overrides: Partial<Arg
   trainer = await PpoRnd.create(args, backend, {
     onProgress: (phase, done, total) => {
       const now = performance.now()
-      if (now - last > 250 || done === total) { last = now; post({ type: 'status', text: `${phase} ${done}/${total}` }) }
+      if (now - last > 250 || done === total) {
+        last = now
+        post({ type: 'status', text: `${phase} ${done}/${total}` })
+      }
     },
   })
   await resume()
@@ -119,16 +133,25 @@ async function resume(): Promise<void> {
 }
 
 async function random(seed: number): Promise<void> {
-  const env = make(trainer?.args.game ?? randomGame), rng = new Rng(seed), A = env.actionSpace.n
+  const env = make(trainer?.args.game ?? randomGame),
+    rng = new Rng(seed),
+    A = env.actionSpace.n
   const ep = await playEpisode(env, seed, () => rng.int(A))
   post({ type: 'episode', kind: 'random', iteration: trainer?.iteration ?? 0, ...ep }, [ep.frames.buffer])
 }
 
 port.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data
-  const run = (p: Promise<void>) => p.catch((err: Error) => { isRunning = false; post({ type: 'error', text: err.stack ?? String(err) }) })
+  const run = (p: Promise<void>) =>
+    p.catch((err: Error) => {
+      isRunning = false
+      post({ type: 'error', text: err.stack ?? String(err) })
+    })
   if (msg.type === 'start') run(start(msg.backend, msg.game, msg.overrides))
   else if (msg.type === 'pause') isRunning = false
   else if (msg.type === 'resume') run(resume())
-  else if (msg.type === 'random') { randomGame = msg.game; run(random(msg.seed)) }
+  else if (msg.type === 'random') {
+    randomGame = msg.game
+    run(random(msg.seed))
+  }
 }

@@ -6,7 +6,9 @@ import type { Backend, Buffer, MemoryStats } from './backend.ts'
 
 class RefBuffer implements Buffer {
   constructor(readonly data: Float) {}
-  get length() { return this.data.length }
+  get length() {
+    return this.data.length
+  }
 }
 
 export class RefBackend implements Backend {
@@ -30,7 +32,7 @@ export class RefBackend implements Backend {
     this.liveBytes -= buf.length * (this.precision / 8)
   }
   write(buf: Buffer, data: Float32Array | Float64Array, offset = 0): void {
-    (buf as RefBuffer).data.set(data, offset)
+    ;(buf as RefBuffer).data.set(data, offset)
   }
   async read(buf: Buffer): Promise<Float32Array> {
     return this.readSync(buf)

@@ -10,7 +10,11 @@ import type { WasmWorkers } from './wasm_threads.ts'
 
 class WasmBuffer implements Buffer {
   freed = false
-  constructor(readonly ptr: number, readonly length: number, readonly cls: number) {}
+  constructor(
+    readonly ptr: number,
+    readonly length: number,
+    readonly cls: number,
+  ) {}
 }
 
 export interface WasmOptions {
@@ -39,7 +43,12 @@ const WEIGHT_GRAD_PARTS = 4
 
 type Kernel = (...args: number[]) => void
 /** One thread's share of a split kernel: args = [...pre, its workspace pointer, ...post]. */
-interface Part { fn: string; pre: number[]; post: number[]; wsFloats: number }
+interface Part {
+  fn: string
+  pre: number[]
+  post: number[]
+  wsFloats: number
+}
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const
@@ -48,7 +57,11 @@ export class WasmBackend implements Backend {
   private readonly arena: Arena
 
   /** workers: kernel threads over the same (shared) memory, for the kernels in BY_COLUMNS / BY_BATCH (wasm_threads.ts) */
-  constructor(readonly instance: WebAssembly.Instance, readonly wasmMemory: WebAssembly.Memory, private readonly workers?: WasmWorkers) {
+  constructor(
+    readonly instance: WebAssembly.Instance,
+    readonly wasmMemory: WebAssembly.Memory,
+    private readonly workers?: WasmWorkers,
+  ) {
     const ex = instance.exports as Record<string, unknown>
     const heapBase = typeof ex.heap_base === 'function' ? (ex.heap_base as () => number)() : 65536
     this.arena = new Arena(wasmMemory, heapBase)
@@ -117,8 +130,9 @@ export class WasmBackend implements Backend {
     const sig = KERNELS[name]
     if (!sig) throw new Error(`wasm backend: no registry entry named '${name}'`)
     if (outputs.length !== sig.outputs.length || inputs.length !== sig.inputs.length) {
-      throw new Error(`wasm backend: ${name} takes ${sig.outputs.length} outputs and ${sig.inputs.length} inputs, ` +
-        `got ${outputs.length} and ${inputs.length}`)
+      throw new Error(
+        `wasm backend: ${name} takes ${sig.outputs.length} outputs and ${sig.inputs.length} inputs, ` + `got ${outputs.length} and ${inputs.length}`,
+      )
     }
     const fn = this.kernel(name + variant)
     const ptrs = [...outputs, ...inputs].map((b) => this.live(b).ptr)
@@ -144,9 +158,11 @@ export class WasmBackend implements Backend {
 
   /** A conv (BY_BATCH) as `parts` runs of consecutive images, each with its images' slices of the batched pointers. */
   private batchParts(name: KernelName, ptrs: number[], d: Dims, parts: number): Part[] {
-    const per = BY_BATCH[name]!(d), calls: Part[] = []
+    const per = BY_BATCH[name]!(d),
+      calls: Part[] = []
     for (let p = 0, n0 = 0; p < parts; p++) {
-      const n = Math.floor((d.N * (p + 1)) / parts) - n0, dp = { ...d, N: n }
+      const n = Math.floor((d.N * (p + 1)) / parts) - n0,
+        dp = { ...d, N: n }
       calls.push({ fn: name, pre: ptrs.map((ptr, i) => ptr + n0 * per[i] * 4), post: abiArgs(name, dp), wsFloats: KERNELS[name].workspace!(dp) })
       n0 += n
     }
@@ -158,10 +174,14 @@ export class WasmBackend implements Backend {
    * matmul_cols: each part packs only its columns of b, and every element is computed as in the whole product.
    */
   private runByColumns(name: KernelName, mode: number, ptrs: number[], d: Dims): void {
-    const blocks = Math.ceil(d.N / 8), parts = Math.min(this.threads, blocks), calls: Part[] = []
+    const blocks = Math.ceil(d.N / 8),
+      parts = Math.min(this.threads, blocks),
+      calls: Part[] = []
     const [out, a, b] = ptrs
     for (let p = 0; p < parts; p++) {
-      const n0 = Math.floor((blocks * p) / parts) * 8, n1 = Math.min(d.N, Math.floor((blocks * (p + 1)) / parts) * 8), n = n1 - n0
+      const n0 = Math.floor((blocks * p) / parts) * 8,
+        n1 = Math.min(d.N, Math.floor((blocks * (p + 1)) / parts) * 8),
+        n = n1 - n0
       const bp = mode === 1 ? b + n0 * d.K * 4 : b + n0 * 4
       calls.push({ fn: 'matmul_cols', pre: [out + n0 * 4, a, bp], post: [d.M, d.K, n, d.N, mode], wsFloats: KERNELS[name].workspace!({ ...d, N: n }) })
     }
@@ -175,11 +195,17 @@ export class WasmBackend implements Backend {
    */
   private runWeightGrad(ptrs: number[], d: Dims): void {
     const calls = this.batchParts('conv2d_backward_weight', ptrs, d, Math.min(WEIGHT_GRAD_PARTS, d.N))
-    const outFloats = d.K * d.C * d.R * d.S, partials: { ptr: number; cls: number }[] = []
+    const outFloats = d.K * d.C * d.R * d.S,
+      partials: { ptr: number; cls: number }[] = []
     try {
-      for (const c of calls.slice(1)) { const part = this.arena.alloc(outFloats * 4); partials.push(part); c.pre[0] = part.ptr }
+      for (const c of calls.slice(1)) {
+        const part = this.arena.alloc(outFloats * 4)
+        partials.push(part)
+        c.pre[0] = part.ptr
+      }
       this.runParts(calls)
-      const f = this.f32, out = ptrs[0] / 4
+      const f = this.f32,
+        out = ptrs[0] / 4
       for (const part of partials) {
         const src = part.ptr / 4
         for (let i = 0; i < outFloats; i++) f[out + i] += f[src + i]
@@ -216,7 +242,8 @@ export class WasmBackend implements Backend {
   }
 
   copy(dst: Buffer, src: Buffer, length: number, dstOffset = 0, srcOffset = 0): void {
-    const d = this.live(dst), s = this.live(src)
+    const d = this.live(dst),
+      s = this.live(src)
     if (dstOffset + length > d.length || srcOffset + length > s.length) throw new Error('wasm backend: copy out of bounds')
     const from = s.ptr / 4 + srcOffset
     this.f32.copyWithin(d.ptr / 4 + dstOffset, from, from + length)

@@ -28,7 +28,10 @@ export class Arena {
   liveBlocks = 0
   liveBytes = 0
 
-  constructor(readonly memory: WebAssembly.Memory, heapBase: number) {
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    heapBase: number,
+  ) {
     this.base = Math.ceil(heapBase / ALIGN) * ALIGN
     this.top = this.base
   }
@@ -37,7 +40,7 @@ export class Arena {
   alloc(bytes: number): { ptr: number; cls: number } {
     const cls = sizeClass(bytes)
     const list = this.free.get(cls)
-    let ptr = list && list.length ? list.pop()! : -1
+    let ptr = list?.length ? list.pop()! : -1
     if (ptr < 0) {
       ptr = this.top
       this.top += cls

@@ -10,11 +10,16 @@
 // stamp makes a late wake-up harmless: a worker that wakes for generation g and reads a slot already rewritten for
 // g + 1 skips it, and runs it when it sees g + 1. Atomics are sequentially consistent, so slot writes made before
 // the GEN bump are visible to a worker that has seen the bump.
-const GEN = 0, PENDING = 1, FAILED = 2
+const GEN = 0,
+  PENDING = 1,
+  FAILED = 2
 const HEADER_BYTES = 16
 export const SLOT = 32 // float64s per worker slot: 3 header + up to 29 arguments
 
-export interface WorkerCall { fn: string; args: number[] }
+export interface WorkerCall {
+  fn: string
+  args: number[]
+}
 
 /** The worker pool as the backend sees it. */
 export interface WasmWorkers {
@@ -38,8 +43,12 @@ export class Dispatcher {
   private readonly index: Map<string, number>
   private running: readonly WorkerCall[] = []
 
-  constructor(block: SharedArrayBuffer, names: readonly string[], readonly size: number,
-    private readonly onTerminate: () => void = () => {}) {
+  constructor(
+    block: SharedArrayBuffer,
+    names: readonly string[],
+    readonly size: number,
+    private readonly onTerminate: () => void = () => {},
+  ) {
     this.ctrl = new Int32Array(block, 0, 4)
     this.slots = new Float64Array(block, HEADER_BYTES, size * SLOT)
     this.index = new Map(names.map((n, i) => [n, i]))
@@ -50,7 +59,8 @@ export class Dispatcher {
     if (Atomics.load(this.ctrl, PENDING) !== 0) throw new Error('wasm threads: start() while calls are running')
     const gen = (Atomics.load(this.ctrl, GEN) + 1) | 0
     for (let w = 0; w < this.size; w++) {
-      const s = w * SLOT, call = calls[w]
+      const s = w * SLOT,
+        call = calls[w]
       this.slots[s] = gen
       this.slots[s + 1] = call ? this.fnIndex(call.fn) : -1
       if (!call) continue
@@ -65,7 +75,8 @@ export class Dispatcher {
   }
 
   wait(): void {
-    let p: number, quiet = 0
+    let p: number,
+      quiet = 0
     while ((p = Atomics.load(this.ctrl, PENDING)) > 0) {
       if (Atomics.wait(this.ctrl, PENDING, p, 1000) === 'timed-out' && ++quiet >= 60) {
         throw new Error(`wasm threads: ${p} worker(s) did not finish ${this.running.map((c) => c.fn).join(', ')} within 60 s`)
@@ -90,7 +101,8 @@ export class Dispatcher {
 /** A worker's loop (never returns): run the calls addressed to worker `w` with this thread's instance. The pool
  * waits for each worker to say it is ready before the first start(), so startup is not paid inside a kernel call. */
 export function serveCalls(instance: WebAssembly.Instance, block: SharedArrayBuffer, names: readonly string[], w: number): never {
-  const ctrl = new Int32Array(block, 0, 4), slot = new Float64Array(block, HEADER_BYTES + w * SLOT * 8, SLOT)
+  const ctrl = new Int32Array(block, 0, 4),
+    slot = new Float64Array(block, HEADER_BYTES + w * SLOT * 8, SLOT)
   const ex = instance.exports as Record<string, (...a: number[]) => void>
   const fns = names.map((n) => ex[n])
   let seen = 0 // GEN's initial value: a worker that starts late still sees the generation it was started for

@@ -7,9 +7,7 @@
 // Nothing is submitted until a caller needs data (read), asks for it (sync), or a write() targets a buffer the open
 // batch still uses; a WGSL or validation error, or device loss, is thrown by the next read()/sync() (or run()).
 import { KERNELS, type KernelName, type KernelSig, type Dims } from '../../kernels/index.ts'
-import {
-  WGSL, WGSL_VERSIONS, WGSL_COMPOSITE, WGSL_INTERNAL, versionFor, type WgslKernel, type Composite, type DeviceCaps,
-} from '../../kernels/wgsl/index.ts'
+import { WGSL, WGSL_VERSIONS, WGSL_COMPOSITE, WGSL_INTERNAL, versionFor, type WgslKernel, type Composite, type DeviceCaps } from '../../kernels/wgsl/index.ts'
 import type { Backend, Buffer, MemoryStats } from './backend.ts'
 import { BufferPool } from './webgpu_pool.ts'
 import { acquireDevice, describeAdapter } from './webgpu_device.ts'
@@ -20,14 +18,22 @@ import { PipelineCache } from './webgpu_pipelines.ts'
 export { findAdapter, isSoftwareAdapter, describeAdapter, type AdapterChoice } from './webgpu_device.ts'
 
 // GPUBufferUsage values (WebGPU spec), local so Node needs no globals installed
-const MAP_READ = 1, COPY_SRC = 4, COPY_DST = 8, STORAGE = 128
+const MAP_READ = 1,
+  COPY_SRC = 4,
+  COPY_DST = 8,
+  STORAGE = 128
 const MAX_GROUPS = 65535
 
 class GpuBuffer implements Buffer {
   isFreed = false
   /** bytes bound for this buffer: its length rounded up to 16 (vec4 views; pool classes are multiples of 256) */
   readonly bound: number
-  constructor(readonly length: number, readonly gpu: GPUBuffer, readonly size: number, readonly id: number) {
+  constructor(
+    readonly length: number,
+    readonly gpu: GPUBuffer,
+    readonly size: number,
+    readonly id: number,
+  ) {
     this.bound = Math.ceil(Math.max(4, length * 4) / 16) * 16
   }
 }
@@ -41,7 +47,13 @@ export interface WebGPUOptions {
 }
 
 /** Per-backend counters (the bench reads them for us per dispatch). */
-export interface WebGPUCounters { dispatches: number; submits: number; reads: number; writes: number; pipelines: number }
+export interface WebGPUCounters {
+  dispatches: number
+  submits: number
+  reads: number
+  writes: number
+  pipelines: number
+}
 
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu' as const
@@ -58,8 +70,13 @@ export class WebGPUBackend implements Backend {
   private readonly kernels: Record<string, WgslKernel>
   private liveBytes = 0
 
-  constructor(readonly device: GPUDevice, readonly info: GPUAdapterInfo, readonly isSoftware: boolean, opts: WebGPUOptions = {},
-    readonly caps: DeviceCaps = { quads: false, software: isSoftware }) {
+  constructor(
+    readonly device: GPUDevice,
+    readonly info: GPUAdapterInfo,
+    readonly isSoftware: boolean,
+    opts: WebGPUOptions = {},
+    readonly caps: DeviceCaps = { quads: false, software: isSoftware },
+  ) {
     this.description = `webgpu: ${describeAdapter(info)}${isSoftware ? ' [software adapter]' : ''}${caps.quads ? ', subgroup quads' : ''}`
     this.kernels = { ...WGSL, ...(opts.kernels as Record<string, WgslKernel>) }
     this.pool = new BufferPool((size) => device.createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST }))
@@ -151,7 +168,14 @@ export class WebGPUBackend implements Backend {
     try {
       for (const st of c.steps) {
         const ik = WGSL_INTERNAL[st.kernel]
-        this.runKernel(`${version}:${st.kernel}`, ik.sig, ik.kernel, st.outputs.map((n) => bufs[n]), st.inputs.map((n) => bufs[n]), dd)
+        this.runKernel(
+          `${version}:${st.kernel}`,
+          ik.sig,
+          ik.kernel,
+          st.outputs.map((n) => bufs[n]),
+          st.inputs.map((n) => bufs[n]),
+          dd,
+        )
       }
     } finally {
       for (const b of scratch) this.free(b)
@@ -165,7 +189,9 @@ export class WebGPUBackend implements Backend {
     if (!k || !sig0) throw new Error(`webgpu: no kernel named ${nm}`)
     if (k.subgroups && !this.caps.quads) throw new Error(`webgpu ${label}: needs subgroup quad operations, which this device lacks (or they were turned off)`)
     const p = this.pipelines.get(label, sig0, k)
-    const sig = p.sig, no = outputs.length, ni = inputs.length
+    const sig = p.sig,
+      no = outputs.length,
+      ni = inputs.length
     if (no !== sig.outputs.length || ni !== sig.inputs.length) {
       throw new Error(`webgpu ${nm}: expected ${sig.outputs.length} outputs and ${sig.inputs.length} inputs, got ${no} and ${ni}`)
     }
@@ -173,7 +199,8 @@ export class WebGPUBackend implements Backend {
     for (let i = 0; i < no; i++) {
       // WebGPU forbids a buffer bound writable and read-only (or writable twice) in one dispatch
       const o = outputs[i]
-      for (let j = 0; j < no + ni; j++) if (j !== i && (j < no ? outputs[j] : inputs[j - no]) === o) throw new Error(`webgpu ${nm}: an output buffer is also bound as another argument`)
+      for (let j = 0; j < no + ni; j++)
+        if (j !== i && (j < no ? outputs[j] : inputs[j - no]) === o) throw new Error(`webgpu ${nm}: an output buffer is also bound as another argument`)
     }
     const keys = p.keys
     for (let i = 0; i < keys.length; i++) {
@@ -191,18 +218,22 @@ export class WebGPUBackend implements Backend {
     if (y > MAX_GROUPS || z > MAX_GROUPS) throw new Error(`webgpu ${nm}: ${x} x ${y} x ${z} workgroups exceed the 65535 limit`)
 
     // Dims into this dispatch's uniform slot (i32 dims then f32 params), bound at the slot's offset in its chunk
-    const slot = this.batch.writeDims(keys, p.ints, d), ci = Math.floor(slot / CHUNK_SLOTS)
-    const outs = outputs as GpuBuffer[], ins = inputs as GpuBuffer[]
+    const slot = this.batch.writeDims(keys, p.ints, d),
+      ci = Math.floor(slot / CHUNK_SLOTS)
+    const outs = outputs as GpuBuffer[],
+      ins = inputs as GpuBuffer[]
     const group = this.pipelines.bindGroup(label, p, outs, ins, ci, this.batch.uniform(ci))
     this.batch.dispatch(label, p.pipeline, group, slot, x, y, z, outs, ins)
   }
 
   copy(dst: Buffer, src: Buffer, length: number, dstOffset = 0, srcOffset = 0): void {
     this.errors.check()
-    const s = this.live(src, 'copy'), t = this.live(dst, 'copy')
+    const s = this.live(src, 'copy'),
+      t = this.live(dst, 'copy')
     if (srcOffset + length > s.length || dstOffset + length > t.length) throw new Error('webgpu copy: range out of bounds')
     if (length === 0) return
-    if (s === t) { // a buffer can't be both source and destination of one copy: bounce through a temporary
+    if (s === t) {
+      // a buffer can't be both source and destination of one copy: bounce through a temporary
       const tmp = this.alloc(length)
       this.copy(tmp, src, length, 0, srcOffset)
       this.copy(dst, tmp, length, dstOffset, 0)
@@ -229,7 +260,13 @@ export class WebGPUBackend implements Backend {
 
   /** Pool details for tests and the bench. */
   poolStats() {
-    return { created: this.pool.created, reservedBytes: this.pool.reservedBytes, idleBytes: this.pool.idleBytes(), staging: this.staging.reservedBytes, uniformChunks: this.batch.uniformChunks }
+    return {
+      created: this.pool.created,
+      reservedBytes: this.pool.reservedBytes,
+      idleBytes: this.pool.idleBytes(),
+      staging: this.staging.reservedBytes,
+      uniformChunks: this.batch.uniformChunks,
+    }
   }
 
   destroy(): void {

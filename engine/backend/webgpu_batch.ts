@@ -6,13 +6,19 @@
 import type { Dims } from '../../kernels/index.ts'
 import type { DeviceErrors } from './webgpu_errors.ts'
 
-const COPY_DST = 8, UNIFORM = 64 // GPUBufferUsage values (WebGPU spec), local so Node needs no globals installed
+const COPY_DST = 8,
+  UNIFORM = 64 // GPUBufferUsage values (WebGPU spec), local so Node needs no globals installed
 export const SLOT = 256 // bytes per uniform slot (minUniformBufferOffsetAlignment is at most 256)
 export const CHUNK_SLOTS = 256 // uniform slots per chunk buffer
 /** dispatches per submit before an automatic flush (bounds the uniform chunks; a step is far fewer) */
 const MAX_BATCH = 4096
 
-interface Chunk { gpu: GPUBuffer; cpu: ArrayBuffer; i32: Int32Array; f32: Float32Array }
+interface Chunk {
+  gpu: GPUBuffer
+  cpu: ArrayBuffer
+  i32: Int32Array
+  f32: Float32Array
+}
 
 export class CommandBatch {
   private encoder: GPUCommandEncoder | null = null
@@ -23,12 +29,16 @@ export class CommandBatch {
   private readonly chunks: Chunk[] = []
   private slots = 0
 
-  constructor(private readonly device: GPUDevice, private readonly errors: DeviceErrors,
-    private readonly counters: { dispatches: number; submits: number }) {}
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly errors: DeviceErrors,
+    private readonly counters: { dispatches: number; submits: number },
+  ) {}
 
   /** Put d's `keys` (the first `ints` as i32, the rest as f32) into the next uniform slot; returns the slot. */
   writeDims(keys: readonly string[], ints: number, d: Dims): number {
-    const slot = this.slots++, chunk = this.chunk(Math.floor(slot / CHUNK_SLOTS))
+    const slot = this.slots++,
+      chunk = this.chunk(Math.floor(slot / CHUNK_SLOTS))
     const w = ((slot % CHUNK_SLOTS) * SLOT) >> 2 // the slot's first 32-bit word
     for (let i = 0; i < keys.length; i++) {
       if (i < ints) chunk.i32[w + i] = d[keys[i]]
@@ -43,8 +53,17 @@ export class CommandBatch {
   }
 
   /** Record one dispatch whose bind group's uniform is the chunk of `slot`, bound at the slot's offset. */
-  dispatch(label: string, pipeline: GPUComputePipeline, group: GPUBindGroup, slot: number,
-    x: number, y: number, z: number, outputs: readonly { gpu: GPUBuffer }[], inputs: readonly { gpu: GPUBuffer }[]): void {
+  dispatch(
+    label: string,
+    pipeline: GPUComputePipeline,
+    group: GPUBindGroup,
+    slot: number,
+    x: number,
+    y: number,
+    z: number,
+    outputs: readonly { gpu: GPUBuffer }[],
+    inputs: readonly { gpu: GPUBuffer }[],
+  ): void {
     const pass = (this.pass ??= this.enc().beginComputePass())
     pass.setPipeline(pipeline)
     pass.setBindGroup(0, group, [(slot % CHUNK_SLOTS) * SLOT])
@@ -74,13 +93,17 @@ export class CommandBatch {
     this.endPass()
     const used = Math.ceil(this.slots / CHUNK_SLOTS)
     for (let i = 0; i < used; i++) {
-      const bytes = i < used - 1 ? SLOT * CHUNK_SLOTS : ((this.slots - 1) % CHUNK_SLOTS + 1) * SLOT
+      const bytes = i < used - 1 ? SLOT * CHUNK_SLOTS : (((this.slots - 1) % CHUNK_SLOTS) + 1) * SLOT
       this.device.queue.writeBuffer(this.chunks[i].gpu, 0, this.chunks[i].cpu, 0, bytes)
     }
-    const names = this.names, encoder = this.encoder
-    this.errors.scoped(() => this.device.queue.submit([encoder.finish()]), (err) => {
-      this.errors.fail(new Error(`webgpu: validation error in a submit of ${names.length} dispatches (${[...new Set(names)].join(', ')}): ${err.message}`))
-    })
+    const names = this.names,
+      encoder = this.encoder
+    this.errors.scoped(
+      () => this.device.queue.submit([encoder.finish()]),
+      (err) => {
+        this.errors.fail(new Error(`webgpu: validation error in a submit of ${names.length} dispatches (${[...new Set(names)].join(', ')}): ${err.message}`))
+      },
+    )
     this.encoder = null
     this.pending.clear()
     this.names = []
@@ -106,7 +129,12 @@ export class CommandBatch {
   private chunk(i: number): Chunk {
     while (this.chunks.length <= i) {
       const cpu = new ArrayBuffer(SLOT * CHUNK_SLOTS)
-      this.chunks.push({ gpu: this.device.createBuffer({ size: SLOT * CHUNK_SLOTS, usage: UNIFORM | COPY_DST }), cpu, i32: new Int32Array(cpu), f32: new Float32Array(cpu) })
+      this.chunks.push({
+        gpu: this.device.createBuffer({ size: SLOT * CHUNK_SLOTS, usage: UNIFORM | COPY_DST }),
+        cpu,
+        i32: new Int32Array(cpu),
+        f32: new Float32Array(cpu),
+      })
     }
     return this.chunks[i]
   }
@@ -116,6 +144,9 @@ export class CommandBatch {
   }
 
   private endPass(): void {
-    if (this.pass) { this.pass.end(); this.pass = null }
+    if (this.pass) {
+      this.pass.end()
+      this.pass = null
+    }
   }
 }

@@ -14,7 +14,11 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json'
  */
 const NODE_DAWN_FLAGS = ['enable-dawn-features=allow_unsafe_apis,disable_robustness']
 
-export interface AdapterChoice { adapter: GPUAdapter; info: GPUAdapterInfo; isSoftware: boolean }
+export interface AdapterChoice {
+  adapter: GPUAdapter
+  info: GPUAdapterInfo
+  isSoftware: boolean
+}
 
 /** SwiftShader, llvmpipe, WARP and friends: a CPU pretending to be a GPU (auto prefers wasm over these). */
 export function isSoftwareAdapter(info: GPUAdapterInfo & { isFallbackAdapter?: boolean }): boolean {
@@ -60,7 +64,10 @@ export function findAdapter(log: (m: string) => void = (m) => console.error(m)):
       adapter = await nav.gpu.requestAdapter({ powerPreference: 'high-performance' })
     } else {
       const proc = (globalThis as any).process
-      if (!proc?.versions?.node) { log('webgpu: no navigator.gpu in this environment'); return null }
+      if (!proc?.versions?.node) {
+        log('webgpu: no navigator.gpu in this environment')
+        return null
+      }
       adapter = await (nodeGPU ??= createNodeGPU(log)).then((g) => g.requestAdapter({ powerPreference: 'high-performance' }))
       const fs = proc.getBuiltinModule?.('node:fs')
       if (!adapter && proc.platform === 'linux' && !proc.env.VK_ICD_FILENAMES && fs?.existsSync(SWIFTSHADER_ICD)) {
@@ -70,20 +77,27 @@ export function findAdapter(log: (m: string) => void = (m) => console.error(m)):
         adapter = await (await nodeGPU).requestAdapter()
       }
     }
-    if (!adapter) { log('webgpu: no adapter found'); return null }
+    if (!adapter) {
+      log('webgpu: no adapter found')
+      return null
+    }
     const info = adapter.info
     return { adapter, info, isSoftware: isSoftwareAdapter(info) || !!(adapter as any).isFallbackAdapter }
   })())
 }
 
-export interface AcquiredDevice { device: GPUDevice; info: GPUAdapterInfo; isSoftware: boolean; caps: DeviceCaps }
+export interface AcquiredDevice {
+  device: GPUDevice
+  info: GPUAdapterInfo
+  isSoftware: boolean
+  caps: DeviceCaps
+}
 
 /**
  * An adapter's device with the adapter's own storage and workgroup limits, and the 'subgroups' feature when the
  * adapter has it and `subgroups` is not false (quads then probed: webgpu_quads.ts). Throws when there is no adapter.
  */
-export async function acquireDevice(opts: { log?: (msg: string) => void; subgroups?: boolean } = {}):
-  Promise<AcquiredDevice> {
+export async function acquireDevice(opts: { log?: (msg: string) => void; subgroups?: boolean } = {}): Promise<AcquiredDevice> {
   const log = opts.log ?? ((m: string) => console.error(m))
   const found = await findAdapter(log)
   if (!found) throw new Error('webgpu: no adapter available')

@@ -12,10 +12,15 @@ export class DeviceErrors {
   isDestroyed = false
 
   /** recent(): the kernels of the open batch, for messages */
-  constructor(private readonly device: GPUDevice, recent: () => string) {
+  constructor(
+    private readonly device: GPUDevice,
+    recent: () => string,
+  ) {
     device.onuncapturederror = (e: any) => this.fail(new Error(`webgpu: uncaptured error (last kernels: ${recent()}): ${e.error?.message ?? e}`))
     this.lost = device.lost.then((info) => {
-      this.lostError ??= new Error(this.isDestroyed ? 'webgpu: backend destroyed' : `webgpu: device lost (${info.reason}): ${info.message} (last kernels: ${recent()})`)
+      this.lostError ??= new Error(
+        this.isDestroyed ? 'webgpu: backend destroyed' : `webgpu: device lost (${info.reason}): ${info.message} (last kernels: ${recent()})`,
+      )
       throw this.lostError
     })
     this.lost.catch(() => {}) // observed by waits only
@@ -25,7 +30,10 @@ export class DeviceErrors {
     if (this.lostError) throw this.lostError
     if (this.isDestroyed) throw new Error('webgpu: backend destroyed')
     const e = this.error
-    if (e) { this.error = null; throw e }
+    if (e) {
+      this.error = null
+      throw e
+    }
   }
 
   /** Keep e for the next check() unless an error is already waiting. */

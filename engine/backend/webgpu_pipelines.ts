@@ -8,13 +8,22 @@ import type { DeviceErrors } from './webgpu_errors.ts'
 
 /** A compiled kernel plus what its dispatches need, precomputed once (the hot path builds no strings or arrays). */
 export interface Pipeline {
-  pipeline: GPUComputePipeline; layout: GPUBindGroupLayout; layoutId: number; sig: KernelSig
+  pipeline: GPUComputePipeline
+  layout: GPUBindGroupLayout
+  layoutId: number
+  sig: KernelSig
   /** Dims fields in ABI order (dims then params), how many are i32, and the uniform's bound size */
-  keys: readonly string[]; ints: number; dimsBytes: number
+  keys: readonly string[]
+  ints: number
+  dimsBytes: number
 }
 
 /** A buffer as a bind group sees it: a small id (recurring with the pooled GPUBuffer) and the bytes bound. */
-export interface BoundBuffer { readonly gpu: GPUBuffer; readonly id: number; readonly bound: number }
+export interface BoundBuffer {
+  readonly gpu: GPUBuffer
+  readonly id: number
+  readonly bound: number
+}
 
 const MAX_BIND_GROUPS = 8192 // cached bind groups before the cache is dropped (a training step reuses a fixed set)
 
@@ -26,8 +35,11 @@ export class PipelineCache {
   /** bind groups by layout, Dims size, buffer ids + bound sizes and uniform chunk */
   private bindGroups = new Map<string, GPUBindGroup>()
 
-  constructor(private readonly device: GPUDevice, private readonly errors: DeviceErrors,
-    private readonly counters: { pipelines: number }) {}
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly errors: DeviceErrors,
+    private readonly counters: { pipelines: number },
+  ) {}
 
   /** The pipeline of kernel k under `label` with signature sig; a WGSL error surfaces through DeviceErrors. */
   get(label: string, sig: KernelSig, k: WgslKernel): Pipeline {
@@ -40,19 +52,22 @@ export class PipelineCache {
     if (!p) {
       const code = wgslSource(label, sig, k)
       // the scope's handler runs after scoped() returns, so `module` is set by then
-      const { module, pipeline, layout, layoutId } = this.errors.scoped(() => {
-        const shader = this.device.createShaderModule({ label, code })
-        const { layout, id: layoutId } = this.layout(sig)
-        const pipelineLayout = this.device.createPipelineLayout({ label, bindGroupLayouts: [layout] })
-        const compute = { module: shader, entryPoint: 'main' }
-        const pipeline = this.device.createComputePipeline({ label, layout: pipelineLayout, compute })
-        return { module: shader, layout, layoutId, pipeline }
-      }, async (err) => {
-        const info = await module.getCompilationInfo().catch(() => null)
-        const msgs = info?.messages.map((m) => `${m.type} at ${m.lineNum}:${m.linePos}: ${m.message}`).join('; ')
-        // the root cause: replaces the follow-on "invalid pipeline" error of the submit that used it
-        this.errors.replace(new Error(`webgpu kernel ${label}: pipeline creation failed: ${msgs || err.message}`))
-      })
+      const { module, pipeline, layout, layoutId } = this.errors.scoped(
+        () => {
+          const shader = this.device.createShaderModule({ label, code })
+          const { layout, id: layoutId } = this.layout(sig)
+          const pipelineLayout = this.device.createPipelineLayout({ label, bindGroupLayouts: [layout] })
+          const compute = { module: shader, entryPoint: 'main' }
+          const pipeline = this.device.createComputePipeline({ label, layout: pipelineLayout, compute })
+          return { module: shader, layout, layoutId, pipeline }
+        },
+        async (err) => {
+          const info = await module.getCompilationInfo().catch(() => null)
+          const msgs = info?.messages.map((m) => `${m.type} at ${m.lineNum}:${m.linePos}: ${m.message}`).join('; ')
+          // the root cause: replaces the follow-on "invalid pipeline" error of the submit that used it
+          this.errors.replace(new Error(`webgpu kernel ${label}: pipeline creation failed: ${msgs || err.message}`))
+        },
+      )
       const keys = [...sig.dims, ...sig.params]
       p = { pipeline, layout, layoutId, sig, keys, ints: sig.dims.length, dimsBytes: dimsBytes(sig) }
       this.pipelines.set(key, p)
@@ -63,8 +78,7 @@ export class PipelineCache {
   }
 
   /** The bind group of (outputs, inputs, uniform chunk ci) for p's layout: cached by buffer ids and bound sizes. */
-  bindGroup(label: string, p: Pipeline, outs: readonly BoundBuffer[], ins: readonly BoundBuffer[], ci: number,
-    uniform: GPUBuffer): GPUBindGroup {
+  bindGroup(label: string, p: Pipeline, outs: readonly BoundBuffer[], ins: readonly BoundBuffer[], ci: number, uniform: GPUBuffer): GPUBindGroup {
     let key = `${p.layoutId}:${p.dimsBytes}:${ci}`
     for (let i = 0; i < outs.length; i++) key += `,${outs[i].id}/${outs[i].bound}`
     for (let i = 0; i < ins.length; i++) key += `,${ins[i].id}/${ins[i].bound}`
@@ -90,7 +104,8 @@ export class PipelineCache {
     let l = this.layouts.get(key)
     if (!l) {
       const entries: GPUBindGroupLayoutEntry[] = [
-        ...sig.outputs.map(() => ({ type: 'storage' as const })), ...sig.inputs.map(() => ({ type: 'read-only-storage' as const })),
+        ...sig.outputs.map(() => ({ type: 'storage' as const })),
+        ...sig.inputs.map(() => ({ type: 'read-only-storage' as const })),
       ].map((buffer, binding) => ({ binding, visibility: 4 /* COMPUTE */, buffer }))
       entries.push({ binding: entries.length, visibility: 4, buffer: { type: 'uniform', hasDynamicOffset: true } })
       this.layouts.set(key, (l = { layout: this.device.createBindGroupLayout({ label: `rl-rnd ${key}`, entries }), id: this.layouts.size }))

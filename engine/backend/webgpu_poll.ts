@@ -25,13 +25,16 @@ export function installQuietPolling(): void {
   installed = true
   cell = new Int32Array(new SharedArrayBuffer(4))
   const real = g.setImmediate as (fn: (...a: unknown[]) => void, ...args: unknown[]) => unknown
-  const quiet = function (fn: (...a: unknown[]) => void, ...args: unknown[]) {
+  const quiet = (fn: (...a: unknown[]) => void, ...args: unknown[]) => {
     if (waiting === 0) return real(fn, ...args)
-    return real((...a: unknown[]) => {
-      const waited = performance.now() - since
-      if (waiting > 0 && waited > SPIN_MS) Atomics.wait(cell, 0, 0, Math.min(MAX_SLEEP_MS, waited / 20))
-      fn(...a)
-    }, ...args)
+    return real(
+      (...a: unknown[]) => {
+        const waited = performance.now() - since
+        if (waiting > 0 && waited > SPIN_MS) Atomics.wait(cell, 0, 0, Math.min(MAX_SLEEP_MS, waited / 20))
+        fn(...a)
+      },
+      ...args,
+    )
   }
   Object.defineProperties(quiet, Object.getOwnPropertyDescriptors(real)) // util.promisify.custom and friends
   g.setImmediate = quiet

@@ -42,7 +42,11 @@ export class BufferPool {
 
   /** Destroy the idle buffers (live ones stay). */
   trim(): void {
-    for (const [size, list] of this.idle) for (const b of list.splice(0)) { b.destroy(); this.reservedBytes -= size }
+    for (const [size, list] of this.idle)
+      for (const b of list.splice(0)) {
+        b.destroy()
+        this.reservedBytes -= size
+      }
   }
 
   idleBytes(): number {

@@ -11,12 +11,29 @@ import { Module } from './module.ts'
 import { dncInterfaceLayout } from '../../kernels/index.ts'
 import { Linear, LSTM } from './layers.ts'
 import {
-  mul, softmax, concat, reshape, batchMatmul, cosineSimilarity, allocationWeighting, linkUpdate, sparseTopK,
-  dncInterface, usageUpdate, writeWeighting, memoryWrite, readWeights,
+  mul,
+  softmax,
+  concat,
+  reshape,
+  batchMatmul,
+  cosineSimilarity,
+  allocationWeighting,
+  linkUpdate,
+  sparseTopK,
+  dncInterface,
+  usageUpdate,
+  writeWeighting,
+  memoryWrite,
+  readWeights,
 } from '../ops/index.ts'
 
 /** N memory slots of W floats, R read heads, K: entries kept by the sparse link matrix (0 = the dense one). */
-export interface DncSize { N: number; W: number; R: number; K: number }
+export interface DncSize {
+  N: number
+  W: number
+  R: number
+  K: number
+}
 
 /** The recurrent state's parts, in a fixed order (snapshots of a rollout, tests and callers list them this way). */
 export const DNC_STATE = ['h', 'c', 'memory', 'usage', 'precedence', 'link', 'writeWeights', 'readWeights', 'reads'] as const
@@ -39,7 +56,13 @@ export class DNC extends Module {
   readonly output: Linear
 
   /** inDim: the input per step; hidden: the controller LSTM's units, also the output size (W_y h + W_r r + b). */
-  constructor(be: Backend, readonly inDim: number, readonly hidden: number, readonly size: DncSize, rng: Rng) {
+  constructor(
+    be: Backend,
+    readonly inDim: number,
+    readonly hidden: number,
+    readonly size: DncSize,
+    rng: Rng,
+  ) {
     super(be)
     const { N, W, R, K } = size
     if (![N, W, R].every((v) => Number.isInteger(v) && v >= 1) || !Number.isInteger(K) || K < 0 || K > N) {
@@ -52,7 +75,8 @@ export class DNC extends Module {
 
   /** Width of each state part per lane. */
   stateWidths(): Record<DncStateName, number> {
-    const { N, W, R } = this.size, H = this.hidden
+    const { N, W, R } = this.size,
+      H = this.hidden
     return { h: H, c: H, memory: N * W, usage: N, precedence: N, link: N * N, writeWeights: N, readWeights: R * N, reads: R * W }
   }
 
@@ -64,7 +88,8 @@ export class DNC extends Module {
 
   /** One step for B lanes: x [B, inDim] -> y [B, hidden] and the new state (docs/dnc.md, steps 1-9). */
   step(x: Tensor, s: DncState): { y: Tensor; state: DncState } {
-    const { N, W, R, K } = this.size, B = x.shape[0]
+    const { N, W, R, K } = this.size,
+      B = x.shape[0]
     // 1. controller on [x_t; r_{t-1}], then the interface vector, split in the paper's order and activated
     const ctl = this.controller.step(concat([x, s.reads], 1), { h: s.h, c: s.c })
     const xi = dncInterface(this.iface.forward(ctl.h), W, R)
@@ -79,9 +104,7 @@ export class DNC extends Module {
     const mem = memoryWrite(memPrev, writeW, xi.erase, xi.writeVec)
     // 5. link matrix from the previous precedence (the sparse one from the top-K vectors)
     const linkPrev = reshape(s.link, [B, N, N])
-    const link = K > 0
-      ? linkUpdate(linkPrev, sparseTopK(writeW, K), sparseTopK(s.precedence, K), K)
-      : linkUpdate(linkPrev, writeW, s.precedence)
+    const link = K > 0 ? linkUpdate(linkPrev, sparseTopK(writeW, K), sparseTopK(s.precedence, K), K) : linkUpdate(linkPrev, writeW, s.precedence)
     // 6. forward f^i = L w^{r,i}_{t-1} and backward b^i = L^T w^{r,i}_{t-1}, as rows [B, R, N]
     const fwd = batchMatmul(readPrev, link, false, true)
     const bwd = batchMatmul(readPrev, link)
@@ -94,8 +117,15 @@ export class DNC extends Module {
     return {
       y,
       state: {
-        h: ctl.h, c: ctl.c, memory: reshape(mem, [B, N * W]), usage, precedence, link: reshape(link, [B, N * N]),
-        writeWeights: writeW, readWeights: reshape(readW, [B, R * N]), reads,
+        h: ctl.h,
+        c: ctl.c,
+        memory: reshape(mem, [B, N * W]),
+        usage,
+        precedence,
+        link: reshape(link, [B, N * N]),
+        writeWeights: writeW,
+        readWeights: reshape(readW, [B, R * N]),
+        reads,
       },
     }
   }

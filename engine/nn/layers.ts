@@ -10,34 +10,58 @@ import { linear, conv2d, add, mul, matmul, lstmCell } from '../ops/index.ts'
 export class Linear extends Module {
   readonly w: Tensor
   readonly b: Tensor
-  constructor(be: Backend, readonly inDim: number, readonly outDim: number, rng: Rng) {
+  constructor(
+    be: Backend,
+    readonly inDim: number,
+    readonly outDim: number,
+    rng: Rng,
+  ) {
     super(be)
     this.w = this.param('W', [inDim, outDim], lecunNormal(rng, inDim * outDim, inDim))
     this.b = this.param('b', [outDim], new Float32Array(outDim))
   }
-  forward(x: Tensor): Tensor { return linear(x, this.w, this.b) }
+  forward(x: Tensor): Tensor {
+    return linear(x, this.w, this.b)
+  }
 }
 
 export class Conv2d extends Module {
   readonly w: Tensor
   readonly b: Tensor
-  constructor(be: Backend, readonly inCh: number, readonly outCh: number, readonly k: number, readonly stride = 1,
-    rng: Rng, readonly pad = 0) {
+  constructor(
+    be: Backend,
+    readonly inCh: number,
+    readonly outCh: number,
+    readonly k: number,
+    readonly stride = 1,
+    rng: Rng,
+    readonly pad = 0,
+  ) {
     super(be)
     const fanIn = inCh * k * k
     this.w = this.param('W', [outCh, inCh, k, k], lecunNormal(rng, outCh * fanIn, fanIn))
     this.b = this.param('b', [outCh], new Float32Array(outCh))
   }
-  forward(x: Tensor): Tensor { return conv2d(x, this.w, this.b, this.stride, this.pad) }
+  forward(x: Tensor): Tensor {
+    return conv2d(x, this.w, this.b, this.stride, this.pad)
+  }
 }
 
-export interface LSTMState { h: Tensor; c: Tensor }
+export interface LSTMState {
+  h: Tensor
+  c: Tensor
+}
 
 export class LSTM extends Module {
   readonly wx: Tensor
   readonly wh: Tensor
   readonly b: Tensor
-  constructor(be: Backend, readonly inDim: number, readonly hidden: number, rng: Rng) {
+  constructor(
+    be: Backend,
+    readonly inDim: number,
+    readonly hidden: number,
+    rng: Rng,
+  ) {
     super(be)
     const U = hidden
     this.wx = this.param('Wx', [inDim, 4 * U], lecunNormal(rng, inDim * 4 * U, inDim))

@@ -24,9 +24,14 @@ export class Module {
     for (const [n, c] of this.children) out.push(...c.namedParameters(`${prefix}${n}.`))
     return out
   }
-  parameters(): Tensor[] { return this.namedParameters().map(([, t]) => t) }
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, t]) => t)
+  }
   zeroGrad(): void {
-    for (const p of this.parameters()) { p.grad?.dispose(); p.grad = null }
+    for (const p of this.parameters()) {
+      p.grad?.dispose()
+      p.grad = null
+    }
   }
   dispose(): void {
     for (const p of this.parameters()) p.dispose()

@@ -8,8 +8,10 @@ import { run, sameBackend } from './run.ts'
 /** a [G, M, K] (ta: [G, K, M]) times b [G, K, N] (tb: [G, N, K]) -> [G, M, N]. */
 export function batchMatmul(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
   sameBackend([a, b], 'batchMatmul')
-  const [G, a1, a2] = a.shape, [Gb, b1, b2] = b.shape
-  const [M, K] = ta ? [a2, a1] : [a1, a2], [Kb, N] = tb ? [b2, b1] : [b1, b2]
+  const [G, a1, a2] = a.shape,
+    [Gb, b1, b2] = b.shape
+  const [M, K] = ta ? [a2, a1] : [a1, a2],
+    [Kb, N] = tb ? [b2, b1] : [b1, b2]
   if (a.shape.length !== 3 || b.shape.length !== 3 || G !== Gb || K !== Kb) {
     throw new Error(`batchMatmul: shapes [${a.shape}]${ta ? '^T' : ''} and [${b.shape}]${tb ? '^T' : ''} do not multiply (need [G,M,K] @ [G,K,N])`)
   }

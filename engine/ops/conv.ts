@@ -6,9 +6,11 @@ import { run, sameBackend } from './run.ts'
 import { sum } from './reduce.ts'
 
 export function conv2dDims(x: readonly number[], w: readonly number[], stride: number, pad: number) {
-  const [N, C, H, W] = x, [K, C2, R, S] = w
+  const [N, C, H, W] = x,
+    [K, C2, R, S] = w
   if (x.length !== 4 || w.length !== 4 || C !== C2) throw new Error(`conv2d: input [${x}] and weight [${w}] do not match (need [N,C,H,W] and [K,C,R,S])`)
-  const P = Math.floor((H + 2 * pad - R) / stride) + 1, Q = Math.floor((W + 2 * pad - S) / stride) + 1
+  const P = Math.floor((H + 2 * pad - R) / stride) + 1,
+    Q = Math.floor((W + 2 * pad - S) / stride) + 1
   if (P < 1 || Q < 1) throw new Error(`conv2d: a ${R}x${S} filter does not fit a ${H}x${W} input (pad ${pad})`)
   return { N, C, H, W, K, R, S, P, Q, STRIDE: stride, PAD: pad }
 }

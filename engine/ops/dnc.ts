@@ -8,14 +8,23 @@ import { runMulti, run, sameBackend } from './run.ts'
 /** mem [B, N, W], keys [B, H, W] -> sim [B, H, N]: cos(keys[b,h], mem[b,n]) with norms sqrt(|x|^2 + 1e-6). */
 export function cosineSimilarity(mem: Tensor, keys: Tensor): Tensor {
   sameBackend([mem, keys], 'cosineSimilarity')
-  const [B, N, W] = mem.shape, H = keys.shape[1]
+  const [B, N, W] = mem.shape,
+    H = keys.shape[1]
   if (mem.shape.length !== 3 || keys.shape.length !== 3 || keys.shape[0] !== B || keys.shape[2] !== W) {
     throw new Error(`cosineSimilarity: memory [${mem.shape}] and keys [${keys.shape}] do not match (need [B,N,W] and [B,H,W])`)
   }
   const d = { B, N, W, H }
-  const [sim, knorm, mnorm] = runMulti('dnc_cosine_forward', [[B, H, N], [B, H], [B, N]], [mem, keys], d)
-  return record(sim, [mem, keys], ([g]) =>
-    runMulti('dnc_cosine_backward', [mem.shape, keys.shape], [g!, sim, mem, keys, knorm, mnorm], d))
+  const [sim, knorm, mnorm] = runMulti(
+    'dnc_cosine_forward',
+    [
+      [B, H, N],
+      [B, H],
+      [B, N],
+    ],
+    [mem, keys],
+    d,
+  )
+  return record(sim, [mem, keys], ([g]) => runMulti('dnc_cosine_backward', [mem.shape, keys.shape], [g!, sim, mem, keys, knorm, mnorm], d))
 }
 
 function lanes(x: Tensor, op: string): { B: number; N: number } {
@@ -43,8 +52,7 @@ export function linkUpdate(linkPrev: Tensor, w: Tensor, p: Tensor, K = 0): Tenso
   }
   const d = { B, N, K }
   const link = run('dnc_link_forward', linkPrev.shape, [linkPrev, w, p], d)
-  return record(link, [linkPrev, w, p], ([g]) =>
-    runMulti('dnc_link_backward', [linkPrev.shape, w.shape, p.shape], [g!, linkPrev, w, p], d))
+  return record(link, [linkPrev, w, p], ([g]) => runMulti('dnc_link_backward', [linkPrev.shape, w.shape, p.shape], [g!, linkPrev, w, p], d))
 }
 
 /** x [B, N] -> its K largest entries per lane (ties to the lower index) divided by their sum; the rest 0. */
@@ -54,4 +62,3 @@ export function sparseTopK(x: Tensor, K: number): Tensor {
   const y = run('dnc_sparse_forward', x.shape, [x], d)
   return record(y, [x], ([g]) => [run('dnc_sparse_backward', x.shape, [g!, x], d)])
 }
-

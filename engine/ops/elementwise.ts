@@ -6,9 +6,11 @@ import { run, sameBackend } from './run.ts'
 import { sumTo } from './reduce.ts'
 
 export function broadcastShape(a: Shape, b: Shape, op = 'broadcast'): number[] {
-  const r = Math.max(a.length, b.length), out: number[] = []
+  const r = Math.max(a.length, b.length),
+    out: number[] = []
   for (let i = 0; i < r; i++) {
-    const x = a[a.length - r + i] ?? 1, y = b[b.length - r + i] ?? 1
+    const x = a[a.length - r + i] ?? 1,
+      y = b[b.length - r + i] ?? 1
     if (x !== y && x !== 1 && y !== 1) throw new Error(`${op}: shapes [${a}] and [${b}] do not broadcast`)
     out.push(x === 1 ? y : x)
   }
@@ -27,11 +29,14 @@ export function broadcastDims(out: Shape, a: Shape, b: Shape): Record<string, nu
     }
     return st
   }
-  const sa0 = strides(a), sb0 = strides(b)
+  const sa0 = strides(a),
+    sb0 = strides(b)
   // drop size-1 axes (their stride never matters), then merge axis i into i-1 where both operands continue
   // contiguously (or stay broadcast) across the boundary
   const keepIdx = out.map((_, i) => i).filter((i) => out[i] !== 1)
-  const dims = keepIdx.map((i) => out[i]), sa = keepIdx.map((i) => sa0[i]), sb = keepIdx.map((i) => sb0[i])
+  const dims = keepIdx.map((i) => out[i]),
+    sa = keepIdx.map((i) => sa0[i]),
+    sb = keepIdx.map((i) => sb0[i])
   for (let i = dims.length - 1; i > 0; i--) {
     const ok = (st: number[]) => st[i - 1] === st[i] * dims[i]
     if (ok(sa) && ok(sb)) {
@@ -63,16 +68,22 @@ export function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShape(a.shape, b.shape, op)
   const out = launch(op, shape, [a, b], a.shape, b.shape)
   return record(out, [a, b], ([g]) => {
-    const ga = a.requiresGrad, gb = b.requiresGrad
+    const ga = a.requiresGrad,
+      gb = b.requiresGrad
     switch (op) {
-      case 'add': return [ga ? sumTo(g!, a.shape) : null, gb ? sumTo(g!, b.shape) : null]
-      case 'sub': return [ga ? sumTo(g!, a.shape) : null, gb ? sumTo(unary('neg', g!), b.shape) : null]
-      case 'mul': return [ga ? sumTo(mul(g!, b), a.shape) : null, gb ? sumTo(mul(g!, a), b.shape) : null]
-      case 'div': return [
-        ga ? sumTo(div(g!, b), a.shape) : null,
-        gb ? sumTo(unary('neg', div(mul(g!, out), b)), b.shape) : null, // d(a/b)/db = -(a/b)/b
-      ]
-      case 'maximum': case 'minimum': {
+      case 'add':
+        return [ga ? sumTo(g!, a.shape) : null, gb ? sumTo(g!, b.shape) : null]
+      case 'sub':
+        return [ga ? sumTo(g!, a.shape) : null, gb ? sumTo(unary('neg', g!), b.shape) : null]
+      case 'mul':
+        return [ga ? sumTo(mul(g!, b), a.shape) : null, gb ? sumTo(mul(g!, a), b.shape) : null]
+      case 'div':
+        return [
+          ga ? sumTo(div(g!, b), a.shape) : null,
+          gb ? sumTo(unary('neg', div(mul(g!, out), b)), b.shape) : null, // d(a/b)/db = -(a/b)/b
+        ]
+      case 'maximum':
+      case 'minimum': {
         // the gradient goes to a where a wins (ties to a), else to b
         const aWins = op === 'maximum' ? geMask(a, b) : geMask(b, a)
         const zero = Tensor.zeros(g!.backend, [1])

@@ -10,7 +10,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length !== 2 || b.shape.length !== 2 || a.shape[1] !== b.shape[0]) {
     throw new Error(`matmul: shapes [${a.shape}] and [${b.shape}] do not multiply (need [M,K] @ [K,N])`)
   }
-  const [M, K] = a.shape, N = b.shape[1]
+  const [M, K] = a.shape,
+    N = b.shape[1]
   const out = run('matmul', [M, N], [a, b], { M, K, N })
   return record(out, [a, b], ([g]) => [
     a.requiresGrad ? run('matmul_nt', [M, K], [g!, b], { M, K: N, N: K }) : null,

@@ -25,7 +25,12 @@ export function transpose(x: Tensor, perm?: number[]): Tensor {
   const pad = 4 - r
   const D = [...new Array(pad).fill(1), ...x.shape]
   const P = [...Array(pad).keys(), ...p.map((a) => a + pad)]
-  const out = run('permute', p.map((a) => x.shape[a]), [x], { D0: D[0], D1: D[1], D2: D[2], D3: D[3], P0: P[0], P1: P[1], P2: P[2], P3: P[3] })
+  const out = run(
+    'permute',
+    p.map((a) => x.shape[a]),
+    [x],
+    { D0: D[0], D1: D[1], D2: D[2], D3: D[3], P0: P[0], P1: P[1], P2: P[2], P3: P[3] },
+  )
   const inv = p.map((_, i) => p.indexOf(i))
   return record(out, [x], ([g]) => [transpose(g!, inv)])
 }
@@ -59,7 +64,10 @@ export function concat(xs: Tensor[], axis: number): Tensor {
     }
   }
   const DO = xs.reduce((s, x) => s + x.shape[a], 0)
-  const out = Tensor.empty(xs[0].backend, xs[0].shape.map((d, i) => (i === a ? DO : d)))
+  const out = Tensor.empty(
+    xs[0].backend,
+    xs[0].shape.map((d, i) => (i === a ? DO : d)),
+  )
   let start = 0
   const starts = xs.map((x) => {
     out.backend.run('concat_part', [out.buf], [x.buf], { O, DX: x.shape[a], I, START: start, DO })
@@ -71,7 +79,9 @@ export function concat(xs: Tensor[], axis: number): Tensor {
 /** out[n] = x[idx[n]] for x [V, ...], idx a [N] tensor of integer values (stored as f32). */
 export function gatherRows(x: Tensor, idx: Tensor): Tensor {
   sameBackend([x, idx], 'gatherRows')
-  const V = x.shape[0], D = x.size / V, N = idx.size
+  const V = x.shape[0],
+    D = x.size / V,
+    N = idx.size
   const out = run('gather_rows', [N, ...x.shape.slice(1)], [x, idx], { N, V, D })
   return record(out, [x], ([g]) => [run('gather_rows_backward', x.shape, [g!, idx], { N, V, D })])
 }

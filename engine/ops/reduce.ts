@@ -21,7 +21,9 @@ function normAxes(shape: Shape, axes?: number | number[]): number[] {
 
 function reduceOnce(kernel: 'sum_reduce' | 'max_reduce', x: Tensor, axis: number): Tensor {
   const s = x.shape
-  const O = prod(s.slice(0, axis)), R = s[axis], I = prod(s.slice(axis + 1))
+  const O = prod(s.slice(0, axis)),
+    R = s[axis],
+    I = prod(s.slice(axis + 1))
   return run(kernel, [...s.slice(0, axis), 1, ...s.slice(axis + 1)], [x], { O, R, I })
 }
 
@@ -58,7 +60,9 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
   if (g.shape.join() === shape.join()) return g
   const lead = g.shape.length - shape.length
   const axes: number[] = []
-  g.shape.forEach((d, i) => { if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i) })
+  g.shape.forEach((d, i) => {
+    if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i)
+  })
   return reshape(sum(g, axes, true), shape) // recorded: sumTo is also a forward op
 }
 

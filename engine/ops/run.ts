@@ -5,14 +5,24 @@ import { Tensor, type Shape } from '../tensor.ts'
 export function run(name: KernelName, outShape: Shape, inputs: Tensor[], d: Dims): Tensor {
   const be = inputs[0].backend
   const out = Tensor.empty(be, outShape)
-  be.run(name, [out.buf], inputs.map((t) => t.buf), d)
+  be.run(
+    name,
+    [out.buf],
+    inputs.map((t) => t.buf),
+    d,
+  )
   return out
 }
 
 export function runMulti(name: KernelName, outShapes: Shape[], inputs: Tensor[], d: Dims): Tensor[] {
   const be = inputs[0].backend
   const outs = outShapes.map((s) => Tensor.empty(be, s))
-  be.run(name, outs.map((t) => t.buf), inputs.map((t) => t.buf), d)
+  be.run(
+    name,
+    outs.map((t) => t.buf),
+    inputs.map((t) => t.buf),
+    d,
+  )
   return outs
 }
 

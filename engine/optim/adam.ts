@@ -4,7 +4,12 @@
 import { Tensor, keep, scope, noGrad } from '../tensor.ts'
 import { sumSquares, add, mulScalar, concat } from '../ops/index.ts'
 
-export interface AdamOptions { lr?: number; beta1?: number; beta2?: number; eps?: number }
+export interface AdamOptions {
+  lr?: number
+  beta1?: number
+  beta2?: number
+  eps?: number
+}
 
 export class Adam {
   lr: number
@@ -16,8 +21,14 @@ export class Adam {
   readonly m: Tensor[]
   readonly v: Tensor[]
 
-  constructor(readonly params: Tensor[], { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: AdamOptions = {}) {
-    this.lr = lr; this.beta1 = beta1; this.beta2 = beta2; this.eps = eps
+  constructor(
+    readonly params: Tensor[],
+    { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: AdamOptions = {},
+  ) {
+    this.lr = lr
+    this.beta1 = beta1
+    this.beta2 = beta2
+    this.eps = eps
     this.m = params.map((p) => keep(Tensor.zeros(p.backend, p.shape)))
     this.v = params.map((p) => keep(Tensor.zeros(p.backend, p.shape)))
   }
@@ -38,18 +49,25 @@ export class Adam {
    * when clipping (NaN otherwise, to avoid a readback).
    */
   async step(clip = 0): Promise<number> {
-    let scale = 1, norm = NaN
+    let scale = 1,
+      norm = NaN
     if (clip > 0) {
       norm = await this.gradNorm()
       if (norm > clip) scale = clip / norm
     }
     this.t++
-    const fix1 = 1 - this.beta1 ** this.t, fix2 = 1 - this.beta2 ** this.t
+    const fix1 = 1 - this.beta1 ** this.t,
+      fix2 = 1 - this.beta2 ** this.t
     const lrT = (this.lr * Math.sqrt(fix2)) / fix1
     this.params.forEach((p, i) => {
       if (!p.grad) return
       p.backend.run('adam_step', [p.buf, this.m[i].buf, this.v[i].buf], [p.grad.buf], {
-        L: p.size, lr_t: lrT, beta1: this.beta1, beta2: this.beta2, eps: this.eps, grad_scale: scale,
+        L: p.size,
+        lr_t: lrT,
+        beta1: this.beta1,
+        beta2: this.beta2,
+        eps: this.eps,
+        grad_scale: scale,
       })
     })
     return norm
@@ -70,12 +88,21 @@ export class Adam {
   }
 
   zeroGrad(): void {
-    for (const p of this.params) { p.grad?.dispose(); p.grad = null }
+    for (const p of this.params) {
+      p.grad?.dispose()
+      p.grad = null
+    }
   }
 
   /** m and v of every parameter, named `<i>.m` / `<i>.v` in parameter order, for snapshots. */
   stateTensors(): [string, Tensor][] {
-    return this.params.flatMap((_, i) => [[`${i}.m`, this.m[i]], [`${i}.v`, this.v[i]]] as [string, Tensor][])
+    return this.params.flatMap(
+      (_, i) =>
+        [
+          [`${i}.m`, this.m[i]],
+          [`${i}.v`, this.v[i]],
+        ] as [string, Tensor][],
+    )
   }
 
   dispose(): void {

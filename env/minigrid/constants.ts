@@ -2,7 +2,17 @@
 
 /** OBJECT_TO_IDX: the first channel of a cell's (object, colour, state) encoding. */
 export const OBJECT_IDX = {
-  unseen: 0, empty: 1, wall: 2, floor: 3, door: 4, key: 5, ball: 6, box: 7, goal: 8, lava: 9, agent: 10,
+  unseen: 0,
+  empty: 1,
+  wall: 2,
+  floor: 3,
+  door: 4,
+  key: 5,
+  ball: 6,
+  box: 7,
+  goal: 8,
+  lava: 9,
+  agent: 10,
 } as const
 export type ObjectType = Exclude<keyof typeof OBJECT_IDX, 'unseen' | 'empty' | 'agent'>
 export const NUM_OBJECT_TYPES = 11
@@ -17,7 +27,11 @@ export const COLOR_NAMES: readonly Color[] = ['blue', 'green', 'grey', 'purple',
 
 /** COLORS: the RGB of each colour name (for rendering). */
 export const COLOR_RGB: Record<Color, readonly [number, number, number]> = {
-  red: [255, 0, 0], green: [0, 255, 0], blue: [0, 0, 255], purple: [112, 39, 195], yellow: [255, 255, 0],
+  red: [255, 0, 0],
+  green: [0, 255, 0],
+  blue: [0, 0, 255],
+  purple: [112, 39, 195],
+  yellow: [255, 255, 0],
   grey: [100, 100, 100],
 }
 
@@ -26,7 +40,12 @@ export const STATE = { open: 0, closed: 1, locked: 2 } as const
 export const NUM_STATES = 3
 
 /** DIR_TO_VEC: agent_dir 0 right (+x), 1 down (+y), 2 left (-x), 3 up (-y). */
-export const DIR_TO_VEC: readonly (readonly [number, number])[] = [[1, 0], [0, 1], [-1, 0], [0, -1]]
+export const DIR_TO_VEC: readonly (readonly [number, number])[] = [
+  [1, 0],
+  [0, 1],
+  [-1, 0],
+  [0, -1],
+]
 
 /** MiniGridEnv.Actions. */
 export const ACTIONS = { left: 0, right: 1, forward: 2, pickup: 3, drop: 4, toggle: 5, done: 6 } as const

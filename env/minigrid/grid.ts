@@ -13,7 +13,10 @@ export class Grid {
   readonly cells: (WorldObj | null)[]
   readonly enc: Uint8Array
 
-  constructor(readonly width: number, readonly height: number) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
     if (width < 3 || height < 3) throw new Error(`Grid: width and height must be >= 3, got ${width}x${height}`)
     this.cells = new Array(width * height).fill(null)
     this.enc = new Uint8Array(width * height * 3)
@@ -33,7 +36,8 @@ export class Grid {
 
   /** Re-encode cell (x, y) (after its object changed state). */
   refresh(x: number, y: number): void {
-    const v = this.cells[y * this.width + x], o = (x * this.height + y) * 3
+    const v = this.cells[y * this.width + x],
+      o = (x * this.height + y) * 3
     if (v === null) {
       this.enc[o] = EMPTY
       this.enc[o + 1] = 0

@@ -33,7 +33,8 @@ export type RejectFn = (env: MiniGridEnv, x: number, y: number) => boolean
 
 // module-local copies for the step loop (imported bindings can cost a getter call per access under tsx)
 const { left: LEFT, right: RIGHT, forward: FORWARD, pickup: PICKUP, drop: DROP, toggle: TOGGLE } = ACTIONS
-const DX = DIR_TO_VEC.map((v) => v[0]), DY = DIR_TO_VEC.map((v) => v[1])
+const DX = DIR_TO_VEC.map((v) => v[0]),
+  DY = DIR_TO_VEC.map((v) => v[1])
 
 const ACTION_SPACE: ActionSpace = Object.freeze({ n: ACTION_NAMES.length, meanings: ACTION_NAMES })
 const OBSERVATION_SPACE: ObservationSpace = Object.freeze({ shape: Object.freeze([VIEW, VIEW, 3] as const), dtype: 'uint8' })
@@ -68,7 +69,11 @@ export abstract class MiniGridEnv implements Env<MiniGridEnv> {
   private pendingSeed: number | undefined
   private hasReset = false
 
-  constructor(readonly id: string, cfg: MiniGridConfig, seed?: number) {
+  constructor(
+    readonly id: string,
+    cfg: MiniGridConfig,
+    seed?: number,
+  ) {
     this.width = cfg.width
     this.height = cfg.height
     this.maxSteps = cfg.maxSteps
@@ -136,14 +141,14 @@ export abstract class MiniGridEnv implements Env<MiniGridEnv> {
 
   act(action: number): number {
     if (!(action >= 0 && action <= 6 && Number.isInteger(action))) {
-      throw new RangeError(`${this.id}: invalid action ${action}; expected an integer in 0..6 ` +
-        `(${ACTION_NAMES.map((m, i) => `${i} = ${m}`).join(', ')})`)
+      throw new RangeError(`${this.id}: invalid action ${action}; expected an integer in 0..6 ` + `(${ACTION_NAMES.map((m, i) => `${i} = ${m}`).join(', ')})`)
     }
     if (!this.hasReset) throw new Error(`${this.id}: call reset() before step()`)
     this.stepCount++
     let reward = 0
     let terminated = false
-    const fx = this.agentPos[0] + DX[this.agentDir], fy = this.agentPos[1] + DY[this.agentDir]
+    const fx = this.agentPos[0] + DX[this.agentDir],
+      fy = this.agentPos[1] + DY[this.agentDir]
     const grid = this.grid
     const fwd = grid.get(fx, fy)
     switch (action) {
@@ -165,7 +170,7 @@ export abstract class MiniGridEnv implements Env<MiniGridEnv> {
         if (fwd !== null && fwd.type === 'lava') terminated = true
         break
       case PICKUP:
-        if (fwd !== null && fwd.canPickup() && this.carrying === null) {
+        if (fwd?.canPickup() && this.carrying === null) {
           this.carrying = fwd
           grid.set(fx, fy, null)
         }
@@ -177,7 +182,7 @@ export abstract class MiniGridEnv implements Env<MiniGridEnv> {
         }
         break
       case TOGGLE:
-        if (fwd !== null && fwd.toggle(this.carrying, grid, fx, fy)) grid.refresh(fx, fy)
+        if (fwd?.toggle(this.carrying, grid, fx, fy)) grid.refresh(fx, fy)
         break
       // ACTIONS.done: nothing
     }
@@ -212,8 +217,7 @@ export abstract class MiniGridEnv implements Env<MiniGridEnv> {
 
   private genObs(): void {
     const [ax, ay] = this.agentPos
-    genObs(this.grid.enc, this.width, this.height, ax, ay, this.agentDir, this.carrying, this.seeThroughWalls,
-      this.image, this.scratch)
+    genObs(this.grid.enc, this.width, this.height, ax, ay, this.agentDir, this.carrying, this.seeThroughWalls, this.image, this.scratch)
   }
 
   // ---- the generator helpers of minigrid_env.py, every draw through _rand_int (:252) ----
@@ -230,7 +234,8 @@ export abstract class MiniGridEnv implements Env<MiniGridEnv> {
 
   /** _rand_subset (:288): num distinct elements, each drawn from what is left (the last pick draws nothing). */
   randSubset<T>(list: readonly T[], num: number): T[] {
-    const left = [...list], out: T[] = []
+    const left = [...list],
+      out: T[] = []
     while (out.length < num) {
       const e = this.randElem(left)
       left.splice(left.indexOf(e), 1)
@@ -248,9 +253,15 @@ export abstract class MiniGridEnv implements Env<MiniGridEnv> {
    * place_obj (:348-349): draw x in [top.x, min(top.x + size.x, W)), then y likewise, until the cell is empty, is not
    * the agent's cell and reject_fn accepts; throws after maxTries rejections. Returns the position.
    */
-  placeObj(obj: WorldObj | null, top: readonly [number, number] = [0, 0], size?: readonly [number, number],
-    rejectFn?: RejectFn, maxTries = Infinity): [number, number] {
-    const tx = Math.max(top[0], 0), ty = Math.max(top[1], 0)
+  placeObj(
+    obj: WorldObj | null,
+    top: readonly [number, number] = [0, 0],
+    size?: readonly [number, number],
+    rejectFn?: RejectFn,
+    maxTries = Infinity,
+  ): [number, number] {
+    const tx = Math.max(top[0], 0),
+      ty = Math.max(top[1], 0)
     const [sx, sy] = size ?? [this.grid.width, this.grid.height]
     let tries = 0
     for (;;) {
@@ -260,7 +271,7 @@ export abstract class MiniGridEnv implements Env<MiniGridEnv> {
       const y = this.randInt(ty, Math.min(ty + sy, this.grid.height))
       if (this.grid.get(x, y) !== null) continue
       if (x === this.agentPos[0] && y === this.agentPos[1]) continue
-      if (rejectFn && rejectFn(this, x, y)) continue
+      if (rejectFn?.(this, x, y)) continue
       this.grid.set(x, y, obj)
       return [x, y]
     }
@@ -272,8 +283,7 @@ export abstract class MiniGridEnv implements Env<MiniGridEnv> {
   }
 
   /** place_agent (:389, :393): place_obj(None, ...) away from the old position, then agent_dir = _rand_int(0, 4). */
-  placeAgent(top?: readonly [number, number], size?: readonly [number, number], randDir = true,
-    maxTries = Infinity): [number, number] {
+  placeAgent(top?: readonly [number, number], size?: readonly [number, number], randDir = true, maxTries = Infinity): [number, number] {
     this.agentPos[0] = -1
     this.agentPos[1] = -1
     const [x, y] = this.placeObj(null, top, size, undefined, maxTries)

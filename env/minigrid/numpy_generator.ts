@@ -66,7 +66,8 @@ export class SeedSequence {
 
   constructor(readonly entropy: number | bigint) {
     const words = seedWords(entropy)
-    const pool = this.pool, hc = { v: INIT_A }
+    const pool = this.pool,
+      hc = { v: INIT_A }
     for (let i = 0; i < POOL_SIZE; i++) pool[i] = hashmix(i < words.length ? words[i] : 0, hc)
     for (let src = 0; src < POOL_SIZE; src++) {
       for (let dst = 0; dst < POOL_SIZE; dst++) {
@@ -110,7 +111,8 @@ export class PCG64 {
   constructor(seedSeq: SeedSequence) {
     const w = seedSeq.generateState(8) // uint64 words w0..w3 = (w[0] | w[1] << 32), ...
     // initstate = w0 << 64 | w1 and initseq = w2 << 64 | w3, as 32-bit words least significant first
-    const initstate = [w[2], w[3], w[0], w[1]], initseq = [w[6], w[7], w[4], w[5]]
+    const initstate = [w[2], w[3], w[0], w[1]],
+      initseq = [w[6], w[7], w[4], w[5]]
     // inc = initseq << 1 | 1
     let carry = 1
     for (let i = 0; i < 4; i++) {
@@ -123,7 +125,8 @@ export class PCG64 {
     this.step()
     let c = 0
     for (let i = 0; i < 8; i++) {
-      const word = initstate[i >> 1], half = i & 1 ? word >>> 16 : word & 0xffff
+      const word = initstate[i >> 1],
+        half = i & 1 ? word >>> 16 : word & 0xffff
       const t = this.s[i] + half + c
       this.s[i] = t & 0xffff
       c = t >>> 16
@@ -134,9 +137,25 @@ export class PCG64 {
   // state = state * MULT + inc (mod 2^128), schoolbook on 16-bit limbs: column k sums s[i] * MULT[k - i]
   // (< 8 * 2^32) plus the carry, exact in a double
   private step(): void {
-    const s = this.s, inc = this.inc, r = this.tmp
-    const s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], s4 = s[4], s5 = s[5], s6 = s[6], s7 = s[7]
-    const m0 = 0xf645, m1 = 0x9fcc, m2 = 0xdf64, m3 = 0x4385, m4 = 0x5da4, m5 = 0x1fc6, m6 = 0xed05, m7 = 0x2360
+    const s = this.s,
+      inc = this.inc,
+      r = this.tmp
+    const s0 = s[0],
+      s1 = s[1],
+      s2 = s[2],
+      s3 = s[3],
+      s4 = s[4],
+      s5 = s[5],
+      s6 = s[6],
+      s7 = s[7]
+    const m0 = 0xf645,
+      m1 = 0x9fcc,
+      m2 = 0xdf64,
+      m3 = 0x4385,
+      m4 = 0x5da4,
+      m5 = 0x1fc6,
+      m6 = 0xed05,
+      m7 = 0x2360
     let acc = inc[0] + s0 * m0
     let c = Math.floor(acc * INV16)
     r[0] = acc - c * 65536
@@ -170,7 +189,9 @@ export class PCG64 {
     const xh = (((s[7] << 16) | s[6]) ^ ((s[3] << 16) | s[2])) >>> 0
     const xl = (((s[5] << 16) | s[4]) ^ ((s[1] << 16) | s[0])) >>> 0
     const rot = s[7] >>> 10 // state >> 122
-    let h = xh, l = xl, r = rot
+    let h = xh,
+      l = xl,
+      r = rot
     if (r >= 32) {
       h = xl
       l = xh
@@ -236,7 +257,8 @@ export class Generator {
   // numpy buffered_bounded_lemire_uint32. m = u32 * (rng + 1) is exact in a double while rng + 1 <= 2^21 (every
   // range MiniGrid uses: the widest is integers(0, 23)); wider ranges split the product.
   private lemire32(rng: number): number {
-    const excl = rng + 1, bg = this.bitGenerator
+    const excl = rng + 1,
+      bg = this.bitGenerator
     if (excl > 0x200000) return lemireWide(bg, excl)
     let m = bg.nextUint32() * excl
     let lo = m % 0x100000000
@@ -254,7 +276,8 @@ export class Generator {
 // the same for 2^21 < excl < 2^32: x * excl = (a * 2^16 + b) * excl with a * excl, b * excl < 2^48
 function lemireWide(bg: PCG64, excl: number): number {
   const mul = (x: number): [number, number] => {
-    const pa = (x >>> 16) * excl, pb = (x & 0xffff) * excl
+    const pa = (x >>> 16) * excl,
+      pb = (x & 0xffff) * excl
     const paLo = pa % 65536
     const low = paLo * 65536 + pb
     const lo32 = low % 0x100000000

@@ -16,7 +16,10 @@ export abstract class WorldObj {
   readonly typeIdx: number
   readonly colorIdx: number
 
-  constructor(readonly type: ObjectType, readonly color: Color) {
+  constructor(
+    readonly type: ObjectType,
+    readonly color: Color,
+  ) {
     this.typeIdx = TYPE_IDX[type]
     this.colorIdx = COLOR_INDEX[color]
   }
@@ -72,7 +75,11 @@ export class Goal extends WorldObj {
 }
 
 export class Door extends WorldObj {
-  constructor(color: Color, public isOpen = false, public isLocked = false) {
+  constructor(
+    color: Color,
+    public isOpen = false,
+    public isLocked = false,
+  ) {
     super('door', color)
   }
 

@@ -5,7 +5,7 @@
 // MiniGrid (it renders 32-pixel tiles; ours default to 8); tiles are cached by what they show.
 import type { RgbImage } from '../api.ts'
 import { COLOR_RGB, DIR_TO_VEC } from './constants.ts'
-import { Door, type WorldObj } from './objects.ts'
+import type { Door, WorldObj } from './objects.ts'
 import { VIEW, viewOffset } from './view.ts'
 
 type Shape = (x: number, y: number) => boolean
@@ -16,29 +16,45 @@ const GRID_LINE: Rgb = [100, 100, 100]
 const AGENT: Rgb = [255, 0, 0]
 const BLACK: Rgb = [0, 0, 0]
 
-const rect = (x0: number, x1: number, y0: number, y1: number): Shape => (x, y) => x >= x0 && x <= x1 && y >= y0 && y <= y1
-const circle = (cx: number, cy: number, r: number): Shape => (x, y) => (x - cx) ** 2 + (y - cy) ** 2 <= r * r
+const rect =
+  (x0: number, x1: number, y0: number, y1: number): Shape =>
+  (x, y) =>
+    x >= x0 && x <= x1 && y >= y0 && y <= y1
+const circle =
+  (cx: number, cy: number, r: number): Shape =>
+  (x, y) =>
+    (x - cx) ** 2 + (y - cy) ** 2 <= r * r
 
 // rendering.py point_in_triangle: barycentric coordinates u, v >= 0 and u + v < 1
 type Point = readonly [number, number]
 
 function triangle(a: Point, b: Point, c: Point): Shape {
-  const v0x = c[0] - a[0], v0y = c[1] - a[1], v1x = b[0] - a[0], v1y = b[1] - a[1]
-  const d00 = v0x * v0x + v0y * v0y, d01 = v0x * v1x + v0y * v1y, d11 = v1x * v1x + v1y * v1y
+  const v0x = c[0] - a[0],
+    v0y = c[1] - a[1],
+    v1x = b[0] - a[0],
+    v1y = b[1] - a[1]
+  const d00 = v0x * v0x + v0y * v0y,
+    d01 = v0x * v1x + v0y * v1y,
+    d11 = v1x * v1x + v1y * v1y
   const inv = 1 / (d00 * d11 - d01 * d01)
   return (x, y) => {
-    const v2x = x - a[0], v2y = y - a[1]
-    const d02 = v0x * v2x + v0y * v2y, d12 = v1x * v2x + v1y * v2y
-    const u = (d11 * d02 - d01 * d12) * inv, v = (d00 * d12 - d01 * d02) * inv
+    const v2x = x - a[0],
+      v2y = y - a[1]
+    const d02 = v0x * v2x + v0y * v2y,
+      d12 = v1x * v2x + v1y * v2y
+    const u = (d11 * d02 - d01 * d12) * inv,
+      v = (d00 * d12 - d01 * d02) * inv
     return u >= 0 && v >= 0 && u + v < 1
   }
 }
 
 // rendering.py rotate_fn: rotate the shape by theta around (cx, cy)
 function rotate(f: Shape, cx: number, cy: number, theta: number): Shape {
-  const c = Math.cos(-theta), s = Math.sin(-theta)
+  const c = Math.cos(-theta),
+    s = Math.sin(-theta)
   return (x, y) => {
-    const dx = x - cx, dy = y - cy
+    const dx = x - cx,
+      dy = y - cy
     return f(cx + dx * c - dy * s, cy + dy * c + dx * s)
   }
 }
@@ -126,7 +142,8 @@ export function renderTile(obj: WorldObj | null, agentDir: number, highlight: bo
   const px = cv.px
   if (highlight) for (let i = 0; i < px.length; i++) px[i] = Math.trunc(px[i] + 0.3 * (255 - px[i]))
   // downsample: the mean of each SUBDIVS x SUBDIVS block, truncated to uint8
-  const out = new Uint8Array(tile * tile * 3), n = tile * SUBDIVS
+  const out = new Uint8Array(tile * tile * 3),
+    n = tile * SUBDIVS
   for (let y = 0; y < tile; y++) {
     for (let x = 0; x < tile; x++) {
       for (let ch = 0; ch < 3; ch++) {
@@ -161,12 +178,14 @@ export function renderFull(env: Renderable, visible: Uint8Array, tile: number): 
       for (let vy = 0; vy < VIEW; vy++) {
         if (!visible[vx * VIEW + vy]) continue
         const [ox, oy] = viewOffset(env.agentDir, vx, vy)
-        const x = ax + ox, y = ay + oy
+        const x = ax + ox,
+          y = ay + oy
         if (x >= 0 && x < W && y >= 0 && y < H) hl[y * W + x] = 1
       }
     }
   }
-  const width = W * tile, height = H * tile
+  const width = W * tile,
+    height = H * tile
   const rgb = new Uint8Array(width * height * 3)
   for (let j = 0; j < H; j++) {
     for (let i = 0; i < W; i++) {

@@ -23,12 +23,15 @@ export class Room {
   readonly objs: WorldObj[] = []
 
   /** index: j * num_cols + i (ours, for bookkeeping) */
-  constructor(readonly top: readonly [number, number], readonly size: readonly [number, number], readonly index = 0) {}
+  constructor(
+    readonly top: readonly [number, number],
+    readonly size: readonly [number, number],
+    readonly index = 0,
+  ) {}
 }
 
 /** reject_next_to: rejects the agent's cell and its 4 neighbours. */
-export const rejectNextTo: RejectFn = (env, x, y) =>
-  Math.abs(env.agentPos[0] - x) + Math.abs(env.agentPos[1] - y) < 2
+export const rejectNextTo: RejectFn = (env, x, y) => Math.abs(env.agentPos[0] - x) + Math.abs(env.agentPos[1] - y) < 2
 
 export interface RoomGridConfig {
   roomSize: number
@@ -79,8 +82,10 @@ export abstract class RoomGrid extends MiniGridEnv {
     for (let j = 0; j < this.numRows; j++) {
       for (let i = 0; i < this.numCols; i++) {
         const room = this.roomGrid[j][i]
-        const xl = room.top[0] + 1, yl = room.top[1] + 1
-        const xm = room.top[0] + room.size[0] - 1, ym = room.top[1] + room.size[1] - 1
+        const xl = room.top[0] + 1,
+          yl = room.top[1] + 1
+        const xm = room.top[0] + room.size[0] - 1,
+          ym = room.top[1] + room.size[1] - 1
         if (i < this.numCols - 1) {
           room.neighbors[0] = this.roomGrid[j][i + 1]
           room.doorPos[0] = [xm, this.randInt(yl, ym)]
@@ -142,7 +147,8 @@ export abstract class RoomGrid extends MiniGridEnv {
     const room = this.getRoom(i, j)
     const neighbor = room.neighbors[wallIdx]
     if (room.doors[wallIdx] !== null || !neighbor) throw new Error(`${this.id}: cannot remove wall ${wallIdx} of room (${i}, ${j})`)
-    const [tx, ty] = room.top, [w, h] = room.size
+    const [tx, ty] = room.top,
+      [w, h] = room.size
     if (wallIdx === 0) for (let k = 1; k < h - 1; k++) this.grid.set(tx + w - 1, ty + k, null)
     else if (wallIdx === 1) for (let k = 1; k < w - 1; k++) this.grid.set(tx + k, ty + h - 1, null)
     else if (wallIdx === 2) for (let k = 1; k < h - 1; k++) this.grid.set(tx, ty + k, null)
@@ -170,7 +176,8 @@ export abstract class RoomGrid extends MiniGridEnv {
     const start = this.roomFromPos(this.agentPos[0], this.agentPos[1])
     const added: Door[] = []
     // find_reach: rooms reachable from the start through doors or removed walls (counted, by room index)
-    const seen = new Uint8Array(this.numRows * this.numCols), stack: Room[] = []
+    const seen = new Uint8Array(this.numRows * this.numCols),
+      stack: Room[] = []
     const reachable = () => {
       seen.fill(0)
       let n = 0

@@ -17,7 +17,10 @@ import type { WorldObj } from './objects.ts'
 export const VIEW = 7
 const CELLS = VIEW * VIEW
 // module-local copies: imported bindings can cost a getter call per access under some loaders (tsx)
-const WALL = OBJECT_IDX.wall, DOOR = OBJECT_IDX.door, EMPTY = OBJECT_IDX.empty, OPEN = STATE.open
+const WALL = OBJECT_IDX.wall,
+  DOOR = OBJECT_IDX.door,
+  EMPTY = OBJECT_IDX.empty,
+  OPEN = STATE.open
 /** The agent's cell in the view: (vx, vy) = (3, 6). */
 export const AGENT_VIEW_CELL = (VIEW >> 1) * VIEW + (VIEW - 1)
 
@@ -25,7 +28,9 @@ export const AGENT_VIEW_CELL = (VIEW >> 1) * VIEW + (VIEW - 1)
 const OFF_X = new Int8Array(4 * CELLS)
 const OFF_Y = new Int8Array(4 * CELLS)
 for (let d = 0; d < 4; d++) {
-  const [fx, fy] = DIR_TO_VEC[d], rx = -fy, ry = fx
+  const [fx, fy] = DIR_TO_VEC[d],
+    rx = -fy,
+    ry = fx
   for (let vx = 0; vx < VIEW; vx++) {
     for (let vy = 0; vy < VIEW; vy++) {
       const k = d * CELLS + vx * VIEW + vy
@@ -52,14 +57,26 @@ export class ViewScratch {
  * enc: the grid encoding [x][y][c] of a width x height grid.
  */
 export function genObs(
-  enc: Uint8Array, width: number, height: number, ax: number, ay: number, dir: number,
-  carrying: WorldObj | null, seeThroughWalls: boolean, image: Uint8Array, scratch: ViewScratch,
+  enc: Uint8Array,
+  width: number,
+  height: number,
+  ax: number,
+  ay: number,
+  dir: number,
+  carrying: WorldObj | null,
+  seeThroughWalls: boolean,
+  image: Uint8Array,
+  scratch: ViewScratch,
 ): void {
   const { opaque, visible } = scratch
   const base = dir * CELLS
   for (let k = 0; k < CELLS; k++) {
-    const x = ax + OFF_X[base + k], y = ay + OFF_Y[base + k], o = k * 3
-    let t: number = WALL, c = 5, s = 0 // outside the grid: a grey wall
+    const x = ax + OFF_X[base + k],
+      y = ay + OFF_Y[base + k],
+      o = k * 3
+    let t: number = WALL,
+      c = 5,
+      s = 0 // outside the grid: a grey wall
     if (x >= 0 && x < width && y >= 0 && y < height) {
       const e = (x * height + y) * 3
       t = enc[e]

@@ -13,7 +13,12 @@ export class Body {
   cx: number
   cy: number
 
-  constructor(public x: number, public y: number, readonly w: number, readonly h: number) {
+  constructor(
+    public x: number,
+    public y: number,
+    readonly w: number,
+    readonly h: number,
+  ) {
     this.cx = Math.trunc(x)
     this.cy = Math.trunc(y)
   }
@@ -46,7 +51,10 @@ export class Body {
 
   /** pygame Rect.colliderect */
   overlaps(o: Body): boolean {
-    const a = this.left, b = this.top, c = o.left, d = o.top
+    const a = this.left,
+      b = this.top,
+      c = o.left,
+      d = o.top
     return a < c + o.w && b < d + o.h && a + this.w > c && b + this.h > d
   }
 
@@ -167,7 +175,13 @@ export class Fireball {
   /** PLE's image: the 15x15 scaled one until the first horizontal move, then the 20x20 one it moved with. */
   image: 'start' | 'right' | 'left' = 'start'
 
-  constructor(x: number, y: number, public index: number, readonly speed: number, private rng: RandomState) {
+  constructor(
+    x: number,
+    y: number,
+    public index: number,
+    readonly speed: number,
+    private rng: RandomState,
+  ) {
     this.body = new Body(x, y, 15, 15)
     this.direction = Math.trunc(Math.floor(rng.randomSample() * 100)) % 2
   }

@@ -16,7 +16,11 @@ const H = 465
 const COIN = 5
 const WIN = 50
 const HIT = -25
-const LEFT = 0, RIGHT = 1, JUMP = 2, UP = 3, DOWN = 4
+const LEFT = 0,
+  RIGHT = 1,
+  JUMP = 2,
+  UP = 3,
+  DOWN = 4
 const RESPAWN = [50, 440] as const
 
 export class MonsterKong implements Game {
@@ -108,9 +112,16 @@ export class MonsterKong implements Game {
   /** PLE's getGameState() for MonsterKong is None; these are the fields the trace records. */
   state(): Record<string, number> {
     return {
-      player_x: this.player.body.x, player_y: this.player.body.y, jumping: this.player.isJumping,
-      on_ladder: this.player.onLadder, jump_speed: this.player.jumpSpeed, enemies: this.enemies.length,
-      fireballs: this.fireballs.length, coins: this.level.coins.length, score: this.score, lives: this.lives,
+      player_x: this.player.body.x,
+      player_y: this.player.body.y,
+      jumping: this.player.isJumping,
+      on_ladder: this.player.onLadder,
+      jump_speed: this.player.jumpSpeed,
+      enemies: this.enemies.length,
+      fireballs: this.fireballs.length,
+      coins: this.level.coins.length,
+      score: this.score,
+      lives: this.lives,
     }
   }
 

@@ -19,15 +19,15 @@ const WALL = sprite(TILE, TILE, (x, y) => {
   return (x + 2 * y) % 9 === 0 ? [196, 98, 50] : [176, 82, 40]
 })
 
-const LADDER = sprite(TILE, TILE, (x, y) =>
-  x === 1 || x === 2 || x === 12 || x === 13 || ((y === 3 || y === 10) && x > 2 && x < 12) ? [226, 196, 92] : null)
+const LADDER = sprite(TILE, TILE, (x, y) => (x === 1 || x === 2 || x === 12 || x === 13 || ((y === 3 || y === 10) && x > 2 && x < 12) ? [226, 196, 92] : null))
 
 // a coin spinning: its width narrows and widens over the five frames
 const COINS = [1, 0.66, 0.25, 0.66, 1].map((k) =>
   sprite(TILE, TILE, (x, y) => {
     const d = ((x - 7) / (6.5 * k + 0.5)) ** 2 + ((y - 7) / 6.5) ** 2
     return d > 1 ? null : d > 0.6 ? [204, 142, 20] : [250, 206, 48]
-  }))
+  }),
+)
 
 // the player: red cap, face, blue overalls, legs in three poses (0 standing, 1 and 2 walking)
 function person(legs: number): Sprite {
@@ -41,8 +41,11 @@ function person(legs: number): Sprite {
 }
 const PLAYER_RIGHT = { still: person(0), right: person(1), right2: person(2) }
 const PLAYER = {
-  still: PLAYER_RIGHT.still, right: PLAYER_RIGHT.right, right2: PLAYER_RIGHT.right2,
-  left: mirror(PLAYER_RIGHT.right), left2: mirror(PLAYER_RIGHT.right2),
+  still: PLAYER_RIGHT.still,
+  right: PLAYER_RIGHT.right,
+  right2: PLAYER_RIGHT.right2,
+  left: mirror(PLAYER_RIGHT.right),
+  left2: mirror(PLAYER_RIGHT.right2),
 }
 
 // the monster: a 45x45 ape facing right; `pose` 0..3 swings the arms and legs, 4 and 5 raise the arms (throwing)
@@ -136,7 +139,8 @@ export class Renderer {
     for (const c of level.coins) {
       if (Math.abs(Math.trunc(c.x) - 7 - p.left) < TILE && Math.abs(Math.trunc(c.y) - 7 - p.top) < TILE) this.coin(s, c)
     }
-    const c0 = Math.floor(p.left / TILE), r0 = Math.floor(p.top / TILE)
+    const c0 = Math.floor(p.left / TILE),
+      r0 = Math.floor(p.top / TILE)
     const [r1, c1] = [Math.min(ROWS - 1, r0 + 1), Math.min(COLS - 1, c0 + 1)]
     this.tiles(s, level.wall, WALL, Math.max(0, r0), r1, Math.max(0, c0), c1)
     for (const f of g.fireballs) this.draw1(FIREBALL[f.image], f.body.left, f.body.top)
@@ -157,7 +161,8 @@ export class Renderer {
   }
 
   private restore(r: Rect): void {
-    const x0 = Math.max(0, r.x), x1 = Math.min(W, r.x + r.w)
+    const x0 = Math.max(0, r.x),
+      x1 = Math.min(W, r.x + r.w)
     if (x0 >= x1) return
     for (let y = Math.max(0, r.y), y1 = Math.min(H, r.y + r.h); y < y1; y++) {
       this.screen.set(this.layer.subarray((y * W + x0) * 3, (y * W + x1) * 3), (y * W + x0) * 3)

@@ -6,39 +6,57 @@ import type { Float, Dims } from './types.ts'
 
 export function conv2d_forward(out: Float, x: Float, w: Float, b: Float, d: Dims): void {
   const { N, C, H, W, K, R, S, P, Q, STRIDE, PAD } = d
-  for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
-    let acc = b[k]
-    for (let c = 0; c < C; c++) for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) {
-      const h = p * STRIDE - PAD + r, ww = q * STRIDE - PAD + s
-      if (h < 0 || h >= H || ww < 0 || ww >= W) continue
-      acc += x[((n * C + c) * H + h) * W + ww] * w[((k * C + c) * R + r) * S + s]
-    }
-    out[((n * K + k) * P + p) * Q + q] = acc
-  }
+  for (let n = 0; n < N; n++)
+    for (let k = 0; k < K; k++)
+      for (let p = 0; p < P; p++)
+        for (let q = 0; q < Q; q++) {
+          let acc = b[k]
+          for (let c = 0; c < C; c++)
+            for (let r = 0; r < R; r++)
+              for (let s = 0; s < S; s++) {
+                const h = p * STRIDE - PAD + r,
+                  ww = q * STRIDE - PAD + s
+                if (h < 0 || h >= H || ww < 0 || ww >= W) continue
+                acc += x[((n * C + c) * H + h) * W + ww] * w[((k * C + c) * R + r) * S + s]
+              }
+          out[((n * K + k) * P + p) * Q + q] = acc
+        }
 }
 
 export function conv2d_backward_input(dx: Float, dout: Float, w: Float, d: Dims): void {
   const { N, C, H, W, K, R, S, P, Q, STRIDE, PAD } = d
   dx.fill(0)
-  for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
-    const g = dout[((n * K + k) * P + p) * Q + q]
-    for (let c = 0; c < C; c++) for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) {
-      const h = p * STRIDE - PAD + r, ww = q * STRIDE - PAD + s
-      if (h < 0 || h >= H || ww < 0 || ww >= W) continue
-      dx[((n * C + c) * H + h) * W + ww] += g * w[((k * C + c) * R + r) * S + s]
-    }
-  }
+  for (let n = 0; n < N; n++)
+    for (let k = 0; k < K; k++)
+      for (let p = 0; p < P; p++)
+        for (let q = 0; q < Q; q++) {
+          const g = dout[((n * K + k) * P + p) * Q + q]
+          for (let c = 0; c < C; c++)
+            for (let r = 0; r < R; r++)
+              for (let s = 0; s < S; s++) {
+                const h = p * STRIDE - PAD + r,
+                  ww = q * STRIDE - PAD + s
+                if (h < 0 || h >= H || ww < 0 || ww >= W) continue
+                dx[((n * C + c) * H + h) * W + ww] += g * w[((k * C + c) * R + r) * S + s]
+              }
+        }
 }
 
 export function conv2d_backward_weight(dw: Float, dout: Float, x: Float, d: Dims): void {
   const { N, C, H, W, K, R, S, P, Q, STRIDE, PAD } = d
   dw.fill(0)
-  for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
-    const g = dout[((n * K + k) * P + p) * Q + q]
-    for (let c = 0; c < C; c++) for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) {
-      const h = p * STRIDE - PAD + r, ww = q * STRIDE - PAD + s
-      if (h < 0 || h >= H || ww < 0 || ww >= W) continue
-      dw[((k * C + c) * R + r) * S + s] += g * x[((n * C + c) * H + h) * W + ww]
-    }
-  }
+  for (let n = 0; n < N; n++)
+    for (let k = 0; k < K; k++)
+      for (let p = 0; p < P; p++)
+        for (let q = 0; q < Q; q++) {
+          const g = dout[((n * K + k) * P + p) * Q + q]
+          for (let c = 0; c < C; c++)
+            for (let r = 0; r < R; r++)
+              for (let s = 0; s < S; s++) {
+                const h = p * STRIDE - PAD + r,
+                  ww = q * STRIDE - PAD + s
+                if (h < 0 || h >= H || ww < 0 || ww >= W) continue
+                dw[((k * C + c) * R + r) * S + s] += g * x[((n * C + c) * H + h) * W + ww]
+              }
+        }
 }

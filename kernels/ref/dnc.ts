@@ -14,7 +14,8 @@ export function dnc_cosine_forward(sim: Float, knorm: Float, mnorm: Float, mem: 
   for (let b = 0; b < B; b++) {
     for (let n = 0; n < N; n++) mnorm[b * N + n] = norm(mem, (b * N + n) * W)
     for (let h = 0; h < H; h++) {
-      const kh = (b * H + h) * W, kn = (knorm[b * H + h] = norm(keys, kh))
+      const kh = (b * H + h) * W,
+        kn = (knorm[b * H + h] = norm(keys, kh))
       for (let n = 0; n < N; n++) {
         let dot = 0
         for (let w = 0; w < W; w++) dot += keys[kh + w] * mem[(b * N + n) * W + w]
@@ -25,27 +26,42 @@ export function dnc_cosine_forward(sim: Float, knorm: Float, mnorm: Float, mem: 
 }
 
 // d cos / d k = m / (|k| |m|) - cos k / |k|^2, and symmetrically for m
-export function dnc_cosine_backward(dmem: Float, dkeys: Float, dsim: Float, sim: Float, mem: Float, keys: Float,
-  knorm: Float, mnorm: Float, { B, N, W, H }: Dims): void {
+export function dnc_cosine_backward(
+  dmem: Float,
+  dkeys: Float,
+  dsim: Float,
+  sim: Float,
+  mem: Float,
+  keys: Float,
+  knorm: Float,
+  mnorm: Float,
+  { B, N, W, H }: Dims,
+): void {
   for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) {
-      const kh = b * H + h, kn = knorm[kh]
-      let acc = 0
-      for (let n = 0; n < N; n++) {
-        const g = dsim[kh * N + n], m = b * N + n
-        acc += g * (mem[m * W + w] / (kn * mnorm[m]) - (sim[kh * N + n] * keys[kh * W + w]) / (kn * kn))
+    for (let h = 0; h < H; h++)
+      for (let w = 0; w < W; w++) {
+        const kh = b * H + h,
+          kn = knorm[kh]
+        let acc = 0
+        for (let n = 0; n < N; n++) {
+          const g = dsim[kh * N + n],
+            m = b * N + n
+          acc += g * (mem[m * W + w] / (kn * mnorm[m]) - (sim[kh * N + n] * keys[kh * W + w]) / (kn * kn))
+        }
+        dkeys[kh * W + w] = acc
       }
-      dkeys[kh * W + w] = acc
-    }
-    for (let n = 0; n < N; n++) for (let w = 0; w < W; w++) {
-      const m = b * N + n, mn = mnorm[m]
-      let acc = 0
-      for (let h = 0; h < H; h++) {
-        const kh = b * H + h, g = dsim[kh * N + n]
-        acc += g * (keys[kh * W + w] / (knorm[kh] * mn) - (sim[kh * N + n] * mem[m * W + w]) / (mn * mn))
+    for (let n = 0; n < N; n++)
+      for (let w = 0; w < W; w++) {
+        const m = b * N + n,
+          mn = mnorm[m]
+        let acc = 0
+        for (let h = 0; h < H; h++) {
+          const kh = b * H + h,
+            g = dsim[kh * N + n]
+          acc += g * (keys[kh * W + w] / (knorm[kh] * mn) - (sim[kh * N + n] * mem[m * W + w]) / (mn * mn))
+        }
+        dmem[m * W + w] = acc
       }
-      dmem[m * W + w] = acc
-    }
   }
 }
 
@@ -70,7 +86,10 @@ export function dnc_allocation_backward(dusage: Float, dalloc: Float, usage: Flo
   for (let b = 0; b < B; b++) {
     const phi = (j: number) => b * N + order[b * N + j]
     const P = new Float64Array(N)
-    for (let j = 0, prod = 1; j < N; j++) { P[j] = prod; prod *= usage[phi(j)] }
+    for (let j = 0, prod = 1; j < N; j++) {
+      P[j] = prod
+      prod *= usage[phi(j)]
+    }
     let G = 0
     for (let j = N - 1; j >= 0; j--) {
       dusage[phi(j)] = P[j] * (G - dalloc[phi(j)])
@@ -87,24 +106,27 @@ const linkRaw = (Lp: Float, w: Float, p: Float, b: number, N: number, i: number,
 const isKept = (raw: number, i: number, j: number, K: number) => i !== j && !(K > 0 && raw < 1 / K)
 
 export function dnc_link_forward(link: Float, link_prev: Float, w: Float, p: Float, { B, N, K }: Dims): void {
-  for (let b = 0; b < B; b++) for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) {
-    const raw = linkRaw(link_prev, w, p, b, N, i, j)
-    link[(b * N + i) * N + j] = isKept(raw, i, j, K) ? raw : 0
-  }
+  for (let b = 0; b < B; b++)
+    for (let i = 0; i < N; i++)
+      for (let j = 0; j < N; j++) {
+        const raw = linkRaw(link_prev, w, p, b, N, i, j)
+        link[(b * N + i) * N + j] = isKept(raw, i, j, K) ? raw : 0
+      }
 }
 
-export function dnc_link_backward(dlink_prev: Float, dw: Float, dp: Float, dlink: Float, link_prev: Float, w: Float,
-  p: Float, { B, N, K }: Dims): void {
+export function dnc_link_backward(dlink_prev: Float, dw: Float, dp: Float, dlink: Float, link_prev: Float, w: Float, p: Float, { B, N, K }: Dims): void {
   dw.fill(0, 0, B * N)
   dp.fill(0, 0, B * N)
-  for (let b = 0; b < B; b++) for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) {
-    const e = (b * N + i) * N + j
-    const g = isKept(linkRaw(link_prev, w, p, b, N, i, j), i, j, K) ? dlink[e] : 0
-    dlink_prev[e] = g * (1 - w[b * N + i] - w[b * N + j])
-    dw[b * N + i] += g * (p[b * N + j] - link_prev[e])
-    dw[b * N + j] -= g * link_prev[e]
-    dp[b * N + j] += g * w[b * N + i]
-  }
+  for (let b = 0; b < B; b++)
+    for (let i = 0; i < N; i++)
+      for (let j = 0; j < N; j++) {
+        const e = (b * N + i) * N + j
+        const g = isKept(linkRaw(link_prev, w, p, b, N, i, j), i, j, K) ? dlink[e] : 0
+        dlink_prev[e] = g * (1 - w[b * N + i] - w[b * N + j])
+        dw[b * N + i] += g * (p[b * N + j] - link_prev[e])
+        dw[b * N + j] -= g * link_prev[e]
+        dp[b * N + j] += g * w[b * N + i]
+      }
 }
 
 /** The K largest entries of lane b (ties: lower index first), and their sum. */
@@ -112,7 +134,10 @@ function topK(x: Float, b: number, N: number, K: number): { kept: Uint8Array; su
   const idx = [...Array(N).keys()].sort((i, j) => x[b * N + j] - x[b * N + i])
   const kept = new Uint8Array(N)
   let sum = 0
-  for (const n of idx.slice(0, K)) { kept[n] = 1; sum += x[b * N + n] }
+  for (const n of idx.slice(0, K)) {
+    kept[n] = 1
+    sum += x[b * N + n]
+  }
   return { kept, sum }
 }
 

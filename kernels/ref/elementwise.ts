@@ -34,9 +34,12 @@ export const UNARY: Record<UnaryOp, { f: (x: number, p: P) => number; df: (x: nu
 function broadcast(out: Float, d: Dims, f: (ia: number, ib: number) => number): void {
   const { D0, D1, D2, D3, SA0, SA1, SA2, SA3, SB0, SB1, SB2, SB3 } = d
   let o = 0
-  for (let i0 = 0; i0 < D0; i0++) for (let i1 = 0; i1 < D1; i1++) for (let i2 = 0; i2 < D2; i2++) for (let i3 = 0; i3 < D3; i3++) {
-    out[o++] = f(i0 * SA0 + i1 * SA1 + i2 * SA2 + i3 * SA3, i0 * SB0 + i1 * SB1 + i2 * SB2 + i3 * SB3)
-  }
+  for (let i0 = 0; i0 < D0; i0++)
+    for (let i1 = 0; i1 < D1; i1++)
+      for (let i2 = 0; i2 < D2; i2++)
+        for (let i3 = 0; i3 < D3; i3++) {
+          out[o++] = f(i0 * SA0 + i1 * SA1 + i2 * SA2 + i3 * SA3, i0 * SB0 + i1 * SB1 + i2 * SB2 + i3 * SB3)
+        }
 }
 
 export function binaryKernel(op: BinaryOp) {
@@ -51,7 +54,9 @@ export function where(out: Float, cond: Float, a: Float, b: Float, d: Dims): voi
 
 export function unaryKernel(op: UnaryOp) {
   const { f } = UNARY[op]
-  return (out: Float, x: Float, d: Dims) => { for (let i = 0; i < d.L; i++) out[i] = f(x[i], d) }
+  return (out: Float, x: Float, d: Dims) => {
+    for (let i = 0; i < d.L; i++) out[i] = f(x[i], d)
+  }
 }
 
 export function unaryBackwardKernel(op: UnaryOp) {
@@ -61,4 +66,6 @@ export function unaryBackwardKernel(op: UnaryOp) {
   }
 }
 
-export function fill(out: Float, d: Dims): void { out.fill(d.value, 0, d.L) }
+export function fill(out: Float, d: Dims): void {
+  out.fill(d.value, 0, d.L)
+}

@@ -16,13 +16,30 @@ import * as dncAccess from './dnc_access.ts'
 import * as dncInterface from './dnc_interface.ts'
 
 export type RefKernel = (...args: any[]) => void
-const unary = Object.fromEntries((Object.keys(UNARY_OPS) as UnaryOp[]).flatMap((op) => [
-  [op, ew.unaryKernel(op)], [`${op}_backward`, ew.unaryBackwardKernel(op)],
-]))
+const unary = Object.fromEntries(
+  (Object.keys(UNARY_OPS) as UnaryOp[]).flatMap((op) => [
+    [op, ew.unaryKernel(op)],
+    [`${op}_backward`, ew.unaryBackwardKernel(op)],
+  ]),
+)
 const binary = Object.fromEntries(BINARY_OPS.map((op) => [op, ew.binaryKernel(op)]))
 
 export const REF: Record<KernelName, RefKernel> = {
-  ...mm, ...conv, ...sm, ...red, ...mov, ...lstm, ...adam, ...bmm, ...dnc, ...dncAccess, ...dncInterface, ...binary, ...unary, where: ew.where, fill: ew.fill,
+  ...mm,
+  ...conv,
+  ...sm,
+  ...red,
+  ...mov,
+  ...lstm,
+  ...adam,
+  ...bmm,
+  ...dnc,
+  ...dncAccess,
+  ...dncInterface,
+  ...binary,
+  ...unary,
+  where: ew.where,
+  fill: ew.fill,
 } as Record<KernelName, RefKernel>
 
 /** Run a kernel by name over buffers in ABI order. */

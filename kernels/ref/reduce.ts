@@ -4,31 +4,34 @@
 import type { Float, Dims } from './types.ts'
 
 export function sum_reduce(out: Float, x: Float, { O, R, I }: Dims): void {
-  for (let o = 0; o < O; o++) for (let i = 0; i < I; i++) {
-    let acc = 0
-    for (let r = 0; r < R; r++) acc += x[(o * R + r) * I + i]
-    out[o * I + i] = acc
-  }
+  for (let o = 0; o < O; o++)
+    for (let i = 0; i < I; i++) {
+      let acc = 0
+      for (let r = 0; r < R; r++) acc += x[(o * R + r) * I + i]
+      out[o * I + i] = acc
+    }
 }
 
 export function max_reduce(out: Float, x: Float, { O, R, I }: Dims): void {
-  for (let o = 0; o < O; o++) for (let i = 0; i < I; i++) {
-    let m = -Infinity
-    for (let r = 0; r < R; r++) m = Math.max(m, x[(o * R + r) * I + i])
-    out[o * I + i] = m
-  }
+  for (let o = 0; o < O; o++)
+    for (let i = 0; i < I; i++) {
+      let m = -Infinity
+      for (let r = 0; r < R; r++) m = Math.max(m, x[(o * R + r) * I + i])
+      out[o * I + i] = m
+    }
 }
 
 export function max_reduce_backward(dx: Float, dout: Float, x: Float, y: Float, { O, R, I }: Dims): void {
-  for (let o = 0; o < O; o++) for (let i = 0; i < I; i++) {
-    let hit = false
-    for (let r = 0; r < R; r++) {
-      const j = (o * R + r) * I + i
-      const isMax = !hit && x[j] === y[o * I + i]
-      if (isMax) hit = true
-      dx[j] = isMax ? dout[o * I + i] : 0
+  for (let o = 0; o < O; o++)
+    for (let i = 0; i < I; i++) {
+      let hit = false
+      for (let r = 0; r < R; r++) {
+        const j = (o * R + r) * I + i
+        const isMax = !hit && x[j] === y[o * I + i]
+        if (isMax) hit = true
+        dx[j] = isMax ? dout[o * I + i] : 0
+      }
     }
-  }
 }
 
 export function sum_squares(out: Float, x: Float, { L }: Dims): void {

@@ -5,9 +5,10 @@ import type { Float, Dims } from './types.ts'
 
 export function softmax_forward(y: Float, x: Float, { N, D }: Dims): void {
   for (let n = 0; n < N; n++) {
-    let mx = -Infinity, s = 0
+    let mx = -Infinity,
+      s = 0
     for (let j = 0; j < D; j++) mx = Math.max(mx, x[n * D + j])
-    for (let j = 0; j < D; j++) s += (y[n * D + j] = Math.exp(x[n * D + j] - mx))
+    for (let j = 0; j < D; j++) s += y[n * D + j] = Math.exp(x[n * D + j] - mx)
     for (let j = 0; j < D; j++) y[n * D + j] /= s
   }
 }
@@ -22,7 +23,8 @@ export function softmax_backward(dx: Float, dy: Float, y: Float, { N, D }: Dims)
 
 export function log_softmax_forward(y: Float, x: Float, { N, D }: Dims): void {
   for (let n = 0; n < N; n++) {
-    let mx = -Infinity, s = 0
+    let mx = -Infinity,
+      s = 0
     for (let j = 0; j < D; j++) mx = Math.max(mx, x[n * D + j])
     for (let j = 0; j < D; j++) s += Math.exp(x[n * D + j] - mx)
     const lse = mx + Math.log(s)

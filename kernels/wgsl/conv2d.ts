@@ -96,17 +96,28 @@ export const conv2d_backward_weight_v1: WgslKernel = {
 }
 
 const range = (n: number) => [...Array(n).keys()]
-const TM = 8, TN = 4, WX = 16, WY = 4
+const TM = 8,
+  TN = 4,
+  WX = 16,
+  WY = 4
 
 /**
  * A tiled kernel: rows = `rows` (count expr), cols = `cols`; `colSetup(t)` declares per-column values for column t
  * (index j${'$'}t, clamped), `loop(inner)` wraps the reduction's loops around `inner` (the column loads and FMAs),
  * `store(r, t)` writes acc r_t.
  */
-function tiled(rows: string, cols: string, colSetup: (t: number) => string, loop: (inner: string) => string,
-  rowLoad: (r: number) => string, colLoad: (t: number) => string, store: (r: number, t: number) => string,
-  count: (d: Record<string, number>) => [number, number]): WgslKernel {
-  const R = range(TM), C = range(TN)
+function tiled(
+  rows: string,
+  cols: string,
+  colSetup: (t: number) => string,
+  loop: (inner: string) => string,
+  rowLoad: (r: number) => string,
+  colLoad: (t: number) => string,
+  store: (r: number, t: number) => string,
+  count: (d: Record<string, number>) => [number, number],
+): WgslKernel {
+  const R = range(TM),
+    C = range(TN)
   return {
     workgroup: [WX, WY, 1],
     consts: { TM, TN },
@@ -122,19 +133,26 @@ function tiled(rows: string, cols: string, colSetup: (t: number) => string, loop
   ${loop(`${C.map((t) => `let v${t} = ${colLoad(t)};`).join(' ')}
       ${R.map((r) => `{ let u = ${rowLoad(r)}; ${C.map((t) => `acc${r}_${t} = fma(u, v${t}, acc${r}_${t});`).join(' ')} }`).join('\n      ')}`)}
   ${R.map((r) => `if (row0 + ${r} < nRows) { ${C.map((t) => `if (col0 + ${t * WX} < nCols) { ${store(r, t)} }`).join(' ')} }`).join('\n  ')}`,
-    workgroups: (d) => { const [nr, nc] = count(d); return [Math.max(1, cdiv(nc, WX * TN)), Math.max(1, cdiv(nr, WY * TM)), 1] },
+    workgroups: (d) => {
+      const [nr, nc] = count(d)
+      return [Math.max(1, cdiv(nc, WX * TN)), Math.max(1, cdiv(nr, WY * TM)), 1]
+    },
   }
 }
 
 // forward: rows k, cols (n,p,q); reduction (c,r,s); x tap (hb + r, wb + s) read as 0 outside the image
-export const conv2d_forward_v2 = tiled('d.K', 'd.N * d.P * d.Q',
+export const conv2d_forward_v2 = tiled(
+  'd.K',
+  'd.N * d.P * d.Q',
   (t) => `let n${t} = j${t} / (d.P * d.Q); let p${t} = (j${t} / d.Q) % d.P; let q${t} = j${t} % d.Q;
   let xb${t} = n${t} * d.C * d.H * d.W; let hb${t} = p${t} * d.STRIDE - d.PAD; let wb${t} = q${t} * d.STRIDE - d.PAD;`,
   (inner) => `for (var c = 0; c < d.C; c++) {
     for (var r = 0; r < d.R; r++) {
       for (var s = 0; s < d.S; s++) {
       let tap = (c * d.R + r) * d.S + s;
-      ${range(TN).map((t) => `let h${t} = hb${t} + r; let w${t} = wb${t} + s; let ok${t} = h${t} >= 0 && h${t} < d.H && w${t} >= 0 && w${t} < d.W;`).join('\n      ')}
+      ${range(TN)
+        .map((t) => `let h${t} = hb${t} + r; let w${t} = wb${t} + s; let ok${t} = h${t} >= 0 && h${t} < d.H && w${t} >= 0 && w${t} < d.W;`)
+        .join('\n      ')}
       ${inner}
       }
     }
@@ -142,16 +160,24 @@ export const conv2d_forward_v2 = tiled('d.K', 'd.N * d.P * d.Q',
   (r) => `w[m${r} * d.C * d.R * d.S + tap]`,
   (t) => `select(0.0, x[xb${t} + ((c * d.H) + clamp(h${t}, 0, d.H - 1)) * d.W + clamp(w${t}, 0, d.W - 1)], ok${t})`,
   (r, t) => `out[((n${t} * d.K + row0 + ${r}) * d.P + p${t}) * d.Q + q${t}] = acc${r}_${t} + b[row0 + ${r}];`,
-  (d) => [d.K, d.N * d.P * d.Q])
+  (d) => [d.K, d.N * d.P * d.Q],
+)
 
 // backward_weight: rows k, cols taps (c,r,s); reduction (n,p,q)
-export const conv2d_backward_weight_v2 = tiled('d.K', 'd.C * d.R * d.S',
+export const conv2d_backward_weight_v2 = tiled(
+  'd.K',
+  'd.C * d.R * d.S',
   (t) => `let c${t} = j${t} / (d.R * d.S); let r${t} = (j${t} / d.S) % d.R; let s${t} = j${t} % d.S;`,
   (inner) => `for (var n = 0; n < d.N; n++) {
     for (var p = 0; p < d.P; p++) {
       for (var q = 0; q < d.Q; q++) {
       let o = ((n * d.K) * d.P + p) * d.Q + q;
-      ${range(TN).map((t) => `let h${t} = p * d.STRIDE - d.PAD + r${t}; let w${t} = q * d.STRIDE - d.PAD + s${t}; let ok${t} = h${t} >= 0 && h${t} < d.H && w${t} >= 0 && w${t} < d.W;`).join('\n      ')}
+      ${range(TN)
+        .map(
+          (t) =>
+            `let h${t} = p * d.STRIDE - d.PAD + r${t}; let w${t} = q * d.STRIDE - d.PAD + s${t}; let ok${t} = h${t} >= 0 && h${t} < d.H && w${t} >= 0 && w${t} < d.W;`,
+        )
+        .join('\n      ')}
       ${inner}
       }
     }
@@ -159,7 +185,8 @@ export const conv2d_backward_weight_v2 = tiled('d.K', 'd.C * d.R * d.S',
   (r) => `dout[o + m${r} * d.P * d.Q]`,
   (t) => `select(0.0, x[((n * d.C + c${t}) * d.H + clamp(h${t}, 0, d.H - 1)) * d.W + clamp(w${t}, 0, d.W - 1)], ok${t})`,
   (r, t) => `dw[(row0 + ${r}) * d.C * d.R * d.S + col0 + ${t * WX}] = acc${r}_${t};`,
-  (d) => [d.K, d.C * d.R * d.S])
+  (d) => [d.K, d.C * d.R * d.S],
+)
 
 // backward_input v3: one input pixel (n,h,w) x 4 channels per invocation, visiting only the taps that reach it:
 // r = (h + PAD) mod STRIDE, then every STRIDE-th (so 1/STRIDE^2 of v2's taps at stride 4). No column tiling:

@@ -22,9 +22,16 @@ import { grid1d, type DeviceCaps, type WgslKernel } from './prelude.ts'
 import { tileNN, tileTN } from './matmul.ts'
 import { quadNN, quadTN } from './quad_tiles.ts'
 
-export interface InternalKernel { sig: KernelSig; kernel: WgslKernel }
+export interface InternalKernel {
+  sig: KernelSig
+  kernel: WgslKernel
+}
 /** One dispatch of a composite: an internal kernel with its outputs/inputs named from the registry call or scratch. */
-export interface CompositeStep { kernel: string; outputs: string[]; inputs: string[] }
+export interface CompositeStep {
+  kernel: string
+  outputs: string[]
+  inputs: string[]
+}
 export interface Composite {
   /** extra dims the internal kernels need, from the registry dims */
   dims: (d: Record<string, number>) => Record<string, number>
@@ -35,7 +42,8 @@ export interface Composite {
 
 const DIMS = [...CONV_DIMS, 'J', 'Z', 'KS'] as const
 export const sig = (outputs: string[], inputs: string[]): KernelSig => ({ outputs, inputs, dims: DIMS, params: [] })
-export const NPQ = '(d.N * d.P * d.Q)', CRS = '(d.C * d.R * d.S)'
+export const NPQ = '(d.N * d.P * d.Q)',
+  CRS = '(d.C * d.R * d.S)'
 export const npq = (d: Record<string, number>) => d.N * d.P * d.Q
 export const crs = (d: Record<string, number>) => d.C * d.R * d.S
 
@@ -162,19 +170,37 @@ const col2im: WgslKernel = {
 // The operands and output of the three GEMMs, shared by the plain tiles (matmul.ts) and the quad-shared tiles
 // (quad_tiles.ts; devices with subgroup quads).
 export const FWD = {
-  M: 'd.K', N: NPQ, K: CRS, a: 'w', b: 'col', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)',
+  M: 'd.K',
+  N: NPQ,
+  K: CRS,
+  a: 'w',
+  b: 'col',
+  lda: `(${CRS} / 4)`,
+  ldb: '(d.J / 4)',
   store: (row: string, col: string, v: string) => `{ let pq = d.P * d.Q; let jj = ${col}; out[((jj / pq) * d.K + ${row}) * pq + jj % pq] = ${v} + b[${row}]; }`,
   size: (d: Record<string, number>): [number, number] => [d.K, npq(d)],
 }
 // backward_weight as nn: part[z] = doutT [K, J] @ colT [J, CRS] over slice z of J (KS vec4 steps each)
 const BW_NN = {
-  M: 'd.K', N: CRS, K: 'd.J', a: 'doutT', b: 'colT', lda: '(d.J / 4)', ldb: `(${CRS} / 4)`,
+  M: 'd.K',
+  N: CRS,
+  K: 'd.J',
+  a: 'doutT',
+  b: 'colT',
+  lda: '(d.J / 4)',
+  ldb: `(${CRS} / 4)`,
   store: (row: string, col: string, v: string) => `part[i32(wid.z) * d.K * ${CRS} + ${row} * ${CRS} + ${col}] = ${v};`,
   size: (d: Record<string, number>): [number, number] => [d.K, crs(d)],
   splitK: { z: (d: Record<string, number>) => d.Z, kb: 'i32(wid.z) * d.KS', ke: '(i32(wid.z) + 1) * d.KS' },
 }
 export const BIN = {
-  M: CRS, N: NPQ, K: 'd.K', a: 'w', b: 'doutT', lda: `(${CRS} / 4)`, ldb: '(d.J / 4)',
+  M: CRS,
+  N: NPQ,
+  K: 'd.K',
+  a: 'w',
+  b: 'doutT',
+  lda: `(${CRS} / 4)`,
+  ldb: '(d.J / 4)',
   store: (row: string, col: string, v: string) => `dcol[${row} * d.J + ${col}] = ${v};`,
   size: (d: Record<string, number>): [number, number] => [crs(d), npq(d)],
 }
@@ -206,36 +232,49 @@ export const CONV_INTERNAL: Record<string, InternalKernel> = {
 const J = (d: Record<string, number>) => ({ J: Math.ceil(npq(d) / 8) * 8, Z: 1, KS: 0 })
 /** backward_weight v4's split of J: enough slices for ~1024 invocations of 8x8 outputs, each >= 64 vec4 steps */
 function splitJ(d: Record<string, number>) {
-  const Jp = Math.ceil(npq(d) / 8) * 8, inv = Math.ceil(d.K / 8) * Math.ceil(crs(d) / 8)
+  const Jp = Math.ceil(npq(d) / 8) * 8,
+    inv = Math.ceil(d.K / 8) * Math.ceil(crs(d) / 8)
   const z0 = Math.max(1, Math.min(Math.ceil(1024 / inv), Math.floor(Jp / 4 / 64)))
   const KS = Math.ceil(Jp / 4 / z0)
   return { J: Jp, KS, Z: Math.ceil(Jp / 4 / KS) }
 }
 export const conv2d_backward_weight_v4: Composite = {
-  dims: splitJ, scratch: (d) => ({ colT: crs(d) * d.J, doutT: d.K * d.J, part: d.Z * d.K * crs(d) }),
+  dims: splitJ,
+  scratch: (d) => ({ colT: crs(d) * d.J, doutT: d.K * d.J, part: d.Z * d.K * crs(d) }),
   steps: [
-    { kernel: 'conv_im2col_t', outputs: ['colT'], inputs: ['x'] }, { kernel: 'conv_dout_t', outputs: ['doutT'], inputs: ['dout'] },
-    { kernel: 'conv_bw_gemm_nn', outputs: ['part'], inputs: ['doutT', 'colT'] }, { kernel: 'conv_sum_z', outputs: ['dw'], inputs: ['part'] },
+    { kernel: 'conv_im2col_t', outputs: ['colT'], inputs: ['x'] },
+    { kernel: 'conv_dout_t', outputs: ['doutT'], inputs: ['dout'] },
+    { kernel: 'conv_bw_gemm_nn', outputs: ['part'], inputs: ['doutT', 'colT'] },
+    { kernel: 'conv_sum_z', outputs: ['dw'], inputs: ['part'] },
   ],
 }
 export const conv2d_forward_v3: Composite = {
-  dims: J, scratch: (d) => ({ col: crs(d) * d.J }),
-  steps: [{ kernel: 'conv_im2col', outputs: ['col'], inputs: ['x'] }, { kernel: 'conv_fwd_gemm', outputs: ['out'], inputs: ['w', 'col', 'b'] }],
+  dims: J,
+  scratch: (d) => ({ col: crs(d) * d.J }),
+  steps: [
+    { kernel: 'conv_im2col', outputs: ['col'], inputs: ['x'] },
+    { kernel: 'conv_fwd_gemm', outputs: ['out'], inputs: ['w', 'col', 'b'] },
+  ],
 }
 export const conv2d_backward_input_v4: Composite = {
-  dims: J, scratch: (d) => ({ doutT: d.K * d.J, dcol: crs(d) * d.J }),
+  dims: J,
+  scratch: (d) => ({ doutT: d.K * d.J, dcol: crs(d) * d.J }),
   steps: [
-    { kernel: 'conv_dout_t', outputs: ['doutT'], inputs: ['dout'] }, { kernel: 'conv_bin_gemm', outputs: ['dcol'], inputs: ['w', 'doutT'] },
+    { kernel: 'conv_dout_t', outputs: ['doutT'], inputs: ['dout'] },
+    { kernel: 'conv_bin_gemm', outputs: ['dcol'], inputs: ['w', 'doutT'] },
     { kernel: 'conv_col2im', outputs: ['dx'], inputs: ['dcol'] },
   ],
 }
 // v5: the v3 / v4 composites with the quad GEMMs (v6 / v7, the shared-tile implicit GEMMs for hardware, are in
 // conv2d_shared.ts)
-const withStep = (c: Composite, from: string, to: string): Composite => ({ ...c, steps: c.steps.map((st) => (st.kernel === from ? { ...st, kernel: to } : st)) })
+const withStep = (c: Composite, from: string, to: string): Composite => ({
+  ...c,
+  steps: c.steps.map((st) => (st.kernel === from ? { ...st, kernel: to } : st)),
+})
 export const conv2d_forward_v5 = withStep(conv2d_forward_v3, 'conv_fwd_gemm', 'conv_fwd_gemm_q')
 export const conv2d_backward_weight_v5 = withStep(conv2d_backward_weight_v4, 'conv_bw_gemm_nn', 'conv_bw_gemm_q')
 export const conv2d_backward_input_v5 = withStep(conv2d_backward_input_v4, 'conv_bin_gemm', 'conv_bin_gemm_q')
 
 /** The GEMM forms need CRS % 4 == 0 (w rows as vec4); the quad GEMMs need DeviceCaps.quads. */
 export const selectConv = (quad: string, gemm: string, direct: string) => (d: Record<string, number>, caps: DeviceCaps) =>
-  ((d.C * d.R * d.S) % 4 === 0 ? (caps.quads ? quad : gemm) : direct)
+  (d.C * d.R * d.S) % 4 === 0 ? (caps.quads ? quad : gemm) : direct

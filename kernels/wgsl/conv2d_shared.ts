@@ -42,7 +42,11 @@ fn dout_at(k: i32, j: i32) -> f32 { let pq = d.P * d.Q; return dout[((j / pq) * 
 const ROWS32: Partial<SharedTile> = { BM: 32 }
 
 const FWD_SPEC: GemmSpec = {
-  M: FWD.M, N: FWD.N, K: FWD.K, store: FWD.store, size: FWD.size,
+  M: FWD.M,
+  N: FWD.N,
+  K: FWD.K,
+  store: FWD.store,
+  size: FWD.size,
   A: { kFast: true, at: (k, t) => `w[${k} * ${CRS} + ${t}]` },
   B: { kFast: false, at: (j, t) => `x_tap(${j}, ${t})` },
   helpers: X_TAP,
@@ -52,7 +56,9 @@ export const conv2d_forward_v7 = sharedGemm(FWD_SPEC, ROWS32)
 
 // backward_weight's partial GEMM: part[z] [K, CRS] = dout @ col^T over pixels j in slice z, [z * KS, (z + 1) * KS)
 const BW_SPEC: GemmSpec = {
-  M: 'd.K', N: CRS, K: NPQ,
+  M: 'd.K',
+  N: CRS,
+  K: NPQ,
   A: { kFast: true, at: (k, j) => `dout_at(${k}, ${j})` },
   B: { kFast: true, at: (t, j) => `x_tap(${j}, ${t})` },
   store: (row, col, v) => `part[i32(wid.z) * d.K * ${CRS} + ${row} * ${CRS} + ${col}] = ${v};`,
@@ -60,7 +66,8 @@ const BW_SPEC: GemmSpec = {
   splitK: { z: (d) => d.Z, kb: 'i32(wid.z) * d.KS', ke: '(i32(wid.z) + 1) * d.KS' },
   helpers: `${X_TAP}\n${DOUT_AT}`,
 }
-const bwGemm = sharedGemm(BW_SPEC), bwGemm32 = sharedGemm(BW_SPEC, ROWS32)
+const bwGemm = sharedGemm(BW_SPEC),
+  bwGemm32 = sharedGemm(BW_SPEC, ROWS32)
 
 /** Workgroups backward_weight aims for: a few per SM on a GPU of tens of SMs. */
 export const BW_WORKGROUPS = 128
@@ -73,7 +80,9 @@ export const BW_MIN_KS = 256
  * NPQ < 2 * BW_MIN_KS), then KS = NPQ / Z rounded up to BK and Z recomputed (no empty slice). J = NPQ (unused).
  */
 export const splitNPQ = (k: WgslKernel) => (d: Record<string, number>) => {
-  const { BM, BN, BK } = k.consts!, J = npq(d), blocks = cdiv(d.K, BM) * cdiv(crs(d), BN)
+  const { BM, BN, BK } = k.consts!,
+    J = npq(d),
+    blocks = cdiv(d.K, BM) * cdiv(crs(d), BN)
   const z0 = Math.max(1, Math.min(Math.ceil(BW_WORKGROUPS / blocks), Math.floor(J / BW_MIN_KS)))
   const KS = cdiv(cdiv(J, z0), BK) * BK
   return { J, KS, Z: cdiv(J, KS) }
@@ -91,7 +100,11 @@ export const conv2d_backward_weight_v7 = bwComposite('conv_bw_gemm_s32', bwGemm3
 
 // dcol [CRS, J] with J = NPQ (no vec4 rows, so no padding)
 const binGemmShared = sharedGemm({
-  M: BIN.M, N: BIN.N, K: BIN.K, store: BIN.store, size: BIN.size,
+  M: BIN.M,
+  N: BIN.N,
+  K: BIN.K,
+  store: BIN.store,
+  size: BIN.size,
   A: { kFast: false, at: (t, k) => `w[${k} * ${CRS} + ${t}]` },
   B: { kFast: false, at: (j, k) => `dout_at(${k}, ${j})` },
   helpers: DOUT_AT,

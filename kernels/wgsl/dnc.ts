@@ -148,7 +148,9 @@ export const dnc_link_forward: WgslKernel = {
 // invocations [0, B N N) write dlink_prev, then B N for dw (row i and column i), then B N for dp (column j)
 export const dnc_link_backward: WgslKernel = {
   workgroup: [WG, 1, 1],
-  helpers: LINK + `
+  helpers:
+    LINK +
+    `
 fn g_of(b: i32, i: i32, j: i32) -> f32 { return select(0.0, dlink[(b * d.N + i) * d.N + j], is_kept(link_raw(b, i, j), i, j)); }`,
   body: `
   let e = flat(gid, nwg);

@@ -105,9 +105,12 @@ export const fill: WgslKernel = {
 
 export const ELEMENTWISE: Record<string, WgslKernel> = {
   ...Object.fromEntries(BINARY_OPS.map((op) => [op, binary(BINARY_WGSL[op])])),
-  ...Object.fromEntries((Object.keys(UNARY_OPS) as UnaryOp[]).flatMap((op) => [
-    [op, unary(UNARY_WGSL[op][0])], [`${op}_backward`, unaryBackward(UNARY_WGSL[op][1])],
-  ])),
+  ...Object.fromEntries(
+    (Object.keys(UNARY_OPS) as UnaryOp[]).flatMap((op) => [
+      [op, unary(UNARY_WGSL[op][0])],
+      [`${op}_backward`, unaryBackward(UNARY_WGSL[op][1])],
+    ]),
+  ),
   where,
   fill,
 }

@@ -40,33 +40,67 @@ export type Selector = (d: Dims, caps: DeviceCaps) => string
  * reduce.ts) and in docs/kernels.md.
  */
 export const WGSL_SELECT = {
-  matmul: mm.selectMatmul, matmul_tn: mm.selectMatmulTN, matmul_nt: mm.selectMatmulNT,
+  matmul: mm.selectMatmul,
+  matmul_tn: mm.selectMatmulTN,
+  matmul_nt: mm.selectMatmulNT,
   conv2d_forward: sh.onHardware(cs.byRows('conv2d_forward'), cg.selectConv('conv2d_forward_v5', 'conv2d_forward_v3', 'conv2d_forward_v2')),
-  conv2d_backward_weight: sh.onHardware(cs.byRows('conv2d_backward_weight'),
-    cg.selectConv('conv2d_backward_weight_v5', 'conv2d_backward_weight_v4', 'conv2d_backward_weight_v2')),
-  conv2d_backward_input: sh.onHardware('conv2d_backward_input_v6',
-    cg.selectConv('conv2d_backward_input_v5', 'conv2d_backward_input_v4', 'conv2d_backward_input_v3')),
-  sum_reduce: red.selectReduce('sum_reduce'), max_reduce: red.selectReduce('max_reduce'),
+  conv2d_backward_weight: sh.onHardware(
+    cs.byRows('conv2d_backward_weight'),
+    cg.selectConv('conv2d_backward_weight_v5', 'conv2d_backward_weight_v4', 'conv2d_backward_weight_v2'),
+  ),
+  conv2d_backward_input: sh.onHardware(
+    'conv2d_backward_input_v6',
+    cg.selectConv('conv2d_backward_input_v5', 'conv2d_backward_input_v4', 'conv2d_backward_input_v3'),
+  ),
+  sum_reduce: red.selectReduce('sum_reduce'),
+  max_reduce: red.selectReduce('max_reduce'),
 } satisfies Partial<Record<KernelName, Selector>>
 export type SelectedKernel = keyof typeof WGSL_SELECT
 
 /** The kernels with one version: registry name -> kernel. */
 export const WGSL = {
-  ...ELEMENTWISE, ...sm, ...mov, ...lstm, ...adam, ...bmm, ...dnc, ...dncAccess, ...dncInterface,
-  max_reduce_backward: red.max_reduce_backward, sum_squares: red.sum_squares,
+  ...ELEMENTWISE,
+  ...sm,
+  ...mov,
+  ...lstm,
+  ...adam,
+  ...bmm,
+  ...dnc,
+  ...dncAccess,
+  ...dncInterface,
+  max_reduce_backward: red.max_reduce_backward,
+  sum_squares: red.sum_squares,
 } as Record<Exclude<KernelName, SelectedKernel>, WgslKernel>
 
 /** The one-dispatch versions of the selected kernels: the naive v1s and what the selectors return. */
 export const WGSL_VERSIONS: Record<string, WgslKernel> = {
-  matmul_v1: mm.matmul_v1, matmul_v2: mm.matmul_v2, matmul_v3: mm.matmul_v3, matmul_v4: mm.matmul_v4, matmul_v5: sh.matmul_v5,
-  matmul_nt_v1: mm.matmul_nt_v1, matmul_nt_v2: mm.matmul_nt_v2, matmul_nt_v5: sh.matmul_nt_v5, matmul_nt_v7: mm.matmul_nt_v7,
-  matmul_tn_v1: mm.matmul_tn_v1, matmul_tn_v2: mm.matmul_tn_v2, matmul_tn_v3: mm.matmul_tn_v3, matmul_tn_v4: mm.matmul_tn_v4,
-  matmul_tn_v5: sh.matmul_tn_v5, matmul_tn_v7: mm.matmul_tn_v7,
-  conv2d_forward_v1: conv.conv2d_forward_v1, conv2d_forward_v2: conv.conv2d_forward_v2,
-  conv2d_forward_v6: cs.conv2d_forward_v6, conv2d_forward_v7: cs.conv2d_forward_v7,
-  conv2d_backward_input_v1: conv.conv2d_backward_input_v1, conv2d_backward_input_v3: conv.conv2d_backward_input_v3,
-  conv2d_backward_weight_v1: conv.conv2d_backward_weight_v1, conv2d_backward_weight_v2: conv.conv2d_backward_weight_v2,
-  sum_reduce_v1: red.sum_reduce_v1, sum_reduce_v2: red.sum_reduce_v2, max_reduce_v1: red.max_reduce_v1, max_reduce_v2: red.max_reduce_v2,
+  matmul_v1: mm.matmul_v1,
+  matmul_v2: mm.matmul_v2,
+  matmul_v3: mm.matmul_v3,
+  matmul_v4: mm.matmul_v4,
+  matmul_v5: sh.matmul_v5,
+  matmul_nt_v1: mm.matmul_nt_v1,
+  matmul_nt_v2: mm.matmul_nt_v2,
+  matmul_nt_v5: sh.matmul_nt_v5,
+  matmul_nt_v7: mm.matmul_nt_v7,
+  matmul_tn_v1: mm.matmul_tn_v1,
+  matmul_tn_v2: mm.matmul_tn_v2,
+  matmul_tn_v3: mm.matmul_tn_v3,
+  matmul_tn_v4: mm.matmul_tn_v4,
+  matmul_tn_v5: sh.matmul_tn_v5,
+  matmul_tn_v7: mm.matmul_tn_v7,
+  conv2d_forward_v1: conv.conv2d_forward_v1,
+  conv2d_forward_v2: conv.conv2d_forward_v2,
+  conv2d_forward_v6: cs.conv2d_forward_v6,
+  conv2d_forward_v7: cs.conv2d_forward_v7,
+  conv2d_backward_input_v1: conv.conv2d_backward_input_v1,
+  conv2d_backward_input_v3: conv.conv2d_backward_input_v3,
+  conv2d_backward_weight_v1: conv.conv2d_backward_weight_v1,
+  conv2d_backward_weight_v2: conv.conv2d_backward_weight_v2,
+  sum_reduce_v1: red.sum_reduce_v1,
+  sum_reduce_v2: red.sum_reduce_v2,
+  max_reduce_v1: red.max_reduce_v1,
+  max_reduce_v2: red.max_reduce_v2,
 }
 /**
  * Versions that are several dispatches (name -> steps over internal kernels and pooled scratch), run by the backend
@@ -74,11 +108,15 @@ export const WGSL_VERSIONS: Record<string, WgslKernel> = {
  * conv2d_shared.ts: backward_input v6, backward_weight v6 / v7).
  */
 export const WGSL_COMPOSITE: Record<string, cg.Composite> = {
-  conv2d_forward_v3: cg.conv2d_forward_v3, conv2d_forward_v5: cg.conv2d_forward_v5,
-  conv2d_backward_weight_v4: cg.conv2d_backward_weight_v4, conv2d_backward_weight_v5: cg.conv2d_backward_weight_v5,
-  conv2d_backward_input_v4: cg.conv2d_backward_input_v4, conv2d_backward_input_v5: cg.conv2d_backward_input_v5,
+  conv2d_forward_v3: cg.conv2d_forward_v3,
+  conv2d_forward_v5: cg.conv2d_forward_v5,
+  conv2d_backward_weight_v4: cg.conv2d_backward_weight_v4,
+  conv2d_backward_weight_v5: cg.conv2d_backward_weight_v5,
+  conv2d_backward_input_v4: cg.conv2d_backward_input_v4,
+  conv2d_backward_input_v5: cg.conv2d_backward_input_v5,
   conv2d_backward_input_v6: cs.conv2d_backward_input_v6,
-  conv2d_backward_weight_v6: cs.conv2d_backward_weight_v6, conv2d_backward_weight_v7: cs.conv2d_backward_weight_v7,
+  conv2d_backward_weight_v6: cs.conv2d_backward_weight_v6,
+  conv2d_backward_weight_v7: cs.conv2d_backward_weight_v7,
 }
 /**
  * Internal WGSL-only kernels, the composites' steps (not in the registry, so no ref/AS twins; their parity is the

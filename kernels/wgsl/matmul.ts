@@ -45,7 +45,9 @@ export const matmul_tn_v1 = naive(A_KM, B_KN)
 const range = (n: number) => [...Array(n).keys()]
 
 const tiled = (A: Load, B: Load, TM: number, TN: number): WgslKernel => {
-  const R = range(TM), C = range(TN), WX = 16
+  const R = range(TM),
+    C = range(TN),
+    WX = 16
   return {
     workgroup: [WX, 4, 1],
     consts: { TM, TN },
@@ -80,11 +82,16 @@ export const matmul_tn_v2 = tiled(A_KM, B_KN, 8, 4)
  * Columns are the fast axis of the workgroup (SwiftShader's SIMD lanes take neighbouring column groups).
  */
 export interface Tile4 {
-  M: string; N: string; K: string
-  a: string; b: string
-  lda: string; ldb: string
+  M: string
+  N: string
+  K: string
+  a: string
+  b: string
+  lda: string
+  ldb: string
   store: (row: string, col: string, v: string) => string
-  TM: number; wg?: [number, number]
+  TM: number
+  wg?: [number, number]
   /** host side: [M, N] for dims d (the launch grid) */
   size: (d: Record<string, number>) => [number, number]
   /** split-K (nn only): workgroups along z (host side); slice gid.z walks vec4 steps [kb, ke) (WGSL expressions) */
@@ -97,10 +104,13 @@ const store8 = (t: Tile4, r: number, lo: string, hi: string) => `if (i0 + ${r} <
     ${['x', 'y', 'z', 'w'].map((e, q) => guardStore(t, 'row', `j0 + ${q + 4}`, `${hi}.${e}`)).join(' ')} }`
 
 export function tileNN(t: Tile4): WgslKernel {
-  const R = range(t.TM), [WX, WY] = t.wg ?? [4, 16]
-  const steps = range(4).map((q) => `    { let o = (k + ${q}) * ${t.ldb}; let bl = ${t.b}[o + c0]; let bh = ${t.b}[o + c1];
+  const R = range(t.TM),
+    [WX, WY] = t.wg ?? [4, 16]
+  const steps = range(4).map(
+    (q) => `    { let o = (k + ${q}) * ${t.ldb}; let bl = ${t.b}[o + c0]; let bh = ${t.b}[o + c1];
 ${R.map((r) => `      accL${r} = fma(vec4<f32>(a${r}[${q}]), bl, accL${r}); accH${r} = fma(vec4<f32>(a${r}[${q}]), bh, accH${r});`).join('\n')}
-    }`)
+    }`,
+  )
   return {
     workgroup: [WX, WY, 1],
     consts: { TM: t.TM },
@@ -124,7 +134,9 @@ ${steps.join('\n')}
 }
 
 export function tileTN(t: Tile4): WgslKernel {
-  const R = range(t.TM), T = range(t.TM / 4), [WX, WY] = t.wg ?? [4, 16]
+  const R = range(t.TM),
+    T = range(t.TM / 4),
+    [WX, WY] = t.wg ?? [4, 16]
   return {
     workgroup: [WX, WY, 1],
     consts: { TM: t.TM },
@@ -150,8 +162,14 @@ ${R.map((r) => `    accL${r} = fma(vec4<f32>(a${r >> 2}[${r & 3}]), bl, accL${r}
 
 const mmSize = (d: Record<string, number>): [number, number] => [d.M, d.N]
 const mmStore = (row: string, col: string, v: string) => `out[${row} * d.N + ${col}] = ${v};`
-export const matmul_v3: WgslKernel = { ...tileNN({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.K / 4)', ldb: '(d.N / 4)', store: mmStore, size: mmSize, TM: 8 }), vec4: ['a', 'b'] }
-export const matmul_tn_v3: WgslKernel = { ...tileTN({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.M / 4)', ldb: '(d.N / 4)', store: mmStore, size: mmSize, TM: 16 }), vec4: ['a', 'b'] }
+export const matmul_v3: WgslKernel = {
+  ...tileNN({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.K / 4)', ldb: '(d.N / 4)', store: mmStore, size: mmSize, TM: 8 }),
+  vec4: ['a', 'b'],
+}
+export const matmul_tn_v3: WgslKernel = {
+  ...tileTN({ M: 'd.M', N: 'd.N', K: 'd.K', a: 'a', b: 'b', lda: '(d.M / 4)', ldb: '(d.N / 4)', store: mmStore, size: mmSize, TM: 16 }),
+  vec4: ['a', 'b'],
+}
 
 // v4: the quad-shared tiles of quad_tiles.ts (devices with subgroup quads); same divisibility needs as v3.
 // Lane tiles (rows x columns) picked on SwiftShader over the bench shapes: nn 8x8, tn 8x16; 4x4 quads.
@@ -167,7 +185,7 @@ export const matmul_nt_v7: WgslKernel = { ...quadNN({ ...quad, lda: '(d.K / 4)',
 // tiles: the quad-shared v4 when the device has quads, else the vec4 v3, else (dims not divisible by 4) v2.
 /** matmul: v4/v3 need K and N divisible by 4. */
 export const selectMatmul = (d: Record<string, number>, caps: DeviceCaps) =>
-  (!caps.software ? 'matmul_v5' : d.K % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_v4' : 'matmul_v3') : 'matmul_v2')
+  !caps.software ? 'matmul_v5' : d.K % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_v4' : 'matmul_v3') : 'matmul_v2'
 /**
  * matmul_tn / matmul_nt with quads and K divisible by 4: v7, the nn quad tile reading the transposed operand element
  * by element (tn also needs N % 4 for b's vec4 rows; M, and nt's N, are free). Measured on SwiftShader (single call +
@@ -184,4 +202,4 @@ export const selectMatmulTN = (d: Record<string, number>, caps: DeviceCaps) => {
   return d.M % 4 === 0 && d.N % 4 === 0 ? (caps.quads ? 'matmul_tn_v4' : 'matmul_tn_v3') : 'matmul_tn_v2'
 }
 export const selectMatmulNT = (d: Record<string, number>, caps: DeviceCaps) =>
-  (!caps.software ? 'matmul_nt_v5' : caps.quads && d.K % 4 === 0 ? 'matmul_nt_v7' : 'matmul_nt_v2')
+  !caps.software ? 'matmul_nt_v5' : caps.quads && d.K % 4 === 0 ? 'matmul_nt_v7' : 'matmul_nt_v2'

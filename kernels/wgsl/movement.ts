@@ -6,11 +6,15 @@ import { grid1d, type WgslKernel } from './prelude.ts'
 
 const WG = 64
 const k1 = (body: string, count: (d: Record<string, number>) => number): WgslKernel => ({
-  workgroup: [WG, 1, 1], items: 8, body, workgroups: (d) => grid1d(count(d), WG),
+  workgroup: [WG, 1, 1],
+  items: 8,
+  body,
+  workgroups: (d) => grid1d(count(d), WG),
 })
 
 // out[i_P0, i_P1, i_P2, i_P3] = x[i0, i1, i2, i3]: output axis j walks input axis P_j with that axis' stride
-export const permute = k1(`
+export const permute = k1(
+  `
   let i = flat(gid, nwg);
   if (i >= d.D0 * d.D1 * d.D2 * d.D3) { return; }
   var D = array<i32, 4>(d.D0, d.D1, d.D2, d.D3);
@@ -23,31 +27,43 @@ export const permute = k1(`
     src += (rem % n) * stride[P[j]];
     rem = rem / n;
   }
-  out[i] = x[src];`, (d) => d.D0 * d.D1 * d.D2 * d.D3)
+  out[i] = x[src];`,
+  (d) => d.D0 * d.D1 * d.D2 * d.D3,
+)
 
-export const slice_axis = k1(`
+export const slice_axis = k1(
+  `
   let i = flat(gid, nwg);
   if (i >= d.O * d.DO * d.I) { return; }
   let ii = i % d.I;
   let j = (i / d.I) % d.DO;
   let o = i / (d.I * d.DO);
-  out[i] = x[(o * d.DX + d.START + j) * d.I + ii];`, (d) => d.O * d.DO * d.I)
+  out[i] = x[(o * d.DX + d.START + j) * d.I + ii];`,
+  (d) => d.O * d.DO * d.I,
+)
 
-export const concat_part = k1(`
+export const concat_part = k1(
+  `
   let i = flat(gid, nwg);
   if (i >= d.O * d.DX * d.I) { return; }
   let ii = i % d.I;
   let j = (i / d.I) % d.DX;
   let o = i / (d.I * d.DX);
-  out[(o * d.DO + d.START + j) * d.I + ii] = x[i];`, (d) => d.O * d.DX * d.I)
+  out[(o * d.DO + d.START + j) * d.I + ii] = x[i];`,
+  (d) => d.O * d.DX * d.I,
+)
 
-export const gather_rows = k1(`
+export const gather_rows = k1(
+  `
   let i = flat(gid, nwg);
   if (i >= d.N * d.D) { return; }
   let n = i / d.D;
-  out[i] = x[i32(idx[n]) * d.D + i % d.D];`, (d) => d.N * d.D)
+  out[i] = x[i32(idx[n]) * d.D + i % d.D];`,
+  (d) => d.N * d.D,
+)
 
-export const gather_rows_backward = k1(`
+export const gather_rows_backward = k1(
+  `
   let i = flat(gid, nwg);
   if (i >= d.V * d.D) { return; }
   let v = f32(i / d.D);
@@ -56,4 +72,6 @@ export const gather_rows_backward = k1(`
   for (var n = 0; n < d.N; n++) {
     if (idx[n] == v) { acc += dout[n * d.D + j]; }
   }
-  dx[i] = acc;`, (d) => d.V * d.D)
+  dx[i] = acc;`,
+  (d) => d.V * d.D,
+)

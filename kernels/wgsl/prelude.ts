@@ -51,7 +51,11 @@ export const cdiv = (a: number, b: number) => Math.ceil(a / b)
 
 /** The pipeline cache key: kernel name plus its consts (two variants with different tiles are two pipelines). */
 export function cacheKey(name: string, k: WgslKernel): string {
-  const c = k.consts ? Object.entries(k.consts).map(([n, v]) => `${n}=${v}`).join(',') : ''
+  const c = k.consts
+    ? Object.entries(k.consts)
+        .map(([n, v]) => `${n}=${v}`)
+        .join(',')
+    : ''
   return `${name}|${k.workgroup.join('x')}|${c}|${k.vec4?.join(',') ?? ''}`
 }
 
@@ -89,7 +93,9 @@ function itemsEntry(k: WgslKernel): string[] {
   }
   return [
     `const ITEMS = ${k.items};`,
-    `fn item_(flat_i: i32, gid: vec3u, nwg: vec3u) {`, k.body.replaceAll('flat(gid, nwg)', 'flat_i'), `}`,
+    `fn item_(flat_i: i32, gid: vec3u, nwg: vec3u) {`,
+    k.body.replaceAll('flat(gid, nwg)', 'flat_i'),
+    `}`,
     ...entry(`  let base = flat(gid, nwg);
   let stride = i32(nwg.x * nwg.y * WG_X);
   for (var e = 0; e < ITEMS; e++) { item_(base + e * stride, gid, nwg); }`),

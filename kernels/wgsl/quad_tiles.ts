@@ -21,7 +21,8 @@ export interface QuadTile extends Omit<Tile4, 'wg' | 'splitK'> {
   /** vec4 columns per lane (even). TM (rows per lane) is even (tn: % 8). */
   TN: number
   /** quads per workgroup along columns and rows (QX * QY * 4 invocations, at most 256) */
-  QX: number; QY: number
+  QX: number
+  QY: number
   /** split-K (nn only): workgroups along z; slice wid.z walks vec4 steps [kb, ke) (WGSL, workgroup-uniform) */
   splitK?: { z: (d: Record<string, number>) => number; kb: string; ke: string }
   /**
@@ -30,9 +31,13 @@ export interface QuadTile extends Omit<Tile4, 'wg' | 'splitK'> {
    * row i at k = 4x .. 4x + 3 (A: x is the vec4 step kk) or of column group i at row k = x (B). Used to read a
    * transposed operand element by element (stridedA / stridedB below); the operand's lda / ldb are then unused.
    */
-  readA?: OperandRead; readB?: OperandRead
+  readA?: OperandRead
+  readB?: OperandRead
 }
-export interface OperandRead { pre: (i: number) => string; at: (i: number, x: string) => string }
+export interface OperandRead {
+  pre: (i: number) => string
+  at: (i: number, x: string) => string
+}
 
 const range = (n: number) => [...Array(n).keys()]
 const HALVES = ['O', 'S'] as const // own, swapped
@@ -58,9 +63,16 @@ function accDecls(rows: number, cols: number): string {
 /** Stores of vec4-column accumulators: row rowX + r, columns (colY + c) * 4 + e. */
 function storeVec4Cols(t: QuadTile, rows: number): string {
   const HN = t.TN / 2
-  return HALVES.flatMap((x) => range(rows).map((r) => `if (row${x} + ${r} < ${t.M}) { let row = row${x} + ${r};
-    ${HALVES.flatMap((y) => range(HN).flatMap((c) => range(4).map((e) =>
-      `{ let col = (col${y} + ${c}) * 4 + ${e}; if (col < ${t.N}) { ${t.store('row', 'col', `${acc(x, r, y, c)}[${e}]`)} } }`))).join('\n    ')} }`)).join('\n  ')
+  return HALVES.flatMap((x) =>
+    range(rows).map(
+      (r) => `if (row${x} + ${r} < ${t.M}) { let row = row${x} + ${r};
+    ${HALVES.flatMap((y) =>
+      range(HN).flatMap((c) =>
+        range(4).map((e) => `{ let col = (col${y} + ${c}) * 4 + ${e}; if (col < ${t.N}) { ${t.store('row', 'col', `${acc(x, r, y, c)}[${e}]`)} } }`),
+      ),
+    ).join('\n    ')} }`,
+    ),
+  ).join('\n  ')
 }
 
 /** The kernel around a body: one 1D workgroup of QX * QY quads, the lane header, and the launch grid. */
@@ -79,12 +91,20 @@ function quadKernel(t: QuadTile, colsPerLane: number, body: string): WgslKernel 
 
 /** n own loads `${v}O${i} = at(i)` and the partner's halves `${v}S${i}` through `swap` (quadSwapX / quadSwapY). */
 const swapLoads = (n: number, v: string, swap: string, at: (i: number) => string) =>
-  range(n).map((i) => `let ${v}O${i} = ${at(i)}; let ${v}S${i} = ${swap}(${v}O${i});`).join(' ')
+  range(n)
+    .map((i) => `let ${v}O${i} = ${at(i)}; let ${v}S${i} = ${swap}(${v}O${i});`)
+    .join(' ')
 
 /** Outer-product FMAs of the vec4-column tiles: a scalar of A (`aElem(half, row)`) times each vec4 of B. */
 const outerFmas = (HM: number, HN: number, aElem: (x: string, r: number) => string) =>
-  HALVES.flatMap((x) => range(HM).map((r) => `    { let av = vec4<f32>(${aElem(x, r)}); ${HALVES.flatMap((y) => range(HN).map((c) =>
-    `${acc(x, r, y, c)} = fma(av, b${y}${c}, ${acc(x, r, y, c)});`)).join(' ')} }`)).join('\n')
+  HALVES.flatMap((x) =>
+    range(HM).map(
+      (r) =>
+        `    { let av = vec4<f32>(${aElem(x, r)}); ${HALVES.flatMap((y) =>
+          range(HN).map((c) => `${acc(x, r, y, c)} = fma(av, b${y}${c}, ${acc(x, r, y, c)});`),
+        ).join(' ')} }`,
+    ),
+  ).join('\n')
 
 /**
  * A [K, M] read as the rows of an nn tile: four scalar loads per vec4, which on SwiftShader cost what one vec4 load
@@ -92,40 +112,67 @@ const outerFmas = (HM: number, HN: number, aElem: (x: string, r: number) => stri
  */
 export const stridedA = (a: string, M: string): OperandRead => ({
   pre: (r) => `let am${r} = min(rowO + ${r}, ${M} - 1);`,
-  at: (r, kk) => `vec4<f32>(${range(4).map((e) => `${a}[(${kk} * 4 + ${e}) * ${M} + am${r}]`).join(', ')})`,
+  at: (r, kk) =>
+    `vec4<f32>(${range(4)
+      .map((e) => `${a}[(${kk} * 4 + ${e}) * ${M} + am${r}]`)
+      .join(', ')})`,
 })
 /** B [N, K] read as the column groups of an nn tile (nt without a transpose): four scalar loads per vec4. Any N. */
 export const stridedB = (b: string, N: string, K: string): OperandRead => ({
-  pre: (c) => range(4).map((e) => `let bn${c}_${e} = min((colO + ${c}) * 4 + ${e}, ${N} - 1) * ${K};`).join(' '),
-  at: (c, k) => `vec4<f32>(${range(4).map((e) => `${b}[bn${c}_${e} + ${k}]`).join(', ')})`,
+  pre: (c) =>
+    range(4)
+      .map((e) => `let bn${c}_${e} = min((colO + ${c}) * 4 + ${e}, ${N} - 1) * ${K};`)
+      .join(' '),
+  at: (c, k) =>
+    `vec4<f32>(${range(4)
+      .map((e) => `${b}[bn${c}_${e} + ${k}]`)
+      .join(', ')})`,
 })
 
 /** nn: a [M, K] (vec4 along K), b [K, N] (vec4 along N), or as t.readA / t.readB say; k walks four at a time. */
 export function quadNN(t: QuadTile): WgslKernel {
-  const HM = t.TM / 2, HN = t.TN / 2
+  const HM = t.TM / 2,
+    HN = t.TN / 2
   const readA = t.readA ?? { pre: (r) => `let ar${r} = min(rowO + ${r}, ${t.M} - 1) * ${t.lda};`, at: (r, kk) => `${t.a}[ar${r} + ${kk}]` }
   const readB = t.readB ?? { pre: (c) => `let bc${c} = min(colO + ${c}, (${t.N} + 3) / 4 - 1);`, at: (c, k) => `${t.b}[${k} * ${t.ldb} + bc${c}]` }
-  return quadKernel(t, t.TN * 4, `
+  return quadKernel(
+    t,
+    t.TN * 4,
+    `
   let k4 = ${t.K} / 4;
   ${range(HM).map(readA.pre).join(' ')}
   ${range(HN).map(readB.pre).join(' ')}
   ${accDecls(HM, HN)}
   for (var kk = ${t.splitK?.kb ?? '0'}; kk < ${t.splitK ? `min(${t.splitK.ke}, k4)` : 'k4'}; kk++) {
     ${swapLoads(HM, 'a', 'quadSwapX', (r) => readA.at(r, 'kk'))}
-${range(4).map((q) => `    { let k = kk * 4 + ${q};
+${range(4)
+  .map(
+    (q) => `    { let k = kk * 4 + ${q};
       ${swapLoads(HN, 'b', 'quadSwapY', (c) => readB.at(c, 'k'))}
 ${outerFmas(HM, HN, (x, r) => `a${x}${r}[${q}]`)}
-    }`).join('\n')}
+    }`,
+  )
+  .join('\n')}
   }
-  ${storeVec4Cols(t, HM)}`)
+  ${storeVec4Cols(t, HM)}`,
+  )
 }
 
 /** tn: a [K, M] (vec4 along M; M % 4 == 0, TM % 8 == 0), b [K, N] (vec4 along N); one k per step. */
 export function quadTN(t: QuadTile): WgslKernel {
-  const HM = t.TM / 2, HN = t.TN / 2, H4 = HM / 4
-  return quadKernel(t, t.TN * 4, `
-  ${range(H4).map((s) => `let ac${s} = min(rowO / 4 + ${s}, ${t.M} / 4 - 1);`).join(' ')}
-  ${range(HN).map((c) => `let bc${c} = min(colO + ${c}, (${t.N} + 3) / 4 - 1);`).join(' ')}
+  const HM = t.TM / 2,
+    HN = t.TN / 2,
+    H4 = HM / 4
+  return quadKernel(
+    t,
+    t.TN * 4,
+    `
+  ${range(H4)
+    .map((s) => `let ac${s} = min(rowO / 4 + ${s}, ${t.M} / 4 - 1);`)
+    .join(' ')}
+  ${range(HN)
+    .map((c) => `let bc${c} = min(colO + ${c}, (${t.N} + 3) / 4 - 1);`)
+    .join(' ')}
   ${accDecls(HM, HN)}
   for (var k = 0; k < ${t.K}; k++) {
     let oa = k * ${t.lda}; let ob = k * ${t.ldb};
@@ -133,5 +180,6 @@ export function quadTN(t: QuadTile): WgslKernel {
     ${swapLoads(HN, 'b', 'quadSwapY', (c) => `${t.b}[ob + bc${c}]`)}
 ${outerFmas(HM, HN, (x, r) => `a${x}${r >> 2}[${r & 3}]`)}
   }
-  ${storeVec4Cols(t, HM)}`)
+  ${storeVec4Cols(t, HM)}`,
+  )
 }

@@ -32,11 +32,13 @@ import { cdiv, type DeviceCaps, type WgslKernel } from './prelude.ts'
 export type Layout = 'nn' | 'nt' | 'tn'
 export interface SharedTile {
   /** output block per workgroup (rows x columns) */
-  BM: number; BN: number
+  BM: number
+  BN: number
   /** k slab width */
   BK: number
   /** outputs per invocation (rows x columns); the workgroup is (BN / TN) x (BM / TM) */
-  TM: number; TN: number
+  TM: number
+  TN: number
 }
 const DEFAULT: SharedTile = { BM: 64, BN: 64, BK: 16, TM: 4, TN: 4 }
 
@@ -46,11 +48,17 @@ const range = (n: number) => [...Array(n).keys()]
  * expressions known to be in range; kFast: the operand is contiguous (or most nearly so) along k. `at` is spliced
  * where the locals p, x, k, gx, gk, v (and k_begin, k_end with splitK) are in scope, so a binding of one of those
  * names (conv's x) is read through a helper fn. */
-export interface Operand { at: (x: string, k: string) => string; kFast: boolean }
+export interface Operand {
+  at: (x: string, k: string) => string
+  kFast: boolean
+}
 /** out[M, N] = A[M, K] @ B[K, N] with the operand reads, sizes (WGSL i32 expressions over d) and the store as data. */
 export interface GemmSpec {
-  A: Operand; B: Operand
-  M: string; N: string; K: string
+  A: Operand
+  B: Operand
+  M: string
+  N: string
+  K: string
   /** WGSL statement storing v at (row, col), both in range */
   store: (row: string, col: string, v: string) => string
   /** [M, N] from the dims, for the grid */
@@ -68,26 +76,36 @@ export interface GemmSpec {
  * otherwise they take neighbouring x. Out-of-range x (>= xMax) or k (>= kEnd: K, or the split-K slice's end) load as 0.
  */
 function slabLoad(tile: string, stride: number, BX: number, BK: number, NT: number, op: Operand, xMax: string, kEnd: string): string {
-  const fast = op.kFast ? BK : BX, passes = (BX * BK) / NT
+  const fast = op.kFast ? BK : BX,
+    passes = (BX * BK) / NT
   if (NT % fast !== 0 || (BX * BK) % NT !== 0) throw new Error(`sharedGemm: ${NT} invocations can't tile a ${BX}x${BK} slab`)
   const [x, k] = op.kFast ? [`t / ${BK} + ${NT / BK} * p`, `t % ${BK}`] : [`t % ${BX}`, `t / ${BX} + ${NT / BX} * p`]
-  return range(passes).map((p) => `{ let p = ${p}; let x = ${x}; let k = ${k};
+  return range(passes)
+    .map(
+      (p) => `{ let p = ${p}; let x = ${x}; let k = ${k};
       let gx = ${tile === 'tileA' ? 'row0' : 'col0'} + x; let gk = k0 + k;
       var v = 0.0; if (gx < ${xMax} && gk < ${kEnd}) { v = ${op.at('gx', 'gk')}; }
-      ${tile}[k * ${stride} + x] = v; }`).join('\n    ')
+      ${tile}[k * ${stride} + x] = v; }`,
+    )
+    .join('\n    ')
 }
 
 /** The shared-memory tiled GEMM of `spec`; `tile` overrides the sizes (BM % TM, BN % TN == 0). */
 export function sharedGemm(spec: GemmSpec, tile: Partial<SharedTile> = {}): WgslKernel {
   const { BM, BN, BK, TM, TN } = { ...DEFAULT, ...tile }
-  const WX = BN / TN, WY = BM / TM, NT = WX * WY
+  const WX = BN / TN,
+    WY = BM / TM,
+    NT = WX * WY
   if (!Number.isInteger(WX) || !Number.isInteger(WY) || NT > 256) throw new Error(`sharedGemm: bad tile ${BM}x${BN}/${TM}x${TN}`)
   const { A, B, M, N, K } = spec
   const pad = Math.max(1, 32 / BK)
-  const SA = BM + (A.kFast ? pad : 0), SB = BN + (B.kFast ? pad : 0)
-  const R = range(TM), C = range(TN)
+  const SA = BM + (A.kFast ? pad : 0),
+    SB = BN + (B.kFast ? pad : 0)
+  const R = range(TM),
+    C = range(TN)
   // the k range of this workgroup: [0, K), or with split-K [k_begin, k_end) (uniform: wid.z and d only)
-  const sk = spec.splitK, kEnd = sk ? 'k_end' : K
+  const sk = spec.splitK,
+    kEnd = sk ? 'k_end' : K
   const kRange = sk ? `\n  let k_begin = ${sk.kb}; let k_end = min(${sk.ke}, ${K});` : ''
   return {
     workgroup: [WX, WY, 1],
@@ -109,19 +127,27 @@ var<workgroup> tileB: array<f32, ${BK * SB}>;   // [BK][${SB}]: B slab, k-major$
     }
     workgroupBarrier();
   }
-  ${R.map((r) => `{ let row = row0 + ty + ${WY * r}; if (row < ${M}) {
-    ${C.map((c) => `{ let col = col0 + tx + ${WX * c}; if (col < ${N}) { ${spec.store('row', 'col', `acc${r}_${c}`)} } }`).join(' ')} } }`).join('\n  ')}`,
-    workgroups: (d) => { const [m, n] = spec.size(d); return [Math.max(1, cdiv(n, BN)), Math.max(1, cdiv(m, BM)), sk?.z(d) ?? 1] },
+  ${R.map(
+    (r) => `{ let row = row0 + ty + ${WY * r}; if (row < ${M}) {
+    ${C.map((c) => `{ let col = col0 + tx + ${WX * c}; if (col < ${N}) { ${spec.store('row', 'col', `acc${r}_${c}`)} } }`).join(' ')} } }`,
+  ).join('\n  ')}`,
+    workgroups: (d) => {
+      const [m, n] = spec.size(d)
+      return [Math.max(1, cdiv(n, BN)), Math.max(1, cdiv(m, BM)), sk?.z(d) ?? 1]
+    },
   }
 }
 
 /** matmul's operands for one layout: a [M,K] (nn, nt) or [K,M] (tn); b [K,N] (nn, tn) or [N,K] (nt); out [M,N]. */
 export function matmulSpec(layout: Layout): GemmSpec {
-  const aKFast = layout !== 'tn', bKFast = layout === 'nt'
+  const aKFast = layout !== 'tn',
+    bKFast = layout === 'nt'
   return {
     A: { kFast: aKFast, at: aKFast ? (m, k) => `a[${m} * d.K + ${k}]` : (m, k) => `a[${k} * d.M + ${m}]` },
     B: { kFast: bKFast, at: bKFast ? (n, k) => `b[${n} * d.K + ${k}]` : (n, k) => `b[${k} * d.N + ${n}]` },
-    M: 'd.M', N: 'd.N', K: 'd.K',
+    M: 'd.M',
+    N: 'd.N',
+    K: 'd.K',
     store: (row, col, v) => `out[${row} * d.N + ${col}] = ${v};`,
     size: (d) => [d.M, d.N],
   }
@@ -133,5 +159,7 @@ export const matmul_tn_v5 = sharedGemm(matmulSpec('tn'))
 
 /** Bind `hw` (a version, or one chosen by shape) on hardware GPUs (the workgroup-memory tiles), defer to `sw` on
  * software adapters (DeviceCaps.software). */
-export const onHardware = (hw: string | ((d: Record<string, number>) => string), sw: (d: Record<string, number>, caps: DeviceCaps) => string) =>
-  (d: Record<string, number>, caps: DeviceCaps) => (caps.software ? sw(d, caps) : typeof hw === 'string' ? hw : hw(d))
+export const onHardware =
+  (hw: string | ((d: Record<string, number>) => string), sw: (d: Record<string, number>, caps: DeviceCaps) => string) =>
+  (d: Record<string, number>, caps: DeviceCaps) =>
+    caps.software ? sw(d, caps) : typeof hw === 'string' ? hw : hw(d)

@@ -2,7 +2,7 @@
 // One workgroup of 64 invocations per row: each invocation strides over the row (j = li, li + 64, ...), then a tree
 // reduction in workgroup memory combines the 64 partials (row max, sum of exps, or the backward's dot product).
 // Forward subtracts the row max for stability; backward uses the forward output y (see kernels/ref/softmax.ts).
-import { type WgslKernel } from './prelude.ts'
+import type { WgslKernel } from './prelude.ts'
 import { REDUCE } from './wg_reduce.ts'
 
 const WG = 64

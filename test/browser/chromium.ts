@@ -21,7 +21,8 @@ export function skip(what: string, why: string): void {
 /** prepare(out): after the bundle is built in out, the folder to serve; body(page, url): the test in the page. */
 export async function inChromium(what: string, prepare: (out: string) => string, body: (page: Page, url: string) => Promise<void>): Promise<void> {
   if (!existsSync(CHROMIUM)) return skip(what, `no chromium at ${CHROMIUM}`)
-  const out = mkdtempSync(join(tmpdir(), 'rl-rnd-dist-')), profile = mkdtempSync(join(tmpdir(), 'rl-rnd-chrome-'))
+  const out = mkdtempSync(join(tmpdir(), 'rl-rnd-dist-')),
+    profile = mkdtempSync(join(tmpdir(), 'rl-rnd-chrome-'))
   const { bundle } = await import('../../scripts/bundle.js' as string)
   const { serveDir } = await import('../../scripts/serve_web.js' as string)
   await bundle(out)

@@ -3,7 +3,8 @@
 // Served as a plain ES module by test/browser/webgpu.test.ts; returns {adapter, results: [{name, ok, maxDiff}]}.
 import * as E from './engine.js'
 
-function randn(n, seed) { // LCG + Box-Muller: deterministic inputs without the Node test helpers
+function randn(n, seed) {
+  // LCG + Box-Muller: deterministic inputs without the Node test helpers
   let s = seed >>> 0
   const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 1) / 4294967297
   return Float32Array.from({ length: n }, () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()))
@@ -29,17 +30,26 @@ const CASES = [
 
 export async function runParity() {
   let gpu
-  try { gpu = await E.createWebGPUBackend({ log: () => {} }) } catch (e) { return { error: String(e && e.message || e) } }
+  try {
+    gpu = await E.createWebGPUBackend({ log: () => {} })
+  } catch (e) {
+    return { error: String(e?.message || e) }
+  }
   const results = []
   let seed = 1
   for (const [name, d, outSizes, inSizes] of CASES) {
     const ins = inSizes.map((n) => randn(n, seed++))
     const refOuts = outSizes.map((n) => new Float32Array(n))
     E.REF[name](...refOuts, ...ins, d)
-    const gi = ins.map((x) => { const b = gpu.alloc(x.length); gpu.write(b, x); return b })
+    const gi = ins.map((x) => {
+      const b = gpu.alloc(x.length)
+      gpu.write(b, x)
+      return b
+    })
     const go = outSizes.map((n) => gpu.alloc(n))
     gpu.run(name, go, gi, d)
-    let maxDiff = 0, ok = true
+    let maxDiff = 0,
+      ok = true
     for (let o = 0; o < go.length; o++) {
       const got = await gpu.read(go[o])
       for (let i = 0; i < got.length; i++) {

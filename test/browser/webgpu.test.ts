@@ -13,21 +13,29 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 const test = suite('webgpu in the browser')
 const WHAT = 'webgpu browser test'
 
-test('parity subset through navigator.gpu in headless Chromium', () => inChromium(WHAT, (out) => {
-  writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><title>rl-rnd webgpu</title>')
-  copyFileSync(join(here, 'page.js'), join(out, 'page.js'))
-  return out
-}, async (page, url) => {
-  const errors: string[] = []
-  page.on('pageerror', (e) => errors.push(e.message))
-  await page.goto(url)
-  const r = await page.evaluate(() => import('/page.js' as string).then((m) => m.runParity()))
-  if (r.error) return skip(WHAT, `no WebGPU in Chromium: ${r.error}`)
-  console.log(`  browser adapter: ${r.adapter}`)
-  for (const x of r.results) if (!x.ok) console.log(`  FAIL ${x.name} ${x.shape}: max abs diff ${x.maxDiff}`)
-  assert.equal(errors, [], 'page errors')
-  assert.is(r.results.length, 8)
-  assert.ok(r.results.every((x: { ok: boolean }) => x.ok), 'every kernel matches ref in the browser')
-}))
+test('parity subset through navigator.gpu in headless Chromium', () =>
+  inChromium(
+    WHAT,
+    (out) => {
+      writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><title>rl-rnd webgpu</title>')
+      copyFileSync(join(here, 'page.js'), join(out, 'page.js'))
+      return out
+    },
+    async (page, url) => {
+      const errors: string[] = []
+      page.on('pageerror', (e) => errors.push(e.message))
+      await page.goto(url)
+      const r = await page.evaluate(() => import('/page.js' as string).then((m) => m.runParity()))
+      if (r.error) return skip(WHAT, `no WebGPU in Chromium: ${r.error}`)
+      console.log(`  browser adapter: ${r.adapter}`)
+      for (const x of r.results) if (!x.ok) console.log(`  FAIL ${x.name} ${x.shape}: max abs diff ${x.maxDiff}`)
+      assert.equal(errors, [], 'page errors')
+      assert.is(r.results.length, 8)
+      assert.ok(
+        r.results.every((x: { ok: boolean }) => x.ok),
+        'every kernel matches ref in the browser',
+      )
+    },
+  ))
 
 test.run()

@@ -29,23 +29,61 @@ test('no flags: the seed defaults, data_dir ./data/rl_rnd, backend auto', () => 
 test('every flag of the seed table exists', () => {
   const cmd = addTrainOptions(new Command('train'))
   const names = cmd.options.map((o) => o.long)
-  const seed = ['data_dir', 'game', 'experiment_name', 'frame_resize', 'initial_normalization_num_trials', 'num_trials',
-    'portion_experience_train_rnd_predictor', 'z_dim', 'rnn_hidden_dim', 'rnn_hidden_layers',
-    'rnn_single_record_training', 'final_hidden_dim', 'final_hidden_layers', 'epochs_per_iteration', 'sequence_length',
-    'minibatches', 'stacked_frames',
-    'stacked_frames_rnd', 'sticky_action_probability', 'intrinsic_coefficient', 'extrinsic_coefficient',
-    'extrinsic_reward_clip', 'gamma_intrinsic', 'gamma_extrinsic', 'lambda_gae', 'epsilon_ppo', 'rnd_obs_norm_clip',
-    'beta_entropy', 'epsilon_greedy', 'model_policy_lr', 'model_rnd_predictor_lr', 'model_value_lr', 'model',
-    'keep_past_x_snapshots', 'no_resume', 'disable_progress_bar', 'gpu', 'gradient_clip', 'rng_seed', 'num_threads',
-    'target_cumulative_rewards_extrinsic', 'dnc', 'backend', 'num_envs', 'rnd_output_dim', 'save_gifs',
-    'max_iterations']
+  const seed = [
+    'data_dir',
+    'game',
+    'experiment_name',
+    'frame_resize',
+    'initial_normalization_num_trials',
+    'num_trials',
+    'portion_experience_train_rnd_predictor',
+    'z_dim',
+    'rnn_hidden_dim',
+    'rnn_hidden_layers',
+    'rnn_single_record_training',
+    'final_hidden_dim',
+    'final_hidden_layers',
+    'epochs_per_iteration',
+    'sequence_length',
+    'minibatches',
+    'stacked_frames',
+    'stacked_frames_rnd',
+    'sticky_action_probability',
+    'intrinsic_coefficient',
+    'extrinsic_coefficient',
+    'extrinsic_reward_clip',
+    'gamma_intrinsic',
+    'gamma_extrinsic',
+    'lambda_gae',
+    'epsilon_ppo',
+    'rnd_obs_norm_clip',
+    'beta_entropy',
+    'epsilon_greedy',
+    'model_policy_lr',
+    'model_rnd_predictor_lr',
+    'model_value_lr',
+    'model',
+    'keep_past_x_snapshots',
+    'no_resume',
+    'disable_progress_bar',
+    'gpu',
+    'gradient_clip',
+    'rng_seed',
+    'num_threads',
+    'target_cumulative_rewards_extrinsic',
+    'dnc',
+    'backend',
+    'num_envs',
+    'rnd_output_dim',
+    'save_gifs',
+    'max_iterations',
+  ]
   for (const s of seed) assert.ok(names.includes(`--${s}`), `--${s}`)
   for (const o of cmd.options) assert.ok(o.description.length > 5, `${o.long} has a doc line`)
 })
 
 test('numbers, presence flags, --model with and without a directory', () => {
-  const r = ok(['--z_dim', '8', '--model_value_lr', '1e-3', '--no_resume', '--disable_progress_bar',
-    '--rnn_single_record_training'])
+  const r = ok(['--z_dim', '8', '--model_value_lr', '1e-3', '--no_resume', '--disable_progress_bar', '--rnn_single_record_training'])
   assert.is(r.args.z_dim, 8)
   assert.is(r.args.model_value_lr, 0.001)
   assert.ok(r.args.no_resume && r.args.disable_progress_bar && r.args.rnn_single_record_training)

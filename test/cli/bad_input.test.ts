@@ -54,8 +54,13 @@ test('resuming with incompatible network flags', () => {
   assert.is(cli(['train', '--data_dir', d, ...TINY, '--max_iterations', '1']).status, 0)
   const r = cli(['train', '--data_dir', d, ...TINY, '--z_dim', '16', '--max_iterations', '2'])
   assert.is(r.status, 2)
-  assert.match(r.stderr.trim(), new RegExp('^error: cannot resume from .*iter_000001: it was made with --z_dim 8 ' +
-    '\\(this run: 16\\); use the same network flags, --no_resume, or another --experiment_name$'))
+  assert.match(
+    r.stderr.trim(),
+    new RegExp(
+      '^error: cannot resume from .*iter_000001: it was made with --z_dim 8 ' +
+        '\\(this run: 16\\); use the same network flags, --no_resume, or another --experiment_name$',
+    ),
+  )
   const fresh = cli(['train', '--data_dir', d, ...TINY, '--z_dim', '16', '--max_iterations', '1', '--no_resume'])
   assert.is(fresh.status, 0, fresh.stderr)
   assert.match(fresh.stdout, /Not resuming: removed 1 snapshot/)
@@ -63,8 +68,7 @@ test('resuming with incompatible network flags', () => {
 test('--help documents every flag and exits 0', () => {
   const r = cli(['train', '--help'])
   assert.is(r.status, 0)
-  const flags = ['--data_dir', '--no_resume', '--model [dir]', '--gpu', '--backend', '--save_gifs', '--max_iterations',
-    '--rnd_output_dim']
+  const flags = ['--data_dir', '--no_resume', '--model [dir]', '--gpu', '--backend', '--save_gifs', '--max_iterations', '--rnd_output_dim']
   for (const f of flags) {
     assert.ok(r.stdout.includes(f), f)
   }

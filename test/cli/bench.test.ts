@@ -6,7 +6,11 @@ import * as fs from 'node:fs'
 import { cli } from './run.ts'
 
 const test = suite('cli/bench')
-const suites = fs.readdirSync(new URL('../../bench/', import.meta.url)).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace('.bench.ts', '')).sort()
+const suites = fs
+  .readdirSync(new URL('../../bench/', import.meta.url))
+  .filter((f) => f.endsWith('.bench.ts'))
+  .map((f) => f.replace('.bench.ts', ''))
+  .sort()
 
 test('--list names every bench/<name>.bench.ts', () => {
   const r = cli(['bench', '--list'])

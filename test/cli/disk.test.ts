@@ -20,12 +20,17 @@ const MB = 1024 * 1024
 function mount(mb: number, opts = ''): boolean {
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${mb}m${opts}`, 'tmpfs', mnt], { encoding: 'utf8' })
   if (r.status === 0) return true
-  process.stderr.write(`\n  !!! SKIPPED cli/disk: cannot mount a tmpfs here (${(r.stderr || r.error?.message || '').trim()}); ` +
-    'the full-disk, read-only and permission tests need root\n\n')
+  process.stderr.write(
+    `\n  !!! SKIPPED cli/disk: cannot mount a tmpfs here (${(r.stderr || r.error?.message || '').trim()}); ` +
+      'the full-disk, read-only and permission tests need root\n\n',
+  )
   return false
 }
 const umount = () => spawnSync('umount', [mnt])
-const free = () => { const s = fs.statfsSync(mnt); return s.bavail * s.bsize }
+const free = () => {
+  const s = fs.statfsSync(mnt)
+  return s.bavail * s.bsize
+}
 /** Fill the file system until `leave` bytes are left (0: until a write fails). */
 function fill(leave: number): void {
   const fd = fs.openSync(path.join(mnt, 'filler'), 'w')
@@ -38,12 +43,39 @@ function fill(leave: number): void {
     fs.closeSync(fd)
   }
 }
-test.after(() => { umount(); fs.rmSync(mnt, { recursive: true, force: true }) })
+test.after(() => {
+  umount()
+  fs.rmSync(mnt, { recursive: true, force: true })
+})
 
 // snapshots of ~2.6 MB (the encoder's convolutions dominate), episodes short enough for one quick iteration
-const FLAGS = ['--frame_resize', '36', '--z_dim', '8', '--rnn_hidden_layers', '0', '--stacked_frames', '1', '--num_trials', '4',
-  '--num_envs', '4', '--initial_normalization_num_trials', '2', '--epochs_per_iteration', '1', '--sequence_length', '8',
-  '--backend', 'wasm', '--threads', '1', '--disable_progress_bar', '--save_gifs', '1']
+const FLAGS = [
+  '--frame_resize',
+  '36',
+  '--z_dim',
+  '8',
+  '--rnn_hidden_layers',
+  '0',
+  '--stacked_frames',
+  '1',
+  '--num_trials',
+  '4',
+  '--num_envs',
+  '4',
+  '--initial_normalization_num_trials',
+  '2',
+  '--epochs_per_iteration',
+  '1',
+  '--sequence_length',
+  '8',
+  '--backend',
+  'wasm',
+  '--threads',
+  '1',
+  '--disable_progress_bar',
+  '--save_gifs',
+  '1',
+]
 
 const canMount = mount(12)
 if (canMount) umount()
@@ -67,7 +99,8 @@ async function trainOne(data: string): Promise<string> {
 
 test('a full disk during a snapshot: one line, exit 1, the previous snapshot intact; resumes once there is room', () =>
   onTmpfs(12, async () => {
-    const data = path.join(mnt, 'data'), snaps = await trainOne(data)
+    const data = path.join(mnt, 'data'),
+      snaps = await trainOne(data)
     const before = readTree(snaps)
     fill(MB) // room for the metrics, log and GIF of iteration 2, not for its snapshot
     const r = await inProcess(['train', '--data_dir', data, ...FLAGS, '--max_iterations', '3'])
@@ -77,13 +110,17 @@ test('a full disk during a snapshot: one line, exit 1, the previous snapshot int
     const ok = await inProcess(['train', '--data_dir', data, ...FLAGS, '--max_iterations', '2'])
     assert.is(ok.code, 0, ok.stderr)
     assert.match(ok.stdout, /Resumed from snapshot .*iter_000001 \(iteration 1\)/)
-    assert.equal(metricsOf(data).map((m) => m.iteration), [1, 2])
+    assert.equal(
+      metricsOf(data).map((m) => m.iteration),
+      [1, 2],
+    )
     assert.equal(fs.readdirSync(snaps), ['iter_000001', 'iter_000002'])
   }))
 
 test('a disk already full when the run resumes: one line naming the file, exit 1, the snapshot intact', () =>
   onTmpfs(12, async () => {
-    const data = path.join(mnt, 'data'), snaps = await trainOne(data)
+    const data = path.join(mnt, 'data'),
+      snaps = await trainOne(data)
     const before = readTree(snaps)
     fill(0)
     const r = await inProcess(['train', '--data_dir', data, ...FLAGS, '--max_iterations', '3'])
@@ -98,7 +135,8 @@ test('a full disk under play --gif and graph --out: one line, exit 1, the previo
     const runs = path.join(mnt, 'runs', 'PixelCopter-v0', 'exp')
     fs.mkdirSync(runs, { recursive: true })
     fs.writeFileSync(path.join(runs, 'metrics.jsonl'), '{"iteration":1,"return_ext_mean":-4,"return_ext_std":0.5,"return_ext_min":-5,"return_ext_max":-3}\n')
-    const png = path.join(mnt, 'plot.png'), graph = ['graph', '--data_dir', path.join(mnt, 'runs'), '--experiment_name', 'exp', '--out', png]
+    const png = path.join(mnt, 'plot.png'),
+      graph = ['graph', '--data_dir', path.join(mnt, 'runs'), '--experiment_name', 'exp', '--out', png]
     assert.is((await inProcess(graph)).code, 0)
     fill(0)
     const before = readTree(mnt)
@@ -125,19 +163,29 @@ test('a read-only file system: refused up front (EROFS), nothing written', () =>
 test('a snapshot folder the user may not write (EACCES, as nobody): one line, exit 1, the previous snapshot intact', async () => {
   if (!canMount) return // root is needed to run a child as another user, as for the mount
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'rlrnd-eacces-'))
-  const snaps = await trainOne(data), exp = expDir(data)
+  const snaps = await trainOne(data),
+    exp = expDir(data)
   // nobody may write the experiment (log, metrics, GIFs) but not the snapshot folder
   for (const p of [data, path.dirname(exp), exp]) fs.chmodSync(p, 0o777)
   for (const f of fs.readdirSync(exp)) if (f !== 'snapshots') fs.chmodSync(path.join(exp, f), 0o777)
   const before = readTree(snaps)
-  const r = spawnSync(process.execPath, [BIN, 'train', '--data_dir', data, ...FLAGS, '--max_iterations', '2'],
-    { encoding: 'utf8', uid: 65534, gid: 65534, env: { ...process.env, HOME: os.tmpdir() }, timeout: 120_000 })
+  const r = spawnSync(process.execPath, [BIN, 'train', '--data_dir', data, ...FLAGS, '--max_iterations', '2'], {
+    encoding: 'utf8',
+    uid: 65534,
+    gid: 65534,
+    env: { ...process.env, HOME: os.tmpdir() },
+    timeout: 120_000,
+  })
   if (r.error || /EACCES.*(tsx|node_modules)/.test(r.stderr)) {
     process.stderr.write(`\n  !!! SKIPPED EACCES: cannot run the command as nobody here (${r.error?.message ?? r.stderr.trim()})\n\n`)
     return
   }
-  assertFailure({ code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }, 1,
-    /^error: cannot write .*iter_000002: permission denied \(EACCES\); the newest snapshot, .*iter_000001, is intact$/m, 'EACCES')
+  assertFailure(
+    { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr },
+    1,
+    /^error: cannot write .*iter_000002: permission denied \(EACCES\); the newest snapshot, .*iter_000001, is intact$/m,
+    'EACCES',
+  )
   assertUnchanged(before, snaps, 'the snapshots')
 })
 

@@ -23,7 +23,10 @@ function shapes(dataDir: string, iteration: string, net: string): Record<string,
 test('train --dnc 32,16,2,0 --rnn_single_record_training: 2 iterations on wasm, the DNC in every network', () => {
   const r = cli(['train', '--data_dir', data, ...TINY, ...DNC, '--max_iterations', '2'], {}, 120_000)
   assert.is(r.status, 0, r.stderr)
-  assert.equal(metricsOf(data).map((m) => m.iteration), [1, 2])
+  assert.equal(
+    metricsOf(data).map((m) => m.iteration),
+    [1, 2],
+  )
   for (const m of metricsOf(data)) assert.ok(m.grad_norm_policy > 0 && Number.isFinite(m.loss_value), 'gradients flowed')
   // z_dim 8 and R W = 32 reads in, rnn_hidden_dim 8 controller units, interface W R + 3W + 5R + 3 = 93
   for (const net of ['value', 'policy', 'rnd_predictor']) {
@@ -58,8 +61,11 @@ test('another --dnc (or none) cannot resume a DNC run: exit 2, one line naming t
 
 test('sparse link matrix (32,16,2,4): final models saved on reaching the target, play --model plays them', () => {
   const d = tmpDir('dnc-sparse')
-  const r = cli(['train', '--data_dir', d, ...TINY, '--dnc', '32,16,2,4', '--rnn_single_record_training',
-    '--target_cumulative_rewards_extrinsic', '-100'], {}, 120_000)
+  const r = cli(
+    ['train', '--data_dir', d, ...TINY, '--dnc', '32,16,2,4', '--rnn_single_record_training', '--target_cumulative_rewards_extrinsic', '-100'],
+    {},
+    120_000,
+  )
   assert.is(r.status, 0, r.stderr)
   assert.match(r.stdout, /Target cumulative reward reached!/)
   const gif = path.join(d, 'play.gif')
@@ -70,7 +76,8 @@ test('sparse link matrix (32,16,2,4): final models saved on reaching the target,
 })
 
 test('webgpu: train --dnc 32,16,2,4 for 2 iterations, then resume to a 3rd', () => {
-  const d = tmpDir('dnc-webgpu'), gpu = ['--backend', 'webgpu']
+  const d = tmpDir('dnc-webgpu'),
+    gpu = ['--backend', 'webgpu']
   const r = cli(['train', '--data_dir', d, ...TINY, ...gpu, '--dnc', '32,16,2,4', '--max_iterations', '2'], {}, 300_000)
   if (r.status === 2 && /--backend webgpu:/.test(r.stderr)) {
     const msg = `SKIPPED webgpu train --dnc: ${r.stderr.trim()}`
@@ -82,7 +89,10 @@ test('webgpu: train --dnc 32,16,2,4 for 2 iterations, then resume to a 3rd', () 
   const again = cli(['train', '--data_dir', d, ...TINY, ...gpu, '--dnc', '32,16,2,4', '--max_iterations', '3'], {}, 300_000)
   assert.is(again.status, 0, again.stderr)
   assert.match(again.stdout, /Resumed from snapshot .*iter_000002/)
-  assert.equal(metricsOf(d).map((m) => m.iteration), [1, 2, 3])
+  assert.equal(
+    metricsOf(d).map((m) => m.iteration),
+    [1, 2, 3],
+  )
   for (const m of metricsOf(d)) assert.ok(Number.isFinite(m.loss_policy) && m.grad_norm_value > 0)
 })
 

@@ -13,18 +13,39 @@ import { cli, cliAsync, tmpDir } from './run.ts'
 
 const test = suite('cli/explore')
 const GAME = 'MiniGrid-MultiRoom-N2-S4-v0'
-const TINY_MG = '--num_envs 4 --num_steps 64 --z_dim 8 --final_hidden_dim 16 --rnd_output_dim 8 --minibatches 2 ' +
+const TINY_MG =
+  '--num_envs 4 --num_steps 64 --z_dim 8 --final_hidden_dim 16 --rnd_output_dim 8 --minibatches 2 ' +
   '--sequence_length 16 --epochs_per_iteration 1 --initial_normalization_num_trials 2'
 const BUDGET = 1200
 const data = tmpDir('explore')
 const gameDir = path.join(data, GAME)
-const explore = (extra: string[] = [], dir = data) => ['explore', '--config', 'minigrid_multiroom_n2s4', '--seeds', '1',
-  '--parallel', '2', '--data_dir', dir, '--train_args', TINY_MG, ...extra]
+const explore = (extra: string[] = [], dir = data) => [
+  'explore',
+  '--config',
+  'minigrid_multiroom_n2s4',
+  '--seeds',
+  '1',
+  '--parallel',
+  '2',
+  '--data_dir',
+  dir,
+  '--train_args',
+  TINY_MG,
+  ...extra,
+]
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms))
-const jsonl = (f: string) => fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-const pngSize = (f: string) => { const p = PNG.sync.read(fs.readFileSync(f)); return [p.width, p.height] }
+const jsonl = (f: string) =>
+  fs
+    .readFileSync(f, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+const pngSize = (f: string) => {
+  const p = PNG.sync.read(fs.readFileSync(f))
+  return [p.width, p.height]
+}
 
-test('explore trains rnd and ppo to the budget; table and JSON equal the runs\' metrics; figure sizes', () => {
+test("explore trains rnd and ppo to the budget; table and JSON equal the runs' metrics; figure sizes", () => {
   const r = cli(explore(['--frames', String(BUDGET)]), {}, 120_000)
   assert.is(r.status, 0, r.stderr + r.stdout)
   for (const agent of ['rnd', 'ppo']) {
@@ -34,7 +55,10 @@ test('explore trains rnd and ppo to the budget; table and JSON equal the runs\' 
     const m = jsonl(path.join(dir, 'metrics.jsonl'))
     // train stopped at the first iteration that reached the budget
     assert.ok(m.at(-1).total_env_steps >= BUDGET && m.at(-2).total_env_steps < BUDGET, `stopped at the budget: ${m.map((x) => x.total_env_steps)}`)
-    const args = fs.readFileSync(path.join(dir, 'log.txt'), 'utf8').split('\n').find((l) => l.includes('[rl_rnd] Args: '))!
+    const args = fs
+      .readFileSync(path.join(dir, 'log.txt'), 'utf8')
+      .split('\n')
+      .find((l) => l.includes('[rl_rnd] Args: '))!
     assert.ok(args.includes(`--intrinsic_coefficient ${agent === 'ppo' ? 0 : 1} `), args)
     assert.ok(args.includes(' --rng_seed 1 ') && args.includes(` --max_frames ${BUDGET} `) && args.includes(' --threads 1 '), args)
     assert.ok(args.includes(' --num_steps 64 ') && args.includes(' --num_envs 4 '), 'train_args passed through')
@@ -44,18 +68,31 @@ test('explore trains rnd and ppo to the budget; table and JSON equal the runs\' 
   assert.equal([table.game, table.config, table.budget, table.seeds], [GAME, 'minigrid_multiroom_n2s4', BUDGET, 1])
   const md = fs.readFileSync(path.join(gameDir, 'explore.md'), 'utf8')
   for (const row of table.runs) {
-    const m = jsonl(path.join(gameDir, row.name, 'metrics.jsonl')), last = m.at(-1)
+    const m = jsonl(path.join(gameDir, row.name, 'metrics.jsonl')),
+      last = m.at(-1)
     const solved = m.find((x) => x.success_rate !== null && x.success_rate >= 0.9)
     assert.equal(row, {
-      agent: row.name.split('_')[1], seed: 1, name: row.name, status: 'done', iterations: m.length,
-      frames: last.total_env_steps, last_success_rate: last.success_rate, last_return_mean: last.return_ext_mean,
-      first_frame_solved: solved ? solved.total_env_steps : null, wall_seconds: last.wall_seconds,
+      agent: row.name.split('_')[1],
+      seed: 1,
+      name: row.name,
+      status: 'done',
+      iterations: m.length,
+      frames: last.total_env_steps,
+      last_success_rate: last.success_rate,
+      last_return_mean: last.return_ext_mean,
+      first_frame_solved: solved ? solved.total_env_steps : null,
+      wall_seconds: last.wall_seconds,
     })
     const f3 = (v: number | null) => (v === null ? '-' : v.toFixed(3))
     const wall = Math.round(last.wall_seconds)
     const hms = `${Math.floor(wall / 3600)}:${String(Math.floor(wall / 60) % 60).padStart(2, '0')}:${String(wall % 60).padStart(2, '0')}`
-    assert.ok(md.includes(`| ${row.agent} | 1 | done | ${last.total_env_steps} | ${m.length} | ${f3(last.success_rate)} | ` +
-      `${f3(last.return_ext_mean)} | ${solved ? solved.total_env_steps : '-'} | ${hms} |`), md)
+    assert.ok(
+      md.includes(
+        `| ${row.agent} | 1 | done | ${last.total_env_steps} | ${m.length} | ${f3(last.success_rate)} | ` +
+          `${f3(last.return_ext_mean)} | ${solved ? solved.total_env_steps : '-'} | ${hms} |`,
+      ),
+      md,
+    )
     assert.ok(r.stdout.includes(`| ${row.agent} | 1 | done | ${last.total_env_steps} |`), 'the table on stdout')
   }
   assert.equal(pngSize(path.join(gameDir, 'explore.png')), [960, 760])
@@ -81,7 +118,8 @@ test('a second call skips finished runs; --plot_only rewrites the outputs at onc
 })
 
 test('visits: the heat map cells in the colours of visits.jsonl; SVG; unknown runs and iterations exit 2', () => {
-  const exp = path.join(gameDir, 'explore_rnd_seed1'), out = path.join(data, 'v.png')
+  const exp = path.join(gameDir, 'explore_rnd_seed1'),
+    out = path.join(data, 'v.png')
   const r = cli(['visits', '--data_dir', data, '--game', GAME, '--experiment_name', 'explore_rnd_seed1', '--iterations', '2', '--out', out])
   assert.is(r.status, 0, r.stderr)
   assert.match(r.stdout, /drew iterations 2; wrote /)
@@ -93,8 +131,10 @@ test('visits: the heat map cells in the colours of visits.jsonl; SVG; unknown ru
     return [png.data[i], png.data[i + 1], png.data[i + 2]]
   }
   const cell = (k: number) => [k % v.width, Math.floor(k / v.width)] as const
-  const most = v.visits.indexOf(Math.max(...v.visits)), never = v.visits.indexOf(0)
-  const means = v.intrinsic_mean.map((m: number | null) => m ?? -Infinity), top = means.indexOf(Math.max(...means))
+  const most = v.visits.indexOf(Math.max(...v.visits)),
+    never = v.visits.indexOf(0)
+  const means = v.intrinsic_mean.map((m: number | null) => m ?? -Infinity),
+    top = means.indexOf(Math.max(...means))
   assert.equal(at(...cell(most), 0), [253, 231, 37], 'most visited cell: the top of viridis (matplotlib)')
   assert.equal(at(...cell(top), 1), [253, 231, 37], 'highest mean intrinsic reward: the top of viridis')
   assert.equal(at(...cell(never), 0), [215, 215, 215], 'an unvisited cell: grey')
@@ -116,16 +156,27 @@ test('bad input: one line, exit 2', async () => {
     [['explore', '--game', 'MiniGrid-Empty-8x8-v0'], /^error: no named config for --game MiniGrid-Empty-8x8-v0; give --config NAME/],
     [['explore', '--config', 'minigrid_doorkey', '--seeds', '0'], /--seeds must be an integer >= 1/],
     [['explore', '--config', 'minigrid_doorkey', '--train_args', '--experiment_name x'], /^error: --train_args may not set --experiment_name/],
-    [['explore', '--config', 'minigrid_doorkey', '--train_args', '--no_such_flag 1'], /^error: --train_args '--no_such_flag 1': unknown option '--no_such_flag'/],
-    [['explore', '--config', 'minigrid_doorkey', '--train_args', '--num_envs 0'], /^error: --train_args '--num_envs 0': --num_envs must be an integer in \[1, 4096\]/],
+    [
+      ['explore', '--config', 'minigrid_doorkey', '--train_args', '--no_such_flag 1'],
+      /^error: --train_args '--no_such_flag 1': unknown option '--no_such_flag'/,
+    ],
+    [
+      ['explore', '--config', 'minigrid_doorkey', '--train_args', '--num_envs 0'],
+      /^error: --train_args '--num_envs 0': --num_envs must be an integer in \[1, 4096\]/,
+    ],
     [['explore', '--config', 'minigrid_doorkey', '--plot_only', '--data_dir', tmpDir('empty')], /^error: no explore runs with iterations under /],
   ]
-  const runs = cases.map(([args]) => new Promise<{ code: number | null; err: string }>((ok) => {
-    const c = cliAsync(args)
-    let err = ''
-    c.stderr!.on('data', (d) => { err += d })
-    c.on('exit', (code) => ok({ code, err }))
-  }))
+  const runs = cases.map(
+    ([args]) =>
+      new Promise<{ code: number | null; err: string }>((ok) => {
+        const c = cliAsync(args)
+        let err = ''
+        c.stderr!.on('data', (d) => {
+          err += d
+        })
+        c.on('exit', (code) => ok({ code, err }))
+      }),
+  )
   const results = await Promise.all(runs)
   results.forEach(({ code, err }, i) => {
     assert.is(code, 2, `${cases[i][0].join(' ')}: exit ${code} ${err}`)
@@ -144,15 +195,21 @@ async function until(what: string, check: () => boolean, ms = 60_000): Promise<v
 }
 
 test('a run another process trains is waited for; SIGTERM stops the children with their snapshots; the same command resumes', async () => {
-  const dir = tmpDir('explore-stop'), g = path.join(dir, GAME)
+  const dir = tmpDir('explore-stop'),
+    g = path.join(dir, GAME)
   const snaps = (agent: string) => path.join(g, `explore_${agent}_seed1`, 'snapshots')
   const hasSnapshot = (agent: string) => fs.existsSync(snaps(agent)) && fs.readdirSync(snaps(agent)).some((s) => /^iter_\d+$/.test(s))
   // someone trains explore_ppo_seed1 by hand (a process whose command line says so)
-  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', 'train', '--data_dir', dir, '--game', GAME,
-    '--experiment_name', 'explore_ppo_seed1'], { stdio: 'ignore' })
+  const other = spawn(
+    process.execPath,
+    ['-e', 'setTimeout(() => {}, 60000)', 'train', '--data_dir', dir, '--game', GAME, '--experiment_name', 'explore_ppo_seed1'],
+    { stdio: 'ignore' },
+  )
   let out = ''
   const child: ChildProcess = cliAsync(explore(['--frames', '1000000'], dir))
-  child.stdout!.on('data', (d) => { out += d })
+  child.stdout!.on('data', (d) => {
+    out += d
+  })
   const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)))
   try {
     await until('the wait for the other process', () => /explore_ppo_seed1: another process trains it \(pid \d+\); waiting/.test(out))

@@ -15,14 +15,28 @@ import { UNVISITED, cellColors, viridis, visitScales } from '../../rl/visit_colo
 import { tmpDir } from './run.ts'
 
 const test = suite('cli/explore_runs')
-const rec = (iteration: number, total_env_steps: number, success_rate: number | null, return_ext_mean: number | null, wall_seconds = iteration) =>
-  ({ iteration, total_env_steps, success_rate, return_ext_mean, wall_seconds })
+const rec = (iteration: number, total_env_steps: number, success_rate: number | null, return_ext_mean: number | null, wall_seconds = iteration) => ({
+  iteration,
+  total_env_steps,
+  success_rate,
+  return_ext_mean,
+  wall_seconds,
+})
 
 test('withinBudget keeps records up to the first at or past the budget', () => {
   const rs = [rec(1, 300, 0, 0), rec(2, 600, 0, 0), rec(3, 900, 0, 0), rec(4, 1200, 0, 0)]
-  assert.equal(withinBudget(rs, 600).map((r) => r.iteration), [1, 2])
-  assert.equal(withinBudget(rs, 700).map((r) => r.iteration), [1, 2, 3])
-  assert.equal(withinBudget(rs, 5000).map((r) => r.iteration), [1, 2, 3, 4])
+  assert.equal(
+    withinBudget(rs, 600).map((r) => r.iteration),
+    [1, 2],
+  )
+  assert.equal(
+    withinBudget(rs, 700).map((r) => r.iteration),
+    [1, 2, 3],
+  )
+  assert.equal(
+    withinBudget(rs, 5000).map((r) => r.iteration),
+    [1, 2, 3, 4],
+  )
 })
 
 test('interpolate: linear inside a run, null outside it', () => {
@@ -38,7 +52,8 @@ test('interpolate: linear inside a run, null outside it', () => {
 })
 
 test('bandOver: mean, min, max over the runs that cover each frame', () => {
-  const a = { x: [0, 100], y: [0, 1] }, b = { x: [0, 50], y: [1, 0] }
+  const a = { x: [0, 100], y: [0, 1] },
+    b = { x: [0, 50], y: [1, 0] }
   const band = bandOver([a, b], [0, 50, 100])
   assert.equal(band.k, [2, 2, 1])
   assert.equal(band.mean, [0.5, 0.25, 1]) // (0 + 1) / 2, (0.5 + 0) / 2, a alone
@@ -55,13 +70,24 @@ test('summarize: the last iteration, the first solved frame, the status against 
   assert.is(ref.dir, path.join('/d/G', 'explore_rnd_seed1'))
   const rs = [rec(1, 300, 0.2, 0.1, 5), rec(2, 600, 0.95, 0.7, 9), rec(3, 900, null, null, 12.5)]
   assert.equal(summarize(ref, rs, 900), {
-    agent: 'rnd', seed: 1, name: 'explore_rnd_seed1', status: 'done', iterations: 3, frames: 900,
-    last_success_rate: null, last_return_mean: null, first_frame_solved: 600, wall_seconds: 12.5,
+    agent: 'rnd',
+    seed: 1,
+    name: 'explore_rnd_seed1',
+    status: 'done',
+    iterations: 3,
+    frames: 900,
+    last_success_rate: null,
+    last_return_mean: null,
+    first_frame_solved: 600,
+    wall_seconds: 12.5,
   })
   assert.is(summarize(ref, rs.slice(0, 1), 900).status, 'partial')
   assert.is(summarize(ref, rs.slice(0, 1), 900).first_frame_solved, null)
   assert.is(summarize(ref, [], 900).status, 'missing')
-  assert.equal(runRefs('/d', 2).map((r) => r.name), ['explore_rnd_seed1', 'explore_ppo_seed1', 'explore_rnd_seed2', 'explore_ppo_seed2'])
+  assert.equal(
+    runRefs('/d', 2).map((r) => r.name),
+    ['explore_rnd_seed1', 'explore_ppo_seed1', 'explore_rnd_seed2', 'explore_ppo_seed2'],
+  )
 })
 
 test('formats: counts on axes, durations; evenly spaced iterations', () => {
@@ -100,8 +126,11 @@ test('which command lines train a run folder', async () => {
   assert.not.ok(trainsRun(['node', 'cli/bin.js', 'graph', '--data_dir', 'runs', '--experiment_name', 'x'], '/w', '/w/runs/PixelCopter-v0/x'))
   // a live process whose command line trains dir/G/explore_rnd_seed1
   const dir = tmpDir('procs')
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', 'train', '--data_dir', 'rel', '--game', 'G',
-    '--experiment_name', 'explore_rnd_seed1'], { cwd: dir, stdio: 'ignore' })
+  const child = spawn(
+    process.execPath,
+    ['-e', 'setTimeout(() => {}, 30000)', 'train', '--data_dir', 'rel', '--game', 'G', '--experiment_name', 'explore_rnd_seed1'],
+    { cwd: dir, stdio: 'ignore' },
+  )
   try {
     await new Promise((ok) => setTimeout(ok, 200))
     if (fs.existsSync('/proc')) {

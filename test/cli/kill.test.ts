@@ -15,8 +15,7 @@ test('SIGKILL mid-snapshot, then resume from the previous snapshot', async () =>
   const data = tmpDir('kill')
   const snaps = path.join(expDir(data), 'snapshots')
   assert.is(cli(['train', '--data_dir', data, ...TINY, '--max_iterations', '1']).status, 0)
-  const child = cliAsync(['train', '--data_dir', data, ...TINY, '--max_iterations', '2'],
-    { RL_RND_TEST_SNAPSHOT_DELAY_MS: '400' })
+  const child = cliAsync(['train', '--data_dir', data, ...TINY, '--max_iterations', '2'], { RL_RND_TEST_SNAPSHOT_DELAY_MS: '400' })
   const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, sig) => r(sig)))
   const tmp = path.join(snaps, '.tmp_iter_000002')
   const t0 = Date.now()
@@ -33,13 +32,19 @@ test('SIGKILL mid-snapshot, then resume from the previous snapshot', async () =>
   assert.is(await exited, 'SIGKILL')
   assert.equal(fs.readdirSync(snaps).sort(), ['.tmp_iter_000002', 'iter_000001'])
   assert.not.ok(fs.readdirSync(tmp).includes('COMPLETE'))
-  assert.equal(metricsOf(data).map((r) => r.iteration), [1, 2]) // logged before the kill; redone on resume
+  assert.equal(
+    metricsOf(data).map((r) => r.iteration),
+    [1, 2],
+  ) // logged before the kill; redone on resume
 
   const r = cli(['train', '--data_dir', data, ...TINY, '--max_iterations', '2'])
   assert.is(r.status, 0, r.stderr)
   assert.match(r.stdout, /Resumed from snapshot .*iter_000001 \(iteration 1\)/)
   assert.equal(fs.readdirSync(snaps), ['iter_000001', 'iter_000002'])
-  assert.equal(metricsOf(data).map((x) => x.iteration), [1, 2])
+  assert.equal(
+    metricsOf(data).map((x) => x.iteration),
+    [1, 2],
+  )
 })
 
 test('a damaged newest snapshot is skipped with a warning on resume', () => {

@@ -16,9 +16,33 @@ import { metricsOf, expDir } from './run.ts'
 const test = suite('cli/nonfinite')
 
 // PixelCopter's random episodes are short: 4 of them fit one gradient step of 4 lanes x 256 steps
-const ONE_STEP = ['--frame_resize', '36', '--z_dim', '8', '--rnn_hidden_layers', '0', '--stacked_frames', '1',
-  '--num_trials', '4', '--num_envs', '4', '--initial_normalization_num_trials', '2', '--epochs_per_iteration', '1',
-  '--minibatches', '4', '--sequence_length', '256', '--backend', 'wasm', '--threads', '1', '--disable_progress_bar']
+const ONE_STEP = [
+  '--frame_resize',
+  '36',
+  '--z_dim',
+  '8',
+  '--rnn_hidden_layers',
+  '0',
+  '--stacked_frames',
+  '1',
+  '--num_trials',
+  '4',
+  '--num_envs',
+  '4',
+  '--initial_normalization_num_trials',
+  '2',
+  '--epochs_per_iteration',
+  '1',
+  '--minibatches',
+  '4',
+  '--sequence_length',
+  '256',
+  '--backend',
+  'wasm',
+  '--threads',
+  '1',
+  '--disable_progress_bar',
+]
 const MANY_STEPS = [...ONE_STEP, '--minibatches', '1', '--sequence_length', '2', '--epochs_per_iteration', '2']
 
 function parsed(argv: string[]): TrainCli {
@@ -42,17 +66,34 @@ for (const [name, flags, stepRe] of [
     const cli = parsed(['--data_dir', d, ...flags, '--max_iterations', '3'])
     cli.args.model_value_lr = 1e30
     const r = await captured(() => runMain(() => train(cli)))
-    assertFailure(r, 1, new RegExp('^error: non-finite parameters in the value network after ' + stepRe.source +
-      '; stopped: the newest snapshot, .*iter_000001, is intact$', 'm'), name)
+    assertFailure(
+      r,
+      1,
+      new RegExp(
+        '^error: non-finite parameters in the value network after ' + stepRe.source + '; stopped: the newest snapshot, .*iter_000001, is intact$',
+        'm',
+      ),
+      name,
+    )
     assertUnchanged(before, snaps, 'the snapshots')
-    assert.equal(metricsOf(d).map((m) => m.iteration), [1])
+    assert.equal(
+      metricsOf(d).map((m) => m.iteration),
+      [1],
+    )
     const log = fs.readFileSync(path.join(expDir(d), 'log.txt'), 'utf8')
-    assert.match(log, new RegExp("ERROR: the value network's parameters are not finite after gradient step 1 of \\d+ in " +
-      'iteration 2 \\(their float32 sum of squares is Infinity\\)'))
+    assert.match(
+      log,
+      new RegExp(
+        "ERROR: the value network's parameters are not finite after gradient step 1 of \\d+ in " + 'iteration 2 \\(their float32 sum of squares is Infinity\\)',
+      ),
+    )
     const ok = await inProcess(['train', '--data_dir', d, ...flags, '--max_iterations', '2'])
     assert.is(ok.code, 0, ok.stderr)
     assert.match(ok.stdout, /Resumed from snapshot .*iter_000001 \(iteration 1\)/)
-    assert.equal(metricsOf(d).map((m) => m.iteration), [1, 2])
+    assert.equal(
+      metricsOf(d).map((m) => m.iteration),
+      [1, 2],
+    )
     for (const m of metricsOf(d)) assert.ok(Number.isFinite(m.loss_value), `iteration ${m.iteration}: loss ${m.loss_value}`)
   })
 }

@@ -18,18 +18,46 @@ test('train 2 tiny iterations: exit 0, log lines, metrics.jsonl, snapshots, rnd 
   assert.is(avg.length, 2)
   const num = String.raw`-?\d+\.\d\d`
   const stamp = String.raw`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} \[rl_rnd\] `
-  assert.match(avg[0], new RegExp(stamp + '> Done collecting 4 rollouts ' +
-    String.raw`for iteration 1, epsilon_greedy: 0\.00, avg cum rwd: ${num}, std: ${num}, min: ${num}, max: ${num}$`))
+  assert.match(
+    avg[0],
+    new RegExp(
+      stamp + '> Done collecting 4 rollouts ' + String.raw`for iteration 1, epsilon_greedy: 0\.00, avg cum rwd: ${num}, std: ${num}, min: ${num}, max: ${num}$`,
+    ),
+  )
   const dir = expDir(data)
   const log = fs.readFileSync(path.join(dir, 'log.txt'), 'utf8')
   assert.ok(log.includes(avg[1]), 'log.txt holds the stdout log')
   const m = metricsOf(data)
-  assert.equal(m.map((x) => x.iteration), [1, 2])
-  for (const k of ['env_steps', 'total_env_steps', 'wall_seconds', 'return_ext_mean', 'return_ext_std',
-    'return_ext_min', 'return_ext_max', 'intrinsic_reward_mean', 'intrinsic_return_std', 'loss_value', 'loss_policy',
-    'loss_rnd', 'entropy', 'approx_kl', 'clip_fraction', 'explained_variance_ext', 'explained_variance_int',
-    'grad_norm_value', 'grad_norm_policy', 'grad_norm_rnd_predictor', 'env_steps_per_s', 'episodes_per_s',
-    'rollout_seconds', 'train_seconds']) {
+  assert.equal(
+    m.map((x) => x.iteration),
+    [1, 2],
+  )
+  for (const k of [
+    'env_steps',
+    'total_env_steps',
+    'wall_seconds',
+    'return_ext_mean',
+    'return_ext_std',
+    'return_ext_min',
+    'return_ext_max',
+    'intrinsic_reward_mean',
+    'intrinsic_return_std',
+    'loss_value',
+    'loss_policy',
+    'loss_rnd',
+    'entropy',
+    'approx_kl',
+    'clip_fraction',
+    'explained_variance_ext',
+    'explained_variance_int',
+    'grad_norm_value',
+    'grad_norm_policy',
+    'grad_norm_rnd_predictor',
+    'env_steps_per_s',
+    'episodes_per_s',
+    'rollout_seconds',
+    'train_seconds',
+  ]) {
     for (const r of m) assert.ok(Number.isFinite(r[k]), `${k} finite (got ${r[k]})`)
   }
   for (const r of m) {
@@ -42,10 +70,16 @@ test('train 2 tiny iterations: exit 0, log lines, metrics.jsonl, snapshots, rnd 
   assert.is(health.length, 1)
   assert.ok(health[0].includes(`approx_kl ${m[1].approx_kl.toPrecision(4)}, clip_fraction `), health[0])
   assert.equal(fs.readdirSync(path.join(dir, 'snapshots')), ['iter_000001', 'iter_000002'])
-  assert.equal(fs.readdirSync(path.join(dir, 'snapshots', 'iter_000002')).sort(), ['COMPLETE',
-    'optimizer_policy.safetensors', 'optimizer_rnd_predictor.safetensors', 'optimizer_value.safetensors',
-    'policy.safetensors', 'rnd_predictor.safetensors',
-    'state.json', 'value.safetensors'])
+  assert.equal(fs.readdirSync(path.join(dir, 'snapshots', 'iter_000002')).sort(), [
+    'COMPLETE',
+    'optimizer_policy.safetensors',
+    'optimizer_rnd_predictor.safetensors',
+    'optimizer_value.safetensors',
+    'policy.safetensors',
+    'rnd_predictor.safetensors',
+    'state.json',
+    'value.safetensors',
+  ])
   assert.ok(fs.existsSync(path.join(dir, 'rnd_target.safetensors')))
 })
 
@@ -55,7 +89,10 @@ test('resume to a 3rd iteration; keep_past_x_snapshots prunes', () => {
   assert.match(r.stdout, /Resumed from snapshot .*iter_000002 \(iteration 2\)/)
   assert.not.match(r.stdout, /Performing 2 rollouts at iteration 0/)
   assert.match(r.stdout, /Done collecting 4 rollouts for iteration 3,/)
-  assert.equal(metricsOf(data).map((x) => x.iteration), [1, 2, 3])
+  assert.equal(
+    metricsOf(data).map((x) => x.iteration),
+    [1, 2, 3],
+  )
   assert.equal(fs.readdirSync(path.join(expDir(data), 'snapshots')), ['iter_000002', 'iter_000003'])
   const again = cli(['train', '--data_dir', data, ...TINY, '--max_iterations', '3'])
   assert.is(again.status, 0)
@@ -66,7 +103,7 @@ test('graph: PNG and sparkline from metrics.jsonl; exit 2 without an experiment'
   const out = path.join(data, 'plot.png')
   const r = cli(['graph', '--data_dir', data, '--out', out])
   assert.is(r.status, 0, r.stderr)
-  assert.match(r.stdout, /^avg cum rwd [▁▂▃▄▅▆▇█]{3}  \(iterations 1\.\.3\)/)
+  assert.match(r.stdout, /^avg cum rwd [▁▂▃▄▅▆▇█]{3} {2}\(iterations 1\.\.3\)/)
   assert.equal([...fs.readFileSync(out).subarray(1, 4)], [80, 78, 71])
   const none = cli(['graph', '--data_dir', data, '--experiment_name', 'nope'])
   assert.is(none.status, 2)
@@ -77,14 +114,13 @@ test('graph --metric: any metric by name, several at once, PNG or SVG; unknown n
   const svg = path.join(data, 'health.svg')
   const r = cli(['graph', '--data_dir', data, '--metric', 'approx_kl,clip_fraction', '--out', svg])
   assert.is(r.status, 0, r.stderr)
-  assert.match(r.stdout, /^approx_kl [▁▂▃▄▅▆▇█]{3}  \(iterations 1\.\.3\)  first /)
-  assert.match(r.stdout, /\nclip_fraction [▁▂▃▄▅▆▇█]{3}  /)
+  assert.match(r.stdout, /^approx_kl [▁▂▃▄▅▆▇█]{3} {2}\(iterations 1\.\.3\) {2}first /)
+  assert.match(r.stdout, /\nclip_fraction [▁▂▃▄▅▆▇█]{3} {2}/)
   const text = fs.readFileSync(svg, 'utf8')
   assert.match(text, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="900" height="470"/)
   assert.ok(text.includes('>approx_kl</text>') && text.includes('>clip_fraction</text>'), 'a labelled panel each')
   // repeated --metric, the format from --format, the default file name
-  const png = cli(['graph', '--data_dir', data, '--metric', 'grad_norm_policy', '--metric', 'explained_variance_int',
-    '--format', 'png'])
+  const png = cli(['graph', '--data_dir', data, '--metric', 'grad_norm_policy', '--metric', 'explained_variance_int', '--format', 'png'])
   assert.is(png.status, 0, png.stderr)
   const out = path.join(expDir(data), 'grad_norm_policy+explained_variance_int.png')
   assert.equal([...fs.readFileSync(out).subarray(1, 4)], [80, 78, 71])
@@ -114,11 +150,13 @@ test('reaching the target reward saves value.model/policy.model and exits 0; pla
   const r = cli(['train', '--data_dir', d, ...TINY, '--target_cumulative_rewards_extrinsic', '-100'])
   assert.is(r.status, 0, r.stderr)
   assert.match(r.stdout, /Target cumulative reward reached!/)
-  assert.equal(metricsOf(d).map((x) => x.iteration), [1])
+  assert.equal(
+    metricsOf(d).map((x) => x.iteration),
+    [1],
+  )
   for (const f of ['value.model', 'policy.model']) assert.ok(fs.existsSync(path.join(expDir(d), f)), f)
   // --model starts from them (a fresh run in another experiment)
-  const m = cli(['train', '--data_dir', d, ...TINY, '--experiment_name', 'from_model', '--model', expDir(d),
-    '--max_iterations', '1'])
+  const m = cli(['train', '--data_dir', d, ...TINY, '--experiment_name', 'from_model', '--model', expDir(d), '--max_iterations', '1'])
   assert.is(m.status, 0, m.stderr)
   assert.match(m.stdout, /Loaded final models from/)
   const gif = path.join(d, 'play.gif')

@@ -10,8 +10,7 @@ import { DataError } from '../../cli/validate.ts'
 
 const test = suite('cli/snapshot')
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rlrnd-snap-'))
-const files = (i: number) =>
-  ({ 'value.safetensors': new Uint8Array([1, 2, 3, i]), 'state.json': JSON.stringify({ iteration: i }) })
+const files = (i: number) => ({ 'value.safetensors': new Uint8Array([1, 2, 3, i]), 'state.json': JSON.stringify({ iteration: i }) })
 
 function store(dir = tmp()) {
   const warnings: string[] = []
@@ -34,7 +33,9 @@ test('save then load round trip, with a manifest of sizes and sha256', () => {
 
 test('loadLatest picks the newest; a damaged newest is skipped with a warning', () => {
   const { s, warnings } = store()
-  s.save(1, files(1)); s.save(2, files(2)); s.save(3, files(3))
+  s.save(1, files(1))
+  s.save(2, files(2))
+  s.save(3, files(3))
   // iteration 3: a file flipped; iteration 2: its manifest is gone (incomplete)
   const f3 = path.join(s.dir, snapshotName(3), 'value.safetensors')
   fs.writeFileSync(f3, new Uint8Array([9, 9, 9, 9]))
@@ -48,14 +49,17 @@ test('loadLatest picks the newest; a damaged newest is skipped with a warning', 
 
 test('truncated and missing files are damage too; accept() can reject a snapshot', () => {
   const { s, warnings } = store()
-  s.save(1, files(1)); s.save(2, files(2))
+  s.save(1, files(1))
+  s.save(2, files(2))
   fs.truncateSync(path.join(s.dir, snapshotName(2), 'state.json'), 3)
   const isShort = (e: Error) => e instanceof DataError && /state\.json: has 3 bytes, the manifest says 15/.test(e.message)
   assert.throws(() => s.load(2), isShort)
   s.save(2, files(2))
   fs.rmSync(path.join(s.dir, snapshotName(2), 'state.json'))
   assert.throws(() => s.load(2), /state\.json: is missing/)
-  const l = s.loadLatest((snap) => { if (snap.iteration === 1) throw new Error('incompatible') })
+  const l = s.loadLatest((snap) => {
+    if (snap.iteration === 1) throw new Error('incompatible')
+  })
   assert.is(l, null)
   assert.is(warnings.length, 2)
   assert.match(warnings[1], /iter_000001: incompatible/)
@@ -94,7 +98,9 @@ test('a killed writer leaves only a .tmp_ directory, ignored by list/loadLatest;
 
 test('save replaces an existing snapshot of the same iteration; removeAfter drops newer ones', () => {
   const { s } = store()
-  s.save(1, files(1)); s.save(2, files(2)); s.save(3, files(3))
+  s.save(1, files(1))
+  s.save(2, files(2))
+  s.save(3, files(3))
   s.save(1, { 'state.json': 'fresh' })
   assert.equal(Object.keys(s.load(1).files), ['state.json'])
   assert.equal(s.removeAfter(1), [2, 3])

@@ -25,21 +25,30 @@ function setGrad(p: Tensor, g: ArrayLike<number>): void {
 }
 
 /** Chainer's Adam in plain f64, on host arrays, in place. */
-function hostAdam(p: Float64Array, m: Float64Array, v: Float64Array, g: ArrayLike<number>, t: number,
-  { lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-8, scale = 1 } = {}) {
-  const lrT = lr * Math.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+function hostAdam(
+  p: Float64Array,
+  m: Float64Array,
+  v: Float64Array,
+  g: ArrayLike<number>,
+  t: number,
+  { lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-8, scale = 1 } = {},
+) {
+  const lrT = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t)
   for (let i = 0; i < p.length; i++) {
     const gi = g[i] * scale
     m[i] = b1 * m[i] + (1 - b1) * gi
     v[i] = b2 * v[i] + (1 - b2) * gi * gi
-    p[i] -= lrT * m[i] / (Math.sqrt(v[i]) + eps)
+    p[i] -= (lrT * m[i]) / (Math.sqrt(v[i]) + eps)
   }
 }
 
 test('adam_step ref64: 3 steps match the hand-computed Chainer update, grads from backward [3,4]+[5]', async () => {
-  const a0 = Float64Array.from(randn(12, 1)), b0 = Float64Array.from(randn(5, 2))
-  const a = param(a0, [3, 4]), b = param(b0, [5])
-  const cA = Tensor.fromArray(be, randn(12, 3), [3, 4]), cB = Tensor.fromArray(be, randn(5, 4), [5])
+  const a0 = Float64Array.from(randn(12, 1)),
+    b0 = Float64Array.from(randn(5, 2))
+  const a = param(a0, [3, 4]),
+    b = param(b0, [5])
+  const cA = Tensor.fromArray(be, randn(12, 3), [3, 4]),
+    cB = Tensor.fromArray(be, randn(5, 4), [5])
   const opts = { lr: 0.01, beta1: 0.8, beta2: 0.95, eps: 1e-6 }
   const opt = new Adam([a, b], opts)
   const host = [a0, b0].map((x) => ({ p: Float64Array.from(x), m: new Float64Array(x.length), v: new Float64Array(x.length) }))
@@ -59,7 +68,11 @@ test('adam_step ref64: 3 steps match the hand-computed Chainer update, grads fro
     close(raw(opt.m[0]), host[0].m, TOL, `m_a after step ${t}`)
     close(raw(opt.v[1]), host[1].v, TOL, `v_b after step ${t}`)
   }
-  opt.dispose(); a.dispose(); b.dispose(); cA.dispose(); cB.dispose()
+  opt.dispose()
+  a.dispose()
+  b.dispose()
+  cA.dispose()
+  cB.dispose()
 })
 
 test('adam_step ref64: Chainer defaults (lr 1e-3, 0.9, 0.999, 1e-8), first step moves each param by lr [6]', async () => {
@@ -70,32 +83,46 @@ test('adam_step ref64: Chainer defaults (lr 1e-3, 0.9, 0.999, 1e-8), first step 
   setGrad(p, [0.3, -5, 1e-3, 2, -0.7, 100])
   await opt.step()
   // t = 1: m = 0.1 g, v = 0.001 g^2, lr_t = lr sqrt(0.001) / 0.1  =>  step = lr g / (|g| + eps / sqrt(0.001))
-  const want = p0.map((x, i) => { const g = [0.3, -5, 1e-3, 2, -0.7, 100][i]; return x - 1e-3 * g / (Math.abs(g) + 1e-8 / Math.sqrt(0.001)) })
+  const want = p0.map((x, i) => {
+    const g = [0.3, -5, 1e-3, 2, -0.7, 100][i]
+    return x - (1e-3 * g) / (Math.abs(g) + 1e-8 / Math.sqrt(0.001))
+  })
   close(raw(p), want, TOL, 'p')
-  opt.dispose(); p.dispose()
+  opt.dispose()
+  p.dispose()
 })
 
 test('adam ref64: parameters without a gradient are left untouched [2]', async () => {
-  const p = param([1, 2], [2]), q = param([3, 4], [2])
+  const p = param([1, 2], [2]),
+    q = param([3, 4], [2])
   const opt = new Adam([p, q])
   setGrad(p, [1, 1])
   await opt.step()
   close(raw(q), [3, 4], TOL, 'q unchanged')
   assert.ok(raw(p)[0] < 1)
-  opt.dispose(); p.dispose(); q.dispose()
+  opt.dispose()
+  p.dispose()
+  q.dispose()
 })
 
 test('gradNorm ref64 equals sqrt(sum of all squared grads) [3,4]+[7]', async () => {
-  const g1 = randn(12, 11), g2 = randn(7, 12, 3)
-  const p = param(new Float64Array(12), [3, 4]), q = param(new Float64Array(7), [7]), r = param([0], [1])
-  setGrad(p, g1); setGrad(q, g2) // r has no grad: skipped
+  const g1 = randn(12, 11),
+    g2 = randn(7, 12, 3)
+  const p = param(new Float64Array(12), [3, 4]),
+    q = param(new Float64Array(7), [7]),
+    r = param([0], [1])
+  setGrad(p, g1)
+  setGrad(q, g2) // r has no grad: skipped
   const opt = new Adam([p, q, r])
   let ss = 0
   for (const v of [...g1, ...g2]) ss += v * v
   // the norm comes back through read(), which is f32 on every backend: rtol 1e-7
   close([await opt.gradNorm()], [Math.sqrt(ss)], { atol: 0, rtol: 1e-7 }, 'norm')
   assert.is(await new Adam([r]).gradNorm(), 0)
-  opt.dispose(); p.dispose(); q.dispose(); r.dispose()
+  opt.dispose()
+  p.dispose()
+  q.dispose()
+  r.dispose()
 })
 
 test('clipping ref64: grad norm > c gives Adam on grads scaled by c/norm, 3 steps [4,3]+[5]', async () => {
@@ -104,7 +131,9 @@ test('clipping ref64: grad norm > c gives Adam on grads scaled by c/norm, 3 step
   const clipped = [param(init[0], [4, 3]), param(init[1], [5])]
   const manual = [param(init[0], [4, 3]), param(init[1], [5])]
   const plain = [param(init[0], [4, 3]), param(init[1], [5])]
-  const o1 = new Adam(clipped, { lr: 0.05 }), o2 = new Adam(manual, { lr: 0.05 }), o3 = new Adam(plain, { lr: 0.05 })
+  const o1 = new Adam(clipped, { lr: 0.05 }),
+    o2 = new Adam(manual, { lr: 0.05 }),
+    o3 = new Adam(plain, { lr: 0.05 })
   for (let t = 1; t <= 3; t++) {
     // a different norm each step, so clipping changes the update (Adam is invariant to one constant scale)
     const gs = [randn(12, 30 + t, 2 * t * t), randn(5, 40 + t, 2 * t * t)]
@@ -116,7 +145,12 @@ test('clipping ref64: grad norm > c gives Adam on grads scaled by c/norm, 3 step
     const ret = await o1.step(c)
     // the norm is read back as f32 (rtol 1e-7); the update must then be exactly Adam on g * c / norm
     close([ret], [norm], { atol: 0, rtol: 1e-7 }, 'step returns the pre-clip norm')
-    manual.forEach((p, k) => setGrad(p, Float64Array.from(gs[k], (v) => v * (c / ret))))
+    manual.forEach((p, k) =>
+      setGrad(
+        p,
+        Float64Array.from(gs[k], (v) => v * (c / ret)),
+      ),
+    )
     await o2.step()
     plain.forEach((p, k) => setGrad(p, gs[k]))
     await o3.step()
@@ -125,32 +159,46 @@ test('clipping ref64: grad norm > c gives Adam on grads scaled by c/norm, 3 step
   const d = Math.max(...raw(clipped[0]).map((v, i) => Math.abs(v - raw(plain[0])[i])))
   assert.ok(d > 1e-4, `clipping changed the trajectory (max diff to unclipped ${d})`)
   for (const p of [...clipped, ...manual, ...plain]) p.dispose()
-  o1.dispose(); o2.dispose(); o3.dispose()
+  o1.dispose()
+  o2.dispose()
+  o3.dispose()
 })
 
 test('clipping ref64: grad norm <= c leaves the update unchanged [6]', async () => {
   const init = Float64Array.from(randn(6, 50))
-  const p1 = param(init, [6]), p2 = param(init, [6])
-  const o1 = new Adam([p1], { lr: 0.1 }), o2 = new Adam([p2], { lr: 0.1 })
+  const p1 = param(init, [6]),
+    p2 = param(init, [6])
+  const o1 = new Adam([p1], { lr: 0.1 }),
+    o2 = new Adam([p2], { lr: 0.1 })
   const g = randn(6, 51, 0.1)
-  setGrad(p1, g); setGrad(p2, g)
+  setGrad(p1, g)
+  setGrad(p2, g)
   const n = await o1.step(100)
   await o2.step()
   assert.ok(n < 100)
   close(raw(p1), raw(p2), { atol: 0, rtol: 0 }, 'identical')
-  o1.dispose(); o2.dispose(); p1.dispose(); p2.dispose()
+  o1.dispose()
+  o2.dispose()
+  p1.dispose()
+  p2.dispose()
 })
 
 test('adam f32 ref: update matches the f64 hand computation to f32 precision [8]', async () => {
   const be32 = new RefBackend(32)
-  const p0 = randn(8, 60), g = randn(8, 61)
-  const p = keep(Tensor.fromArray(be32, p0)); p.requiresGrad = true
+  const p0 = randn(8, 60),
+    g = randn(8, 61)
+  const p = keep(Tensor.fromArray(be32, p0))
+  p.requiresGrad = true
   p.grad = keep(Tensor.fromArray(be32, g))
   const opt = new Adam([p], { lr: 0.01 })
   const h = { p: Float64Array.from(p0), m: new Float64Array(8), v: new Float64Array(8) }
-  for (let t = 1; t <= 3; t++) { await opt.step(); hostAdam(h.p, h.m, h.v, g, t, { lr: 0.01 }) }
+  for (let t = 1; t <= 3; t++) {
+    await opt.step()
+    hostAdam(h.p, h.m, h.v, g, t, { lr: 0.01 })
+  }
   close(p.readSync(), h.p, { atol: 1e-6, rtol: 1e-6 }, 'p')
-  opt.dispose(); p.dispose()
+  opt.dispose()
+  p.dispose()
 })
 
 test.run()

@@ -6,8 +6,24 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  Tensor, RefBackend, Rng, DNC, DNC_STATE, scope, noGrad, backward, keep, tapeLength, sum, mul, add,
-  allocationWeighting, linkUpdate, sparseTopK, type DncState, type DncSize,
+  Tensor,
+  RefBackend,
+  Rng,
+  DNC,
+  DNC_STATE,
+  scope,
+  noGrad,
+  backward,
+  keep,
+  tapeLength,
+  sum,
+  mul,
+  add,
+  allocationWeighting,
+  linkUpdate,
+  sparseTopK,
+  type DncState,
+  type DncSize,
 } from '../../engine/index.ts'
 import { close, randn, uniform, centralDifferences } from '../helpers.ts'
 
@@ -35,9 +51,15 @@ test('allocation weighting: hand-worked, with ties broken toward the lower index
 
 // ---------------------------------------------------------------------------------------------- link matrix
 test('link matrix and precedence after two writes and a third (dense): hand-worked', () => {
-  const N = 3, t = (v: number[], s: number[]) => Tensor.fromArray(ref, v, s)
-  const precedence = (p: number[], w: number[]) => { const sw = w.reduce((a, b) => a + b, 0); return p.map((v, i) => (1 - sw) * v + w[i]) }
-  const w1 = [0.8, 0.1, 0], w2 = [0, 0.2, 0.7], w3 = [0.5, 0, 0]
+  const N = 3,
+    t = (v: number[], s: number[]) => Tensor.fromArray(ref, v, s)
+  const precedence = (p: number[], w: number[]) => {
+    const sw = w.reduce((a, b) => a + b, 0)
+    return p.map((v, i) => (1 - sw) * v + w[i])
+  }
+  const w1 = [0.8, 0.1, 0],
+    w2 = [0, 0.2, 0.7],
+    w3 = [0.5, 0, 0]
   // L_1 = w1 p_0^T = 0 (nothing was written before); p_1 = w1
   const L1 = linkUpdate(t(new Array(9).fill(0), [1, N, N]), t(w1, [1, N]), t([0, 0, 0], [1, N]))
   assert.equal(vals(L1), new Array(9).fill(0))
@@ -79,11 +101,13 @@ test('sparse link matrix (K 1): top-K vectors renormalized, entries below 1/K ze
 // read mode logits 50 on one mode. Memory rows are orthogonal; the link matrix is the chain 0 -> 1 -> 2 -> 3
 // (L[i+1, i] = 1); the previous read weighting sits on slot 1. Backward reads slot 0, forward slot 2, content slot 3.
 function readModeCase(mode: 0 | 1 | 2): { reads: number[]; readW: number[] } {
-  const size: DncSize = { N: 4, W: 4, R: 1, K: 0 }, { N, W } = size
+  const size: DncSize = { N: 4, W: 4, R: 1, K: 0 },
+    { N, W } = size
   const dnc = new DNC(ref, 2, 3, size, new Rng(5))
   const bias = new Float32Array(dnc.iface.outDim)
   let o = 0
-  bias.set([0, 0, 0, 1], o); o += W // read key: slot 3's direction
+  bias.set([0, 0, 0, 1], o)
+  o += W // read key: slot 3's direction
   bias[o++] = 50 // read strength: oneplus(50) ~ 51
   o += W + 1 + W + W // write key, write strength, erase, write vector: 0
   bias[o++] = -50 // free gate
@@ -99,15 +123,19 @@ function readModeCase(mode: 0 | 1 | 2): { reads: number[]; readW: number[] } {
   s.memory.write(Float32Array.from(mem))
   s.link.write(Float32Array.from(link))
   s.readWeights.write(Float32Array.from([0, 1, 0, 0]))
-  return noGrad(() => scope(() => {
-    const r = dnc.step(Tensor.fromArray(ref, [0.3, -0.2], [1, 2]), s)
-    return { reads: vals(r.state.reads), readW: vals(r.state.readWeights) }
-  }))
+  return noGrad(() =>
+    scope(() => {
+      const r = dnc.step(Tensor.fromArray(ref, [0.3, -0.2], [1, 2]), s)
+      return { reads: vals(r.state.reads), readW: vals(r.state.readWeights) }
+    }),
+  )
 }
 
 test('read modes select the backward, content and forward reads of a whole step (hand-worked memory and links)', () => {
   const tol = { atol: 1e-6, rtol: 0 }
-  const b = readModeCase(0), c = readModeCase(1), f = readModeCase(2)
+  const b = readModeCase(0),
+    c = readModeCase(1),
+    f = readModeCase(2)
   close(b.readW, [1, 0, 0, 0], tol, 'backward weighting: L^T w = slot 0 (written before slot 1)')
   close(b.reads, [2, 0, 0, 0], tol, 'backward read: memory row 0')
   close(c.readW, [0, 0, 0, 1], tol, 'content weighting: the key matches slot 3')
@@ -119,20 +147,26 @@ test('read modes select the backward, content and forward reads of a whole step 
 // ---------------------------------------------------------------------------------------------- batching
 test('batching: 3 lanes at once equal each lane stepped alone (5 steps, K 0 and K 2, bitwise on ref)', () => {
   for (const K of [0, 2]) {
-    const size = { N: 5, W: 3, R: 2, K }, B = 3, T = 5, X = 4
+    const size = { N: 5, W: 3, R: 2, K },
+      B = 3,
+      T = 5,
+      X = 4
     const dnc = new DNC(ref, X, 6, size, new Rng(11))
     const xs = Array.from({ length: T }, (_, t) => randn(B * X, 200 + t))
-    const run = (lanes: number[]) => noGrad(() => scope(() => {
-      let s: DncState = dnc.initialState(lanes.length)
-      const ys: number[][] = []
-      for (let t = 0; t < T; t++) {
-        const x = Tensor.fromArray(ref, Float32Array.from(lanes.flatMap((b) => Array.from(xs[t].subarray(b * X, (b + 1) * X)))), [lanes.length, X])
-        const r = dnc.step(x, s)
-        s = r.state
-        ys.push(vals(r.y))
-      }
-      return { ys, state: DNC_STATE.map((k) => vals(s[k])) }
-    }))
+    const run = (lanes: number[]) =>
+      noGrad(() =>
+        scope(() => {
+          let s: DncState = dnc.initialState(lanes.length)
+          const ys: number[][] = []
+          for (let t = 0; t < T; t++) {
+            const x = Tensor.fromArray(ref, Float32Array.from(lanes.flatMap((b) => Array.from(xs[t].subarray(b * X, (b + 1) * X)))), [lanes.length, X])
+            const r = dnc.step(x, s)
+            s = r.state
+            ys.push(vals(r.y))
+          }
+          return { ys, state: DNC_STATE.map((k) => vals(s[k])) }
+        }),
+      )
     const all = run([0, 1, 2])
     for (let b = 0; b < B; b++) {
       const one = run([b])
@@ -166,21 +200,25 @@ function t64(data: ArrayLike<number>, shape: number[]): Tensor {
 function gradcheck(name: string, dnc: DNC, xs: Tensor[], s0: DncState, leaves: [string, Tensor][], tol = { atol: 1e-7, rtol: 1e-5 }) {
   test(name, () => {
     let weights: Tensor[] = []
-    const lossOf = () => scope(() => {
-      let s = s0
-      const outs: Tensor[] = []
-      for (const x of xs) {
-        const r = dnc.step(x, s)
-        outs.push(r.y)
-        s = r.state
-      }
-      for (const k of DNC_STATE) outs.push(s[k])
-      if (!weights.length) weights = outs.map((o, i) => t64(randn(o.size, 900 + i), [...o.shape]))
-      const loss = outs.map((o, i) => sum(mul(o, weights[i]))).reduce((a, b) => add(a, b))
-      backward(loss)
-      return be64.raw(loss.buf)[0]
-    })
-    for (const [, t] of leaves) { t.grad?.dispose(); t.grad = null }
+    const lossOf = () =>
+      scope(() => {
+        let s = s0
+        const outs: Tensor[] = []
+        for (const x of xs) {
+          const r = dnc.step(x, s)
+          outs.push(r.y)
+          s = r.state
+        }
+        for (const k of DNC_STATE) outs.push(s[k])
+        if (!weights.length) weights = outs.map((o, i) => t64(randn(o.size, 900 + i), [...o.shape]))
+        const loss = outs.map((o, i) => sum(mul(o, weights[i]))).reduce((a, b) => add(a, b))
+        backward(loss)
+        return be64.raw(loss.buf)[0]
+      })
+    for (const [, t] of leaves) {
+      t.grad?.dispose()
+      t.grad = null
+    }
     lossOf()
     assert.is(tapeLength(), 0, 'the backward consumed the whole tape')
     let checked = 0
@@ -204,38 +242,70 @@ function leavesOf(dnc: DNC, xs: Tensor[], s0: DncState | null): [string, Tensor]
 
 {
   // one step from a random state: every state part holds valid values (weightings in [0, 1), distinct usages)
-  const size = { N: 4, W: 3, R: 2, K: 0 }, B = 2, X = 3, H = 4
+  const size = { N: 4, W: 3, R: 2, K: 0 },
+    B = 2,
+    X = 3,
+    H = 4
   const dnc = new DNC(be64, X, H, size, new Rng(21))
   const w = dnc.stateWidths()
-  const s0 = Object.fromEntries(DNC_STATE.map((k, i) => {
-    const n = B * w[k], isWeighting = ['usage', 'precedence', 'link', 'writeWeights', 'readWeights'].includes(k)
-    const data = isWeighting ? uniform(n, 300 + i, 0.02, k === 'usage' ? 0.95 : 0.4) : randn(n, 300 + i)
-    return [k, t64(data, [B, w[k]])]
-  })) as DncState
+  const s0 = Object.fromEntries(
+    DNC_STATE.map((k, i) => {
+      const n = B * w[k],
+        isWeighting = ['usage', 'precedence', 'link', 'writeWeights', 'readWeights'].includes(k)
+      const data = isWeighting ? uniform(n, 300 + i, 0.02, k === 'usage' ? 0.95 : 0.4) : randn(n, 300 + i)
+      return [k, t64(data, [B, w[k]])]
+    }),
+  ) as DncState
   const xs = [t64(randn(B * X, 400), [B, X])]
-  gradcheck('gradient of one DNC step (N 4, W 3, R 2, K 0, 2 lanes) from a random state: every input, state part and parameter', dnc, xs, s0, leavesOf(dnc, xs, s0))
+  gradcheck(
+    'gradient of one DNC step (N 4, W 3, R 2, K 0, 2 lanes) from a random state: every input, state part and parameter',
+    dnc,
+    xs,
+    s0,
+    leavesOf(dnc, xs, s0),
+  )
 }
 for (const K of [0, 2]) {
   // an unrolled sequence from the zero state, as training runs it: usage, precedence and the link matrix are
   // written at steps 1-2 and read through (forward / backward weightings, allocation) at steps 3-5
-  const size = { N: 5, W: 3, R: 2, K }, B = 2, X = 2, H = 3, T = 5
+  const size = { N: 5, W: 3, R: 2, K },
+    B = 2,
+    X = 2,
+    H = 3,
+    T = 5
   const dnc = new DNC(be64, X, H, size, new Rng(31 + K))
   const xs = Array.from({ length: T }, (_, t) => t64(randn(B * X, 500 + t, 2), [B, X]))
   const s0 = Object.fromEntries(Object.entries(dnc.initialState(B)).map(([k, v]) => [k, keep(v)])) as DncState
-  gradcheck(`gradient of ${T} unrolled DNC steps (N 5, W 3, R 2, K ${K}, 2 lanes) from the zero state: inputs and parameters`,
-    dnc, xs, s0, leavesOf(dnc, xs, null))
+  gradcheck(
+    `gradient of ${T} unrolled DNC steps (N 5, W 3, R 2, K ${K}, 2 lanes) from the zero state: inputs and parameters`,
+    dnc,
+    xs,
+    s0,
+    leavesOf(dnc, xs, null),
+  )
 }
 
 test('an unrolled sequence moves usage, precedence and links (the gradient paths above are live)', () => {
   const dnc = new DNC(ref, 2, 3, { N: 5, W: 3, R: 2, K: 0 }, new Rng(31))
-  const s = noGrad(() => scope(() => {
-    let st: DncState = dnc.initialState(1)
-    for (let t = 0; t < 3; t++) st = dnc.step(Tensor.fromArray(ref, randn(2, 500 + t, 2), [1, 2]), st).state
-    return { u: vals(st.usage), p: vals(st.precedence), L: vals(st.link) }
-  }))
-  assert.ok(s.u.some((v) => v > 0.05), `usage ${s.u}`)
-  assert.ok(s.p.some((v) => v > 0.05), `precedence ${s.p}`)
-  assert.ok(s.L.some((v) => v > 0.01), `link ${s.L}`)
+  const s = noGrad(() =>
+    scope(() => {
+      let st: DncState = dnc.initialState(1)
+      for (let t = 0; t < 3; t++) st = dnc.step(Tensor.fromArray(ref, randn(2, 500 + t, 2), [1, 2]), st).state
+      return { u: vals(st.usage), p: vals(st.precedence), L: vals(st.link) }
+    }),
+  )
+  assert.ok(
+    s.u.some((v) => v > 0.05),
+    `usage ${s.u}`,
+  )
+  assert.ok(
+    s.p.some((v) => v > 0.05),
+    `precedence ${s.p}`,
+  )
+  assert.ok(
+    s.L.some((v) => v > 0.01),
+    `link ${s.L}`,
+  )
 })
 
 test.run()

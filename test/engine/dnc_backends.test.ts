@@ -6,26 +6,33 @@
 // ref, for the dense link matrix and the sparse one (K 3). Both sides run f32; they differ in summation order and
 // transcendental rounding, carried through 6 steps (atol 2e-5 + rtol 2e-4 on values, atol 1e-4 on gradients).
 import { suite } from 'uvu'
-import {
-  Tensor, Rng, DNC, DNC_STATE, RefBackend, scope, backward, sum, mul, add, type Backend, type DncState,
-} from '../../engine/index.ts'
+import { Tensor, Rng, DNC, DNC_STATE, RefBackend, scope, backward, sum, mul, add, type Backend, type DncState } from '../../engine/index.ts'
 import { close, randn, uniform } from '../helpers.ts'
 import { backendNamed } from './backends.ts'
 
 const test = suite('dnc on every backend')
-const B = 4, T = 6, X = 5, HIDDEN = 8
+const B = 4,
+  T = 6,
+  X = 5,
+  HIDDEN = 8
 
-interface Result { ys: Float32Array[]; state: Float32Array[]; grads: Float32Array[] }
+interface Result {
+  ys: Float32Array[]
+  state: Float32Array[]
+  grads: Float32Array[]
+}
 
 async function run(be: Backend, K: number): Promise<Result> {
   const dnc = new DNC(be, X, HIDDEN, { N: 9, W: 5, R: 2, K }, new Rng(3))
   const out = await scope(async () => {
     const w = dnc.stateWidths()
-    let s = Object.fromEntries(DNC_STATE.map((k, i) => {
-      const isWeighting = ['usage', 'precedence', 'link', 'writeWeights', 'readWeights'].includes(k)
-      const data = isWeighting ? uniform(B * w[k], 30 + i, 0, k === 'usage' ? 1 : 0.3) : randn(B * w[k], 30 + i)
-      return [k, Tensor.fromArray(be, data, [B, w[k]])]
-    })) as DncState
+    let s = Object.fromEntries(
+      DNC_STATE.map((k, i) => {
+        const isWeighting = ['usage', 'precedence', 'link', 'writeWeights', 'readWeights'].includes(k)
+        const data = isWeighting ? uniform(B * w[k], 30 + i, 0, k === 'usage' ? 1 : 0.3) : randn(B * w[k], 30 + i)
+        return [k, Tensor.fromArray(be, data, [B, w[k]])]
+      }),
+    ) as DncState
     const ys: Tensor[] = []
     for (let t = 0; t < T; t++) {
       const r = dnc.step(Tensor.fromArray(be, randn(B * X, 60 + t, 1.5), [B, X]), s)

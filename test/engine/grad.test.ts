@@ -10,11 +10,17 @@ import * as E from '../../engine/index.ts'
 import { close, randn, uniform, centralDifferences } from '../helpers.ts'
 
 const be = new RefBackend(64)
-const EPS = 1e-6, ATOL = 1e-7, RTOL = 1e-6
+const EPS = 1e-6,
+  ATOL = 1e-7,
+  RTOL = 1e-6
 const test = suite('grad')
 
 type Out = Tensor | Tensor[] | { h: Tensor; c: Tensor }
-interface Input { shape: number[]; data?: ArrayLike<number>; noGrad?: boolean }
+interface Input {
+  shape: number[]
+  data?: ArrayLike<number>
+  noGrad?: boolean
+}
 
 let seed = 100
 function tensor64(data: ArrayLike<number>, shape: number[]): Tensor {
@@ -35,13 +41,14 @@ function gradcheck(name: string, inputs: Input[], f: (...xs: Tensor[]) => Out) {
     })
     let R: Tensor[] = []
     // the loss's value; with grads on, backward() runs inside the same scope, before intermediates are freed
-    const lossOf = () => scope(() => {
-      const outs = outsOf(f(...xs))
-      if (!R.length) R = outs.map((o) => E.keep(tensor64(Float64Array.from(randn(o.size, seed++)), [...o.shape])))
-      const loss = outs.map((o, i) => E.sum(E.mul(o, R[i]))).reduce((a, b) => E.add(a, b))
-      if (E.isGradEnabled()) backward(loss)
-      return be.raw(loss.buf)[0]
-    })
+    const lossOf = () =>
+      scope(() => {
+        const outs = outsOf(f(...xs))
+        if (!R.length) R = outs.map((o) => E.keep(tensor64(Float64Array.from(randn(o.size, seed++)), [...o.shape])))
+        const loss = outs.map((o, i) => E.sum(E.mul(o, R[i]))).reduce((a, b) => E.add(a, b))
+        if (E.isGradEnabled()) backward(loss)
+        return be.raw(loss.buf)[0]
+      })
     lossOf()
     assert.is(tapeLength(), 0, 'tape drained')
     xs.forEach((x, k) => {
@@ -58,7 +65,24 @@ function gradcheck(name: string, inputs: Input[], f: (...xs: Tensor[]) => Out) {
 
 // ---------------------------------------------------------------------------------------------- binary ops
 const PAIRS: [number[], number[]][] = [
-  [[3, 4], [3, 4]], [[3, 4], [4]], [[3, 1], [1, 5]], [[2, 3, 4], [3, 1]], [[1], [2, 3]], [[2, 1, 4, 3], [5, 1, 1]],
+  [
+    [3, 4],
+    [3, 4],
+  ],
+  [[3, 4], [4]],
+  [
+    [3, 1],
+    [1, 5],
+  ],
+  [
+    [2, 3, 4],
+    [3, 1],
+  ],
+  [[1], [2, 3]],
+  [
+    [2, 1, 4, 3],
+    [5, 1, 1],
+  ],
 ]
 for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const) {
   for (const [a, b] of PAIRS) {
@@ -70,27 +94,41 @@ for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const) {
   }
 }
 
-gradcheck('where ref64 cond [3,4] a [3,4] b [3,4]',
-  [{ shape: [3, 4], data: Array.from({ length: 12 }, (_, i) => i % 3 === 0 ? 1 : 0), noGrad: true }, { shape: [3, 4] }, { shape: [3, 4] }],
-  (c, a, b) => E.where(c, a, b))
-gradcheck('where ref64 cond [3,4] a [3,4] b [4]',
+gradcheck(
+  'where ref64 cond [3,4] a [3,4] b [3,4]',
+  [{ shape: [3, 4], data: Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? 1 : 0)), noGrad: true }, { shape: [3, 4] }, { shape: [3, 4] }],
+  (c, a, b) => E.where(c, a, b),
+)
+gradcheck(
+  'where ref64 cond [3,4] a [3,4] b [4]',
   [{ shape: [3, 4], data: Array.from({ length: 12 }, (_, i) => i % 2), noGrad: true }, { shape: [3, 4] }, { shape: [4] }],
-  (c, a, b) => E.where(c, a, b))
-gradcheck('where ref64 cond [2,3] a [1,3] b [2,1]',
+  (c, a, b) => E.where(c, a, b),
+)
+gradcheck(
+  'where ref64 cond [2,3] a [1,3] b [2,1]',
   [{ shape: [2, 3], data: [1, 0, 1, 0, 0, 1], noGrad: true }, { shape: [1, 3] }, { shape: [2, 1] }],
-  (c, a, b) => E.where(c, a, b))
+  (c, a, b) => E.where(c, a, b),
+)
 
 // ---------------------------------------------------------------------------------------------- unary ops
 // points away from kinks (0 for abs/relu/leakyRelu, the clip bounds) and inside the domains (log, sqrt)
 const awayFromZero = (n: number, s: number) => Float64Array.from(uniform(n, s, 0.1, 2), (v, i) => (i % 2 ? v : -v))
 const UNARY: [string, (x: Tensor) => Tensor, ArrayLike<number>?][] = [
-  ['neg', E.neg], ['exp', E.exp], ['log', E.log, uniform(15, 7, 0.2, 3)], ['sqrt', E.sqrt, uniform(15, 8, 0.2, 3)],
-  ['square', E.square], ['abs', E.abs, awayFromZero(15, 9)], ['relu', E.relu, awayFromZero(15, 10)],
-  ['leakyRelu(0.2)', (x) => E.leakyRelu(x, 0.2), awayFromZero(15, 11)], ['tanh', E.tanh], ['sigmoid', E.sigmoid],
+  ['neg', E.neg],
+  ['exp', E.exp],
+  ['log', E.log, uniform(15, 7, 0.2, 3)],
+  ['sqrt', E.sqrt, uniform(15, 8, 0.2, 3)],
+  ['square', E.square],
+  ['abs', E.abs, awayFromZero(15, 9)],
+  ['relu', E.relu, awayFromZero(15, 10)],
+  ['leakyRelu(0.2)', (x) => E.leakyRelu(x, 0.2), awayFromZero(15, 11)],
+  ['tanh', E.tanh],
+  ['sigmoid', E.sigmoid],
   ['softplus', E.softplus, uniform(15, 12, -30, 30)],
   // clip bounds at +-0.5; samples kept >= 0.1 away from them on both sides
   ['clip(-0.5,0.5)', (x) => E.clip(x, -0.5, 0.5), [-1.2, -0.9, -0.6, -0.4, -0.2, 0, 0.1, 0.3, 0.4, 0.6, 0.8, 1.5, -0.35, 0.25, 2]],
-  ['mulScalar(2.5)', (x) => E.mulScalar(x, 2.5)], ['addScalar(-1.5)', (x) => E.addScalar(x, -1.5)],
+  ['mulScalar(2.5)', (x) => E.mulScalar(x, 2.5)],
+  ['addScalar(-1.5)', (x) => E.addScalar(x, -1.5)],
 ]
 for (const [name, f, data] of UNARY) gradcheck(`${name} ref64 [3,5]`, [{ shape: [3, 5], data }], f)
 
@@ -118,7 +156,12 @@ gradcheck('expand ref64 [4] -> [3,4]', [{ shape: [4] }], (x) => E.expand(x, [3, 
 gradcheck('expand ref64 [1] -> [5]', [{ shape: [1] }], (x) => E.expand(x, [5]))
 
 // ---------------------------------------------------------------------------------------------- matmul, linear
-for (const [M, K, N] of [[1, 1, 1], [3, 5, 4], [4, 1, 6], [7, 3, 2]]) {
+for (const [M, K, N] of [
+  [1, 1, 1],
+  [3, 5, 4],
+  [4, 1, 6],
+  [7, 3, 2],
+]) {
   gradcheck(`matmul ref64 [${M},${K}] @ [${K},${N}]`, [{ shape: [M, K] }, { shape: [K, N] }], E.matmul)
 }
 gradcheck('linear ref64 x [4,3] w [3,5] b [5]', [{ shape: [4, 3] }, { shape: [3, 5] }, { shape: [5] }], E.linear)
@@ -134,16 +177,43 @@ const CONVS: { x: number[]; w: number[]; stride: number; pad: number }[] = [
   { x: [1, 2, 9, 10], w: [3, 2, 4, 3], stride: 4, pad: 1 },
 ]
 for (const { x, w, stride, pad } of CONVS) {
-  gradcheck(`conv2d ref64 x [${x}] w [${w}] stride ${stride} pad ${pad}`,
-    [{ shape: x }, { shape: w }, { shape: [w[0]] }], (a, b, c) => E.conv2d(a, b, c, stride, pad))
+  gradcheck(`conv2d ref64 x [${x}] w [${w}] stride ${stride} pad ${pad}`, [{ shape: x }, { shape: w }, { shape: [w[0]] }], (a, b, c) =>
+    E.conv2d(a, b, c, stride, pad),
+  )
 }
 
 // ---------------------------------------------------------------------------------------------- movement
 gradcheck('reshape ref64 [2,6] -> [3,-1]', [{ shape: [2, 6] }], (x) => E.reshape(x, [3, -1]))
 gradcheck('reshape+mul ref64 [2,3,2] -> [6,2]', [{ shape: [2, 3, 2] }], (x) => E.mul(E.reshape(x, [6, 2]), E.reshape(x, [6, 2])))
 for (const [shape, perm] of [
-  [[3, 4], [1, 0]], [[2, 3, 4], [2, 0, 1]], [[2, 3, 4], [0, 2, 1]], [[2, 3, 4], [1, 0, 2]],
-  [[2, 3, 4, 5], [3, 1, 0, 2]], [[2, 3, 4, 5], [0, 2, 3, 1]], [[2, 3, 1, 5], [2, 3, 0, 1]],
+  [
+    [3, 4],
+    [1, 0],
+  ],
+  [
+    [2, 3, 4],
+    [2, 0, 1],
+  ],
+  [
+    [2, 3, 4],
+    [0, 2, 1],
+  ],
+  [
+    [2, 3, 4],
+    [1, 0, 2],
+  ],
+  [
+    [2, 3, 4, 5],
+    [3, 1, 0, 2],
+  ],
+  [
+    [2, 3, 4, 5],
+    [0, 2, 3, 1],
+  ],
+  [
+    [2, 3, 1, 5],
+    [2, 3, 0, 1],
+  ],
 ] as [number[], number[]][]) {
   gradcheck(`transpose ref64 [${shape}] perm [${perm}]`, [{ shape }], (x) => E.transpose(x, perm))
 }
@@ -153,21 +223,25 @@ gradcheck('slice ref64 [2,5,3] axis 1 [2,5)', [{ shape: [2, 5, 3] }], (x) => E.s
 gradcheck('slice ref64 [2,3,6] axis -1 [0,4)', [{ shape: [2, 3, 6] }], (x) => E.slice(x, -1, 0, 4))
 gradcheck('concat ref64 [2,3]+[2,4]+[2,1] axis 1', [{ shape: [2, 3] }, { shape: [2, 4] }, { shape: [2, 1] }], (a, b, c) => E.concat([a, b, c], 1))
 gradcheck('concat ref64 [1,3,2]+[2,3,2] axis 0', [{ shape: [1, 3, 2] }, { shape: [2, 3, 2] }], (a, b) => E.concat([a, b], 0))
-gradcheck('concat ref64 [2,2,3]+[2,3,3] axis 1, one input without grad',
-  [{ shape: [2, 2, 3] }, { shape: [2, 3, 3], noGrad: true }], (a, b) => E.concat([a, b], 1))
-gradcheck('gatherRows ref64 x [5,3] idx [6] (repeats)',
-  [{ shape: [5, 3] }, { shape: [6], data: [4, 0, 2, 4, 4, 1], noGrad: true }], (x, i) => E.gatherRows(x, i))
-gradcheck('gatherRows ref64 x [4,2,3] idx [3]',
-  [{ shape: [4, 2, 3] }, { shape: [3], data: [3, 3, 0], noGrad: true }], (x, i) => E.gatherRows(x, i))
+gradcheck('concat ref64 [2,2,3]+[2,3,3] axis 1, one input without grad', [{ shape: [2, 2, 3] }, { shape: [2, 3, 3], noGrad: true }], (a, b) =>
+  E.concat([a, b], 1),
+)
+gradcheck('gatherRows ref64 x [5,3] idx [6] (repeats)', [{ shape: [5, 3] }, { shape: [6], data: [4, 0, 2, 4, 4, 1], noGrad: true }], (x, i) =>
+  E.gatherRows(x, i),
+)
+gradcheck('gatherRows ref64 x [4,2,3] idx [3]', [{ shape: [4, 2, 3] }, { shape: [3], data: [3, 3, 0], noGrad: true }], (x, i) => E.gatherRows(x, i))
 
 // ---------------------------------------------------------------------------------------------- lstm
-for (const [N, U] of [[1, 1], [3, 2], [2, 5]]) {
-  gradcheck(`lstmCell ref64 pre [${N},${4 * U}] c_prev [${N},${U}] (loss on h and c)`,
-    [{ shape: [N, 4 * U] }, { shape: [N, U] }], (pre, c) => E.lstmCell(pre, c))
-  gradcheck(`lstmCell ref64 pre [${N},${4 * U}] (loss on h only)`,
-    [{ shape: [N, 4 * U] }, { shape: [N, U] }], (pre, c) => E.lstmCell(pre, c).h)
-  gradcheck(`lstmCell ref64 pre [${N},${4 * U}] (loss on c only)`,
-    [{ shape: [N, 4 * U] }, { shape: [N, U] }], (pre, c) => E.lstmCell(pre, c).c)
+for (const [N, U] of [
+  [1, 1],
+  [3, 2],
+  [2, 5],
+]) {
+  gradcheck(`lstmCell ref64 pre [${N},${4 * U}] c_prev [${N},${U}] (loss on h and c)`, [{ shape: [N, 4 * U] }, { shape: [N, U] }], (pre, c) =>
+    E.lstmCell(pre, c),
+  )
+  gradcheck(`lstmCell ref64 pre [${N},${4 * U}] (loss on h only)`, [{ shape: [N, 4 * U] }, { shape: [N, U] }], (pre, c) => E.lstmCell(pre, c).h)
+  gradcheck(`lstmCell ref64 pre [${N},${4 * U}] (loss on c only)`, [{ shape: [N, 4 * U] }, { shape: [N, U] }], (pre, c) => E.lstmCell(pre, c).c)
 }
 // two steps chained: the gradient into c_prev flows back through the second step's cell state
 gradcheck('lstmCell ref64 two steps [2,3]', [{ shape: [2, 12] }, { shape: [2, 12] }, { shape: [2, 3] }], (p1, p2, c0) => {
@@ -177,10 +251,18 @@ gradcheck('lstmCell ref64 two steps [2,3]', [{ shape: [2, 12] }, { shape: [2, 12
 })
 
 // ---------------------------------------------------------------------------------------------- batch_matmul
-for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+for (const [ta, tb] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+]) {
   const [G, M, K, N] = [3, 2, 4, 5]
-  gradcheck(`batchMatmul ref64 G ${G} M ${M} K ${K} N ${N} ta ${ta} tb ${tb}`,
-    [{ shape: ta ? [G, K, M] : [G, M, K] }, { shape: tb ? [G, N, K] : [G, K, N] }], (a, b) => E.batchMatmul(a, b, ta, tb))
+  gradcheck(
+    `batchMatmul ref64 G ${G} M ${M} K ${K} N ${N} ta ${ta} tb ${tb}`,
+    [{ shape: ta ? [G, K, M] : [G, M, K] }, { shape: tb ? [G, N, K] : [G, K, N] }],
+    (a, b) => E.batchMatmul(a, b, ta, tb),
+  )
 }
 
 // ---------------------------------------------------------------------------------------------- DNC addressing
@@ -188,44 +270,83 @@ for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, tru
 // (the backward never divides by a usage); link inputs are weightings in [0, 1) whose updated entries fall on both
 // sides of 1/K; top-K inputs distinct and away from ties.
 gradcheck('cosineSimilarity ref64 mem [2,5,3] keys [2,2,3]', [{ shape: [2, 5, 3] }, { shape: [2, 2, 3] }], E.cosineSimilarity)
-gradcheck('cosineSimilarity ref64 mem [1,4,6] with a zero row, keys [1,1,6]',
+gradcheck(
+  'cosineSimilarity ref64 mem [1,4,6] with a zero row, keys [1,1,6]',
   [{ shape: [1, 4, 6], data: Float64Array.from(randn(24, 77), (v, i) => (i >= 6 && i < 12 ? 0 : v)) }, { shape: [1, 1, 6] }],
-  E.cosineSimilarity)
-gradcheck('allocationWeighting ref64 usage [2,6]',
-  [{ shape: [2, 6], data: [0.3, 0.9, 0.05, 0.6, 0.45, 0.8, 0.7, 0, 0.2, 0.95, 0.5, 0.1] }], E.allocationWeighting)
+  E.cosineSimilarity,
+)
+gradcheck(
+  'allocationWeighting ref64 usage [2,6]',
+  [{ shape: [2, 6], data: [0.3, 0.9, 0.05, 0.6, 0.45, 0.8, 0.7, 0, 0.2, 0.95, 0.5, 0.1] }],
+  E.allocationWeighting,
+)
 // K 2 keeps 10 of the 24 off-diagonal entries, K 4 keeps 20 (none within 0.007 of 1/K)
 for (const K of [0, 2, 4]) {
-  gradcheck(`linkUpdate ref64 link [2,4,4] w [2,4] p [2,4] K ${K}`,
-    [{ shape: [2, 4, 4], data: uniform(32, 80 + K, 0, 1) }, { shape: [2, 4], data: uniform(8, 90 + K, 0, 0.2) },
-      { shape: [2, 4], data: uniform(8, 95 + K, 0, 1) }], (l, w, p) => E.linkUpdate(l, w, p, K))
+  gradcheck(
+    `linkUpdate ref64 link [2,4,4] w [2,4] p [2,4] K ${K}`,
+    [
+      { shape: [2, 4, 4], data: uniform(32, 80 + K, 0, 1) },
+      { shape: [2, 4], data: uniform(8, 90 + K, 0, 0.2) },
+      { shape: [2, 4], data: uniform(8, 95 + K, 0, 1) },
+    ],
+    (l, w, p) => E.linkUpdate(l, w, p, K),
+  )
 }
 for (const K of [1, 3, 5]) {
-  gradcheck(`sparseTopK ref64 x [2,5] K ${K}`,
-    [{ shape: [2, 5], data: [0.1, 0.7, 0.25, 0.4, 0.05, 0.33, 0.02, 0.6, 0.15, 0.5] }], (x) => E.sparseTopK(x, K))
+  gradcheck(`sparseTopK ref64 x [2,5] K ${K}`, [{ shape: [2, 5], data: [0.1, 0.7, 0.25, 0.4, 0.05, 0.33, 0.02, 0.6, 0.15, 0.5] }], (x) => E.sparseTopK(x, K))
 }
 
 // the fused memory-access ops (usage and weightings as valid values in [0, 1))
-for (const [W, R] of [[3, 1], [2, 3]]) {
+for (const [W, R] of [
+  [3, 1],
+  [2, 3],
+]) {
   const I = W * R + 3 * W + 5 * R + 3
-  gradcheck(`dncInterface ref64 xi [2,${I}] W ${W} R ${R} (loss on every part)`, [{ shape: [2, I], data: randn(2 * I, 60 + R, 2) }],
-    (xi) => Object.values(E.dncInterface(xi, W, R)))
+  gradcheck(`dncInterface ref64 xi [2,${I}] W ${W} R ${R} (loss on every part)`, [{ shape: [2, I], data: randn(2 * I, 60 + R, 2) }], (xi) =>
+    Object.values(E.dncInterface(xi, W, R)),
+  )
 }
-gradcheck('usageUpdate ref64 B 2 N 4 R 3', [{ shape: [2, 4], data: uniform(8, 61, 0, 1) }, { shape: [2, 4], data: uniform(8, 62, 0, 0.5) },
-  { shape: [2, 3, 4], data: uniform(24, 63, 0, 0.5) }, { shape: [2, 3], data: uniform(6, 64, 0, 1) }], E.usageUpdate)
-gradcheck('writeWeighting ref64 B 2 N 5 (loss on the write weighting and the precedence)',
-  [{ shape: [2, 5], data: uniform(10, 65, 0, 0.5) }, { shape: [2, 5], data: uniform(10, 66, 0, 0.4) }, { shape: [2, 1], data: [0.3, 0.8] },
-    { shape: [2, 1], data: [0.9, 0.45] }, { shape: [2, 5], data: uniform(10, 67, 0, 0.3) }],
-  (a, c, ga, gw, p) => { const r = E.writeWeighting(a, c, ga, gw, p); return [r.writeW, r.precedence] })
-gradcheck('memoryWrite ref64 mem [2,4,3] w [2,4] erase [2,3] v [2,3]',
+gradcheck(
+  'usageUpdate ref64 B 2 N 4 R 3',
+  [
+    { shape: [2, 4], data: uniform(8, 61, 0, 1) },
+    { shape: [2, 4], data: uniform(8, 62, 0, 0.5) },
+    { shape: [2, 3, 4], data: uniform(24, 63, 0, 0.5) },
+    { shape: [2, 3], data: uniform(6, 64, 0, 1) },
+  ],
+  E.usageUpdate,
+)
+gradcheck(
+  'writeWeighting ref64 B 2 N 5 (loss on the write weighting and the precedence)',
+  [
+    { shape: [2, 5], data: uniform(10, 65, 0, 0.5) },
+    { shape: [2, 5], data: uniform(10, 66, 0, 0.4) },
+    { shape: [2, 1], data: [0.3, 0.8] },
+    { shape: [2, 1], data: [0.9, 0.45] },
+    { shape: [2, 5], data: uniform(10, 67, 0, 0.3) },
+  ],
+  (a, c, ga, gw, p) => {
+    const r = E.writeWeighting(a, c, ga, gw, p)
+    return [r.writeW, r.precedence]
+  },
+)
+gradcheck(
+  'memoryWrite ref64 mem [2,4,3] w [2,4] erase [2,3] v [2,3]',
   [{ shape: [2, 4, 3] }, { shape: [2, 4], data: uniform(8, 68, 0, 0.5) }, { shape: [2, 3], data: uniform(6, 69, 0, 1) }, { shape: [2, 3] }],
-  E.memoryWrite)
-gradcheck('readWeights ref64 modes [2,2,3] b, c, f [2,2,5]',
-  [{ shape: [2, 2, 3], data: uniform(12, 70, 0, 1) }, { shape: [2, 2, 5] }, { shape: [2, 2, 5] }, { shape: [2, 2, 5] }], E.readWeights)
+  E.memoryWrite,
+)
+gradcheck(
+  'readWeights ref64 modes [2,2,3] b, c, f [2,2,5]',
+  [{ shape: [2, 2, 3], data: uniform(12, 70, 0, 1) }, { shape: [2, 2, 5] }, { shape: [2, 2, 5] }, { shape: [2, 2, 5] }],
+  E.readWeights,
+)
 
 // ---------------------------------------------------------------------------------------------- composites
 gradcheck('composite ref64: x used twice, mul(x, tanh(x)) [3,4]', [{ shape: [3, 4] }], (x) => E.mul(x, E.tanh(x)))
-gradcheck('composite ref64: cross-entropy via logSoftmax and gatherRows-free one-hot [4,3]',
+gradcheck(
+  'composite ref64: cross-entropy via logSoftmax and gatherRows-free one-hot [4,3]',
   [{ shape: [4, 3] }, { shape: [4, 3], data: [1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0], noGrad: true }],
-  (x, y) => E.neg(E.mean(E.sum(E.mul(E.logSoftmax(x), y), 1))))
+  (x, y) => E.neg(E.mean(E.sum(E.mul(E.logSoftmax(x), y), 1))),
+)
 
 test.run()

@@ -10,14 +10,19 @@ import { backendNamed, BACKEND_NAMES } from './backends.ts'
 import { randn } from '../helpers.ts'
 
 const test = suite('memory')
-const N = 4, STEPS = 100, WARMUP = 10
+const N = 4,
+  STEPS = 100,
+  WARMUP = 10
 
 class Net extends Module {
-  conv: Conv2d; fc: Linear; lstm: LSTM; head: Linear
+  conv: Conv2d
+  fc: Linear
+  lstm: LSTM
+  head: Linear
   constructor(be: Backend) {
     super(be)
     const rng = new Rng(5)
-    this.conv = this.child('conv', new Conv2d(be, 2, 4, 4, 2, rng))     // [N,2,10,10] -> [N,4,4,4]
+    this.conv = this.child('conv', new Conv2d(be, 2, 4, 4, 2, rng)) // [N,2,10,10] -> [N,4,4,4]
     this.fc = this.child('fc', new Linear(be, 64, 16, rng))
     this.lstm = this.child('lstm', new LSTM(be, 16, 8, rng))
     this.head = this.child('head', new Linear(be, 8, 3, rng))
@@ -51,7 +56,8 @@ for (const name of BACKEND_NAMES) {
       })
       await loss.read()
       loss.dispose()
-      state.h.dispose(); state.c.dispose()
+      state.h.dispose()
+      state.c.dispose()
       state = { h: keep(next.h), c: keep(next.c) }
       await opt.step(0.5)
       opt.zeroGrad()
@@ -60,14 +66,16 @@ for (const name of BACKEND_NAMES) {
       samples.push({ live: m.liveBuffers, reserved: m.reservedBytes })
     }
     const steady = samples.slice(WARMUP)
-    const first = steady[0], last = samples[samples.length - 1]
+    const first = steady[0],
+      last = samples[samples.length - 1]
     console.log(`  ${name}: live buffers ${first.live} -> ${last.live}, reserved bytes ${first.reserved} -> ${last.reserved}`)
     steady.forEach((s, i) => {
       assert.is(s.live, first.live, `liveBuffers moved at update ${WARMUP + i}`)
       assert.is(s.reserved, first.reserved, `reservedBytes moved at update ${WARMUP + i}`)
     })
     for (const t of [x, target, mask, state.h, state.c]) t.dispose()
-    opt.dispose(); net.dispose()
+    opt.dispose()
+    net.dispose()
     assert.is(be.memory().liveBuffers, baseline.liveBuffers, 'everything freed at the end')
   })
 }

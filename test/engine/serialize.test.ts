@@ -4,8 +4,18 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  RefBackend, Rng, Linear, Conv2d, LSTM, Module, encodeSafetensors, decodeSafetensors, toNamedArrays, loadNamed,
-  SafetensorsError, type NamedArray,
+  RefBackend,
+  Rng,
+  Linear,
+  Conv2d,
+  LSTM,
+  Module,
+  encodeSafetensors,
+  decodeSafetensors,
+  toNamedArrays,
+  loadNamed,
+  SafetensorsError,
+  type NamedArray,
 } from '../../engine/index.ts'
 import type { Backend } from '../../engine/index.ts'
 import { randn } from '../helpers.ts'
@@ -14,7 +24,9 @@ const be = new RefBackend(32)
 const test = suite('serialize')
 
 class Net extends Module {
-  conv: Conv2d; lstm: LSTM; head: Linear
+  conv: Conv2d
+  lstm: LSTM
+  head: Linear
   constructor(b: Backend, seed: number) {
     super(b)
     const rng = new Rng(seed)
@@ -65,9 +77,9 @@ test('byte layout by hand: 8-byte LE header length, JSON header, then little-end
 test('round trip: names, shapes, values, metadata (incl. a scalar and an empty tensor)', () => {
   const tensors: Record<string, NamedArray> = {
     'conv.W': { shape: [3, 2, 3, 3], data: randn(54, 1) },
-    'b': { shape: [7], data: randn(7, 2) },
-    'scalar': { shape: [], data: new Float32Array([42]) },
-    'empty': { shape: [0, 3], data: new Float32Array(0) },
+    b: { shape: [7], data: randn(7, 2) },
+    scalar: { shape: [], data: new Float32Array([42]) },
+    empty: { shape: [0, 3], data: new Float32Array(0) },
   }
   const meta = { step: '1200', args: JSON.stringify({ lr: 1e-4 }) }
   const { tensors: back, metadata } = decodeSafetensors(encodeSafetensors(tensors, meta))
@@ -81,7 +93,8 @@ test('round trip: names, shapes, values, metadata (incl. a scalar and an empty t
 })
 
 test('model save/load via toNamedArrays/loadNamed: Linear+Conv2d+LSTM parameters', async () => {
-  const a = new Net(be, 1), b = new Net(be, 2)
+  const a = new Net(be, 1),
+    b = new Net(be, 2)
   const names = a.namedParameters().map(([n]) => n)
   assert.equal(names, ['conv.W', 'conv.b', 'lstm.Wx', 'lstm.Wh', 'lstm.b', 'head.W', 'head.b'])
   const bytes = encodeSafetensors(await toNamedArrays(a.namedParameters()), { note: 'x' })
@@ -91,7 +104,8 @@ test('model save/load via toNamedArrays/loadNamed: Linear+Conv2d+LSTM parameters
   for (const [[n, pa], [, pb]] of a.namedParameters().map((e, i) => [e, b.namedParameters()[i]] as const)) {
     assert.equal([...pb.readSync()], [...pa.readSync()], `${n} loaded`)
   }
-  a.dispose(); b.dispose()
+  a.dispose()
+  b.dispose()
 })
 
 test('truncated: fewer than 8 bytes', () => {
@@ -135,14 +149,28 @@ test('offsets out of range (end past the data, begin after end)', () => {
   rejects(rawFile({ w: { dtype: 'F32', shape: [0], data_offsets: [8, 4] } }, new Uint8Array(8)), /tensor w: data_offsets \[8, 4\] out of range/)
 })
 test('overlapping offsets name both tensors', () => {
-  rejects(rawFile({
-    a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
-  }, new Uint8Array(12)), /tensors a and b overlap/)
+  rejects(
+    rawFile(
+      {
+        a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+        b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+      },
+      new Uint8Array(12),
+    ),
+    /tensors a and b overlap/,
+  )
   // also when an empty tensor sits between them
-  rejects(rawFile({
-    a: { dtype: 'F32', shape: [3], data_offsets: [0, 12] }, e: { dtype: 'F32', shape: [0], data_offsets: [12, 12] },
-    c: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
-  }, new Uint8Array(12)), /tensors a and c overlap/)
+  rejects(
+    rawFile(
+      {
+        a: { dtype: 'F32', shape: [3], data_offsets: [0, 12] },
+        e: { dtype: 'F32', shape: [0], data_offsets: [12, 12] },
+        c: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
+      },
+      new Uint8Array(12),
+    ),
+    /tensors a and c overlap/,
+  )
 })
 test('holes: data bytes that belong to no tensor (the spec forbids them: no polyglot files)', () => {
   const a = { dtype: 'F32', shape: [1] }
@@ -164,8 +192,8 @@ test('byte count not matching the shape', () => {
 })
 test('against a model: wrong shape, missing tensor, unexpected extra tensor', () => {
   const expected = { a: [2, 2], b: [3] }
-  const f = (t: Record<string, number[]>) => encodeSafetensors(Object.fromEntries(Object.entries(t).map(([k, s]) =>
-    [k, { shape: s, data: new Float32Array(s.reduce((x, y) => x * y, 1)) }])))
+  const f = (t: Record<string, number[]>) =>
+    encodeSafetensors(Object.fromEntries(Object.entries(t).map(([k, s]) => [k, { shape: s, data: new Float32Array(s.reduce((x, y) => x * y, 1)) }])))
   rejects(f({ a: [4], b: [3] }), /tensor a: shape \[4\] does not match the model's \[2,2\]/, expected)
   rejects(f({ a: [2, 2] }), /tensor b is missing/, expected)
   rejects(f({ a: [2, 2], b: [3], c: [1] }), /unexpected tensor c/, expected)
@@ -176,7 +204,8 @@ test('encode refuses data that does not fill the shape', () => {
 })
 
 test('a failed load leaves every parameter unchanged (no half-load) for each kind of mismatch', async () => {
-  const src = new Net(be, 3), dst = new Net(be, 4)
+  const src = new Net(be, 3),
+    dst = new Net(be, 4)
   const before = dst.namedParameters().map(([, t]) => [...t.readSync()])
   const arrays = await toNamedArrays(src.namedParameters())
   const bad: [string, Record<string, NamedArray>, RegExp][] = [
@@ -193,7 +222,8 @@ test('a failed load leaves every parameter unchanged (no half-load) for each kin
   const good = encodeSafetensors(arrays)
   assert.throws(() => loadNamed(dst.namedParameters(), good.subarray(0, good.length - 4)), /head\.b: data_offsets .* out of range/)
   dst.namedParameters().forEach(([n, t], i) => assert.equal([...t.readSync()], before[i], `truncated: ${n} unchanged`))
-  src.dispose(); dst.dispose()
+  src.dispose()
+  dst.dispose()
 })
 
 test.run()

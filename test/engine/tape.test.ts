@@ -37,7 +37,8 @@ test('accumulation: two backward() calls add into .grad; zeroGrad-style reset re
   scope(() => backward(E.sum(E.mulScalar(x, 3))))
   scope(() => backward(E.sum(E.mulScalar(x, 4))))
   close(x.grad!.readSync(), [7, 7], {}, 'dx after two backwards')
-  x.grad!.dispose(); x.grad = null
+  x.grad!.dispose()
+  x.grad = null
   scope(() => backward(E.sum(x)))
   close(x.grad!.readSync(), [1, 1], {}, 'dx after reset')
   x.dispose()
@@ -53,13 +54,19 @@ test('backward with an explicit seed (non-scalar loss) ref [3]', () => {
 test('noGrad records nothing; outputs do not require grad ref [3]', () => {
   const x = leaf([1, 2, 3])
   const before = tapeLength()
-  scope(() => noGrad(() => {
-    const y = E.sum(E.tanh(E.mul(x, x)))
-    assert.is(y.requiresGrad, false)
-  }))
+  scope(() =>
+    noGrad(() => {
+      const y = E.sum(E.tanh(E.mul(x, x)))
+      assert.is(y.requiresGrad, false)
+    }),
+  )
   assert.is(tapeLength(), before)
   // and recording resumes afterwards, also after a throw inside noGrad
-  assert.throws(() => noGrad(() => { throw new Error('boom') }))
+  assert.throws(() =>
+    noGrad(() => {
+      throw new Error('boom')
+    }),
+  )
   assert.ok(E.isGradEnabled())
   scope(() => {
     E.tanh(x)
@@ -70,7 +77,10 @@ test('noGrad records nothing; outputs do not require grad ref [3]', () => {
 })
 
 test('noGrad over an async function restores recording after it resolves', async () => {
-  await noGrad(async () => { await Promise.resolve(); assert.not.ok(E.isGradEnabled()) })
+  await noGrad(async () => {
+    await Promise.resolve()
+    assert.not.ok(E.isGradEnabled())
+  })
   assert.ok(E.isGradEnabled())
 })
 
@@ -83,36 +93,50 @@ test('tapeLength returns to 0 after backward ref [2,3]', () => {
     backward(loss)
     assert.is(tapeLength(), 0)
   })
-  x.dispose(); w.dispose()
+  x.dispose()
+  w.dispose()
 })
 
 test('two independent losses backwarded separately each consume only their own entries ref [3]', () => {
-  const a = leaf([1, 2, 3]), b = leaf([-1, 0.5, 2])
+  const a = leaf([1, 2, 3]),
+    b = leaf([-1, 0.5, 2])
   scope(() => {
     const la = E.sum(E.square(a)) // 2 entries
     const lb = E.sum(E.mul(E.exp(b), b)) // 3 entries
     const n = tapeLength()
     backward(la)
-    assert.is(tapeLength(), n - 2, 'only la\'s entries consumed')
+    assert.is(tapeLength(), n - 2, "only la's entries consumed")
     close(a.grad!.readSync(), [2, 4, 6], {}, 'da')
     assert.is(b.grad, null, 'b untouched by la')
     backward(lb)
     assert.is(tapeLength(), 0)
-    close(b.grad!.readSync(), [-1, 0.5, 2].map((v) => Math.exp(v) * (1 + v)), { atol: 1e-5, rtol: 1e-5 }, 'db')
+    close(
+      b.grad!.readSync(),
+      [-1, 0.5, 2].map((v) => Math.exp(v) * (1 + v)),
+      { atol: 1e-5, rtol: 1e-5 },
+      'db',
+    )
     close(a.grad!.readSync(), [2, 4, 6], {}, 'da unchanged by lb')
   })
-  a.dispose(); b.dispose()
+  a.dispose()
+  b.dispose()
 })
 
 test('scope disposes intermediates; liveBuffers back to start; returned tensors survive ref [4]', () => {
   const start = live()
   const x = Tensor.fromArray(be, [1, 2, 3, 4])
   const y = scope(() => {
-    const t = E.exp(x), u = E.tanh(t)
+    const t = E.exp(x),
+      u = E.tanh(t)
     return E.add(t, u)
   })
   assert.is(live(), start + 2, 'x and the returned y')
-  close(y.readSync(), [1, 2, 3, 4].map((v) => Math.exp(v) + Math.tanh(Math.exp(v))), { rtol: 1e-5 }, 'y')
+  close(
+    y.readSync(),
+    [1, 2, 3, 4].map((v) => Math.exp(v) + Math.tanh(Math.exp(v))),
+    { rtol: 1e-5 },
+    'y',
+  )
   // arrays and plain objects of tensors are returned too
   const { p, q } = scope(() => ({ p: E.neg(x), q: [E.square(x), E.abs(x)] }))
   assert.is(live(), start + 5)
@@ -134,7 +158,11 @@ test('nested scopes: returned tensors move to the parent and die with it ref [2]
 test('keep() takes a tensor out of every enclosing scope ref [2]', () => {
   const start = live()
   let kept!: Tensor
-  scope(() => scope(() => { kept = keep(E.exp(Tensor.fromArray(be, [0, 1]))) }))
+  scope(() =>
+    scope(() => {
+      kept = keep(E.exp(Tensor.fromArray(be, [0, 1])))
+    }),
+  )
   assert.is(live(), start + 1)
   close(kept.readSync(), [1, Math.E], { rtol: 1e-6 }, 'kept')
   kept.dispose()
@@ -143,7 +171,14 @@ test('keep() takes a tensor out of every enclosing scope ref [2]', () => {
 
 test('scope cleans up when fn throws, and after an async fn resolves or rejects ref', async () => {
   const start = live()
-  assert.throws(() => scope(() => { E.exp(Tensor.fromArray(be, [1])); throw new Error('boom') }), /boom/)
+  assert.throws(
+    () =>
+      scope(() => {
+        E.exp(Tensor.fromArray(be, [1]))
+        throw new Error('boom')
+      }),
+    /boom/,
+  )
   assert.is(live(), start)
   const r = await scope(async () => {
     const t = Tensor.fromArray(be, [1, 2])
@@ -153,16 +188,21 @@ test('scope cleans up when fn throws, and after an async fn resolves or rejects 
   })
   assert.is(live(), start + 1)
   r.dispose()
-  await scope(async () => { Tensor.fromArray(be, [1]); throw new Error('x') }).catch(() => {})
+  await scope(async () => {
+    Tensor.fromArray(be, [1])
+    throw new Error('x')
+  }).catch(() => {})
   assert.is(live(), start)
 })
 
 test('forward + backward inside a scope leaves only the parameters and their grads ref', () => {
-  const x = leaf([1, 2, 3, 4, 5, 6], [2, 3]), w = leaf([1, 0, -1, 2, 1, 0], [3, 2])
+  const x = leaf([1, 2, 3, 4, 5, 6], [2, 3]),
+    w = leaf([1, 0, -1, 2, 1, 0], [3, 2])
   const start = live()
   scope(() => backward(E.mean(E.tanh(E.matmul(x, w)))))
   assert.is(live(), start + 2, 'x.grad and w.grad only')
-  x.dispose(); w.dispose()
+  x.dispose()
+  w.dispose()
   assert.is(live(), start - 2, 'disposing a leaf frees its grad too')
 })
 
@@ -172,15 +212,22 @@ test('use of a disposed tensor throws a clear error ref [2,2]', async () => {
   t.dispose() // idempotent
   assert.throws(() => E.add(t, t), /disposed tensor \[2,2\]/)
   assert.throws(() => t.readSync(), /disposed/)
-  await t.read().then(() => assert.unreachable('read of a disposed tensor resolved'), (e) => assert.match(e.message, /disposed/))
+  await t.read().then(
+    () => assert.unreachable('read of a disposed tensor resolved'),
+    (e) => assert.match(e.message, /disposed/),
+  )
 })
 
 test('backward through an entry whose input was disposed by an inner scope fails clearly ref [3]', () => {
   const x = leaf([1, 2, 3])
-  assert.throws(() => scope(() => {
-    const y = scope(() => E.mul(x, E.tanh(x))) // tanh(x) is freed when the inner scope ends
-    backward(E.sum(y))
-  }), /disposed/)
+  assert.throws(
+    () =>
+      scope(() => {
+        const y = scope(() => E.mul(x, E.tanh(x))) // tanh(x) is freed when the inner scope ends
+        backward(E.sum(y))
+      }),
+    /disposed/,
+  )
   x.dispose()
   // whatever remains on the tape belongs to disposed outputs, so it is gone once the scope ended
   assert.is(tapeLength(), 0)
@@ -208,7 +255,8 @@ test('ties: max routes the gradient to the first maximum; maximum/minimum give t
   const x = leaf([1, 3, 3, 2])
   scope(() => backward(E.max(x)))
   assert.equal([...x.grad!.readSync()], [0, 1, 0, 0])
-  const a = leaf([1, 2, 3]), b = leaf([1, 5, 3])
+  const a = leaf([1, 2, 3]),
+    b = leaf([1, 5, 3])
   scope(() => backward(E.add(E.sum(E.maximum(a, b)), E.sum(E.minimum(a, b)))))
   assert.equal([...a.grad!.readSync()], [2, 1, 2], 'ties count twice for a (max and min), 2 < 5 gives a the min')
   assert.equal([...b.grad!.readSync()], [0, 1, 0])
@@ -230,13 +278,17 @@ test('resetRows zeroes LSTM state rows where keep=0 and blocks their gradient re
     const s0 = lstm.step(x, lstm.initialState(3))
     const keepRows = Tensor.fromArray(be, [1, 0, 1], [3, 1])
     const s1 = resetRows(s0, keepRows)
-    const h0 = s0.h.readSync(), c0 = s0.c.readSync(), h1 = s1.h.readSync(), c1 = s1.c.readSync()
+    const h0 = s0.h.readSync(),
+      c0 = s0.c.readSync(),
+      h1 = s1.h.readSync(),
+      c1 = s1.c.readSync()
     close(h1, [h0[0], h0[1], 0, 0, h0[4], h0[5]], {}, 'h')
     close(c1, [c0[0], c0[1], 0, 0, c0[4], c0[5]], {}, 'c')
     assert.ok(Math.abs(h0[2]) > 1e-4, 'the reset row was non-zero before')
     // gradient into row 1 of x must come only from the first step's direct outputs, which we do not use:
     // with the loss on s1 alone, row 1 of dx is exactly zero
-    const xl = keep(x.view([3, 2])); xl.requiresGrad = true
+    const xl = keep(x.view([3, 2]))
+    xl.requiresGrad = true
     const t0 = lstm.step(xl, lstm.initialState(3))
     const t1 = resetRows(t0, keepRows)
     backward(E.add(E.sum(t1.h), E.sum(t1.c)))
@@ -245,7 +297,8 @@ test('resetRows zeroes LSTM state rows where keep=0 and blocks their gradient re
     assert.ok(Math.abs(dx[0]) + Math.abs(dx[4]) > 1e-4, 'kept rows get a gradient')
     xl.dispose()
   })
-  lstm.dispose(); x.dispose()
+  lstm.dispose()
+  x.dispose()
 })
 
 test.run()

@@ -10,17 +10,28 @@ import * as E from '../../engine/index.ts'
 import { backendNamed, BACKEND_NAMES } from './backends.ts'
 
 const test = suite('train_sanity')
-const N = 16, T = 5, STEPS = 80, LR = 0.02
+const N = 16,
+  T = 5,
+  STEPS = 80,
+  LR = 0.02
 /** the learned net must beat this mean cross-entropy (chance is ln 2 = 0.693) by the end */
 const THRESHOLD = 0.1
 /** backend vs ref at every one of the STEPS updates: |l_be - l_ref| < ATOL + RTOL |l_ref|. Both run f32 and differ
  * only in summation order and transcendental rounding; f64 ref stays within ~2e-7 of f32 ref over all 80 updates
  * (tested below), while each broken kernel below is caught within 2-5 updates. */
-const ATOL = 1e-3, RTOL = 1e-2, CURVE_STEPS = STEPS
-const PLACES = [[1, 1], [6, 5]]
+const ATOL = 1e-3,
+  RTOL = 1e-2,
+  CURVE_STEPS = STEPS
+const PLACES = [
+  [1, 1],
+  [6, 5],
+]
 
 class Net extends Module {
-  conv: Conv2d; conv2: Conv2d; lstm: LSTM; head: Linear
+  conv: Conv2d
+  conv2: Conv2d
+  lstm: LSTM
+  head: Linear
   constructor(be: Backend) {
     super(be)
     const rng = new Rng(7)
@@ -37,12 +48,17 @@ function batch(step: number) {
   const places = Array.from({ length: T }, () => Array.from({ length: N }, () => rng.int(2)))
   const frames = places.map((row) => {
     const f = new Float32Array(N * 64)
-    row.forEach((p, n) => { f[n * 64 + PLACES[p][0] * 8 + PLACES[p][1]] = 1 })
+    row.forEach((p, n) => {
+      f[n * 64 + PLACES[p][0] * 8 + PLACES[p][1]] = 1
+    })
     return f
   })
   const targets = places.map((_, t) => {
     const y = new Float32Array(N * 2)
-    if (t > 0) places[t - 1].forEach((p, n) => { y[n * 2 + p] = 1 })
+    if (t > 0)
+      places[t - 1].forEach((p, n) => {
+        y[n * 2 + p] = 1
+      })
     return y
   })
   return { frames, targets }
@@ -79,7 +95,8 @@ async function curve(be: Backend, steps: number): Promise<number[]> {
     await opt.step()
     opt.zeroGrad()
   }
-  opt.dispose(); net.dispose()
+  opt.dispose()
+  net.dispose()
   return out
 }
 
@@ -114,22 +131,41 @@ function brokenRef(kernel: string, corrupt: (o: Float32Array | Float64Array, d: 
 }
 const MUTANTS: [string, () => RefBackend][] = [
   // the filter gradient flipped in space (correlation vs convolution mix-up)
-  ['conv2d_backward_weight flipped', () => brokenRef('conv2d_backward_weight', (o, d) => {
-    const c = Float64Array.from(o), { R, S } = d
-    for (let i = 0; i < o.length; i++) { const base = i - (i % (R * S)), rs = i % (R * S); o[i] = c[base + R * S - 1 - rs] }
-  })],
+  [
+    'conv2d_backward_weight flipped',
+    () =>
+      brokenRef('conv2d_backward_weight', (o, d) => {
+        const c = Float64Array.from(o),
+          { R, S } = d
+        for (let i = 0; i < o.length; i++) {
+          const base = i - (i % (R * S)),
+            rs = i % (R * S)
+          o[i] = c[base + R * S - 1 - rs]
+        }
+      }),
+  ],
   // the input gradient missing its last row (an off-by-one bound)
-  ['conv2d_backward_input last row dropped', () => brokenRef('conv2d_backward_input', (o, d) => {
-    const { H, W } = d
-    for (let i = 0; i < o.length; i++) if (Math.floor(i / W) % H === H - 1) o[i] = 0
-  })],
+  [
+    'conv2d_backward_input last row dropped',
+    () =>
+      brokenRef('conv2d_backward_input', (o, d) => {
+        const { H, W } = d
+        for (let i = 0; i < o.length; i++) if (Math.floor(i / W) % H === H - 1) o[i] = 0
+      }),
+  ],
   // the LSTM cell state gradient not carried to the previous step
-  ['lstm_cell_backward dc_prev zero', () => {
-    const be = new RefBackend(32)
-    const run = be.run.bind(be)
-    be.run = (name, outs, ins, d) => { run(name, outs, ins, d); if (name === 'lstm_cell_backward') be.raw(outs[1]).fill(0) }
-    return be
-  }],
+  [
+    'lstm_cell_backward dc_prev zero',
+    () => {
+      const be = new RefBackend(32)
+      const run = be.run.bind(be)
+      be.run = (name, outs, ins, d) => {
+        run(name, outs, ins, d)
+        if (name === 'lstm_cell_backward') be.raw(outs[1]).fill(0)
+      }
+      return be
+    },
+  ],
 ]
 for (const [what, make] of MUTANTS) {
   test(`the curve comparison catches a broken kernel: ${what}`, async () => {
@@ -154,7 +190,9 @@ for (const name of BACKEND_NAMES.filter((n) => n !== 'ref')) {
     const t0 = performance.now()
     const c = await curve(backend, STEPS)
     const worst = c.slice(0, CURVE_STEPS).reduce((m, v, i) => Math.max(m, Math.abs(v - refCurve[i])), 0)
-    console.log(`  ${name}: loss ${c[0].toFixed(4)} -> ${tail(c).toFixed(4)}, max |diff| to ref over ${CURVE_STEPS} steps ${worst.toExponential(2)}, ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    console.log(
+      `  ${name}: loss ${c[0].toFixed(4)} -> ${tail(c).toFixed(4)}, max |diff| to ref over ${CURVE_STEPS} steps ${worst.toExponential(2)}, ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    )
     const bad = firstDisagreement(c, refCurve)
     assert.ok(bad === null, `${name} diverges from ref at ${bad}`)
     assert.ok(tail(c) < THRESHOLD, `${name} learned: final loss ${tail(c)}`)

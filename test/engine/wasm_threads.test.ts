@@ -22,7 +22,11 @@ test.before(async () => {
   two = await createThreadedWasmBackend(threadsWasm(), 2)
   three = await createThreadedWasmBackend(threadsWasm(), 3)
 })
-test.after(() => { one.destroy(); two.destroy(); three.destroy() })
+test.after(() => {
+  one.destroy()
+  two.destroy()
+  three.destroy()
+})
 
 const CASES = [
   { N: 5, C: 3, H: 17, W: 15, K: 6, R: 4, S: 4, STRIDE: 2, PAD: 0 },
@@ -31,8 +35,19 @@ const CASES = [
   { N: 64, C: 32, H: 20, W: 20, K: 64, R: 4, S: 4, STRIDE: 2, PAD: 0 }, // the seed's second layer
 ]
 
-function runConv(be: Backend, name: 'conv2d_forward' | 'conv2d_backward_input' | 'conv2d_backward_weight', d: Record<string, number>, ins: Float32Array[], outLen: number): Float32Array {
-  const bufs = ins.map((x) => { const b = be.alloc(x.length); be.write(b, x); return b }), out = be.alloc(outLen)
+function runConv(
+  be: Backend,
+  name: 'conv2d_forward' | 'conv2d_backward_input' | 'conv2d_backward_weight',
+  d: Record<string, number>,
+  ins: Float32Array[],
+  outLen: number,
+): Float32Array {
+  const bufs = ins.map((x) => {
+      const b = be.alloc(x.length)
+      be.write(b, x)
+      return b
+    }),
+    out = be.alloc(outLen)
   be.run(name, [out], bufs, d)
   const got = (be as WasmBackend).readSync(out)
   ;[...bufs, out].forEach((b) => be.free(b))
@@ -46,8 +61,12 @@ test('descriptions say how many threads', () => {
 })
 
 for (const c of CASES) {
-  const { P, Q } = convOut(c), d = { ...c, P, Q }
-  const x = randn(c.N * c.C * c.H * c.W, 1), w = randn(c.K * c.C * c.R * c.S, 2, 0.2), bias = randn(c.K, 3), dout = randn(c.N * c.K * P * Q, 4)
+  const { P, Q } = convOut(c),
+    d = { ...c, P, Q }
+  const x = randn(c.N * c.C * c.H * c.W, 1),
+    w = randn(c.K * c.C * c.R * c.S, 2, 0.2),
+    bias = randn(c.K, 3),
+    dout = randn(c.N * c.K * P * Q, 4)
   const kinds = [
     ['conv2d_forward', [x, w, bias], c.N * c.K * P * Q],
     ['conv2d_backward_input', [dout, w], x.length],
@@ -71,13 +90,21 @@ for (const c of CASES) {
 
 // matmuls split by column blocks of 8 (matmul_cols): N not a multiple of 8, M within one packed row block (lazy
 // packing) and beyond it, K over several 128-deep slices; all above the split threshold (2^21 multiply-adds)
-for (const { M, K, N } of [{ M: 64, K: 300, N: 130 }, { M: 100, K: 200, N: 250 }, { M: 7, K: 3000, N: 101 }]) {
-  const a = randn(M * K, 5), b = randn(K * N, 6)
+for (const { M, K, N } of [
+  { M: 64, K: 300, N: 130 },
+  { M: 100, K: 200, N: 250 },
+  { M: 7, K: 3000, N: 101 },
+]) {
+  const a = randn(M * K, 5),
+    b = randn(K * N, 6)
   for (const name of ['matmul', 'matmul_nt', 'matmul_tn'] as const) {
     test(`${name} ${M}x${K}x${N}: 2 and 3 threads == 1 thread bitwise; 1 thread == ref`, () => {
       const run = (be: Backend) => {
-        const A = be.alloc(a.length), B = be.alloc(b.length), O = be.alloc(M * N)
-        be.write(A, a); be.write(B, b)
+        const A = be.alloc(a.length),
+          B = be.alloc(b.length),
+          O = be.alloc(M * N)
+        be.write(A, a)
+        be.write(B, b)
         be.run(name, [O], [A, B], { M, K, N })
         const got = (be as WasmBackend).readSync(O)
         ;[A, B, O].forEach((x) => be.free(x))
@@ -85,7 +112,8 @@ for (const { M, K, N } of [{ M: 64, K: 300, N: 130 }, { M: 100, K: 200, N: 250 }
       }
       const base = run(one)
       for (const be of [two, three]) {
-        const got = run(be), diff = got.findIndex((v, i) => !Object.is(v, base[i]))
+        const got = run(be),
+          diff = got.findIndex((v, i) => !Object.is(v, base[i]))
         assert.is(diff, -1, `${be.threads} threads differ at ${diff}: ${got[diff]} vs ${base[diff]}`)
       }
       const want = new Float32Array(M * N)

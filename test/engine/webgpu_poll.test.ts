@@ -16,7 +16,10 @@ test('setImmediate keeps its behaviour: arguments, order, clearImmediate, promis
     setImmediate((a: string, b: string) => seen.push(a + b), 'x', 'y')
     const cancelled = setImmediate(() => seen.push('cancelled'))
     clearImmediate(cancelled)
-    setImmediate(() => { seen.push('last'); done() })
+    setImmediate(() => {
+      seen.push('last')
+      done()
+    })
   })
   assert.equal(seen, ['xy', 'last'])
   assert.is(await promisify(setImmediate)('value'), 'value')
@@ -25,23 +28,33 @@ test('setImmediate keeps its behaviour: arguments, order, clearImmediate, promis
 /** CPU ms of this (main) thread, from /proc (Linux) */
 import { readFileSync, existsSync } from 'node:fs'
 const stat = `/proc/self/task/${process.pid}/stat`
-const threadCpuMs = () => { const f = readFileSync(stat, 'utf8').split(') ')[1].split(' '); return (+f[11] + +f[12]) * 10 }
+const threadCpuMs = () => {
+  const f = readFileSync(stat, 'utf8').split(') ')[1].split(' ')
+  return (+f[11] + +f[12]) * 10
+}
 
 test('a quietly() wait polls with sleeps: a 300 ms wait of back-to-back setImmediate ticks stays mostly off the CPU', async () => {
   if (!existsSync(stat)) return void console.log('  (no /proc thread stats here)')
   // a stand-in for dawn.node's tick loop: re-queue with setImmediate until the promise settles
-  const pollUntil = (t: number) => new Promise<number>((done) => {
-    let ticks = 0
-    const tick = () => { ticks++; if (performance.now() >= t) done(ticks); else setImmediate(tick) }
-    setImmediate(tick)
-  })
+  const pollUntil = (t: number) =>
+    new Promise<number>((done) => {
+      let ticks = 0
+      const tick = () => {
+        ticks++
+        if (performance.now() >= t) done(ticks)
+        else setImmediate(tick)
+      }
+      setImmediate(tick)
+    })
   const measure = async (quiet: boolean) => {
-    const c0 = threadCpuMs(), t0 = performance.now()
+    const c0 = threadCpuMs(),
+      t0 = performance.now()
     const p = pollUntil(t0 + 300)
     const ticks = await (quiet ? quietly(p) : p)
     return { cpu: (threadCpuMs() - c0) / (performance.now() - t0), ticks }
   }
-  const spin = await measure(false), calm = await measure(true)
+  const spin = await measure(false),
+    calm = await measure(true)
   assert.ok(calm.cpu < 0.3, `quietly() sleeps between ticks (cpu share ${calm.cpu.toFixed(2)}; spinning: ${spin.cpu.toFixed(2)})`)
   assert.ok(calm.ticks > 20 && calm.ticks < spin.ticks / 10, `ticks: ${calm.ticks} quiet vs ${spin.ticks} spinning`)
 })

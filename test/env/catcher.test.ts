@@ -5,14 +5,18 @@ import { randomEpisodes, replayTrace } from './ple_trace.ts'
 
 const test = suite('catcher')
 
-test('replays PLE\'s traced episode exactly: init and reset draws, state, rewards, frame SHA-256', () => {
+test("replays PLE's traced episode exactly: init and reset draws, state, rewards, frame SHA-256", () => {
   const steps = replayTrace<Catcher>({
     id: 'Catcher-v0',
     cls: Catcher,
     game: 'catcher',
     state: (g) => ({
-      player_center: [g.playerX, 58], player_vel: g.playerVel, fruit_center: [g.fruitX, g.fruitY], dx: g.dx,
-      score: g.score, lives: g.lives,
+      player_center: [g.playerX, 58],
+      player_vel: g.playerVel,
+      fruit_center: [g.fruitX, g.fruitY],
+      dx: g.dx,
+      score: g.score,
+      lives: g.lives,
     }),
   })
   assert.is(steps, 180)
@@ -27,8 +31,7 @@ test('replays PLE\'s traced episode exactly: init and reset draws, state, reward
 // mean return in [-7.25, -6], mean length in [3.75 x 33.7, 5 x 37.7 + 1] = [126, 190].
 test('statistics: 2000 uniform-random episodes inside the band the rules give; every episode obeys them', () => {
   const s = randomEpisodes('Catcher-v0', 2000)
-  console.log(`  Catcher uniform random x2000: mean length ${s.meanLength.toFixed(2)}, ` +
-    `mean return ${s.meanReturn.toFixed(4)}`)
+  console.log(`  Catcher uniform random x2000: mean length ${s.meanLength.toFixed(2)}, ` + `mean return ${s.meanReturn.toFixed(4)}`)
   assert.ok(s.meanLength >= 126 && s.meanLength <= 190, `mean length ${s.meanLength}`)
   assert.ok(s.meanReturn >= -7.25 && s.meanReturn <= -6, `mean return ${s.meanReturn}`)
   s.returns.forEach((ret, i) => {

@@ -22,21 +22,32 @@ const find = (env: MiniGridEnv, type: string) => {
 // stand the agent next to (x, y), facing it: on a free neighbour, else on a cleared non-wall one (in KeyCorridor S3
 // a room is one cell, reached through its door)
 const faceCell = (env: MiniGridEnv, x: number, y: number) => {
-  const dirs: [number, number][] = [[1, 0], [0, 1], [-1, 0], [0, -1]]
-  for (const free of [true, false]) for (let d = 0; d < 4; d++) {
-    const ax = x - dirs[d][0], ay = y - dirs[d][1], cell = env.grid.get(ax, ay)
-    if (cell === null || (!free && cell.type !== 'wall')) {
-      env.grid.set(ax, ay, null)
-      env.agentPos[0] = ax
-      env.agentPos[1] = ay
-      env.agentDir = d
-      return
+  const dirs: [number, number][] = [
+    [1, 0],
+    [0, 1],
+    [-1, 0],
+    [0, -1],
+  ]
+  for (const free of [true, false])
+    for (let d = 0; d < 4; d++) {
+      const ax = x - dirs[d][0],
+        ay = y - dirs[d][1],
+        cell = env.grid.get(ax, ay)
+      if (cell === null || (!free && cell.type !== 'wall')) {
+        env.grid.set(ax, ay, null)
+        env.agentPos[0] = ax
+        env.agentPos[1] = ay
+        env.agentDir = d
+        return
+      }
     }
-  }
   throw new Error(`no free cell next to (${x}, ${y})`)
 }
 
-for (const [id, maxSteps] of [['MiniGrid-KeyCorridorS3R3-v0', 270], ['MiniGrid-ObstructedMaze-1Dl-v0', 288]] as const) {
+for (const [id, maxSteps] of [
+  ['MiniGrid-KeyCorridorS3R3-v0', 270],
+  ['MiniGrid-ObstructedMaze-1Dl-v0', 288],
+] as const) {
   test(`${id}: picking up the key gives nothing; picking up the target ball ends with 1 - 0.9 * t / ${maxSteps}`, () => {
     const env = level(id, 3)
     const [[kx, ky]] = find(env, 'key')
@@ -116,7 +127,10 @@ test('make(id, {seed}) seeds the first reset only; reset() continues; listEnvs a
   assert.equal(specs.find((e) => e.id === 'MiniGrid-MultiRoom-N4-S5-v0')!.maxEpisodeSteps, 120)
   assert.equal(specs[0].actionMeanings, ['left', 'right', 'forward', 'pickup', 'drop', 'toggle', 'done'])
   assert.equal(specs[0].observationShape, [7, 7, 3])
-  assert.throws(() => make('MiniGrid-Nope-v0'), /unknown environment 'MiniGrid-Nope-v0'; registered: PixelCopter-v0, .*Catcher-v0.*MiniGrid-Empty-8x8-v0,.*MiniGrid-ObstructedMaze-1Dl-v0$/)
+  assert.throws(
+    () => make('MiniGrid-Nope-v0'),
+    /unknown environment 'MiniGrid-Nope-v0'; registered: PixelCopter-v0, .*Catcher-v0.*MiniGrid-Empty-8x8-v0,.*MiniGrid-ObstructedMaze-1Dl-v0$/,
+  )
   const env = make('MiniGrid-Empty-8x8-v0')
   assert.throws(() => env.step(0), /reset\(\) before step/)
   env.reset({ seed: 0 })

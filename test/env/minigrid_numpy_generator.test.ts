@@ -11,7 +11,10 @@ const test = suite('minigrid numpy Generator')
 const hex64 = (hi: number, lo: number) => '0x' + ((BigInt(hi) << 32n) | BigInt(lo)).toString(16)
 
 test('the reference covers 7 seeds, one of them above 2^32', () => {
-  assert.equal(REF.seeds.map((s: { seed: number }) => s.seed), [0, 1, 2, 7, 42, 1000, 2 ** 32 + 5])
+  assert.equal(
+    REF.seeds.map((s: { seed: number }) => s.seed),
+    [0, 1, 2, 7, 42, 1000, 2 ** 32 + 5],
+  )
   assert.equal(seedWords(2 ** 32 + 5), [5, 1])
   assert.equal(seedWords(0), [0])
 })

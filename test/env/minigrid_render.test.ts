@@ -41,7 +41,7 @@ test('the agent triangle points its way; the view cone follows it', () => {
   env.step(ACTIONS.left)
   env.step(ACTIONS.left) // facing left, into the wall
   const img = env.render()
-  assert.equal(at(img, 1, 1, 6, 2), [255, 76, 76], 'facing left: the triangle\'s base covers (6, 2)')
+  assert.equal(at(img, 1, 1, 6, 2), [255, 76, 76], "facing left: the triangle's base covers (6, 2)")
   assert.equal(at(img, 3, 3), [0, 0, 0], 'behind the agent: no longer seen')
   assert.equal(at(img, 0, 1), [146, 146, 146], 'the wall in front: seen')
 })
@@ -51,12 +51,15 @@ test('DoorKey: the locked yellow door and the key are drawn in yellow', () => {
   env.reset()
   const enc = env.unwrapped as { encodeGrid(): Uint8Array }
   const g = enc.encodeGrid()
-  let door: [number, number] = [-1, -1], key: [number, number] = [-1, -1]
-  for (let x = 0; x < 8; x++) for (let y = 0; y < 8; y++) {
-    if (g[(x * 8 + y) * 3] === 4) door = [x, y]
-    if (g[(x * 8 + y) * 3] === 5) key = [x, y]
-  }
-  const img = env.render(), hl = (v: number) => [v, Math.trunc(v + 0.3 * (255 - v))]
+  let door: [number, number] = [-1, -1],
+    key: [number, number] = [-1, -1]
+  for (let x = 0; x < 8; x++)
+    for (let y = 0; y < 8; y++) {
+      if (g[(x * 8 + y) * 3] === 4) door = [x, y]
+      if (g[(x * 8 + y) * 3] === 5) key = [x, y]
+    }
+  const img = env.render(),
+    hl = (v: number) => [v, Math.trunc(v + 0.3 * (255 - v))]
   // top row: 1 of 3 subpixel rows is the frame (255), 2 the inside (0.45 * 255 = 114); lightened: 255, 156
   const frame = JSON.stringify(at(img, ...door, 4, 0))
   assert.ok(frame === '[161,161,0]' || frame === '[189,189,76]', `door frame ${frame}`)
@@ -71,15 +74,21 @@ test('rl-rnd play --game MiniGrid-MultiRoom-N2-S4-v0 --policy random --gif write
   try {
     const bin = fileURLToPath(new URL('../../cli/bin.js', import.meta.url))
     const gif = join(dir, 'm.gif')
-    const r = spawnSync(process.execPath, [bin, 'play', '--game', 'MiniGrid-MultiRoom-N2-S4-v0', '--policy', 'random',
-      '--episodes', '2', '--seed', '0', '--scale', '1', '--gif', gif], { encoding: 'utf8' })
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'play', '--game', 'MiniGrid-MultiRoom-N2-S4-v0', '--policy', 'random', '--episodes', '2', '--seed', '0', '--scale', '1', '--gif', gif],
+      { encoding: 'utf8' },
+    )
     assert.is(r.status, 0, r.stderr)
     assert.match(r.stdout, /episode 1: length \d+, return [\d.]+\nepisode 2: length \d+, return [\d.]+\n/)
     const bytes = readFileSync(gif)
     assert.is(bytes.subarray(0, 6).toString(), 'GIF89a')
     assert.equal([bytes.readUInt16LE(6), bytes.readUInt16LE(8)], [25 * T, 25 * T])
     const envs = spawnSync(process.execPath, [bin, 'envs'], { encoding: 'utf8' })
-    assert.match(envs.stdout, /MiniGrid-ObstructedMaze-1Dl-v0 {2}obs 7x7x3 uint8 {2}actions \[0=left 1=right 2=forward 3=pickup 4=drop 5=toggle 6=done\] {2}max 288 steps/)
+    assert.match(
+      envs.stdout,
+      /MiniGrid-ObstructedMaze-1Dl-v0 {2}obs 7x7x3 uint8 {2}actions \[0=left 1=right 2=forward 3=pickup 4=drop 5=toggle 6=done\] {2}max 288 steps/,
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

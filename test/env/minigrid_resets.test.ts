@@ -15,13 +15,16 @@ const META = fixture('meta.json')
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 const test = suite('minigrid resets')
 
-test('the 9 registered ids, with MiniGrid\'s sizes, max_steps and see_through_walls', () => {
+test("the 9 registered ids, with MiniGrid's sizes, max_steps and see_through_walls", () => {
   assert.equal(Object.keys(MINIGRID_LEVELS).sort(), Object.keys(META.envs).sort())
   assert.equal(Object.keys(RESETS).sort(), Object.keys(META.envs).sort())
   for (const [id, m] of Object.entries<Record<string, unknown>>(META.envs)) {
     const env = make(id).unwrapped as MiniGridEnv
-    assert.equal([env.width, env.height, env.maxSteps, env.seeThroughWalls, env.agentViewSize],
-      [m.width, m.height, m.max_steps, m.see_through_walls, m.agent_view_size], id)
+    assert.equal(
+      [env.width, env.height, env.maxSteps, env.seeThroughWalls, env.agentViewSize],
+      [m.width, m.height, m.max_steps, m.see_through_walls, m.agent_view_size],
+      id,
+    )
     assert.is(env.actionSpace.n, m.action_space_n)
   }
 })
@@ -35,7 +38,11 @@ for (const [id, ref] of Object.entries<{ seeds: Record<string, any>[] }>(RESETS)
       env.rngLog = log
       env.reset({ seed: r.seed })
       const g = env.npRandom!
-      assert.equal(log, r.rng_calls.map((c: number[]) => c.slice(1)), `${at}: integers() calls (low, high, value)`)
+      assert.equal(
+        log,
+        r.rng_calls.map((c: number[]) => c.slice(1)),
+        `${at}: integers() calls (low, high, value)`,
+      )
       assert.is(g.calls, r.rng_calls.length)
       assert.is(g.bitGenerator.next64Count, r.rng_next64_used, `${at}: 64-bit outputs`)
       assert.is(g.bitGenerator.state.hasUint32, r.rng_has_uint32_after, `${at}: pending 32-bit half`)

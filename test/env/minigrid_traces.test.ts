@@ -28,19 +28,24 @@ test('fromHex: hand-worked values', () => {
   assert.is(fromHex('-0x1.4000000000000p+2'), -5)
 })
 
-let replayedSteps = 0, replayedResets = 0, nonzero = 0
+let replayedSteps = 0,
+  replayedResets = 0,
+  nonzero = 0
 
 for (const [id, [trace]] of Object.entries<any[]>(TRACES)) {
   test(`${id}: 600 steps from reset(seed=0), seedless resets included`, () => {
     const env = make(id).unwrapped as MiniGridEnv
-    const S = trace.steps, resets = new Map<number, any>(trace.resets.map((r: any) => [r.before_step, r]))
+    const S = trace.steps,
+      resets = new Map<number, any>(trace.resets.map((r: any) => [r.before_step, r]))
     const changes = new Map<number, string>(trace.grid_changes)
     const policy = new RandomState(1000)
-    let episodeSteps = 0, lastGrid = ''
+    let episodeSteps = 0,
+      lastGrid = ''
     const checkReset = (t: number) => {
       const r = resets.get(t)
       const g = env.npRandom
-      const calls0 = g?.calls ?? 0, next0 = g?.bitGenerator.next64Count ?? 0
+      const calls0 = g?.calls ?? 0,
+        next0 = g?.bitGenerator.next64Count ?? 0
       if (t === 0) env.reset({ seed: trace.seed })
       else env.reset()
       const at = `${id} ${r.how} before step ${t}`
@@ -96,8 +101,7 @@ test('totals: 9 traces, 5400 steps', () => {
   assert.is(replayedSteps, 9 * 600)
   assert.ok(replayedResets >= 9 * 2, `${replayedResets} resets`)
   assert.ok(nonzero >= 1)
-  console.log(`  replayed ${replayedSteps} steps, ${replayedResets} resets (${replayedResets - 9} seedless), ` +
-    `${nonzero} success rewards`)
+  console.log(`  replayed ${replayedSteps} steps, ${replayedResets} resets (${replayedResets - 9} seedless), ` + `${nonzero} success rewards`)
 })
 
 test.run()

@@ -17,7 +17,8 @@ const chw = (image: Uint8Array) => {
 }
 
 test('raw obs (N, 3, 7, 7) = images transposed; frame is obs; poses; auto-reset continues the generator', () => {
-  const N = 3, seed = 5
+  const N = 3,
+    seed = 5
   const venv = new VectorEnv(ID, { numEnvs: N, seed }).reset()
   assert.is(venv.kind, 'minigrid')
   assert.equal(venv.obsShape, [3, 7, 7])
@@ -26,17 +27,19 @@ test('raw obs (N, 3, 7, 7) = images transposed; frame is obs; poses; auto-reset 
   assert.is(venv.obs.length, N * 147)
   const envs = Array.from({ length: N }, (_, i) => make(ID, { seed: seed + i }).unwrapped as MiniGridEnv)
   envs.forEach((e) => e.reset())
-  const rng = new RandomState(7), actions = new Int32Array(N)
-  let resets = 0, successes = 0
+  const rng = new RandomState(7),
+    actions = new Int32Array(N)
+  let resets = 0,
+    successes = 0
   const check = (t: number) => {
     for (let i = 0; i < N; i++) {
       assert.equal(Array.from(venv.obs.subarray(i * 147, (i + 1) * 147)), chw(envs[i].image), `env ${i} t ${t}`)
-      assert.equal([venv.agentPos[2 * i], venv.agentPos[2 * i + 1], venv.agentDir[i]],
-        [...envs[i].agentPos, envs[i].agentDir], `pose env ${i} t ${t}`)
+      assert.equal([venv.agentPos[2 * i], venv.agentPos[2 * i + 1], venv.agentDir[i]], [...envs[i].agentPos, envs[i].agentDir], `pose env ${i} t ${t}`)
     }
   }
   check(-1)
-  const lens = new Int32Array(N), rets = new Float64Array(N)
+  const lens = new Int32Array(N),
+    rets = new Float64Array(N)
   for (let t = 0; t < 400; t++) {
     for (let i = 0; i < N; i++) actions[i] = rng.randint(0, 7)
     venv.step(actions)
@@ -67,7 +70,8 @@ test('onehot (N, 20, 7, 7): channel t, 11 + colour, 17 + state of each cell, not
   const hot = new VectorEnv('MiniGrid-DoorKey-8x8-v0', { numEnvs: N, seed: 1, onehot: true }).reset()
   assert.equal(hot.obsShape, [20, 7, 7])
   assert.ok(hot.frame === hot.obs)
-  const rng = new RandomState(3), actions = new Int32Array(N)
+  const rng = new RandomState(3),
+    actions = new Int32Array(N)
   const seen = new Set<number>()
   for (let t = 0; t < 300; t++) {
     for (let i = 0; i < N; i++) actions[i] = rng.randint(0, 7)
@@ -91,7 +95,7 @@ test('autoReset false pauses at the terminal view; resetEnv(i, seed) = reset(see
   const venv = new VectorEnv('MiniGrid-Empty-8x8-v0', { numEnvs: 2, seed: 0, autoReset: false }).reset()
   const spin = Int32Array.of(0, 0) // turning left forever: truncated at max_steps 256
   let t = 0
-  while (venv.running[0]) (venv.step(spin), t++)
+  while (venv.running[0]) venv.step(spin), t++
   assert.is(t, 256)
   assert.equal([venv.truncated[0], venv.terminated[0], venv.episodeSteps[0]], [1, 0, 256])
   const frozen = venv.obs.slice(0, 147)
@@ -106,8 +110,10 @@ test('autoReset false pauses at the terminal view; resetEnv(i, seed) = reset(see
 test('errors: onehot on a pixel game, maxEpisodeSteps and frame options on MiniGrid; pixel games keep agentPos at -1', () => {
   assert.throws(() => new VectorEnv('PixelCopter-v0', { numEnvs: 1, onehot: true }), /onehot applies to MiniGrid/)
   assert.throws(() => new VectorEnv(ID, { numEnvs: 1, maxEpisodeSteps: 10 }), /MiniGrid truncates at its own max_steps/)
-  assert.throws(() => new VectorEnv(ID, { numEnvs: 1, frameResize: 84, stackedFrames: 1 }),
-    /^VectorEnv: frameResize, stackedFrames do not apply to MiniGrid-MultiRoom-N2-S4-v0 \(its observation is MiniGrid's 7x7 symbolic view/)
+  assert.throws(
+    () => new VectorEnv(ID, { numEnvs: 1, frameResize: 84, stackedFrames: 1 }),
+    /^VectorEnv: frameResize, stackedFrames do not apply to MiniGrid-MultiRoom-N2-S4-v0 \(its observation is MiniGrid's 7x7 symbolic view/,
+  )
   const p = new VectorEnv('PixelCopter-v0', { numEnvs: 1, frameResize: 8, stackedFrames: 1 }).reset()
   assert.equal([p.kind, Array.from(p.agentPos), Array.from(p.agentDir)], ['pixels', [-1, -1], [-1]])
   assert.equal(p.frameShape, [1, 8, 8])

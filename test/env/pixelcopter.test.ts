@@ -38,8 +38,10 @@ test('replays the first 3 traced episodes (seed 24) exactly: state, RNG draws, r
     const where = `episode ${e}`
     assert.is(sha(obs), ep.reset_obs_sha256, `${where}: stale reset obs`)
     assert.equal(rec.calls, ep.init_rng_calls, `${where}: init RNG draws`)
-    assert.equal([game.playerY, game.momentum, game.terrainCount, game.score, game.lives],
-      [ep.init_state.y, ep.init_state.mom, ep.init_state.n_terrain, ep.init_state.score, ep.init_state.lives])
+    assert.equal(
+      [game.playerY, game.momentum, game.terrainCount, game.score, game.lives],
+      [ep.init_state.y, ep.init_state.mom, ep.init_state.n_terrain, ep.init_state.score, ep.init_state.lives],
+    )
     const terrain = Array.from({ length: game.terrainCount }, (_, i) => [game.terrainX[i], game.terrainY[i]])
     assert.equal(terrain, ep.init_terrain, `${where}: initial terrain`)
     let ret = 0
@@ -180,7 +182,10 @@ test('statistics: 2000 uniform-random episodes, always-noop lengths, only the 3 
   }
   console.log(`  always noop x500: lengths ${lo}..${hi}`)
   assert.ok(lo >= 18 && hi <= 24, `noop lengths ${lo}..${hi}`)
-  assert.equal([...colours].sort((a, b) => a - b), [0x000000, 0x78f050, 0xffffff])
+  assert.equal(
+    [...colours].sort((a, b) => a - b),
+    [0x000000, 0x78f050, 0xffffff],
+  )
 })
 
 test('API: spaces, unknown id, invalid action, step before reset, truncation, stepping after the end', () => {
@@ -190,7 +195,10 @@ test('API: spaces, unknown id, invalid action, step before reset, truncation, st
   assert.throws(() => env.step(0), /reset/)
   const { obs, info } = env.reset()
   assert.is(obs.length, 48 * 48 * 3)
-  assert.ok(obs.every((v) => v === 0), 'first reset obs is black')
+  assert.ok(
+    obs.every((v) => v === 0),
+    'first reset obs is black',
+  )
   assert.equal(info, {})
   assert.throws(() => env.step(2), /invalid action 2.*0 = up, 1 = noop/)
   assert.throws(() => env.step(0.5), /invalid action/)

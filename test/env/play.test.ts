@@ -19,7 +19,11 @@ test('playEpisodes: per-episode stats (noop, then up), GIF and PNG frames writte
   const env = make('PixelCopter-v0')
   const eps: number[] = []
   const stats = await playEpisodes(env, (_obs, ctx) => (ctx.episode === 1 ? 1 : 0), {
-    episodes: 2, gif: join(dir, 'a.gif'), png: join(dir, 'png'), scale: 2, onEpisode: (s) => eps.push(s.episode),
+    episodes: 2,
+    gif: join(dir, 'a.gif'),
+    png: join(dir, 'png'),
+    scale: 2,
+    onEpisode: (s) => eps.push(s.episode),
   })
   assert.equal(eps, [1, 2])
   assert.ok(stats[0].length >= 18 && stats[0].length <= 24, `noop length ${stats[0].length}`)

@@ -24,14 +24,18 @@ export type Call = (string | number)[]
  *  random_sample(). (Each checked against numpy 1.24.2's RandomState: same streams.) */
 export function primitive([method, args, kwargs, result]: [string, unknown[], Record<string, number>, unknown]): Call {
   switch (method) {
-    case 'rand': return ['rand', result as number]
-    case 'random_integers': return ['randint', args[0] as number, (args[1] as number) + 1, result as number]
-    case 'randint': return ['randint', args[0] as number, kwargs.high ?? (args[1] as number), result as number]
+    case 'rand':
+      return ['rand', result as number]
+    case 'random_integers':
+      return ['randint', args[0] as number, (args[1] as number) + 1, result as number]
+    case 'randint':
+      return ['randint', args[0] as number, kwargs.high ?? (args[1] as number), result as number]
     case 'choice': {
       const list = args[0] as unknown[]
       return ['randint', 0, list.length, list.indexOf(result)]
     }
-    default: throw new Error(`trace RNG method ${method} not mapped`)
+    default:
+      throw new Error(`trace RNG method ${method} not mapped`)
   }
 }
 
@@ -81,8 +85,12 @@ type Trace = any
 
 /** Replays episode 0 of `trace` open loop on make(id): the reset's RNG calls and `onReset`, then for every step
  *  the reward, done, the RNG calls and `onStep` (the game's own fields); finally the return and the length. */
-export function replayEpisode<G>(id: string, trace: Trace, onReset: (game: G, reset: Trace, obs: Uint8Array) => void,
-  onStep: (game: G, s: Trace, r: StepResult, at: string) => void): void {
+export function replayEpisode<G>(
+  id: string,
+  trace: Trace,
+  onReset: (game: G, reset: Trace, obs: Uint8Array) => void,
+  onStep: (game: G, s: Trace, r: StepResult, at: string) => void,
+): void {
   const { env, rec } = recordedEnv(id)
   const game = env.unwrapped as G
   const ep = trace.episodes[0]

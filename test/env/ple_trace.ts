@@ -41,15 +41,24 @@ export class RecordingRng extends RandomState {
   }
 
   randomSample(): number {
-    return this.log(() => super.randomSample(), (v) => ['random_sample', v])
+    return this.log(
+      () => super.randomSample(),
+      (v) => ['random_sample', v],
+    )
   }
 
   uniform(lo: number, hi: number): number {
-    return this.log(() => super.uniform(lo, hi), (v) => ['uniform', lo, hi, v])
+    return this.log(
+      () => super.uniform(lo, hi),
+      (v) => ['uniform', lo, hi, v],
+    )
   }
 
   randint(lo: number, hi: number): number {
-    return this.log(() => super.randint(lo, hi), (v) => ['randint', lo, hi, v])
+    return this.log(
+      () => super.randint(lo, hi),
+      (v) => ['randint', lo, hi, v],
+    )
   }
 
   take(): Draw[] {
@@ -116,8 +125,7 @@ export function replayTrace<G extends Game>(o: ReplayOptions<G>): number {
   const rec = RecordingRng.following(game.rng)
   game.rng = rec
   const ep = T.episodes[0]
-  const pick = (src: Record<string, unknown>, like: Record<string, unknown>) =>
-    Object.fromEntries(Object.keys(like).map((k) => [k, src[k]]))
+  const pick = (src: Record<string, unknown>, like: Record<string, unknown>) => Object.fromEntries(Object.keys(like).map((k) => [k, src[k]]))
   const { obs } = env.reset()
   const mine = o.state(game)
   assert.equal(mine, pick(ep.reset, mine), 'state after reset')
@@ -126,7 +134,10 @@ export function replayTrace<G extends Game>(o: ReplayOptions<G>): number {
   assert.is(sha(obs), ep.reset.sha256, 'reset frame (stale)')
   const policy = new RandomState(ep.policy_seed)
   const n = env.actionSpace.n
-  assert.equal(T.meta.action_set.map((a: { action: string }) => a.action), env.actionSpace.meanings)
+  assert.equal(
+    T.meta.action_set.map((a: { action: string }) => a.action),
+    env.actionSpace.meanings,
+  )
   let ret = 0
   for (const s of ep.steps) {
     const at = `step ${s.t}`

@@ -5,14 +5,23 @@ import { randomEpisodes, replayTrace } from './ple_trace.ts'
 
 const test = suite('pong')
 
-test('replays PLE\'s traced episode exactly: reset serve draws, state, rewards, RNG draws, frame SHA-256', () => {
+test("replays PLE's traced episode exactly: reset serve draws, state, rewards, RNG draws, frame SHA-256", () => {
   const steps = replayTrace<Pong>({
     id: 'Pong-v0',
     cls: Pong,
     game: 'pong',
     state: (g) => ({
-      agent_y: g.agentY, agent_vy: g.agentVy, cpu_y: g.cpuY, cpu_vy: g.cpuVy, ball_x: g.ballX, ball_y: g.ballY,
-      ball_vx: g.ballVx, ball_vy: g.ballVy, score_agent: g.scoreAgent, score_cpu: g.scoreCpu, score_sum: g.score,
+      agent_y: g.agentY,
+      agent_vy: g.agentVy,
+      cpu_y: g.cpuY,
+      cpu_vy: g.cpuVy,
+      ball_x: g.ballX,
+      ball_y: g.ballY,
+      ball_vx: g.ballVx,
+      ball_vy: g.ballVy,
+      score_agent: g.scoreAgent,
+      score_cpu: g.scoreCpu,
+      score_sum: g.score,
       dy: g.dy,
     }),
   })

@@ -1,21 +1,22 @@
 import { createHash } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import {
-  applySticky, bilinearTaps, FrameStack, grayscale, nearestIndex, Resizer, resizeRgb,
-} from '../../env/preprocess.ts'
+import { applySticky, bilinearTaps, FrameStack, grayscale, nearestIndex, Resizer, resizeRgb } from '../../env/preprocess.ts'
 
 const test = suite('preprocess')
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 /** Deterministic RGB test image, byte i = ((i + 1) * 2654435761 mod 2^32) >> 24 (as in the Python that made PILLOW). */
-const image = (w: number, h: number) =>
-  Uint8Array.from({ length: w * h * 3 }, (_, i) => Math.imul(i + 1, 2654435761) >>> 24)
+const image = (w: number, h: number) => Uint8Array.from({ length: w * h * 3 }, (_, i) => Math.imul(i + 1, 2654435761) >>> 24)
 /** Flat 5x3 blocks of random colours (exercises the flat-run shortcuts): block b = (y / 3) * 97 + x / 5. */
-const blocky = (w: number, h: number) => Uint8Array.from({ length: w * h * 3 }, (_, i) => {
-  const p = Math.floor(i / 3), c = i % 3, x = p % w, y = Math.floor(p / w)
-  const b = Math.floor(y / 3) * 97 + Math.floor(x / 5)
-  return Math.imul(b * 3 + c + 1, 2654435761) >>> 24
-})
+const blocky = (w: number, h: number) =>
+  Uint8Array.from({ length: w * h * 3 }, (_, i) => {
+    const p = Math.floor(i / 3),
+      c = i % 3,
+      x = p % w,
+      y = Math.floor(p / w)
+    const b = Math.floor(y / 3) * 97 + Math.floor(x / 5)
+    return Math.imul(b * 3 + c + 1, 2654435761) >>> 24
+  })
 
 // SHA-256 of Pillow's Image.resize(size, NEAREST | BILINEAR) output for image(w, h); printed by Pillow 12.3.0, whose
 // NEAREST (ImagingScaleAffine) and BILINEAR (Resample.c convolution, 22-bit fixed point) paths are the 2019 ones.
@@ -58,7 +59,13 @@ test('hand-worked: 1-D [0, 100] to 4 and [0, 100, 200] to 2', () => {
   // x = 3: (3 + 0.5) * 48/84 is exactly 2, but the accumulated position is 1.999...: Pillow samples pixel 1
   assert.equal(Array.from(nearestIndex(48, 84).subarray(0, 8)), [0, 0, 1, 1, 2, 3, 3, 4])
   const t = bilinearTaps(2, 4)
-  assert.equal([Array.from(t.first), Array.from(t.count)], [[0, 0, 0, 1], [1, 2, 2, 1]])
+  assert.equal(
+    [Array.from(t.first), Array.from(t.count)],
+    [
+      [0, 0, 0, 1],
+      [1, 2, 2, 1],
+    ],
+  )
 })
 
 test('resize == Pillow (NEAREST and BILINEAR, up and down, non-square, noise and flat blocks)', () => {

@@ -5,14 +5,22 @@ import { randomEpisodes, replayTrace } from './ple_trace.ts'
 
 const test = suite('puckworld')
 
-test('replays PLE\'s traced episode exactly: target draws, state, rewards, alpha-blended frames\' SHA-256', () => {
+test("replays PLE's traced episode exactly: target draws, state, rewards, alpha-blended frames' SHA-256", () => {
   const steps = replayTrace<PuckWorld>({
     id: 'PuckWorld-v0',
     cls: PuckWorld,
     game: 'puckworld',
     state: (g) => ({
-      player_x: g.agent.x, player_y: g.agent.y, player_vx: g.agent.vx, player_vy: g.agent.vy, good_x: g.goodX,
-      good_y: g.goodY, bad_x: g.badX, bad_y: g.badY, score: g.score, ticks: g.ticks,
+      player_x: g.agent.x,
+      player_y: g.agent.y,
+      player_vx: g.agent.vx,
+      player_vy: g.agent.vy,
+      good_x: g.goodX,
+      good_y: g.goodY,
+      bad_x: g.badX,
+      bad_y: g.badY,
+      score: g.score,
+      ticks: g.ticks,
     }),
   })
   assert.is(steps, 300)
@@ -28,10 +36,16 @@ test('replays PLE\'s traced episode exactly: target draws, state, rewards, alpha
 test('statistics: 40 uniform-random episodes (the 10000-step limit) inside the band the rules give', () => {
   const s = randomEpisodes('PuckWorld-v0', 40)
   console.log(`  PuckWorld uniform random x40: mean length ${s.meanLength}, mean return ${s.meanReturn.toFixed(1)}`)
-  assert.ok(s.lengths.every((n) => n === 10000), 'only the time limit ends an episode')
+  assert.ok(
+    s.lengths.every((n) => n === 10000),
+    'only the time limit ends an episode',
+  )
   assert.ok(s.meanReturn >= -370000 && s.meanReturn <= -281000, `mean return ${s.meanReturn}`)
   // a step pays at least -(the box's diagonal 82.1 px + 2) and at most 0
-  assert.ok(s.returns.every((r) => r < 0 && r > -10000 * 84.1), `returns ${Math.min(...s.returns)}`)
+  assert.ok(
+    s.returns.every((r) => r < 0 && r > -10000 * 84.1),
+    `returns ${Math.min(...s.returns)}`,
+  )
 })
 
 test.run()

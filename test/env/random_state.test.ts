@@ -25,13 +25,23 @@ test('seed 24: first game init draws (randint, uniform) == numpy, in order', () 
 // Values printed by numpy 2.4.6 (legacy RandomState is frozen across numpy versions).
 test('random_sample, randint edge ranges, uniform == numpy', () => {
   const r0 = new RandomState(0)
-  assert.equal([r0.randomSample(), r0.randomSample(), r0.randomSample()],
-    [0.5488135039273248, 0.7151893663724195, 0.6027633760716439])
+  assert.equal([r0.randomSample(), r0.randomSample(), r0.randomSample()], [0.5488135039273248, 0.7151893663724195, 0.6027633760716439])
   const r = new RandomState(123456789)
   const ranges: [number, number][] = [
-    [0, 10], [48, 72], [12, 36], [-5, 5], [0, 1], [0, 2 ** 31 + 5], [0, 2 ** 32], [7, 8], [0, 3],
+    [0, 10],
+    [48, 72],
+    [12, 36],
+    [-5, 5],
+    [0, 1],
+    [0, 2 ** 31 + 5],
+    [0, 2 ** 32],
+    [7, 8],
+    [0, 3],
   ]
-  assert.equal(ranges.map(([lo, hi]) => r.randint(lo, hi)), [8, 66, 24, 2, 0, 1103802106, 3461125348, 7, 1])
+  assert.equal(
+    ranges.map(([lo, hi]) => r.randint(lo, hi)),
+    [8, 66, 24, 2, 0, 1103802106, 3461125348, 7, 1],
+  )
   assert.is(r.randint(0, 1000), 956)
   const rm = new RandomState(2 ** 32 - 1)
   assert.equal([rm.uniform(-0.01, 0.01), rm.uniform(0, 0.5)], [-0.008047359420119724, 0.4561914226513109])

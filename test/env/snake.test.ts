@@ -6,15 +6,23 @@ import { randomEpisodes, replayTrace } from './ple_trace.ts'
 
 const test = suite('snake')
 
-test('replays PLE\'s traced episode exactly: food draws, body, hit box, rewards, frame SHA-256', () => {
+test("replays PLE's traced episode exactly: food draws, body, hit box, rewards, frame SHA-256", () => {
   const steps = replayTrace<Snake>({
     id: 'Snake-v0',
     cls: Snake,
     game: 'snake',
     state: (g) => ({
-      head_x: g.bodyX[0], head_y: g.bodyY[0], dir: [g.dirX, g.dirY], length: g.length,
-      body: g.bodyX.map((x, i) => [x, g.bodyY[i]]), head_rect: [...g.headRect], food_x: g.foodX, food_y: g.foodY,
-      score: g.score, lives: g.lives, ticks: g.ticks,
+      head_x: g.bodyX[0],
+      head_y: g.bodyY[0],
+      dir: [g.dirX, g.dirY],
+      length: g.length,
+      body: g.bodyX.map((x, i) => [x, g.bodyY[i]]),
+      head_rect: [...g.headRect],
+      food_x: g.foodX,
+      food_y: g.foodY,
+      score: g.score,
+      lives: g.lives,
+      ticks: g.ticks,
     }),
   })
   assert.is(steps, 156)
@@ -50,7 +58,11 @@ test('eating: +1, a (200, 255, 200) segment at the tail, food redrawn by two cho
 })
 
 test('the body can be hit from its fourth segment on: -5 and game over', () => {
-  for (const [idx, dies] of [[1, false], [2, false], [3, true]] as const) {
+  for (const [idx, dies] of [
+    [1, false],
+    [2, false],
+    [3, true],
+  ] as const) {
     const g = new Snake(new RandomState(3))
     g.init()
     g.foodX = 36
@@ -78,8 +90,7 @@ test('the body can be hit from its fourth segment on: -5 and game over', () => {
 // wall, at least 32 steps away (x > 62.5 moving right from 32 at 29/30 px per step).
 test('statistics: 3000 uniform-random episodes inside the band the rules give; every episode obeys them', () => {
   const s = randomEpisodes('Snake-v0', 3000)
-  console.log(`  Snake uniform random x3000: mean length ${s.meanLength.toFixed(2)}, ` +
-    `mean return ${s.meanReturn.toFixed(4)}`)
+  console.log(`  Snake uniform random x3000: mean length ${s.meanLength.toFixed(2)}, ` + `mean return ${s.meanReturn.toFixed(4)}`)
   assert.ok(s.meanLength >= 180 && s.meanLength <= 420, `mean length ${s.meanLength}`)
   assert.ok(s.meanReturn >= -4.7 && s.meanReturn <= -4.2, `mean return ${s.meanReturn}`)
   s.returns.forEach((ret, i) => {

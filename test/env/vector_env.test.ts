@@ -12,7 +12,9 @@ const test = suite('vector_env')
 
 test('VectorEnv == single envs + Resizer + FrameStack with manual auto-reset (3 envs, 300 steps, both filters)', () => {
   for (const resize of ['nearest', 'bilinear'] as const) {
-    const N = 3, S = 42, C = 3
+    const N = 3,
+      S = 42,
+      C = 3
     const opts = { numEnvs: N, seed: 100, frameResize: S, stackedFrames: C, resize }
     const venv = new VectorEnv('PixelCopter-v0', opts).reset()
     const envs = Array.from({ length: N }, (_, i) => make('PixelCopter-v0', { seed: 100 + i }))
@@ -42,7 +44,7 @@ test('VectorEnv == single envs + Resizer + FrameStack with manual auto-reset (3 
         assert.is(venv.terminated[i], r.terminated ? 1 : 0)
         assert.is(venv.episodeSteps[i], lens[i])
         const done = r.terminated || r.truncated
-        if (done) (envs[i].reset(), (lens[i] = 0), dones++)
+        if (done) envs[i].reset(), (lens[i] = 0), dones++
         push(i, done)
         rz.grayInto(envs[i].obs, frame)
         assert.equal(venv.frame.subarray(i * S * S, (i + 1) * S * S), frame, `frame env ${i} t ${t}`)

@@ -5,15 +5,20 @@ import { randomEpisodes, replayTrace } from './ple_trace.ts'
 
 const test = suite('waterworld')
 
-test('replays PLE\'s traced episode exactly: creep draws, creeps in group order, rewards, frame SHA-256', () => {
+test("replays PLE's traced episode exactly: creep draws, creeps in group order, rewards, frame SHA-256", () => {
   const steps = replayTrace<WaterWorld>({
     id: 'WaterWorld-v0',
     cls: WaterWorld,
     game: 'waterworld',
     state: (g) => ({
-      player_x: g.agent.x, player_y: g.agent.y, player_vx: g.agent.vx, player_vy: g.agent.vy,
+      player_x: g.agent.x,
+      player_y: g.agent.y,
+      player_vx: g.agent.vx,
+      player_vy: g.agent.vy,
       creeps: g.creeps.map((c) => [c.type === 0 ? 'GOOD' : 'BAD', c.x, c.y, c.dx, c.dy, c.speed, c.jitter]),
-      good: g.counts[0], bad: g.counts[1], score: g.score,
+      good: g.counts[0],
+      bad: g.counts[1],
+      score: g.score,
     }),
   })
   assert.is(steps, 1680)
@@ -30,8 +35,7 @@ test('replays PLE\'s traced episode exactly: creep draws, creeps in group order,
 // creeps on 44 x 44 px, slowed by the walls that stop it) x 14.5 creeps: we allow [800, 2200].
 test('statistics: 1000 uniform-random episodes inside the band the rules give; every episode obeys them', () => {
   const s = randomEpisodes('WaterWorld-v0', 1000)
-  console.log(`  WaterWorld uniform random x1000: mean length ${s.meanLength.toFixed(1)}, ` +
-    `mean return ${s.meanReturn.toFixed(4)}`)
+  console.log(`  WaterWorld uniform random x1000: mean length ${s.meanLength.toFixed(1)}, ` + `mean return ${s.meanReturn.toFixed(4)}`)
   assert.ok(s.meanReturn >= 7.375 - 0.62 && s.meanReturn <= 7.375 + 0.62, `mean return ${s.meanReturn}`)
   assert.ok(s.meanLength >= 800 && s.meanLength <= 2200, `mean length ${s.meanLength}`)
   const over = s.lengths.filter((n, i) => n === 1 && s.returns[i] === 0).length

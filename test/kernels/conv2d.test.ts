@@ -10,10 +10,13 @@ import { parity, type Call } from './parity.ts'
 const test = suite('conv2d')
 
 function calls(c: ConvCase, rows = c.N) {
-  const { P, Q } = convOut(c), { heavy: _, ...dims } = c
+  const { P, Q } = convOut(c),
+    { heavy: _, ...dims } = c
   const d = { ...dims, N: rows, P, Q }
-  const x = randn(c.N * c.C * c.H * c.W, 1), w = randn(c.K * c.C * c.R * c.S, 2, 0.1)
-  const b = randn(c.K, 3), dout = randn(c.N * c.K * P * Q, 4)
+  const x = randn(c.N * c.C * c.H * c.W, 1),
+    w = randn(c.K * c.C * c.R * c.S, 2, 0.1)
+  const b = randn(c.K, 3),
+    dout = randn(c.N * c.K * P * Q, 4)
   const head = (a: Float32Array, n: number) => a.subarray(0, (a.length / c.N) * n)
   return {
     fwd: { inputs: [head(x, rows), w, b], outLens: [rows * c.K * P * Q], d } as Call,
@@ -37,12 +40,17 @@ for (const c of CONV) {
 // heavy: batch 64 on the fast kernels; the batch-independent kernels compare the first 2 images against ref
 for (const c of CONV_SEED) {
   let full: ReturnType<typeof calls> | undefined, few: ReturnType<typeof calls> | undefined
-  const F = () => (full ??= calls(c)), S = () => (few ??= calls(c, 2))
+  const F = () => (full ??= calls(c)),
+    S = () => (few ??= calls(c, 2))
   const { P, Q } = convOut(c)
-  parity(test, 'conv2d_forward', label(c), () => ({ ...F().fwd, compareLens: [2 * c.K * P * Q] }),
-    tol(c.C * c.R * c.S), { refCall: () => S().fwd, heavy: true })
-  parity(test, 'conv2d_backward_input', label(c), () => ({ ...F().bin, compareLens: [2 * c.C * c.H * c.W] }),
-    tol(c.K * c.R * c.S), { refCall: () => S().bin, heavy: true })
+  parity(test, 'conv2d_forward', label(c), () => ({ ...F().fwd, compareLens: [2 * c.K * P * Q] }), tol(c.C * c.R * c.S), {
+    refCall: () => S().fwd,
+    heavy: true,
+  })
+  parity(test, 'conv2d_backward_input', label(c), () => ({ ...F().bin, compareLens: [2 * c.C * c.H * c.W] }), tol(c.K * c.R * c.S), {
+    refCall: () => S().bin,
+    heavy: true,
+  })
   parity(test, 'conv2d_backward_weight', label(c), () => F().bw, tol(c.N * P * Q), { heavy: true })
 }
 

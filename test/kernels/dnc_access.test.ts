@@ -17,19 +17,43 @@ for (const { B, N, W, H: R } of DNC) {
   parity(test, 'dnc_usage_backward', shape, () => ({ inputs: [randn(B * N, 5), ...usage()], outLens: [B * N, B * N, B * R * N, B * R], d: { B, N, R } }), tol)
   const ww = () => [w01(B * N, 6, 0.3), w01(B * N, 7, 0.3), w01(B, 8), w01(B, 9), w01(B * N, 10, 0.2)]
   parity(test, 'dnc_write_weighting_forward', shape, () => ({ inputs: ww(), outLens: [B * N, B * N], d: { B, N } }), tol)
-  parity(test, 'dnc_write_weighting_backward', shape, () => ({
-    inputs: [randn(B * N, 11), randn(B * N, 12), ...ww()], outLens: [B * N, B * N, B, B, B * N], d: { B, N },
-  }), tol)
+  parity(
+    test,
+    'dnc_write_weighting_backward',
+    shape,
+    () => ({
+      inputs: [randn(B * N, 11), randn(B * N, 12), ...ww()],
+      outLens: [B * N, B * N, B, B, B * N],
+      d: { B, N },
+    }),
+    tol,
+  )
   const write = () => [randn(B * N * W, 13), w01(B * N, 14, 0.5), w01(B * W, 15), randn(B * W, 16)]
   parity(test, 'dnc_write_forward', shape, () => ({ inputs: write(), outLens: [B * N * W], d: { B, N, W } }), tol)
-  parity(test, 'dnc_write_backward', shape, () => ({
-    inputs: [randn(B * N * W, 17), ...write()], outLens: [B * N * W, B * N, B * W, B * W], d: { B, N, W },
-  }), tol)
+  parity(
+    test,
+    'dnc_write_backward',
+    shape,
+    () => ({
+      inputs: [randn(B * N * W, 17), ...write()],
+      outLens: [B * N * W, B * N, B * W, B * W],
+      d: { B, N, W },
+    }),
+    tol,
+  )
   const reads = () => [w01(B * R * 3, 18), w01(B * R * N, 19, 0.3), w01(B * R * N, 20, 0.3), w01(B * R * N, 21, 0.3)]
   parity(test, 'dnc_read_weights_forward', shape, () => ({ inputs: reads(), outLens: [B * R * N], d: { B, R, N } }), tol)
-  parity(test, 'dnc_read_weights_backward', shape, () => ({
-    inputs: [randn(B * R * N, 22), ...reads()], outLens: [B * R * 3, B * R * N, B * R * N, B * R * N], d: { B, R, N },
-  }), tol)
+  parity(
+    test,
+    'dnc_read_weights_backward',
+    shape,
+    () => ({
+      inputs: [randn(B * R * N, 22), ...reads()],
+      outLens: [B * R * 3, B * R * N, B * R * N, B * R * N],
+      d: { B, R, N },
+    }),
+    tol,
+  )
 }
 
 test.run()

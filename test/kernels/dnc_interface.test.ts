@@ -11,12 +11,22 @@ const test = suite('dnc interface kernels')
 const tol = { atol: 1e-5, rtol: 1e-4 }
 
 for (const { B, W, H: R } of DNC) {
-  const shape = `B ${B} W ${W} R ${R}`, { I } = dncInterfaceLayout(W, R)
-  const d = { B, W, R }, outs = [B * R * W, B * R, B * W, B, B * W, B * W, B * R, B, B, B * R * 3]
+  const shape = `B ${B} W ${W} R ${R}`,
+    { I } = dncInterfaceLayout(W, R)
+  const d = { B, W, R },
+    outs = [B * R * W, B * R, B * W, B, B * W, B * W, B * R, B, B, B * R * 3]
   parity(test, 'dnc_interface_forward', shape, () => ({ inputs: [randn(B * I, I, 4)], outLens: outs, d }), tol)
-  parity(test, 'dnc_interface_backward', shape, () => ({
-    inputs: [...outs.map((n, i) => randn(n, 80 + i)), randn(B * I, I + 1, 4)], outLens: [B * I], d,
-  }), tol)
+  parity(
+    test,
+    'dnc_interface_backward',
+    shape,
+    () => ({
+      inputs: [...outs.map((n, i) => randn(n, 80 + i)), randn(B * I, I + 1, 4)],
+      outLens: [B * I],
+      d,
+    }),
+    tol,
+  )
 }
 
 test.run()

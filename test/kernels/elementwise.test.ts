@@ -12,7 +12,8 @@ const test = suite('elementwise')
 const tol = { atol: 1e-7, rtol: 2e-6 }
 
 for (const [sa, sb] of BROADCAST) {
-  const { d, out } = bcastDims(sa, sb), shape = `${sa.join('x')} ${sb.join('x')}`
+  const { d, out } = bcastDims(sa, sb),
+    shape = `${sa.join('x')} ${sb.join('x')}`
   for (const op of BINARY_OPS) {
     // div: keep b away from 0; maximum/minimum: include ties
     const b = () => (op === 'div' ? uniform(size(sb), 9, 0.5, 2) : randn(size(sb), 9).map((v, i) => (i % 5 ? v : 0)))
@@ -24,8 +25,7 @@ for (const [sa, sb] of BROADCAST) {
 }
 
 const PARAMS: Record<string, number> = { alpha: 0.02, lo: -0.5, hi: 0.7 }
-const domain = (op: UnaryOp, L: number, seed: number) =>
-  op === 'log' || op === 'sqrt' ? uniform(L, seed, 0.05, 4) : uniform(L, seed, -6, 6)
+const domain = (op: UnaryOp, L: number, seed: number) => (op === 'log' || op === 'sqrt' ? uniform(L, seed, 0.05, 4) : uniform(L, seed, -6, 6))
 
 for (const L of LENGTHS) {
   for (const op of Object.keys(UNARY_OPS) as UnaryOp[]) {

@@ -9,10 +9,19 @@ const test = suite('lstm')
 const tol = { atol: 1e-6, rtol: 1e-5 }
 
 for (const { N, U } of LSTM) {
-  const d = { N, U }, shape = `${N}x${U}`
-  parity(test, 'lstm_cell_forward', shape, () => ({
-    inputs: [randn(N * 4 * U, U, 2), randn(N * U, U + 1)], outLens: [N * U, N * U, N * 4 * U], d,
-  }), tol)
+  const d = { N, U },
+    shape = `${N}x${U}`
+  parity(
+    test,
+    'lstm_cell_forward',
+    shape,
+    () => ({
+      inputs: [randn(N * 4 * U, U, 2), randn(N * U, U + 1)],
+      outLens: [N * U, N * U, N * 4 * U],
+      d,
+    }),
+    tol,
+  )
   let call: { inputs: Float32Array[]; outLens: number[]; d: typeof d } | undefined
   parity(test, 'lstm_cell_backward', shape, () => call!, tol)
   test.before(async () => {

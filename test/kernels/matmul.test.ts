@@ -11,9 +11,18 @@ const test = suite('matmul')
 for (const { M, K, N } of MATMUL) {
   const tol = { atol: 1e-5 + 3e-7 * K, rtol: 1e-4 }
   for (const name of ['matmul', 'matmul_nt', 'matmul_tn'] as const) {
-    parity(test, name, `${M}x${K}x${N}`, () => ({
-      inputs: [randn(M * K, M + K), randn(K * N, N + 7)], outLens: [M * N], d: { M, K, N },
-    }), tol, { variants: ['', '_v1'] })
+    parity(
+      test,
+      name,
+      `${M}x${K}x${N}`,
+      () => ({
+        inputs: [randn(M * K, M + K), randn(K * N, N + 7)],
+        outLens: [M * N],
+        d: { M, K, N },
+      }),
+      tol,
+      { variants: ['', '_v1'] },
+    )
   }
 }
 

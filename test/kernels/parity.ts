@@ -22,8 +22,7 @@ export interface Call {
 }
 
 /** Run kernel `name` (wasm: its `variant`, e.g. '_v1') on be from host arrays; `exec` replaces the be.run call. */
-export async function runOn(be: Backend, name: KernelName, c: Call, variant = '',
-  exec?: (outs: Buffer[], ins: Buffer[]) => void): Promise<Float32Array[]> {
+export async function runOn(be: Backend, name: KernelName, c: Call, variant = '', exec?: (outs: Buffer[], ins: Buffer[]) => void): Promise<Float32Array[]> {
   const outs = c.outLens.map((n, i) => {
     const b = be.alloc(n)
     be.write(b, c.outInit?.[i] ?? new Float32Array(n).fill(NaN))
@@ -42,12 +41,18 @@ export async function runOn(be: Backend, name: KernelName, c: Call, variant = ''
 }
 
 /** Register one parity test per (non-ref backend x variant) for a case; the ref result is computed once, lazily. */
-export function parity(test: Test, name: KernelName, shape: string, make: () => Call, tol: Tol,
-  opts: { variants?: string[]; refCall?: () => Call; heavy?: boolean } = {}): void {
+export function parity(
+  test: Test,
+  name: KernelName,
+  shape: string,
+  make: () => Call,
+  tol: Tol,
+  opts: { variants?: string[]; refCall?: () => Call; heavy?: boolean } = {},
+): void {
   let call: Call | undefined, want: Promise<Float32Array[]> | undefined
   const expected = () => (want ??= runOn(ref, name, opts.refCall ? opts.refCall() : (call ??= make())))
   for (const bn of TARGETS) {
-    for (const v of bn === 'wasm' ? opts.variants ?? [''] : ['']) {
+    for (const v of bn === 'wasm' ? (opts.variants ?? ['']) : ['']) {
       test(`${name}${v} ${bn} == ref [${shape}]`, async () => {
         const backend = await backendByName(bn)
         if (!backend) return // backends() printed the SKIPPED line (and threw under CI)
@@ -69,15 +74,26 @@ export function parity(test: Test, name: KernelName, shape: string, make: () => 
 /** numpy broadcasting of two shapes into the rank-4 dims of the binary kernels: out dims and element strides. */
 export function bcastDims(a: number[], b: number[]): { d: Dims; out: number[] } {
   const pad = (s: number[]) => [...Array(4 - s.length).fill(1), ...s]
-  const A = pad(a), B = pad(b), out = A.map((x, i) => Math.max(x, B[i]))
+  const A = pad(a),
+    B = pad(b),
+    out = A.map((x, i) => Math.max(x, B[i]))
   const strides = (s: number[]) => {
     const st = [0, 0, 0, 0]
     let acc = 1
-    for (let i = 3; i >= 0; i--) { st[i] = s[i] === 1 ? 0 : acc; acc *= s[i] }
+    for (let i = 3; i >= 0; i--) {
+      st[i] = s[i] === 1 ? 0 : acc
+      acc *= s[i]
+    }
     return st
   }
-  const sa = strides(A), sb = strides(B), d: Dims = {}
-  out.forEach((v, i) => { d[`D${i}`] = v; d[`SA${i}`] = sa[i]; d[`SB${i}`] = sb[i] })
+  const sa = strides(A),
+    sb = strides(B),
+    d: Dims = {}
+  out.forEach((v, i) => {
+    d[`D${i}`] = v
+    d[`SA${i}`] = sa[i]
+    d[`SB${i}`] = sb[i]
+  })
   return { d, out }
 }
 

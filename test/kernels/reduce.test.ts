@@ -8,7 +8,9 @@ import { parity, runOn, ref } from './parity.ts'
 const test = suite('reduce')
 
 for (const { O, R, I } of REDUCE) {
-  const d = { O, R, I }, shape = `${O},${R},${I}`, tol = { atol: 1e-5 + 1e-7 * R, rtol: 1e-5 }
+  const d = { O, R, I },
+    shape = `${O},${R},${I}`,
+    tol = { atol: 1e-5 + 1e-7 * R, rtol: 1e-5 }
   // rounded to quarters so maxima tie often
   const x = () => randn(O * R * I, R + I).map((v) => Math.round(v * 4) / 4)
   parity(test, 'sum_reduce', shape, () => ({ inputs: [x()], outLens: [O * I], d }), tol)

@@ -47,7 +47,8 @@ test('alloc/free cycles of a training-step pattern keep reservedBytes and liveBu
 
 test('memory.grow keeps contents and refreshes views; reads are copies; buffers are 16-byte aligned', async () => {
   const be = await open()
-  const a = be.alloc(1001), data = randn(1001, 3)
+  const a = be.alloc(1001),
+    data = randn(1001, 3)
   be.write(a, data)
   const big = be.alloc(8 << 20) // 32 MiB: forces memory.grow past the 1 MiB start
   const got = be.readSync(a)

@@ -19,13 +19,20 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const test = suite('meta: kernel coverage')
 
 test('every registry kernel has a ref implementation', () => {
-  assert.equal(KERNEL_NAMES.filter((k) => typeof REF[k] !== 'function'), [])
+  assert.equal(
+    KERNEL_NAMES.filter((k) => typeof REF[k] !== 'function'),
+    [],
+  )
 })
 
 test('every registry kernel is exported by the wasm module, with the ABI arity', () => {
   const mod = new WebAssembly.Module(readFileSync(join(root, 'build/kernels.debug.wasm')))
   const exports = new Map(WebAssembly.Module.exports(mod).map((e) => [e.name, e.kind]))
-  assert.equal(KERNEL_NAMES.filter((k) => exports.get(k) !== 'function'), [], 'missing wasm exports')
+  assert.equal(
+    KERNEL_NAMES.filter((k) => exports.get(k) !== 'function'),
+    [],
+    'missing wasm exports',
+  )
   // arity: instantiate with a throwaway memory and compare Function.length to the signature
   const inst = new WebAssembly.Instance(mod, { env: { memory: new WebAssembly.Memory({ initial: 256 }), abort: () => {} } })
   const bad = KERNEL_NAMES.filter((k) => {
@@ -37,9 +44,18 @@ test('every registry kernel is exported by the wasm module, with the ABI arity',
 })
 
 test('every registry kernel has one WGSL binding: its own kernel or a selector, never both', () => {
-  const own = new Set(Object.keys(WGSL)), selected = new Set(Object.keys(WGSL_SELECT))
-  assert.equal(KERNEL_NAMES.filter((k) => own.has(k) === selected.has(k)), [], 'kernels with no binding, or two')
-  assert.equal([...own, ...selected].filter((k) => !(k in KERNELS)), [], 'bindings of names outside the registry')
+  const own = new Set(Object.keys(WGSL)),
+    selected = new Set(Object.keys(WGSL_SELECT))
+  assert.equal(
+    KERNEL_NAMES.filter((k) => own.has(k) === selected.has(k)),
+    [],
+    'kernels with no binding, or two',
+  )
+  assert.equal(
+    [...own, ...selected].filter((k) => !(k in KERNELS)),
+    [],
+    'bindings of names outside the registry',
+  )
 })
 
 // The shapes the selectors are asked about, by the dims they take: every branch of a selector tests divisibility by 4
@@ -51,13 +67,19 @@ const DOMAINS: Record<string, Record<string, number>[]> = {
 }
 const DEVICES: DeviceCaps[] = [false, true].flatMap((software) => [false, true].map((quads) => ({ software, quads })))
 /** kernel -> every version its binding picks over its domain on every kind of device */
-const picks = new Map(Object.keys(WGSL_SELECT).map((k) => {
-  const domain = DOMAINS[KERNELS[k as KernelName].dims.join()] ?? []
-  return [k, new Set(domain.flatMap((d) => DEVICES.map((caps) => versionFor(k as KernelName, d, caps))))]
-}))
+const picks = new Map(
+  Object.keys(WGSL_SELECT).map((k) => {
+    const domain = DOMAINS[KERNELS[k as KernelName].dims.join()] ?? []
+    return [k, new Set(domain.flatMap((d) => DEVICES.map((caps) => versionFor(k as KernelName, d, caps))))]
+  }),
+)
 
 test('a selector picks only versions of its own kernel that exist', () => {
-  assert.equal([...picks].filter(([, v]) => v.size === 0).map(([k]) => k), [], 'selected kernels with no shape domain here (add one to DOMAINS)')
+  assert.equal(
+    [...picks].filter(([, v]) => v.size === 0).map(([k]) => k),
+    [],
+    'selected kernels with no shape domain here (add one to DOMAINS)',
+  )
   const bad = [...picks].flatMap(([k, vs]) => [...vs].filter((v) => !new RegExp(`^${k}_v\\d+$`).test(v) || !(WGSL_VERSIONS[v] || WGSL_COMPOSITE[v])))
   assert.equal(bad, [])
 })
@@ -69,12 +91,22 @@ test('production holds only the naive _v1 baselines and versions a selector pick
   const baselines = Object.keys(WGSL_SELECT).filter((k) => !WGSL_VERSIONS[`${k}_v1`])
   assert.equal(baselines, [], 'selected kernels without a _v1 version')
   const steps = Object.values(WGSL_COMPOSITE).flatMap((c) => c.steps.map((st) => st.kernel))
-  assert.equal(steps.filter((s) => !WGSL_INTERNAL[s]), [], 'composite steps naming no internal kernel')
-  assert.equal(Object.keys(WGSL_INTERNAL).filter((s) => !steps.includes(s)), [], 'internal kernels no composite runs')
+  assert.equal(
+    steps.filter((s) => !WGSL_INTERNAL[s]),
+    [],
+    'composite steps naming no internal kernel',
+  )
+  assert.equal(
+    Object.keys(WGSL_INTERNAL).filter((s) => !steps.includes(s)),
+    [],
+    'internal kernels no composite runs',
+  )
 })
 
 test('every registry kernel is named by a parity test in test/kernels/', () => {
-  const src = readdirSync(join(root, 'test/kernels')).map((f) => readFileSync(join(root, 'test/kernels', f), 'utf8')).join('\n')
+  const src = readdirSync(join(root, 'test/kernels'))
+    .map((f) => readFileSync(join(root, 'test/kernels', f), 'utf8'))
+    .join('\n')
   // table-driven families are covered by iterating the registry's op lists
   const tableDriven = new Set<string>([...BINARY_OPS, ...Object.keys(UNARY_OPS), ...Object.keys(UNARY_OPS).map((o) => `${o}_backward`)])
   const usesTables = /BINARY_OPS/.test(src) && /UNARY_OPS/.test(src)

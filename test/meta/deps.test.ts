@@ -48,11 +48,18 @@ test('no forbidden import edges', () => {
   const bad: string[] = []
   for (const top of Object.keys(ALLOWED)) {
     let list: string[] = []
-    try { list = files(top) } catch { continue }
+    try {
+      list = files(top)
+    } catch {
+      continue
+    }
     for (const f of list) {
       if (top === 'kernels' && f.startsWith('kernels/as/')) continue // AssemblyScript: its own std only
       for (const spec of imports(readFileSync(join(root, f), 'utf8'))) {
-        if (spec.startsWith('node:')) { if (!NODE_OK.has(top)) bad.push(`${f} imports ${spec} (only cli/, bench/, test/, scripts/ may)`); continue }
+        if (spec.startsWith('node:')) {
+          if (!NODE_OK.has(top)) bad.push(`${f} imports ${spec} (only cli/, bench/, test/, scripts/ may)`)
+          continue
+        }
         if (!spec.startsWith('.')) continue // packages: checked by review, not here
         const target = relative(root, normalize(join(root, dirname(f), spec)))
         if (!ALLOWED[top].some((a) => target === a || target.startsWith(a + '/'))) bad.push(`${f} -> ${target}`)
@@ -72,12 +79,20 @@ test(`only ${GPU_FILE} touches navigator.gpu or the webgpu package; only wasm.ts
       if (/WebAssembly\.(instantiate|Module|compile)/.test(code) && f !== 'engine/backend/wasm.ts') bad.push(`${f}: wasm instantiation`)
     }
   }
-  assert.ok(/navigator\.gpu/.test(readFileSync(join(root, GPU_FILE), 'utf8').replace(/\/\/.*$/gm, '')), `${GPU_FILE} no longer acquires the GPU: rename GPU_FILE`)
+  assert.ok(
+    /navigator\.gpu/.test(readFileSync(join(root, GPU_FILE), 'utf8').replace(/\/\/.*$/gm, '')),
+    `${GPU_FILE} no longer acquires the GPU: rename GPU_FILE`,
+  )
   assert.equal(bad, [])
 })
 
 test('the import scanner sees all three import forms', () => {
-  assert.equal(imports(`import a from './x.ts'\nexport * from "../y.ts"\nconst m = await import('./z.ts')\nimport './side.ts'`), ['./x.ts', '../y.ts', './z.ts', './side.ts'])
+  assert.equal(imports(`import a from './x.ts'\nexport * from "../y.ts"\nconst m = await import('./z.ts')\nimport './side.ts'`), [
+    './x.ts',
+    '../y.ts',
+    './z.ts',
+    './side.ts',
+  ])
 })
 
 test.run()

@@ -29,7 +29,8 @@ test('GAE with lambda 1 is returns minus values', () => {
 })
 
 test('one-step episode: the crash reward reaches both the target and the advantage', () => {
-  const r = new Float64Array(1), a = new Float64Array(1)
+  const r = new Float64Array(1),
+    a = new Float64Array(1)
   discountedReturns([-5], 0.99, r)
   gae([-5], [3], 0.99, 0.95, a)
   assert.equal([r[0], a[0]], [-5, -8])
@@ -42,9 +43,17 @@ test('length argument: only the first T entries are used', () => {
 })
 
 test('O(T) recursions equal the O(T^2) sums on random episodes', () => {
-  for (const [T, g, l] of [[1, 0.99, 0.95], [7, 0.999, 0.95], [50, 0.9, 0.5]] as const) {
-    const rew = uniform(T, T, -1, 1), val = uniform(T, T + 1, -2, 2)
-    const R = new Float64Array(T), A = new Float64Array(T), refR = new Float64Array(T), refA = new Float64Array(T)
+  for (const [T, g, l] of [
+    [1, 0.99, 0.95],
+    [7, 0.999, 0.95],
+    [50, 0.9, 0.5],
+  ] as const) {
+    const rew = uniform(T, T, -1, 1),
+      val = uniform(T, T + 1, -2, 2)
+    const R = new Float64Array(T),
+      A = new Float64Array(T),
+      refR = new Float64Array(T),
+      refA = new Float64Array(T)
     discountedReturns(rew, g, R)
     gae(rew, val, g, l, A)
     const delta = (t: number) => rew[t] + (t + 1 < T ? g * val[t + 1] : 0) - val[t]

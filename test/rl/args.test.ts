@@ -9,20 +9,62 @@ const test = suite('rl: args')
 // The seed README's table (github.com/AdeelMufti/RL-RND, README.md), flag by flag; data_dir is the one deliberate difference
 // (/data/rl_rnd is rarely writable: ours is ./data/rl_rnd).
 const SEED: Record<string, number | string | boolean> = {
-  data_dir: './data/rl_rnd', game: 'PixelCopter-v0', experiment_name: 'experiment_1', frame_resize: 84,
-  initial_normalization_num_trials: 8, num_trials: 128, portion_experience_train_rnd_predictor: 0.25, z_dim: 32,
-  rnn_hidden_dim: 256, rnn_hidden_layers: 1, rnn_single_record_training: false, final_hidden_dim: 0,
-  final_hidden_layers: 0, epochs_per_iteration: 4, sequence_length: 64, minibatches: 4, stacked_frames: 4,
-  stacked_frames_rnd: 1, sticky_action_probability: 0.25, intrinsic_coefficient: 1.0, extrinsic_coefficient: 2.0,
-  extrinsic_reward_clip: 1.0, gamma_intrinsic: 0.99, gamma_extrinsic: 0.999, lambda_gae: 0.95, epsilon_ppo: 0.1,
-  rnd_obs_norm_clip: 5.0, beta_entropy: 0.001, epsilon_greedy: 0.0, model_policy_lr: 0.0001,
-  model_rnd_predictor_lr: 0.0001, model_value_lr: 0.0001, model: false, keep_past_x_snapshots: 10, no_resume: false,
-  disable_progress_bar: false, gpu: -1, gradient_clip: 0.0, rng_seed: 31337, num_threads: 10,
-  target_cumulative_rewards_extrinsic: 100, dnc: '',
+  data_dir: './data/rl_rnd',
+  game: 'PixelCopter-v0',
+  experiment_name: 'experiment_1',
+  frame_resize: 84,
+  initial_normalization_num_trials: 8,
+  num_trials: 128,
+  portion_experience_train_rnd_predictor: 0.25,
+  z_dim: 32,
+  rnn_hidden_dim: 256,
+  rnn_hidden_layers: 1,
+  rnn_single_record_training: false,
+  final_hidden_dim: 0,
+  final_hidden_layers: 0,
+  epochs_per_iteration: 4,
+  sequence_length: 64,
+  minibatches: 4,
+  stacked_frames: 4,
+  stacked_frames_rnd: 1,
+  sticky_action_probability: 0.25,
+  intrinsic_coefficient: 1.0,
+  extrinsic_coefficient: 2.0,
+  extrinsic_reward_clip: 1.0,
+  gamma_intrinsic: 0.99,
+  gamma_extrinsic: 0.999,
+  lambda_gae: 0.95,
+  epsilon_ppo: 0.1,
+  rnd_obs_norm_clip: 5.0,
+  beta_entropy: 0.001,
+  epsilon_greedy: 0.0,
+  model_policy_lr: 0.0001,
+  model_rnd_predictor_lr: 0.0001,
+  model_value_lr: 0.0001,
+  model: false,
+  keep_past_x_snapshots: 10,
+  no_resume: false,
+  disable_progress_bar: false,
+  gpu: -1,
+  gradient_clip: 0.0,
+  rng_seed: 31337,
+  num_threads: 10,
+  target_cumulative_rewards_extrinsic: 100,
+  dnc: '',
 }
 const OURS = {
-  backend: 'auto', threads: 0, num_envs: 32, rnd_output_dim: 1, save_gifs: 0, max_iterations: 0, max_frames: 0,
-  encoder: 'auto', grid_onehot: false, num_steps: 0, intrinsic_non_episodic: false, int_reward_norm: 'episode_returns',
+  backend: 'auto',
+  threads: 0,
+  num_envs: 32,
+  rnd_output_dim: 1,
+  save_gifs: 0,
+  max_iterations: 0,
+  max_frames: 0,
+  encoder: 'auto',
+  grid_onehot: false,
+  num_steps: 0,
+  intrinsic_non_episodic: false,
+  int_reward_norm: 'episode_returns',
   normalize_advantages: false,
 }
 
@@ -33,8 +75,21 @@ test("the seed's flags in its order with its defaults, then ours; the defaults a
 })
 
 test('the network flags are the ones that change tensor shapes', () => {
-  assert.equal([...NETWORK_FLAGS].sort(), ['dnc', 'encoder', 'final_hidden_dim', 'final_hidden_layers', 'frame_resize', 'game',
-    'grid_onehot', 'rnd_output_dim', 'rnn_hidden_dim', 'rnn_hidden_layers', 'stacked_frames', 'stacked_frames_rnd', 'z_dim'])
+  assert.equal([...NETWORK_FLAGS].sort(), [
+    'dnc',
+    'encoder',
+    'final_hidden_dim',
+    'final_hidden_layers',
+    'frame_resize',
+    'game',
+    'grid_onehot',
+    'rnd_output_dim',
+    'rnn_hidden_dim',
+    'rnn_hidden_layers',
+    'stacked_frames',
+    'stacked_frames_rnd',
+    'z_dim',
+  ])
 })
 
 const bad: [Partial<Args>, RegExp][] = [
@@ -48,7 +103,10 @@ const bad: [Partial<Args>, RegExp][] = [
   [{ backend: 'cuda' as Args['backend'] }, /^unknown --backend 'cuda'; available: auto, webgpu, wasm, ref$/],
   [{ final_hidden_layers: 2, final_hidden_dim: 0 }, /^--final_hidden_dim must be an integer >= 1 when --final_hidden_layers > 0 \(got 0\)$/],
   [{ rnn_hidden_dim: 0 }, /^--rnn_hidden_dim must be an integer >= 1 when --rnn_hidden_layers > 0 \(got 0\)$/],
-  [{ dnc: '256,64,4' }, /^--dnc must be N,W,R,K: four comma-separated integers \(memory slots, word size, read heads, sparse link entries\), not 3 \(got '256,64,4'\)$/],
+  [
+    { dnc: '256,64,4' },
+    /^--dnc must be N,W,R,K: four comma-separated integers \(memory slots, word size, read heads, sparse link entries\), not 3 \(got '256,64,4'\)$/,
+  ],
   [{ dnc: '256,64,4,0,1' }, /^--dnc must be N,W,R,K: four .*, not 5 \(got '256,64,4,0,1'\)$/],
   [{ dnc: '256,6.5,4,0' }, /^--dnc must be N,W,R,K: four .*; '6\.5' is not an integer \(got '256,6\.5,4,0'\)$/],
   [{ dnc: '256,64,x,0' }, /^--dnc must be N,W,R,K: four .*; 'x' is not an integer/],
@@ -72,9 +130,18 @@ for (const [patch, re] of bad) {
   })
 }
 test('edges that are allowed', () => {
-  for (const patch of [{ frame_resize: 36 }, { rnn_hidden_layers: 0, rnn_hidden_dim: 0 }, { gpu: 3 },
-    { epsilon_greedy: 1 }, { gradient_clip: 0 }, { final_hidden_layers: 1, final_hidden_dim: 1 }, { dnc: '256,64,4,0' },
-    { dnc: '1,1,1,1' }, { dnc: '32,16,2,32', rnn_hidden_layers: 0 }, { dnc: ' 8, 4,1,2' }] as Partial<Args>[]) {
+  for (const patch of [
+    { frame_resize: 36 },
+    { rnn_hidden_layers: 0, rnn_hidden_dim: 0 },
+    { gpu: 3 },
+    { epsilon_greedy: 1 },
+    { gradient_clip: 0 },
+    { final_hidden_layers: 1, final_hidden_dim: 1 },
+    { dnc: '256,64,4,0' },
+    { dnc: '1,1,1,1' },
+    { dnc: '32,16,2,32', rnn_hidden_layers: 0 },
+    { dnc: ' 8, 4,1,2' },
+  ] as Partial<Args>[]) {
     assert.is(validateArgs({ ...DEFAULT_ARGS, ...patch }), null, JSON.stringify(patch))
   }
 })

@@ -11,8 +11,17 @@ import { PpoRnd, NonFiniteLossError, type IterationMetrics } from '../../rl/ppo_
 
 const test = suite('rl: determinism')
 const TINY: Args = {
-  ...DEFAULT_ARGS, frame_resize: 36, z_dim: 8, rnn_hidden_dim: 8, num_trials: 4, num_envs: 2,
-  initial_normalization_num_trials: 2, epochs_per_iteration: 1, sequence_length: 4, minibatches: 2, backend: 'ref',
+  ...DEFAULT_ARGS,
+  frame_resize: 36,
+  z_dim: 8,
+  rnn_hidden_dim: 8,
+  num_trials: 4,
+  num_envs: 2,
+  initial_normalization_num_trials: 2,
+  epochs_per_iteration: 1,
+  sequence_length: 4,
+  minibatches: 2,
+  backend: 'ref',
 }
 const strip = ({ rollout_seconds, train_seconds, env_steps_per_s, episodes_per_s, ...m }: IterationMetrics) => m
 
@@ -24,12 +33,16 @@ async function run(args: Args, be: Backend, iterations: number) {
   return { t, out }
 }
 
-const CORES = [['LSTM', {}], ['CNN', { rnn_hidden_layers: 0, final_hidden_layers: 1, final_hidden_dim: 8 }],
-  ['DNC 6,4,2,3', { dnc: '6,4,2,3' }]] as const
+const CORES = [
+  ['LSTM', {}],
+  ['CNN', { rnn_hidden_layers: 0, final_hidden_layers: 1, final_hidden_dim: 8 }],
+  ['DNC 6,4,2,3', { dnc: '6,4,2,3' }],
+] as const
 for (const [name, extra] of CORES) {
   test(`${name}: same seed, same metrics (ref)`, async () => {
     const args = { ...TINY, ...extra }
-    const a = await run(args, new RefBackend(), 2), b = await run(args, new RefBackend(), 2)
+    const a = await run(args, new RefBackend(), 2),
+      b = await run(args, new RefBackend(), 2)
     assert.equal(a.out, b.out)
     assert.ok(a.out[0].returns.length === 4 && a.out[0].env_steps > 4)
     assert.ok(Number.isFinite(a.out[1].loss_value) && a.out[1].entropy > 0)
@@ -39,38 +52,46 @@ for (const [name, extra] of CORES) {
   })
 }
 
-for (const [name, extra] of [['LSTM', {}], ['DNC 6,4,2,3', { dnc: '6,4,2,3' }]] as const) test(`${name}: snapshot after iteration 1 resumes exactly; shapes are validated`, async () => {
-  const be = new RefBackend()
-  const args = { ...TINY, ...extra }
-  const a = await run(args, be, 1)
-  const snap = await a.t.exportState()
-  const next = strip(await a.t.runIteration())
-  const fresh = await PpoRnd.create(args, be)
-  fresh.importState(structuredClone(snap))
-  assert.is(fresh.iteration, 1)
-  assert.ok(fresh.isNormalized)
-  assert.equal(strip(await fresh.runIteration()), next)
-  const bad = structuredClone(snap)
-  bad.models.policy['out.W'] = { shape: [3, 3], data: new Float32Array(9) }
-  assert.throws(() => fresh.importState(bad), /policy.*out\.W.*\[3,3\]/)
-  const other = await PpoRnd.create({ ...args, z_dim: 9 }, be)
-  assert.throws(() => other.importState(snap), /fc\.W/)
-  // a snapshot of the other core (an LSTM's of a DNC's, and back) names the first tensor it lacks
-  const swapped = await PpoRnd.create({ ...TINY, dnc: name === 'LSTM' ? '6,4,2,3' : '' }, be)
-  assert.throws(() => swapped.importState(snap), name === 'LSTM' ? /tensor dnc\.\S+ is missing/ : /tensor lstm0\.Wx is missing/)
-  swapped.dispose()
-  for (const t of [a.t, fresh, other]) t.dispose()
-})
+for (const [name, extra] of [
+  ['LSTM', {}],
+  ['DNC 6,4,2,3', { dnc: '6,4,2,3' }],
+] as const)
+  test(`${name}: snapshot after iteration 1 resumes exactly; shapes are validated`, async () => {
+    const be = new RefBackend()
+    const args = { ...TINY, ...extra }
+    const a = await run(args, be, 1)
+    const snap = await a.t.exportState()
+    const next = strip(await a.t.runIteration())
+    const fresh = await PpoRnd.create(args, be)
+    fresh.importState(structuredClone(snap))
+    assert.is(fresh.iteration, 1)
+    assert.ok(fresh.isNormalized)
+    assert.equal(strip(await fresh.runIteration()), next)
+    const bad = structuredClone(snap)
+    bad.models.policy['out.W'] = { shape: [3, 3], data: new Float32Array(9) }
+    assert.throws(() => fresh.importState(bad), /policy.*out\.W.*\[3,3\]/)
+    const other = await PpoRnd.create({ ...args, z_dim: 9 }, be)
+    assert.throws(() => other.importState(snap), /fc\.W/)
+    // a snapshot of the other core (an LSTM's of a DNC's, and back) names the first tensor it lacks
+    const swapped = await PpoRnd.create({ ...TINY, dnc: name === 'LSTM' ? '6,4,2,3' : '' }, be)
+    assert.throws(() => swapped.importState(snap), name === 'LSTM' ? /tensor dnc\.\S+ is missing/ : /tensor lstm0\.Wx is missing/)
+    swapped.dispose()
+    for (const t of [a.t, fresh, other]) t.dispose()
+  })
 
-for (const [name, extra] of [['LSTM', {}], ['DNC 6,4,2,3', { dnc: '6,4,2,3' }]] as const) test(`${name}: memory is flat across iterations`, async () => {
-  const be = new RefBackend()
-  const { t } = await run({ ...TINY, ...extra }, be, 1)
-  const live = be.memory().liveBuffers
-  await t.runIteration()
-  await t.runIteration()
-  assert.is(be.memory().liveBuffers, live)
-  t.dispose()
-})
+for (const [name, extra] of [
+  ['LSTM', {}],
+  ['DNC 6,4,2,3', { dnc: '6,4,2,3' }],
+] as const)
+  test(`${name}: memory is flat across iterations`, async () => {
+    const be = new RefBackend()
+    const { t } = await run({ ...TINY, ...extra }, be, 1)
+    const live = be.memory().liveBuffers
+    await t.runIteration()
+    await t.runIteration()
+    assert.is(be.memory().liveBuffers, live)
+    t.dispose()
+  })
 
 test('a NaN loss throws NonFiniteLossError naming the network', async () => {
   const be = new RefBackend()

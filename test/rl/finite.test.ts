@@ -23,12 +23,25 @@ function adam(params: number[][], m?: number[][], v?: number[][]): Adam {
 
 test('finiteSums: the squares of the parameters, 0 for finite moments, by hand', async () => {
   // 1 + 4 + 9 + 0.25 = 14.25; m and v finite: (m * 0)^2 = 0
-  const a = adam([[1, -2], [3, 0.5]], [[0.1, -7], [1e30, 0]], [[4, 1e-8], [0, 3e38]])
-  assert.equal([...await a.finiteSums().read()], [14.25, 0, 0])
+  const a = adam(
+    [
+      [1, -2],
+      [3, 0.5],
+    ],
+    [
+      [0.1, -7],
+      [1e30, 0],
+    ],
+    [
+      [4, 1e-8],
+      [0, 3e38],
+    ],
+  )
+  assert.equal([...(await a.finiteSums().read())], [14.25, 0, 0])
 })
 
 test('finiteSums: NaN, Infinity and a weight beyond 1.8e19 in the parameters; NaN or Infinity in m or v', async () => {
-  const sums = async (a: Adam) => [...await a.finiteSums().read()]
+  const sums = async (a: Adam) => [...(await a.finiteSums().read())]
   const p = await sums(adam([[1, NaN]]))
   assert.ok(Number.isNaN(p[0]) && p[1] === 0 && p[2] === 0, String(p))
   assert.equal(await sums(adam([[-Infinity, 1]])), [Infinity, 0, 0])
@@ -49,7 +62,10 @@ test('checkFiniteState names the first bad network and part, with the step', asy
     [{ value: adam([[1]], [[0]], [[Infinity]]), policy: good(), rnd_predictor: good() }, 'value', 'Adam second moments (v)'],
   ]
   for (const [optims, net, what] of cases) {
-    const e = await checkFiniteState(optims as never, 3, 2, 8).then(() => null, (x) => x)
+    const e = await checkFiniteState(optims as never, 3, 2, 8).then(
+      () => null,
+      (x) => x,
+    )
     assert.ok(e instanceof NonFiniteStateError, String(e))
     assert.equal([e.network, e.what, e.step, e.steps, e.iteration], [net, what, 2, 8, 3])
     assert.match(e.message, new RegExp(`^the ${net} network's ${what.replace(/[()]/g, '\\$&')} are not finite after gradient step 2 of 8 in iteration 3`))
@@ -58,15 +74,30 @@ test('checkFiniteState names the first bad network and part, with the step', asy
 
 // PixelCopter's random episodes last a few dozen steps: 4 episodes of at most 256 steps fit in one gradient step
 const ONE_STEP: Args = {
-  ...DEFAULT_ARGS, frame_resize: 36, z_dim: 8, rnn_hidden_layers: 0, stacked_frames: 1, num_trials: 4, num_envs: 4,
-  initial_normalization_num_trials: 2, epochs_per_iteration: 1, minibatches: 4, sequence_length: 256, backend: 'wasm',
+  ...DEFAULT_ARGS,
+  frame_resize: 36,
+  z_dim: 8,
+  rnn_hidden_layers: 0,
+  stacked_frames: 1,
+  num_trials: 4,
+  num_envs: 4,
+  initial_normalization_num_trials: 2,
+  epochs_per_iteration: 1,
+  minibatches: 4,
+  sequence_length: 256,
+  backend: 'wasm',
 }
 
 test('one gradient step per iteration, value lr 1e30: the last (only) step is caught before the iteration ends', async () => {
   const steps: number[] = []
-  const onProgress = (p: string, _d: number, n: number) => { if (p === 'train') steps.push(n) }
+  const onProgress = (p: string, _d: number, n: number) => {
+    if (p === 'train') steps.push(n)
+  }
   const t = await PpoRnd.create({ ...ONE_STEP, model_value_lr: 1e30 }, (await backendNamed('wasm'))!, { onProgress })
-  const e = await t.runIteration().then(() => null, (x) => x)
+  const e = await t.runIteration().then(
+    () => null,
+    (x) => x,
+  )
   assert.ok(e instanceof NonFiniteStateError, String(e))
   assert.equal([e.network, e.what, e.step, e.steps, e.iteration], ['value', 'parameters', 1, 1, 1])
   assert.equal(steps.at(-1), 1, 'one gradient step in the iteration')
@@ -84,7 +115,10 @@ test('one gradient step per iteration, value lr 1e30: the last (only) step is ca
 test('many gradient steps per iteration, RND predictor lr 1e30: stopped at its first step, naming it', async () => {
   const args = { ...ONE_STEP, minibatches: 1, sequence_length: 4, epochs_per_iteration: 2, model_rnd_predictor_lr: 1e30 }
   const t = await PpoRnd.create(args, (await backendNamed('wasm'))!)
-  const e = await t.runIteration().then(() => null, (x) => x)
+  const e = await t.runIteration().then(
+    () => null,
+    (x) => x,
+  )
   assert.ok(e instanceof NonFiniteStateError, String(e))
   assert.is(e.network, 'rnd_predictor')
   assert.is(e.what, 'parameters')

@@ -49,37 +49,57 @@ test("gradSquares: sum of every gradient's squares, parameters without a gradien
 })
 
 const TINY: Args = {
-  ...DEFAULT_ARGS, frame_resize: 36, z_dim: 8, rnn_hidden_layers: 0, final_hidden_layers: 1, final_hidden_dim: 8,
-  num_trials: 4, num_envs: 4, initial_normalization_num_trials: 2, epochs_per_iteration: 2, sequence_length: 8,
-  minibatches: 2, backend: 'ref',
+  ...DEFAULT_ARGS,
+  frame_resize: 36,
+  z_dim: 8,
+  rnn_hidden_layers: 0,
+  final_hidden_layers: 1,
+  final_hidden_dim: 8,
+  num_trials: 4,
+  num_envs: 4,
+  initial_normalization_num_trials: 2,
+  epochs_per_iteration: 2,
+  sequence_length: 8,
+  minibatches: 2,
+  backend: 'ref',
 }
 
 for (const portion of [0.5, 0]) {
-  test(`the trainer (RND predictor portion ${portion}): a policy that cannot move has approx_kl ~ 0 and clip_fraction 0; ` +
-    'explained variance as recomputed from its episodes', async () => {
-    // lr 1e-30: Adam's steps vanish in f32, so p_new = p_old up to the step/sequence rounding
-    const t = await PpoRnd.create({ ...TINY, model_policy_lr: 1e-30, portion_experience_train_rnd_predictor: portion }, new RefBackend())
-    await t.initNormalization()
-    const m = await t.runIteration()
-    assert.ok(m.approx_kl >= 0 && m.approx_kl < 1e-9, `approx_kl ${m.approx_kl}`)
-    assert.is(m.clip_fraction, 0)
-    assert.ok(m.grad_norm_policy > 0 && m.grad_norm_value > 0)
-    assert.is(m.grad_norm_rnd_predictor > 0, portion > 0, `grad_norm_rnd_predictor ${m.grad_norm_rnd_predictor}`)
-    // numpy's 1 - np.var(R - V) / np.var(R) over every step of the iteration's episodes
-    const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length
-    const npVar = (a: number[]) => mean(a.map((x) => (x - mean(a)) ** 2))
-    for (const [head, key] of [[0, 'explained_variance_ext'], [1, 'explained_variance_int']] as const) {
-      const R: number[] = [], V: number[] = []
-      for (const ep of t.lastEpisodes()) {
-        for (let i = 0; i < ep.length; i++) { R.push((head ? ep.retInt : ep.retExt)[i]); V.push(ep.values[2 * i + head]) }
+  test(
+    `the trainer (RND predictor portion ${portion}): a policy that cannot move has approx_kl ~ 0 and clip_fraction 0; ` +
+      'explained variance as recomputed from its episodes',
+    async () => {
+      // lr 1e-30: Adam's steps vanish in f32, so p_new = p_old up to the step/sequence rounding
+      const t = await PpoRnd.create({ ...TINY, model_policy_lr: 1e-30, portion_experience_train_rnd_predictor: portion }, new RefBackend())
+      await t.initNormalization()
+      const m = await t.runIteration()
+      assert.ok(m.approx_kl >= 0 && m.approx_kl < 1e-9, `approx_kl ${m.approx_kl}`)
+      assert.is(m.clip_fraction, 0)
+      assert.ok(m.grad_norm_policy > 0 && m.grad_norm_value > 0)
+      assert.is(m.grad_norm_rnd_predictor > 0, portion > 0, `grad_norm_rnd_predictor ${m.grad_norm_rnd_predictor}`)
+      // numpy's 1 - np.var(R - V) / np.var(R) over every step of the iteration's episodes
+      const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length
+      const npVar = (a: number[]) => mean(a.map((x) => (x - mean(a)) ** 2))
+      for (const [head, key] of [
+        [0, 'explained_variance_ext'],
+        [1, 'explained_variance_int'],
+      ] as const) {
+        const R: number[] = [],
+          V: number[] = []
+        for (const ep of t.lastEpisodes()) {
+          for (let i = 0; i < ep.length; i++) {
+            R.push((head ? ep.retInt : ep.retExt)[i])
+            V.push(ep.values[2 * i + head])
+          }
+        }
+        assert.is(R.length, m.env_steps)
+        close([m[key]], [1 - npVar(R.map((r, i) => r - V[i])) / npVar(R)], { atol: 1e-9, rtol: 1e-9 }, key)
       }
-      assert.is(R.length, m.env_steps)
-      close([m[key]], [1 - npVar(R.map((r, i) => r - V[i])) / npVar(R)], { atol: 1e-9, rtol: 1e-9 }, key)
-    }
-    assert.is(m.intrinsic_return_std, t.intStats.std())
-    close([m.episodes_per_s * (m.rollout_seconds + m.train_seconds)], [TINY.num_trials], { atol: 1e-9 }, 'episodes_per_s')
-    t.dispose()
-  })
+      assert.is(m.intrinsic_return_std, t.intStats.std())
+      close([m.episodes_per_s * (m.rollout_seconds + m.train_seconds)], [TINY.num_trials], { atol: 1e-9 }, 'episodes_per_s')
+      t.dispose()
+    },
+  )
 }
 
 test("the trainer: grad_norm_value is the norm of the value loss's gradient over the iteration (one step, recomputed)", async () => {
@@ -89,14 +109,22 @@ test("the trainer: grad_norm_value is the norm of the value loss's gradient over
   const args = { ...TINY, epochs_per_iteration: 1, minibatches: 8, sequence_length: 64 }
   let steps = 0
   const be = new RefBackend()
-  const t = await PpoRnd.create(args, be, { onProgress: (phase, _, total) => { if (phase === 'train') steps = total } })
+  const t = await PpoRnd.create(args, be, {
+    onProgress: (phase, _, total) => {
+      if (phase === 'train') steps = total
+    },
+  })
   await t.initNormalization()
   const before = await toNamedArrays(t.networkNamed('value'))
   const m = await t.runIteration()
   assert.is(steps, 1)
   for (const [name, p] of t.networkNamed('value')) p.write(before[name].data)
-  const N = m.env_steps, S = args.stacked_frames, F = args.frame_resize, hw = F * F
-  const x = new Float32Array(N * S * hw), target = new Float32Array(2 * N)
+  const N = m.env_steps,
+    S = args.stacked_frames,
+    F = args.frame_resize,
+    hw = F * F
+  const x = new Float32Array(N * S * hw),
+    target = new Float32Array(2 * N)
   let row = 0
   for (const ep of t.lastEpisodes()) {
     for (let i = 0; i < ep.length; i++, row++) {

@@ -12,8 +12,17 @@ import { writeSymbolic } from '../../env/minigrid/symbolic.ts'
 
 const test = suite('rl: MiniGrid trainer')
 const TINY: Args = {
-  ...DEFAULT_ARGS, game: 'MiniGrid-MultiRoom-N2-S4-v0', z_dim: 8, rnn_hidden_layers: 0, num_trials: 3, num_envs: 3,
-  initial_normalization_num_trials: 2, epochs_per_iteration: 1, sequence_length: 8, minibatches: 2, backend: 'ref',
+  ...DEFAULT_ARGS,
+  game: 'MiniGrid-MultiRoom-N2-S4-v0',
+  z_dim: 8,
+  rnn_hidden_layers: 0,
+  num_trials: 3,
+  num_envs: 3,
+  initial_normalization_num_trials: 2,
+  epochs_per_iteration: 1,
+  sequence_length: 8,
+  minibatches: 2,
+  backend: 'ref',
 }
 const SEG: Args = { ...TINY, num_steps: 30, intrinsic_non_episodic: true, int_reward_norm: 'forward_filter', normalize_advantages: true }
 const strip = ({ rollout_seconds, train_seconds, env_steps_per_s, episodes_per_s, ...m }: IterationMetrics) => m
@@ -28,7 +37,8 @@ async function start(args: Args) {
 function replay(game: string, seed: number, actions: number[]) {
   const env = make(game, { seed })
   env.reset()
-  let ret = 0, endedAt = -1
+  let ret = 0,
+    endedAt = -1
   actions.forEach((a, k) => {
     const r = env.step(a)
     ret += r.reward
@@ -49,7 +59,8 @@ test('the grid encoder is chosen from the game; flags that do not fit say so in 
 test('whole episodes: the first frame is the real reset view; every episode replays to its recorded return', async () => {
   const t = await start(TINY)
   const m = await t.runIteration()
-  const eps = t.lastEpisodes(), replays = t.episodeReplays(3)
+  const eps = t.lastEpisodes(),
+    replays = t.episodeReplays(3)
   assert.is(eps.length, 3)
   eps.forEach((ep, e) => {
     const env = make(TINY.game, { seed: replays[e].seed })
@@ -84,7 +95,10 @@ test('fixed-length segments: dones mark the replayed episode ends; visits count 
   assert.is(ms[1].success_rate, ended.filter((r) => r > 0).length / ended.length)
   const v = t.visits!.toJSON()
   assert.equal([v.width, v.height], [25, 25])
-  assert.is(v.visits.reduce((a, b) => a + b, 0), 3 * 30)
+  assert.is(
+    v.visits.reduce((a, b) => a + b, 0),
+    3 * 30,
+  )
   t.dispose()
 })
 
@@ -98,8 +112,14 @@ test('fixed-length segments: a stack never reaches across an episode start', asy
     for (let k = 1; k < s.length; k++) {
       if (!s.dones[k - 1]) continue
       fillStack(x, 0, s, k, 2)
-      assert.ok(x.subarray(0, 147).every((v) => v === 0), 'older frame of a new episode is blank')
-      assert.ok(x.subarray(147).some((v) => v !== 0), 'newest frame is the new episode view')
+      assert.ok(
+        x.subarray(0, 147).every((v) => v === 0),
+        'older frame of a new episode is blank',
+      )
+      assert.ok(
+        x.subarray(147).some((v) => v !== 0),
+        'newest frame is the new episode view',
+      )
       checked++
     }
   }

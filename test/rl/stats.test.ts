@@ -7,7 +7,8 @@ import { close, uniform } from '../helpers.ts'
 const test = suite('rl: stats')
 
 function direct(data: Float32Array, n: number, size: number) {
-  const mean = new Float64Array(size), v = new Float64Array(size)
+  const mean = new Float64Array(size),
+    v = new Float64Array(size)
   for (let k = 0; k < n; k++) for (let i = 0; i < size; i++) mean[i] += data[k * size + i] / n
   for (let k = 0; k < n; k++) for (let i = 0; i < size; i++) v[i] += (data[k * size + i] - mean[i]) ** 2 / n
   return { mean, v }
@@ -23,7 +24,8 @@ test('hand-worked: [1, 2] then [3, 4, 5] -> mean 3, population variance 2', () =
 })
 
 test('per-pixel merge of uneven episodes == direct mean/var over every frame', () => {
-  const size = 49, lengths = [1, 7, 3, 30, 2]
+  const size = 49,
+    lengths = [1, 7, 3, 30, 2]
   const total = lengths.reduce((a, b) => a + b, 0)
   const all = uniform(total * size, 5, 0, 255)
   const s = new RunningMeanStd(size)

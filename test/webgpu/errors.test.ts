@@ -10,20 +10,29 @@ const test = suite('webgpu errors')
 let gpu: WebGPUBackend | null = null
 // relu replaced by a body that does not compile
 const broken = { ...ELEMENTWISE.relu, body: 'let i = flat(gid, nwg); out[i] = undefined_thing(x[i]);' }
-test.before(async () => { gpu = await webgpuOrSkip('error tests', { kernels: { relu: broken }, log: () => {} }) })
+test.before(async () => {
+  gpu = await webgpuOrSkip('error tests', { kernels: { relu: broken }, log: () => {} })
+})
 test.after(() => gpu?.destroy())
 const it = (name: string, fn: (g: WebGPUBackend) => Promise<void> | void) =>
-  test(name, async () => { if (requireGpu(gpu)) await fn(gpu) })
+  test(name, async () => {
+    if (requireGpu(gpu)) await fn(gpu)
+  })
 
 /** the rejection of p, failing if it takes longer than ms (a hang) */
 async function rejection(p: Promise<unknown>, ms = 10000): Promise<Error> {
   const timeout = new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no error within ${ms} ms`)), ms).unref())
-  try { await Promise.race([p, timeout]) } catch (e) { return e as Error }
+  try {
+    await Promise.race([p, timeout])
+  } catch (e) {
+    return e as Error
+  }
   throw new Error('expected a rejection')
 }
 
 it('a WGSL compile error rejects the next sync() with the kernel name, once', async (g) => {
-  const a = g.alloc(8), b = g.alloc(8)
+  const a = g.alloc(8),
+    b = g.alloc(8)
   g.run('fill', [a], [], { L: 8, value: -1 })
   g.run('relu', [b], [a], { L: 8 })
   const e = await rejection(g.sync())
@@ -33,7 +42,8 @@ it('a WGSL compile error rejects the next sync() with the kernel name, once', as
   g.run('fill', [a], [], { L: 8, value: -1 })
   g.run('neg', [b], [a], { L: 8 })
   assert.equal([...(await g.read(b))], new Array(8).fill(1))
-  g.free(a); g.free(b)
+  g.free(a)
+  g.free(b)
 })
 
 it('an output also bound as an input throws naming the kernel', (g) => {
@@ -43,13 +53,18 @@ it('an output also bound as an input throws naming the kernel', (g) => {
 })
 
 it('a missing dim throws naming the kernel and the dim', (g) => {
-  const a = g.alloc(4), b = g.alloc(4), c = g.alloc(4)
+  const a = g.alloc(4),
+    b = g.alloc(4),
+    c = g.alloc(4)
   assert.throws(() => g.run('matmul', [c], [a, b], { M: 2, K: 2 }), /matmul: missing or invalid N/)
-  g.free(a); g.free(b); g.free(c)
+  g.free(a)
+  g.free(b)
+  g.free(c)
 })
 
 it('use after free and double free throw', (g) => {
-  const a = g.alloc(4), b = g.alloc(4)
+  const a = g.alloc(4),
+    b = g.alloc(4)
   g.free(a)
   assert.throws(() => g.run('neg', [b], [a], { L: 4 }), /neg: buffer used after free/)
   assert.throws(() => g.free(a), /freed twice/)

@@ -11,7 +11,9 @@ import { randn } from '../helpers.ts'
 
 const test = suite('webgpu pool')
 let gpu: WebGPUBackend | null = null
-test.before(async () => { gpu = await webgpuOrSkip('pool tests') })
+test.before(async () => {
+  gpu = await webgpuOrSkip('pool tests')
+})
 test.after(() => gpu?.destroy())
 
 test('size classes: powers of two to 64 KiB, then eighths; never smaller than asked', () => {
@@ -38,7 +40,9 @@ test('1000 training steps keep the pool flat [MLP 8 -> 32 -> 3, batch 16]', asyn
   const x = E.keep(E.Tensor.fromArray(g, randn(N * 8, 1), [N, 8]))
   const target = E.keep(E.Tensor.fromArray(g, randn(N * 3, 2, 0.5), [N, 3]))
   const losses: number[] = []
-  let reservedAt50 = 0, createdAt50 = 0, liveAt50 = 0
+  let reservedAt50 = 0,
+    createdAt50 = 0,
+    liveAt50 = 0
   for (let step = 1; step <= 1000; step++) {
     const loss = E.scope(() => {
       const err = E.sub(head.forward(E.tanh(l1.forward(x))), target)
@@ -50,15 +54,20 @@ test('1000 training steps keep the pool flat [MLP 8 -> 32 -> 3, batch 16]', asyn
     opt.zeroGrad()
     losses.push((await loss.read())[0])
     loss.dispose()
-    if (step === 50) ({ reservedBytes: reservedAt50, liveBuffers: liveAt50 } = g.memory(), createdAt50 = g.poolStats().created)
+    if (step === 50) ({ reservedBytes: reservedAt50, liveBuffers: liveAt50 } = g.memory()), (createdAt50 = g.poolStats().created)
   }
-  const m = g.memory(), p = g.poolStats()
+  const m = g.memory(),
+    p = g.poolStats()
   assert.is(m.reservedBytes, reservedAt50, `reserved bytes grew: ${reservedAt50} -> ${m.reservedBytes}`)
   assert.is(p.created, createdAt50, 'no buffer created after warm-up')
   assert.is(m.liveBuffers, liveAt50, 'live buffers back to parameters + optimizer state')
   assert.ok(losses[999] < losses[0] * 0.5, `loss ${losses[0]} -> ${losses[999]}`)
   assert.ok(Number.isFinite(losses[999]))
-  x.dispose(); target.dispose(); opt.dispose(); l1.dispose(); head.dispose()
+  x.dispose()
+  target.dispose()
+  opt.dispose()
+  l1.dispose()
+  head.dispose()
 })
 
 test.run()

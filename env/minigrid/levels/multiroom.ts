@@ -65,7 +65,8 @@ export class MultiRoomEnv extends MiniGridEnv {
     const wall = new Wall()
     let prevDoorColor: Color | null = null
     roomList.forEach((room, idx) => {
-      const [topX, topY] = room.top, [sizeX, sizeY] = room.size
+      const [topX, topY] = room.top,
+        [sizeX, sizeY] = room.size
       for (let i = 0; i < sizeX; i++) {
         this.grid.set(topX + i, topY, wall)
         this.grid.set(topX + i, topY + sizeY - 1, wall)
@@ -81,15 +82,15 @@ export class MultiRoomEnv extends MiniGridEnv {
         roomList[idx - 1].exitDoorPos = room.entryDoorPos
       }
     })
-    const first = roomList[0], last = roomList[roomList.length - 1]
+    const first = roomList[0],
+      last = roomList[roomList.length - 1]
     this.placeAgent(first.top, first.size)
     this.goalPos = this.placeObj(new Goal(), last.top, last.size)
     this.mission = 'traverse the rooms to get to the goal'
   }
 
   // _placeRoom: true when this room was placed (whatever happened to the rooms after it)
-  private placeRoom(numLeft: number, roomList: ChainRoom[], minSz: number, maxSz: number, entryDoorWall: number,
-    entryDoorPos: [number, number]): boolean {
+  private placeRoom(numLeft: number, roomList: ChainRoom[], minSz: number, maxSz: number, entryDoorWall: number, entryDoorPos: [number, number]): boolean {
     const sizeX = this.randInt(minSz, maxSz + 1)
     const sizeY = this.randInt(minSz, maxSz + 1)
     const [ex, ey] = entryDoorPos
@@ -112,8 +113,7 @@ export class MultiRoomEnv extends MiniGridEnv {
     if (topX + sizeX > this.width || topY + sizeY >= this.height) return false
     for (let r = 0; r < roomList.length - 1; r++) {
       const room = roomList[r]
-      const nonOverlap = topX + sizeX < room.top[0] || room.top[0] + room.size[0] <= topX ||
-        topY + sizeY < room.top[1] || room.top[1] + room.size[1] <= topY
+      const nonOverlap = topX + sizeX < room.top[0] || room.top[0] + room.size[0] <= topX || topY + sizeY < room.top[1] || room.top[1] + room.size[1] <= topY
       if (!nonOverlap) return false
     }
     roomList.push({ top: [topX, topY], size: [sizeX, sizeY], entryDoorPos, exitDoorPos: null })

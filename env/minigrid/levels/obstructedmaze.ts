@@ -21,7 +21,8 @@ export class ObstructedMaze1Dlhb extends RoomGrid {
   private doorColors: Color[] = []
 
   constructor(id: string, opts: ObstructedMazeOptions = {}, seed?: number) {
-    const roomSize = 6, numRoomsVisited = 2
+    const roomSize = 6,
+      numRoomsVisited = 2
     super(id, { roomSize, numRows: 1, numCols: 2, maxSteps: 4 * numRoomsVisited * roomSize * roomSize }, seed)
     this.keyInBox = opts.keyInBox ?? true
     this.blocked = opts.blocked ?? true
@@ -42,7 +43,8 @@ export class ObstructedMaze1Dlhb extends RoomGrid {
   private addObstructedDoor(i: number, j: number, doorIdx: number, color: Color, locked: boolean): void {
     const door = this.addDoor(i, j, doorIdx, color, locked)
     if (this.blocked) {
-      const [px, py] = this.getRoom(i, j).doorPos[doorIdx]!, [vx, vy] = DIR_TO_VEC[doorIdx]
+      const [px, py] = this.getRoom(i, j).doorPos[doorIdx]!,
+        [vx, vy] = DIR_TO_VEC[doorIdx]
       this.grid.set(px - vx, py - vy, new Ball(COLOR_NAMES[1]))
     }
     if (locked) {

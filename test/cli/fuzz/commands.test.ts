@@ -52,8 +52,16 @@ for (const c of COMMANDS) {
     assert.is(r.stderr, '')
   })
 }
-const MISSING: [string, string][] = [['train', '--z_dim'], ['train', '--game'], ['play', '--game'], ['play', '--episodes'],
-  ['graph', '--metric'], ['graph', '--out'], ['bench', '--only'], ['bench', '--json']]
+const MISSING: [string, string][] = [
+  ['train', '--z_dim'],
+  ['train', '--game'],
+  ['play', '--game'],
+  ['play', '--episodes'],
+  ['graph', '--metric'],
+  ['graph', '--out'],
+  ['bench', '--only'],
+  ['bench', '--json'],
+]
 for (const [c, opt] of MISSING) {
   test(`${c} ${opt} without its value`, () => fails([c, opt], 2, new RegExp(`^error: option '${opt} <\\w+>' argument missing$`, 'm')))
 }
@@ -80,8 +88,10 @@ const aFile = path.join(root, 'a_file')
 fs.writeFileSync(aFile, 'x')
 fs.mkdirSync(path.join(root, 'a_dir'))
 const PLAY: [string[], RegExp][] = [
-  ...['0', '-1', '1.5', 'abc', '', '1e308', '100001', ' ']
-    .map((v): [string[], RegExp] => [['--episodes', v], /--episodes must be a positive integer in \[1, 100000\]/]),
+  ...['0', '-1', '1.5', 'abc', '', '1e308', '100001', ' '].map((v): [string[], RegExp] => [
+    ['--episodes', v],
+    /--episodes must be a positive integer in \[1, 100000\]/,
+  ]),
   ...['0', '33', 'x', '-4'].map((v): [string[], RegExp] => [['--scale', v], /--scale must be a positive integer in \[1, 32\]/]),
   ...['-1', '4294967296', '1.5', 'x', ''].map((v): [string[], RegExp] => [['--seed', v], /--seed must be an integer in \[0, 4294967295\]/]),
   [['--policy', 'smart'], /unknown policy 'smart'/],
@@ -147,7 +157,10 @@ const METRICS: [string, RegExp][] = [
   ['\xff\xfe garbage', /metrics\.jsonl: is not UTF-8 text|line 1: is not valid JSON/],
 ]
 for (const [args, re] of GRAPH) {
-  test(`graph ${args.slice(1).map((a) => JSON.stringify(a)).join(' ')}`, async () => {
+  test(`graph ${args
+    .slice(1)
+    .map((a) => JSON.stringify(a))
+    .join(' ')}`, async () => {
     fs.writeFileSync(path.join(metricsRun, 'metrics.jsonl'), `${rec(1)}\n${rec(2)}\n`)
     await fails(args, 2, re)
   })

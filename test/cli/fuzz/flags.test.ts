@@ -25,11 +25,10 @@ const isNumeric = (f: Flag<unknown>) => f.kind === 'int' || f.kind === 'number'
 
 /** Values outside what flag `f` allows, as command-line text. */
 function badValues(f: Flag<unknown>): string[] {
-  const lo = f.above ?? f.min!, hi = f.max!
+  const lo = f.above ?? f.min!,
+    hi = f.max!
   const span = Math.max(1, Math.abs(hi))
-  const out = f.kind === 'int'
-    ? [lo - 1, hi + 1, lo + 0.5].map(String)
-    : [f.above !== undefined ? lo : lo - span * 1e-3, hi + span * 1e-3].map(String)
+  const out = f.kind === 'int' ? [lo - 1, hi + 1, lo + 0.5].map(String) : [f.above !== undefined ? lo : lo - span * 1e-3, hi + span * 1e-3].map(String)
   return [...out, '1e308', '-1e308', 'Infinity', 'NaN', 'abc', '']
 }
 
@@ -69,8 +68,7 @@ for (const k of FLAG_NAMES.filter((n) => isNumeric(FLAGS[n]))) {
 /** Hostile and empty strings, each refused on one line naming the flag. */
 const STRINGS: [FlagName, string[]][] = [
   ['data_dir', ['', 'a\nb', 'x\u0000y', '\u001b[31mred', 'tab\there']],
-  ['experiment_name', ['', '.', './', '..', '../x', '../../x', 'a/../../b', 'a/..', '/abs/x', '//x', '..\\x', 'C:/x',
-    'x\ny', 'x\u0000y', '\r']],
+  ['experiment_name', ['', '.', './', '..', '../x', '../../x', 'a/../../b', 'a/..', '/abs/x', '//x', '..\\x', 'C:/x', 'x\ny', 'x\u0000y', '\r']],
   ['game', ['', 'Pong-v0', 'pixelcopter-v0', '../x', 'PixelCopter-v0\n']],
   ['backend', ['', 'cuda', 'WASM', 'wasm ']],
   ['dnc', ['x', '256,64,4,0', ' ']],
@@ -106,8 +104,21 @@ test('a negative --rnn_hidden_dim is refused with or without LSTM layers', async
 
 test('flags each within bounds whose buffers together cannot exist: one line, nothing created', async () => {
   cases++
-  const r = await inProcess(['train', '--data_dir', never, '--backend', 'ref', '--frame_resize', '36', '--minibatches', '4096',
-    '--sequence_length', '10000', '--stacked_frames', '64'])
+  const r = await inProcess([
+    'train',
+    '--data_dir',
+    never,
+    '--backend',
+    'ref',
+    '--frame_resize',
+    '36',
+    '--minibatches',
+    '4096',
+    '--sequence_length',
+    '10000',
+    '--stacked_frames',
+    '64',
+  ])
   const re = /^error: the networks and buffers of these flags do not fit in memory \(Invalid typed array length: \d+\): lower --num_envs/
   assertFailure(r, 2, re, 'huge buffers')
   assert.not.ok(fs.existsSync(never), '--data_dir not created')

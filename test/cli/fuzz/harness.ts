@@ -9,7 +9,11 @@ import { runCli } from '../../../cli/program.ts'
 import * as os from 'node:os'
 import { TINY } from '../run.ts'
 
-export interface Ran { code: number; stdout: string; stderr: string }
+export interface Ran {
+  code: number
+  stdout: string
+  stderr: string
+}
 
 /** A temp folder in memory when the platform has one (/dev/shm): the corpus reads and rewrites files per case. */
 export function tmpDir(tag: string): string {
@@ -24,10 +28,18 @@ export function inProcess(argv: string[]): Promise<Ran> {
 
 /** Run `fn` (returning an exit code) with stdout and stderr captured. */
 export async function captured(fn: () => Promise<number>): Promise<Ran> {
-  const out: string[] = [], err: string[] = []
-  const ow = process.stdout.write, ew = process.stderr.write
-  process.stdout.write = ((s: string | Uint8Array) => { out.push(String(s)); return true }) as typeof ow
-  process.stderr.write = ((s: string | Uint8Array) => { err.push(String(s)); return true }) as typeof ew
+  const out: string[] = [],
+    err: string[] = []
+  const ow = process.stdout.write,
+    ew = process.stderr.write
+  process.stdout.write = ((s: string | Uint8Array) => {
+    out.push(String(s))
+    return true
+  }) as typeof ow
+  process.stderr.write = ((s: string | Uint8Array) => {
+    err.push(String(s))
+    return true
+  }) as typeof ew
   let code: number
   try {
     code = await fn()
@@ -53,7 +65,10 @@ export function readTree(root: string): Map<string, Buffer | null> {
   const walk = (rel: string) => {
     for (const n of fs.readdirSync(path.join(root, rel)).sort()) {
       const r = path.join(rel, n)
-      if (fs.lstatSync(path.join(root, r)).isDirectory()) { out.set(r, null); walk(r) } else out.set(r, fs.readFileSync(path.join(root, r)))
+      if (fs.lstatSync(path.join(root, r)).isDirectory()) {
+        out.set(r, null)
+        walk(r)
+      } else out.set(r, fs.readFileSync(path.join(root, r)))
     }
   }
   if (fs.existsSync(root)) walk('')
@@ -88,7 +103,8 @@ export class Workspace {
   }
   /** `now`: the tree as just read, when the caller has it. */
   reset(now = readTree(this.root)): void {
-    for (const [k, v] of [...now].reverse()) { // children first
+    for (const [k, v] of [...now].reverse()) {
+      // children first
       const want = this.pristine.get(k)
       if (!this.pristine.has(k) || (want === null) !== (v === null)) fs.rmSync(path.join(this.root, k), { recursive: true, force: true })
     }
@@ -142,7 +158,11 @@ export function copyFixture(f: Fixture, keep?: number[]): { data: string; exp: s
 
 // ---- safetensors surgery ----------------------------------------------------------------------------------------
 
-export interface St { n: number; header: Record<string, any>; data: Uint8Array }
+export interface St {
+  n: number
+  header: Record<string, any>
+  data: Uint8Array
+}
 
 export function parseSt(bytes: Uint8Array): St {
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true))
@@ -161,13 +181,16 @@ export function buildSt(header: unknown, data: Uint8Array, headerLength?: bigint
 
 /** Tensor names in data order (the header's other keys are metadata). */
 export function tensorNames(st: St): string[] {
-  return Object.keys(st.header).filter((k) => k !== '__metadata__')
+  return Object.keys(st.header)
+    .filter((k) => k !== '__metadata__')
     .sort((a, b) => st.header[a].data_offsets[0] - st.header[b].data_offsets[0])
 }
 
 /** Write float `v` at element `i` of tensor `name` (all its elements when `i` is 'all'), in a copy of the file. */
 export function setValue(bytes: Uint8Array, name: string, i: number | 'all', v: number): Uint8Array {
-  const st = parseSt(bytes), out = bytes.slice(), [b, e] = st.header[name].data_offsets
+  const st = parseSt(bytes),
+    out = bytes.slice(),
+    [b, e] = st.header[name].data_offsets
   const view = new DataView(out.buffer)
   for (let k = i === 'all' ? 0 : i; k < (i === 'all' ? (e - b) / 4 : i + 1); k++) view.setFloat32(8 + st.n + b + 4 * k, v, true)
   return out
