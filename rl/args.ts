@@ -108,6 +108,9 @@ const MIN_FRAME = (() => {
   return f
 })()
 
+/** Largest memory slots, word size and read heads --dnc takes: 16x, 16x and 16x the seed's 256,64,4. */
+const DNC_MAX = [4096, 1024, 64] as const
+
 /** What is wrong with a --dnc value ('' = no DNC), or null; the sizes themselves come from parseDnc. */
 function dncProblem(v: string): string | null {
   if (v === '') return null
@@ -119,6 +122,8 @@ function dncProblem(v: string): string | null {
   const [N, W, R, K] = parts.map(Number)
   const small = (['N', 'W', 'R'] as const).find((_, i) => [N, W, R][i] < 1)
   if (small) return `N,W,R,K with N, W and R >= 1 (${small} is ${{ N, W, R }[small]})`
+  const big = (['N', 'W', 'R'] as const).find((_, i) => [N, W, R][i] > DNC_MAX[i])
+  if (big) return `N,W,R,K with N <= ${DNC_MAX[0]}, W <= ${DNC_MAX[1]}, R <= ${DNC_MAX[2]} (${big} is ${{ N, W, R }[big]})`
   if (K < 0) return `N,W,R,K with K >= 0 (0 = the dense link matrix; K is ${K})`
   if (K > N) return `N,W,R,K with K <= N (the sparse link matrix keeps at most N entries; K ${K} > N ${N})`
   return null

@@ -36,6 +36,7 @@ function badValues(f: Flag<unknown>): string[] {
 const COMPANIONS: Partial<Record<FlagName, string[]>> = {
   rnn_hidden_dim: ['--rnn_hidden_layers', '0'],
   final_hidden_layers: ['--final_hidden_dim', '1'],
+  num_steps: ['--rnn_hidden_layers', '0'], // fixed-length rollouts take feed-forward networks only
 }
 
 function parse(argv: string[]) {
@@ -69,9 +70,9 @@ for (const k of FLAG_NAMES.filter((n) => isNumeric(FLAGS[n]))) {
 const STRINGS: [FlagName, string[]][] = [
   ['data_dir', ['', 'a\nb', 'x\u0000y', '\u001b[31mred', 'tab\there']],
   ['experiment_name', ['', '.', './', '..', '../x', '../../x', 'a/../../b', 'a/..', '/abs/x', '//x', '..\\x', 'C:/x', 'x\ny', 'x\u0000y', '\r']],
-  ['game', ['', 'Pong-v0', 'pixelcopter-v0', '../x', 'PixelCopter-v0\n']],
+  ['game', ['', 'Pong-v9', 'Tetris-v0', 'pixelcopter-v0', '../x', 'PixelCopter-v0\n']],
   ['backend', ['', 'cuda', 'WASM', 'wasm ']],
-  ['dnc', ['x', '256,64,4,0', ' ']],
+  ['dnc', ['x', ' ', '256,64,4', '0,64,4,0', '256,64,4,-1', '4,8,1,5', '4097,64,4,0', '256,1025,4,0', '256,64,65,0', '256,64,4,0.5']],
 ]
 for (const [k, values] of STRINGS) {
   for (const v of values) {
