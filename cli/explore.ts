@@ -19,6 +19,7 @@ import { fmtCount } from './plot.ts'
 import { AGENTS, SOLVED, fmtDuration, framesOf, readRun, runRefs, summarize, tableJson, tableMarkdown, type RunRef } from './explore_runs.ts'
 import { renderExplore, type AgentRuns } from './explore_plot.ts'
 import { evenlySpaced, readVisits, renderVisits } from './visits.ts'
+import { writeImage } from './graph.ts'
 import { isAlive, trainingProcesses } from './train_processes.ts'
 import { FLAGS } from '../rl/args.ts'
 import { CONFIGS, CONFIG_NAMES } from '../rl/configs.ts'
@@ -149,7 +150,7 @@ export function writeOutputs(p: Plan): { table: string; files: string[] } {
   const out = (f: string) => path.join(p.gameDir, f)
   const files: string[] = []
   const write = (f: string, data: string | Buffer) => {
-    fs.writeFileSync(out(f), data)
+    writeImage(out(f), data)
     files.push(out(f))
   }
   const title = `${p.game}: PPO + RND vs PPO alone, budget ${fmtCount(p.budget)} frames`

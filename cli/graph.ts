@@ -265,6 +265,20 @@ export function addRunOptions(cmd: Command): Command {
     .option('--experiment_name <name>', FLAGS.experiment_name.doc, FLAGS.experiment_name.default)
 }
 
+/** The run options within FLAGS' rules (names inside --data_dir) and --out writable, creating nothing: one line if not. */
+export function checkRunOptions(o: { data_dir: string; game: string; experiment_name: string; out?: string }): void {
+  for (const k of ['data_dir', 'game', 'experiment_name'] as const) {
+    const bad = flagError(k, o[k])
+    if (bad) badInput(bad)
+  }
+  if (o.out !== undefined) checkOutputFile(o.out, '--out')
+}
+
+/** Write an image whole (a temp file renamed over it): a failed write is one line and leaves the old image. */
+export function writeImage(out: string, image: Buffer | string): void {
+  writing(out, () => writeFileAtomic(out, image))
+}
+
 /** --format and --out of a command writing one image (formatOf reads them). */
 export function addImageOptions(cmd: Command, defaultOut: string): Command {
   return cmd
@@ -290,11 +304,7 @@ export function register(program: Command): void {
   )
   addImageOptions(cmd, '<experiment dir>/avg_cum_rwd.png, or <metric>+<metric>.png')
   cmd.addHelpText('after', METRIC_HELP).action((o: GraphOptions) => {
-    for (const k of ['data_dir', 'game', 'experiment_name'] as const) {
-      const bad = flagError(k, o[k])
-      if (bad) badInput(bad)
-    }
-    if (o.out !== undefined) checkOutputFile(o.out, '--out')
+    checkRunOptions(o)
     const dir = experimentDir(o)
     if (!fs.existsSync(dir)) badInput(`no experiment at ${dir}`)
     const { records, source } = readRecords(dir)
@@ -307,15 +317,13 @@ export function register(program: Command): void {
       const unknown = o.metric.find((m) => !available.includes(m))
       if (unknown) badInput(`unknown --metric '${unknown}'; available in ${source}: ${available.join(', ')}`)
       out = o.out ?? path.join(dir, `${o.metric.join('+')}.${format}`)
-      const image = renderMetrics(format, records, o.metric, `${run}: ${o.metric.join(', ')}`)
-      writing(out, () => writeFileAtomic(out, image))
+      writeImage(out, renderMetrics(format, records, o.metric, `${run}: ${o.metric.join(', ')}`))
       console.log(metricSummary(records, o.metric))
     } else {
       const { points } = readCurve(dir)
       if (points.length === 0) badInput(`no returns logged in ${source}`)
       out = o.out ?? path.join(dir, `avg_cum_rwd.${format}`)
-      const image = renderReturns(format, points, `${run}: avg cum rwd per iteration`)
-      writing(out, () => writeFileAtomic(out, image))
+      writeImage(out, renderReturns(format, points, `${run}: avg cum rwd per iteration`))
       console.log(summary(points))
     }
     console.log(`read ${source}; wrote ${out}`)

@@ -10,7 +10,18 @@ import type { TrainerState } from '../rl/snapshot.ts'
 import { argsToArgv } from './args_cli.ts'
 import { badInput } from './errors.ts'
 import type { Snapshot, SnapshotStore } from './snapshot.ts'
-import { DataError, checkShapes, checkState, modelFlags, readInput, readTensors, MODEL_FORMAT, STATE_FORMAT, type StateFile } from './validate.ts'
+import {
+  DataError,
+  checkShapes,
+  checkState,
+  modelFlags,
+  readInput,
+  readTensors,
+  MODEL_FORMAT,
+  STATE_FORMAT,
+  type StateFile,
+  type StateSizes,
+} from './validate.ts'
 
 export const RND_TARGET_FILE = 'rnd_target.safetensors'
 export const FINAL_MODELS = { value: 'value.model', policy: 'policy.model' } as const
@@ -84,10 +95,10 @@ function snapshotTensors(s: Snapshot, file: string, expected: Record<string, num
 
 /**
  * Check one snapshot whole: manifest, state.json (iteration = the folder's), every tensor finite, and with a
- * trainer's `expected` shapes, the model's names and shapes and observation statistics of `obsSize` pixels. A
+ * trainer's `expected` shapes and state `sizes`, the model's names and shapes and the sizes of the state. A
  * snapshot of other network flags is not damage but another run: one line, exit 2.
  */
-function checkSnapshot(store: SnapshotStore, it: number, args: Args, expected: Expected | null, obsSize: number): Resumable {
+function checkSnapshot(store: SnapshotStore, it: number, args: Args, expected: Expected | null, sizes: StateSizes | null): Resumable {
   const snap = store.load(it)
   const stateFile = path.join(snap.dir, 'state.json')
   if (!Object.hasOwn(snap.files, 'state.json')) throw new DataError(stateFile, '', MISSING)
@@ -96,7 +107,7 @@ function checkSnapshot(store: SnapshotStore, it: number, args: Args, expected: E
   if (bad.length) {
     badInput(`cannot resume from ${snap.dir}: it was made with ${bad.join(', ')}; ` + 'use the same network flags, --no_resume, or another --experiment_name')
   }
-  const state = checkState(snap.files['state.json'], stateFile, it, obsSize)
+  const state = checkState(snap.files['state.json'], stateFile, it, sizes)
   const models: Tensors = {},
     optimizers: Tensors = {}
   for (const n of TRAINED) {
@@ -111,11 +122,16 @@ function checkSnapshot(store: SnapshotStore, it: number, args: Args, expected: E
  * snapshots present and none intact, stop: one line listing them; they stay as they are. Without `expected` (before
  * the trainer exists), the shapes are left to a second call.
  */
-export function findResumable(store: SnapshotStore, args: Args, expected: Expected | null, obsSize = -1): { resumable: Resumable | null; damaged: Damaged[] } {
+export function findResumable(
+  store: SnapshotStore,
+  args: Args,
+  expected: Expected | null,
+  sizes: StateSizes | null = null,
+): { resumable: Resumable | null; damaged: Damaged[] } {
   const damaged: Damaged[] = []
   for (const it of store.list().reverse()) {
     try {
-      return { resumable: checkSnapshot(store, it, args, expected, obsSize), damaged }
+      return { resumable: checkSnapshot(store, it, args, expected, sizes), damaged }
     } catch (e) {
       if (!(e instanceof DataError)) throw e
       damaged.push({ iteration: it, reason: e.message })

@@ -27,7 +27,7 @@ import { CliError, EXIT_FAILED, badInput, writing } from './errors.ts'
 import { SnapshotStore, snapshotName, writeFileAtomic } from './snapshot.ts'
 import { Logger, MetricsWriter, doneCollectingMessage, iterationMessage, metricsRecord, readMetrics } from './log.ts'
 import { makeProgress } from './progress.ts'
-import { checkShapes, modelFlags, readInput, readTensors } from './validate.ts'
+import { checkShapes, checkVisits, modelFlags, readInput, readTensors, readText } from './validate.ts'
 import {
   FINAL_MODELS,
   RND_TARGET_FILE,
@@ -175,7 +175,8 @@ function readStart(cli: TrainCli, t: PpoRnd | null, store: SnapshotStore, metric
   const expected = t ? t.expectedShapes() : null
   if (cli.modelDir) return { kind: 'model', models: readFinalModels(cli.modelDir, args, expected) }
   if (args.no_resume) return { kind: 'fresh' }
-  const { resumable, damaged } = findResumable(store, args, expected, t ? t.obsStats.size : -1)
+  const sizes = t ? { obs: t.obsStats.size, actions: t.numActions, envs: t.venv.numEnvs } : null
+  const { resumable, damaged } = findResumable(store, args, expected, sizes)
   if (!resumable) return { kind: 'fresh' }
   const dir = resumable.snap.dir
   const rndTargetFile = path.join(path.dirname(store.dir), RND_TARGET_FILE)
@@ -187,6 +188,8 @@ function readStart(cli: TrainCli, t: PpoRnd | null, store: SnapshotStore, metric
     badInput(`cannot resume from ${dir}: ${rndTargetFile} is not the RND target of that run (use --no_resume)`)
   }
   readMetrics(metricsFile) // kept up to the snapshot's iteration: it must read whole
+  const visitsFile = path.join(path.dirname(store.dir), VISITS_FILE)
+  if (fs.existsSync(visitsFile)) checkVisits(readText(visitsFile), visitsFile) // the same (MiniGrid)
   return { kind: 'snapshot', resumable, rndTarget, damaged }
 }
 

@@ -7,6 +7,7 @@ import * as fs from 'node:fs'
 import { decodeSafetensors, SafetensorsError, type NamedArray } from '../engine/index.ts'
 import { flagError, isFlag, DEFAULT_ARGS, type Args } from '../rl/args.ts'
 import type { TrainerJson } from '../rl/snapshot.ts'
+import type { VisitRecord } from '../rl/visit_map.ts'
 import { fsReason } from './errors.ts'
 
 export class DataError extends Error {
@@ -234,11 +235,39 @@ function checkRng(f: Fields, v: unknown, field: string): number[] {
   return words
 }
 
+/** What a trainer can say of a state's sizes: values per observation, actions, environments (PpoRnd fields). */
+export interface StateSizes {
+  obs: number
+  actions: number
+  envs: number
+}
+
+/** Fixed-length rollouts' episodes in flight: each env's game seed (rngEnv.int(2^31)), actions so far, return, last action. */
+function checkInflight(f: Fields, v: unknown, sizes: StateSizes | null): NonNullable<TrainerJson['inflight']> {
+  const field = 'trainer.inflight'
+  if (!Array.isArray(v)) return f.fail(field, `must be an array (got ${shown(v)})`)
+  if (sizes && v.length !== sizes.envs) f.fail(field, `has ${v.length} episodes, --num_envs gives ${sizes.envs} environments`)
+  const lastAction = sizes ? sizes.actions - 1 : 2 ** 31 - 1
+  return v.map((e, i) => {
+    const at = `${field}[${i}]`,
+      o = f.object(e, at)
+    const actions = f.get(o, 'actions', at)
+    if (!Array.isArray(actions)) f.fail(`${at}.actions`, `must be an array (got ${shown(actions)})`)
+    return {
+      seed: f.int(f.get(o, 'seed', at), `${at}.seed`, 0, 2 ** 31 - 1),
+      actions: (actions as unknown[]).map((a, k) => f.int(a, `${at}.actions[${k}]`, 0, lastAction)),
+      ret: f.num(f.get(o, 'ret', at), `${at}.ret`),
+      prev_action: f.int(f.get(o, 'prev_action', at), `${at}.prev_action`, -1, lastAction),
+    }
+  })
+}
+
 /**
  * Parse and check a snapshot's state.json whole: every field present with its type and range, the iteration equal
- * to the snapshot folder's, `obsSize` values of observation statistics when given (frame_resize^2).
+ * to the snapshot folder's; given a trainer's `sizes`, the observation statistics, episodes in flight and forward
+ * filter of its observations, actions and environments. Every field the trainer restores is returned (none dropped).
  */
-export function checkState(bytes: Uint8Array, file: string, iteration: number, obsSize = -1): StateFile {
+export function checkState(bytes: Uint8Array, file: string, iteration: number, sizes: StateSizes | null = null): StateFile {
   const f = new Fields(file)
   let text: string
   try {
@@ -266,7 +295,7 @@ export function checkState(bytes: Uint8Array, file: string, iteration: number, o
     (['value', 'policy', 'rnd_predictor'] as const).map((n) => [n, f.int(f.get(adam, n, 'trainer.adam_t'), `trainer.adam_t.${n}`, 0, COUNT_MAX)]),
   ) as TrainerJson['adam_t']
   const stats = f.object(f.get(tr, 'stats', 'trainer'), 'trainer.stats')
-  const obs = checkStats(f, f.get(stats, 'obs', 'trainer.stats'), 'trainer.stats.obs', obsSize)
+  const obs = checkStats(f, f.get(stats, 'obs', 'trainer.stats'), 'trainer.stats.obs', sizes?.obs ?? -1)
   const intReturn = checkStats(f, f.get(stats, 'int_return', 'trainer.stats'), 'trainer.stats.int_return', 1)
   const rng = f.object(f.get(tr, 'rng', 'trainer'), 'trainer.rng')
   const [action, env, train] = (['action', 'env', 'train'] as const).map((k) => checkRng(f, f.get(rng, k, 'trainer.rng'), `trainer.rng.${k}`))
@@ -280,6 +309,8 @@ export function checkState(bytes: Uint8Array, file: string, iteration: number, o
     rng: { action, env, train },
     args: args as Args,
   }
+  if (Object.hasOwn(tr, 'inflight')) trainer.inflight = checkInflight(f, tr.inflight, sizes)
+  if (Object.hasOwn(tr, 'reward_filter')) trainer.reward_filter = f.numbers(tr.reward_filter, 'trainer.reward_filter', sizes?.envs ?? -1)
   return { format: STATE_FORMAT, trainer, wall_seconds: wall, rnd_target_sha256: sha, argv }
 }
 
@@ -292,13 +323,14 @@ export type ReadRecord = { iteration: number } & Record<string, number | null>
 const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/
 
 /**
- * The records of a metrics.jsonl text: one JSON object per line, iterations increasing, every value a number or
- * null. A last line without its newline that does not parse is a write cut by a kill: it is left out.
+ * One JSON object per line, iterations increasing, `each` checking a record's other fields. A last line without its
+ * newline that does not parse is a write cut by a kill: it is left out.
  */
-export function checkMetrics(text: string, file: string): ReadRecord[] {
+function checkIterationLines<T>(text: string, file: string, each: (r: Record<string, unknown>, where: string, f: Fields) => T): T[] {
   const f = new Fields(file)
   const lines = text.split('\n')
-  const out: ReadRecord[] = []
+  const out: T[] = []
+  let prev: number | undefined
   lines.forEach((line, i) => {
     if (!line.trim()) return
     const where = `line ${i + 1}`
@@ -312,17 +344,47 @@ export function checkMetrics(text: string, file: string): ReadRecord[] {
     const r = f.object(v, where)
     if (!Object.hasOwn(r, 'iteration')) f.fail(`${where}: iteration`, 'is missing')
     const it = f.int(r.iteration, `${where}: iteration`, 1, COUNT_MAX)
-    const prev = out.at(-1)?.iteration
-    if (prev !== undefined && it <= prev) {
-      f.fail(`${where}: iteration`, `is ${it}, after iteration ${prev} (not increasing)`)
-    }
+    if (prev !== undefined && it <= prev) f.fail(`${where}: iteration`, `is ${it}, after iteration ${prev} (not increasing)`)
+    prev = it
+    out.push(each(r, where, f))
+  })
+  return out
+}
+
+/** The records of a metrics.jsonl text (checkIterationLines), every value a number or null. */
+export function checkMetrics(text: string, file: string): ReadRecord[] {
+  return checkIterationLines(text, file, (r, where, f) => {
     for (const [k, x] of Object.entries(r)) {
       if (!METRIC_NAME.test(k)) f.fail(where, `metric name ${shown(k)} is not a name (letters, digits, _)`)
       if (x !== null && !(typeof x === 'number' && Number.isFinite(x))) {
         f.fail(`${where}: ${k}`, `must be a number or null (got ${shown(x)})`)
       }
     }
-    out.push(r as ReadRecord)
+    return r as ReadRecord
   })
-  return out
+}
+
+// ---- visits.jsonl -----------------------------------------------------------------------------------------------
+
+/** A record of visits.jsonl: rl/visit_map.ts VisitRecord of one iteration. */
+export type VisitLine = VisitRecord & { iteration: number; total_env_steps: number }
+
+/** The records of a visits.jsonl text (checkIterationLines): a grid's visit counts and mean intrinsic rewards per cell. */
+export function checkVisits(text: string, file: string): VisitLine[] {
+  return checkIterationLines(text, file, (r, where, f) => {
+    const width = f.int(f.get(r, 'width', where), `${where}: width`, 1, 256)
+    const height = f.int(f.get(r, 'height', where), `${where}: height`, 1, 256)
+    const visits = f.numbers(f.get(r, 'visits', where), `${where}: visits`, width * height, 0)
+    const mean = f.get(r, 'intrinsic_mean', where)
+    if (!Array.isArray(mean) || mean.length !== width * height) f.fail(`${where}: intrinsic_mean`, `must be an array of ${width * height} values`)
+    const intrinsic = (mean as unknown[]).map((x, k) => (x === null ? null : f.num(x, `${where}: intrinsic_mean[${k}]`)))
+    return {
+      iteration: r.iteration as number,
+      total_env_steps: f.int(f.get(r, 'total_env_steps', where), `${where}: total_env_steps`, 0, COUNT_MAX),
+      width,
+      height,
+      visits,
+      intrinsic_mean: intrinsic,
+    }
+  })
 }

@@ -8,16 +8,19 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { badInput, exitOnBadInput, experimentDir } from './args_cli.ts'
 import { PngSurface, SvgSurface, fmtCount, textWidth, BLACK, type Surface } from './plot.ts'
-import { addImageOptions, addRunOptions, formatOf, type Format } from './graph.ts'
-import { readIterationLines } from './log.ts'
+import { addImageOptions, addRunOptions, checkRunOptions, formatOf, writeImage, type Format } from './graph.ts'
 import { VISITS_FILE } from './train.ts'
+import { checkVisits, readText, type VisitLine } from './validate.ts'
 import type { VisitRecord } from '../rl/visit_map.ts'
 import { UNVISITED, cellColors, intrinsicLevel, visitLevel, visitScales, viridis, type VisitScales } from '../rl/visit_colors.ts'
 
-export type VisitLine = VisitRecord & { iteration: number; total_env_steps: number }
+export type { VisitLine } from './validate.ts'
 
-/** The records of DIR/visits.jsonl (a line cut by a kill is skipped). */
-export const readVisits = (dir: string): VisitLine[] => readIterationLines<VisitLine>(path.join(dir, VISITS_FILE)).filter((r) => Array.isArray(r.visits))
+/** The records of DIR/visits.jsonl, checked whole (cli/validate.ts; a last line cut by a kill is skipped). */
+export function readVisits(dir: string): VisitLine[] {
+  const file = path.join(dir, VISITS_FILE)
+  return fs.existsSync(file) ? checkVisits(readText(file), file) : []
+}
 
 /** n records evenly spaced over the list, first and last included (fewer when the list is shorter). */
 export function evenlySpaced<T>(list: readonly T[], n = 4): T[] {
@@ -151,6 +154,7 @@ export function register(program: Command): void {
   addRunOptions(cmd).option('--iterations <list>', 'Iterations to draw, comma-separated (default: 4 evenly spaced over the run)')
   addImageOptions(cmd, '<experiment dir>/visits.png')
   cmd.action((o: VisitsOptions) => {
+    checkRunOptions(o)
     const dir = experimentDir(o)
     if (!fs.existsSync(dir)) badInput(`no experiment at ${dir}`)
     const all = readVisits(dir)
@@ -174,7 +178,7 @@ export function register(program: Command): void {
     }
     const format = formatOf(o)
     const out = o.out ?? path.join(dir, `visits.${format}`)
-    fs.writeFileSync(out, renderVisits(format, records, `${o.game} ${o.experiment_name}: where the intrinsic reward goes`))
+    writeImage(out, renderVisits(format, records, `${o.game} ${o.experiment_name}: where the intrinsic reward goes`))
     console.log(
       `read ${path.join(dir, VISITS_FILE)} (iterations ${all[0].iteration}..${all.at(-1)!.iteration}); ` +
         `drew iterations ${records.map((r) => r.iteration).join(', ')}; wrote ${out}`,

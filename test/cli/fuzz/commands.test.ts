@@ -30,7 +30,7 @@ async function fails(argv: string[], code: number, re: RegExp): Promise<void> {
 }
 
 // ---- every command's parser ------------------------------------------------------------------------------------
-const COMMANDS = ['train', 'play', 'envs', 'graph', 'bench']
+const COMMANDS = ['train', 'play', 'envs', 'graph', 'visits', 'explore', 'bench']
 const PARSER: [string[], RegExp][] = [
   [['--nope'], /^error: unknown option '--nope'/],
   [['--nope=1'], /^error: unknown option '--nope=1'/],
@@ -172,6 +172,39 @@ METRICS.forEach(([text, re], i) => {
     await fails(graph('--metric', 'approx_kl'), 2, re)
   })
 })
+// ---- visits (MiniGrid's visits.jsonl) ----------------------------------------------------------------------------
+const visitsRun = path.join(root, 'runs', 'MiniGrid-Empty-8x8-v0', 'exp')
+fs.mkdirSync(visitsRun, { recursive: true })
+const vrec = (it: number, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ iteration: it, total_env_steps: 32 * it, width: 2, height: 2, visits: [3, 0, 1, 4], intrinsic_mean: [0.5, null, 0.1, 0.2], ...extra })
+const visits = (...args: string[]) => ['visits', '--data_dir', path.join(root, 'runs'), '--game', 'MiniGrid-Empty-8x8-v0', '--experiment_name', 'exp', ...args]
+const VISITS: [string, RegExp][] = [
+  [`${vrec(1, { visits: [3, 'x', 1, 4] })}\n`, /visits\.jsonl: line 1: visits\[1\]: must be a number in \[0, /],
+  [`${vrec(1, { visits: [3, 1] })}\n`, /visits\.jsonl: line 1: visits: has 2 values, 4 expected/],
+  [`${vrec(1, { visits: [3, -1, 1, 4] })}\n`, /line 1: visits\[1\]: must be a number in \[0, /],
+  [`${vrec(1, { intrinsic_mean: [1, 'x', 2, 3] })}\n`, /line 1: intrinsic_mean\[1\]: must be a finite number \(got "x"\)/],
+  [`${vrec(1, { intrinsic_mean: null })}\n`, /line 1: intrinsic_mean: must be an array of 4 values/],
+  [`${vrec(1, { width: 0 })}\n`, /line 1: width: must be an integer in \[1, 256\] \(got 0\)/],
+  [`${vrec(1, { height: 1e9 })}\n`, /line 1: height: must be an integer in \[1, 256\]/],
+  [`${vrec(1, { total_env_steps: -1 })}\n`, /line 1: total_env_steps: must be an integer/],
+  [`${vrec(2)}\n${vrec(1)}\n`, /line 2: iteration: is 1, after iteration 2 \(not increasing\)/],
+  [`${vrec(1)}\n{\n${vrec(2)}\n`, /visits\.jsonl: line 2: is not valid JSON/],
+]
+VISITS.forEach(([text, re], i) => {
+  test(`visits over damaged visits.jsonl #${i + 1}`, async () => {
+    fs.writeFileSync(path.join(visitsRun, 'visits.jsonl'), text)
+    await fails(visits(), 2, re)
+  })
+})
+test('visits: names inside --data_dir, --out checked before drawing', async () => {
+  fs.writeFileSync(path.join(visitsRun, 'visits.jsonl'), `${vrec(1)}\n`)
+  await fails(visits('--experiment_name', '../x'), 2, /--experiment_name must be a folder name inside --data_dir/)
+  await fails(visits('--out', path.join(root, 'missing', 'v.png')), 2, /cannot write --out '.*v\.png': no such file or directory \(ENOENT\)/)
+  const ok = await inProcess(visits('--out', path.join(root, 'v.svg')))
+  assert.is(ok.code, 0, ok.stderr)
+  fs.rmSync(path.join(root, 'v.svg'))
+})
+
 test('graph: metrics.jsonl that is a folder; a last line cut by a kill is left out', async () => {
   const m = path.join(metricsRun, 'metrics.jsonl')
   fs.rmSync(m)
