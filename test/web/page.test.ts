@@ -14,6 +14,7 @@ const GREEN = [120, 240, 80] // PixelCopter's terrain and blocks (env/pixelcopte
 // (0, 255, 0) and the agent red (255, 0, 0), both lightened 30% towards white inside the agent's view
 const WALL = [100, 100, 100]
 const HEAT_BACKGROUND = [17, 17, 17] // '#111'
+const UNVISITED = [215, 215, 215] // rl/visit_colors.ts: cells not visited in the iteration
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms))
 const test = suite('web: the page trains in headless Chromium')
 
@@ -133,7 +134,7 @@ test("MiniGrid-Empty-8x8-v0: an iteration, the demo in MiniGrid's colours, the h
       // one pass per canvas, no named helpers inside: tsx's keepNames would wrap them in a __name the page lacks
       const colours = () =>
         page.evaluate(
-          ([wall, bg]) => {
+          ([wall, bg, unvisited]) => {
             const game = document.getElementById('game') as HTMLCanvasElement,
               heat = document.getElementById('heat') as HTMLCanvasElement
             const out = { wall: 0, goal: 0, agent: 0, heat: 0, size: [game.width, game.height] }
@@ -146,22 +147,28 @@ test("MiniGrid-Empty-8x8-v0: an iteration, the demo in MiniGrid's colours, the h
               if (g >= 250 && r <= 80 && b <= 80) out.goal++
               if (r >= 250 && g <= 80 && b <= 80) out.agent++
             }
-            // the cells' rows only (titles above y 20, the caption below height - 20)
+            // visited cells (neither background nor the unvisited grey) in the cells' rows (titles above y 20, caption below)
             const e = heat.getContext('2d')!.getImageData(0, 20, heat.width, heat.height - 40).data
-            for (let i = 0; i < e.length; i += 4) if (e[i] !== bg[0] || e[i + 1] !== bg[1] || e[i + 2] !== bg[2]) out.heat++
+            for (let i = 0; i < e.length; i += 4) {
+              const isBg = e[i] === bg[0] && e[i + 1] === bg[1] && e[i + 2] === bg[2]
+              const isGrey = e[i] === unvisited[0] && e[i + 1] === unvisited[1] && e[i + 2] === unvisited[2]
+              if (!isBg && !isGrey) out.heat++
+            }
             return out
           },
-          [WALL, HEAT_BACKGROUND],
+          [WALL, HEAT_BACKGROUND, UNVISITED],
         )
       let px = await colours()
       for (let i = 0; i < 40 && px.wall === 0; i++) {
         await sleep(50)
         px = await colours()
       }
-      console.log(`  game canvas ${px.size.join('x')}: ${px.wall} wall, ${px.goal} goal, ${px.agent} agent pixels; heat canvas: ${px.heat} cell pixels`)
+      console.log(
+        `  game canvas ${px.size.join('x')}: ${px.wall} wall, ${px.goal} goal, ${px.agent} agent pixels; heat canvas: ${px.heat} pixels of visited cells`,
+      )
       assert.equal(px.size, [288, 288], 'the 8x8 grid of 8-pixel tiles (64x64) scaled 4.5x')
       assert.ok(px.wall > 0 && px.goal > 0 && px.agent > 0, "walls, goal and agent in MiniGrid's colours")
-      assert.ok(px.heat > 0, 'heat map cells drawn')
+      assert.ok(px.heat > 0, 'visited cells drawn in the heat maps')
       assert.equal(errors, [], 'page errors')
     },
   ))
