@@ -414,8 +414,8 @@ export class PpoRnd {
   private async gradientStep(eps: EpisodeBuffer[], chunks: (Chunk | null)[], rndSel: Uint8Array, carried: Record<TrainedName, RecState>) {
     const a = this.args, B = chunks.length, batch = this.batch
     const isRec = this.nets.value.isRecurrent
-    // Rows hold only the real records (lane by lane). For the LSTM, padIdx/realIdx map them to and from the padded
-    // time-major layout t * B + b (see PackedRows), so the encoder and head never run on padding.
+    // Rows hold only the real records (lane by lane). For a recurrent core, padIdx/realIdx map them to and from the
+    // padded time-major layout t * B + b (see PackedRows), so the encoder and head never run on padding.
     const T = Math.max(...chunks.map((c) => (c ? c.len : 0)))
     const padIdx = new Float32Array(T * B), realIdx: number[] = []
     let rndCount = 0
