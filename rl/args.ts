@@ -154,7 +154,8 @@ export const FLAGS = {
   rng_seed: int(31337, 'Seed of every random stream (weights, actions, environments, shuffling)'),
   num_threads: int(10, 'Accepted and unused: the seed ran rollouts on threads; we step num_envs episodes in lockstep instead', { min: 0 }),
   target_cumulative_rewards_extrinsic: num(100, 'Training ends when the mean episode reward of an iteration reaches this'),
-  dnc: str('', 'Differentiable Neural Computer N,W,R,K (memory slots, word size, read heads, sparse link entries or 0 for the dense link matrix), e.g. 256,64,4,0: replaces the LSTM stack (docs/dnc.md)', {
+  dnc: str('', 'Differentiable Neural Computer N,W,R,K (memory slots, word size, read heads, sparse link entries or 0 ' +
+    'for the dense link matrix), e.g. 256,64,4,0: replaces the LSTM stack (docs/dnc.md)', {
     network: true, metavar: 'N,W,R,K', only: dncProblem,
   }),
   // ours

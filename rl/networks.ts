@@ -56,7 +56,8 @@ export class Net extends Module {
     let d = s.zDim
     if (s.dnc) this.core = new DncCore(this.child('dnc', new DNC(be, d, s.rnnHidden, s.dnc, rng)))
     else if (s.rnnLayers > 0) {
-      this.core = new LstmStack([...Array(s.rnnLayers).keys()].map((i) => this.child(`lstm${i}`, new LSTM(be, i ? s.rnnHidden : d, s.rnnHidden, rng))))
+      const layer = (i: number) => this.child(`lstm${i}`, new LSTM(be, i ? s.rnnHidden : d, s.rnnHidden, rng))
+      this.core = new LstmStack([...Array(s.rnnLayers).keys()].map(layer))
     } else this.core = null
     if (this.core) d = this.core.outDim
     for (let i = 0; i < s.finalLayers; i++) {

@@ -213,7 +213,8 @@ function leavesOf(dnc: DNC, xs: Tensor[], s0: DncState | null): [string, Tensor]
     return [k, t64(data, [B, w[k]])]
   })) as DncState
   const xs = [t64(randn(B * X, 400), [B, X])]
-  gradcheck('gradient of one DNC step (N 4, W 3, R 2, K 0, 2 lanes) from a random state: every input, state part and parameter', dnc, xs, s0, leavesOf(dnc, xs, s0))
+  gradcheck('gradient of one DNC step (N 4, W 3, R 2, K 0, 2 lanes) from a random state: every input, state part and parameter',
+    dnc, xs, s0, leavesOf(dnc, xs, s0))
 }
 for (const K of [0, 2]) {
   // an unrolled sequence from the zero state, as training runs it: usage, precedence and the link matrix are

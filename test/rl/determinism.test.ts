@@ -39,7 +39,8 @@ for (const [name, extra] of CORES) {
   })
 }
 
-for (const [name, extra] of [['LSTM', {}], ['DNC 6,4,2,3', { dnc: '6,4,2,3' }]] as const) test(`${name}: snapshot after iteration 1 resumes exactly; shapes are validated`, async () => {
+const LSTM_AND_DNC = [['LSTM', {}], ['DNC 6,4,2,3', { dnc: '6,4,2,3' }]] as const
+for (const [name, extra] of LSTM_AND_DNC) test(`${name}: snapshot after iteration 1 resumes exactly; shapes are validated`, async () => {
   const be = new RefBackend()
   const args = { ...TINY, ...extra }
   const a = await run(args, be, 1)
@@ -62,7 +63,7 @@ for (const [name, extra] of [['LSTM', {}], ['DNC 6,4,2,3', { dnc: '6,4,2,3' }]] 
   for (const t of [a.t, fresh, other]) t.dispose()
 })
 
-for (const [name, extra] of [['LSTM', {}], ['DNC 6,4,2,3', { dnc: '6,4,2,3' }]] as const) test(`${name}: memory is flat across iterations`, async () => {
+for (const [name, extra] of LSTM_AND_DNC) test(`${name}: memory is flat across iterations`, async () => {
   const be = new RefBackend()
   const { t } = await run({ ...TINY, ...extra }, be, 1)
   const live = be.memory().liveBuffers
