@@ -87,6 +87,14 @@ export class Net extends Module {
     return this.core?.initialState(n) ?? []
   }
 
+  /**
+   * The state's tensors by name (lstm0.h, lstm0.c, ... or dnc.memory, dnc.link, ...), e.g. to write a state that is
+   * alive between iterations into a snapshot (toNamedArrays) and read it back (loadNamed into initialState's).
+   */
+  namedState(state: RecState): [string, Tensor][] {
+    return this.core?.stateNames().map((n, i) => [n, state[i]] as [string, Tensor]) ?? []
+  }
+
   /** One step for a batch: x [N, C, H, W], state -> output [N, outDim] and the new state. */
   step(x: Tensor, state: RecState): { y: Tensor; state: RecState } {
     const z = this.encode(x)
