@@ -3,7 +3,7 @@ export { Tensor, scope, keep, noGrad, backward, record, isGradEnabled, tapeLengt
 export * from './ops/index.ts'
 export { Module, lecunNormal } from './nn/module.ts'
 export { Linear, Conv2d, LSTM, resetRows, type LSTMState } from './nn/layers.ts'
-export { DNC, DNC_STATE, contentWeights, interfaceSize, type DncSize, type DncState, type DncStateName } from './nn/dnc.ts'
+export { DNC, DNC_STATE, type DncSize, type DncState, type DncStateName } from './nn/dnc.ts'
 export { Adam, type AdamOptions } from './optim/adam.ts'
 export { Rng } from './random.ts'
 export { encodeSafetensors, decodeSafetensors, toNamedArrays, loadNamed, SafetensorsError, type NamedArray } from './serialize.ts'

@@ -104,7 +104,8 @@ export class Net extends Module {
     let d = s.zDim
     if (s.dnc) this.core = new DncCore(this.child('dnc', new DNC(be, d, s.rnnHidden, s.dnc, rng)))
     else if (s.rnnLayers > 0) {
-      this.core = new LstmStack([...Array(s.rnnLayers).keys()].map((i) => this.child(`lstm${i}`, new LSTM(be, i ? s.rnnHidden : d, s.rnnHidden, rng))))
+      const layer = (i: number) => this.child(`lstm${i}`, new LSTM(be, i ? s.rnnHidden : d, s.rnnHidden, rng))
+      this.core = new LstmStack([...Array(s.rnnLayers).keys()].map(layer))
     } else this.core = null
     if (this.core) d = this.core.outDim
     for (let i = 0; i < s.finalLayers; i++) {
@@ -138,6 +139,14 @@ export class Net extends Module {
   /** Zero recurrent state for n rows (kept: the caller owns and disposes it). */
   initialState(n: number): RecState {
     return this.core?.initialState(n) ?? []
+  }
+
+  /**
+   * The state's tensors by name (lstm0.h, lstm0.c, ... or dnc.memory, dnc.link, ...), e.g. to write a state that is
+   * alive between iterations into a snapshot (toNamedArrays) and read it back (loadNamed into initialState's).
+   */
+  namedState(state: RecState): [string, Tensor][] {
+    return this.core?.stateNames().map((n, i) => [n, state[i]] as [string, Tensor]) ?? []
   }
 
   /** One step for a batch: x [N, C, H, W], state -> output [N, outDim] and the new state. */

@@ -15,6 +15,8 @@ export type RecState = Tensor[]
 export interface RecurrentCore {
   /** the width of the output h */
   readonly outDim: number
+  /** A name for each state tensor, in order (to save a state mid-episode: Net.namedState). */
+  stateNames(): string[]
   /** Zero state for n lanes (kept: the caller owns and disposes it). */
   initialState(n: number): RecState
   /** One step of B lanes: z [B, in] -> h [B, outDim]. */
@@ -30,6 +32,9 @@ export class LstmStack implements RecurrentCore {
   constructor(readonly layers: LSTM[]) {}
   get outDim(): number {
     return this.layers[this.layers.length - 1].hidden
+  }
+  stateNames(): string[] {
+    return this.layers.flatMap((_, i) => [`lstm${i}.h`, `lstm${i}.c`])
   }
 
   initialState(n: number): RecState {
@@ -74,6 +79,9 @@ export class DncCore implements RecurrentCore {
   constructor(readonly dnc: DNC) {}
   get outDim(): number {
     return this.dnc.hidden
+  }
+  stateNames(): string[] {
+    return DNC_STATE.map((k) => `dnc.${k}`)
   }
 
   initialState(n: number): RecState {

@@ -143,8 +143,8 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
     B = chunks.length,
     batch = g.batch
   const isRec = g.nets.value.isRecurrent
-  // Rows hold only the real records (lane by lane). For the LSTM, padIdx/realIdx map them to and from the padded
-  // time-major layout t * B + b (see PackedRows), so the encoder and head never run on padding.
+  // Rows hold only the real records (lane by lane). For a recurrent core, padIdx/realIdx map them to and from the
+  // padded time-major layout t * B + b (see PackedRows), so the encoder and head never run on padding.
   const T = Math.max(...chunks.map((c) => (c ? c.len : 0)))
   const padIdx = new Float32Array(T * B),
     realIdx: number[] = [],

@@ -35,17 +35,17 @@ export interface DncSize {
   K: number
 }
 
-/** The recurrent state's parts, in a fixed order (snapshots of a rollout, tests and callers list them this way). */
+/** The recurrent state's parts, in a fixed order (rl/recurrent.ts keeps a network's state as a list in this order). */
 export const DNC_STATE = ['h', 'c', 'memory', 'usage', 'precedence', 'link', 'writeWeights', 'readWeights', 'reads'] as const
 export type DncStateName = (typeof DNC_STATE)[number]
-/** Every part is [B, width] (widths: DNC.stateWidths): controller h and c, M (N*W), u, p (N), L (N*N), w^w (N), w^r (R*N), r (R*W). */
+/**
+ * Every part is [B, width] (widths: DNC.stateWidths): controller h and c, M (N*W), u, p (N), L (N*N), w^w (N),
+ * w^r (R*N), r (R*W).
+ */
 export type DncState = Record<DncStateName, Tensor>
 
-/** Interface vector width W*R + 3W + 5R + 3 (the paper's): read keys, strengths, write key, strength, erase, write, free, gates, modes. */
-export const interfaceSize = ({ W, R }: DncSize) => dncInterfaceLayout(W, R).I
-
-/** C(M, k, beta) for H keys per lane: softmax over the N slots of beta * cos(k, M[n]). mem [B,N,W], keys [B,H,W], beta [B,H] -> [B,H,N]. */
-export function contentWeights(mem: Tensor, keys: Tensor, beta: Tensor): Tensor {
+/** C(M, k, beta) for H keys per lane: softmax over the N slots of beta cos(k, M[n]); mem [B,N,W], keys [B,H,W], beta [B,H] -> [B,H,N]. */
+function contentWeights(mem: Tensor, keys: Tensor, beta: Tensor): Tensor {
   const [B, H] = beta.shape
   return softmax(mul(cosineSimilarity(mem, keys), reshape(beta, [B, H, 1])))
 }
@@ -69,7 +69,7 @@ export class DNC extends Module {
       throw new Error(`DNC: N, W, R must be integers >= 1 and K an integer in 0..N (got ${N},${W},${R},${K})`)
     }
     this.controller = this.child('controller', new LSTM(be, inDim + R * W, hidden, rng))
-    this.iface = this.child('interface', new Linear(be, hidden, interfaceSize(size), rng))
+    this.iface = this.child('interface', new Linear(be, hidden, dncInterfaceLayout(W, R).I, rng))
     this.output = this.child('output', new Linear(be, hidden + R * W, hidden, rng))
   }
 
@@ -99,7 +99,8 @@ export class DNC extends Module {
     // 3. write weighting: allocation and content on M_{t-1}, gated; the precedence after it
     const memPrev = reshape(s.memory, [B, N, W])
     const writeContent = reshape(contentWeights(memPrev, xi.writeKey, xi.writeStrength), [B, N])
-    const { writeW, precedence } = writeWeighting(allocationWeighting(usage), writeContent, xi.allocGate, xi.writeGate, s.precedence)
+    const alloc = allocationWeighting(usage)
+    const { writeW, precedence } = writeWeighting(alloc, writeContent, xi.allocGate, xi.writeGate, s.precedence)
     // 4. erase then write: M_t = M_{t-1} o (E - w^w e^T) + w^w v^T
     const mem = memoryWrite(memPrev, writeW, xi.erase, xi.writeVec)
     // 5. link matrix from the previous precedence (the sparse one from the top-K vectors)
