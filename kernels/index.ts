@@ -63,6 +63,7 @@ export const BCAST_DIMS = ['D0', 'D1', 'D2', 'D3', 'SA0', 'SA1', 'SA2', 'SA3', '
 const L = ['L'] as const
 const ROWS = ['N', 'D'] as const
 const RED = ['O', 'R', 'I'] as const
+const POOL = ['N', 'C', 'H', 'W'] as const
 
 /** Binary elementwise ops with broadcasting: out = f(a, b). One-line definitions shared by every backend's table. */
 export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const
@@ -119,6 +120,11 @@ export const KERNELS = {
   max_reduce: sig(['out'], ['x'], RED),
   max_reduce_backward: sig(['dx'], ['dout', 'x', 'y'], RED), // routes dout to the first maximum of each row
   sum_squares: sig(['out'], ['x'], L), // out[0] = sum x^2 (squared L2 norm, for global-norm gradient clipping)
+  // ---- 2x2 max pooling, stride 2: x [N,C,H,W] -> out [N,C,H/2,W/2] (floored: an odd last row or column is left out).
+  // Backward routes dout to the FIRST element of its window, in row-major order, equal to y (the forward output),
+  // zeros elsewhere; a window holding a NaN (y NaN) passes no gradient
+  max_pool2: sig(['out'], ['x'], POOL),
+  max_pool2_backward: sig(['dx'], ['dout', 'x', 'y'], POOL),
   // ---- movement
   // x [D0,D1,D2,D3] -> out with axes permuted: out index (i_P0, i_P1, i_P2, i_P3)
   permute: sig(['out'], ['x'], ['D0', 'D1', 'D2', 'D3', 'P0', 'P1', 'P2', 'P3']),

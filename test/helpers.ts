@@ -22,6 +22,14 @@ export function close(a: ArrayLike<number>, b: ArrayLike<number>, { atol = 1e-5,
   if (bad) throw new Error(`${what}: ${bad}/${a.length} mismatches (atol ${atol}, rtol ${rtol}), max abs diff ${maxDiff}; ${first.join(', ')}`)
 }
 
+/** Throws unless a and b are equal elementwise, NaN equal to NaN; -0 equal to +0 unless zeroSigns (then bitwise but NaN payloads). */
+export function same(a: ArrayLike<number>, b: ArrayLike<number>, zeroSigns: boolean, what = ''): void {
+  if (a.length !== b.length) throw new Error(`${what}: length ${a.length} != ${b.length}`)
+  const bad: number[] = []
+  for (let i = 0; i < a.length; i++) if (!(Object.is(a[i], b[i]) || (!zeroSigns && a[i] === b[i]))) bad.push(i)
+  if (bad.length) throw new Error(`${what}: ${bad.length}/${a.length} differ; ${bad.slice(0, 5).map((i) => `[${i}] ${a[i]} vs ${b[i]}`)}`)
+}
+
 /** Deterministic PRNG (mulberry32) and normal samples via Box-Muller. */
 export function rng(seed: number): () => number {
   let s = seed >>> 0

@@ -72,13 +72,14 @@ export function sumSquares(x: Tensor): Tensor {
 }
 
 /**
- * 2x2 max pooling with stride 2 (PyTorch's MaxPool2d(2)) of x [N, C, H, W], H and W even: two max reductions over
- * views, [N*C*H/2, 2, W/2, 2] -> max over the column pair, then the row pair. The gradient goes to the first maximum
- * of each window (in the order: columns first, then rows).
+ * 2x2 max pooling with stride 2 (PyTorch's MaxPool2d(2)) of x [N, C, H, W], H and W even: the fused max_pool2 kernel.
+ * The gradient goes to the first maximum of each window in row-major order, which is what the former composition of
+ * two max reductions (columns, then rows, each to its first maximum) chose; test/engine/pool.test.ts checks it.
  */
 export function maxPool2(x: Tensor): Tensor {
   const [N, C, H, W] = x.shape
   if (x.shape.length !== 4 || H % 2 || W % 2) throw new Error(`maxPool2: needs [N, C, H, W] with even H and W, got [${x.shape}]`)
-  const cols = max(reshape(x, [N * C * (H / 2), 2, W / 2, 2]), 3)
-  return reshape(max(cols, 1), [N, C, H / 2, W / 2])
+  const d = { N, C, H, W }
+  const y = run('max_pool2', [N, C, H / 2, W / 2], [x], d)
+  return record(y, [x], ([g]) => [run('max_pool2_backward', x.shape, [g!, x, y], d)])
 }

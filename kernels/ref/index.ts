@@ -7,6 +7,7 @@ import * as conv from './conv2d.ts'
 import * as ew from './elementwise.ts'
 import * as sm from './softmax.ts'
 import * as red from './reduce.ts'
+import * as pool from './pool.ts'
 import * as mov from './movement.ts'
 import * as lstm from './lstm.ts'
 import * as adam from './adam.ts'
@@ -29,6 +30,7 @@ export const REF: Record<KernelName, RefKernel> = {
   ...conv,
   ...sm,
   ...red,
+  ...pool,
   ...mov,
   ...lstm,
   ...adam,

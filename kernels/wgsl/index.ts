@@ -1,7 +1,7 @@
 // The WGSL implementation of the registry, as the tables the WebGPU backend (engine/backend/webgpu.ts) reads. Every
 // registry kernel has exactly one binding:
 // - WGSL: its one kernel, run as is (elementwise, softmax, movement, LSTM, Adam, sum_squares, max_reduce_backward,
-//   batch_matmul, the DNC's addressing kernels);
+//   max_pool2 and its backward, batch_matmul, the DNC's addressing kernels);
 // - WGSL_SELECT: a selector that picks, per call, from the dims and the device (DeviceCaps), one of the kernel's
 //   versions in WGSL_VERSIONS (one dispatch) or WGSL_COMPOSITE (several). There is no plain-name default behind it.
 // Production holds only the naive baselines (the _v1s: never selected; the bench's reference point and the simplest
@@ -19,6 +19,7 @@ import * as sh from './shared_tiles.ts'
 import { ELEMENTWISE } from './elementwise.ts'
 import * as sm from './softmax.ts'
 import * as red from './reduce.ts'
+import * as pool from './pool.ts'
 import * as mov from './movement.ts'
 import * as lstm from './lstm.ts'
 import * as adam from './adam.ts'
@@ -70,6 +71,8 @@ export const WGSL = {
   ...dncInterface,
   max_reduce_backward: red.max_reduce_backward,
   sum_squares: red.sum_squares,
+  max_pool2: pool.max_pool2,
+  max_pool2_backward: pool.max_pool2_backward,
 } as Record<Exclude<KernelName, SelectedKernel>, WgslKernel>
 
 /** The one-dispatch versions of the selected kernels: the naive v1s and what the selectors return. */

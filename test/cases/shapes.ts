@@ -124,3 +124,20 @@ export const DNC: { B: number; N: number; W: number; H: number; K: number }[] = 
   { B: 1, N: 256, W: 64, H: 4, K: 8 },
   { B: 32, N: 256, W: 64, H: 4, K: 8 },
 ]
+
+/**
+ * 2x2 max pooling of x [N, C, H, W]: every path of the wasm kernel (Q = W/2 of 1, 2, 3 and >= 4, with and without a
+ * partial last step of 4 windows), odd H and W (the floored last row / column), and the MiniGrid encoder's pooling
+ * (16 channels of 6x6, 32 environments in a rollout).
+ */
+export const POOL: { N: number; C: number; H: number; W: number }[] = [
+  { N: 1, C: 1, H: 2, W: 2 },
+  { N: 1, C: 1, H: 3, W: 3 },
+  { N: 2, C: 3, H: 4, W: 4 },
+  { N: 2, C: 3, H: 6, W: 6 },
+  { N: 1, C: 2, H: 5, W: 7 },
+  { N: 2, C: 5, H: 10, W: 10 },
+  { N: 3, C: 2, H: 9, W: 17 },
+  { N: 1, C: 3, H: 4, W: 26 },
+  { N: 32, C: 16, H: 6, W: 6 },
+]
