@@ -10,7 +10,18 @@ import type { TrainerState } from '../rl/snapshot.ts'
 import { argsToArgv } from './args_cli.ts'
 import { badInput } from './errors.ts'
 import type { Snapshot, SnapshotStore } from './snapshot.ts'
-import { DataError, checkShapes, checkState, modelFlags, readInput, readTensors, MODEL_FORMAT, STATE_FORMAT, type StateFile } from './validate.ts'
+import {
+  DataError,
+  checkShapes,
+  checkState,
+  modelFlags,
+  readInput,
+  readTensors,
+  MODEL_FORMAT,
+  STATE_FORMAT,
+  type StateFile,
+  type StreamState,
+} from './validate.ts'
 
 export const RND_TARGET_FILE = 'rnd_target.safetensors'
 export const FINAL_MODELS = { value: 'value.model', policy: 'policy.model' } as const
@@ -37,7 +48,13 @@ export function modelMeta(net: string, args: Args): Record<string, string> {
 }
 
 /** Snapshot files of a trainer state. */
-export function snapshotFiles(st: TrainerState, args: Args, wallSeconds: number, rndTargetSha: string): Record<string, Uint8Array | string> {
+export function snapshotFiles(
+  st: TrainerState,
+  args: Args,
+  wallSeconds: number,
+  rndTargetSha: string,
+  stream?: StreamState,
+): Record<string, Uint8Array | string> {
   const files: Record<string, Uint8Array | string> = {}
   for (const n of TRAINED) {
     files[`${n}.safetensors`] = encodeSafetensors(st.models[n], modelMeta(n, args))
@@ -49,6 +66,7 @@ export function snapshotFiles(st: TrainerState, args: Args, wallSeconds: number,
     wall_seconds: wallSeconds,
     rnd_target_sha256: rndTargetSha,
     argv: argsToArgv(args),
+    ...(stream ? { stream } : {}),
   }
   files['state.json'] = JSON.stringify(state, null, 1)
   return files

@@ -212,6 +212,12 @@ export interface StateFile {
   wall_seconds: number
   rnd_target_sha256: string
   argv: string[]
+  /** rl-rnd learner: the stream sequence numbers of the blocks this iteration used (cli/learner.ts) */
+  stream?: StreamState
+}
+
+export interface StreamState {
+  used: number[]
 }
 
 const U32 = 2 ** 32 - 1
@@ -280,7 +286,13 @@ export function checkState(bytes: Uint8Array, file: string, iteration: number, o
     rng: { action, env, train },
     args: args as Args,
   }
-  return { format: STATE_FORMAT, trainer, wall_seconds: wall, rnd_target_sha256: sha, argv }
+  let stream: StreamState | undefined
+  if (Object.hasOwn(root, 'stream')) {
+    const st = f.object(root.stream, 'stream')
+    stream = { used: f.numbers(f.get(st, 'used', 'stream'), 'stream.used', -1, 1, Number.MAX_SAFE_INTEGER) }
+    stream.used.forEach((v, i) => f.int(v, `stream.used[${i}]`, 1, Number.MAX_SAFE_INTEGER))
+  }
+  return { format: STATE_FORMAT, trainer, wall_seconds: wall, rnd_target_sha256: sha, argv, ...(stream ? { stream } : {}) }
 }
 
 // ---- metrics.jsonl ----------------------------------------------------------------------------------------------

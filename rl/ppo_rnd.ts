@@ -54,6 +54,19 @@ export interface Inflight {
   start: number
 }
 
+/** One iteration's rollout (step 1): what steps 2 to 5 learn from. */
+export interface Rollout {
+  eps: EpisodeBuffer[]
+  envSteps: number
+  /** summed raw extrinsic rewards of the episodes (fixed-length rollouts: of those that ended) */
+  returns: number[]
+  /** fixed-length rollouts: V_ext, V_int of each segment's observation after its last step */
+  bootstrap: Float32Array
+  /** the RND input normalization the rollout used */
+  norm: ObsNormalizer
+  seconds: number
+}
+
 /** Advantages of all records to mean 0, std 1 (population std + 1e-8), in place. */
 export function normalizeAdvantages(eps: EpisodeBuffer[]): void {
   let n = 0,
@@ -186,9 +199,17 @@ export class PpoRnd {
   }
 
   async runIteration(): Promise<IterationMetrics> {
+    if (!this.isNormalized) await this.initNormalization()
+    return this.learn(await this.rollout())
+  }
+
+  /**
+   * Step 1 alone: the rollout of an iteration, its records in this trainer's buffers (the next rollout overwrites
+   * them). The distributed actor (cli/actor.ts) sends it to the learner as a block (rl/distributed/block.ts).
+   */
+  async rollout(): Promise<Rollout> {
     const a = this.args,
       isSeg = a.num_steps > 0
-    if (!this.isNormalized) await this.initNormalization()
     // ==========================================================================================================
     // 1. Rollouts with the current networks, RND inputs normalized with the current statistics: num_trials whole
     //    episodes (the seed), or num_steps steps of each of num_envs environments (--num_steps, rl/segments.ts)
@@ -196,9 +217,27 @@ export class PpoRnd {
     const t0 = now()
     if (this.obsStats.count > 0) this.norm.setFrom(this.obsStats)
     this.visits?.clear()
-    const { steps: envSteps, returns } = isSeg ? await this.collectSegments(a.num_steps) : await this.collectEpisodes(a.num_trials, false)
-    this.totalEnvSteps += envSteps
+    const { steps, returns } = isSeg ? await this.collectSegments(a.num_steps) : await this.collectEpisodes(a.num_trials, false)
     const eps = this.episodes.slice(0, this.collected)
+    return { eps, envSteps: steps, returns, bootstrap: this.bootstrap, norm: this.norm, seconds: now() - t0 }
+  }
+
+  /** Buffers for n segments or episodes, to be filled by the caller and given to learn() (the learner's blocks). */
+  buffers(n: number): EpisodeBuffer[] {
+    this.ensureBuffers(n)
+    return this.episodes.slice(0, n)
+  }
+
+  /**
+   * Steps 2 to 5 on a rollout: statistics, log values, advantages, training. The episodes' RND inputs use each
+   * episode's own normalization when it has one (ep.norm: a learner's blocks), else this trainer's (r.norm).
+   */
+  async learn(r: Rollout): Promise<IterationMetrics> {
+    const a = this.args,
+      isSeg = a.num_steps > 0
+    const { eps, envSteps, returns } = r
+    const t0 = now() - r.seconds
+    this.totalEnvSteps += envSteps
 
     // ==========================================================================================================
     // 2. Running statistics, merged episode by episode (parallel formula, weights = step counts): per-pixel
@@ -256,8 +295,8 @@ export class PpoRnd {
         advI = new Float32Array(T)
       if (isSeg) {
         const dones = ep.dones.subarray(0, T)
-        gaeSegment(rExt, vE, dones, this.bootstrap[2 * i], a.gamma_extrinsic, a.lambda_gae, advE, ep.retExt, T)
-        gaeSegment(rInt, vI, a.intrinsic_non_episodic ? null : dones, this.bootstrap[2 * i + 1], a.gamma_intrinsic, a.lambda_gae, advI, ep.retInt, T)
+        gaeSegment(rExt, vE, dones, r.bootstrap[2 * i], a.gamma_extrinsic, a.lambda_gae, advE, ep.retExt, T)
+        gaeSegment(rInt, vI, a.intrinsic_non_episodic ? null : dones, r.bootstrap[2 * i + 1], a.gamma_intrinsic, a.lambda_gae, advI, ep.retInt, T)
       } else {
         discountedReturns(rExt, a.gamma_extrinsic, ep.retExt, T)
         discountedReturns(rInt, a.gamma_intrinsic, ep.retInt, T)

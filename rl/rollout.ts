@@ -34,6 +34,8 @@ export class EpisodeBuffer {
   totalReward = 0
   /** the game seed the episode started from (whole-episode rollouts) */
   seed = 0
+  /** the RND input normalization it was acted on, when not the trainer's own (a learner's blocks, rl/distributed/) */
+  norm: ObsNormalizer | null = null
 
   /** frameSize values per frame; the policy/value input is frame / divisor */
   constructor(
