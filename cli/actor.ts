@@ -41,6 +41,15 @@ function segmentsPerMessage(t: PpoRnd, limit: number): number {
   return n
 }
 
+/** Blocks the learner's consumer has not been given yet (0 while it has none: the learner is starting). */
+async function undelivered(link: NatsLink): Promise<number> {
+  const info = await link.jsm.consumers.info(link.names.stream, link.names.consumer).catch((e) => {
+    if (/not found/i.test(String(e?.message))) return null
+    throw e
+  })
+  return info?.num_pending ?? 0
+}
+
 export async function actor(args: Args): Promise<number> {
   const logger = new Logger(null)
   const log = (m: string) => logger.log(`[actor ${args.actor_index}] ${m}`)
@@ -88,7 +97,7 @@ export async function actor(args: Args): Promise<number> {
         log(`> Loaded weights version ${version}`)
       }
       // a bounded queue (IMPALA's): while two iterations' worth of blocks wait, acting now would only add lag
-      const queued = await link.retry('reading the queue', async () => (await link.jsm.streams.info(link.names.stream)).state.messages)
+      const queued = await link.retry('reading the queue', () => undelivered(link))
       if (queued >= 2 * perIteration) {
         await sleep(50)
         continue

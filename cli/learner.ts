@@ -9,7 +9,8 @@
 //     new weights are published (object store) and their version (key-value status); at the end, status done.
 // No block is lost or used twice across a kill: blocks are acked only once a snapshot holding their iteration is on
 // disk; on start the consumer is made afresh, so every unacked block comes again at once, and those the resumed
-// snapshot already used (a kill between its write and the acks) are acked and skipped.
+// snapshot lists as used (a kill between its write and the acks, or acks a killed server had not synced) are acked
+// and skipped.
 // RL_RND_TEST_LEARNER_DIE_BEFORE_ACK=I kills the process after iteration I's snapshot, before its acks (tests).
 import type { Command } from 'commander'
 import * as path from 'node:path'
@@ -47,13 +48,30 @@ export function blockShape(t: PpoRnd): BlockShape {
 
 const now = () => performance.now() / 1000
 
+/** Sequence numbers as flat ranges [first, last, first, last, ...]. */
+export function toRanges(seqs: Iterable<number>): number[] {
+  const out: number[] = []
+  for (const s of [...seqs].sort((x, y) => x - y)) {
+    if (out.length && out[out.length - 1] + 1 === s) out[out.length - 1] = s
+    else out.push(s, s)
+  }
+  return out
+}
+
+export function fromRanges(r: number[]): number[] {
+  const out: number[] = []
+  for (let i = 0; i + 1 < r.length; i += 2) for (let s = r[i]; s <= r[i + 1]; s++) out.push(s)
+  return out
+}
+
 class BlockSource implements IterationSource {
   private link: NatsLink | null = null
   private consumer: Consumer | null = null
   private kv: KV | null = null
   private os: ObjectStore | null = null
   private log: (m: string) => void = () => {}
-  /** stream sequences of the blocks of the last iteration (acked after its snapshot) */
+  /** stream sequences of every block used so far (kept in snapshots as ranges): a block acked but delivered again
+   *  (a kill before the acks; a server killed before it synced an ack) is skipped, never used twice */
   private used = new Set<number>()
   private pending: JsMsg[] = []
   private readonly record: MetricsWriter
@@ -86,7 +104,7 @@ class BlockSource implements IterationSource {
     })
     this.consumer = await link.retry('opening the consumer', () => link.js.consumers.get(stream, consumer))
     ;({ kv: this.kv, os: this.os } = await link.stores())
-    this.used = new Set(saved?.used ?? [])
+    this.used = new Set(fromRanges(saved?.used ?? []))
     log(`NATS: connected to ${this.args.nats}; blocks from stream ${stream} (subject ${link.names.subject})`)
     await this.publish(t, false)
   }
@@ -118,7 +136,7 @@ class BlockSource implements IterationSource {
       const m = await link.retry('fetching blocks', () => this.consumer!.next({ expires: 5000 }))
       if (!m || held.has(m.seq)) continue // a redelivery of a block this iteration holds
       if (this.used.has(m.seq)) {
-        this.log(`> Skipped stream message ${m.seq}: its block was used by the resumed snapshot's iteration`)
+        this.log(`> Skipped stream message ${m.seq}: its block was used by an earlier iteration`)
         await ack(m)
         continue
       }
@@ -148,7 +166,7 @@ class BlockSource implements IterationSource {
     const m = await learnFromBlocks(t, blocks, now() - t0)
     const lag = lagSummary(blocks, version)
     this.pending = msgs
-    this.used = new Set(msgs.map((x) => x.seq))
+    for (const x of msgs) this.used.add(x.seq)
     const ids = blocks.map((b, i) => ({ id: blockId(b.header), seq: msgs[i].seq, version: b.header.version, lag: version - b.header.version }))
     this.log(
       `> Iteration ${m.iteration}: ${blocks.length} blocks (${segments} segments), policy lag by blocks ${JSON.stringify(lag.byLag)}, ` +
@@ -166,7 +184,7 @@ class BlockSource implements IterationSource {
   }
 
   position(): StreamState {
-    return { used: [...this.used] }
+    return { used: toRanges(this.used) }
   }
 
   async afterSave(t: PpoRnd, m: IterationMetrics): Promise<void> {

@@ -212,7 +212,7 @@ export interface StateFile {
   wall_seconds: number
   rnd_target_sha256: string
   argv: string[]
-  /** rl-rnd learner: the stream sequence numbers of the blocks this iteration used (cli/learner.ts) */
+  /** rl-rnd learner: the stream sequence numbers of the blocks used so far, as ranges first, last, ... (cli/learner.ts) */
   stream?: StreamState
 }
 
@@ -290,7 +290,8 @@ export function checkState(bytes: Uint8Array, file: string, iteration: number, o
   if (Object.hasOwn(root, 'stream')) {
     const st = f.object(root.stream, 'stream')
     stream = { used: f.numbers(f.get(st, 'used', 'stream'), 'stream.used', -1, 1, Number.MAX_SAFE_INTEGER) }
-    stream.used.forEach((v, i) => f.int(v, `stream.used[${i}]`, 1, Number.MAX_SAFE_INTEGER))
+    stream.used.forEach((v, i) => f.int(v, `stream.used[${i}]`, i % 2 ? stream!.used[i - 1] : 1, Number.MAX_SAFE_INTEGER))
+    if (stream.used.length % 2) f.fail('stream.used', 'must hold pairs first, last')
   }
   return { format: STATE_FORMAT, trainer, wall_seconds: wall, rnd_target_sha256: sha, argv, ...(stream ? { stream } : {}) }
 }

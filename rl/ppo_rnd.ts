@@ -14,7 +14,7 @@ import type { MiniGridEnv } from '../env/index.ts'
 import { applySticky } from '../env/preprocess.ts'
 import type { Args } from './args.ts'
 import { buildNetworks, NET_NAMES, TRAINED, disposeState, type Net, type NetName, type TrainedName, type RecState } from './networks.ts'
-import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical } from './rollout.ts'
+import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical, type Rollout } from './rollout.ts'
 import { obsLayout, inputSpec, stackShape, type ObsLayout } from './observation.ts'
 import { gaeSegment, RewardForwardFilter } from './segments.ts'
 import { VisitMap } from './visit_map.ts'
@@ -29,6 +29,7 @@ import { createActor, type Actor, type ActorOptions } from './actor.ts'
 
 export { NonFiniteLossError } from './losses.ts'
 export type { IterationMetrics } from './metrics.ts'
+export type { Rollout } from './rollout.ts'
 export type Phase = 'normalize' | 'rollout' | 'train'
 
 export interface Hooks {
@@ -52,19 +53,6 @@ export interface Inflight {
   ret: number
   len: number
   start: number
-}
-
-/** One iteration's rollout (step 1): what steps 2 to 5 learn from. */
-export interface Rollout {
-  eps: EpisodeBuffer[]
-  envSteps: number
-  /** summed raw extrinsic rewards of the episodes (fixed-length rollouts: of those that ended) */
-  returns: number[]
-  /** fixed-length rollouts: V_ext, V_int of each segment's observation after its last step */
-  bootstrap: Float32Array
-  /** the RND input normalization the rollout used */
-  norm: ObsNormalizer
-  seconds: number
 }
 
 /** Advantages of all records to mean 0, std 1 (population std + 1e-8), in place. */
