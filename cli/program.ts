@@ -13,6 +13,8 @@ import * as graph from './graph.ts'
 import * as bench from './bench.ts'
 import * as explore from './explore.ts'
 import * as visits from './visits.ts'
+import * as learner from './learner.ts'
+import * as actor from './actor.ts'
 import { exitOnBadInput } from './args_cli.ts'
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILED, badInput, oneLine } from './errors.ts'
 import { DataError } from './validate.ts'
@@ -57,7 +59,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .name('rl-rnd')
     .description('Reinforcement learning with Random Network Distillation on PPO')
     .version(VERSION, '--version', 'print the version and exit')
-  for (const command of [envs, play, train, graph, visits, explore, bench]) command.register(program)
+  for (const command of [envs, play, train, learner, actor, graph, visits, explore, bench]) command.register(program)
   for (const c of [program, ...program.commands]) exitOnBadInput(c)
   const names = program.commands.map((c) => c.name()).join(', ')
   return runMain(async () => {

@@ -21,6 +21,7 @@ import {
   STATE_FORMAT,
   type StateFile,
   type StateSizes,
+  type StreamState,
 } from './validate.ts'
 
 export const RND_TARGET_FILE = 'rnd_target.safetensors'
@@ -48,7 +49,13 @@ export function modelMeta(net: string, args: Args): Record<string, string> {
 }
 
 /** Snapshot files of a trainer state. */
-export function snapshotFiles(st: TrainerState, args: Args, wallSeconds: number, rndTargetSha: string): Record<string, Uint8Array | string> {
+export function snapshotFiles(
+  st: TrainerState,
+  args: Args,
+  wallSeconds: number,
+  rndTargetSha: string,
+  stream?: StreamState,
+): Record<string, Uint8Array | string> {
   const files: Record<string, Uint8Array | string> = {}
   for (const n of TRAINED) {
     files[`${n}.safetensors`] = encodeSafetensors(st.models[n], modelMeta(n, args))
@@ -60,6 +67,7 @@ export function snapshotFiles(st: TrainerState, args: Args, wallSeconds: number,
     wall_seconds: wallSeconds,
     rnd_target_sha256: rndTargetSha,
     argv: argsToArgv(args),
+    ...(stream ? { stream } : {}),
   }
   files['state.json'] = JSON.stringify(state, null, 1)
   return files

@@ -27,7 +27,7 @@ import { CliError, EXIT_FAILED, badInput, writing } from './errors.ts'
 import { SnapshotStore, snapshotName, writeFileAtomic } from './snapshot.ts'
 import { Logger, MetricsWriter, doneCollectingMessage, iterationMessage, metricsRecord, readMetrics } from './log.ts'
 import { makeProgress } from './progress.ts'
-import { checkShapes, checkVisits, modelFlags, readInput, readTensors, readText } from './validate.ts'
+import { checkShapes, checkVisits, modelFlags, readInput, readTensors, readText, type StreamState } from './validate.ts'
 import {
   FINAL_MODELS,
   RND_TARGET_FILE,
@@ -160,6 +160,23 @@ async function createTrainer(args: Args, backend: Backend, hooks: Parameters<typ
   }
 }
 
+/**
+ * Where the iterations come from when not from this machine's rollouts: `rl-rnd learner` (cli/learner.ts) trains on
+ * blocks from actors. Everything else of a run (input checks, resume, logs, metrics, snapshots, stopping) is train's.
+ */
+export interface IterationSource {
+  /** once the trainer is ready (resumed or fresh, normalized); `saved`: the resumed snapshot's stream position */
+  start(t: PpoRnd, saved: StreamState | undefined, log: (m: string) => void): Promise<void>
+  iterate(t: PpoRnd): Promise<IterationMetrics>
+  /** what state.json keeps of the source after an iteration */
+  position(): StreamState
+  /** after the iteration's snapshot is on disk */
+  afterSave(t: PpoRnd, m: IterationMetrics): Promise<void>
+  /** the run reached its end (target, --max_iterations, --max_frames) */
+  finish(t: PpoRnd): Promise<void>
+  close(): Promise<void>
+}
+
 /** Where a run starts: checked whole (cli/resume.ts) before anything is written. */
 type Start =
   | { kind: 'snapshot'; resumable: Resumable; rndTarget: ReturnType<typeof readRndTarget>; damaged: Damaged[] }
@@ -193,7 +210,7 @@ function readStart(cli: TrainCli, t: PpoRnd | null, store: SnapshotStore, metric
   return { kind: 'snapshot', resumable, rndTarget, damaged }
 }
 
-export async function train(cli: TrainCli): Promise<number> {
+export async function train(cli: TrainCli, source?: IterationSource): Promise<number> {
   const { args, experimentDir: dir } = cli
   // stdout at once, log.txt once the input is known good: nothing is created on disk before that
   const logger = new Logger(null)
@@ -305,6 +322,7 @@ export async function train(cli: TrainCli): Promise<number> {
       progress.stop()
       log('> Collected initial observation normalization parameters')
     }
+    await source?.start(t, start.kind === 'snapshot' ? start.resumable.state.stream : undefined, log)
     for (;;) {
       const it = t.iteration + 1
       log(
@@ -315,7 +333,7 @@ export async function train(cli: TrainCli): Promise<number> {
       )
       let m: IterationMetrics
       try {
-        m = await t.runIteration()
+        m = source ? await source.iterate(t) : await t.runIteration()
       } catch (e) {
         progress.stop()
         if (!(e instanceof NonFiniteLossError || e instanceof NonFiniteStateError)) throw e
@@ -338,15 +356,16 @@ export async function train(cli: TrainCli): Promise<number> {
       )
       log(iterationMessage(m))
       metrics.append(metricsRecord(m, wall()))
-      if (t.visits) visits.append({ iteration: m.iteration, total_env_steps: m.total_env_steps, ...t.visits.toJSON() })
+      if (t.visits && !source) visits.append({ iteration: m.iteration, total_env_steps: m.total_env_steps, ...t.visits.toJSON() })
       if (args.save_gifs > 0) await saveGifs(t, path.join(dir, 'gifs'), m.iteration, kept)
       const st = await t.exportState()
       const snapDir = path.join(store.dir, snapshotName(m.iteration))
-      writing(snapDir, () => store.save(m.iteration, snapshotFiles(st, args, wall(), rndTargetSha)), kept())
+      writing(snapDir, () => store.save(m.iteration, snapshotFiles(st, args, wall(), rndTargetSha, source?.position())), kept())
       log(`> Saved snapshot ${snapDir}`)
       for (const old of writing(store.dir, () => store.prune(args.keep_past_x_snapshots, m.iteration))) {
         log(`Deleting old snapshot: ${snapshotName(old)}`)
       }
+      await source?.afterSave(t, m)
       if (m.return_ext_mean >= args.target_cumulative_rewards_extrinsic) {
         log('Target cumulative reward reached!')
         const files = Object.values(FINAL_MODELS).map((f) => path.join(dir, f))
@@ -367,10 +386,12 @@ export async function train(cli: TrainCli): Promise<number> {
         break
       }
     }
+    await source?.finish(t)
     log('Done')
     return 0
   } finally {
     progress.stop()
+    await source?.close()
     t.dispose()
     backend.destroy()
     logger.close()
@@ -384,6 +405,7 @@ export function register(program: Command): void {
   cmd.action(async (opts: Record<string, unknown>, c: Command) => {
     const cli = argsFromOptions(opts, c)
     if ('error' in cli) badInput(cli.error)
+    if (cli.args.nats !== '') badInput('--nats is for rl-rnd learner and rl-rnd actor (docs/distributed.md); train runs on this machine alone')
     await train(cli)
   })
 }

@@ -213,6 +213,12 @@ export interface StateFile {
   wall_seconds: number
   rnd_target_sha256: string
   argv: string[]
+  /** rl-rnd learner: the stream sequence numbers of the blocks used so far, as ranges first, last, ... (cli/learner.ts) */
+  stream?: StreamState
+}
+
+export interface StreamState {
+  used: number[]
 }
 
 const U32 = 2 ** 32 - 1
@@ -311,7 +317,14 @@ export function checkState(bytes: Uint8Array, file: string, iteration: number, s
   }
   if (Object.hasOwn(tr, 'inflight')) trainer.inflight = checkInflight(f, tr.inflight, sizes)
   if (Object.hasOwn(tr, 'reward_filter')) trainer.reward_filter = f.numbers(tr.reward_filter, 'trainer.reward_filter', sizes?.envs ?? -1)
-  return { format: STATE_FORMAT, trainer, wall_seconds: wall, rnd_target_sha256: sha, argv }
+  let stream: StreamState | undefined
+  if (Object.hasOwn(root, 'stream')) {
+    const st = f.object(root.stream, 'stream')
+    stream = { used: f.numbers(f.get(st, 'used', 'stream'), 'stream.used', -1, 1, Number.MAX_SAFE_INTEGER) }
+    stream.used.forEach((v, i) => f.int(v, `stream.used[${i}]`, i % 2 ? stream!.used[i - 1] : 1, Number.MAX_SAFE_INTEGER))
+    if (stream.used.length % 2) f.fail('stream.used', 'must hold pairs first, last')
+  }
+  return { format: STATE_FORMAT, trainer, wall_seconds: wall, rnd_target_sha256: sha, argv, ...(stream ? { stream } : {}) }
 }
 
 // ---- metrics.jsonl ----------------------------------------------------------------------------------------------

@@ -101,6 +101,22 @@ function insideDataDir(v: string): string | null {
     : null
 }
 
+/** What is wrong with a --nats value ('' = none), or null: comma-separated nats:// or tls:// URLs of host[:port]. */
+function natsUrlProblem(v: string): string | null {
+  if (v === '') return null
+  for (const part of v.split(',')) {
+    let u: URL | null = null
+    try {
+      u = new URL(part.trim())
+    } catch {
+      u = null
+    }
+    const ok = u && (u.protocol === 'nats:' || u.protocol === 'tls:') && u.hostname !== '' && (u.pathname === '' || u.pathname === '/') && !u.search
+    if (!ok) return `comma-separated URLs nats://host[:port] (or tls://); '${part}' is not one`
+  }
+  return null
+}
+
 /** The smallest frame the encoder accepts (36). */
 const MIN_FRAME = (() => {
   let f = 1
@@ -260,6 +276,14 @@ export const FLAGS = {
     "Divisor of the intrinsic rewards: episode_returns (the seed: std of each episode's discounted intrinsic returns) or forward_filter (the RND paper: std of a per-environment discounted sum along time, never reset)",
   ),
   normalize_advantages: bool('Normalize the advantages of each iteration to mean 0, std 1 (CleanRL; the seed does not)'),
+  // distributed training over NATS JetStream: `rl-rnd learner` and `rl-rnd actor` (docs/distributed.md); train refuses --nats
+  nats: str('', 'NATS server URL(s) of rl-rnd learner / actor, comma-separated (nats://host:4222)', { empty: true, only: natsUrlProblem, metavar: 'url' }),
+  actor_index: int(0, "rl-rnd actor: this actor's index; its random streams are seeded from --rng_seed and the index", { min: 0, max: 1e6 }),
+  max_policy_lag: int(4, 'rl-rnd learner: drop blocks acted on by weights more than this many versions (iterations) old', { min: 0, max: 1e6 }),
+  nats_timeout: num(60, 'rl-rnd learner / actor: seconds to keep trying to reach the NATS server (at start, after a loss) before giving up', {
+    min: 1,
+    max: 86_400,
+  }),
 }
 
 export type FlagName = keyof typeof FLAGS

@@ -14,7 +14,7 @@ import type { MiniGridEnv } from '../env/index.ts'
 import { applySticky } from '../env/preprocess.ts'
 import type { Args } from './args.ts'
 import { buildNetworks, NET_NAMES, TRAINED, disposeState, type Net, type NetName, type TrainedName, type RecState } from './networks.ts'
-import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical } from './rollout.ts'
+import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical, type Rollout } from './rollout.ts'
 import { obsLayout, inputSpec, stackShape, type ObsLayout } from './observation.ts'
 import { gaeSegment, RewardForwardFilter } from './segments.ts'
 import { VisitMap } from './visit_map.ts'
@@ -29,6 +29,7 @@ import { createActor, type Actor, type ActorOptions } from './actor.ts'
 
 export { NonFiniteLossError } from './losses.ts'
 export type { IterationMetrics } from './metrics.ts'
+export type { Rollout } from './rollout.ts'
 export type Phase = 'normalize' | 'rollout' | 'train'
 
 export interface Hooks {
@@ -186,9 +187,17 @@ export class PpoRnd {
   }
 
   async runIteration(): Promise<IterationMetrics> {
+    if (!this.isNormalized) await this.initNormalization()
+    return this.learn(await this.rollout())
+  }
+
+  /**
+   * Step 1 alone: the rollout of an iteration, its records in this trainer's buffers (the next rollout overwrites
+   * them). The distributed actor (cli/actor.ts) sends it to the learner as a block (rl/distributed/block.ts).
+   */
+  async rollout(): Promise<Rollout> {
     const a = this.args,
       isSeg = a.num_steps > 0
-    if (!this.isNormalized) await this.initNormalization()
     // ==========================================================================================================
     // 1. Rollouts with the current networks, RND inputs normalized with the current statistics: num_trials whole
     //    episodes (the seed), or num_steps steps of each of num_envs environments (--num_steps, rl/segments.ts)
@@ -196,9 +205,27 @@ export class PpoRnd {
     const t0 = now()
     if (this.obsStats.count > 0) this.norm.setFrom(this.obsStats)
     this.visits?.clear()
-    const { steps: envSteps, returns } = isSeg ? await this.collectSegments(a.num_steps) : await this.collectEpisodes(a.num_trials, false)
-    this.totalEnvSteps += envSteps
+    const { steps, returns } = isSeg ? await this.collectSegments(a.num_steps) : await this.collectEpisodes(a.num_trials, false)
     const eps = this.episodes.slice(0, this.collected)
+    return { eps, envSteps: steps, returns, bootstrap: this.bootstrap, norm: this.norm, seconds: now() - t0 }
+  }
+
+  /** Buffers for n segments or episodes, to be filled by the caller and given to learn() (the learner's blocks). */
+  buffers(n: number): EpisodeBuffer[] {
+    this.ensureBuffers(n)
+    return this.episodes.slice(0, n)
+  }
+
+  /**
+   * Steps 2 to 5 on a rollout: statistics, log values, advantages, training. The episodes' RND inputs use each
+   * episode's own normalization when it has one (ep.norm: a learner's blocks), else this trainer's (r.norm).
+   */
+  async learn(r: Rollout): Promise<IterationMetrics> {
+    const a = this.args,
+      isSeg = a.num_steps > 0
+    const { eps, envSteps, returns } = r
+    const t0 = now() - r.seconds
+    this.totalEnvSteps += envSteps
 
     // ==========================================================================================================
     // 2. Running statistics, merged episode by episode (parallel formula, weights = step counts): per-pixel
@@ -256,8 +283,8 @@ export class PpoRnd {
         advI = new Float32Array(T)
       if (isSeg) {
         const dones = ep.dones.subarray(0, T)
-        gaeSegment(rExt, vE, dones, this.bootstrap[2 * i], a.gamma_extrinsic, a.lambda_gae, advE, ep.retExt, T)
-        gaeSegment(rInt, vI, a.intrinsic_non_episodic ? null : dones, this.bootstrap[2 * i + 1], a.gamma_intrinsic, a.lambda_gae, advI, ep.retInt, T)
+        gaeSegment(rExt, vE, dones, r.bootstrap[2 * i], a.gamma_extrinsic, a.lambda_gae, advE, ep.retExt, T)
+        gaeSegment(rInt, vI, a.intrinsic_non_episodic ? null : dones, r.bootstrap[2 * i + 1], a.gamma_intrinsic, a.lambda_gae, advI, ep.retInt, T)
       } else {
         discountedReturns(rExt, a.gamma_extrinsic, ep.retExt, T)
         discountedReturns(rInt, a.gamma_intrinsic, ep.retInt, T)

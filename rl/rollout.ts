@@ -34,6 +34,8 @@ export class EpisodeBuffer {
   totalReward = 0
   /** the game seed the episode started from (whole-episode rollouts) */
   seed = 0
+  /** the RND input normalization it was acted on, when not the trainer's own (a learner's blocks, rl/distributed/) */
+  norm: ObsNormalizer | null = null
 
   /** frameSize values per frame; the policy/value input is frame / divisor */
   constructor(
@@ -172,4 +174,17 @@ export function softmaxProb(logits: Float32Array, off: number, A: number, a: num
   let z = 0
   for (let k = 0; k < A; k++) z += Math.exp(logits[off + k] - mx)
   return Math.exp(logits[off + a] - mx) / z
+}
+
+/** One iteration's rollout (step 1): what steps 2 to 5 learn from. */
+export interface Rollout {
+  eps: EpisodeBuffer[]
+  envSteps: number
+  /** summed raw extrinsic rewards of the episodes (fixed-length rollouts: of those that ended) */
+  returns: number[]
+  /** fixed-length rollouts: V_ext, V_int of each segment's observation after its last step */
+  bootstrap: Float32Array
+  /** the RND input normalization the rollout used */
+  norm: ObsNormalizer
+  seconds: number
 }

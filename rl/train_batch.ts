@@ -35,8 +35,8 @@ interface Column {
 const COLUMNS = {
   /** policy/value input: the last S frames / divisor (rl/observation.ts) */
   obs: { shape: (d) => [d.S * d.C, d.F, d.F], fill: (dst, o, r, d) => fillStack(dst, o, r.ep, r.s, d.S) },
-  /** RND input: the last Sr frames, normalized */
-  rnd: { shape: (d) => [d.Sr * d.C, d.F, d.F], fill: (dst, o, r, d) => fillRndStack(dst, o, r.ep, r.s, d.Sr, d.norm) },
+  /** RND input: the last Sr frames, normalized as at the rollout (the episode's own normalization when it has one) */
+  rnd: { shape: (d) => [d.Sr * d.C, d.F, d.F], fill: (dst, o, r, d) => fillRndStack(dst, o, r.ep, r.s, d.Sr, r.ep.norm ?? d.norm) },
   /** the action taken, one-hot */
   onehot: {
     shape: (d) => [d.A],
