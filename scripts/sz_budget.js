@@ -4,7 +4,7 @@
 export const FOLDERS = ['kernels', 'engine', 'env', 'rl', 'cli', 'web', 'bench', 'test', 'scripts']
 export const PRODUCTION = ['kernels', 'engine', 'env', 'rl', 'cli', 'web']
 /** non-blank lines of the whole production tree */
-export const LINE_BUDGET = 20000
+export const LINE_BUDGET = 23000
 /** non-blank lines of any one production file */
 export const FILE_BUDGET = 700
 
