@@ -149,13 +149,14 @@ interface PlayArgs {
   seed: string
   gif?: string
   png?: string
-  scale: string
+  scale?: string
   model?: string
 }
 
 async function play(a: PlayArgs): Promise<void> {
   const episodes = intOption(a.episodes, '--episodes', 1, 100_000)
-  const scale = intOption(a.scale, '--scale', 1, 32) // 32x a 256-pixel render is already 8192 pixels wide
+  // 32x a 256-pixel render is already 8192 pixels wide
+  const scaleFlag = a.scale === undefined ? undefined : intOption(a.scale, '--scale', 1, 32)
   const seed = intOption(a.seed, '--seed', 0, 2 ** 32 - 1)
   // outputs are checked, not created, before anything runs: a bad input leaves nothing behind
   if (a.gif !== undefined) checkOutputFile(a.gif, 'GIF')
@@ -167,6 +168,8 @@ async function play(a: PlayArgs): Promise<void> {
   } catch (e) {
     return badInput((e as Error).message)
   }
+  // 4x suits PLE's small screens; the large ones (FlappyBird 288x512, MonsterKong 500x465) are shown as they are
+  const scale = scaleFlag ?? (Math.max(...env.observationSpace.shape.slice(0, 2)) > 64 ? 1 : 4)
   const meanings = env.actionSpace.meanings
   const rng = new RandomState(seed)
   let policy: PolicyFn
@@ -210,7 +213,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'game RNG seed (PLE default 24); also seeds the random policy', '24')
     .option('--gif <file>', 'write an animated GIF of the episodes')
     .option('--png <dir>', 'write every frame as <dir>/e<episode>_t<step>.png')
-    .option('--scale <n>', 'upscale factor for GIF/PNG frames (nearest-neighbour)', '4')
+    .option('--scale <n>', 'upscale factor for GIF/PNG frames (nearest-neighbour; default 4, 1 above 64 px)')
     .option('--model <dir>', 'play the trained policy DIR/policy.model (as `rl-rnd train` saves it) instead of ' + '--policy')
     .action(play)
 }
