@@ -183,7 +183,8 @@ export class FlappyBird implements Game {
   // Draw order: background, pipes (each a 52x512 image holding the upper pipe ending at the gap and the lower pipe
   // from gap + 100), the base at (trunc(x), 404), the bird with its top-left at its rect's centre.
   private render(): void {
-    this.screen.set(BACKGROUNDS[this.background])
+    // rows from BASE_Y down are covered by the base, opaque and at least 288 px wide from x <= 0: not copied
+    this.screen.set(BACKGROUNDS[this.background].subarray(0, BASE_Y * W * 3))
     const pipe = PIPES[this.pipeColour]
     for (let i = 0; i < 3; i++) {
       const left = this.pipeRectX(i)

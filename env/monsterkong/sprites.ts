@@ -96,15 +96,16 @@ interface Rect {
 }
 
 // Drawing is incremental, with the same result as PLE's full redraw: `base` holds the background, ladders and walls
-// of the level, `layer` adds the coins and the princess (rebuilt when a coin is taken or made, or the coins turn to
-// their next frame); each step restores from `layer` the rectangles the moving sprites covered last step and
+// of the level, `layer` adds the coins and the princess (rebuilt when a coin is taken or made; a coin turning to its
+// next frame redraws its tile); each step restores from `layer` the rectangles the moving sprites covered last step and
 // draws them again, re-drawing on top what PLE draws after them (coins and walls over the player, the princess
 // over everything).
 export class Renderer {
   private base = new Surface(W, H)
   private layer = new Surface(W, H)
   private readonly out: Surface
-  private layerKey = '' // coin set version and frames the layer shows; '' = rebuild, and redraw the whole screen
+  private layerVersion = -1 // the coin set version the layer shows; -1: rebuild it, and redraw the whole screen
+  private coinFrames: number[] = [] // the frame the layer shows of each coin
   private dirty: Rect[] = []
   private level: Level | null = null
 
@@ -118,22 +119,32 @@ export class Renderer {
     b.fill(BACKGROUND)
     this.tiles(b, level.wall, WALL, 0, ROWS - 1, 0, COLS - 1)
     this.tiles(b, level.ladder, LADDER, 0, ROWS - 1, 0, COLS - 1)
-    this.layerKey = ''
+    this.layerVersion = -1
   }
 
   draw(g: MonsterKong): void {
     const s = this.out
     const level = this.level!
-    let key = `${level.coinVersion}:`
-    for (const c of level.coins) key += Math.floor(c.anim / 5)
-    if (key !== this.layerKey) {
+    const q = g.princess
+    if (level.coinVersion !== this.layerVersion) {
       this.layer.rgb.set(this.base.rgb)
       for (const c of level.coins) this.coin(this.layer, c)
-      PRINCESS.blit(this.layer, g.princess.left, g.princess.top)
+      PRINCESS.blit(this.layer, q.left, q.top)
       this.screen.set(this.layer.rgb)
-      this.layerKey = key
+      this.layerVersion = level.coinVersion
+      this.coinFrames = level.coins.map((c) => Math.floor(c.anim / 5))
     } else {
-      for (const r of this.dirty) this.restore(r)
+      // a coin turned to its next frame: its tile (coins sit one to a tile, on no wall) redrawn in the layer
+      level.coins.forEach((c, i) => {
+        if (Math.floor(c.anim / 5) === this.coinFrames[i]) return
+        this.coinFrames[i] = Math.floor(c.anim / 5)
+        const r = { x: Math.trunc(c.x) - 7, y: Math.trunc(c.y) - 7, w: TILE, h: TILE }
+        this.copy(this.base.rgb, this.layer.rgb, r)
+        this.coin(this.layer, c)
+        if (r.x < q.left + q.w && r.x + r.w > q.left && r.y < q.top + q.h && r.y + r.h > q.top) PRINCESS.blit(this.layer, q.left, q.top)
+        this.dirty.push(r)
+      })
+      for (const r of this.dirty) this.copy(this.layer.rgb, this.screen, r)
     }
     this.dirty.length = 0
     const p = g.player.body
@@ -148,7 +159,6 @@ export class Renderer {
     this.tiles(s, level.wall, WALL, Math.max(0, r0), r1, Math.max(0, c0), c1)
     for (const f of g.fireballs) this.draw1(FIREBALL[f.image], f.body.left, f.body.top)
     for (const e of g.enemies) this.draw1(MONSTER[e.frame][e.direction], e.body.left, e.body.top)
-    const q = g.princess
     if (this.dirty.some((r) => r.x < q.left + q.w && r.x + r.w > q.left && r.y < q.top + q.h && r.y + r.h > q.top)) {
       PRINCESS.blit(s, q.left, q.top)
     }
@@ -163,12 +173,13 @@ export class Renderer {
     COINS[Math.floor(c.anim / 5)].blit(out, Math.trunc(c.x) - 7, Math.trunc(c.y) - 7)
   }
 
-  private restore(r: Rect): void {
+  /** Copies rectangle r (clipped to the screen) from one W x H RGB buffer to another. */
+  private copy(from: Uint8Array, to: Uint8Array, r: Rect): void {
     const x0 = Math.max(0, r.x),
       x1 = Math.min(W, r.x + r.w)
     if (x0 >= x1) return
     for (let y = Math.max(0, r.y), y1 = Math.min(H, r.y + r.h); y < y1; y++) {
-      this.screen.set(this.layer.rgb.subarray((y * W + x0) * 3, (y * W + x1) * 3), (y * W + x0) * 3)
+      to.set(from.subarray((y * W + x0) * 3, (y * W + x1) * 3), (y * W + x0) * 3)
     }
   }
 
