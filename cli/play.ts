@@ -24,6 +24,8 @@ export interface PlayOptions {
   png?: string
   /** Integer upscale factor for GIF and PNG frames (default 4). */
   scale?: number
+  /** End each episode after this many steps at the latest (default: only the game and its time limit end it). */
+  maxSteps?: number
   /** GIF frame rate (default: the game's, 30 for PLE, MiniGrid's render_fps 10). */
   fps?: number
   /** Called after each episode. */
@@ -88,7 +90,7 @@ function indexFrame(rgba: Uint8Array): { index: Uint8Array; palette: number[][] 
 
 /** Run `episodes` episodes of env with policy, recording frames as asked; returns each episode's length and return. */
 export async function playEpisodes(env: Env, policy: PolicyFn, opts: PlayOptions): Promise<EpisodeStats[]> {
-  const { episodes, gif, png, scale = 4 } = opts
+  const { episodes, gif, png, scale = 4, maxSteps = Infinity } = opts
   const fps = opts.fps ?? (env.unwrapped instanceof MiniGridEnv ? 10 : 30)
   const encoder = gif ? gifenc.GIFEncoder() : null
   if (png) writing(png, () => mkdirSync(png, { recursive: true }))
@@ -103,7 +105,7 @@ export async function playEpisodes(env: Env, policy: PolicyFn, opts: PlayOptions
       obs = r.obs
       length++
       ret += r.reward
-      const end = r.terminated || r.truncated
+      const end = r.terminated || r.truncated || length >= maxSteps
       if (encoder || png) {
         const { rgb, width: w, height: h } = env.render()
         const rgba = upscaleRgba(rgb, w, h, scale)
@@ -149,14 +151,17 @@ interface PlayArgs {
   seed: string
   gif?: string
   png?: string
-  scale: string
+  scale?: string
+  max_steps?: string
   model?: string
 }
 
 async function play(a: PlayArgs): Promise<void> {
   const episodes = intOption(a.episodes, '--episodes', 1, 100_000)
-  const scale = intOption(a.scale, '--scale', 1, 32) // 32x a 256-pixel render is already 8192 pixels wide
+  // 32x a 256-pixel render is already 8192 pixels wide
+  const scaleFlag = a.scale === undefined ? undefined : intOption(a.scale, '--scale', 1, 32)
   const seed = intOption(a.seed, '--seed', 0, 2 ** 32 - 1)
+  const maxSteps = a.max_steps === undefined ? undefined : intOption(a.max_steps, '--max_steps', 1, 1e9)
   // outputs are checked, not created, before anything runs: a bad input leaves nothing behind
   if (a.gif !== undefined) checkOutputFile(a.gif, 'GIF')
   if (a.png !== undefined) checkOutputDir(a.png, 'PNGs to')
@@ -167,6 +172,8 @@ async function play(a: PlayArgs): Promise<void> {
   } catch (e) {
     return badInput((e as Error).message)
   }
+  // 4x suits PLE's small screens; the large ones (FlappyBird 288x512, MonsterKong 500x465) are shown as they are
+  const scale = scaleFlag ?? (Math.max(...env.observationSpace.shape.slice(0, 2)) > 64 ? 1 : 4)
   const meanings = env.actionSpace.meanings
   const rng = new RandomState(seed)
   let policy: PolicyFn
@@ -188,6 +195,7 @@ async function play(a: PlayArgs): Promise<void> {
       gif: a.gif,
       png: a.png,
       scale,
+      maxSteps,
       onEpisode: (s) => console.log(`episode ${s.episode}: length ${s.length}, return ${s.return}`),
     })
   } finally {
@@ -210,7 +218,8 @@ export function register(program: Command): void {
     .option('--seed <n>', 'game RNG seed (PLE default 24); also seeds the random policy', '24')
     .option('--gif <file>', 'write an animated GIF of the episodes')
     .option('--png <dir>', 'write every frame as <dir>/e<episode>_t<step>.png')
-    .option('--scale <n>', 'upscale factor for GIF/PNG frames (nearest-neighbour)', '4')
+    .option('--scale <n>', 'upscale factor for GIF/PNG frames (nearest-neighbour; default 4, 1 above 64 px)')
+    .option('--max_steps <n>', "end each episode after n steps at the latest (default: the game's own end and limit)")
     .option('--model <dir>', 'play the trained policy DIR/policy.model (as `rl-rnd train` saves it) instead of ' + '--policy')
     .action(play)
 }

@@ -11,7 +11,7 @@
 import { BACKGROUNDS, BASE, BIRDS, PIPES } from './flappybird_sprites.ts'
 import type { Game } from './game.ts'
 import type { RandomState } from './random_state.ts'
-import { blit, type Sprite } from './sprite.ts'
+import { Surface } from './pygame_draw.ts'
 
 const W = 288
 const H = 512
@@ -43,7 +43,8 @@ export class FlappyBird implements Game {
   static readonly height = H
   static readonly actions = ['up'] as const
 
-  readonly screen = new Uint8Array(W * H * 3)
+  private readonly surface = new Surface(W, H)
+  readonly screen = this.surface.rgb
   score = 0
   lives = 1
   gameTick = 0
@@ -182,19 +183,16 @@ export class FlappyBird implements Game {
   // Draw order: background, pipes (each a 52x512 image holding the upper pipe ending at the gap and the lower pipe
   // from gap + 100), the base at (trunc(x), 404), the bird with its top-left at its rect's centre.
   private render(): void {
-    this.screen.set(BACKGROUNDS[this.background])
+    // rows from BASE_Y down are covered by the base, opaque and at least 288 px wide from x <= 0: not copied
+    this.screen.set(BACKGROUNDS[this.background].subarray(0, BASE_Y * W * 3))
     const pipe = PIPES[this.pipeColour]
     for (let i = 0; i < 3; i++) {
       const left = this.pipeRectX(i)
       if (left >= W || left + PIPE_W <= 0) continue
-      this.blit(pipe.upper, left, this.gapStart[i] - PIPE_H)
-      this.blit(pipe.lower, left, this.gapStart[i] + PIPE_GAP)
+      pipe.upper.blit(this.surface, left, this.gapStart[i] - PIPE_H)
+      pipe.lower.blit(this.surface, left, this.gapStart[i] + PIPE_GAP)
     }
-    this.blit(BASE, Math.trunc(this.baseX), BASE_Y)
-    this.blit(BIRDS[this.birdColour][this.birdImage], this.rectX + BIRD_W / 2, this.rectY + BIRD_H / 2)
-  }
-
-  private blit(s: Sprite, x: number, y: number): void {
-    blit(this.screen, W, H, s, x, y)
+    BASE.blit(this.surface, Math.trunc(this.baseX), BASE_Y)
+    BIRDS[this.birdColour][this.birdImage].blit(this.surface, this.rectX + BIRD_W / 2, this.rectY + BIRD_H / 2)
   }
 }

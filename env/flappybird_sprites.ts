@@ -2,7 +2,7 @@
 // and the same choices: day/night background 288x512, base 336x112, pipes 52x320 in red or green (the upper one
 // is the lower one turned 180 degrees), birds 34x24 in red, blue or yellow with three wing frames (up, mid, down).
 
-import { rotate180, sprite, type RGB, type Sprite } from './sprite.ts'
+import { rotate180, sprite, type RGB, type Sprite } from './pygame_draw.ts'
 
 // Backgrounds, full screen and opaque: sky, a band of clouds, a skyline, bushes (the base covers rows 404..511).
 function background(night: boolean): Uint8Array {

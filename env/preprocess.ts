@@ -9,8 +9,8 @@
 //              sampled at pixel centres (centre = (x + 0.5) * s), weights normalised to sum 1 and converted to
 //              22-bit fixed point; out = clip8((2^21 + sum(v * k)) >> 22).
 // Grayscale: 0.299 R + 0.587 G + 0.114 B in doubles, stored as float32 (values 0..255, not rounded).
-// Because nearest resampling only picks pixels, grayscale-then-resize equals resize-then-grayscale there, which is
-// the fast path Resizer takes; bilinear resizes the RGB image first, as the seed's PIL pipeline does.
+// Because nearest resampling only picks pixels, resize-then-grayscale equals grayscale-then-resize there, and Resizer
+// reads and grayscales only the sampled pixels; bilinear resizes the RGB image first, as the seed's PIL pipeline does.
 
 export type ResizeMode = 'nearest' | 'bilinear'
 
@@ -98,29 +98,12 @@ export function grayscale(rgb: Uint8Array, out: Float32Array, outOffset = 0): Fl
   return out
 }
 
-// Grayscale of every source pixel, raw and / 255. Screens are mostly runs of one colour, so the last colour's
-// values are memoised.
-function grayMemo(src: Uint8Array, g: Float32Array, gs: Float32Array): void {
-  let lastKey = -1,
-    lastG = 0,
-    lastS = 0
-  for (let i = 0, s = 0; i < g.length; i++, s += 3) {
-    const key = (src[s] << 16) | (src[s + 1] << 8) | src[s + 2]
-    if (key !== lastKey) {
-      lastKey = key
-      lastG = Math.fround(0.299 * src[s] + 0.587 * src[s + 1] + 0.114 * src[s + 2])
-      lastS = lastG / 255
-    }
-    g[i] = lastG
-    gs[i] = lastS
-  }
-}
-
-// Nearest gather of the grayscale source into raw and scaled; an output row sampling the same source row as the
+// Nearest: grayscale, raw and / 255, of the source pixels at rows yi and columns xi (Pillow's nearest positions), so
+// only the sampled pixels are read (FlappyBird's 288x512 screen gives 84x84 of its 147456 pixels). Screens are mostly
+// runs of one colour, so the last colour's values are memoised; an output row sampling the same source row as the
 // previous one is copied from it. (One fused loop for both outputs runs twice as fast as two.)
-function gatherRows(
-  g: Float32Array,
-  gs: Float32Array,
+function gatherGray(
+  src: Uint8Array,
   raw: Float32Array,
   rawOffset: number,
   scaled: Float32Array,
@@ -131,21 +114,28 @@ function gatherRows(
   dw: number,
   dh: number,
 ): void {
+  let lastKey = -1,
+    lastG = 0,
+    lastS = 0
   for (let y = 0; y < dh; y++) {
     const r0 = rawOffset + y * dw,
       s0 = scaledOffset + y * dw,
       row = yi[y] * w
     if (y > 0 && yi[y] === yi[y - 1]) {
-      for (let x = 0; x < dw; x++) {
-        raw[r0 + x] = raw[r0 - dw + x]
-        scaled[s0 + x] = scaled[s0 - dw + x]
+      raw.copyWithin(r0, r0 - dw, r0)
+      scaled.copyWithin(s0, s0 - dw, s0)
+      continue
+    }
+    for (let x = 0; x < dw; x++) {
+      const p = (row + xi[x]) * 3
+      const key = (src[p] << 16) | (src[p + 1] << 8) | src[p + 2]
+      if (key !== lastKey) {
+        lastKey = key
+        lastG = Math.fround(0.299 * src[p] + 0.587 * src[p + 1] + 0.114 * src[p + 2])
+        lastS = lastG / 255
       }
-    } else {
-      for (let x = 0; x < dw; x++) {
-        const j = row + xi[x]
-        raw[r0 + x] = g[j]
-        scaled[s0 + x] = gs[j]
-      }
+      raw[r0 + x] = lastG
+      scaled[s0 + x] = lastS
     }
   }
 }
@@ -154,8 +144,6 @@ function gatherRows(
 export class Resizer {
   private xi?: Int32Array
   private yi?: Int32Array
-  private gray: Float32Array // nearest: the source's grayscale, raw and / 255
-  private grayScaled: Float32Array
   private scratch?: Float32Array // nearest: the unused scaled output of grayInto
   private tx?: Taps
   private ty?: Taps
@@ -179,8 +167,6 @@ export class Resizer {
       this.tmp = new Int32Array(h * dw)
       this.srcKey = new Int32Array(w * h)
     }
-    this.gray = new Float32Array(mode === 'nearest' ? w * h : 0)
-    this.grayScaled = new Float32Array(mode === 'nearest' ? w * h : 0)
   }
 
   /** RGB -> RGB (Pillow-exact). */
@@ -215,10 +201,8 @@ export class Resizer {
       this.verticalGray(raw, rawOffset, scaled, scaledOffset)
       return
     }
-    // nearest: grayscale the (smaller) source once, then gather
-    grayMemo(src, this.gray, this.grayScaled)
     const sc = scaled ?? (this.scratch ??= new Float32Array(dw * dh))
-    gatherRows(this.gray, this.grayScaled, raw, rawOffset, sc, scaled ? scaledOffset : 0, this.xi!, this.yi!, w, dw, dh)
+    gatherGray(src, raw, rawOffset, sc, scaled ? scaledOffset : 0, this.xi!, this.yi!, w, dw, dh)
   }
 
   // the vertical pass of bilinear (as vertical() below, inlined) fused with grayscale, memoised per colour

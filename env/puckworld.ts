@@ -5,7 +5,7 @@
 // half-transparent puck (surface alpha 191) are drawn by pygame's Group.draw, at their rects' top-left.
 import type { Game } from './game.ts'
 import { Agent } from './ple_primitives.ts'
-import { circleSprite, rectStart, Sprite, Surface, type RGB } from './pygame_draw.ts'
+import { circleSprite, keyed, rectStart, type Sprite, Surface, type RGB } from './pygame_draw.ts'
 import type { RandomState } from './random_state.ts'
 
 const W = 64
@@ -41,7 +41,7 @@ export class PuckWorld implements Game {
     const img = new Surface(2 * R_OUTER, 2 * R_OUTER)
     img.circle(R_OUTER, R_OUTER, R_OUTER, [150, 95, 95])
     img.circle(R_OUTER, R_OUTER, R, [110, 45, 45])
-    this.bad = new Sprite(img, [0, 0, 0], Math.trunc(255 * 0.75))
+    this.bad = keyed(img, [0, 0, 0], Math.trunc(255 * 0.75))
   }
 
   init(): void {

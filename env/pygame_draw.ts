@@ -1,13 +1,17 @@
-// The pieces of pygame (2.1.2, on SDL 2.26.5) that PLE's primitive-drawn games use, bit-exact on our RGB screens:
+// The pieces of pygame (2.1.2, on SDL 2.26.5) that PLE's games use, bit-exact on our RGB screens:
 //   Rect      a float centre becomes an integer by a C (int) cast, trunc toward zero (pg_IntFromObj); then
 //             left = cx - w / 2 in C integer division, and reading .center back gives left + w / 2 = trunc(cx).
 //   collide   Rect.colliderect: the interiors overlap on both axes (touching edges do not collide).
 //   draw.rect width 0: SDL_FillRect, clipped to the surface.
 //   draw.circle width 0: draw_circle_filled of src_c/draw.c (a midpoint circle filled with horizontal lines,
 //             clipped to the surface), which is what every circle sprite of these games is made of.
-//   blit      a sprite image onto the screen at an integer top-left, clipped. The images have colour key black
-//             (set_colorkey), so pixels still holding the key are skipped; a surface alpha (set_alpha) blends the
-//             others with SDL's ALPHA_BLEND_RGB: d += trunc((s - d) * a / 255) (BlitNtoNSurfaceAlphaKey).
+//   blit      a sprite image onto a surface at an integer top-left, clipped; transparent pixels are skipped. The
+//             primitive-drawn games' images have colour key black (set_colorkey), so pixels still holding the key
+//             are transparent; a surface alpha (set_alpha) blends the others with SDL's ALPHA_BLEND_RGB:
+//             d += trunc((s - d) * a / 255) (BlitNtoNSurfaceAlphaKey). The sprite games' images (FlappyBird,
+//             MonsterKong: ours, drawn from code, standing in for PLE's PNGs) are transparent or opaque per pixel,
+//             as a PNG's alpha 0 and 255 blit.
+//   transform flip (mirror), rotate by 180 degrees, scale (nearest-neighbour) of such images.
 // Screens and images are row-major (y, x) RGB bytes, the gym_ple observation layout.
 
 export type RGB = readonly [number, number, number]
@@ -24,13 +28,13 @@ export function rectsCollide(ax: number, ay: number, aw: number, ah: number, bx:
 
 /** An RGB surface: the screen, or a sprite image before it is turned into a Sprite. */
 export class Surface {
-  readonly rgb: Uint8Array
-
   constructor(
     readonly w: number,
     readonly h: number,
+    /** The pixels: new ones start black, as pygame surfaces do; or a buffer of w * h * 3 bytes to draw into. */
+    readonly rgb: Uint8Array = new Uint8Array(w * h * 3),
   ) {
-    this.rgb = new Uint8Array(w * h * 3) // pygame surfaces start black
+    if (rgb.length !== w * h * 3) throw new Error(`Surface ${w}x${h}: ${rgb.length} bytes`)
   }
 
   /** Surface.fill(colour); a grey fills as one memset. */
@@ -102,51 +106,46 @@ export class Surface {
   }
 }
 
-/** A sprite image ready to blit: its pixels that differ from the colour key, as horizontal runs of one colour,
- *  and its surface alpha. */
+const BLACK: RGB = [0, 0, 0]
+
+/** A sprite image ready to blit: its pixels, which of them are opaque, the opaque pixels as horizontal runs, and its
+ *  surface alpha (255: none). Made by `keyed` (pygame's colour key) or `sprite` (a pixel function). A run of one
+ *  colour is written from that colour (the primitive-drawn games' sprites are all such runs); a run of several is
+ *  copied from the image with TypedArray.set of a kept view. */
 export class Sprite {
-  readonly w: number
-  readonly h: number
-  /** Run i covers image row runY[i], columns runX[i] .. runX[i] + runLen[i] - 1, in colour runRgb[3i .. 3i+2]. */
-  private readonly runY: Int16Array
-  private readonly runX: Int16Array
-  private readonly runLen: Int16Array
-  private readonly runRgb: Uint8Array
+  /** Run k covers image row runs[4k], columns runs[4k + 1] .. runs[4k + 2] - 1; runs[4k + 3] is its colour as
+   *  0xRRGGBB when it has one colour, else -1, and views[k] its bytes of rgb. */
+  private readonly runs: Int32Array
+  private readonly views: Uint8Array[] = []
   /** With a surface alpha: the blend of source s over screen d, at [s * 256 + d]. */
   private readonly blend: Uint8Array | null = null
 
   constructor(
-    image: Surface,
-    key: RGB = [0, 0, 0],
+    readonly w: number,
+    readonly h: number,
+    /** w * h * 3 bytes, row-major. */
+    readonly rgb: Uint8Array,
+    /** w * h flags: 1 where the pixel is drawn. */
+    readonly opaque: Uint8Array,
     readonly alpha = 255,
   ) {
-    this.w = image.w
-    this.h = image.h
-    const ys: number[] = [],
-      xs: number[] = [],
-      lens: number[] = [],
-      rgb: number[] = []
-    const p = image.rgb
-    for (let y = 0; y < image.h; y++) {
-      for (let x = 0; x < image.w; x++) {
-        const o = (y * image.w + x) * 3
-        const [r, g, b] = [p[o], p[o + 1], p[o + 2]]
-        if (r === key[0] && g === key[1] && b === key[2]) continue
-        const last = ys.length - 1
-        if (last >= 0 && ys[last] === y && xs[last] + lens[last] === x && rgb[3 * last] === r && rgb[3 * last + 1] === g && rgb[3 * last + 2] === b) {
-          lens[last]++
-        } else {
-          ys.push(y)
-          xs.push(x)
-          lens.push(1)
-          rgb.push(r, g, b)
-        }
+    const runs: number[] = []
+    const colour = (i: number) => (rgb[3 * i] << 16) | (rgb[3 * i + 1] << 8) | rgb[3 * i + 2]
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x
+        if (!opaque[i]) continue
+        const last = runs.length - 4
+        if (x > 0 && opaque[i - 1]) {
+          runs[last + 2] = x + 1
+          if (runs[last + 3] !== colour(i)) runs[last + 3] = -1
+        } else runs.push(y, x, x + 1, colour(i))
       }
     }
-    this.runY = Int16Array.from(ys)
-    this.runX = Int16Array.from(xs)
-    this.runLen = Int16Array.from(lens)
-    this.runRgb = Uint8Array.from(rgb)
+    this.runs = Int32Array.from(runs)
+    for (let k = 0; k < runs.length; k += 4) {
+      this.views.push(rgb.subarray((runs[k] * w + runs[k + 1]) * 3, (runs[k] * w + runs[k + 2]) * 3))
+    }
     if (alpha !== 255) {
       // SDL ALPHA_BLEND_RGB: C int arithmetic, the division truncates toward zero
       const t = (this.blend = new Uint8Array(65536))
@@ -156,53 +155,111 @@ export class Sprite {
     }
   }
 
+  /** Pixel (x, y), null where transparent. */
+  pixel(x: number, y: number): RGB | null {
+    const i = y * this.w + x
+    return this.opaque[i] ? [this.rgb[3 * i], this.rgb[3 * i + 1], this.rgb[3 * i + 2]] : null
+  }
+
   /** Surface.blit(image, (x, y)) onto `dst`, clipped to it. */
   blit(dst: Surface, x: number, y: number): void {
     const W = dst.w,
-      H = dst.h,
-      s = dst.rgb,
-      t = this.blend
-    const { runY, runX, runLen, runRgb } = this
-    for (let i = 0; i < runY.length; i++) {
-      const py = y + runY[i]
+      H = dst.h
+    if (x >= W || y >= H || x + this.w <= 0 || y + this.h <= 0) return
+    const s = dst.rgb,
+      t = this.blend,
+      runs = this.runs
+    for (let k = 0; k < runs.length; k += 4) {
+      const py = y + runs[k]
       if (py < 0 || py >= H) continue
-      const x0 = Math.max(0, x + runX[i])
-      const x1 = Math.min(W, x + runX[i] + runLen[i])
+      const a = x + runs[k + 1],
+        b = x + runs[k + 2]
+      const x0 = a < 0 ? 0 : a,
+        x1 = b > W ? W : b
       if (x0 >= x1) continue
-      const r = runRgb[3 * i],
-        g = runRgb[3 * i + 1],
-        b = runRgb[3 * i + 2]
+      const c = runs[k + 3]
+      let o = (py * W + x0) * 3
       const end = (py * W + x1) * 3
-      if (t === null) {
-        for (let o = (py * W + x0) * 3; o < end; o += 3) {
-          s[o] = r
-          s[o + 1] = g
-          s[o + 2] = b
-        }
-      } else {
-        const tr = r << 8,
-          tg = g << 8,
-          tb = b << 8
-        for (let o = (py * W + x0) * 3; o < end; o += 3) {
+      if (t !== null && c >= 0) {
+        const tr = (c >> 16) << 8,
+          tg = c & 0xff00,
+          tb = (c & 255) << 8
+        for (; o < end; o += 3) {
           s[o] = t[tr | s[o]]
           s[o + 1] = t[tg | s[o + 1]]
           s[o + 2] = t[tb | s[o + 2]]
         }
+      } else if (t !== null) {
+        let i = (runs[k] * this.w + x0 - x) * 3
+        const src = this.rgb
+        for (; o < end; o += 3, i += 3) {
+          s[o] = t[(src[i] << 8) | s[o]]
+          s[o + 1] = t[(src[i + 1] << 8) | s[o + 1]]
+          s[o + 2] = t[(src[i + 2] << 8) | s[o + 2]]
+        }
+      } else if (c >= 0) {
+        const r = c >> 16,
+          g = (c >> 8) & 255,
+          bl = c & 255
+        for (; o < end; o += 3) {
+          s[o] = r
+          s[o + 1] = g
+          s[o + 2] = bl
+        }
+      } else if (x0 === a && x1 === b) {
+        s.set(this.views[k >> 2], o)
+      } else {
+        const i = (runs[k] * this.w + x0 - x) * 3
+        s.set(this.rgb.subarray(i, i + end - o), o)
       }
     }
   }
 }
 
+/** pygame's colour key: `image` drawn where it is not `key` (black, as every PLE sprite has it), with `alpha`. */
+export function keyed(image: Surface, key: RGB = BLACK, alpha = 255): Sprite {
+  const p = image.rgb
+  const opaque = new Uint8Array(image.w * image.h)
+  for (let i = 0; i < opaque.length; i++) {
+    opaque[i] = p[3 * i] === key[0] && p[3 * i + 1] === key[1] && p[3 * i + 2] === key[2] ? 0 : 1
+  }
+  return new Sprite(image.w, image.h, image.rgb.slice(), opaque, alpha)
+}
+
+/** A w x h sprite whose pixel (x, y) is colour(x, y), or transparent where that is null. */
+export function sprite(w: number, h: number, colour: (x: number, y: number) => RGB | null): Sprite {
+  const rgb = new Uint8Array(w * h * 3)
+  const opaque = new Uint8Array(w * h)
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const c = colour(x, y)
+      if (!c) continue
+      rgb.set(c, (y * w + x) * 3)
+      opaque[y * w + x] = 1
+    }
+  }
+  return new Sprite(w, h, rgb, opaque)
+}
+
+/** pygame.transform.flip(s, True, False): left-right mirror image. */
+export const mirror = (s: Sprite): Sprite => sprite(s.w, s.h, (x, y) => s.pixel(s.w - 1 - x, y))
+
+/** pygame.transform.rotate(s, 180). */
+export const rotate180 = (s: Sprite): Sprite => sprite(s.w, s.h, (x, y) => s.pixel(s.w - 1 - x, s.h - 1 - y))
+
+/** Nearest-neighbour resize (what pygame.transform.scale does to a sprite PLE shrinks). */
+export const shrink = (s: Sprite, w: number, h: number): Sprite => sprite(w, h, (x, y) => s.pixel(Math.floor((x * s.w) / w), Math.floor((y * s.h) / h)))
+
 /** A solid w x h rectangle sprite: pygame.Surface((w, h)), draw.rect over all of it, colour key black. */
 export function rectSprite(w: number, h: number, c: RGB): Sprite {
   const img = new Surface(w, h)
   img.fillRect(0, 0, w, h, c)
-  return new Sprite(img)
+  return keyed(img)
 }
 
 /** A circle sprite: pygame.Surface((2r, 2r)) black, draw.circle at (r, r) radius r, colour key black. */
 export function circleSprite(r: number, c: RGB): Sprite {
   const img = new Surface(2 * r, 2 * r)
   img.circle(r, r, r, c)
-  return new Sprite(img)
+  return keyed(img)
 }

@@ -1,4 +1,4 @@
-// The page: controls, a game picker (PixelCopter and the MiniGrid levels), the game canvas (the worker's demo
+// The page: controls, a game picker (every registered game: the PLE games and the MiniGrid levels), the game canvas (the worker's demo
 // episodes, scaled up nearest-neighbour to about 288 pixels), a chart of the mean extrinsic return per iteration,
 // and on MiniGrid the iteration's heat maps (visits and mean intrinsic reward per cell, rl/visit_colors.ts).
 // Training runs in web/trainer_worker.ts; only this file touches the DOM.
@@ -11,7 +11,7 @@ import { cellColors, visitScales, type RGB } from '../rl/visit_colors.ts'
 import type { BackendChoice, FromWorker, ToWorker } from './trainer_worker.ts'
 import { GAMES, PIXELCOPTER, gameSettings, isMiniGrid } from './settings.ts'
 
-/** num_trials: whole-episode rollouts (PixelCopter); num_steps: fixed-length ones (MiniGrid) */
+/** num_trials: whole-episode rollouts (most PLE games); num_steps: fixed-length ones (MiniGrid, long PLE episodes) */
 const FIELDS = ['num_trials', 'num_steps', 'num_envs', 'rng_seed', 'max_iterations'] as const
 const CANVAS = 288,
   FPS = 30
@@ -43,10 +43,10 @@ let settings: Partial<Args> = {}
 function loadSettings(): void {
   settings = { ...gameSettings(levelSel.value, query.has('tiny')), ...overrides }
   for (const f of FIELDS) $<HTMLInputElement>(f).value = String(settings[f] ?? DEFAULT_ARGS[f])
-  const mg = isMiniGrid(levelSel.value)
-  $('num_trials').parentElement!.style.display = mg ? 'none' : ''
-  $('num_steps').parentElement!.style.display = mg ? '' : 'none'
-  $('heat').style.display = mg ? '' : 'none'
+  const fixed = (settings.num_steps ?? 0) > 0
+  $('num_trials').parentElement!.style.display = fixed ? 'none' : ''
+  $('num_steps').parentElement!.style.display = fixed ? '' : 'none'
+  $('heat').style.display = isMiniGrid(levelSel.value) ? '' : 'none'
 }
 levelSel.onchange = () => {
   loadSettings()

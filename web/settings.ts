@@ -1,4 +1,5 @@
-// What the page trains, per game: PixelCopter with rl/learn_config.ts, a MiniGrid level with its named config of
+// What the page trains, per game: a PLE game with rl/learn_config.ts (PixelCopter's recipe, its game swapped in; the
+// games whose episodes run thousands of steps on fixed-length rollouts), a MiniGrid level with its named config of
 // rl/minigrid_configs.ts (levels without one share the same recipe through minigrid_doorkey's, their game swapped
 // in), without the frame budget (the page trains until paused). ?tiny=1 shrinks either to seconds per iteration
 // (the browser test's). Shared by web/main.ts (the form's defaults) and web/trainer_worker.ts (the trainer's args).
@@ -8,10 +9,18 @@ import { MINIGRID_CONFIGS, minigridArgs } from '../rl/minigrid_configs.ts'
 import { listEnvs } from '../env/index.ts'
 
 export const PIXELCOPTER = 'PixelCopter-v0'
-export const MINIGRID_IDS = listEnvs()
-  .filter((e) => e.kind === 'minigrid')
-  .map((e) => e.id)
-export const GAMES = [PIXELCOPTER, ...MINIGRID_IDS]
+const idsOf = (kind: string) =>
+  listEnvs()
+    .filter((e) => e.kind === kind)
+    .map((e) => e.id)
+export const PLE_IDS = idsOf('pixels')
+export const MINIGRID_IDS = idsOf('minigrid')
+export const GAMES = [...PLE_IDS, ...MINIGRID_IDS]
+/** PLE games whose episodes run for thousands of steps under a young policy (PuckWorld never ends but by gym's
+ *  10000-step limit; random RaycastMaze, WaterWorld and MonsterKong episodes average 4747, 1482 and 1306 steps,
+ *  docs/games.md): they train on fixed-length rollouts, as MiniGrid does, without random episodes first. */
+const LONG_EPISODES = ['PuckWorld-v0', 'RaycastMaze-v0', 'WaterWorld-v0', 'MonsterKong-v0']
+const FIXED_LENGTH: Partial<Args> = { num_steps: 128, initial_normalization_num_trials: 0 }
 
 const TINY_PIXELS: Partial<Args> = {
   frame_resize: 36,
@@ -48,7 +57,10 @@ function configOf(game: string): MiniGridConfig {
 
 /** The settings of a game before the page's own overrides (what the form shows). */
 export function gameSettings(game: string, tiny: boolean): Partial<Args> {
-  if (!isMiniGrid(game)) return { ...LEARN_PIXELCOPTER, game, ...(tiny ? TINY_PIXELS : {}) }
+  if (!isMiniGrid(game)) {
+    const long = LONG_EPISODES.includes(game)
+    return { ...LEARN_PIXELCOPTER, game, ...(long ? FIXED_LENGTH : {}), ...(tiny ? TINY_PIXELS : {}), ...(long && tiny ? { num_steps: 32 } : {}) }
+  }
   return { ...MINIGRID_CONFIGS[configOf(game)], game, max_frames: 0, ...(tiny ? TINY_MINIGRID : {}) }
 }
 

@@ -31,6 +31,7 @@ export type FromWorker =
 
 /** Demo episodes stop here (a trained copter may fly the 10000-step limit; 600 frames are 20 s at 30 fps). */
 const MAX_DEMO_STEPS = 600
+const DEMO_BYTES = 64 << 20
 
 const port = self as unknown as Worker
 const post = (msg: FromWorker, transfer: Transferable[] = []) => port.postMessage(msg, transfer)
@@ -64,7 +65,8 @@ async function playEpisode(env: Env, seed: number, policy: (obs: Uint8Array, ste
     w = first.width,
     h = first.height,
     size = h * w * 3
-  const steps = Math.min(MAX_DEMO_STEPS, env.maxEpisodeSteps)
+  // at most DEMO_BYTES of frames: 600 of PixelCopter's, 96 of MonsterKong's 500x465 screens
+  const steps = Math.min(MAX_DEMO_STEPS, env.maxEpisodeSteps, Math.floor(DEMO_BYTES / size) - 1)
   const frames = new Uint8Array((steps + 1) * size)
   frames.set(first.rgb, 0)
   let count = 1,

@@ -4,7 +4,7 @@
 // moves (PLE scales those images to 15x15); then fireballs 20x20 (PLE's scale) and monsters 45x45 (the size PLE's
 // code names for them; its images are drawn unscaled); the princess 18x25. Each is blitted with its top-left at its
 // rect's top-left, so monsters and fireballs hang right and down from their hit boxes, as in PLE.
-import { blit, mirror, shrink, sprite, type RGB, type Sprite } from '../sprite.ts'
+import { mirror, type RGB, shrink, type Sprite, Surface, sprite } from '../pygame_draw.ts'
 import type { MonsterKong } from './index.ts'
 import { COLS, type Coin, type Level, ROWS, TILE } from './level.ts'
 
@@ -96,41 +96,55 @@ interface Rect {
 }
 
 // Drawing is incremental, with the same result as PLE's full redraw: `base` holds the background, ladders and walls
-// of the level, `layer` adds the coins and the princess (rebuilt when a coin is taken or made, or the coins turn to
-// their next frame); each step restores from `layer` the rectangles the moving sprites covered last step and
+// of the level, `layer` adds the coins and the princess (rebuilt when a coin is taken or made; a coin turning to its
+// next frame redraws its tile); each step restores from `layer` the rectangles the moving sprites covered last step and
 // draws them again, re-drawing on top what PLE draws after them (coins and walls over the player, the princess
 // over everything).
 export class Renderer {
-  private base = new Uint8Array(W * H * 3)
-  private layer = new Uint8Array(W * H * 3)
-  private layerKey = '' // coin set version and frames the layer shows; '' = rebuild, and redraw the whole screen
+  private base = new Surface(W, H)
+  private layer = new Surface(W, H)
+  private readonly out: Surface
+  private layerVersion = -1 // the coin set version the layer shows; -1: rebuild it, and redraw the whole screen
+  private coinFrames: number[] = [] // the frame the layer shows of each coin
   private dirty: Rect[] = []
   private level: Level | null = null
 
-  constructor(private screen: Uint8Array) {}
+  constructor(private screen: Uint8Array) {
+    this.out = new Surface(W, H, screen)
+  }
 
   newLevel(level: Level): void {
     this.level = level
     const b = this.base
-    for (let i = 0; i < b.length; i += 3) b.set(BACKGROUND, i)
+    b.fill(BACKGROUND)
     this.tiles(b, level.wall, WALL, 0, ROWS - 1, 0, COLS - 1)
     this.tiles(b, level.ladder, LADDER, 0, ROWS - 1, 0, COLS - 1)
-    this.layerKey = ''
+    this.layerVersion = -1
   }
 
   draw(g: MonsterKong): void {
-    const s = this.screen
+    const s = this.out
     const level = this.level!
-    let key = `${level.coinVersion}:`
-    for (const c of level.coins) key += Math.floor(c.anim / 5)
-    if (key !== this.layerKey) {
-      this.layer.set(this.base)
+    const q = g.princess
+    if (level.coinVersion !== this.layerVersion) {
+      this.layer.rgb.set(this.base.rgb)
       for (const c of level.coins) this.coin(this.layer, c)
-      blit(this.layer, W, H, PRINCESS, g.princess.left, g.princess.top)
-      s.set(this.layer)
-      this.layerKey = key
+      PRINCESS.blit(this.layer, q.left, q.top)
+      this.screen.set(this.layer.rgb)
+      this.layerVersion = level.coinVersion
+      this.coinFrames = level.coins.map((c) => Math.floor(c.anim / 5))
     } else {
-      for (const r of this.dirty) this.restore(r)
+      // a coin turned to its next frame: its tile (coins sit one to a tile, on no wall) redrawn in the layer
+      level.coins.forEach((c, i) => {
+        if (Math.floor(c.anim / 5) === this.coinFrames[i]) return
+        this.coinFrames[i] = Math.floor(c.anim / 5)
+        const r = { x: Math.trunc(c.x) - 7, y: Math.trunc(c.y) - 7, w: TILE, h: TILE }
+        this.copy(this.base.rgb, this.layer.rgb, r)
+        this.coin(this.layer, c)
+        if (r.x < q.left + q.w && r.x + r.w > q.left && r.y < q.top + q.h && r.y + r.h > q.top) PRINCESS.blit(this.layer, q.left, q.top)
+        this.dirty.push(r)
+      })
+      for (const r of this.dirty) this.copy(this.layer.rgb, this.screen, r)
     }
     this.dirty.length = 0
     const p = g.player.body
@@ -145,33 +159,33 @@ export class Renderer {
     this.tiles(s, level.wall, WALL, Math.max(0, r0), r1, Math.max(0, c0), c1)
     for (const f of g.fireballs) this.draw1(FIREBALL[f.image], f.body.left, f.body.top)
     for (const e of g.enemies) this.draw1(MONSTER[e.frame][e.direction], e.body.left, e.body.top)
-    const q = g.princess
     if (this.dirty.some((r) => r.x < q.left + q.w && r.x + r.w > q.left && r.y < q.top + q.h && r.y + r.h > q.top)) {
-      blit(s, W, H, PRINCESS, q.left, q.top)
+      PRINCESS.blit(s, q.left, q.top)
     }
   }
 
   private draw1(t: Sprite, x: number, y: number): void {
-    blit(this.screen, W, H, t, x, y)
+    t.blit(this.out, x, y)
     this.dirty.push({ x, y, w: t.w, h: t.h })
   }
 
-  private coin(out: Uint8Array, c: Coin): void {
-    blit(out, W, H, COINS[Math.floor(c.anim / 5)], Math.trunc(c.x) - 7, Math.trunc(c.y) - 7)
+  private coin(out: Surface, c: Coin): void {
+    COINS[Math.floor(c.anim / 5)].blit(out, Math.trunc(c.x) - 7, Math.trunc(c.y) - 7)
   }
 
-  private restore(r: Rect): void {
+  /** Copies rectangle r (clipped to the screen) from one W x H RGB buffer to another. */
+  private copy(from: Uint8Array, to: Uint8Array, r: Rect): void {
     const x0 = Math.max(0, r.x),
       x1 = Math.min(W, r.x + r.w)
     if (x0 >= x1) return
     for (let y = Math.max(0, r.y), y1 = Math.min(H, r.y + r.h); y < y1; y++) {
-      this.screen.set(this.layer.subarray((y * W + x0) * 3, (y * W + x1) * 3), (y * W + x0) * 3)
+      to.set(from.subarray((y * W + x0) * 3, (y * W + x1) * 3), (y * W + x0) * 3)
     }
   }
 
-  private tiles(s: Uint8Array, grid: Uint8Array, t: Sprite, r0: number, r1: number, c0: number, c1: number): void {
+  private tiles(s: Surface, grid: Uint8Array, t: Sprite, r0: number, r1: number, c0: number, c1: number): void {
     for (let r = r0; r <= r1; r++) {
-      for (let c = c0; c <= c1; c++) if (grid[r * COLS + c]) blit(s, W, H, t, c * TILE, r * TILE)
+      for (let c = c0; c <= c1; c++) if (grid[r * COLS + c]) t.blit(s, c * TILE, r * TILE)
     }
   }
 }

@@ -1,43 +1,28 @@
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { make } from '../../env/index.ts'
 import type { PixelCopter } from '../../env/pixelcopter.ts'
 import { RandomState } from '../../env/random_state.ts'
+import { RecordingRng, sha } from './ple_trace.ts'
 
 const TRACE_URL = new URL('../fixtures/pixelcopter_trace_seed24_first3.json', import.meta.url)
 const TRACE = JSON.parse(readFileSync(TRACE_URL, 'utf8'))
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 const test = suite('pixelcopter')
 
-/** A RandomState that logs every call as the trace does: [kind, lo, hi, value]. */
-class Recording extends RandomState {
-  calls: [string, number, number, number][] = []
-  uniform(lo: number, hi: number) {
-    const v = super.uniform(lo, hi)
-    this.calls.push(['uniform', lo, hi, v])
-    return v
-  }
-  randint(lo: number, hi: number) {
-    const v = super.randint(lo, hi)
-    this.calls.push(['randint', lo, hi, v])
-    return v
-  }
-}
-
+// This older trace (test/fixtures/README.md) has its own layout: three episodes of given actions, and the draws
+// already as [kind, lo, hi, value], the way RecordingRng (test/env/ple_trace.ts) logs them.
 test('replays the first 3 traced episodes (seed 24) exactly: state, RNG draws, rewards, frame SHA-256', () => {
   const env = make('PixelCopter-v0')
   const game = env.unwrapped as PixelCopter
-  const rec = new Recording(0)
-  rec.setState(game.rng.getState()) // same stream, now logged
+  const rec = RecordingRng.following(game.rng) // same stream, now logged
   game.rng = rec
   for (const [e, ep] of TRACE.episodes.entries()) {
-    rec.calls = []
+    rec.take()
     const { obs } = env.reset()
     const where = `episode ${e}`
     assert.is(sha(obs), ep.reset_obs_sha256, `${where}: stale reset obs`)
-    assert.equal(rec.calls, ep.init_rng_calls, `${where}: init RNG draws`)
+    assert.equal(rec.take(), ep.init_rng_calls, `${where}: init RNG draws`)
     assert.equal(
       [game.playerY, game.momentum, game.terrainCount, game.score, game.lives],
       [ep.init_state.y, ep.init_state.mom, ep.init_state.n_terrain, ep.init_state.score, ep.init_state.lives],
@@ -46,7 +31,6 @@ test('replays the first 3 traced episodes (seed 24) exactly: state, RNG draws, r
     assert.equal(terrain, ep.init_terrain, `${where}: initial terrain`)
     let ret = 0
     for (const s of ep.steps) {
-      rec.calls = []
       const r = env.step(s.a)
       const at = `${where} step ${s.t}`
       ret += r.reward
@@ -59,7 +43,7 @@ test('replays the first 3 traced episodes (seed 24) exactly: state, RNG draws, r
       assert.equal(blocks, s.blocks, `${at}: blocks`)
       assert.is(game.terrainCount, s.n_terrain, `${at}: terrain count`)
       assert.equal([game.score, game.lives], [s.score, s.lives], `${at}: score, lives`)
-      assert.equal(rec.calls, s.rng_calls ?? [], `${at}: RNG draws`)
+      assert.equal(rec.take(), s.rng_calls ?? [], `${at}: RNG draws`)
       assert.is(sha(r.obs), s.sha256, `${at}: frame sha256`)
     }
     assert.is(ret, ep.return)

@@ -94,6 +94,26 @@ test('grayscale, and Resizer.grayInto == grayscale(resizeRgb) for both modes', (
   assert.throws(() => new Resizer(48, 48, 84, 84, 'bicubic' as never), /unknown resize mode 'bicubic'/)
 })
 
+test('Resizer.grayPair == grayscale(resizeRgb) and its / 255, the PLE screens that are not square (both modes)', () => {
+  for (const [w, h] of [
+    [64, 48],
+    [288, 512],
+    [500, 465],
+  ]) {
+    const src = blocky(w, h)
+    for (const mode of ['nearest', 'bilinear'] as const) {
+      for (const d of [36, 84]) {
+        const raw = new Float32Array(d * d + 3),
+          scaled = new Float32Array(d * d + 7)
+        new Resizer(w, h, d, d, mode).grayPair(src, raw, 3, scaled, 7)
+        const want = grayscale(resizeRgb(src, w, h, d, d, mode), new Float32Array(d * d))
+        assert.equal(Array.from(raw.subarray(3)), Array.from(want), `${w}x${h} ${mode} ${d}`)
+        assert.equal(Array.from(scaled.subarray(7)), Array.from(Float32Array.from(want, (v) => v / 255)), `${w}x${h} ${mode} ${d} / 255`)
+      }
+    }
+  }
+})
+
 test('FrameStack: zeros before the first frame, oldest first', () => {
   const fs = new FrameStack(3, 1, 2)
   const f = (v: number) => Float32Array.of(v, v + 0.5)

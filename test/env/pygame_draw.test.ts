@@ -2,7 +2,7 @@
 // tests check the same code through PLE's frame hashes.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { circleSprite, rectsCollide, rectStart, Sprite, Surface } from '../../env/pygame_draw.ts'
+import { circleSprite, keyed, mirror, rectsCollide, rectStart, rotate180, shrink, sprite, Surface } from '../../env/pygame_draw.ts'
 
 const test = suite('pygame_draw')
 
@@ -43,7 +43,7 @@ test('blit: colour key black skipped, clipped at the edges; surface alpha 191 bl
   const screen = new Surface(4, 4)
   screen.fill([255, 255, 255])
   const dot = circleSprite(2, [150, 95, 95]) // the rounded 4 x 4: its corners are key-black
-  new Sprite(new Surface(1, 1)).blit(screen, 0, 0) // all key: draws nothing
+  keyed(new Surface(1, 1)).blit(screen, 0, 0) // all key: draws nothing
   dot.blit(screen, 2, 2) // only its top-left quarter lands: rows 0 .. 1 of it, columns 0 .. 1
   assert.equal(mask(screen), ['####', '####', '####', '####'])
   const px = (x: number, y: number) => Array.from(screen.rgb.subarray((y * 4 + x) * 3, (y * 4 + x) * 3 + 3))
@@ -52,7 +52,7 @@ test('blit: colour key black skipped, clipped at the edges; surface alpha 191 bl
   assert.equal(px(2, 3), [150, 95, 95])
   const img = new Surface(1, 1)
   img.fillRect(0, 0, 1, 1, [150, 95, 95])
-  const ghost = new Sprite(img, [0, 0, 0], 191)
+  const ghost = keyed(img, [0, 0, 0], 191)
   screen.fill([255, 255, 255])
   ghost.blit(screen, 1, 1)
   // d + trunc((s - d) * 191 / 255): 255 - 78 = 177 (-78.6), 255 - 119 = 136 (-119.8); pygame's own
@@ -61,6 +61,33 @@ test('blit: colour key black skipped, clipped at the edges; surface alpha 191 bl
   ghost.blit(screen, 1, 1) // over itself: 177 + trunc(-27 * 191 / 255) = 157, 136 + trunc(-41 * 191 / 255) = 106
   assert.equal(px(1, 1), [157, 106, 106])
   assert.equal(px(0, 0), [255, 255, 255])
+})
+
+test('sprite from a pixel function (a PNG of alpha 0 / 255): runs of several colours copied, clipped; transforms', () => {
+  const A = [10, 20, 30] as const,
+    B = [40, 50, 60] as const,
+    C = [0, 0, 0] as const // opaque black: drawn, unlike a colour key
+  // row 0: A B . (two runs: A B, then nothing); row 1: C A B
+  const img = sprite(3, 2, (x, y) => (y === 0 ? [A, B, null][x] : [C, A, B][x]))
+  const px = (s: Surface, x: number, y: number) => Array.from(s.rgb.subarray((y * s.w + x) * 3, (y * s.w + x) * 3 + 3))
+  const screen = new Surface(4, 2)
+  screen.fill([255, 255, 255])
+  img.blit(screen, -1, 0) // clipped at the left: columns 1 .. 2 of the image land on 0 .. 1
+  assert.equal([px(screen, 0, 0), px(screen, 1, 0), px(screen, 2, 0)], [[...B], [255, 255, 255], [255, 255, 255]])
+  assert.equal([px(screen, 0, 1), px(screen, 1, 1), px(screen, 2, 1)], [[...A], [...B], [255, 255, 255]])
+  img.blit(screen, 1, 0) // whole
+  assert.equal([px(screen, 1, 0), px(screen, 2, 0), px(screen, 3, 0)], [[...A], [...B], [255, 255, 255]])
+  assert.equal([px(screen, 1, 1), px(screen, 2, 1), px(screen, 3, 1)], [[...C], [...A], [...B]])
+  const rows = (t: ReturnType<typeof sprite>) => Array.from({ length: t.h }, (_, y) => Array.from({ length: t.w }, (_, x) => t.pixel(x, y)))
+  assert.equal(rows(mirror(img)), [
+    [null, B, A],
+    [B, A, C],
+  ])
+  assert.equal(rows(rotate180(img)), [
+    [B, A, C],
+    [null, B, A],
+  ])
+  assert.equal(rows(shrink(img, 2, 1)), [[A, B]]) // nearest: column floor(x * 3 / 2) of row floor(y * 2 / 1)
 })
 
 test.run()

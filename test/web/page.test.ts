@@ -2,11 +2,12 @@
 // serves it, and the page trains a tiny config (?autostart=1&tiny=1) on the wasm backend in its worker. Expects an
 // iteration's metrics, a demo episode drawn on the game canvas in PixelCopter's colours, a working "Play random",
 // and no page, console or worker errors; then the same on a MiniGrid level (?game=MiniGrid-Empty-8x8-v0): the demo
-// in MiniGrid's colours (env/minigrid/render.ts) and the heat maps drawn. No chromium: a loud SKIPPED, or a failure
-// when CI=true.
+// in MiniGrid's colours (env/minigrid/render.ts) and the heat maps drawn; then that the picker offers every registered
+// game and that ?game=Catcher-v0 trains an iteration. No chromium: a loud SKIPPED, or a failure when CI=true.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { join } from 'node:path'
+import { listEnvs } from '../../env/index.ts'
 import { inChromium } from '../browser/chromium.ts'
 
 const GREEN = [120, 240, 80] // PixelCopter's terrain and blocks (env/pixelcopter.ts)
@@ -26,36 +27,44 @@ interface Hook {
   status: string
 }
 
+type Page = Parameters<Parameters<typeof inChromium>[2]>[0]
+
+/** Open the page at `url` (which autostarts), collecting page, console and worker errors, and wait for a first
+ *  iteration's metrics and greedy demo (and `visits` heat maps); returns the errors so far and the page's hook. */
+async function trainOnce(page: Page, url: string, visits: number): Promise<{ errors: string[]; h: Hook }> {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`)
+  })
+  page.on('worker', (w) =>
+    w.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`worker console: ${m.text()}`)
+    }),
+  )
+  await page.goto(url)
+  const hook = () => page.evaluate(() => (window as unknown as { __rlrnd: Hook }).__rlrnd)
+  await page
+    .waitForFunction(
+      (v) => {
+        const h = (window as unknown as { __rlrnd?: Hook }).__rlrnd
+        return !!h && ((h.metrics.length >= 1 && h.episodes.greedy >= 1 && h.visits >= v) || h.errors.length > 0)
+      },
+      visits,
+      { timeout: 45_000 },
+    )
+    .catch(async (e) => {
+      throw new Error(`${e.message}; page status: ${(await hook()).status}`)
+    })
+  return { errors, h: await hook() }
+}
+
 test('tiny config on wasm: metrics, demo frames on the canvas, no errors', () =>
   inChromium(
     'web page test',
     (out) => join(out, 'web'),
     async (page, url) => {
-      const errors: string[] = []
-      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(`console: ${m.text()}`)
-      })
-      page.on('worker', (w) =>
-        w.on('console', (m) => {
-          if (m.type() === 'error') errors.push(`worker console: ${m.text()}`)
-        }),
-      )
-      await page.goto(`${url}?autostart=1&tiny=1`)
-      const hook = () => page.evaluate(() => (window as unknown as { __rlrnd: Hook }).__rlrnd)
-      await page
-        .waitForFunction(
-          () => {
-            const h = (window as unknown as { __rlrnd?: Hook }).__rlrnd
-            return !!h && ((h.metrics.length >= 1 && h.episodes.greedy >= 1) || h.errors.length > 0)
-          },
-          null,
-          { timeout: 45_000 },
-        )
-        .catch(async (e) => {
-          throw new Error(`${e.message}; page status: ${(await hook()).status}`)
-        })
-      const h = await hook()
+      const { errors, h } = await trainOnce(page, `${url}?autostart=1&tiny=1`, 0)
       assert.equal(h.errors, [], 'worker errors')
       const m = h.metrics[0]
       console.log(
@@ -100,31 +109,7 @@ test("MiniGrid-Empty-8x8-v0: an iteration, the demo in MiniGrid's colours, the h
     'web page MiniGrid test',
     (out) => join(out, 'web'),
     async (page, url) => {
-      const errors: string[] = []
-      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(`console: ${m.text()}`)
-      })
-      page.on('worker', (w) =>
-        w.on('console', (m) => {
-          if (m.type() === 'error') errors.push(`worker console: ${m.text()}`)
-        }),
-      )
-      await page.goto(`${url}?game=MiniGrid-Empty-8x8-v0&autostart=1&tiny=1`)
-      const hook = () => page.evaluate(() => (window as unknown as { __rlrnd: Hook }).__rlrnd)
-      await page
-        .waitForFunction(
-          () => {
-            const h = (window as unknown as { __rlrnd?: Hook }).__rlrnd
-            return !!h && ((h.metrics.length >= 1 && h.episodes.greedy >= 1 && h.visits >= 1) || h.errors.length > 0)
-          },
-          null,
-          { timeout: 45_000 },
-        )
-        .catch(async (e) => {
-          throw new Error(`${e.message}; page status: ${(await hook()).status}`)
-        })
-      const h = await hook()
+      const { errors, h } = await trainOnce(page, `${url}?game=MiniGrid-Empty-8x8-v0&autostart=1&tiny=1`, 1)
       assert.equal(h.errors, [], 'worker errors')
       const m = h.metrics[0]
       console.log(`  MiniGrid iteration ${m.iteration}: ${m.env_steps} env steps, success_rate ${m.success_rate}, return_ext_mean ${m.return_ext_mean}`)
@@ -169,6 +154,45 @@ test("MiniGrid-Empty-8x8-v0: an iteration, the demo in MiniGrid's colours, the h
       assert.equal(px.size, [288, 288], 'the 8x8 grid of 8-pixel tiles (64x64) scaled 4.5x')
       assert.ok(px.wall > 0 && px.goal > 0 && px.agent > 0, "walls, goal and agent in MiniGrid's colours")
       assert.ok(px.heat > 0, 'visited cells drawn in the heat maps')
+      assert.equal(errors, [], 'page errors')
+    },
+  ))
+
+test('the picker lists every registered game; ?game=Catcher-v0 trains an iteration and shows the paddle', () =>
+  inChromium(
+    'web page Catcher test',
+    (out) => join(out, 'web'),
+    async (page, url) => {
+      const { errors, h } = await trainOnce(page, `${url}?game=Catcher-v0&autostart=1&tiny=1`, 0)
+      const options = await page.evaluate(() => Array.from((document.getElementById('level') as HTMLSelectElement).options, (o) => o.value))
+      assert.equal(
+        options,
+        listEnvs().map((e) => e.id),
+        'every PLE game, then every MiniGrid level',
+      )
+      assert.is(await page.evaluate(() => (document.getElementById('level') as HTMLSelectElement).value), 'Catcher-v0')
+      assert.equal(h.errors, [], 'worker errors')
+      const m = h.metrics[0]
+      console.log(`  Catcher iteration ${m.iteration}: ${m.env_steps} env steps, return_ext_mean ${m.return_ext_mean}`)
+      // tiny: 4 whole episodes of at least 3 missed fruits, each falling >= 34 steps (docs/games.md section 5)
+      assert.ok(m.env_steps >= 4 * 102 && Number.isFinite(m.return_ext_mean) && m.return_ext_mean <= -2, `${m.env_steps} steps`)
+      const white = () =>
+        page.evaluate(() => {
+          const c = document.getElementById('game') as HTMLCanvasElement
+          const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+          let n = 0
+          for (let i = 0; i < d.length; i += 4) if (d[i] === 255 && d[i + 1] === 255 && d[i + 2] === 255) n++
+          return { n, size: [c.width, c.height] }
+        })
+      let px = await white()
+      for (let i = 0; i < 40 && px.n === 0; i++) {
+        await sleep(50)
+        px = await white()
+      }
+      console.log(`  game canvas ${px.size.join('x')}: ${px.n} white (paddle) pixels`)
+      assert.equal(px.size, [288, 288], "Catcher's 64x64 scaled 4.5x")
+      // the 13 x 3 paddle scaled 4.5x: about 58 x 13 pixels (fewer where it is off the canvas' edge)
+      assert.ok(px.n > 100 && px.n < 2000, 'the white paddle drawn')
       assert.equal(errors, [], 'page errors')
     },
   ))

@@ -94,6 +94,10 @@ const PLAY: [string[], RegExp][] = [
   ]),
   ...['0', '33', 'x', '-4'].map((v): [string[], RegExp] => [['--scale', v], /--scale must be a positive integer in \[1, 32\]/]),
   ...['-1', '4294967296', '1.5', 'x', ''].map((v): [string[], RegExp] => [['--seed', v], /--seed must be an integer in \[0, 4294967295\]/]),
+  ...['0', '-3', '1.5', 'x', '', '1000000001'].map((v): [string[], RegExp] => [
+    ['--max_steps', v],
+    /--max_steps must be a positive integer in \[1, 1000000000\]/,
+  ]),
   [['--policy', 'smart'], /unknown policy 'smart'/],
   [['--policy', ''], /unknown policy ''/],
   [['--game', ''], /unknown environment ''/],
