@@ -66,6 +66,10 @@ const OURS = {
   intrinsic_non_episodic: false,
   int_reward_norm: 'episode_returns',
   normalize_advantages: false,
+  nats: '',
+  actor_index: 0,
+  max_policy_lag: 4,
+  nats_timeout: 60,
 }
 
 test("the seed's flags in its order with its defaults, then ours; the defaults are valid", () => {

@@ -30,7 +30,7 @@ async function fails(argv: string[], code: number, re: RegExp): Promise<void> {
 }
 
 // ---- every command's parser ------------------------------------------------------------------------------------
-const COMMANDS = ['train', 'play', 'envs', 'graph', 'visits', 'explore', 'bench']
+const COMMANDS = ['train', 'learner', 'actor', 'play', 'envs', 'graph', 'visits', 'explore', 'bench']
 const PARSER: [string[], RegExp][] = [
   [['--nope'], /^error: unknown option '--nope'/],
   [['--nope=1'], /^error: unknown option '--nope=1'/],
@@ -66,7 +66,7 @@ for (const [c, opt] of MISSING) {
   test(`${c} ${opt} without its value`, () => fails([c, opt], 2, new RegExp(`^error: option '${opt} <\\w+>' argument missing$`, 'm')))
 }
 test('the program: no command, unknown commands and options', async () => {
-  await fails([], 2, /^error: no command given; available: envs, play, train, graph, visits, explore, bench/)
+  await fails([], 2, /^error: no command given; available: envs, play, train, learner, actor, graph, visits, explore, bench/)
   await fails(['nosuch'], 2, /^error: unknown command 'nosuch'$/m)
   await fails(['trian'], 2, /^error: unknown command 'trian' \(Did you mean train\?\)$/m)
   await fails(['--nope'], 2, /^error: unknown option '--nope'/)
