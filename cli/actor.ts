@@ -19,7 +19,7 @@ import { addTrainOptions, argsFromOptions, exitOnBadInput } from './args_cli.ts'
 import { CliError, EXIT_FAILED, badInput, oneLine } from './errors.ts'
 import { distributedProblem } from './learner.ts'
 import { Logger } from './log.ts'
-import { NatsLink, WEIGHTS_OBJECT, readStatus } from './nats_link.ts'
+import { NatsLink, WEIGHTS_OBJECT, readStatus, timed } from './nats_link.ts'
 import { openBackend } from './node_backend.ts'
 
 /** Actor i's --rng_seed: far from the learner's streams (rng_seed + 0..4) and from every other actor's. */
@@ -87,7 +87,7 @@ export async function actor(args: Args): Promise<number> {
         continue
       }
       if (status.version !== version) {
-        const bytes = await link.retry('fetching the weights', () => os.getBlob(WEIGHTS_OBJECT))
+        const bytes = await link.retry('fetching the weights', () => timed('reading the weights object', 15_000, os.getBlob(WEIGHTS_OBJECT)))
         if (!bytes) continue
         try {
           version = loadWeights(t, bytes)

@@ -23,7 +23,7 @@ import { decodeBlock, largestBlockBytes, blockId, BlockError, type Block, type B
 import { learnFromBlocks, lagSummary, refusal } from '../rl/distributed/learner_step.ts'
 import { encodeWeights } from '../rl/distributed/weights.ts'
 import { addTrainOptions, argsFromOptions, exitOnBadInput } from './args_cli.ts'
-import { badInput } from './errors.ts'
+import { badInput, oneLine } from './errors.ts'
 import { MetricsWriter } from './log.ts'
 import { NatsLink, STATUS_KEY, WEIGHTS_OBJECT } from './nats_link.ts'
 import { train, type IterationSource } from './train.ts'
@@ -74,6 +74,8 @@ class BlockSource implements IterationSource {
    *  (a kill before the acks; a server killed before it synced an ack) is skipped, never used twice */
   private used = new Set<number>()
   private pending: JsMsg[] = []
+  /** the weights version last written to the object store (the end of a run only flips the status to done) */
+  private published = -1
   private readonly record: MetricsWriter
   private drops: { id: string; seq: number; why: string }[] = []
 
@@ -113,10 +115,15 @@ class BlockSource implements IterationSource {
   private async publish(t: PpoRnd, done: boolean): Promise<void> {
     const link = this.link!
     const version = t.iteration
-    const bytes = await encodeWeights(t, version)
-    await link.retry('publishing the weights', () => this.os!.putBlob({ name: WEIGHTS_OBJECT }, bytes))
+    if (version !== this.published) {
+      // not again at the end: replacing the object under an actor's read is what makes reads wait (nats_link timed)
+      const bytes = await encodeWeights(t, version)
+      await link.retry('publishing the weights', () => this.os!.putBlob({ name: WEIGHTS_OBJECT }, bytes))
+      this.published = version
+      this.log(`> Published weights version ${version} (${bytes.length} bytes)`)
+    }
     await link.retry('publishing the status', () => this.kv!.put(STATUS_KEY, JSON.stringify({ version, done })))
-    this.log(`> Published weights version ${version} (${bytes.length} bytes)${done ? '; actors told to stop' : ''}`)
+    if (done) this.log(`> Status of weights version ${version}: done; actors told to stop`)
   }
 
   async iterate(t: PpoRnd): Promise<IterationMetrics> {
@@ -176,11 +183,22 @@ class BlockSource implements IterationSource {
     return m
   }
 
-  /** Ack a message and wait for the server to confirm it (retried across a server restart). */
-  private ack(m: JsMsg): Promise<void> {
-    return this.link!.retry('acknowledging a message', async () => {
-      if (!(await m.ackAck({ timeout: 5000 }))) throw new Error('the server did not confirm the ack')
-    })
+  /**
+   * Ack a message and wait for the server to confirm it, 3 tries of 5 s. A server restarted from an older disk state
+   * may never confirm the ack of a message delivered before it went down: then the message stays queued, and if it
+   * is delivered again it is skipped (its block is in `used`, which the snapshot keeps), so giving up loses nothing.
+   */
+  private async ack(m: JsMsg): Promise<void> {
+    let why = ''
+    for (let k = 0; k < 3; k++) {
+      try {
+        if (await m.ackAck({ timeout: 5000 })) return
+        why = 'the server did not confirm the ack'
+      } catch (e) {
+        why = oneLine(String((e as Error)?.message ?? e))
+      }
+    }
+    this.log(`NATS: stream message ${m.seq} not acknowledged after 3 tries (${why}); left queued, skipped if delivered again`)
   }
 
   position(): StreamState {

@@ -36,6 +36,19 @@ export interface Status {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * p, or a rejection after `ms`: for calls that can wait forever. An object store read that races the writer
+ * replacing the object waits for chunks the writer has just purged (seen as an actor silent until killed); failing
+ * it lets retry() read the new object.
+ */
+export function timed<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms)
+  })
+  return Promise.race([p, late]).finally(() => clearTimeout(timer))
+}
 const reason = (e: unknown) => oneLine(e instanceof Error ? `${e.message}` : String(e))
 
 export class NatsLink {

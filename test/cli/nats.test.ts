@@ -11,7 +11,7 @@ import * as path from 'node:path'
 import { connect } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { cli, tmpDir } from './run.ts'
-import { NatsServer, TINY_MG, actor, experiment, freePort, hasNatsServer, jsonLines, learner, published, type Proc } from './nats_run.ts'
+import { NatsServer, TINY_MG, actor, experiment, freePort, hasNatsServer, jsonLines, learner, published, Proc } from './nats_run.ts'
 import { namesOf } from '../../cli/nats_link.ts'
 import { DEFAULT_ARGS } from '../../rl/args.ts'
 
@@ -99,6 +99,7 @@ if (!hasNatsServer()) {
     server = new NatsServer(await freePort())
     await server.start()
   })
+  test.after.each(() => Proc.killAll([server.proc])) // the server lives across tests
   test.after(async () => server.stop('SIGTERM'))
 
   test('a learner and two actors: metrics of the shape of a local train run; malformed and oversized messages rejected', async () => {

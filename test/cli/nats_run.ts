@@ -24,11 +24,14 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** A process with its output gathered, and waits on it. */
+/** A process with its output gathered, and waits on it. Every one is remembered until it exits (killAll). */
 export class Proc {
+  static live = new Set<Proc>()
   out = ''
   readonly exit: Promise<number | null>
   constructor(readonly p: ChildProcess) {
+    Proc.live.add(this)
+    p.on('exit', () => Proc.live.delete(this))
     p.stdout?.on('data', (d) => (this.out += d))
     p.stderr?.on('data', (d) => (this.out += d))
     this.exit = new Promise((r) => p.on('exit', (code) => r(code)))
@@ -43,6 +46,15 @@ export class Proc {
   }
   kill(sig: NodeJS.Signals = 'SIGKILL'): void {
     this.p.kill(sig)
+  }
+  /**
+   * Kill what a test left running (a failed test's learner or actors): a child still alive would hold the test
+   * runner open after its last test, and CI would wait for it until its time limit.
+   */
+  static async killAll(keep: (Proc | null)[] = []): Promise<void> {
+    const left = [...Proc.live].filter((p) => !keep.includes(p))
+    for (const p of left) p.kill()
+    await Promise.all(left.map((p) => p.exit))
   }
 }
 
