@@ -5,7 +5,7 @@
 //   stream   RLRND_<tag>, subject rlrnd.<tag>.blocks: a work queue of trajectory blocks (rl/distributed/block.ts)
 //   consumer learner: the learner's durable pull consumer, explicit acks
 //   object   rlrnd_<tag> / weights: the newest weights blob (rl/distributed/weights.ts)
-//   kv       rlrnd_<tag> / status: {"version": V, "done": bool}, what actors poll before each rollout
+//   kv       rlrnd_<tag> / status: {"version": V, "done": bool, "run": id}, what actors poll before each rollout
 // <tag> is the game and the experiment name with anything but letters, digits, '_' and '-' made '_'.
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
@@ -33,6 +33,8 @@ export function namesOf(a: Pick<Args, 'game' | 'experiment_name'>): Names {
 export interface Status {
   version: number
   done: boolean
+  /** random per learner process: an actor stops at `done` only of a run whose weights it acted with ('' if absent) */
+  run: string
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -41,6 +43,8 @@ const reason = (e: unknown) => oneLine(e instanceof Error ? `${e.message}` : Str
 export class NatsLink {
   readonly js: JetStreamClient
   private stopped = false
+  /** false from a disconnect to the reconnect */
+  isConnected = true
 
   private constructor(
     readonly nc: NatsConnection,
@@ -54,6 +58,7 @@ export class NatsLink {
       for await (const s of nc.status()) {
         if (s.type === 'disconnect') log(`NATS: disconnected from ${s.server}; reconnecting`)
         if (s.type === 'reconnect') log(`NATS: reconnected to ${s.server}`)
+        if (s.type === 'disconnect' || s.type === 'reconnect') this.isConnected = s.type === 'reconnect'
       }
     })()
   }
@@ -125,8 +130,35 @@ export class NatsLink {
 /** The status in the key-value bucket, or null when the learner has not published one yet. */
 export async function readStatus(kv: KV): Promise<Status | null> {
   const e = await kv.get(STATUS_KEY)
-  if (!e || e.operation !== 'PUT') return null
+  if (e?.operation !== 'PUT') return null
   const s = e.json<Status>()
-  if (!Number.isInteger(s?.version) || typeof s.done !== 'boolean') throw new CliError(`NATS: malformed status ${oneLine(e.string())}`, EXIT_FAILED)
+  s.run ??= ''
+  if (!Number.isInteger(s?.version) || typeof s.done !== 'boolean' || typeof s.run !== 'string')
+    throw new CliError(`NATS: malformed status ${oneLine(e.string())}`, EXIT_FAILED)
   return s
+}
+
+/**
+ * The weights blob, or null when there is none or it was replaced while being read: the object store reads an
+ * object's chunks by its id, and a put of a new version purges them, so such a read would wait forever (seen when
+ * the learner published twice in quick succession). A read idle for `idleMs` is abandoned; the caller asks again.
+ */
+export async function fetchWeights(os: ObjectStore, idleMs = 5000): Promise<Uint8Array | null> {
+  const r = await os.get(WEIGHTS_OBJECT)
+  if (!r) return null
+  const reader = r.data.getReader(),
+    parts: Uint8Array[] = []
+  for (;;) {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const idle = new Promise<null>((res) => (timer = setTimeout(() => res(null), idleMs)))
+    const x = await Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer))
+    if (x === null) {
+      await reader.cancel().catch(() => {})
+      return null
+    }
+    if (x.done) break
+    parts.push(x.value)
+  }
+  await r.error
+  return Buffer.concat(parts)
 }
