@@ -74,18 +74,22 @@ export async function actor(args: Args): Promise<number> {
     const nonce = randomBytes(4).readUInt32LE(0),
       perIteration = Math.ceil(args.num_envs / perMessage)
     log(`NATS: connected to ${args.nats}; publishing to ${link.names.subject}, ${perMessage} segment(s) per message`)
+    const started = Date.now() - process.uptime() * 1000
     let version = -1,
       waited = 0,
       run: string | null = null,
       staleSince = -1
     for (let seq = 0; ; ) {
       const status = await link.retry('reading the status', () => readStatus(kv))
-      if (status?.done && status.run === run) {
-        log(`The learner is done (weights version ${status.version}); stopping`)
+      // done: of the run this actor acted for, or of one that ended after this process started (it ran meanwhile)
+      if (status?.done && (status.run === run || status.writtenMs >= started)) {
+        log(
+          `The learner is done (weights version ${status.version}${status.run === run ? '' : `, run ${status.run} ended while this actor started`}); stopping`,
+        )
         return 0
       }
       if (status?.done) {
-        // a run this actor never acted for (an earlier one): a new learner may be starting; wait --nats_timeout s for it
+        // an earlier run's, finished before this actor started: a new learner may be starting; wait --nats_timeout s
         if (staleSince < 0) {
           staleSince = performance.now()
           log(`The status is a finished run's (${status.run || 'no id'}, weights version ${status.version}); waiting for a learner to start a new run`)

@@ -127,15 +127,15 @@ export class NatsLink {
   }
 }
 
-/** The status in the key-value bucket, or null when the learner has not published one yet. */
-export async function readStatus(kv: KV): Promise<Status | null> {
+/** The status in the key-value bucket and when the server stored it, or null when the learner has not published one yet. */
+export async function readStatus(kv: KV): Promise<(Status & { writtenMs: number }) | null> {
   const e = await kv.get(STATUS_KEY)
   if (e?.operation !== 'PUT') return null
   const s = e.json<Status>()
   s.run ??= ''
   if (!Number.isInteger(s?.version) || typeof s.done !== 'boolean' || typeof s.run !== 'string')
     throw new CliError(`NATS: malformed status ${oneLine(e.string())}`, EXIT_FAILED)
-  return s
+  return { ...s, writtenMs: e.created.getTime() }
 }
 
 /**
