@@ -19,7 +19,7 @@ import { addTrainOptions, argsFromOptions, exitOnBadInput } from './args_cli.ts'
 import { CliError, EXIT_FAILED, badInput, oneLine } from './errors.ts'
 import { distributedProblem } from './learner.ts'
 import { Logger } from './log.ts'
-import { NatsLink, WEIGHTS_OBJECT, readStatus, timed } from './nats_link.ts'
+import { NatsLink, fetchWeights, readStatus } from './nats_link.ts'
 import { openBackend } from './node_backend.ts'
 
 /** Actor i's --rng_seed: far from the learner's streams (rng_seed + 0..4) and from every other actor's. */
@@ -29,7 +29,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** Segments per message so that none exceeds `limit` bytes; one line when even one segment does not fit. */
 function segmentsPerMessage(t: PpoRnd, limit: number): number {
-  const shape = { steps: t.args.num_steps, frameSize: t.obs.frameSize, actions: t.numActions, rndDim: t.args.rnd_output_dim }
+  const isFiltered = t.args.int_reward_norm === 'forward_filter'
+  const shape = { steps: t.args.num_steps, frameSize: t.obs.frameSize, actions: t.numActions, rndDim: t.args.rnd_output_dim, isFiltered }
   const one = (n: number) => largestBlockBytes(shape, n)
   if (one(1) > limit) {
     badInput(
@@ -73,28 +74,51 @@ export async function actor(args: Args): Promise<number> {
     const nonce = randomBytes(4).readUInt32LE(0),
       perIteration = Math.ceil(args.num_envs / perMessage)
     log(`NATS: connected to ${args.nats}; publishing to ${link.names.subject}, ${perMessage} segment(s) per message`)
+    const started = Date.now() - process.uptime() * 1000
     let version = -1,
-      waited = 0
+      waited = 0,
+      run: string | null = null,
+      staleSince = -1
     for (let seq = 0; ; ) {
       const status = await link.retry('reading the status', () => readStatus(kv))
-      if (status?.done) {
-        log(`The learner is done (weights version ${status.version}); stopping`)
+      // done: of the run this actor acted for, or of one that ended after this process started (it ran meanwhile)
+      if (status?.done && (status.run === run || status.writtenMs >= started)) {
+        log(
+          `The learner is done (weights version ${status.version}${status.run === run ? '' : `, run ${status.run} ended while this actor started`}); stopping`,
+        )
         return 0
+      }
+      if (status?.done) {
+        // an earlier run's, finished before this actor started: a new learner may be starting; wait --nats_timeout s
+        if (staleSince < 0) {
+          staleSince = performance.now()
+          log(`The status is a finished run's (${status.run || 'no id'}, weights version ${status.version}); waiting for a learner to start a new run`)
+        }
+        if (performance.now() - staleSince > args.nats_timeout * 1000) {
+          log(`No learner started a new run in ${args.nats_timeout} s (--nats_timeout); stopping`)
+          return 0
+        }
+        await sleep(500)
+        continue
       }
       if (!status) {
         if (waited++ % 20 === 0) log('Waiting for the learner to publish weights')
         await sleep(500)
         continue
       }
-      if (status.version !== version) {
-        const bytes = await link.retry('fetching the weights', () => timed('reading the weights object', 15_000, os.getBlob(WEIGHTS_OBJECT)))
-        if (!bytes) continue
+      if (status.version !== version || status.run !== run) {
+        const bytes = await link.retry('fetching the weights', () => fetchWeights(os))
+        if (!bytes) {
+          log('The weights were replaced while being read (or are not there); reading the status again')
+          continue
+        }
         try {
           version = loadWeights(t, bytes)
+          run = status.run
         } catch (e) {
           throw new CliError(`the learner's weights do not fit this actor's flags: ${oneLine((e as Error).message)}`, EXIT_FAILED)
         }
-        log(`> Loaded weights version ${version}`)
+        log(`> Loaded weights version ${version} (run ${run || 'without an id'})`)
       }
       // a bounded queue (IMPALA's): while two iterations' worth of blocks wait, acting now would only add lag
       const queued = await link.retry('reading the queue', () => undelivered(link))

@@ -13,6 +13,7 @@
 // and skipped.
 // RL_RND_TEST_LEARNER_DIE_BEFORE_ACK=I kills the process after iteration I's snapshot, before its acks (tests).
 import type { Command } from 'commander'
+import { randomBytes } from 'node:crypto'
 import * as path from 'node:path'
 import { AckPolicy, type Consumer, type JsMsg } from '@nats-io/jetstream'
 import type { KV } from '@nats-io/kv'
@@ -23,7 +24,7 @@ import { decodeBlock, largestBlockBytes, blockId, BlockError, type Block, type B
 import { learnFromBlocks, lagSummary, refusal } from '../rl/distributed/learner_step.ts'
 import { encodeWeights } from '../rl/distributed/weights.ts'
 import { addTrainOptions, argsFromOptions, exitOnBadInput } from './args_cli.ts'
-import { badInput, oneLine } from './errors.ts'
+import { badInput } from './errors.ts'
 import { MetricsWriter } from './log.ts'
 import { NatsLink, STATUS_KEY, WEIGHTS_OBJECT } from './nats_link.ts'
 import { train, type IterationSource } from './train.ts'
@@ -35,15 +36,13 @@ export const BLOCKS_FILE = 'blocks.jsonl'
 export function distributedProblem(a: Args): string | null {
   if (a.nats === '') return '--nats URL is required (the NATS server with JetStream, e.g. nats://127.0.0.1:4222)'
   if (a.num_steps === 0) return '--num_steps > 0 is required: actors send fixed-length segments (docs/distributed.md)'
-  if (a.int_reward_norm === 'forward_filter') {
-    return "--int_reward_norm forward_filter is not supported distributed yet: the filter runs along each environment's time, which lives on the actors"
-  }
   return null
 }
 
 /** The blocks this learner's flags accept (an oversized message has more bytes than the largest of them). */
 export function blockShape(t: PpoRnd): BlockShape {
-  return { frameSize: t.obs.frameSize, actions: t.numActions, rndDim: t.args.rnd_output_dim, steps: t.args.num_steps, maxSegments: t.args.num_envs }
+  const isFiltered = t.args.int_reward_norm === 'forward_filter'
+  return { frameSize: t.obs.frameSize, actions: t.numActions, rndDim: t.args.rnd_output_dim, steps: t.args.num_steps, maxSegments: t.args.num_envs, isFiltered }
 }
 
 const now = () => performance.now() / 1000
@@ -74,10 +73,11 @@ class BlockSource implements IterationSource {
    *  (a kill before the acks; a server killed before it synced an ack) is skipped, never used twice */
   private used = new Set<number>()
   private pending: JsMsg[] = []
-  /** the weights version last written to the object store (the end of a run only flips the status to done) */
-  private published = -1
   private readonly record: MetricsWriter
   private drops: { id: string; seq: number; why: string }[] = []
+  /** this process's run id in the status: actors started before it ignore an earlier run's `done` */
+  private readonly run = randomBytes(4).toString('hex')
+  private publishedVersion = -1
 
   constructor(
     readonly args: Args,
@@ -107,7 +107,7 @@ class BlockSource implements IterationSource {
     this.consumer = await link.retry('opening the consumer', () => link.js.consumers.get(stream, consumer))
     ;({ kv: this.kv, os: this.os } = await link.stores())
     this.used = new Set(fromRanges(saved?.used ?? []))
-    log(`NATS: connected to ${this.args.nats}; blocks from stream ${stream} (subject ${link.names.subject})`)
+    log(`NATS: connected to ${this.args.nats}; blocks from stream ${stream} (subject ${link.names.subject}); run ${this.run}`)
     await this.publish(t, false)
   }
 
@@ -115,15 +115,13 @@ class BlockSource implements IterationSource {
   private async publish(t: PpoRnd, done: boolean): Promise<void> {
     const link = this.link!
     const version = t.iteration
-    if (version !== this.published) {
-      // not again at the end: replacing the object under an actor's read is what makes reads wait (nats_link timed)
-      const bytes = await encodeWeights(t, version)
-      await link.retry('publishing the weights', () => this.os!.putBlob({ name: WEIGHTS_OBJECT }, bytes))
-      this.published = version
-      this.log(`> Published weights version ${version} (${bytes.length} bytes)`)
-    }
-    await link.retry('publishing the status', () => this.kv!.put(STATUS_KEY, JSON.stringify({ version, done })))
-    if (done) this.log(`> Status of weights version ${version}: done; actors told to stop`)
+    const bytes = await encodeWeights(t, version)
+    // once per version: at the end the weights are those of the last iteration's publish (a put while an actor reads
+    // the previous one makes that read start over, cli/nats_link.ts fetchWeights)
+    if (version !== this.publishedVersion) await link.retry('publishing the weights', () => this.os!.putBlob({ name: WEIGHTS_OBJECT }, bytes))
+    this.publishedVersion = version
+    await link.retry('publishing the status', () => this.kv!.put(STATUS_KEY, JSON.stringify({ version, done, run: this.run })))
+    this.log(`> Published weights version ${version} (${bytes.length} bytes)${done ? '; actors told to stop' : ''}`)
   }
 
   async iterate(t: PpoRnd): Promise<IterationMetrics> {
@@ -184,21 +182,21 @@ class BlockSource implements IterationSource {
   }
 
   /**
-   * Ack a message and wait for the server to confirm it, 3 tries of 5 s. A server restarted from an older disk state
-   * may never confirm the ack of a message delivered before it went down: then the message stays queued, and if it
-   * is delivered again it is skipped (its block is in `used`, which the snapshot keeps), so giving up loses nothing.
+   * Ack a message and wait for the server to confirm it (retried across a server restart). A server restarted from
+   * a SIGKILL may have lost the delivery and never confirm: after three unconfirmed tries while connected, the ack
+   * goes out unconfirmed. Safe: a used block that comes back is skipped (this.used), a dropped one is dropped again.
    */
-  private async ack(m: JsMsg): Promise<void> {
-    let why = ''
-    for (let k = 0; k < 3; k++) {
-      try {
-        if (await m.ackAck({ timeout: 5000 })) return
-        why = 'the server did not confirm the ack'
-      } catch (e) {
-        why = oneLine(String((e as Error)?.message ?? e))
+  private ack(m: JsMsg): Promise<void> {
+    let tries = 0
+    return this.link!.retry('acknowledging a message', async () => {
+      if (tries >= 3 && this.link!.isConnected) {
+        m.ack()
+        this.log(`> The server did not confirm the ack of stream message ${m.seq} (${tries} tries); acked without confirmation`)
+        return
       }
-    }
-    this.log(`NATS: stream message ${m.seq} not acknowledged after 3 tries (${why}); left queued, skipped if delivered again`)
+      tries++
+      if (!(await m.ackAck({ timeout: 5000 }))) throw new Error('the server did not confirm the ack')
+    })
   }
 
   position(): StreamState {

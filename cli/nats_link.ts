@@ -5,7 +5,7 @@
 //   stream   RLRND_<tag>, subject rlrnd.<tag>.blocks: a work queue of trajectory blocks (rl/distributed/block.ts)
 //   consumer learner: the learner's durable pull consumer, explicit acks
 //   object   rlrnd_<tag> / weights: the newest weights blob (rl/distributed/weights.ts)
-//   kv       rlrnd_<tag> / status: {"version": V, "done": bool}, what actors poll before each rollout
+//   kv       rlrnd_<tag> / status: {"version": V, "done": bool, "run": id}, what actors poll before each rollout
 // <tag> is the game and the experiment name with anything but letters, digits, '_' and '-' made '_'.
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
@@ -33,27 +33,18 @@ export function namesOf(a: Pick<Args, 'game' | 'experiment_name'>): Names {
 export interface Status {
   version: number
   done: boolean
+  /** random per learner process: an actor stops at `done` only of a run whose weights it acted with ('' if absent) */
+  run: string
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/**
- * p, or a rejection after `ms`: for calls that can wait forever. An object store read that races the writer
- * replacing the object waits for chunks the writer has just purged (seen as an actor silent until killed); failing
- * it lets retry() read the new object.
- */
-export function timed<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms)
-  })
-  return Promise.race([p, late]).finally(() => clearTimeout(timer))
-}
 const reason = (e: unknown) => oneLine(e instanceof Error ? `${e.message}` : String(e))
 
 export class NatsLink {
   readonly js: JetStreamClient
   private stopped = false
+  /** false from a disconnect to the reconnect */
+  isConnected = true
 
   private constructor(
     readonly nc: NatsConnection,
@@ -67,6 +58,7 @@ export class NatsLink {
       for await (const s of nc.status()) {
         if (s.type === 'disconnect') log(`NATS: disconnected from ${s.server}; reconnecting`)
         if (s.type === 'reconnect') log(`NATS: reconnected to ${s.server}`)
+        if (s.type === 'disconnect' || s.type === 'reconnect') this.isConnected = s.type === 'reconnect'
       }
     })()
   }
@@ -135,11 +127,38 @@ export class NatsLink {
   }
 }
 
-/** The status in the key-value bucket, or null when the learner has not published one yet. */
-export async function readStatus(kv: KV): Promise<Status | null> {
+/** The status in the key-value bucket and when the server stored it, or null when the learner has not published one yet. */
+export async function readStatus(kv: KV): Promise<(Status & { writtenMs: number }) | null> {
   const e = await kv.get(STATUS_KEY)
-  if (!e || e.operation !== 'PUT') return null
+  if (e?.operation !== 'PUT') return null
   const s = e.json<Status>()
-  if (!Number.isInteger(s?.version) || typeof s.done !== 'boolean') throw new CliError(`NATS: malformed status ${oneLine(e.string())}`, EXIT_FAILED)
-  return s
+  s.run ??= ''
+  if (!Number.isInteger(s?.version) || typeof s.done !== 'boolean' || typeof s.run !== 'string')
+    throw new CliError(`NATS: malformed status ${oneLine(e.string())}`, EXIT_FAILED)
+  return { ...s, writtenMs: e.created.getTime() }
+}
+
+/**
+ * The weights blob, or null when there is none or it was replaced while being read: the object store reads an
+ * object's chunks by its id, and a put of a new version purges them, so such a read would wait forever (seen when
+ * the learner published twice in quick succession). A read idle for `idleMs` is abandoned; the caller asks again.
+ */
+export async function fetchWeights(os: ObjectStore, idleMs = 5000): Promise<Uint8Array | null> {
+  const r = await os.get(WEIGHTS_OBJECT)
+  if (!r) return null
+  const reader = r.data.getReader(),
+    parts: Uint8Array[] = []
+  for (;;) {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const idle = new Promise<null>((res) => (timer = setTimeout(() => res(null), idleMs)))
+    const x = await Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer))
+    if (x === null) {
+      await reader.cancel().catch(() => {})
+      return null
+    }
+    if (x.done) break
+    parts.push(x.value)
+  }
+  await r.error
+  return Buffer.concat(parts)
 }

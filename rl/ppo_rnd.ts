@@ -16,7 +16,7 @@ import type { Args } from './args.ts'
 import { buildNetworks, NET_NAMES, TRAINED, disposeState, type Net, type NetName, type TrainedName, type RecState } from './networks.ts'
 import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical, type Rollout } from './rollout.ts'
 import { obsLayout, inputSpec, stackShape, type ObsLayout } from './observation.ts'
-import { gaeSegment, RewardForwardFilter } from './segments.ts'
+import { gaeSegment, RewardForwardFilter, segmentRewardsInt } from './segments.ts'
 import { VisitMap } from './visit_map.ts'
 import { RunningMeanStd } from './stats.ts'
 import { discountedReturns, gae } from './advantages.ts'
@@ -207,7 +207,13 @@ export class PpoRnd {
     this.visits?.clear()
     const { steps, returns } = isSeg ? await this.collectSegments(a.num_steps) : await this.collectEpisodes(a.num_trials, false)
     const eps = this.episodes.slice(0, this.collected)
-    return { eps, envSteps: steps, returns, bootstrap: this.bootstrap, norm: this.norm, seconds: now() - t0 }
+    // the forward filter runs along each env's time: it advances here; learn() runs it again from filterStart
+    let filterStart: Float64Array | undefined
+    if (isSeg && a.int_reward_norm === 'forward_filter') {
+      filterStart = Float64Array.from(this.rff.u)
+      this.rff.run(segmentRewardsInt(eps, a.num_steps), a.num_steps)
+    }
+    return { eps, envSteps: steps, returns, bootstrap: this.bootstrap, norm: this.norm, seconds: now() - t0, filterStart }
   }
 
   /** Buffers for n segments or episodes, to be filled by the caller and given to learn() (the learner's blocks). */
@@ -239,10 +245,10 @@ export class PpoRnd {
       for (let t = 0; t < ep.length; t++) intSum += ep.rewardsInt[t]
     }
     if (a.int_reward_norm === 'forward_filter') {
-      const T = a.num_steps,
-        all = new Float64Array(eps.length * T)
-      eps.forEach((ep, i) => all.set(ep.rewardsInt.subarray(0, T), i * T))
-      this.rff.update(all, T, this.intStats)
+      if (!r.filterStart || r.filterStart.length !== eps.length) throw new Error('forward_filter: a rollout without its filter start values')
+      const f = new RewardForwardFilter(eps.length, a.gamma_intrinsic)
+      f.load(r.filterStart)
+      f.update(segmentRewardsInt(eps, a.num_steps), a.num_steps, this.intStats)
     } else {
       for (const ep of eps) {
         const ret = this.scratchOf(ep.length)

@@ -187,4 +187,9 @@ export interface Rollout {
   /** the RND input normalization the rollout used */
   norm: ObsNormalizer
   seconds: number
+  /**
+   * --int_reward_norm forward_filter: each segment's reward-filter value before its first step (its environment's
+   * filter, rl/segments.ts); learn() runs the filter on from these. A distributed block carries its segments' values.
+   */
+  filterStart?: Float64Array
 }

@@ -47,10 +47,10 @@ export class RewardForwardFilter {
   }
 
   /**
-   * Run the filter over one iteration's rewards, rewards[env * T + t] (segment-major), and merge the moments of
-   * all N * T filtered values into stats (a RunningMeanStd of size 1) at once, as the paper's code does.
+   * Run the filter over one iteration's rewards, rewards[env * T + t] (segment-major); returns the N * T filtered
+   * values in time-major order (all[t * N + env]), the order the paper's code merges them in.
    */
-  update(rewards: ArrayLike<number>, T: number, stats: RunningMeanStd): void {
+  run(rewards: ArrayLike<number>, T: number): Float64Array {
     const N = this.numEnvs,
       all = new Float64Array(N * T)
     for (let t = 0; t < T; t++) {
@@ -59,7 +59,12 @@ export class RewardForwardFilter {
         all[t * N + i] = this.u[i]
       }
     }
-    stats.mergeSamples(all, N * T, 0, 1)
+    return all
+  }
+
+  /** run(), then merge the moments of all N * T filtered values into stats (a RunningMeanStd of size 1) at once. */
+  update(rewards: ArrayLike<number>, T: number, stats: RunningMeanStd): void {
+    stats.mergeSamples(this.run(rewards, T), this.numEnvs * T, 0, 1)
   }
 
   toJSON(): number[] {
@@ -70,4 +75,11 @@ export class RewardForwardFilter {
     if (u.length !== this.numEnvs) throw new Error(`reward filter state has ${u.length} environments, expected ${this.numEnvs}`)
     this.u.set(u)
   }
+}
+
+/** The segments' intrinsic rewards, segment-major (rewards[i * T + t]), as the forward filter takes them. */
+export function segmentRewardsInt(eps: readonly { rewardsInt: Float32Array }[], T: number): Float64Array {
+  const all = new Float64Array(eps.length * T)
+  eps.forEach((ep, i) => all.set(ep.rewardsInt.subarray(0, T), i * T))
+  return all
 }

@@ -4,9 +4,11 @@
 // Every length follows from the header and is checked on decode against the learner's own flags, so a truncated,
 // padded, oversized or foreign message is refused with one line (BlockError) instead of reaching the trainer.
 //
-//   header   u32 magic 'RLK1', u16 format, u16 flags (1: RND normalization active, 2: frames exact as bytes),
-//            u32 weights version, actor index, nonce (random per actor process), block seq, first segment,
-//            segments N, steps T, frame size, u16 actions A, u16 RND outputs D, u32 returns R
+//   header   u32 magic 'RLK1', u16 format, u16 flags (1: RND normalization active, 2: frames exact as bytes,
+//            4: forward filter), u32 weights version, actor index, nonce (random per actor process), block seq,
+//            first segment, segments N, steps T, frame size, u16 actions A, u16 RND outputs D, u32 returns R
+//   float64  with flag 4 only (--int_reward_norm forward_filter): each segment's reward-filter value before its
+//            first step [N], exact, so the learner runs the actor's filter on with the arithmetic of `train`
 //   float32  RND normalization mean [F] and 1 / (std + 1e-5) [F], returns of the episodes that ended [R],
 //            bootstrap (v_ext, v_int) [N, 2], rewards [N, T], raw intrinsic rewards [N, T], values [N, T, 2],
 //            logits [N, T, A], RND targets [N, T, D]
@@ -20,6 +22,7 @@ export const BLOCK_FORMAT = 1
 export const BLOCK_HEADER_BYTES = 48
 const IS_NORM_ACTIVE = 1
 const IS_EXACT = 2
+const IS_FILTERED = 4
 
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('trajectory blocks need a little-endian host')
 
@@ -43,10 +46,14 @@ export interface BlockHeader {
   isNormActive: boolean
   /** the frames were integers 0..255 (MiniGrid): the bytes are exact, not rounded */
   isExact: boolean
+  /** the block carries its segments' forward-filter start values (--int_reward_norm forward_filter) */
+  isFiltered: boolean
 }
 
 export interface Block {
   header: BlockHeader
+  /** empty unless header.isFiltered */
+  filterStart: Float64Array
   normMean: Float32Array
   normInvStd: Float32Array
   returns: Float32Array
@@ -62,7 +69,7 @@ export interface Block {
 }
 
 /** Float32 sections in order, each's length per header. */
-const F32: [Exclude<keyof Block, 'header' | 'frames' | 'actions' | 'dones'>, (h: BlockHeader) => number][] = [
+const F32: [Exclude<keyof Block, 'header' | 'filterStart' | 'frames' | 'actions' | 'dones'>, (h: BlockHeader) => number][] = [
   ['normMean', (h) => h.frameSize],
   ['normInvStd', (h) => h.frameSize],
   ['returns', (h) => h.returns],
@@ -81,7 +88,7 @@ const U8: ['frames' | 'actions' | 'dones', (h: BlockHeader) => number][] = [
 
 /** The exact byte length of a block with this header. */
 export function blockBytes(h: BlockHeader): number {
-  return BLOCK_HEADER_BYTES + 4 * F32.reduce((s, [, n]) => s + n(h), 0) + U8.reduce((s, [, n]) => s + n(h), 0)
+  return BLOCK_HEADER_BYTES + (h.isFiltered ? 8 * h.segments : 0) + 4 * F32.reduce((s, [, n]) => s + n(h), 0) + U8.reduce((s, [, n]) => s + n(h), 0)
 }
 
 /** The byte length of the largest block of `segments` segments of this shape (every step ending an episode). */
@@ -96,6 +103,8 @@ export interface RolloutRecords {
   bootstrap: Float32Array
   returns: readonly number[]
   norm: ObsNormalizer
+  /** --int_reward_norm forward_filter: each segment's filter value before its first step */
+  filterStart?: Float64Array
 }
 
 /**
@@ -125,16 +134,18 @@ export function encodeBlock(r: RolloutRecords, id: Pick<BlockHeader, 'version' |
     returns: returns.length,
     isNormActive: r.norm.isActive,
     isExact,
+    isFiltered: r.filterStart !== undefined,
   }
   const buf = new ArrayBuffer(blockBytes(h)),
     dv = new DataView(buf)
   const u32 = [BLOCK_MAGIC, 0, h.version, h.actor, h.nonce, h.seq, h.first, h.segments, h.steps, h.frameSize, 0, h.returns]
   u32.forEach((v, i) => dv.setUint32(4 * i, v, true))
   dv.setUint16(4, BLOCK_FORMAT, true)
-  dv.setUint16(6, (h.isNormActive ? IS_NORM_ACTIVE : 0) | (isExact ? IS_EXACT : 0), true)
+  dv.setUint16(6, (h.isNormActive ? IS_NORM_ACTIVE : 0) | (isExact ? IS_EXACT : 0) | (h.isFiltered ? IS_FILTERED : 0), true)
   dv.setUint16(40, h.actions, true)
   dv.setUint16(42, h.rndDim, true)
   const b = viewsOf(buf, h, 0)
+  if (r.filterStart) b.filterStart.set(r.filterStart.subarray(first, first + count))
   b.normMean.set(r.norm.mean)
   b.normInvStd.set(r.norm.invStd)
   b.returns.set(returns)
@@ -160,6 +171,8 @@ export function encodeBlock(r: RolloutRecords, id: Pick<BlockHeader, 'version' |
 function viewsOf(buf: ArrayBuffer, h: BlockHeader, off: number): Block {
   const out = { header: h } as Block
   let o = off + BLOCK_HEADER_BYTES
+  out.filterStart = new Float64Array(buf, o, h.isFiltered ? h.segments : 0)
+  o += 8 * out.filterStart.length
   for (const [k, n] of F32) {
     out[k] = new Float32Array(buf, o, n(h))
     o += 4 * n(h)
@@ -179,6 +192,8 @@ export interface BlockShape {
   steps: number
   /** at most this many segments in one block (the actors' --num_envs) */
   maxSegments: number
+  /** --int_reward_norm forward_filter: blocks must carry the filter start values (and must not otherwise) */
+  isFiltered: boolean
 }
 
 /** Decode and check a message whole: throws BlockError naming the first problem. The result owns its memory. */
@@ -207,6 +222,7 @@ export function decodeBlock(msg: Uint8Array, want: BlockShape): Block {
     returns: u32(11),
     isNormActive: (flags & IS_NORM_ACTIVE) !== 0,
     isExact: (flags & IS_EXACT) !== 0,
+    isFiltered: (flags & IS_FILTERED) !== 0,
   }
   const dims: [string, number, number][] = [
     ['frame size', h.frameSize, want.frameSize],
@@ -217,12 +233,20 @@ export function decodeBlock(msg: Uint8Array, want: BlockShape): Block {
   for (const [what, got, exp] of dims) if (got !== exp) fail(`${what} ${got}, this learner's flags give ${exp}`)
   if (h.segments < 1 || h.segments > want.maxSegments) fail(`${h.segments} segments, expected 1 to ${want.maxSegments} (--num_envs)`)
   if (h.returns > h.segments * h.steps) fail(`${h.returns} episode returns in ${h.segments * h.steps} steps`)
-  if (flags & ~(IS_NORM_ACTIVE | IS_EXACT)) fail(`unknown flags ${flags}`)
+  if (flags & ~(IS_NORM_ACTIVE | IS_EXACT | IS_FILTERED)) fail(`unknown flags ${flags}`)
+  if (h.isFiltered !== want.isFiltered) {
+    fail(
+      want.isFiltered
+        ? "no forward-filter values, this learner's --int_reward_norm forward_filter needs them"
+        : "forward-filter values, this learner's --int_reward_norm takes none",
+    )
+  }
   const n = blockBytes(h)
   if (msg.length !== n) fail(`${msg.length} bytes, its header says ${n}`)
   const buf = new ArrayBuffer(n)
   new Uint8Array(buf).set(msg)
   const b = viewsOf(buf, h, 0)
+  for (let i = 0; i < b.filterStart.length; i++) if (!Number.isFinite(b.filterStart[i])) fail(`filterStart[${i}] is ${b.filterStart[i]}, not finite`)
   for (const [k] of F32) {
     const a = b[k]
     for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) fail(`${k}[${i}] is ${a[i]}, not finite`)

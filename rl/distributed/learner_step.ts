@@ -39,12 +39,15 @@ export async function learnFromBlocks(t: PpoRnd, blocks: Block[], waitSeconds: n
   const eps = t.buffers(n),
     bootstrap = new Float32Array(2 * n),
     returns: number[] = []
+  // forward_filter: the actors' filters, each segment's value before its first step (the decoder checked they are sent)
+  const filterStart = t.args.int_reward_norm === 'forward_filter' ? new Float64Array(n) : undefined
   let off = 0
   for (const b of blocks) {
     fillSegments(b, eps.slice(off, off + b.header.segments), bootstrap, off, t.args.rnd_obs_norm_clip)
+    filterStart?.set(b.filterStart, off)
     returns.push(...b.returns)
     off += b.header.segments
   }
   const envSteps = n * t.args.num_steps
-  return t.learn({ eps, envSteps, returns, bootstrap, norm: eps[0].norm!, seconds: waitSeconds })
+  return t.learn({ eps, envSteps, returns, bootstrap, norm: eps[0].norm!, seconds: waitSeconds, filterStart })
 }

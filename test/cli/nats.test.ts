@@ -6,7 +6,6 @@
 // prints SKIPPED loudly; under CI=true that is a failure. The bad-input cases need no server.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { connect } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
@@ -171,6 +170,33 @@ if (!hasNatsServer()) {
     assert.equal(skipped.sort(), it2.used.map((u: { seq: number }) => u.seq).sort(), "iteration 2's blocks, delivered again, are skipped")
     const n = await accountFor(server.url, dir, L1.out + L2.out, [A0.out, A1.out])
     assert.is(n, 4 * 2, 'four iterations of two one-segment blocks')
+  })
+
+  test("--int_reward_norm forward_filter: a learner and an actor finish; an actor started before the next run's learner waits for it instead of stopping at the finished run's done", async () => {
+    const FF = ['--int_reward_norm', 'forward_filter'],
+      dir = tmpDir('nats-ff'),
+      dir2 = tmpDir('nats-ff2')
+    const L1 = learner(server.url, dir, ['--max_iterations', '2', '--no_resume', ...FF])
+    await L1.waitFor(/Published weights version 0/)
+    const A1 = actor(server.url, 0, FF)
+    await exited(L1, 'learner')
+    await exited(A1, 'actor')
+    assert.match(L1.out, /Args: .*--int_reward_norm forward_filter/)
+    assert.not.match(L1.out, /Rejected|Dropped/)
+    const ms = jsonLines(path.join(experiment(dir), 'metrics.jsonl'))
+    assert.is(ms.length, 2)
+    for (const m of ms) assert.ok(m.intrinsic_return_std > 0 && Number.isFinite(m.intrinsic_return_std), `intrinsic_return_std ${m.intrinsic_return_std}`)
+    // the status now says run 1 is done; an actor started before run 2's learner must wait for it, then act for it
+    const A2 = actor(server.url, 1, FF)
+    await A2.waitFor(/The status is a finished run's \(\w+, weights version 2\); waiting for a learner/)
+    const L2 = learner(server.url, dir2, ['--max_iterations', '1', '--no_resume', ...FF])
+    await exited(L2, 'learner of run 2')
+    await exited(A2, 'actor of run 2')
+    const run2 = L2.out.match(/; run (\w+)/)?.[1]
+    assert.ok(run2 && run2 !== L1.out.match(/; run (\w+)/)?.[1], 'a new run id')
+    assert.match(A2.out, new RegExp(`Loaded weights version 0 \\(run ${run2}\\)`))
+    assert.match(A2.out, /Published block a1\./)
+    assert.is(jsonLines(path.join(experiment(dir2), 'metrics.jsonl')).length, 1)
   })
 
   test('the NATS server killed and restarted mid-run: learner and actor reconnect and finish', async () => {

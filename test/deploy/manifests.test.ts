@@ -67,10 +67,14 @@ test('wiring: one learner with its snapshot volume, Indexed actors by completion
   const url = `--nats=nats://${svc.metadata.name}:${svc.spec.ports[0].port}`
   assert.ok(c.args.includes(url), `learner ${url}`)
   assert.ok(script.includes(url), `actors ${url}`)
-  for (const flag of ['--config=', '--experiment_name=', '--int_reward_norm=']) {
-    const l = c.args.find((a: string) => a.startsWith(flag))
-    assert.ok(l && script.includes(l), `actors and learner agree on ${l}`)
-  }
+  for (const flag of ['--config=', '--experiment_name='])
+    assert.ok(
+      c.args.some((a: string) => a.startsWith(flag)),
+      `the learner sets ${flag}`,
+    )
+  // every training flag of the learner's is the actors' too (those of the learner alone aside)
+  const learnerOnly = /^--(data_dir|max_iterations|max_frames|max_policy_lag|disable_progress_bar)=?/
+  for (const l of c.args.filter((a: string) => !learnerOnly.test(a))) assert.ok(script.includes(l), `actors and learner agree on ${l}`)
 })
 
 test.run()
