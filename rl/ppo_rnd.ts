@@ -70,6 +70,9 @@ export function normalizeAdvantages(eps: EpisodeBuffer[]): void {
   for (const ep of eps) for (let t = 0; t < ep.length; t++) ep.adv[t] = (ep.adv[t] - mean) / std
 }
 
+/** --lr_anneal_frames N: the share of the learning rates an iteration trains at after `steps` env steps (1 when N = 0). */
+export const annealedFraction = (steps: number, N: number): number => (N > 0 ? Math.max(0, 1 - steps / N) : 1)
+
 const now = () => performance.now() / 1000
 
 export class PpoRnd {
@@ -166,9 +169,9 @@ export class PpoRnd {
     )
     const nets = buildNetworks(args, backend, venv.actionSpace.n, inputSpec(layout))
     const optims = {
-      value: new Adam(nets.value.parameters(), { lr: args.model_value_lr }),
-      policy: new Adam(nets.policy.parameters(), { lr: args.model_policy_lr }),
-      rnd_predictor: new Adam(nets.rnd_predictor.parameters(), { lr: args.model_rnd_predictor_lr }),
+      value: new Adam(nets.value.parameters(), { lr: args.model_value_lr, eps: args.adam_epsilon }),
+      policy: new Adam(nets.policy.parameters(), { lr: args.model_policy_lr, eps: args.adam_epsilon }),
+      rnd_predictor: new Adam(nets.rnd_predictor.parameters(), { lr: args.model_rnd_predictor_lr, eps: args.adam_epsilon }),
     }
     return new PpoRnd(args, backend, nets, optims, venv, hooks)
   }
@@ -194,6 +197,10 @@ export class PpoRnd {
     //    episodes (the seed), or num_steps steps of each of num_envs environments (--num_steps, rl/segments.ts)
     // ==========================================================================================================
     const t0 = now()
+    const lrFraction = annealedFraction(this.totalEnvSteps, a.lr_anneal_frames) // steps before this iteration
+    this.optims.value.lr = a.model_value_lr * lrFraction
+    this.optims.policy.lr = a.model_policy_lr * lrFraction
+    this.optims.rnd_predictor.lr = a.model_rnd_predictor_lr * lrFraction
     if (this.obsStats.count > 0) this.norm.setFrom(this.obsStats)
     this.visits?.clear()
     const { steps: envSteps, returns } = isSeg ? await this.collectSegments(a.num_steps) : await this.collectEpisodes(a.num_trials, false)
@@ -289,6 +296,7 @@ export class PpoRnd {
       success_rate: returns.filter((r) => r > 0).length / K,
       intrinsic_reward_mean: intSum / envSteps,
       intrinsic_return_std: intStd,
+      lr_fraction: lrFraction,
       ...losses,
       ...explained,
       rollout_seconds: rolloutSeconds,
