@@ -154,6 +154,20 @@ interface PlayArgs {
   scale?: string
   max_steps?: string
   model?: string
+  actions?: string
+}
+
+const ACTION_MODES = ['sampled', 'greedy', 'both'] as const
+
+/** Mean and population std of the returns, mean length: the summary line of one policy's episodes. */
+export function returnStats(stats: EpisodeStats[]): { meanReturn: number; stdReturn: number; meanLength: number } {
+  const n = stats.length,
+    meanReturn = stats.reduce((t, s) => t + s.return, 0) / n
+  return {
+    meanReturn,
+    stdReturn: Math.sqrt(stats.reduce((t, s) => t + (s.return - meanReturn) ** 2, 0) / n),
+    meanLength: stats.reduce((t, s) => t + s.length, 0) / n,
+  }
 }
 
 async function play(a: PlayArgs): Promise<void> {
@@ -166,46 +180,61 @@ async function play(a: PlayArgs): Promise<void> {
   if (a.gif !== undefined) checkOutputFile(a.gif, 'GIF')
   if (a.png !== undefined) checkOutputDir(a.png, 'PNGs to')
   if (a.model === '') badInput('--model needs a directory, not an empty string')
-  let env: Env
-  try {
-    env = make(a.game, { seed })
-  } catch (e) {
-    return badInput((e as Error).message)
+  const actions = a.actions ?? (a.model ? 'both' : 'sampled')
+  if (!(ACTION_MODES as readonly string[]).includes(actions)) badInput(`unknown --actions '${actions}' (${ACTION_MODES.join(', ')})`)
+  if (actions !== 'sampled' && !a.model) badInput(`--actions ${actions} needs --model (the simple policies have no distribution to be greedy on)`)
+  // every mode plays the same levels: a fresh env (and random policy) from the same seed
+  const fresh = (): Env => {
+    try {
+      return make(a.game, { seed })
+    } catch (e) {
+      return badInput((e as Error).message)
+    }
   }
+  const first = fresh()
+  const meanings = first.actionSpace.meanings
   // 4x suits PLE's small screens; the large ones (FlappyBird 288x512, MonsterKong 500x465) are shown as they are
-  const scale = scaleFlag ?? (Math.max(...env.observationSpace.shape.slice(0, 2)) > 64 ? 1 : 4)
-  const meanings = env.actionSpace.meanings
-  const rng = new RandomState(seed)
-  let policy: PolicyFn
-  let model: { policy: PolicyFn; dispose(): void } | null = null
-  if (a.model) {
-    const { loadPolicy } = await import('./train.ts')
-    model = await loadPolicy(a.model, a.game)
-    policy = model.policy
-  } else if (a.policy === 'random') policy = () => rng.randint(0, env.actionSpace.n)
-  else if (a.policy === 'noop' || a.policy === 'up') {
-    const action = meanings.indexOf(a.policy)
-    if (action < 0) badInput(`${a.game} has no '${a.policy}' action (actions: ${meanings.join(', ')})`)
-    policy = () => action
-  } else return badInput(`unknown policy '${a.policy}' (${POLICIES.join(', ')})`)
-  let stats: EpisodeStats[]
-  try {
-    stats = await playEpisodes(env, policy, {
-      episodes,
-      gif: a.gif,
-      png: a.png,
-      scale,
-      maxSteps,
-      onEpisode: (s) => console.log(`episode ${s.episode}: length ${s.length}, return ${s.return}`),
-    })
-  } finally {
-    model?.dispose()
+  const scale = scaleFlag ?? (Math.max(...first.observationSpace.shape.slice(0, 2)) > 64 ? 1 : 4)
+  const modes: ('sampled' | 'greedy')[] = actions === 'both' ? ['sampled', 'greedy'] : [actions as 'sampled' | 'greedy']
+  const both = modes.length > 1
+  for (const [i, mode] of modes.entries()) {
+    const env = fresh()
+    const rng = new RandomState(seed)
+    let policy: PolicyFn
+    let model: { policy: PolicyFn; dispose(): void } | null = null
+    if (a.model) {
+      const { loadPolicy } = await import('./train.ts')
+      model = await loadPolicy(a.model, a.game, 'wasm', mode === 'greedy')
+      policy = model.policy
+    } else if (a.policy === 'random') policy = () => rng.randint(0, env.actionSpace.n)
+    else if (a.policy === 'noop' || a.policy === 'up') {
+      const action = meanings.indexOf(a.policy)
+      if (action < 0) badInput(`${a.game} has no '${a.policy}' action (actions: ${meanings.join(', ')})`)
+      policy = () => action
+    } else return badInput(`unknown policy '${a.policy}' (${POLICIES.join(', ')})`)
+    const tag = both ? `${mode} ` : ''
+    let stats: EpisodeStats[]
+    try {
+      stats = await playEpisodes(env, policy, {
+        episodes,
+        gif: i === 0 ? a.gif : undefined, // the first mode's episodes only
+        png: i === 0 ? a.png : undefined,
+        scale,
+        maxSteps,
+        onEpisode: (s) => console.log(`${tag}episode ${s.episode}: length ${s.length}, return ${s.return}`),
+      })
+    } finally {
+      model?.dispose()
+    }
+    const r = returnStats(stats)
+    const who = a.model ? `model ${a.model} (${mode})` : a.policy
+    console.log(
+      `${a.game} ${who}: ${episodes} episodes, mean length ${r.meanLength.toFixed(2)}, mean return ${r.meanReturn.toFixed(2)}, ` +
+        `std ${r.stdReturn.toFixed(2)}`,
+    )
+    if (i === 0 && a.gif) console.log(`wrote ${a.gif} (${stats.reduce((t, s) => t + s.length, 0)} frames, ${scale}x)`)
+    if (i === 0 && a.png) console.log(`wrote PNG frames to ${a.png}/`)
   }
-  const mean = (f: (s: EpisodeStats) => number) => (stats.reduce((t, s) => t + f(s), 0) / stats.length).toFixed(2)
-  const who = a.model ? `model ${a.model}` : a.policy
-  console.log(`${a.game} ${who}: ${episodes} episodes, mean length ${mean((s) => s.length)}, ` + `mean return ${mean((s) => s.return)}`)
-  if (a.gif) console.log(`wrote ${a.gif} (${stats.reduce((t, s) => t + s.length, 0)} frames, ${scale}x)`)
-  if (a.png) console.log(`wrote PNG frames to ${a.png}/`)
 }
 
 export function register(program: Command): void {
@@ -220,6 +249,10 @@ export function register(program: Command): void {
     .option('--png <dir>', 'write every frame as <dir>/e<episode>_t<step>.png')
     .option('--scale <n>', 'upscale factor for GIF/PNG frames (nearest-neighbour; default 4, 1 above 64 px)')
     .option('--max_steps <n>', "end each episode after n steps at the latest (default: the game's own end and limit)")
-    .option('--model <dir>', 'play the trained policy DIR/policy.model (as `rl-rnd train` saves it) instead of ' + '--policy')
+    .option('--model <dir>', "play the trained policy DIR/policy.model (as `rl-rnd train` saves it), or a snapshot folder's, instead of --policy")
+    .option(
+      '--actions <mode>',
+      `with --model: ${ACTION_MODES.join(' | ')} (sampled from the policy, its most probable, or each on the same levels; default both)`,
+    )
     .action(play)
 }

@@ -25,7 +25,7 @@ import { openBackend } from './node_backend.ts'
 import { addTrainOptions, argsFromOptions, argsToArgv, exitOnBadInput, type TrainCli } from './args_cli.ts'
 import { CliError, EXIT_FAILED, badInput, writing } from './errors.ts'
 import { SnapshotStore, snapshotName, writeFileAtomic } from './snapshot.ts'
-import { Logger, MetricsWriter, doneCollectingMessage, iterationMessage, metricsRecord, readMetrics } from './log.ts'
+import { Logger, MetricsWriter, doneCollectingMessage, iterationMessage, metricsRecord, readMetrics, type ReadRecord } from './log.ts'
 import { makeProgress } from './progress.ts'
 import { checkShapes, checkVisits, modelFlags, readInput, readTensors, readText, type StreamState } from './validate.ts'
 import {
@@ -101,16 +101,22 @@ function ensureWritable(dir: string, what: string): void {
   }
 }
 
+/** A snapshot's policy (snapshots/iter_N/): `play --model` takes a snapshot folder too, e.g. a run's last one. */
+const SNAPSHOT_POLICY = 'policy.safetensors'
+
 /** A play policy's file and the flags in it: the policy network is built from them before its shapes are checked. */
 function readPolicyFile(dir: string): { file: string; tensors: ReturnType<typeof readTensors>['tensors']; flags: Partial<Args> } {
-  const file = path.join(dir, FINAL_MODELS.policy)
-  if (!fs.existsSync(file)) badInput(`--model ${dir}: no trained policy there (missing ${FINAL_MODELS.policy})`)
+  const final = path.join(dir, FINAL_MODELS.policy),
+    snap = path.join(dir, SNAPSHOT_POLICY)
+  const file = !fs.existsSync(final) && fs.existsSync(snap) ? snap : final
+  if (!fs.existsSync(file)) badInput(`--model ${dir}: no trained policy there (missing ${FINAL_MODELS.policy}, or a snapshot's ${SNAPSHOT_POLICY})`)
   const { tensors, metadata } = readTensors(readInput(file), file)
   return { file, tensors, flags: modelFlags(metadata, file, 'policy') }
 }
 
 /**
- * A play policy from DIR/policy.model (cli/play.ts --model): the network flags come from the file's metadata; each
+ * A play policy from DIR/policy.model, or a snapshot folder's policy.safetensors (cli/play.ts --model), sampling or
+ * taking the most probable action (greedy): the network flags come from the file's metadata; each
  * RGB observation is resized and grayscaled as the trainer's VectorEnv does ('nearest'), then the trainer's actor
  * (its own frame stack and LSTM state) samples an action. The file is checked whole first (cli/validate.ts): a
  * missing, damaged or other game's model is one line.
@@ -119,6 +125,7 @@ export async function loadPolicy(
   dir: string,
   game: string,
   backendName: Args['backend'] = 'wasm',
+  greedy = false,
 ): Promise<{ policy: (obs: Uint8Array, ctx: { step: number }) => Promise<number>; dispose(): void }> {
   const { file, tensors, flags } = readPolicyFile(dir)
   const args: Args = { ...DEFAULT_ARGS, ...flags, num_envs: 1, num_trials: 1, backend: backendName }
@@ -133,7 +140,7 @@ export async function loadPolicy(
     throw e
   }
   for (const [name, p] of t.networkNamed('policy')) p.write(tensors[name].data)
-  const actor = t.actor()
+  const actor = t.actor({ greedy })
   return {
     policy: async (obs, ctx) => {
       if (ctx.step === 0) actor.reset()
@@ -312,6 +319,10 @@ export async function train(cli: TrainCli, source?: IterationSource): Promise<nu
     // The final models are the ones that reached the target: those before the iteration's training (as the seed,
     // which checks the target between rollouts and training). Keep their encoded bytes from the previous save.
     let before = await t.exportState()
+    // --iterations_after_target: the iteration that first reached the target (a resumed run finds it in metrics.jsonl;
+    // without the flag a resumed run trains until it reaches the target again, as before)
+    const reached = (r: ReadRecord) => (r.return_ext_mean ?? Number.NEGATIVE_INFINITY) >= args.target_cumulative_rewards_extrinsic
+    let targetIteration = args.iterations_after_target > 0 ? (readMetrics(metrics.file).find(reached)?.iteration ?? null) : null
     const start0 = performance.now()
     const wall = () => wallBase + (performance.now() - start0) / 1000
 
@@ -355,7 +366,8 @@ export async function train(cli: TrainCli, source?: IterationSource): Promise<nu
         }),
       )
       log(iterationMessage(m))
-      metrics.append(metricsRecord(m, wall()))
+      const seconds = wall() // the iteration's wall time in metrics.jsonl, which --max_seconds compares
+      metrics.append(metricsRecord(m, seconds))
       if (t.visits && !source) visits.append({ iteration: m.iteration, total_env_steps: m.total_env_steps, ...t.visits.toJSON() })
       if (args.save_gifs > 0) await saveGifs(t, path.join(dir, 'gifs'), m.iteration, kept)
       const st = await t.exportState()
@@ -366,7 +378,8 @@ export async function train(cli: TrainCli, source?: IterationSource): Promise<nu
         log(`Deleting old snapshot: ${snapshotName(old)}`)
       }
       await source?.afterSave(t, m)
-      if (m.return_ext_mean >= args.target_cumulative_rewards_extrinsic) {
+      if (targetIteration === null && m.return_ext_mean >= args.target_cumulative_rewards_extrinsic) {
+        targetIteration = m.iteration
         log('Target cumulative reward reached!')
         const files = Object.values(FINAL_MODELS).map((f) => path.join(dir, f))
         log(`Saving final models to: ${files.join(', ')}`)
@@ -374,15 +387,24 @@ export async function train(cli: TrainCli, source?: IterationSource): Promise<nu
           const bytes = encodeSafetensors(before.models[net], modelMeta(net, args))
           writing(files[i], () => writeFileAtomic(files[i], bytes), kept())
         }
-        break
+        if (args.iterations_after_target === 0) break
+        log(`Training ${args.iterations_after_target} more iterations (--iterations_after_target)`)
       }
       before = st
+      if (targetIteration !== null && m.iteration >= targetIteration + args.iterations_after_target) {
+        log(`Reached --iterations_after_target ${args.iterations_after_target} (the target was first reached at iteration ${targetIteration})`)
+        break
+      }
       if (args.max_iterations > 0 && m.iteration >= args.max_iterations) {
         log(`Reached --max_iterations ${args.max_iterations}`)
         break
       }
       if (args.max_frames > 0 && t.totalEnvSteps >= args.max_frames) {
         log(`Reached --max_frames ${args.max_frames} (${t.totalEnvSteps} env steps)`)
+        break
+      }
+      if (args.max_seconds > 0 && seconds >= args.max_seconds) {
+        log(`Reached --max_seconds ${args.max_seconds} (${seconds.toFixed(0)} s)`)
         break
       }
     }

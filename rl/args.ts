@@ -284,6 +284,32 @@ export const FLAGS = {
     min: 1,
     max: 86_400,
   }),
+  // PPO implementation details of CleanRL's ppo.py the seed lacks (docs/algorithm.md, PPO details); the defaults keep
+  // the seed's behaviour
+  lr_anneal_frames: int(
+    0,
+    'Anneal the three learning rates linearly to 0 over this many env steps: each iteration trains at lr x max(0, 1 - steps before it / N), the initial random rollouts included; 0 = constant (the seed)',
+    { min: 0, max: 1e12 },
+  ),
+  adam_epsilon: num(1e-8, "Adam's epsilon of the three optimizers (the seed: Chainer's 1e-8; CleanRL: 1e-5)", { above: 0, max: 1 }),
+  value_clip: num(
+    0,
+    "Value-loss clipping (CleanRL's clip_vloss): per record the larger of (v - R)^2 and (v_old + clip(v - v_old, -c, c) - R)^2, v_old the rollout's value; 0 = off (the seed)",
+    { min: 0, max: 1e6 },
+  ),
+  target_kl: num(0, "Stop an iteration's training after the first epoch whose mean approximate KL exceeds this (CleanRL's target_kl); 0 = off", {
+    min: 0,
+    max: 100,
+  }),
+  max_seconds: int(0, 'Stop after the iteration that brings the wall time (resumed runs included) to this many seconds (0 = no limit)', {
+    min: 0,
+    max: 1e9,
+  }),
+  iterations_after_target: int(
+    0,
+    'Once an iteration first reaches --target_cumulative_rewards_extrinsic, save the final models as always but train this many more iterations before stopping (0 = stop there, the seed)',
+    { min: 0, max: 1e9 },
+  ),
 }
 
 export type FlagName = keyof typeof FLAGS

@@ -14,10 +14,22 @@ export class NonFiniteLossError extends Error {
   }
 }
 
-/** sum (v_ext - R_ext)^2 + (v_int - R_int)^2 over records, / count. v, target [N, 2]. */
-export function valueLoss(v: Tensor, target: Tensor, mask: Tensor, count: number): Tensor {
-  return mulScalar(sum(mul(square(sub(v, target)), mask)), 1 / count)
+/**
+ * sum (v_ext - R_ext)^2 + (v_int - R_int)^2 over records, / count. v, target [N, 2]. With `vClip` (--value_clip c,
+ * CleanRL's clip_vloss), each term is the larger of (v - R)^2 and (v_old + clip(v - v_old, -c, c) - R)^2, v_old [N, 2]
+ * the rollout's values: the value cannot gain by moving more than c from where it was.
+ */
+export function valueLoss(v: Tensor, target: Tensor, mask: Tensor, count: number, vClip?: { vOld: Tensor; range: number }): Tensor {
+  let err = square(sub(v, target))
+  if (vClip) {
+    const vClipped = add(vClip.vOld, clip(sub(v, vClip.vOld), -vClip.range, vClip.range))
+    err = maximum(err, square(sub(vClipped, target)))
+  }
+  return mulScalar(sum(mul(err, mask)), 1 / count)
 }
+
+/** Elementwise max(a, b) = -min(-a, -b) (the gradient goes to the larger, as minimum's to the smaller). */
+const maximum = (a: Tensor, b: Tensor): Tensor => neg(minimum(neg(a), neg(b)))
 
 export const P_MIN = 1e-5
 export const P_MAX = 1 - 1e-5

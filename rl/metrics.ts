@@ -13,6 +13,8 @@ export const METRICS = {
   return_ext_max: 'highest of those returns',
   intrinsic_reward_mean: 'mean raw intrinsic reward (RND prediction error) per env step',
   intrinsic_return_std: 'running std of the discounted intrinsic returns: the divisor of the intrinsic rewards (1 while 0)',
+  lr_fraction: 'the share of the learning rates this iteration trained at (--lr_anneal_frames; 1 without it)',
+  epochs_trained: "epochs of this iteration's training: epochs_per_iteration, or fewer when --target_kl stopped it",
   loss_value: 'value loss, mean over the gradient steps',
   loss_policy: 'PPO clipped-surrogate loss with the entropy bonus, mean over the gradient steps',
   loss_rnd: 'RND predictor loss, mean over the gradient steps that trained it (0: none did)',

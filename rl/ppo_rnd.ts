@@ -19,7 +19,7 @@ import { obsLayout, inputSpec, stackShape, type ObsLayout } from './observation.
 import { gaeSegment, RewardForwardFilter, segmentRewardsInt } from './segments.ts'
 import { VisitMap } from './visit_map.ts'
 import { RunningMeanStd } from './stats.ts'
-import { discountedReturns, gae } from './advantages.ts'
+import { discountedReturns, gae, annealedFraction, normalizeAdvantages } from './advantages.ts'
 import { TrainBatch } from './train_batch.ts'
 import { trainIteration, type TrainMetrics } from './train_loop.ts'
 import { explainedVariance } from './health.ts'
@@ -53,22 +53,6 @@ export interface Inflight {
   ret: number
   len: number
   start: number
-}
-
-/** Advantages of all records to mean 0, std 1 (population std + 1e-8), in place. */
-export function normalizeAdvantages(eps: EpisodeBuffer[]): void {
-  let n = 0,
-    sum = 0,
-    sq = 0
-  for (const ep of eps)
-    for (let t = 0; t < ep.length; t++) {
-      n++
-      sum += ep.adv[t]
-    }
-  const mean = sum / n
-  for (const ep of eps) for (let t = 0; t < ep.length; t++) sq += (ep.adv[t] - mean) ** 2
-  const std = Math.sqrt(sq / n) + 1e-8
-  for (const ep of eps) for (let t = 0; t < ep.length; t++) ep.adv[t] = (ep.adv[t] - mean) / std
 }
 
 const now = () => performance.now() / 1000
@@ -167,9 +151,9 @@ export class PpoRnd {
     )
     const nets = buildNetworks(args, backend, venv.actionSpace.n, inputSpec(layout))
     const optims = {
-      value: new Adam(nets.value.parameters(), { lr: args.model_value_lr }),
-      policy: new Adam(nets.policy.parameters(), { lr: args.model_policy_lr }),
-      rnd_predictor: new Adam(nets.rnd_predictor.parameters(), { lr: args.model_rnd_predictor_lr }),
+      value: new Adam(nets.value.parameters(), { lr: args.model_value_lr, eps: args.adam_epsilon }),
+      policy: new Adam(nets.policy.parameters(), { lr: args.model_policy_lr, eps: args.adam_epsilon }),
+      rnd_predictor: new Adam(nets.rnd_predictor.parameters(), { lr: args.model_rnd_predictor_lr, eps: args.adam_epsilon }),
     }
     return new PpoRnd(args, backend, nets, optims, venv, hooks)
   }
@@ -231,6 +215,11 @@ export class PpoRnd {
       isSeg = a.num_steps > 0
     const { eps, envSteps, returns } = r
     const t0 = now() - r.seconds
+    // here, not in rollout(): a distributed learner trains on blocks without rolling out (cli/learner.ts)
+    const lrFraction = annealedFraction(this.totalEnvSteps, a.lr_anneal_frames) // steps before this iteration
+    this.optims.value.lr = a.model_value_lr * lrFraction
+    this.optims.policy.lr = a.model_policy_lr * lrFraction
+    this.optims.rnd_predictor.lr = a.model_rnd_predictor_lr * lrFraction
     this.totalEnvSteps += envSteps
 
     // ==========================================================================================================
@@ -322,6 +311,7 @@ export class PpoRnd {
       success_rate: returns.filter((r) => r > 0).length / K,
       intrinsic_reward_mean: intSum / envSteps,
       intrinsic_return_std: intStd,
+      lr_fraction: lrFraction,
       ...losses,
       ...explained,
       rollout_seconds: rolloutSeconds,

@@ -79,6 +79,14 @@ const COLUMNS = {
       dst[o + 1] = r.ep.retInt[r.s]
     },
   },
+  /** the values recorded in the rollout (--value_clip) */
+  vOld: {
+    shape: () => [2],
+    fill: (dst, o, r) => {
+      dst[o] = r.ep.values[2 * r.s]
+      dst[o + 1] = r.ep.values[2 * r.s + 1]
+    },
+  },
   rndTarget: { shape: (d) => [d.D], fill: (dst, o, r, d) => dst.set(r.ep.target.subarray(r.s * d.D, (r.s + 1) * d.D), o) },
   rndMask: {
     shape: () => [1],

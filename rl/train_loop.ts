@@ -29,7 +29,16 @@ export interface TrainContext {
 
 export type TrainMetrics = Pick<
   IterationMetrics,
-  'loss_value' | 'loss_policy' | 'loss_rnd' | 'entropy' | 'approx_kl' | 'clip_fraction' | 'grad_norm_value' | 'grad_norm_policy' | 'grad_norm_rnd_predictor'
+  | 'loss_value'
+  | 'loss_policy'
+  | 'loss_rnd'
+  | 'entropy'
+  | 'approx_kl'
+  | 'clip_fraction'
+  | 'grad_norm_value'
+  | 'grad_norm_policy'
+  | 'grad_norm_rnd_predictor'
+  | 'epochs_trained'
 >
 
 /** One lane's chunk in a gradient step: steps [off, off + len) of episode ep; isStart resets its recurrent state. */
@@ -86,13 +95,16 @@ export async function trainIteration(c: TrainContext, eps: EpisodeBuffer[]): Pro
     grad_norm_rnd_predictor: 0,
   }
   let done = 0,
-    rndSteps = 0
+    rndSteps = 0,
+    epochs = 0
   c.hooks.onProgress?.('train', 0, total)
   const B = a.minibatches
   const trained = ['value', 'policy', 'rnd_predictor'] as const
   let carried: Record<TrainedName, RecState> | null = null
   try {
     for (const plan of plans) {
+      const kl0 = sums.kl,
+        records0 = sums.records
       carried = Object.fromEntries(trained.map((k) => [k, c.nets[k].initialState(B)])) as Record<TrainedName, RecState>
       for (const chunks of plan.steps) {
         const r = await gradientStep(c, eps, chunks, plan.rndSel, carried)
@@ -118,6 +130,8 @@ export async function trainIteration(c: TrainContext, eps: EpisodeBuffer[]): Pro
       }
       for (const k of trained) disposeState(carried[k])
       carried = null
+      epochs++
+      if (isKlStop(sums.kl - kl0, sums.records - records0, a.target_kl)) break
     }
   } finally {
     if (carried) for (const k of trained) disposeState(carried[k])
@@ -134,8 +148,16 @@ export async function trainIteration(c: TrainContext, eps: EpisodeBuffer[]): Pro
     grad_norm_value: sums.grad_norm_value / steps,
     grad_norm_policy: sums.grad_norm_policy / steps,
     grad_norm_rnd_predictor: rndSteps ? sums.grad_norm_rnd_predictor / rndSteps : 0,
+    epochs_trained: epochs,
   }
 }
+
+/**
+ * --target_kl (CleanRL's): after an epoch whose records' summed approximate KL is `kl` over `records` records, stop
+ * the iteration's training when the mean exceeds the target (never with target 0). CleanRL tests the last
+ * minibatch's KL; the epoch's mean is less noisy.
+ */
+export const isKlStop = (kl: number, records: number, target: number): boolean => target > 0 && records > 0 && kl / records > target
 
 /** One gradient step of the three trained networks on a batch of chunks (one per lane, null = idle lane). */
 async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chunk | null)[], rndSel: Uint8Array, carried: Record<TrainedName, RecState>) {
@@ -179,7 +201,7 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
     const km = hasReset ? Tensor.fromArray(be, keepRow, [B, 1]) : null
     const st = (k: TrainedName) => (km ? maskState(carried[k], km) : carried[k])
     const v = g.nets.value.sequence(x, T, st('value'), pack)
-    const lossV = valueLoss(v.y, col('vTarget'), mask, N)
+    const lossV = valueLoss(v.y, col('vTarget'), mask, N, a.value_clip > 0 ? { vOld: col('vOld'), range: a.value_clip } : undefined)
     const p = g.nets.policy.sequence(x, T, st('policy'), pack)
     const pl = policyLoss(p.y, col('onehot'), col('pOld'), col('adv'), col('bound'), mask, N, a.beta_entropy)
     let lossR: Tensor | null = null

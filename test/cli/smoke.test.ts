@@ -169,6 +169,41 @@ test('reaching the target reward saves value.model/policy.model and exits 0; pla
   assert.match(none.stderr, /no trained policy there/)
 })
 
+test('--iterations_after_target N: models saved at the target, N more iterations; play --model on a snapshot, sampled and greedy', () => {
+  const d = tmpDir('smoke-after')
+  const r = cli(['train', '--data_dir', d, ...TINY, '--target_cumulative_rewards_extrinsic', '-100', '--iterations_after_target', '2'])
+  assert.is(r.status, 0, r.stderr)
+  assert.match(r.stdout, /Target cumulative reward reached!/)
+  assert.match(r.stdout, /Reached --iterations_after_target 2 \(the target was first reached at iteration 1\)/)
+  assert.equal(
+    metricsOf(d).map((x) => x.iteration),
+    [1, 2, 3],
+  )
+  for (const f of ['value.model', 'policy.model']) assert.ok(fs.existsSync(path.join(expDir(d), f)), f)
+  const snap = path.join(expDir(d), 'snapshots', 'iter_000003')
+  const p = cli(['play', '--game', 'PixelCopter-v0', '--model', snap, '--episodes', '3'])
+  assert.is(p.status, 0, p.stderr)
+  for (const mode of ['sampled', 'greedy']) {
+    assert.match(
+      p.stdout,
+      new RegExp(`model .*iter_000003 \\(${mode}\\): 3 episodes, mean length \\d+\\.\\d\\d, mean return -?\\d+\\.\\d\\d, std \\d+\\.\\d\\d`),
+    )
+  }
+  assert.is((p.stdout.match(/^greedy episode \d: length/gm) ?? []).length, 3)
+  const g = cli(['play', '--game', 'PixelCopter-v0', '--policy', 'noop', '--actions', 'greedy', '--episodes', '1'])
+  assert.is(g.status, 2)
+  assert.match(g.stderr, /--actions greedy needs --model/)
+})
+
+test('--max_seconds S stops after the iteration that reaches S seconds of wall time', () => {
+  const d = tmpDir('smoke-seconds')
+  const r = cli(['train', '--data_dir', d, ...TINY, '--max_seconds', '2', '--max_iterations', '1000'])
+  assert.is(r.status, 0, r.stderr)
+  assert.match(r.stdout, /Reached --max_seconds 2 \(\d+ s\)/)
+  const w = metricsOf(d).map((x) => x.wall_seconds as number)
+  assert.ok(w[w.length - 1] >= 2 && (w.length === 1 || w[w.length - 2] < 2), `wall seconds ${w}`)
+})
+
 test('--save_gifs N writes N GIFs per iteration', () => {
   const d = tmpDir('smoke-gifs')
   const r = cli(['train', '--data_dir', d, ...TINY, '--max_iterations', '1', '--save_gifs', '2'])

@@ -70,6 +70,13 @@ const OURS = {
   actor_index: 0,
   max_policy_lag: 4,
   nats_timeout: 60,
+  // PPO details (CleanRL's): off, so the seed's computation
+  lr_anneal_frames: 0,
+  adam_epsilon: 1e-8,
+  value_clip: 0,
+  target_kl: 0,
+  max_seconds: 0,
+  iterations_after_target: 0,
 }
 
 test("the seed's flags in its order with its defaults, then ours; the defaults are valid", () => {
@@ -126,6 +133,12 @@ const bad: [Partial<Args>, RegExp][] = [
   [{ intrinsic_coefficient: Infinity }, /^--intrinsic_coefficient must be a number in \[0, 1000\] \(got Infinity\)$/],
   [{ z_dim: '8' as unknown as number }, /^--z_dim must be an integer in \[1, 4096\] \(got '8'\)$/],
   [{ no_resume: 1 as unknown as boolean }, /^--no_resume must be true or false \(got 1\)$/],
+  [{ adam_epsilon: 0 }, /^--adam_epsilon must be a number in \(0, 1\] \(got 0\)$/],
+  [{ value_clip: -0.1 }, /^--value_clip must be a number in \[0, 1000000\] \(got -0\.1\)$/],
+  [{ target_kl: 101 }, /^--target_kl must be a number in \[0, 100\] \(got 101\)$/],
+  [{ lr_anneal_frames: 1.5 }, /^--lr_anneal_frames must be an integer in \[0, 1000000000000\] \(got 1\.5\)$/],
+  [{ iterations_after_target: -1 }, /^--iterations_after_target must be an integer in \[0, 1000000000\] \(got -1\)$/],
+  [{ max_seconds: -1 }, /^--max_seconds must be an integer in \[0, 1000000000\] \(got -1\)$/],
 ]
 for (const [patch, re] of bad) {
   test(`rejects ${JSON.stringify(patch)}`, () => {

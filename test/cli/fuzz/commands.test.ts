@@ -109,7 +109,7 @@ const PLAY: [string[], RegExp][] = [
   [['--png', ''], /PNGs to needs a folder name/],
   [['--png', path.join(aFile, 'frames')], /cannot write PNGs to '.*frames': .*a_file is not a directory \(ENOTDIR\)/],
   [['--model', ''], /--model needs a directory, not an empty string/],
-  [['--model', path.join(root, 'a_dir')], /--model .*a_dir: no trained policy there \(missing policy\.model\)/],
+  [['--model', path.join(root, 'a_dir')], /--model .*a_dir: no trained policy there \(missing policy\.model, or a snapshot's policy\.safetensors\)/],
   [['--model', path.join(root, 'nowhere')], /--model .*nowhere: no trained policy there/],
 ]
 for (const [args, re] of PLAY) {
