@@ -152,7 +152,7 @@ test('visits: the heat map cells in the colours of visits.jsonl; SVG; unknown ru
 
 test('bad input: one line, exit 2', async () => {
   const cases: [string[], RegExp][] = [
-    [['explore', '--config', 'nope'], /^error: unknown --config 'nope'; available: learn_pixelcopter, minigrid_doorkey/],
+    [['explore', '--config', 'nope'], /^error: unknown --config 'nope'; available: learn_pixelcopter, pixelcopter_100, minigrid_doorkey/],
     [['explore', '--game', 'MiniGrid-Empty-8x8-v0'], /^error: no named config for --game MiniGrid-Empty-8x8-v0; give --config NAME/],
     [['explore', '--config', 'minigrid_doorkey', '--seeds', '0'], /--seeds must be an integer >= 1/],
     [['explore', '--config', 'minigrid_doorkey', '--train_args', '--experiment_name x'], /^error: --train_args may not set --experiment_name/],

@@ -64,7 +64,7 @@ test('--config minigrid_multiroom_n2s4 with --max_frames: stops at the first ite
 test('an unknown --config is one line, exit 2', () => {
   const r = cli(['train', '--config', 'nope', '--data_dir', data])
   assert.is(r.status, 2)
-  assert.match(r.stderr.trim(), /^error: unknown --config 'nope'; available: learn_pixelcopter, minigrid_/)
+  assert.match(r.stderr.trim(), /^error: unknown --config 'nope'; available: learn_pixelcopter, pixelcopter_100, minigrid_/)
   assert.is(r.stderr.trim().split('\n').length, 1)
 })
 
