@@ -15,9 +15,8 @@ import type { Args } from '../rl/args.ts'
 import { PpoRnd } from '../rl/ppo_rnd.ts'
 import { BLOCK_HEADER_BYTES, blockId, encodeBlock, largestBlockBytes } from '../rl/distributed/block.ts'
 import { loadWeights } from '../rl/distributed/weights.ts'
-import { addTrainOptions, argsFromOptions, exitOnBadInput } from './args_cli.ts'
 import { CliError, EXIT_FAILED, badInput, oneLine } from './errors.ts'
-import { distributedProblem } from './learner.ts'
+import { registerDistributed } from './learner.ts'
 import { Logger } from './log.ts'
 import { NatsLink, fetchWeights, readStatus } from './nats_link.ts'
 import { openBackend } from './node_backend.ts'
@@ -145,16 +144,10 @@ export async function actor(args: Args): Promise<number> {
 }
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('actor')
-    .description("Run rollouts with the learner's newest weights and publish them over NATS JetStream (docs/distributed.md); flags as train")
-  addTrainOptions(cmd)
-  exitOnBadInput(cmd)
-  cmd.action(async (opts: Record<string, unknown>, c: Command) => {
-    const cli = argsFromOptions(opts, c)
-    if ('error' in cli) badInput(cli.error)
-    const bad = distributedProblem(cli.args)
-    if (bad) badInput(bad)
-    await actor(cli.args)
-  })
+  registerDistributed(
+    program,
+    'actor',
+    "Run rollouts with the learner's newest weights and publish them over NATS JetStream (docs/distributed.md); flags as train",
+    (cli) => actor(cli.args),
+  )
 }

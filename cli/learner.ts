@@ -23,7 +23,7 @@ import type { PpoRnd, IterationMetrics } from '../rl/ppo_rnd.ts'
 import { decodeBlock, largestBlockBytes, blockId, BlockError, type Block, type BlockShape } from '../rl/distributed/block.ts'
 import { learnFromBlocks, lagSummary, refusal } from '../rl/distributed/learner_step.ts'
 import { encodeWeights } from '../rl/distributed/weights.ts'
-import { addTrainOptions, argsFromOptions, exitOnBadInput } from './args_cli.ts'
+import { addTrainOptions, argsFromOptions, exitOnBadInput, type TrainCli } from './args_cli.ts'
 import { badInput } from './errors.ts'
 import { MetricsWriter } from './log.ts'
 import { NatsLink, STATUS_KEY, WEIGHTS_OBJECT } from './nats_link.ts'
@@ -219,10 +219,9 @@ class BlockSource implements IterationSource {
   }
 }
 
-export function register(program: Command): void {
-  const cmd = program
-    .command('learner')
-    .description('Train PPO + RND on trajectory blocks from rl-rnd actor processes over NATS JetStream (docs/distributed.md); flags as train')
+/** A distributed command (learner, actor): train's flags, checked, plus the flags every distributed command needs. */
+export function registerDistributed(program: Command, name: string, description: string, run: (cli: TrainCli) => Promise<unknown>): void {
+  const cmd = program.command(name).description(description)
   addTrainOptions(cmd)
   exitOnBadInput(cmd)
   cmd.action(async (opts: Record<string, unknown>, c: Command) => {
@@ -230,6 +229,15 @@ export function register(program: Command): void {
     if ('error' in cli) badInput(cli.error)
     const bad = distributedProblem(cli.args)
     if (bad) badInput(bad)
-    await train(cli, new BlockSource(cli.args, path.resolve(cli.experimentDir)))
+    await run(cli)
   })
+}
+
+export function register(program: Command): void {
+  registerDistributed(
+    program,
+    'learner',
+    'Train PPO + RND on trajectory blocks from rl-rnd actor processes over NATS JetStream (docs/distributed.md); flags as train',
+    (cli) => train(cli, new BlockSource(cli.args, path.resolve(cli.experimentDir))),
+  )
 }
