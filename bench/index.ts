@@ -50,7 +50,11 @@ let failed = 0
 for (const name of chosen) {
   console.log(`\n=== ${name} ===`)
   const out = join(scratch, `${name}.json`)
-  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--only', name, '--child', out], { stdio: 'inherit' })
+  const r = spawnSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--only', name, '--child', out, ...(argv.includes('--profile') ? ['--profile'] : [])],
+    { stdio: 'inherit' },
+  )
   if (r.status !== 0) {
     failed++
     console.error(`bench: suite ${name} failed (exit ${r.status ?? r.signal})`)

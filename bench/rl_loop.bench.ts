@@ -15,6 +15,9 @@ import { LEARN_PIXELCOPTER } from '../rl/learn_config.ts'
 import { minigridArgs } from '../rl/minigrid_configs.ts'
 import { openBackend } from '../cli/node_backend.ts'
 import type { Backend } from '../engine/backend/backend.ts'
+import type { WasmBackend } from '../engine/backend/wasm.ts'
+import { printKernelRows, timeKernels } from './kernel_profile.ts'
+import { simdPeak } from './simd_peak.ts'
 
 type Backends = 'wasm' | 'ref' | 'webgpu'
 const NOT_SAVED: Partial<Args> = { data_dir: '', max_iterations: 0, max_frames: 0 }
@@ -47,6 +50,16 @@ export async function run({ json }: { json: any[] }): Promise<void> {
   const backendName = (process.env.RL_BENCH_BACKEND ?? 'wasm') as Backends
   // wasm: one thread, then one per core (the train command's default; results are the same, only the speed differs)
   const threadCounts = backendName === 'wasm' ? [1, 0] : [1]
+  if (backendName === 'wasm') {
+    // the machine's limit, in this run: every env steps/s figure below can be read against it
+    const [simd, relaxed] = [await simdPeak(false), await simdPeak(true)]
+    console.log(
+      `machine limit: wasm SIMD128 peak ${simd!.toFixed(1)} GFLOP/s per thread (mul + add); relaxed-SIMD fused multiply-add ` +
+        `${relaxed === null ? 'not available' : `${relaxed.toFixed(1)} GFLOP/s (x${(relaxed / simd!).toFixed(2)})`}`,
+    )
+    json.push({ kernel: 'simd_peak', shape: 'f32x4 mul+add', backend: 'wasm', library: 'machine', threads: 1, gflops: simd })
+    if (relaxed !== null) json.push({ kernel: 'simd_peak', shape: 'f32x4 relaxed_madd', backend: 'wasm', library: 'machine', threads: 1, gflops: relaxed })
+  }
   for (const threads of threadCounts) {
     const be = await openBackend(backendName, { threads })
     if (threads === 0 && (be as { threads?: number }).threads === 1) {
@@ -59,6 +72,7 @@ export async function run({ json }: { json: any[] }): Promise<void> {
 }
 
 async function loop(be: Backend, backendName: Backends, json: any[]): Promise<void> {
+  const isProfile = process.argv.includes('--profile')
   const iters = Number(process.env.RL_BENCH_ITERS ?? 2),
     threads = (be as { threads?: number }).threads ?? 1
   console.log(`\nbackend: ${be.description}; 1 warm-up + ${iters} timed iterations (PixelCopter: 32 episodes each)`)
@@ -79,6 +93,7 @@ async function loop(be: Backend, backendName: Backends, json: any[]): Promise<vo
       roll += m.rollout_seconds
       train += m.train_seconds
     }
+    if (isProfile && backendName === 'wasm') await profileIteration(trainer, be as WasmBackend, `${c.name}, ${threads} thread${threads > 1 ? 's' : ''}`)
     trainer.dispose()
     const sps = steps / secs
     json.push({ kernel: 'rl_loop', shape: c.name, backend: backendName, library: 'rl-rnd', threads, ms: (secs / iters) * 1000, steps_per_s: sps })
@@ -86,6 +101,39 @@ async function loop(be: Backend, backendName: Backends, json: any[]): Promise<vo
       `${c.name.padEnd(26)} | ${sps.toFixed(1).padStart(11)} | ${(roll / iters).toFixed(2).padStart(9)} | ${(train / iters).toFixed(2).padStart(7)} | ${(steps / iters).toFixed(0).padStart(10)}`,
     )
   }
+}
+
+/**
+ * One more iteration with every kernel timed and the environments' own time measured (VectorEnv.step and reset
+ * wrapped): the iteration's time split into env, kernels by name, and the rest (tape, allocation, batch assembly,
+ * JavaScript), per phase where the trainer reports it.
+ */
+async function profileIteration(trainer: PpoRnd, be: WasmBackend, title: string): Promise<void> {
+  const venv = trainer.venv as unknown as Record<string, (...a: unknown[]) => unknown>
+  let envMs = 0
+  const wrapped = ['step', 'resetEnv', 'reset'].map((k) => {
+    const orig = venv[k]
+    venv[k] = function (...a: unknown[]) {
+      const t = performance.now()
+      const r = orig.apply(this, a)
+      envMs += performance.now() - t
+      return r
+    }
+    return [k, orig] as const
+  })
+  const timer = timeKernels(be),
+    t0 = performance.now()
+  const m = await trainer.runIteration()
+  const total = performance.now() - t0,
+    rows = timer.stop()
+  for (const [k, orig] of wrapped) venv[k] = orig
+  const r = m.rollout_seconds * 1000,
+    t = m.train_seconds * 1000
+  console.log(
+    `\nprofile of one iteration (${title}): ${total.toFixed(0)} ms for ${m.env_steps} env steps; rollout ${r.toFixed(0)} ms ` +
+      `(of which the environments ${envMs.toFixed(0)} ms), training ${t.toFixed(0)} ms, other ${(total - r - t).toFixed(0)} ms`,
+  )
+  printKernelRows('  kernels', rows, total - envMs, 'iteration without the environments')
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run({ json: [] })

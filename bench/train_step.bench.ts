@@ -14,6 +14,7 @@
 // tfjs-backend-wasm 4.22: it matches the ref only at stride 1, so neither bench uses it.)
 // `--profile`: time every backend.run by kernel name over a few steps (ours) and print where the step goes.
 import { openBackend } from '../cli/node_backend.ts'
+import { printKernelRows, timeKernels } from './kernel_profile.ts'
 import type { WasmBackend } from '../engine/backend/wasm.ts'
 import type { Backend } from '../engine/backend/backend.ts'
 import { Tensor, Adam, scope, backward } from '../engine/index.ts'
@@ -235,34 +236,16 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
   W.net.dispose()
 }
 
-/** Per-kernel time of our step: backend.run wrapped with a timer by kernel name, over a few steps. */
+/** Per-kernel time of our step (bench/kernel_profile.ts) over a few steps. */
 function profile(be: WasmBackend, step: () => void): void {
-  const orig = be.run.bind(be),
-    acc = new Map<string, { ms: number; calls: number }>()
-  be.run = (name, outs, ins, d, v?: string) => {
-    const t = performance.now()
-    orig(name, outs, ins, d, v)
-    const e = acc.get(name) ?? { ms: 0, calls: 0 }
-    e.ms += performance.now() - t
-    e.calls++
-    acc.set(name, e)
-  }
   const STEPS = 5
   step()
-  acc.clear()
-  const t0 = performance.now()
+  const timer = timeKernels(be),
+    t0 = performance.now()
   for (let i = 0; i < STEPS; i++) step()
   const total = (performance.now() - t0) / STEPS
-  be.run = orig
-  const rows = [...acc].map(([k, e]) => ({ k, ms: e.ms / STEPS, calls: e.calls / STEPS })).sort((a, b) => b.ms - a.ms)
-  const inKernels = rows.reduce((s, r) => s + r.ms, 0)
-  console.log(
-    `\nprofile (ours, ${be.threads} thread${be.threads > 1 ? 's' : ''}, mean of ${STEPS} steps): ${total.toFixed(1)} ms/step, ${inKernels.toFixed(1)} ms in kernels, ` +
-      `${(total - inKernels).toFixed(1)} ms outside (tape, allocation, JS)`,
-  )
-  for (const r of rows) {
-    console.log(`  ${r.k.padEnd(26)} ${r.ms.toFixed(2).padStart(8)} ms ${((100 * r.ms) / total).toFixed(1).padStart(5)}%  ${r.calls} calls`)
-  }
+  const rows = timer.stop().map((r) => ({ ...r, ms: r.ms / STEPS, calls: r.calls / STEPS, flops: r.flops / STEPS }))
+  printKernelRows(`profile (ours, ${be.threads} thread${be.threads > 1 ? 's' : ''}, mean of ${STEPS} steps)`, rows, total)
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run()

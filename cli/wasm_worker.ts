@@ -4,13 +4,12 @@ import { workerData, parentPort } from 'node:worker_threads'
 import { serveCalls } from '../engine/backend/wasm_threads.ts'
 import { wasmImports } from '../engine/backend/wasm.ts'
 
-const { module, memory, block, names, index } = workerData as {
+const { module, memory, block, names } = workerData as {
   module: WebAssembly.Module
   memory: WebAssembly.Memory
   block: SharedArrayBuffer
   names: string[]
-  index: number
 }
 const instance = new WebAssembly.Instance(module, wasmImports(memory))
 parentPort!.postMessage('ready')
-serveCalls(instance, block, names, index)
+serveCalls(instance, block, names)

@@ -18,9 +18,9 @@ export async function createThreadedWasmBackend(bytes: Uint8Array<ArrayBuffer>, 
   const names = WebAssembly.Module.exports(module)
     .filter((e) => e.kind === 'function')
     .map((e) => e.name)
-  const block = controlBlock(threads - 1)
-  const workers = Array.from({ length: threads - 1 }, (_, index) => {
-    const w = new Worker(new URL('./wasm_worker.js', import.meta.url), { workerData: { module, memory, block, names, index } })
+  const block = controlBlock()
+  const workers = Array.from({ length: threads - 1 }, () => {
+    const w = new Worker(new URL('./wasm_worker.js', import.meta.url), { workerData: { module, memory, block, names } })
     w.unref()
     return w
   })

@@ -119,7 +119,9 @@ export const KERNELS = {
   sum_reduce: sig(['out'], ['x'], RED),
   max_reduce: sig(['out'], ['x'], RED),
   max_reduce_backward: sig(['dx'], ['dout', 'x', 'y'], RED), // routes dout to the first maximum of each row
-  sum_squares: sig(['out'], ['x'], L), // out[0] = sum x^2 (squared L2 norm, for global-norm gradient clipping)
+  // out[0] = sum (scale x)^2: the squared L2 norm (scale 1) for global-norm gradient clipping; with scale 0 it is 0 when
+  // every x is finite and NaN otherwise (the optimizer's finite-state check, one pass and no temporary)
+  sum_squares: sig(['out'], ['x'], L, ['scale']),
   // ---- 2x2 max pooling, stride 2: x [N,C,H,W] -> out [N,C,H/2,W/2] (floored: an odd last row or column is left out).
   // Backward routes dout to the FIRST element of its window, in row-major order, equal to y (the forward output),
   // zeros elsewhere; a window holding a NaN (y NaN) passes no gradient

@@ -7,7 +7,7 @@
 //   DNC (engine/nn/dnc.ts, docs/dnc.md): its parts in DNC_STATE order (controller h and c, memory, usage, precedence,
 //   link matrix, write and read weightings, read vectors), each lane's row holding its own memory.
 // Every part of every core starts at zero, so multiplying rows by 0 restarts those lanes exactly.
-import { type Tensor, type DNC, DNC_STATE, type LSTM, detach, keep, mul, slice, concat, type DncState } from '../engine/index.ts'
+import { type Tensor, type DNC, DNC_STATE, type LSTM, detach, keep, mul, split, concat, type DncState } from '../engine/index.ts'
 
 /** Recurrent state of one network: [lanes, width] tensors ([] for the convolutional-only network). */
 export type RecState = Tensor[]
@@ -25,7 +25,8 @@ export interface RecurrentCore {
   sequence(z: Tensor, T: number, B: number, state: RecState): { h: Tensor; state: RecState }
 }
 
-const stepRows = (z: Tensor, T: number, B: number, t: number) => (T === 1 ? z : slice(z, 0, t * B, (t + 1) * B))
+/** A time-major [T*B, width] batch as its T steps of B rows (one tape entry: engine/ops/movement.ts split). */
+const steps = (z: Tensor, T: number, B: number) => (T === 1 ? [z] : split(z, 0, new Array<number>(T).fill(B)))
 
 /** rnn_hidden_layers stacked LSTMs (layers.ts), gate order a, i, f, o, forget bias 1. */
 export class LstmStack implements RecurrentCore {
@@ -55,15 +56,20 @@ export class LstmStack implements RecurrentCore {
     return { h, state: next }
   }
 
-  /** Layer by layer: each layer steps T times over the previous layer's whole output. */
+  /**
+   * Layer by layer: each layer steps T times over the previous layer's whole output, its input projection x Wx
+   * computed for all T steps in one matmul (the same rows as T step-sized ones; its backward is one weight-gradient
+   * matmul over T x B rows instead of T rank-B updates added up).
+   */
   sequence(z: Tensor, T: number, B: number, state: RecState): { h: Tensor; state: RecState } {
     const next = [...state]
     let h = z
     this.layers.forEach((l, i) => {
       const hs: Tensor[] = []
       let s = { h: state[2 * i], c: state[2 * i + 1] }
+      const xw = steps(l.project(h), T, B)
       for (let t = 0; t < T; t++) {
-        s = l.step(stepRows(h, T, B, t), s)
+        s = l.stepProjected(xw[t], s)
         hs.push(s.h)
       }
       next[2 * i] = s.h
@@ -97,8 +103,9 @@ export class DncCore implements RecurrentCore {
   sequence(z: Tensor, T: number, B: number, state: RecState): { h: Tensor; state: RecState } {
     const hs: Tensor[] = []
     let s = state
+    const zs = steps(z, T, B)
     for (let t = 0; t < T; t++) {
-      const r = this.step(stepRows(z, T, B, t), s)
+      const r = this.step(zs[t], s)
       hs.push(r.h)
       s = r.state
     }

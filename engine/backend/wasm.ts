@@ -27,6 +27,10 @@ export interface WasmOptions {
 /** The matmuls split over column blocks of out (matmul_cols modes); below MIN_SPLIT_MACS a split costs more than it saves. */
 const BY_COLUMNS: Partial<Record<KernelName, number>> = { matmul: 0, matmul_nt: 1, matmul_tn: 2 }
 const MIN_SPLIT_MACS = 1 << 21
+/** Multiply-adds of a kernel call (the matmuls' and convs'), to decide whether splitting it pays. */
+function macs(name: KernelName, d: Dims): number {
+  return name.startsWith('conv2d') ? d.N * d.K * d.P * d.Q * d.C * d.R * d.S : d.M * d.K * d.N
+}
 /**
  * The convs split over the batch: floats per image of each pointer argument (outputs then inputs; 0 = the whole
  * buffer goes to every part). Images are independent in the forward and input-gradient convs, so with worker
@@ -47,8 +51,16 @@ interface Part {
   fn: string
   pre: number[]
   post: number[]
-  wsFloats: number
+  /** floats of its workspace, whose pointer goes between pre and post; null: the kernel takes none */
+  wsFloats: number | null
 }
+/** Long elementwise runs split into ranges of whole f32x4 groups (each element is computed alone: bitwise equal). */
+const MIN_RANGE_SPLIT = 1 << 17
+/**
+ * sum_squares of a long buffer runs as SQUARE_PARTS fixed ranges, on any thread count (so its rounding never depends
+ * on the cores), whose float32 partials are added in order in double.
+ */
+const SQUARE_PARTS = 8
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const
@@ -69,6 +81,14 @@ export class WasmBackend implements Backend {
     const threads = 1 + (workers?.size ?? 0)
     this.description = `WebAssembly SIMD128 kernels (AssemblyScript), ${threads} thread${threads > 1 ? 's (matmuls split by columns, convs by the batch)' : ''}`
   }
+
+  /**
+   * Calls below this many multiply-adds run whole on the calling thread: waking a worker costs more than the
+   * second core saves (tests set 0 to split every call).
+   */
+  minSplitMacs = MIN_SPLIT_MACS
+  /** Elementwise calls (adam_step) of at least this many floats split into ranges; sum_squares from twice it. */
+  minRangeSplit = MIN_RANGE_SPLIT
 
   /** Threads that run kernels: the calling one plus the workers. */
   get threads(): number {
@@ -137,10 +157,12 @@ export class WasmBackend implements Backend {
     const fn = this.kernel(name + variant)
     const ptrs = [...outputs, ...inputs].map((b) => this.live(b).ptr)
     if (name === 'conv2d_backward_weight' && variant === '' && d.N >= 2) return this.runWeightGrad(ptrs, d)
+    if (name === 'sum_squares' && variant === '' && d.L >= this.minRangeSplit * 2) return this.runSquares(ptrs, d)
+    if (name === 'adam_step' && this.workers && variant === '' && d.L >= this.minRangeSplit) return this.runRanges(name, ptrs, d)
     const mode = BY_COLUMNS[name]
-    if (this.workers && variant === '') {
+    if (this.workers && variant === '' && macs(name, d) >= this.minSplitMacs) {
       if (BY_BATCH[name] && d.N >= 2) return this.runParts(this.batchParts(name, ptrs, d, Math.min(this.threads, d.N)))
-      if (mode !== undefined && d.N > 8 && d.M * d.K * d.N >= MIN_SPLIT_MACS) return this.runByColumns(name, mode, ptrs, d)
+      if (mode !== undefined && d.N > 8) return this.runByColumns(name, mode, ptrs, d)
     }
     const args = abiArgs(name, d)
     const wsFloats = sig.workspace ? sig.workspace(d) : 0
@@ -188,6 +210,41 @@ export class WasmBackend implements Backend {
     this.runParts(calls)
   }
 
+  /** An elementwise kernel whose every pointer covers L floats, as one range of L per thread. */
+  private runRanges(name: KernelName, ptrs: number[], d: Dims): void {
+    this.runParts(this.ranges(name, ptrs, d, this.threads))
+  }
+
+  /** `parts` ranges of consecutive f32x4 groups of the L floats (the last may be short). */
+  private ranges(name: KernelName, ptrs: number[], d: Dims, parts: number): Part[] {
+    const groups = Math.ceil(d.L / 4),
+      calls: Part[] = []
+    for (let p = 0; p < parts; p++) {
+      const l0 = Math.floor((groups * p) / parts) * 4,
+        l1 = Math.min(d.L, Math.floor((groups * (p + 1)) / parts) * 4)
+      calls.push({ fn: name, pre: ptrs.map((ptr) => ptr + l0 * 4), post: abiArgs(name, { ...d, L: l1 - l0 }), wsFloats: null })
+    }
+    return calls
+  }
+
+  /** sum_squares as SQUARE_PARTS fixed ranges, each into its own partial, added in order in double. */
+  private runSquares(ptrs: number[], d: Dims): void {
+    const partials = this.arena.alloc(SQUARE_PARTS * 4)
+    try {
+      const calls = this.ranges('sum_squares', [partials.ptr, ptrs[1]], d, SQUARE_PARTS)
+      calls.forEach((c, i) => {
+        c.pre[0] = partials.ptr + i * 4
+      })
+      this.runParts(calls)
+      const f = this.f32
+      let total = 0
+      for (let i = 0; i < SQUARE_PARTS; i++) total += f[partials.ptr / 4 + i]
+      f[ptrs[0] / 4] = total
+    } finally {
+      this.arena.release(partials.ptr, partials.cls)
+    }
+  }
+
   /**
    * The weight gradient sums over the batch, so its parts are FIXED (min(WEIGHT_GRAD_PARTS, N) runs of consecutive
    * images, whatever the thread count: on one thread they run one after another), each into its own partial, added
@@ -203,7 +260,7 @@ export class WasmBackend implements Backend {
         partials.push(part)
         c.pre[0] = part.ptr
       }
-      this.runParts(calls)
+      this.runParts(calls, macs('conv2d_backward_weight', d) >= this.minSplitMacs) // small: all on this thread
       const f = this.f32,
         out = ptrs[0] / 4
       for (const part of partials) {
@@ -216,26 +273,21 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Run the parts in rounds of `threads`: a round's first part on this thread, the rest on workers (no workers: one
-   * after another). Each part gets its own workspace; returns when all are done.
+   * Run the parts, each with its own workspace, on whichever threads claim them (no workers: one after another on
+   * this thread, or when isShared is false); returns when all are done.
    */
-  private runParts(parts: Part[]): void {
+  private runParts(parts: Part[], isShared = true): void {
     const blocks: { ptr: number; cls: number }[] = []
     try {
-      const args = parts.map((p) => {
+      const calls = parts.map((p) => {
+        if (p.wsFloats === null) return { fn: p.fn, args: [...p.pre, ...p.post] }
         const ws = this.arena.alloc(p.wsFloats * 4)
         blocks.push(ws)
-        return [...p.pre, ws.ptr, ...p.post]
+        return { fn: p.fn, args: [...p.pre, ws.ptr, ...p.post] }
       })
-      for (let r = 0; r < parts.length; r += this.threads) {
-        const rest = parts.slice(r + 1, r + this.threads).map((p, i) => ({ fn: p.fn, args: args[r + 1 + i] }))
-        if (rest.length) this.workers!.start(rest)
-        try {
-          this.kernel(parts[r].fn)(...args[r])
-        } finally {
-          if (rest.length) this.workers!.wait()
-        }
-      }
+      const local = (c: { fn: string; args: number[] }) => this.kernel(c.fn)(...c.args)
+      if (this.workers && parts.length > 1 && isShared) this.workers.runAll(calls, local)
+      else for (const c of calls) local(c)
     } finally {
       for (const b of blocks) this.arena.release(b.ptr, b.cls)
     }

@@ -1,20 +1,30 @@
-// Kernel threads for the wasm backend: the calling thread and `size` workers run one kernel on disjoint parts of
-// its output at once, all through instances of the same module over ONE shared WebAssembly.Memory (pointers mean
-// the same thing in every thread). Platform-neutral: the engine never creates a worker; cli/wasm_workers.ts
-// (Node, worker_threads) does, and each worker runs serveCalls() below.
+// Kernel threads for the wasm backend: the calling thread and `size` workers run the parts of one kernel call
+// (disjoint parts of its output), all through instances of the same module over ONE shared WebAssembly.Memory
+// (pointers mean the same thing in every thread). Platform-neutral: the engine never creates a worker;
+// cli/wasm_workers.ts (Node, worker_threads) does, and each worker runs serveCalls() below.
 //
-// The control block is a SharedArrayBuffer: Int32 words [GEN, PENDING, FAILED, -] then, per worker, a slot of
-// SLOT float64s [forGen, fn index, arg count, args...]. start(): write the slots (forGen = the next generation),
-// set PENDING to the number of busy workers, bump GEN and wake everyone. A worker wakes on a new GEN, runs its
-// slot if the slot is for that generation, and decrements PENDING (the last one wakes the caller). The
-// stamp makes a late wake-up harmless: a worker that wakes for generation g and reads a slot already rewritten for
-// g + 1 skips it, and runs it when it sees g + 1. Atomics are sequentially consistent, so slot writes made before
-// the GEN bump are visible to a worker that has seen the bump.
+// Parts are CLAIMED, not assigned: every thread, the caller included, takes the next unclaimed part until none is
+// left. A worker that the OS has not scheduled yet (a loaded machine) then costs nothing: the caller runs its part
+// itself, so a split call is never much slower than the same parts run one after another on one thread. Each part
+// computes its output elements exactly as the unsplit kernel would, so WHO runs a part never changes a result.
+//
+// The control block is a SharedArrayBuffer: Int32 words [GEN, CLAIM, DONE, FAILED], then per part a slot of SLOT
+// float64s [fn index, arg count, args...]. CLAIM packs the generation (23 bits), the part count (4 bits) and the
+// next part (4 bits) into one word, so a claim is one compareExchange on a consistent snapshot: a stale thread (one
+// that woke for an older generation) fails its claim instead of running a part twice. start(): write the slots,
+// DONE = 0, CLAIM = (gen, n, 0), then GEN = gen and wake the workers. Workers spin briefly on GEN before they sleep
+// (a futex wake costs ~50-100 us here, more than a small kernel), then claim; each finished part increments DONE,
+// and the caller waits for DONE = n.
 const GEN = 0,
-  PENDING = 1,
-  FAILED = 2
+  CLAIM = 1,
+  DONE = 2,
+  FAILED = 3
 const HEADER_BYTES = 16
-export const SLOT = 32 // float64s per worker slot: 3 header + up to 29 arguments
+export const SLOT = 32 // float64s per part slot: 2 header + up to 30 arguments
+/** Parts of one call at most (CLAIM's 4-bit fields). */
+export const MAX_PARTS = 15
+/** Polls of a shared word before a thread sleeps on it (a few tens of microseconds). */
+const SPIN = 4000
 
 export interface WorkerCall {
   fn: string
@@ -25,23 +35,37 @@ export interface WorkerCall {
 export interface WasmWorkers {
   /** workers besides the calling thread */
   readonly size: number
-  /** Start calls[i] on worker i (calls.length <= size); returns at once. */
-  start(calls: readonly WorkerCall[]): void
-  /** Block until every started call returned; throws if one failed. */
-  wait(): void
+  /**
+   * Run every call (calls.length <= MAX_PARTS) on whichever thread claims it first, `local` running the caller's
+   * claims on the calling thread; returns when all are done, and throws if one failed.
+   */
+  runAll(calls: readonly WorkerCall[], local: (call: WorkerCall) => void): void
   terminate(): void
 }
 
-export function controlBlock(workers: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(HEADER_BYTES + workers * SLOT * 8)
+export function controlBlock(): SharedArrayBuffer {
+  return new SharedArrayBuffer(HEADER_BYTES + MAX_PARTS * SLOT * 8)
+}
+
+const pack = (gen: number, n: number, next: number) => ((gen & 0x7fffff) << 8) | (n << 4) | next
+
+/** Claim the next part of generation `gen`; -1 when the generation has moved on or has no part left. */
+function claim(ctrl: Int32Array, gen: number): number {
+  for (;;) {
+    const c = Atomics.load(ctrl, CLAIM)
+    if (c >>> 8 !== (gen & 0x7fffff)) return -1
+    const n = (c >>> 4) & 15,
+      next = c & 15
+    if (next >= n) return -1
+    if (Atomics.compareExchange(ctrl, CLAIM, c, c + 1) === c) return next
+  }
 }
 
 /** The calling side of the protocol over a control block; `names` are the kernel exports by index. */
-export class Dispatcher {
+export class Dispatcher implements WasmWorkers {
   private readonly ctrl: Int32Array
   private readonly slots: Float64Array
   private readonly index: Map<string, number>
-  private running: readonly WorkerCall[] = []
 
   constructor(
     block: SharedArrayBuffer,
@@ -50,40 +74,48 @@ export class Dispatcher {
     private readonly onTerminate: () => void = () => {},
   ) {
     this.ctrl = new Int32Array(block, 0, 4)
-    this.slots = new Float64Array(block, HEADER_BYTES, size * SLOT)
+    this.slots = new Float64Array(block, HEADER_BYTES, MAX_PARTS * SLOT)
     this.index = new Map(names.map((n, i) => [n, i]))
   }
 
-  start(calls: readonly WorkerCall[]): void {
-    if (calls.length > this.size) throw new Error(`wasm threads: ${calls.length} calls for ${this.size} workers`)
-    if (Atomics.load(this.ctrl, PENDING) !== 0) throw new Error('wasm threads: start() while calls are running')
-    const gen = (Atomics.load(this.ctrl, GEN) + 1) | 0
-    for (let w = 0; w < this.size; w++) {
-      const s = w * SLOT,
-        call = calls[w]
-      this.slots[s] = gen
-      this.slots[s + 1] = call ? this.fnIndex(call.fn) : -1
-      if (!call) continue
-      if (call.args.length > SLOT - 3) throw new Error(`wasm threads: ${call.fn} has ${call.args.length} arguments (at most ${SLOT - 3})`)
-      this.slots[s + 2] = call.args.length
-      this.slots.set(call.args, s + 3)
-    }
-    this.running = calls
-    Atomics.store(this.ctrl, PENDING, calls.length)
+  runAll(calls: readonly WorkerCall[], local: (call: WorkerCall) => void): void {
+    const n = calls.length
+    if (n > MAX_PARTS) throw new Error(`wasm threads: ${n} parts in one call (at most ${MAX_PARTS})`)
+    calls.forEach((call, p) => {
+      if (call.args.length > SLOT - 2) throw new Error(`wasm threads: ${call.fn} has ${call.args.length} arguments (at most ${SLOT - 2})`)
+      const s = p * SLOT
+      this.slots[s] = this.fnIndex(call.fn)
+      this.slots[s + 1] = call.args.length
+      this.slots.set(call.args, s + 2)
+    })
+    const gen = (Atomics.load(this.ctrl, GEN) + 1) & 0x7fffff
+    Atomics.store(this.ctrl, DONE, 0)
+    Atomics.store(this.ctrl, CLAIM, pack(gen, n, 0))
     Atomics.store(this.ctrl, GEN, gen)
     Atomics.notify(this.ctrl, GEN)
+    let failure: unknown = null
+    for (let p; (p = claim(this.ctrl, gen)) >= 0; ) {
+      try {
+        local(calls[p])
+      } catch (e) {
+        failure ??= e
+      }
+      Atomics.add(this.ctrl, DONE, 1)
+    }
+    this.waitDone(n, calls)
+    if (Atomics.exchange(this.ctrl, FAILED, 0) !== 0) {
+      throw new Error(`wasm threads: a worker failed in ${[...new Set(calls.map((c) => c.fn))].join(', ')}`)
+    }
+    if (failure) throw failure
   }
 
-  wait(): void {
-    let p: number,
-      quiet = 0
-    while ((p = Atomics.load(this.ctrl, PENDING)) > 0) {
-      if (Atomics.wait(this.ctrl, PENDING, p, 1000) === 'timed-out' && ++quiet >= 60) {
-        throw new Error(`wasm threads: ${p} worker(s) did not finish ${this.running.map((c) => c.fn).join(', ')} within 60 s`)
+  private waitDone(n: number, calls: readonly WorkerCall[]): void {
+    let quiet = 0
+    for (let s = 0; s < SPIN; s++) if (Atomics.load(this.ctrl, DONE) >= n) return
+    for (let d; (d = Atomics.load(this.ctrl, DONE)) < n; ) {
+      if (Atomics.wait(this.ctrl, DONE, d, 1000) === 'timed-out' && ++quiet >= 60) {
+        throw new Error(`wasm threads: ${n - d} part(s) of ${calls.map((c) => c.fn).join(', ')} did not finish within 60 s`)
       }
-    }
-    if (Atomics.exchange(this.ctrl, FAILED, 0) !== 0) {
-      throw new Error(`wasm threads: a worker failed in ${[...new Set(this.running.map((c) => c.fn))].join(', ')}`)
     }
   }
 
@@ -98,25 +130,31 @@ export class Dispatcher {
   }
 }
 
-/** A worker's loop (never returns): run the calls addressed to worker `w` with this thread's instance. The pool
- * waits for each worker to say it is ready before the first start(), so startup is not paid inside a kernel call. */
-export function serveCalls(instance: WebAssembly.Instance, block: SharedArrayBuffer, names: readonly string[], w: number): never {
+/** A worker's loop (never returns): claim and run parts with this thread's instance, generation after generation.
+ * The pool waits for each worker to say it is ready before the first call, so startup is not paid inside a kernel. */
+export function serveCalls(instance: WebAssembly.Instance, block: SharedArrayBuffer, names: readonly string[]): never {
   const ctrl = new Int32Array(block, 0, 4),
-    slot = new Float64Array(block, HEADER_BYTES + w * SLOT * 8, SLOT)
+    slots = new Float64Array(block, HEADER_BYTES, MAX_PARTS * SLOT)
   const ex = instance.exports as Record<string, (...a: number[]) => void>
   const fns = names.map((n) => ex[n])
-  let seen = 0 // GEN's initial value: a worker that starts late still sees the generation it was started for
+  let seen = Atomics.load(ctrl, GEN)
   for (;;) {
-    Atomics.wait(ctrl, GEN, seen)
-    const gen = Atomics.load(ctrl, GEN)
-    if (gen === seen) continue
-    seen = gen
-    if (slot[0] !== gen || slot[1] < 0) continue
-    try {
-      fns[slot[1]](...Array.from(slot.subarray(3, 3 + slot[2])))
-    } catch {
-      Atomics.store(ctrl, FAILED, 1)
+    let gen = Atomics.load(ctrl, GEN)
+    for (let s = 0; s < SPIN && gen === seen; s++) gen = Atomics.load(ctrl, GEN)
+    if (gen === seen) {
+      Atomics.wait(ctrl, GEN, seen)
+      continue
     }
-    if (Atomics.sub(ctrl, PENDING, 1) === 1) Atomics.notify(ctrl, PENDING)
+    seen = gen
+    for (let p; (p = claim(ctrl, gen)) >= 0; ) {
+      const s = p * SLOT
+      try {
+        fns[slots[s]](...Array.from(slots.subarray(s + 2, s + 2 + slots[s + 1])))
+      } catch {
+        Atomics.store(ctrl, FAILED, 1)
+      }
+      Atomics.add(ctrl, DONE, 1)
+      Atomics.notify(ctrl, DONE) // cheap when the caller is still spinning (no sleeper to wake)
+    }
   }
 }

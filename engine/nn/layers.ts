@@ -75,8 +75,15 @@ export class LSTM extends Module {
   }
   /** One step for a batch: x [N, in], state [N, U] each -> new state. */
   step(x: Tensor, s: LSTMState): LSTMState {
-    const pre = add(add(matmul(x, this.wx), matmul(s.h, this.wh)), this.b)
-    return lstmCell(pre, s.c)
+    return this.stepProjected(this.project(x), s)
+  }
+  /** The input projection x Wx [N, 4U], of one step or of many steps' rows at once. */
+  project(x: Tensor): Tensor {
+    return matmul(x, this.wx)
+  }
+  /** One step from its projected input xw = x Wx: pre = xw + h Wh + b, then the cell. */
+  stepProjected(xw: Tensor, s: LSTMState): LSTMState {
+    return lstmCell(add(add(xw, matmul(s.h, this.wh)), this.b), s.c)
   }
 }
 

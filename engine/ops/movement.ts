@@ -55,6 +55,36 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   })
 }
 
+/**
+ * x cut along `axis` into consecutive parts of the given sizes (summing to x's extent): one tape entry whose backward
+ * writes every part's gradient into ONE dx (zeros where a part has none). T slices would each backpropagate a
+ * full-size dx that the tape then adds up: T^2 work for a time-major sequence cut into its T steps.
+ */
+export function split(x: Tensor, axis: number, sizes: number[]): Tensor[] {
+  const { a, O, I } = axisView(x.shape, axis)
+  const DX = x.shape[a]
+  if (sizes.some((n) => !(n >= 0)) || sizes.reduce((s, n) => s + n, 0) !== DX) throw new Error(`split: sizes [${sizes}] do not sum to ${DX} on axis ${a}`)
+  const starts: number[] = []
+  let start = 0
+  const outs = sizes.map((n) => {
+    starts.push(start)
+    start += n
+    return run(
+      'slice_axis',
+      x.shape.map((d, i) => (i === a ? n : d)),
+      [x],
+      { O, DX, I, START: start - n, DO: n },
+    )
+  })
+  return record(outs, [x], (gs) => {
+    const dx = gs.every((g) => g) ? Tensor.empty(x.backend, x.shape) : Tensor.zeros(x.backend, x.shape)
+    gs.forEach((g, i) => {
+      if (g) x.backend.run('concat_part', [dx.buf], [g.buf], { O, DX: sizes[i], I, START: starts[i], DO: DX })
+    })
+    return [dx]
+  })
+}
+
 export function concat(xs: Tensor[], axis: number): Tensor {
   sameBackend(xs, 'concat')
   const { a, O, I } = axisView(xs[0].shape, axis)

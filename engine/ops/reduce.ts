@@ -66,9 +66,12 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
   return reshape(sum(g, axes, true), shape) // recorded: sumTo is also a forward op
 }
 
-/** Squared L2 norm of all elements, a [1] tensor (no gradient; for clipping). */
-export function sumSquares(x: Tensor): Tensor {
-  return run('sum_squares', [1], [x], { L: x.size })
+/**
+ * Squared L2 norm of all elements, a [1] tensor (no gradient; for clipping). With scale 0: sum (0 x)^2, which is 0
+ * when every element is finite and NaN otherwise (a finite check in one pass).
+ */
+export function sumSquares(x: Tensor, scale = 1): Tensor {
+  return run('sum_squares', [1], [x], { L: x.size, scale })
 }
 
 /**

@@ -2,7 +2,7 @@
 // kernel per parameter, and optional global-L2-norm gradient clipping (Chainer's GradientClipping: when the
 // norm of all gradients exceeds the threshold, every gradient is scaled by threshold / norm).
 import { Tensor, keep, scope, noGrad } from '../tensor.ts'
-import { sumSquares, add, mulScalar, concat } from '../ops/index.ts'
+import { sumSquares, add, concat } from '../ops/index.ts'
 
 export interface AdamOptions {
   lr?: number
@@ -76,14 +76,14 @@ export class Adam {
   /**
    * Three sums, a [3] tensor in the caller's scope, each finite exactly when that part of the state is usable:
    * the parameters' squares (NaN when a parameter is NaN, infinite when one is infinite or beyond ~1.8e19, whose
-   * square overflows float32: such a weight overflows every layer it feeds), and the squares of m * 0 and v * 0
+   * square overflows float32: such a weight overflows every layer it feeds), and the squares of m * 0 and v * 0 (sumSquares with scale 0, one pass)
    * (0 when every moment is finite, NaN otherwise). Read them once per step, before a state can be saved.
    */
   finiteSums(): Tensor {
     return noGrad(() => {
       const total = (xs: Tensor[], f: (x: Tensor) => Tensor) => xs.map(f).reduce((a, b) => add(a, b))
-      const zeroed = (x: Tensor) => sumSquares(mulScalar(x, 0))
-      return concat([total(this.params, sumSquares), total(this.m, zeroed), total(this.v, zeroed)], 0)
+      const zeroed = (x: Tensor) => sumSquares(x, 0)
+      return concat([total(this.params, (x) => sumSquares(x)), total(this.m, zeroed), total(this.v, zeroed)], 0)
     })
   }
 

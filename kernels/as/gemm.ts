@@ -47,9 +47,10 @@ export function micro(t: usize, a0: usize, a1: usize, a2: usize, a3: usize, tab:
 
 /**
  * micro() for a packed A micro-panel [k][4] (the four rows 16 bytes apart in one chunk per depth step): one A
- * pointer and immediate lane offsets instead of four pointers.
+ * pointer and immediate lane offsets instead of four pointers. B's depth steps are BS bytes apart (32 in a packed
+ * panel; a row-major B's row stride when it is read in place).
  */
-export function microPacked(t: usize, a: usize, I: i32, bp: usize): void {
+export function microPacked(t: usize, a: usize, I: i32, bp: usize, BS: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0)
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0)
   for (let k = 0; k < I; k++) {
@@ -62,7 +63,7 @@ export function microPacked(t: usize, a: usize, I: i32, bp: usize): void {
     c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1))
     av = v128.load32_splat(a, 12)
     c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1))
-    a += 16; bp += 32
+    a += 16; bp += BS
   }
   v128.store(t, c00); v128.store(t, c01, 16); v128.store(t, c10, 32); v128.store(t, c11, 48)
   v128.store(t, c20, 64); v128.store(t, c21, 80); v128.store(t, c30, 96); v128.store(t, c31, 112)

@@ -47,16 +47,20 @@ function gemm(out: usize, a: usize, rs: usize, ks: usize, bp: usize, ws: usize, 
         const i1 = min(M, i0 + MC)
         for (let i = i0; i < i1; i += 4) packA(ap + (<usize>((i - i0) * kc) << 2), a, rs, ks, i, M, k0, kc)
         for (let jp = j0; jp < j1; jp++) {
-          let panel = bp + ((<usize>jp * <usize>K + <usize>k0) << 5)
+          let panel = bp + ((<usize>jp * <usize>K + <usize>k0) << 5), BS: usize = 32
           const n = min(8, N - jp * 8)
-          if (isLazy) {
+          if (isLazy && !isTrans && n == 8 && M <= 4) {
+            // one row tile uses each panel once: read B's rows in place (the same values, so the same result)
+            panel = at(b, k0 * ldb + jp * 8)
+            BS = <usize>ldb << 2
+          } else if (isLazy) {
             panel = bp
             if (isTrans) packT(bp, at(b, k0), kc, N, K, jp)
             else packN(bp, at(b, k0 * ldb), kc, N, ldb, jp)
           }
           for (let i = i0; i < i1; i += 4) {
             const a0 = ap + (<usize>((i - i0) * kc) << 2)
-            microPacked(t, a0, kc, panel)
+            microPacked(t, a0, kc, panel, BS)
             storeRows(t, at(out, i * ldc + jp * 8), ldc, min(4, M - i), n, k0 > 0)
           }
         }

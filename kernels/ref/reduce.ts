@@ -1,6 +1,7 @@
 // Reductions over the middle axis of x viewed as [O, R, I] -> out [O, I]: reference. sum_reduce, max_reduce,
 // max_reduce_backward (dout goes to the FIRST maximal element of each reduced row), and sum_squares (out[0] =
-// sum of x^2 over L elements, the squared L2 norm used by global-norm gradient clipping).
+// sum of (scale x)^2 over L elements, in double: the squared L2 norm used by global-norm gradient clipping with
+// scale 1; with scale 0, 0 when every element is finite and NaN otherwise).
 import type { Float, Dims } from './types.ts'
 
 export function sum_reduce(out: Float, x: Float, { O, R, I }: Dims): void {
@@ -34,8 +35,11 @@ export function max_reduce_backward(dx: Float, dout: Float, x: Float, y: Float, 
     }
 }
 
-export function sum_squares(out: Float, x: Float, { L }: Dims): void {
+export function sum_squares(out: Float, x: Float, { L, scale }: Dims): void {
   let acc = 0
-  for (let i = 0; i < L; i++) acc += x[i] * x[i]
+  for (let i = 0; i < L; i++) {
+    const v = scale * x[i]
+    acc += v * v
+  }
   out[0] = acc
 }

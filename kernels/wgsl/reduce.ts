@@ -1,4 +1,4 @@
-// Reductions over the middle axis of x [O, R, I] -> out [O, I] in WGSL, and sum_squares (out[0] = sum x^2).
+// Reductions over the middle axis of x [O, R, I] -> out [O, I] in WGSL, and sum_squares (out[0] = sum (scale x)^2).
 // sum_reduce / max_reduce have two versions, chosen by selectReduce below:
 //   v1 picks one of two schedules by a uniform branch on I (no code splicing, one pipeline): I == 1 (a row
 //     reduction, rows contiguous): one workgroup of 64 per row, strided partials + a tree reduction; I > 1
@@ -95,7 +95,7 @@ export const sum_squares: WgslKernel = {
   helpers: tree('a + b'),
   body: `
   var acc = 0.0;
-  for (var i = i32(li); i < d.L; i += i32(WG_X)) { let v = x[i]; acc += v * v; }
+  for (var i = i32(li); i < d.L; i += i32(WG_X)) { let v = d.scale * x[i]; acc += v * v; }
   let t = wg_reduce(acc, li);
   if (li == 0u) { out[0] = t; }`,
   workgroups: () => [1, 1, 1],

@@ -11,6 +11,7 @@ export interface MatmulCase {
 export const MATMUL: MatmulCase[] = [
   { M: 1, K: 1, N: 1 },
   { M: 3, K: 5, N: 7 },
+  { M: 4, K: 300, N: 20 }, // one row tile: full B panels read in place, the last one packed; depth past one 128 slice
   { M: 17, K: 33, N: 9 },
   { M: 31, K: 67, N: 65 },
   { M: 64, K: 3136, N: 32 },

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert'
 import { Tensor, RefBackend, backward, noGrad, scope, tapeLength } from '../../engine/index.ts'
 import * as E from '../../engine/index.ts'
 import { close, randn, uniform, centralDifferences } from '../helpers.ts'
+import { REF } from '../../kernels/ref/index.ts'
 
 const be = new RefBackend(64)
 const EPS = 1e-6,
@@ -175,12 +176,37 @@ const CONVS: { x: number[]; w: number[]; stride: number; pad: number }[] = [
   { x: [1, 3, 7, 7], w: [2, 3, 3, 3], stride: 2, pad: 1 },
   { x: [2, 1, 11, 13], w: [2, 1, 4, 4], stride: 4, pad: 0 },
   { x: [1, 2, 9, 10], w: [3, 2, 4, 3], stride: 4, pad: 1 },
+  // filters as large as the input: one matmul over the batch (engine/ops/conv.ts wholeImageConv)
+  { x: [3, 4, 2, 2], w: [5, 4, 2, 2], stride: 1, pad: 0 },
+  { x: [2, 2, 3, 2], w: [3, 2, 3, 2], stride: 2, pad: 0 },
 ]
 for (const { x, w, stride, pad } of CONVS) {
   gradcheck(`conv2d ref64 x [${x}] w [${w}] stride ${stride} pad ${pad}`, [{ shape: x }, { shape: w }, { shape: [w[0]] }], (a, b, c) =>
     E.conv2d(a, b, c, stride, pad),
   )
 }
+
+test('conv2d with a whole-image filter (computed as a matmul) equals the conv2d_forward kernel', () => {
+  for (const [x, w, stride] of [
+    [[3, 4, 2, 2], [5, 4, 2, 2], 1],
+    [[2, 2, 3, 2], [3, 2, 3, 2], 2],
+  ] as const) {
+    const xs = randn(
+        x.reduce((a, b) => a * b, 1),
+        seed++,
+      ),
+      ws = randn(
+        w.reduce((a, b) => a * b, 1),
+        seed++,
+      ),
+      bs = randn(w[0], seed++)
+    const got = noGrad(() => E.conv2d(tensor64(xs, [...x]), tensor64(ws, [...w]), tensor64(bs, [w[0]]), stride, 0))
+    assert.equal(got.shape, [x[0], w[0], 1, 1])
+    const want = new Float64Array(x[0] * w[0])
+    REF.conv2d_forward(want, Float64Array.from(xs), Float64Array.from(ws), Float64Array.from(bs), E.conv2dDims(x, w, stride, 0))
+    close(be.raw(got.buf), want, { atol: 1e-12, rtol: 1e-12 }, 'whole-image conv2d')
+  }
+})
 
 // ---------------------------------------------------------------------------------------------- movement
 gradcheck('reshape ref64 [2,6] -> [3,-1]', [{ shape: [2, 6] }], (x) => E.reshape(x, [3, -1]))
@@ -221,6 +247,22 @@ gradcheck('transpose ref64 [2,3,4] default perm', [{ shape: [2, 3, 4] }], (x) =>
 gradcheck('slice ref64 [4,5] axis 0 [1,3)', [{ shape: [4, 5] }], (x) => E.slice(x, 0, 1, 3))
 gradcheck('slice ref64 [2,5,3] axis 1 [2,5)', [{ shape: [2, 5, 3] }], (x) => E.slice(x, 1, 2, 5))
 gradcheck('slice ref64 [2,3,6] axis -1 [0,4)', [{ shape: [2, 3, 6] }], (x) => E.slice(x, -1, 0, 4))
+gradcheck('split ref64 [6,3] axis 0 into 2+1+3 (every part used)', [{ shape: [6, 3] }], (x) => E.split(x, 0, [2, 1, 3]))
+gradcheck('split ref64 [2,7,2] axis 1 into 3+0+4, only the last part used', [{ shape: [2, 7, 2] }], (x) => E.split(x, 1, [3, 0, 4])[2])
+gradcheck('split ref64 [6,2] axis 0, parts reused (squared, concatenated back)', [{ shape: [6, 2] }], (x) => {
+  const [a, b, c] = E.split(x, 0, [2, 2, 2])
+  return E.concat([E.mul(a, c), b], 0)
+})
+test('split: the parts are the slices, and sizes that do not add up are refused', () => {
+  const x = tensor64(
+    Array.from({ length: 12 }, (_, i) => i),
+    [4, 3],
+  )
+  const parts = noGrad(() => E.split(x, 0, [1, 3]))
+  assert.equal(Array.from(be.raw(parts[0].buf)), [0, 1, 2])
+  assert.equal(Array.from(be.raw(parts[1].buf)), [3, 4, 5, 6, 7, 8, 9, 10, 11])
+  assert.throws(() => E.split(x, 0, [1, 2]), /sizes \[1,2\] do not sum to 4/)
+})
 gradcheck('concat ref64 [2,3]+[2,4]+[2,1] axis 1', [{ shape: [2, 3] }, { shape: [2, 4] }, { shape: [2, 1] }], (a, b, c) => E.concat([a, b, c], 1))
 gradcheck('concat ref64 [1,3,2]+[2,3,2] axis 0', [{ shape: [1, 3, 2] }, { shape: [2, 3, 2] }], (a, b) => E.concat([a, b], 0))
 gradcheck('concat ref64 [2,2,3]+[2,3,3] axis 1, one input without grad', [{ shape: [2, 2, 3] }, { shape: [2, 3, 3], noGrad: true }], (a, b) =>

@@ -1,12 +1,14 @@
 // The wasm backend with kernel threads (cli/wasm_workers.ts + engine/backend/wasm_threads.ts): matmuls split by
 // column blocks and conv forward / input gradient split over the batch give BITWISE the single-thread results (every output element is computed by
 // the same code on the same inputs), for 2 and 3 threads, uneven splits (N = 3, 5 over 2 parts), N = 1 (not split),
-// padding; the weight gradient (not split) too; and the single-thread results match ref. Workers are terminated by
+// padding; the weight gradient (fixed parts) too; parts claimed by whichever thread is free (a worker that never
+// runs leaves every part to the caller); calls too small to pay for a split stay whole; and the single-thread results match ref. Workers are terminated by
 // destroy(), and a thread count below 2 is refused.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync } from 'node:fs'
 import { createThreadedWasmBackend } from '../../cli/wasm_workers.ts'
+import { Dispatcher, controlBlock } from '../../engine/backend/wasm_threads.ts'
 import { openBackend } from '../../cli/node_backend.ts'
 import type { WasmBackend } from '../../engine/backend/wasm.ts'
 import type { Backend } from '../../engine/backend/backend.ts'
@@ -21,6 +23,8 @@ test.before(async () => {
   one = (await openBackend('wasm')) as WasmBackend
   two = await createThreadedWasmBackend(threadsWasm(), 2)
   three = await createThreadedWasmBackend(threadsWasm(), 3)
+  // split every call, however small (by default calls under 2^21 multiply-adds stay on the calling thread)
+  two.minSplitMacs = three.minSplitMacs = 0
 })
 test.after(() => {
   one.destroy()
@@ -122,6 +126,88 @@ for (const { M, K, N } of [
     })
   }
 }
+
+// adam_step split into ranges of f32x4 groups (any L, uneven ranges), and sum_squares as 8 fixed ranges whose partials
+// are added in order: both bitwise the same on 1, 2 and 3 threads (the split threshold lowered so short buffers split)
+for (const L of [1001, 4096 + 3]) {
+  test(`adam_step and sum_squares over ${L} floats in ranges: 2 and 3 threads == 1 thread bitwise; == ref`, () => {
+    const p0 = randn(L, 7),
+      m0 = randn(L, 8, 0.1),
+      v0 = randn(L, 9, 0.1).map(Math.abs),
+      g = randn(L, 10)
+    const d = { L, lr_t: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, grad_scale: 0.5 }
+    const run = (be: WasmBackend) => {
+      be.minRangeSplit = 64
+      const bufs = [p0, m0, v0, g].map((x) => {
+        const b = be.alloc(L)
+        be.write(b, x)
+        return b
+      })
+      be.run('adam_step', bufs.slice(0, 3), [bufs[3]], d)
+      const out = be.alloc(1)
+      be.run('sum_squares', [out], [bufs[0]], { L, scale: 1 })
+      const got = [...bufs.slice(0, 3).map((b) => be.readSync(b)), be.readSync(out)]
+      ;[...bufs, out].forEach((b) => be.free(b))
+      return got
+    }
+    const base = run(one)
+    for (const be of [two, three]) {
+      run(be).forEach((got, i) => {
+        const diff = got.findIndex((v, j) => !Object.is(v, base[i][j]))
+        assert.is(diff, -1, `${be.threads} threads, output ${i}, differ at ${diff}: ${got[diff]} vs ${base[i][diff]}`)
+      })
+    }
+    const [p, m, v] = [p0.slice(), m0.slice(), v0.slice()]
+    REF.adam_step(p, m, v, g, d)
+    close(base[0], p, { atol: 1e-6, rtol: 1e-5 }, 'adam_step p vs ref')
+    close(base[2], v, { atol: 1e-7, rtol: 1e-5 }, 'adam_step v vs ref')
+    const want = new Float32Array(1)
+    REF.sum_squares(want, base[0], { L, scale: 1 })
+    close(base[3], want, { atol: 1e-4, rtol: 1e-6 }, 'sum_squares vs ref')
+  })
+}
+
+test('small calls stay whole by default: below 2^21 multiply-adds no part goes to a worker', async () => {
+  const be = await createThreadedWasmBackend(threadsWasm(), 2)
+  const seen: number[] = []
+  const workers = (be as unknown as { workers: { runAll: (c: unknown[], l: unknown) => void } }).workers
+  const orig = workers.runAll.bind(workers)
+  workers.runAll = (calls, local) => {
+    seen.push(calls.length)
+    orig(calls, local)
+  }
+  const c = { N: 4, C: 3, H: 9, W: 9, K: 4, R: 3, S: 3, STRIDE: 2, PAD: 0 } // 4 x 4 x 16 x 27 multiply-adds
+  const { P, Q } = convOut(c),
+    d = { ...c, P, Q }
+  runConv(be, 'conv2d_forward', d, [randn(4 * 3 * 81, 1), randn(4 * 27, 2), randn(4, 3)], 4 * 4 * P * Q)
+  assert.equal(seen, [])
+  be.minSplitMacs = 0
+  runConv(be, 'conv2d_forward', d, [randn(4 * 3 * 81, 1), randn(4 * 27, 2), randn(4, 3)], 4 * 4 * P * Q)
+  assert.equal(seen, [2])
+  be.destroy()
+})
+
+test('parts are claimed: with a worker that never runs, the caller runs every part itself, in order', () => {
+  const d = new Dispatcher(controlBlock(), ['k0', 'k1'], 1) // one worker in the count, none serving
+  const ran: string[] = []
+  const calls = [
+    { fn: 'k0', args: [1] },
+    { fn: 'k1', args: [2, 3] },
+    { fn: 'k0', args: [4] },
+  ]
+  d.runAll(calls, (c) => ran.push(`${c.fn}(${c.args.join(',')})`))
+  assert.equal(ran, ['k0(1)', 'k1(2,3)', 'k0(4)'])
+  d.runAll(calls.slice(1), (c) => ran.push(c.fn)) // the next generation starts clean
+  assert.equal(ran.slice(3), ['k1', 'k0'])
+  assert.throws(
+    () =>
+      d.runAll(
+        Array.from({ length: 16 }, () => calls[0]),
+        () => {},
+      ),
+    /16 parts in one call/,
+  )
+})
 
 test('fewer than 2 threads is refused with a clear error', async () => {
   try {
