@@ -57,24 +57,18 @@ export class LstmStack implements RecurrentCore {
   }
 
   /**
-   * Layer by layer: each layer steps T times over the previous layer's whole output, its input projection x Wx
-   * computed for all T steps in one matmul (the same rows as T step-sized ones; its backward is one weight-gradient
-   * matmul over T x B rows instead of T rank-B updates added up).
+   * Layer by layer: each layer runs T steps over the previous layer's whole output, its input projection x Wx
+   * computed for all T steps in one matmul and its steps as one tape entry (engine/ops/lstm.ts lstmSequence: the
+   * recurrent weight gradient is one matmul over T x B rows instead of T rank-B updates added up).
    */
   sequence(z: Tensor, T: number, B: number, state: RecState): { h: Tensor; state: RecState } {
     const next = [...state]
     let h = z
     this.layers.forEach((l, i) => {
-      const hs: Tensor[] = []
-      let s = { h: state[2 * i], c: state[2 * i + 1] }
-      const xw = steps(l.project(h), T, B)
-      for (let t = 0; t < T; t++) {
-        s = l.stepProjected(xw[t], s)
-        hs.push(s.h)
-      }
-      next[2 * i] = s.h
-      next[2 * i + 1] = s.c
-      h = T === 1 ? hs[0] : concat(hs, 0)
+      const r = l.sequenceProjected(l.project(h), T, B, { h: state[2 * i], c: state[2 * i + 1] })
+      next[2 * i] = r.h
+      next[2 * i + 1] = r.c
+      h = r.hs
     })
     return { h, state: next }
   }

@@ -5,7 +5,7 @@ import { Tensor } from '../tensor.ts'
 import type { Backend } from '../backend/backend.ts'
 import type { Rng } from '../random.ts'
 import { Module, lecunNormal } from './module.ts'
-import { linear, conv2d, add, mul, matmul, lstmCell } from '../ops/index.ts'
+import { linear, conv2d, add, mul, matmul, lstmCell, lstmSequence } from '../ops/index.ts'
 
 export class Linear extends Module {
   readonly w: Tensor
@@ -80,6 +80,10 @@ export class LSTM extends Module {
   /** The input projection x Wx [N, 4U], of one step or of many steps' rows at once. */
   project(x: Tensor): Tensor {
     return matmul(x, this.wx)
+  }
+  /** T steps of B rows (time-major) from their projected inputs, as one tape entry (ops/lstm.ts lstmSequence). */
+  sequenceProjected(xw: Tensor, T: number, B: number, s: LSTMState): { hs: Tensor } & LSTMState {
+    return lstmSequence(xw, this.wh, this.b, s.h, s.c, T, B)
   }
   /** One step from its projected input xw = x Wx: pre = xw + h Wh + b, then the cell. */
   stepProjected(xw: Tensor, s: LSTMState): LSTMState {

@@ -292,6 +292,64 @@ gradcheck('lstmCell ref64 two steps [2,3]', [{ shape: [2, 12] }, { shape: [2, 12
   return [s2.h, s2.c]
 })
 
+// lstmSequence: T steps as one tape entry (BPTT inside, one weight-gradient matmul); losses on every h, on the last
+// h and c, and with a state that takes no gradient
+const SEQ = { T: 3, B: 2, U: 3 }
+const seqInputs = [
+  { shape: [SEQ.T * SEQ.B, 4 * SEQ.U] },
+  { shape: [SEQ.U, 4 * SEQ.U] },
+  { shape: [4 * SEQ.U] },
+  { shape: [SEQ.B, SEQ.U] },
+  { shape: [SEQ.B, SEQ.U] },
+]
+gradcheck('lstmSequence ref64 T 3 B 2 U 3 (loss on hs, h, c)', seqInputs, (xw, wh, b, h0, c0) => {
+  const r = E.lstmSequence(xw, wh, b, h0, c0, SEQ.T, SEQ.B)
+  return [r.hs, r.h, r.c]
+})
+gradcheck('lstmSequence ref64 (loss on hs only)', seqInputs, (xw, wh, b, h0, c0) => E.lstmSequence(xw, wh, b, h0, c0, SEQ.T, SEQ.B).hs)
+gradcheck(
+  'lstmSequence ref64 (loss on c only, state without gradient)',
+  seqInputs.map((x, i) => (i >= 3 ? { ...x, noGrad: true } : x)),
+  (xw, wh, b, h0, c0) => E.lstmSequence(xw, wh, b, h0, c0, SEQ.T, SEQ.B).c,
+)
+test('lstmSequence equals T LSTM steps (the composed ops): outputs exactly, gradients to rounding', () => {
+  const { T, B, U } = SEQ
+  const data = seqInputs.map((x) =>
+    randn(
+      x.shape.reduce((a, b) => a * b, 1),
+      seed++,
+    ),
+  )
+  const run = (isFused: boolean) =>
+    scope(() => {
+      const [xw, wh, b, h0, c0] = data.map((d, i) => {
+        const t = tensor64(d, seqInputs[i].shape)
+        t.requiresGrad = true
+        return t
+      })
+      let outs: Tensor[]
+      if (isFused) {
+        const r = E.lstmSequence(xw, wh, b, h0, c0, T, B)
+        outs = [r.hs, r.h, r.c]
+      } else {
+        let s = { h: h0, c: c0 }
+        const hs: Tensor[] = []
+        for (let t = 0; t < T; t++) {
+          s = E.lstmCell(E.add(E.add(E.slice(xw, 0, t * B, (t + 1) * B), E.matmul(s.h, wh)), b), s.c)
+          hs.push(s.h)
+        }
+        outs = [E.concat(hs, 0), s.h, s.c]
+      }
+      const w = outs.map((o) => tensor64(randn(o.size, 77 + o.size), [...o.shape]))
+      backward(outs.map((o, i) => E.sum(E.mul(o, w[i]))).reduce((a, b2) => E.add(a, b2)))
+      return [...outs.map((o) => Float64Array.from(be.raw(o.buf))), ...[xw, wh, b, h0, c0].map((x) => Float64Array.from(be.raw(x.grad!.buf)))]
+    })
+  const [fused, composed] = [run(true), run(false)]
+  fused.slice(0, 3).forEach((v, i) => assert.equal(Array.from(v), Array.from(composed[i]), `output ${i}`))
+  fused.slice(3).forEach((v, i) => close(v, composed[3 + i], { atol: 1e-12, rtol: 1e-12 }, `gradient ${i}`))
+  assert.is(tapeLength(), 0)
+})
+
 // ---------------------------------------------------------------------------------------------- batch_matmul
 for (const [ta, tb] of [
   [false, false],
