@@ -313,7 +313,7 @@ gradcheck(
   (xw, wh, b, h0, c0) => E.lstmSequence(xw, wh, b, h0, c0, SEQ.T, SEQ.B).c,
 )
 test('lstmSequence equals T LSTM steps (the composed ops): outputs exactly, gradients to rounding', () => {
-  const { T, B, U } = SEQ
+  const { T, B } = SEQ
   const data = seqInputs.map((x) =>
     randn(
       x.shape.reduce((a, b) => a * b, 1),
