@@ -286,7 +286,7 @@ export class WasmBackend implements Backend {
         return { fn: p.fn, args: [...p.pre, ws.ptr, ...p.post] }
       })
       const local = (c: { fn: string; args: number[] }) => this.kernel(c.fn)(...c.args)
-      if (this.workers && parts.length > 1 && isShared) this.workers.runAll(calls, local)
+      if (this.workers && parts.length > 1 && isShared && this.workers.worthSplitting()) this.workers.runAll(calls, local)
       else for (const c of calls) local(c)
     } finally {
       for (const b of blocks) this.arena.release(b.ptr, b.cls)

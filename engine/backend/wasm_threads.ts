@@ -36,6 +36,12 @@ export interface WasmWorkers {
   /** workers besides the calling thread */
   readonly size: number
   /**
+   * Whether the next splittable call should go to the workers: false for a while after split calls stopped paying
+   * (a loaded machine whose cores are busy with other work; see Dispatcher), so the threads are never much slower
+   * than the calling thread alone.
+   */
+  worthSplitting(): boolean
+  /**
    * Run every call (calls.length <= MAX_PARTS) on whichever thread claims it first, `local` running the caller's
    * claims on the calling thread; returns when all are done, and throws if one failed.
    */
@@ -61,11 +67,28 @@ function claim(ctrl: Int32Array, gen: number): number {
   }
 }
 
-/** The calling side of the protocol over a control block; `names` are the kernel exports by index. */
+/** Split calls run whole for at least this many calls after they stopped paying, doubling while they still do not. */
+const BACKOFF_MIN = 64,
+  BACKOFF_MAX = 4096
+
+/**
+ * The calling side of the protocol over a control block; `names` are the kernel exports by index.
+ *
+ * It also watches whether splitting pays. Each split call estimates its speedup: the caller's own compute time
+ * scaled to all parts (parts are near equal) over the call's wall time. When a moving average of it falls below
+ * 1.1 (the workers wake late or get preempted while holding a part: other processes busy the cores), the next
+ * BACKOFF calls run whole on the calling thread, then splitting is tried again, the backoff doubling each time it
+ * still does not pay. On an idle machine split calls run ~1.8x and are never held back. Results do not depend on it.
+ */
 export class Dispatcher implements WasmWorkers {
   private readonly ctrl: Int32Array
   private readonly slots: Float64Array
   private readonly index: Map<string, number>
+  private speedup = 2
+  private skip = 0
+  private backoff = BACKOFF_MIN
+  /** split calls held back so far (for benches and tests) */
+  heldBack = 0
 
   constructor(
     block: SharedArrayBuffer,
@@ -78,7 +101,26 @@ export class Dispatcher implements WasmWorkers {
     this.index = new Map(names.map((n, i) => [n, i]))
   }
 
+  worthSplitting(): boolean {
+    if (this.skip === 0) return true
+    this.skip--
+    this.heldBack++
+    return false
+  }
+
+  /** Fold one split call's estimated speedup into the average; back off when splitting does not pay. */
+  private observe(ownMs: number, ownParts: number, n: number, totalMs: number): void {
+    if (ownParts === 0 || totalMs <= 0) return
+    this.speedup = 0.9 * this.speedup + (0.1 * ((ownMs * n) / ownParts)) / totalMs
+    if (this.speedup < 1.1) {
+      this.skip = this.backoff
+      this.backoff = Math.min(2 * this.backoff, BACKOFF_MAX)
+      this.speedup = 1.5 // the probe after the backoff starts from a neutral average
+    } else if (this.speedup > 1.3) this.backoff = BACKOFF_MIN
+  }
+
   runAll(calls: readonly WorkerCall[], local: (call: WorkerCall) => void): void {
+    const t0 = performance.now()
     const n = calls.length
     if (n > MAX_PARTS) throw new Error(`wasm threads: ${n} parts in one call (at most ${MAX_PARTS})`)
     calls.forEach((call, p) => {
@@ -93,16 +135,22 @@ export class Dispatcher implements WasmWorkers {
     Atomics.store(this.ctrl, CLAIM, pack(gen, n, 0))
     Atomics.store(this.ctrl, GEN, gen)
     Atomics.notify(this.ctrl, GEN)
-    let failure: unknown = null
+    let failure: unknown = null,
+      ownParts = 0,
+      ownMs = 0
     for (let p; (p = claim(this.ctrl, gen)) >= 0; ) {
+      const t = performance.now()
       try {
         local(calls[p])
       } catch (e) {
         failure ??= e
       }
+      ownMs += performance.now() - t
+      ownParts++
       Atomics.add(this.ctrl, DONE, 1)
     }
     this.waitDone(n, calls)
+    this.observe(ownMs, ownParts, n, performance.now() - t0)
     if (Atomics.exchange(this.ctrl, FAILED, 0) !== 0) {
       throw new Error(`wasm threads: a worker failed in ${[...new Set(calls.map((c) => c.fn))].join(', ')}`)
     }

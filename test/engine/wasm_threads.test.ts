@@ -209,6 +209,28 @@ test('parts are claimed: with a worker that never runs, the caller runs every pa
   )
 })
 
+test('split calls that do not pay (no worker ever runs) are held back for a while, then tried again', () => {
+  const d = new Dispatcher(controlBlock(), ['k0'], 1)
+  const busy = () => {
+    const t = performance.now()
+    while (performance.now() - t < 0.2) {}
+  }
+  const calls = [
+    { fn: 'k0', args: [] },
+    { fn: 'k0', args: [] },
+  ]
+  let splits = 0
+  while (d.worthSplitting() && splits < 100) {
+    d.runAll(calls, busy) // the caller runs both parts: speedup ~1
+    splits++
+  }
+  assert.ok(splits >= 5 && splits < 100, `held back after ${splits} split calls`)
+  let held = 1
+  while (!d.worthSplitting()) held++
+  assert.is(held, 64) // the first backoff, then a probe
+  assert.is(d.heldBack, 64)
+})
+
 test('fewer than 2 threads is refused with a clear error', async () => {
   try {
     await createThreadedWasmBackend(threadsWasm(), 1)
