@@ -223,12 +223,15 @@ export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[]
 /** Named dims of a kernel call, e.g. {M: 64, K: 3136, N: 512}; params ride along by name too. */
 export type Dims = Record<string, number>
 
-/** Flatten a call's dims and params into the ABI order (dims then params), checking none is missing. */
-export function abiArgs(name: KernelName, d: Dims): number[] {
-  const k: KernelSig = KERNELS[name]
-  return [...k.dims, ...k.params].map((key) => {
+/** Flatten a call's dims and params into the ABI order (dims then params), checking none is missing; appended to out. */
+export function abiArgs(name: KernelName, d: Dims, out: number[] = []): number[] {
+  const keys = (abiKeys[name] ??= [...KERNELS[name].dims, ...KERNELS[name].params])
+  for (const key of keys) {
     const v = d[key]
     if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`kernel ${name}: missing or invalid ${key} (${v})`)
-    return v
-  })
+    out.push(v)
+  }
+  return out
 }
+/** Each kernel's ABI names, dims then params (abiArgs runs once per kernel call: no arrays rebuilt per call). */
+const abiKeys: Partial<Record<KernelName, readonly string[]>> = {}

@@ -90,6 +90,9 @@ export class WasmBackend implements Backend {
   /** Elementwise calls (adam_step) of at least this many floats split into ranges; sum_squares from twice it. */
   minRangeSplit = MIN_RANGE_SPLIT
 
+  /** The registry kernels' exports, looked up once. */
+  private readonly kernels: Partial<Record<KernelName, Kernel>> = {}
+
   /** Threads that run kernels: the calling one plus the workers. */
   get threads(): number {
     return 1 + (this.workers?.size ?? 0)
@@ -154,8 +157,10 @@ export class WasmBackend implements Backend {
         `wasm backend: ${name} takes ${sig.outputs.length} outputs and ${sig.inputs.length} inputs, ` + `got ${outputs.length} and ${inputs.length}`,
       )
     }
-    const fn = this.kernel(name + variant)
-    const ptrs = [...outputs, ...inputs].map((b) => this.live(b).ptr)
+    const fn = variant === '' ? (this.kernels[name] ??= this.kernel(name)) : this.kernel(name + variant)
+    const ptrs: number[] = []
+    for (const b of outputs) ptrs.push(this.live(b).ptr)
+    for (const b of inputs) ptrs.push(this.live(b).ptr)
     if (name === 'conv2d_backward_weight' && variant === '' && d.N >= 2) return this.runWeightGrad(ptrs, d)
     if (name === 'sum_squares' && variant === '' && d.L >= this.minRangeSplit * 2) return this.runSquares(ptrs, d)
     if (name === 'adam_step' && this.workers && variant === '' && d.L >= this.minRangeSplit) return this.runRanges(name, ptrs, d)
@@ -164,17 +169,18 @@ export class WasmBackend implements Backend {
       if (BY_BATCH[name] && d.N >= 2) return this.runParts(this.batchParts(name, ptrs, d, Math.min(this.threads, d.N)))
       if (mode !== undefined && d.N > 8) return this.runByColumns(name, mode, ptrs, d)
     }
-    const args = abiArgs(name, d)
     const wsFloats = sig.workspace ? sig.workspace(d) : 0
     if (wsFloats > 0) {
       const ws = this.arena.alloc(wsFloats * 4)
+      ptrs.push(ws.ptr)
       try {
-        fn(...ptrs, ws.ptr, ...args)
+        fn(...abiArgs(name, d, ptrs))
       } finally {
         this.arena.release(ws.ptr, ws.cls)
       }
     } else {
-      fn(...ptrs, ...(sig.workspace ? [0] : []), ...args)
+      if (sig.workspace) ptrs.push(0)
+      fn(...abiArgs(name, d, ptrs))
     }
   }
 

@@ -19,6 +19,11 @@ export function broadcastShape(a: Shape, b: Shape, op = 'broadcast'): number[] {
 
 /** Element strides of a and b broadcast to `out` (0 on broadcast axes), merged into the kernels' rank-4 view. */
 export function broadcastDims(out: Shape, a: Shape, b: Shape): Record<string, number> {
+  if (sameShape(a, out) && sameShape(b, out)) {
+    // no broadcast (most calls): one contiguous run
+    const L = out.reduce((x, y) => x * y, 1)
+    return { D0: 1, D1: 1, D2: 1, D3: L, SA0: 0, SA1: 0, SA2: 0, SA3: L === 1 ? 0 : 1, SB0: 0, SB1: 0, SB2: 0, SB3: L === 1 ? 0 : 1 }
+  }
   const r = out.length
   const strides = (s: Shape) => {
     const st = new Array(r).fill(0)
@@ -49,6 +54,12 @@ export function broadcastDims(out: Shape, a: Shape, b: Shape): Record<string, nu
   const pad = (v: number[], fill: number) => [...new Array(4 - v.length).fill(fill), ...v]
   const [D, A, B] = [pad(dims, 1), pad(sa, 0), pad(sb, 0)]
   return { D0: D[0], D1: D[1], D2: D[2], D3: D[3], SA0: A[0], SA1: A[1], SA2: A[2], SA3: A[3], SB0: B[0], SB1: B[1], SB2: B[2], SB3: B[3] }
+}
+
+function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 function launch(op: BinaryOp | 'where', outShape: Shape, ins: Tensor[], a: Shape, b: Shape): Tensor {
