@@ -27,6 +27,9 @@ export interface WasmOptions {
 /** The matmuls split over column blocks of out (matmul_cols modes); below MIN_SPLIT_MACS a split costs more than it saves. */
 const BY_COLUMNS: Partial<Record<KernelName, number>> = { matmul: 0, matmul_nt: 1, matmul_tn: 2 }
 const MIN_SPLIT_MACS = 1 << 21
+/** Kernels over L elements whose every pointer covers L floats (unary ops, their backwards, fill, adam_step). */
+const isElementwise = (name: KernelName) => KERNELS[name].dims.length === 1 && KERNELS[name].dims[0] === 'L' && name !== 'sum_squares'
+
 /** Multiply-adds of a kernel call (the matmuls' and convs'), to decide whether splitting it pays. */
 function macs(name: KernelName, d: Dims): number {
   return name.startsWith('conv2d') ? d.N * d.K * d.P * d.Q * d.C * d.R * d.S : d.M * d.K * d.N
@@ -87,7 +90,7 @@ export class WasmBackend implements Backend {
    * second core saves (tests set 0 to split every call).
    */
   minSplitMacs = MIN_SPLIT_MACS
-  /** Elementwise calls (adam_step) of at least this many floats split into ranges; sum_squares from twice it. */
+  /** Elementwise calls (isElementwise) of at least this many floats split into ranges; sum_squares from twice it. */
   minRangeSplit = MIN_RANGE_SPLIT
 
   /** The registry kernels' exports, looked up once. */
@@ -163,7 +166,7 @@ export class WasmBackend implements Backend {
     for (const b of inputs) ptrs.push(this.live(b).ptr)
     if (name === 'conv2d_backward_weight' && variant === '' && d.N >= 2) return this.runWeightGrad(ptrs, d)
     if (name === 'sum_squares' && variant === '' && d.L >= this.minRangeSplit * 2) return this.runSquares(ptrs, d)
-    if (name === 'adam_step' && this.workers && variant === '' && d.L >= this.minRangeSplit) return this.runRanges(name, ptrs, d)
+    if (this.workers && variant === '' && d.L >= this.minRangeSplit && isElementwise(name)) return this.runRanges(name, ptrs, d)
     const mode = BY_COLUMNS[name]
     if (this.workers && variant === '' && macs(name, d) >= this.minSplitMacs) {
       if (BY_BATCH[name] && d.N >= 2) return this.runParts(this.batchParts(name, ptrs, d, Math.min(this.threads, d.N)))

@@ -127,10 +127,10 @@ for (const { M, K, N } of [
   }
 }
 
-// adam_step split into ranges of f32x4 groups (any L, uneven ranges), and sum_squares as 8 fixed ranges whose partials
+// adam_step and other elementwise kernels split into ranges of f32x4 groups (any L, uneven ranges), and sum_squares as 8 fixed ranges whose partials
 // are added in order: both bitwise the same on 1, 2 and 3 threads (the split threshold lowered so short buffers split)
 for (const L of [1001, 4096 + 3]) {
-  test(`adam_step and sum_squares over ${L} floats in ranges: 2 and 3 threads == 1 thread bitwise; == ref`, () => {
+  test(`adam_step, leaky_relu_backward, tanh and sum_squares over ${L} floats in ranges: 2 and 3 threads == 1 thread bitwise; == ref`, () => {
     const p0 = randn(L, 7),
       m0 = randn(L, 8, 0.1),
       v0 = randn(L, 9, 0.1).map(Math.abs),
@@ -144,10 +144,13 @@ for (const L of [1001, 4096 + 3]) {
         return b
       })
       be.run('adam_step', bufs.slice(0, 3), [bufs[3]], d)
+      const dx = be.alloc(L)
+      be.run('leaky_relu_backward', [dx], [bufs[3], bufs[0], bufs[0]], { L, alpha: 0.2 }) // another elementwise kernel
+      be.run('tanh', [bufs[3]], [dx], { L }) // (scalar Mathf in the kernel)
       const out = be.alloc(1)
       be.run('sum_squares', [out], [bufs[0]], { L, scale: 1 })
-      const got = [...bufs.slice(0, 3).map((b) => be.readSync(b)), be.readSync(out)]
-      ;[...bufs, out].forEach((b) => be.free(b))
+      const got = [...bufs.slice(0, 3).map((b) => be.readSync(b)), be.readSync(out), be.readSync(bufs[3])]
+      ;[...bufs, out, dx].forEach((b) => be.free(b))
       return got
     }
     const base = run(one)
