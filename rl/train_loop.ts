@@ -239,9 +239,10 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
         throw new NonFiniteLossError(n, val, g.iteration + 1)
       }
     }
-    await g.optims.value.step(a.gradient_clip)
-    await g.optims.policy.step(a.gradient_clip)
-    if (lossR) await g.optims.rnd_predictor.step(a.gradient_clip)
+    // the clipping norm is the one just read (gradSquares is Adam.gradNorm's sum, in the same order)
+    await g.optims.value.step(a.gradient_clip, gradNorm.value)
+    await g.optims.policy.step(a.gradient_clip, gradNorm.policy)
+    if (lossR) await g.optims.rnd_predictor.step(a.gradient_clip, gradNorm.rnd_predictor)
     for (const o of Object.values(g.optims)) o.zeroGrad()
     const states: Record<TrainedName, RecState> = {
       value: detachState(v.state),

@@ -45,14 +45,15 @@ export class Adam {
 
   /**
    * One update from the accumulated .grad of each parameter (parameters without a gradient are skipped).
-   * clip > 0 rescales all gradients to that global norm when they exceed it. Returns the pre-clip norm
-   * when clipping (NaN otherwise, to avoid a readback).
+   * clip > 0 rescales all gradients to that global norm when they exceed it; `knownNorm` is that norm when the
+   * caller has already read it (the trainer reads it with its losses: no second pass over the gradients, no second
+   * readback). Returns the pre-clip norm when clipping (NaN otherwise, to avoid a readback).
    */
-  async step(clip = 0): Promise<number> {
+  async step(clip = 0, knownNorm?: number): Promise<number> {
     let scale = 1,
       norm = NaN
     if (clip > 0) {
-      norm = await this.gradNorm()
+      norm = knownNorm ?? (await this.gradNorm())
       if (norm > clip) scale = clip / norm
     }
     this.t++

@@ -164,6 +164,24 @@ test('clipping ref64: grad norm > c gives Adam on grads scaled by c/norm, 3 step
   o3.dispose()
 })
 
+test('clipping ref64: a known norm (read by the caller) gives the same update as the norm Adam reads itself [4,3]', async () => {
+  const init = Float64Array.from(randn(12, 51)),
+    g = randn(12, 52, 3)
+  const a = param(init, [4, 3]),
+    b = param(init, [4, 3]),
+    wrong = param(init, [4, 3])
+  const [oa, ob, ow] = [new Adam([a], { lr: 0.05 }), new Adam([b], { lr: 0.05 }), new Adam([wrong], { lr: 0.05 })]
+  for (const p of [a, b, wrong]) setGrad(p, g)
+  const norm = await ob.gradNorm()
+  await oa.step(0.5)
+  assert.is(await ob.step(0.5, norm), norm)
+  await ow.step(0.5, 2 * norm) // a different norm must give a different update: the known norm is really used
+  assert.equal(raw(b), raw(a))
+  assert.ok(raw(wrong).some((v, i) => v !== raw(a)[i]))
+  for (const p of [a, b, wrong]) p.dispose()
+  for (const o of [oa, ob, ow]) o.dispose()
+})
+
 test('clipping ref64: grad norm <= c leaves the update unchanged [6]', async () => {
   const init = Float64Array.from(randn(6, 50))
   const p1 = param(init, [6]),
