@@ -50,7 +50,9 @@
 import { make, type ActionSpace, type Env, type ObservationKind } from './index.ts'
 import { MiniGridEnv } from './minigrid/minigrid_env.ts'
 import { ONEHOT_CHANNELS, writeSymbolic } from './minigrid/symbolic.ts'
+import type { Game } from './game.ts'
 import { Resizer, type ResizeMode } from './preprocess.ts'
+import { SampleGrid } from './sampled.ts'
 
 export interface VectorEnvOptions {
   numEnvs: number
@@ -94,6 +96,8 @@ export class VectorEnv {
   readonly episodeSteps: Int32Array
   readonly episodeReturns: Float64Array
   private resizer: Resizer | null
+  private grid: SampleGrid | null = null // nearest: the games that draw at the sample positions themselves
+  private samplers: (Game | null)[] = []
   private minigrid: MiniGridEnv[] // the envs themselves when kind is 'minigrid'
   private len: Int32Array // the current episode's step count and return
   private ret: Float64Array
@@ -143,6 +147,10 @@ export class VectorEnv {
       this.minigrid = []
       const [h, w] = this.envs[0].observationSpace.shape
       this.resizer = new Resizer(w, h, frameResize, frameResize, resize)
+      if (resize === 'nearest' && typeof (this.envs[0].unwrapped as Game).sample === 'function') {
+        this.grid = new SampleGrid(w, h, frameResize, frameResize)
+        this.samplers = this.envs.map((e) => e.unwrapped as Game)
+      }
       this.obsShape = [stackedFrames, frameResize, frameResize]
       this.frameShape = [1, frameResize, frameResize]
       this.hw = frameResize * frameResize
@@ -235,7 +243,7 @@ export class VectorEnv {
       C = this.obsShape[0]
     const base = i * C * hw
     this.obs.copyWithin(base, base + hw, base + C * hw)
-    this.resizer.grayPair(this.envs[i].obs, this.frame, i * hw, this.obs, base + (C - 1) * hw)
+    this.writeFrame(i, base + (C - 1) * hw)
   }
 
   private startStack(i: number): void {
@@ -244,7 +252,18 @@ export class VectorEnv {
       C = this.obsShape[0]
     const base = i * C * hw
     this.obs.fill(0, base, base + (C - 1) * hw)
-    this.resizer.grayPair(this.envs[i].obs, this.frame, i * hw, this.obs, base + (C - 1) * hw)
+    this.writeFrame(i, base + (C - 1) * hw)
+  }
+
+  // env i's current frame, resized to grayscale, into frame[i] (raw) and obs at `at` (/ 255)
+  private writeFrame(i: number, at: number): void {
+    const hw = this.hw,
+      game = this.grid === null ? null : this.samplers[i]
+    if (game === null) return this.resizer!.grayPair(this.envs[i].obs, this.frame, i * hw, this.obs, at)
+    const f = this.frame,
+      o = this.obs
+    game.sample!(this.grid!, f, i * hw)
+    for (let j = 0, k = i * hw; j < hw; j++, k++) o[at + j] = f[k] / 255
   }
 
   private writeMiniGrid(i: number): void {
