@@ -122,18 +122,19 @@ export class Frame {
       this.coinFrame[k] = Math.floor(c.anim / 5)
     }
     const p = g.player.body
-    let m = 0
-    const add = (t: Sprite, x: number, y: number) => {
-      this.sprites[m] = t
-      this.x[m] = x
-      this.y[m++] = y
-    }
-    add(PLAYER[g.player.image], p.left, p.top)
-    for (const f of g.fireballs) add(FIREBALL[f.image], f.body.left, f.body.top)
-    for (const e of g.enemies) add(MONSTER[e.frame][e.direction], e.body.left, e.body.top)
+    let m = this.add(0, PLAYER[g.player.image], p.left, p.top)
+    for (const f of g.fireballs) m = this.add(m, FIREBALL[f.image], f.body.left, f.body.top)
+    for (const e of g.enemies) m = this.add(m, MONSTER[e.frame][e.direction], e.body.left, e.body.top)
     this.sprites.length = this.x.length = this.y.length = m
     this.princessX = g.princess.left
     this.princessY = g.princess.top
+  }
+
+  private add(m: number, t: Sprite, x: number, y: number): number {
+    this.sprites[m] = t
+    this.x[m] = x
+    this.y[m] = y
+    return m + 1
   }
 }
 
