@@ -15,7 +15,8 @@ export interface Game {
   init(): void
   /** PLE `game.reset()` when the game overrides it (Pong draws its serve); absent, a reset is `init()`. */
   reset?(): void
-  /** One PLE step of dt = 1000/fps ms. `action` indexes the game's actions; -1 is PLE's noop. Draws the frame. */
+  /** One PLE step of dt = 1000/fps ms. `action` indexes the game's actions; -1 is PLE's noop. Draws the frame (or
+   *  records it, to be drawn when `screen` is read). */
   step(action: number): void
   isGameOver(): boolean
   /** Optional: the frame `screen` shows, drawn at the positions of a nearest-resize SampleGrid (env/sampled.ts),

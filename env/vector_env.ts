@@ -45,7 +45,8 @@
 // frameResize, stackedFrames and resize are rejected for MiniGrid (its observation is the 7x7 symbolic view); onehot
 // applies to MiniGrid only.
 // Preprocessing of pixel games (env/preprocess.ts): resize 'nearest' (Pillow NEAREST, default) or 'bilinear' (Pillow BILINEAR) of
-// the RGB screen, grayscale 0.299 R + 0.587 G + 0.114 B; obs = float32(frame) / 255.
+// the RGB screen, grayscale 0.299 R + 0.587 G + 0.114 B; obs = float32(frame) / 255. With nearest, a game that has
+// sample() (FlappyBird, MonsterKong) draws its frame at the sampled pixels only (env/sampled.ts), with the same result.
 // Sticky actions are the caller's: applySticky(prev, action, p, u) in env/preprocess.ts, with the caller's RNG.
 import { make, type ActionSpace, type Env, type ObservationKind } from './index.ts'
 import { MiniGridEnv } from './minigrid/minigrid_env.ts'
@@ -96,8 +97,8 @@ export class VectorEnv {
   readonly episodeSteps: Int32Array
   readonly episodeReturns: Float64Array
   private resizer: Resizer | null
-  private grid: SampleGrid | null = null // nearest: the games that draw at the sample positions themselves
-  private samplers: (Game | null)[] = []
+  private grid: SampleGrid | null = null // nearest, games with sample(): they draw at its positions themselves
+  private samplers: Game[] = []
   private minigrid: MiniGridEnv[] // the envs themselves when kind is 'minigrid'
   private len: Int32Array // the current episode's step count and return
   private ret: Float64Array
@@ -257,12 +258,11 @@ export class VectorEnv {
 
   // env i's current frame, resized to grayscale, into frame[i] (raw) and obs at `at` (/ 255)
   private writeFrame(i: number, at: number): void {
-    const hw = this.hw,
-      game = this.grid === null ? null : this.samplers[i]
-    if (game === null) return this.resizer!.grayPair(this.envs[i].obs, this.frame, i * hw, this.obs, at)
+    const hw = this.hw
+    if (this.grid === null) return this.resizer!.grayPair(this.envs[i].obs, this.frame, i * hw, this.obs, at)
     const f = this.frame,
       o = this.obs
-    game.sample!(this.grid!, f, i * hw)
+    this.samplers[i].sample!(this.grid, f, i * hw)
     for (let j = 0, k = i * hw; j < hw; j++, k++) o[at + j] = f[k] / 255
   }
 
