@@ -1,6 +1,9 @@
 // Environment throughput: single-env PixelCopter steps/s (game + rendering, resets included), and a 64-env
 // VectorEnv producing 4-frame 84x84 grayscale stacks (nearest, the default, and bilinear); then, for each other PLE
 // game, single-env steps/s and the 64-env VectorEnv (nearest) steps/s (uniform-random actions, resets included).
+// The single-env rows read the full screen after every step (env.obs), as gym's step() returns it: FlappyBird and
+// MonsterKong paint it only when it is read. Their VectorEnv rows draw only the 84x84 sampled pixels (nearest
+// resize; env/sampled.ts).
 // Goals (issue 4): >= 200k single-env steps/s; >= 20k env steps/s summed over the 64-env VectorEnv.
 // Goals (issue 15): >= 100k single-env steps/s for every primitive-drawn game; every game's VectorEnv row within 2x
 // of PixelCopter's. ENV_BENCH_GAMES=Catcher-v0,Pong-v0 limits the other games to those.
@@ -47,10 +50,12 @@ export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
   const SINGLE = 1000 // env steps per benchmark call
   const env = make('PixelCopter-v0')
   env.reset()
-  let k = 0
+  let k = 0,
+    sink = 0 // the screens' first bytes, read so that the full frames are drawn
   const single = () => {
     for (let i = 0; i < SINGLE; i++) {
       env.act(ACTIONS[k++ & 0xffff])
+      sink ^= env.obs[0]
       if (env.terminated) env.reset()
     }
   }
@@ -71,6 +76,7 @@ export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
         fn: () => {
           for (let i = 0; i < SINGLE; i++) {
             e.act(ACTIONS60[k++ & 0xffff] % n)
+            sink ^= e.obs[0]
             if (e.terminated || e.truncated) e.reset()
           }
         },
@@ -110,6 +116,7 @@ export async function run(opts: { json?: Rec[] } = {}): Promise<void> {
     ...others,
   ]
   await runEnvRows(rows, { kernel: 'env_step', json: opts.json })
+  if (sink < 0) console.log(sink)
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run()

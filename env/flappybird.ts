@@ -12,6 +12,7 @@ import { BACKGROUNDS, BASE, BIRDS, PIPES } from './flappybird_sprites.ts'
 import type { Game } from './game.ts'
 import type { RandomState } from './random_state.ts'
 import { Surface } from './pygame_draw.ts'
+import type { Canvas, SampleGrid } from './sampled.ts'
 
 const W = 288
 const H = 512
@@ -44,7 +45,6 @@ export class FlappyBird implements Game {
   static readonly actions = ['up'] as const
 
   private readonly surface = new Surface(W, H)
-  readonly screen = this.surface.rgb
   score = 0
   lives = 1
   gameTick = 0
@@ -66,6 +66,10 @@ export class FlappyBird implements Game {
   background = 0
   baseX = 0
   private built = false
+  // what the last step drew (drawn: whether any step has; pending: not painted on the screen yet)
+  private readonly drawn = { background: 0, pipe: 0, pipeLeft: new Int32Array(3), gap: new Int32Array(3), base: 0, bird: 0, wing: 0, birdY: 0 }
+  private hasDrawn = false
+  private pending = false
 
   constructor(public rng: RandomState) {}
 
@@ -122,7 +126,22 @@ export class FlappyBird implements Game {
     for (let i = 0; i < 3; i++) this.pipeX[i] -= SPEED
     if (this.lives <= 0) this.score += -5.0
     this.baseX = this.baseX > -BASE_MAX_MOVE ? this.baseX - SPEED : 0
-    this.render()
+    this.record()
+  }
+
+  /** The screen: the last step's frame (painted when first read after a step; reset draws nothing). */
+  get screen(): Uint8Array {
+    if (this.pending) {
+      this.draw(this.surface)
+      this.pending = false
+    }
+    return this.surface.rgb
+  }
+
+  /** The same frame drawn at the sample grid's positions (grayscale into out at offset; black before any step). */
+  sample(grid: SampleGrid, out: Float32Array, offset: number): void {
+    if (this.hasDrawn) this.draw(grid.target(out, offset))
+    else out.fill(0, offset, offset + grid.dw * grid.dh)
   }
 
   /** PLE's getGameState(): the bird and the next two pipes (by x, among those right of the bird). */
@@ -181,18 +200,35 @@ export class FlappyBird implements Game {
   }
 
   // Draw order: background, pipes (each a 52x512 image holding the upper pipe ending at the gap and the lower pipe
-  // from gap + 100), the base at (trunc(x), 404), the bird with its top-left at its rect's centre.
-  private render(): void {
-    // rows from BASE_Y down are covered by the base, opaque and at least 288 px wide from x <= 0: not copied
-    this.screen.set(BACKGROUNDS[this.background].subarray(0, BASE_Y * W * 3))
-    const pipe = PIPES[this.pipeColour]
+  // from gap + 100), the base at (trunc(x), 404), the bird with its top-left at its rect's centre. A step records
+  // the positions; draw() paints them when the frame is wanted.
+  private record(): void {
+    const d = this.drawn
+    d.background = this.background
+    d.pipe = this.pipeColour
     for (let i = 0; i < 3; i++) {
-      const left = this.pipeRectX(i)
-      if (left >= W || left + PIPE_W <= 0) continue
-      pipe.upper.blit(this.surface, left, this.gapStart[i] - PIPE_H)
-      pipe.lower.blit(this.surface, left, this.gapStart[i] + PIPE_GAP)
+      d.pipeLeft[i] = this.pipeRectX(i)
+      d.gap[i] = this.gapStart[i]
     }
-    BASE.blit(this.surface, Math.trunc(this.baseX), BASE_Y)
-    BIRDS[this.birdColour][this.birdImage].blit(this.surface, this.rectX + BIRD_W / 2, this.rectY + BIRD_H / 2)
+    d.base = Math.trunc(this.baseX)
+    d.bird = this.birdColour
+    d.wing = this.birdImage
+    d.birdY = this.rectY + BIRD_H / 2
+    this.hasDrawn = this.pending = true
+  }
+
+  private draw(c: Canvas): void {
+    const d = this.drawn
+    // rows from BASE_Y down are covered by the base, opaque and at least 288 px wide from x <= 0: not copied
+    c.image(BACKGROUNDS[d.background], BASE_Y)
+    const pipe = PIPES[d.pipe]
+    for (let i = 0; i < 3; i++) {
+      const left = d.pipeLeft[i]
+      if (left >= W || left + PIPE_W <= 0) continue
+      c.blit(pipe.upper, left, d.gap[i] - PIPE_H)
+      c.blit(pipe.lower, left, d.gap[i] + PIPE_GAP)
+    }
+    c.blit(BASE, d.base, BASE_Y)
+    c.blit(BIRDS[d.bird][d.wing], BIRD_X, d.birdY)
   }
 }

@@ -7,8 +7,9 @@
 //   step(a):      gym index a -> the game's a-th action, the last index is PLE's noop. If the game is already over,
 //                 PLE does nothing and the reward is 0. reward = score change; terminated = game over;
 //                 truncated = elapsed steps >= maxEpisodeSteps (gym TimeLimit, 10000 for every gym_ple id).
-// obs is the env's own screen buffer (H*W*3 uint8, row-major y, x, RGB), overwritten by the next step: copy it to
-// keep it.
+// obs is the env's own screen buffer (H*W*3 uint8, row-major y, x, RGB), overwritten by the next step (FlappyBird
+// and MonsterKong paint it when obs, step() or render() reads it after a step; act() alone draws nothing): copy it
+// to keep it.
 import type { ActionSpace, Env, Info, ObservationSpace, ResetResult, RgbImage, StepResult } from './api.ts'
 import type { Game, GameClass } from './game.ts'
 import { RandomState } from './random_state.ts'

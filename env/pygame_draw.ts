@@ -50,6 +50,16 @@ export class Surface {
     }
   }
 
+  /** Copies rows 0 .. rows - 1 of a full-screen image (a Canvas, env/sampled.ts). */
+  image(rgb: Uint8Array, rows: number): void {
+    this.rgb.set(rgb.subarray(0, Math.min(rows, this.h) * this.w * 3))
+  }
+
+  /** Surface.blit(sprite, (x, y)) (a Canvas, env/sampled.ts). */
+  blit(s: Sprite, x: number, y: number): void {
+    s.blit(this, x, y)
+  }
+
   /** pygame.draw.rect(surface, colour, (x, y, w, h), 0): a clipped fill. */
   fillRect(x: number, y: number, w: number, h: number, c: RGB): void {
     const x0 = Math.max(0, x),

@@ -45,12 +45,15 @@
 // frameResize, stackedFrames and resize are rejected for MiniGrid (its observation is the 7x7 symbolic view); onehot
 // applies to MiniGrid only.
 // Preprocessing of pixel games (env/preprocess.ts): resize 'nearest' (Pillow NEAREST, default) or 'bilinear' (Pillow BILINEAR) of
-// the RGB screen, grayscale 0.299 R + 0.587 G + 0.114 B; obs = float32(frame) / 255.
+// the RGB screen, grayscale 0.299 R + 0.587 G + 0.114 B; obs = float32(frame) / 255. With nearest, a game that has
+// sample() (FlappyBird, MonsterKong) draws its frame at the sampled pixels only (env/sampled.ts), with the same result.
 // Sticky actions are the caller's: applySticky(prev, action, p, u) in env/preprocess.ts, with the caller's RNG.
 import { make, type ActionSpace, type Env, type ObservationKind } from './index.ts'
 import { MiniGridEnv } from './minigrid/minigrid_env.ts'
 import { ONEHOT_CHANNELS, writeSymbolic } from './minigrid/symbolic.ts'
+import type { Game } from './game.ts'
 import { Resizer, type ResizeMode } from './preprocess.ts'
+import { SampleGrid } from './sampled.ts'
 
 export interface VectorEnvOptions {
   numEnvs: number
@@ -94,6 +97,8 @@ export class VectorEnv {
   readonly episodeSteps: Int32Array
   readonly episodeReturns: Float64Array
   private resizer: Resizer | null
+  private grid: SampleGrid | null = null // nearest, games with sample(): they draw at its positions themselves
+  private samplers: Game[] = []
   private minigrid: MiniGridEnv[] // the envs themselves when kind is 'minigrid'
   private len: Int32Array // the current episode's step count and return
   private ret: Float64Array
@@ -143,6 +148,10 @@ export class VectorEnv {
       this.minigrid = []
       const [h, w] = this.envs[0].observationSpace.shape
       this.resizer = new Resizer(w, h, frameResize, frameResize, resize)
+      if (resize === 'nearest' && typeof (this.envs[0].unwrapped as Game).sample === 'function') {
+        this.grid = new SampleGrid(w, h, frameResize, frameResize)
+        this.samplers = this.envs.map((e) => e.unwrapped as Game)
+      }
       this.obsShape = [stackedFrames, frameResize, frameResize]
       this.frameShape = [1, frameResize, frameResize]
       this.hw = frameResize * frameResize
@@ -235,7 +244,7 @@ export class VectorEnv {
       C = this.obsShape[0]
     const base = i * C * hw
     this.obs.copyWithin(base, base + hw, base + C * hw)
-    this.resizer.grayPair(this.envs[i].obs, this.frame, i * hw, this.obs, base + (C - 1) * hw)
+    this.writeFrame(i, base + (C - 1) * hw)
   }
 
   private startStack(i: number): void {
@@ -244,7 +253,17 @@ export class VectorEnv {
       C = this.obsShape[0]
     const base = i * C * hw
     this.obs.fill(0, base, base + (C - 1) * hw)
-    this.resizer.grayPair(this.envs[i].obs, this.frame, i * hw, this.obs, base + (C - 1) * hw)
+    this.writeFrame(i, base + (C - 1) * hw)
+  }
+
+  // env i's current frame, resized to grayscale, into frame[i] (raw) and obs at `at` (/ 255)
+  private writeFrame(i: number, at: number): void {
+    const hw = this.hw
+    if (this.grid === null) return this.resizer!.grayPair(this.envs[i].obs, this.frame, i * hw, this.obs, at)
+    const f = this.frame,
+      o = this.obs
+    this.samplers[i].sample!(this.grid, f, i * hw)
+    for (let j = 0, k = i * hw; j < hw; j++, k++) o[at + j] = f[k] / 255
   }
 
   private writeMiniGrid(i: number): void {

@@ -6,9 +6,10 @@
 //   this file    one step in PLE's order (__init__.py step) and the board's checks (board.py)
 import type { Game } from '../game.ts'
 import type { RandomState } from '../random_state.ts'
+import type { SampleGrid } from '../sampled.ts'
 import { Body, Fireball, Monster, Player, PLAYER_SPEED } from './actors.ts'
 import { COLS, Level, TILE, tileY } from './level.ts'
-import { Renderer } from './sprites.ts'
+import { drawSampled, Frame, Renderer } from './sprites.ts'
 
 const W = 500
 const H = 465
@@ -28,7 +29,6 @@ export class MonsterKong implements Game {
   static readonly height = H
   static readonly actions = ['left', 'right', 'jump', 'up', 'down'] as const
 
-  readonly screen = new Uint8Array(W * H * 3)
   score = 0
   lives = 3
   /** Board.direction / cycles: the walking animation (4 right, 3 left). */
@@ -42,7 +42,12 @@ export class MonsterKong implements Game {
   /** The princess (18x25 rect centred at (50, 48)) and the fireballs' end point (15x15 at (50, 440)). */
   readonly princess = new Body(50, 48, 18, 25)
   readonly endpoint = new Body(50, 440, 15, 15)
-  private renderer = new Renderer(this.screen)
+  private readonly rgb = new Uint8Array(W * H * 3)
+  private readonly renderer = new Renderer(this.rgb)
+  // what the last step drew, painted on the screen when it is read (pending: not yet), or drawn sampled
+  private readonly frame = new Frame()
+  private pending = false
+  private readonly sampledBoard = { level: null as Level | null, grid: null as SampleGrid | null, board: new Float32Array(0) }
 
   constructor(public rng: RandomState) {
     this.level = new Level(rng)
@@ -61,7 +66,20 @@ export class MonsterKong implements Game {
     this.level = new Level(this.rng)
     this.level.generate()
     this.fireballTimer = 0
-    this.renderer.newLevel(this.level)
+  }
+
+  /** The screen: the last step's frame (painted when first read after a step; reset draws nothing). */
+  get screen(): Uint8Array {
+    if (this.pending) {
+      this.renderer.draw(this.frame)
+      this.pending = false
+    }
+    return this.rgb
+  }
+
+  /** The same frame drawn at the sample grid's positions (grayscale into out at offset; black before any step). */
+  sample(grid: SampleGrid, out: Float32Array, offset: number): void {
+    drawSampled(this.frame, grid, out, offset, this.sampledBoard)
   }
 
   isGameOver(): boolean {
@@ -102,7 +120,8 @@ export class MonsterKong implements Game {
     }
     if (action >= 0) this.key(action, wallsBelow.length > 0)
     p.update(level)
-    this.renderer.draw(this)
+    this.frame.record(this) // the board is drawn here (PLE's redrawScreen), before the checks below
+    this.pending = true
     this.fireballCheck()
     this.coinCheck()
     this.checkVictory()

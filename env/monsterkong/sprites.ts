@@ -5,8 +5,9 @@
 // code names for them; its images are drawn unscaled); the princess 18x25. Each is blitted with its top-left at its
 // rect's top-left, so monsters and fireballs hang right and down from their hit boxes, as in PLE.
 import { mirror, type RGB, shrink, type Sprite, Surface, sprite } from '../pygame_draw.ts'
+import type { Canvas, SampleGrid } from '../sampled.ts'
 import type { MonsterKong } from './index.ts'
-import { COLS, type Coin, type Level, ROWS, TILE } from './level.ts'
+import { COLS, type Level, ROWS, TILE } from './level.ts'
 
 const W = 500
 const H = 465
@@ -87,6 +88,104 @@ const PRINCESS = sprite(18, 25, (x, y) => {
   return Math.abs(x - 8.5) <= half ? [240, 110, 180] : null
 })
 
+/** What one step draws, recorded at the point of PLE's step where the board is drawn (before the fireballs move and
+ *  coins are taken): the level, its coins (tile top-left and animation frame), and the moving sprites in draw order
+ *  (the player, then the fireballs, then the monsters) with their top-left corners. */
+export class Frame {
+  level: Level | null = null
+  coinVersion = 0
+  coins = 0
+  coinX = new Int32Array(32)
+  coinY = new Int32Array(32)
+  coinFrame = new Int32Array(32)
+  /** sprites[0] is the player's; then the fireballs', then the monsters' */
+  sprites: Sprite[] = []
+  x: number[] = []
+  y: number[] = []
+  princessX = 0
+  princessY = 0
+
+  record(g: MonsterKong): void {
+    const level = g.level
+    this.level = level
+    this.coinVersion = level.coinVersion
+    const n = (this.coins = level.coins.length)
+    if (n > this.coinX.length) {
+      this.coinX = new Int32Array(2 * n)
+      this.coinY = new Int32Array(2 * n)
+      this.coinFrame = new Int32Array(2 * n)
+    }
+    for (let k = 0; k < n; k++) {
+      const c = level.coins[k]
+      this.coinX[k] = Math.trunc(c.x) - 7
+      this.coinY[k] = Math.trunc(c.y) - 7
+      this.coinFrame[k] = Math.floor(c.anim / 5)
+    }
+    const p = g.player.body
+    let m = this.add(0, PLAYER[g.player.image], p.left, p.top)
+    for (const f of g.fireballs) m = this.add(m, FIREBALL[f.image], f.body.left, f.body.top)
+    for (const e of g.enemies) m = this.add(m, MONSTER[e.frame][e.direction], e.body.left, e.body.top)
+    this.sprites.length = this.x.length = this.y.length = m
+    this.princessX = g.princess.left
+    this.princessY = g.princess.top
+  }
+
+  private add(m: number, t: Sprite, x: number, y: number): number {
+    this.sprites[m] = t
+    this.x[m] = x
+    this.y[m] = y
+    return m + 1
+  }
+}
+
+function tiles(s: Canvas, grid: Uint8Array, t: Sprite, r0: number, r1: number, c0: number, c1: number): void {
+  for (let r = r0; r <= r1; r++) {
+    for (let c = c0; c <= c1; c++) if (grid[r * COLS + c]) s.blit(t, c * TILE, r * TILE)
+  }
+}
+
+/** The background, ladders and walls of a level. */
+function board(s: Canvas & { fill(c: RGB): void }, level: Level): void {
+  s.fill(BACKGROUND)
+  tiles(s, level.wall, WALL, 0, ROWS - 1, 0, COLS - 1)
+  tiles(s, level.ladder, LADDER, 0, ROWS - 1, 0, COLS - 1)
+}
+
+/** The walls PLE draws over the player (after it): those of the up to 2x2 tiles its rect touches. */
+function wallsOver(s: Canvas, level: Level, left: number, top: number): void {
+  const c0 = Math.floor(left / TILE),
+    r0 = Math.floor(top / TILE)
+  tiles(s, level.wall, WALL, Math.max(0, r0), Math.min(ROWS - 1, r0 + 1), Math.max(0, c0), Math.min(COLS - 1, c0 + 1))
+}
+
+/** Draws a recorded frame at a SampleGrid's positions, in PLE's order: the board (cached per level in `cache`),
+ *  the player, the coins, the walls over the player, the fireballs, the monsters, the princess. */
+export function drawSampled(
+  f: Frame,
+  grid: SampleGrid,
+  out: Float32Array,
+  offset: number,
+  cache: { level: Level | null; grid: SampleGrid | null; board: Float32Array },
+): void {
+  const level = f.level
+  if (level === null) {
+    out.fill(0, offset, offset + grid.dw * grid.dh) // nothing drawn yet: black
+    return
+  }
+  if (cache.level !== level || cache.grid !== grid) {
+    if (cache.board.length !== grid.dw * grid.dh) cache.board = new Float32Array(grid.dw * grid.dh)
+    board(grid.target(cache.board), level)
+    cache.level = level
+    cache.grid = grid
+  }
+  grid.target(out, offset).copy(cache.board)
+  grid.blit(f.sprites[0], f.x[0], f.y[0])
+  for (let k = 0; k < f.coins; k++) grid.blit(COINS[f.coinFrame[k]], f.coinX[k], f.coinY[k])
+  wallsOver(grid, level, f.x[0], f.y[0])
+  for (let m = 1; m < f.sprites.length; m++) grid.blit(f.sprites[m], f.x[m], f.y[m])
+  grid.blit(PRINCESS, f.princessX, f.princessY)
+}
+
 /** A screen rectangle a sprite covered: restored from the layer before the next frame is drawn. */
 interface Rect {
   x: number
@@ -95,17 +194,18 @@ interface Rect {
   h: number
 }
 
-// Drawing is incremental, with the same result as PLE's full redraw: `base` holds the background, ladders and walls
-// of the level, `layer` adds the coins and the princess (rebuilt when a coin is taken or made; a coin turning to its
-// next frame redraws its tile); each step restores from `layer` the rectangles the moving sprites covered last step and
-// draws them again, re-drawing on top what PLE draws after them (coins and walls over the player, the princess
-// over everything).
+// Drawing a recorded Frame onto the full screen is incremental, with the same result as PLE's full redraw: `base`
+// holds the background, ladders and walls of the level, `layer` adds the coins and the princess (rebuilt when a coin
+// is taken or made; a coin turning to its next frame redraws its tile); each draw restores from `layer` the
+// rectangles the moving sprites covered in the last frame drawn and draws them again, re-drawing on top what PLE draws
+// after them (coins and walls over the player, the princess over everything). Frames may be skipped (the screen is
+// drawn only when it is read): the layer and the restored rectangles do not depend on the frames in between.
 export class Renderer {
   private base = new Surface(W, H)
   private layer = new Surface(W, H)
   private readonly out: Surface
   private layerVersion = -1 // the coin set version the layer shows; -1: rebuild it, and redraw the whole screen
-  private coinFrames: number[] = [] // the frame the layer shows of each coin
+  private coinFrames = new Int32Array(0) // the frame the layer shows of each coin
   private dirty: Rect[] = []
   private level: Level | null = null
 
@@ -115,62 +215,52 @@ export class Renderer {
 
   newLevel(level: Level): void {
     this.level = level
-    const b = this.base
-    b.fill(BACKGROUND)
-    this.tiles(b, level.wall, WALL, 0, ROWS - 1, 0, COLS - 1)
-    this.tiles(b, level.ladder, LADDER, 0, ROWS - 1, 0, COLS - 1)
+    board(this.base, level)
     this.layerVersion = -1
   }
 
-  draw(g: MonsterKong): void {
+  draw(f: Frame): void {
+    const level = f.level
+    if (level === null) return // nothing drawn yet
+    if (level !== this.level) this.newLevel(level)
     const s = this.out
-    const level = this.level!
-    const q = g.princess
-    if (level.coinVersion !== this.layerVersion) {
+    const [qx, qy, qw, qh] = [f.princessX, f.princessY, PRINCESS.w, PRINCESS.h]
+    const overPrincess = (r: Rect) => r.x < qx + qw && r.x + r.w > qx && r.y < qy + qh && r.y + r.h > qy
+    if (f.coinVersion !== this.layerVersion) {
       this.layer.rgb.set(this.base.rgb)
-      for (const c of level.coins) this.coin(this.layer, c)
-      PRINCESS.blit(this.layer, q.left, q.top)
+      for (let k = 0; k < f.coins; k++) COINS[f.coinFrame[k]].blit(this.layer, f.coinX[k], f.coinY[k])
+      PRINCESS.blit(this.layer, qx, qy)
       this.screen.set(this.layer.rgb)
-      this.layerVersion = level.coinVersion
-      this.coinFrames = level.coins.map((c) => Math.floor(c.anim / 5))
+      this.layerVersion = f.coinVersion
+      this.coinFrames = f.coinFrame.slice(0, f.coins)
     } else {
       // a coin turned to its next frame: its tile (coins sit one to a tile, on no wall) redrawn in the layer
-      level.coins.forEach((c, i) => {
-        if (Math.floor(c.anim / 5) === this.coinFrames[i]) return
-        this.coinFrames[i] = Math.floor(c.anim / 5)
-        const r = { x: Math.trunc(c.x) - 7, y: Math.trunc(c.y) - 7, w: TILE, h: TILE }
+      for (let k = 0; k < f.coins; k++) {
+        if (f.coinFrame[k] === this.coinFrames[k]) continue
+        this.coinFrames[k] = f.coinFrame[k]
+        const r = { x: f.coinX[k], y: f.coinY[k], w: TILE, h: TILE }
         this.copy(this.base.rgb, this.layer.rgb, r)
-        this.coin(this.layer, c)
-        if (r.x < q.left + q.w && r.x + r.w > q.left && r.y < q.top + q.h && r.y + r.h > q.top) PRINCESS.blit(this.layer, q.left, q.top)
+        COINS[f.coinFrame[k]].blit(this.layer, r.x, r.y)
+        if (overPrincess(r)) PRINCESS.blit(this.layer, qx, qy)
         this.dirty.push(r)
-      })
+      }
       for (const r of this.dirty) this.copy(this.layer.rgb, this.screen, r)
     }
     this.dirty.length = 0
-    const p = g.player.body
-    this.draw1(PLAYER[g.player.image], p.left, p.top)
+    const [px, py] = [f.x[0], f.y[0]]
+    this.draw1(f.sprites[0], px, py)
     // coins and walls are drawn after the player in PLE: redraw those under it
-    for (const c of level.coins) {
-      if (Math.abs(Math.trunc(c.x) - 7 - p.left) < TILE && Math.abs(Math.trunc(c.y) - 7 - p.top) < TILE) this.coin(s, c)
+    for (let k = 0; k < f.coins; k++) {
+      if (Math.abs(f.coinX[k] - px) < TILE && Math.abs(f.coinY[k] - py) < TILE) COINS[f.coinFrame[k]].blit(s, f.coinX[k], f.coinY[k])
     }
-    const c0 = Math.floor(p.left / TILE),
-      r0 = Math.floor(p.top / TILE)
-    const [r1, c1] = [Math.min(ROWS - 1, r0 + 1), Math.min(COLS - 1, c0 + 1)]
-    this.tiles(s, level.wall, WALL, Math.max(0, r0), r1, Math.max(0, c0), c1)
-    for (const f of g.fireballs) this.draw1(FIREBALL[f.image], f.body.left, f.body.top)
-    for (const e of g.enemies) this.draw1(MONSTER[e.frame][e.direction], e.body.left, e.body.top)
-    if (this.dirty.some((r) => r.x < q.left + q.w && r.x + r.w > q.left && r.y < q.top + q.h && r.y + r.h > q.top)) {
-      PRINCESS.blit(s, q.left, q.top)
-    }
+    wallsOver(s, level, px, py)
+    for (let m = 1; m < f.sprites.length; m++) this.draw1(f.sprites[m], f.x[m], f.y[m])
+    if (this.dirty.some(overPrincess)) PRINCESS.blit(s, qx, qy)
   }
 
   private draw1(t: Sprite, x: number, y: number): void {
     t.blit(this.out, x, y)
     this.dirty.push({ x, y, w: t.w, h: t.h })
-  }
-
-  private coin(out: Surface, c: Coin): void {
-    COINS[Math.floor(c.anim / 5)].blit(out, Math.trunc(c.x) - 7, Math.trunc(c.y) - 7)
   }
 
   /** Copies rectangle r (clipped to the screen) from one W x H RGB buffer to another. */
@@ -180,12 +270,6 @@ export class Renderer {
     if (x0 >= x1) return
     for (let y = Math.max(0, r.y), y1 = Math.min(H, r.y + r.h); y < y1; y++) {
       to.set(from.subarray((y * W + x0) * 3, (y * W + x1) * 3), (y * W + x0) * 3)
-    }
-  }
-
-  private tiles(s: Surface, grid: Uint8Array, t: Sprite, r0: number, r1: number, c0: number, c1: number): void {
-    for (let r = r0; r <= r1; r++) {
-      for (let c = c0; c <= c1; c++) if (grid[r * COLS + c]) t.blit(s, c * TILE, r * TILE)
     }
   }
 }

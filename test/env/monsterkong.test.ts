@@ -68,13 +68,14 @@ test('incremental drawing equals a full redraw of the same state, frame by frame
   const full = new Uint8Array(g.screen.length)
   const fresh = new Renderer(full)
   const r = (g as unknown as { renderer: Renderer }).renderer
+  const screen = (g as unknown as { rgb: Uint8Array }).rgb
   const draw = r.draw.bind(r)
   let frames = 0
-  r.draw = (game) => {
-    draw(game)
-    fresh.newLevel(game.level) // forgets everything: the next draw paints the whole screen
-    fresh.draw(game)
-    assert.ok(Buffer.from(game.screen).equals(full), `frame ${++frames}`)
+  r.draw = (frame) => {
+    draw(frame)
+    fresh.newLevel(frame.level!) // forgets everything: the next draw paints the whole screen
+    fresh.draw(frame)
+    assert.ok(Buffer.from(screen).equals(full), `frame ${++frames}`)
   }
   env.reset()
   for (let t = 0; t < 600; t++) {
