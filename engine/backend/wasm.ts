@@ -24,12 +24,13 @@ export interface WasmOptions {
   maximumMB?: number
 }
 
-/** The matmuls split over column blocks of out (matmul_cols modes); below MIN_SPLIT_MACS a split costs more than it saves. */
+/** The matmuls split over column blocks of out (matmul_cols modes). */
 const BY_COLUMNS: Partial<Record<KernelName, number>> = { matmul: 0, matmul_nt: 1, matmul_tn: 2 }
-const MIN_SPLIT_MACS = 1 << 21
-/** Kernels over L elements whose every pointer covers L floats (unary ops, their backwards, fill, adam_step). */
-const isElementwise = (name: KernelName) => KERNELS[name].dims.length === 1 && KERNELS[name].dims[0] === 'L' && name !== 'sum_squares'
-
+/**
+ * Below this many multiply-adds a split call costs more than it saves: here MiniGrid's calls of 2^21 (0.1-0.2 ms)
+ * ran 0.8-1.2x split over two threads, the 36-pixel PixelCopter convs of 2^23-2^24 ~1.5x, the seed's ~1.8x.
+ */
+const MIN_SPLIT_MACS = 1 << 23
 /** Multiply-adds of a kernel call (the matmuls' and convs'), to decide whether splitting it pays. */
 function macs(name: KernelName, d: Dims): number {
   return name.startsWith('conv2d') ? d.N * d.K * d.P * d.Q * d.C * d.R * d.S : d.M * d.K * d.N
@@ -54,16 +55,11 @@ interface Part {
   fn: string
   pre: number[]
   post: number[]
-  /** floats of its workspace, whose pointer goes between pre and post; null: the kernel takes none */
-  wsFloats: number | null
+  /** floats of its workspace, whose pointer goes between pre and post */
+  wsFloats: number
 }
-/** Long elementwise runs split into ranges of whole f32x4 groups (each element is computed alone: bitwise equal). */
-const MIN_RANGE_SPLIT = 1 << 17
-/**
- * sum_squares of a long buffer runs as SQUARE_PARTS fixed ranges, on any thread count (so its rounding never depends
- * on the cores), whose float32 partials are added in order in double.
- */
-const SQUARE_PARTS = 8
+// Elementwise kernels and sum_squares are NOT split: memory-bound, they ran 0.8-1.06x on two threads here
+// (sum_squares, leaky_relu, adam_step split into ranges, one LSTM iteration).
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const
@@ -90,8 +86,6 @@ export class WasmBackend implements Backend {
    * second core saves (tests set 0 to split every call).
    */
   minSplitMacs = MIN_SPLIT_MACS
-  /** Elementwise calls (isElementwise) of at least this many floats split into ranges; sum_squares from twice it. */
-  minRangeSplit = MIN_RANGE_SPLIT
 
   /** The registry kernels' exports, looked up once. */
   private readonly kernels: Partial<Record<KernelName, Kernel>> = {}
@@ -165,8 +159,6 @@ export class WasmBackend implements Backend {
     for (const b of outputs) ptrs.push(this.live(b).ptr)
     for (const b of inputs) ptrs.push(this.live(b).ptr)
     if (name === 'conv2d_backward_weight' && variant === '' && d.N >= 2) return this.runWeightGrad(ptrs, d)
-    if (name === 'sum_squares' && variant === '' && d.L >= this.minRangeSplit * 2) return this.runSquares(ptrs, d)
-    if (this.workers && variant === '' && d.L >= this.minRangeSplit && isElementwise(name)) return this.runRanges(name, ptrs, d)
     const mode = BY_COLUMNS[name]
     if (this.workers && variant === '' && macs(name, d) >= this.minSplitMacs) {
       if (BY_BATCH[name] && d.N >= 2) return this.runParts(this.batchParts(name, ptrs, d, Math.min(this.threads, d.N)))
@@ -219,41 +211,6 @@ export class WasmBackend implements Backend {
     this.runParts(calls)
   }
 
-  /** An elementwise kernel whose every pointer covers L floats, as one range of L per thread. */
-  private runRanges(name: KernelName, ptrs: number[], d: Dims): void {
-    this.runParts(this.ranges(name, ptrs, d, this.threads))
-  }
-
-  /** `parts` ranges of consecutive f32x4 groups of the L floats (the last may be short). */
-  private ranges(name: KernelName, ptrs: number[], d: Dims, parts: number): Part[] {
-    const groups = Math.ceil(d.L / 4),
-      calls: Part[] = []
-    for (let p = 0; p < parts; p++) {
-      const l0 = Math.floor((groups * p) / parts) * 4,
-        l1 = Math.min(d.L, Math.floor((groups * (p + 1)) / parts) * 4)
-      calls.push({ fn: name, pre: ptrs.map((ptr) => ptr + l0 * 4), post: abiArgs(name, { ...d, L: l1 - l0 }), wsFloats: null })
-    }
-    return calls
-  }
-
-  /** sum_squares as SQUARE_PARTS fixed ranges, each into its own partial, added in order in double. */
-  private runSquares(ptrs: number[], d: Dims): void {
-    const partials = this.arena.alloc(SQUARE_PARTS * 4)
-    try {
-      const calls = this.ranges('sum_squares', [partials.ptr, ptrs[1]], d, SQUARE_PARTS)
-      calls.forEach((c, i) => {
-        c.pre[0] = partials.ptr + i * 4
-      })
-      this.runParts(calls)
-      const f = this.f32
-      let total = 0
-      for (let i = 0; i < SQUARE_PARTS; i++) total += f[partials.ptr / 4 + i]
-      f[ptrs[0] / 4] = total
-    } finally {
-      this.arena.release(partials.ptr, partials.cls)
-    }
-  }
-
   /**
    * The weight gradient sums over the batch, so its parts are FIXED (min(WEIGHT_GRAD_PARTS, N) runs of consecutive
    * images, whatever the thread count: on one thread they run one after another), each into its own partial, added
@@ -289,7 +246,6 @@ export class WasmBackend implements Backend {
     const blocks: { ptr: number; cls: number }[] = []
     try {
       const calls = parts.map((p) => {
-        if (p.wsFloats === null) return { fn: p.fn, args: [...p.pre, ...p.post] }
         const ws = this.arena.alloc(p.wsFloats * 4)
         blocks.push(ws)
         return { fn: p.fn, args: [...p.pre, ws.ptr, ...p.post] }

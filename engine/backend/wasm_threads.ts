@@ -74,17 +74,20 @@ const BACKOFF_MIN = 64,
 /**
  * The calling side of the protocol over a control block; `names` are the kernel exports by index.
  *
- * It also watches whether splitting pays. Each split call estimates its speedup: the caller's own compute time
- * scaled to all parts (parts are near equal) over the call's wall time. When a moving average of it falls below
- * 1.1 (the workers wake late or get preempted while holding a part: other processes busy the cores), the next
- * BACKOFF calls run whole on the calling thread, then splitting is tried again, the backoff doubling each time it
- * still does not pay. On an idle machine split calls run ~1.8x and are never held back. Results do not depend on it.
+ * It also watches whether splitting pays. Each split call estimates the time it would have taken on the calling
+ * thread alone (the caller's own compute time scaled to all parts: parts are near equal) beside its wall time;
+ * both are summed with a decay, so the ratio is a time-weighted speedup in which long calls count for their length.
+ * When it falls below 1.1 (the workers wake late or get preempted while holding a part: other processes busy the
+ * cores), the next BACKOFF calls run whole on the calling thread, then splitting is tried again, the backoff
+ * doubling each time it still does not pay. On an idle machine split convs run ~1.8x and are never held back.
+ * Results do not depend on it.
  */
 export class Dispatcher implements WasmWorkers {
   private readonly ctrl: Int32Array
   private readonly slots: Float64Array
   private readonly index: Map<string, number>
-  private speedup = 2
+  private seqMs = 0
+  private wallMs = 0
   private skip = 0
   private backoff = BACKOFF_MIN
   /** split calls held back so far (for benches and tests) */
@@ -108,15 +111,18 @@ export class Dispatcher implements WasmWorkers {
     return false
   }
 
-  /** Fold one split call's estimated speedup into the average; back off when splitting does not pay. */
+  /** Fold one split call into the time-weighted speedup; back off when splitting does not pay. */
   private observe(ownMs: number, ownParts: number, n: number, totalMs: number): void {
     if (ownParts === 0 || totalMs <= 0) return
-    this.speedup = 0.9 * this.speedup + (0.1 * ((ownMs * n) / ownParts)) / totalMs
-    if (this.speedup < 1.1) {
+    this.seqMs = 0.95 * this.seqMs + (ownMs * n) / ownParts
+    this.wallMs = 0.95 * this.wallMs + totalMs
+    if (this.wallMs < 5) return // too little evidence yet (a few milliseconds of split calls)
+    const speedup = this.seqMs / this.wallMs
+    if (speedup < 1.1) {
       this.skip = this.backoff
       this.backoff = Math.min(2 * this.backoff, BACKOFF_MAX)
-      this.speedup = 1.5 // the probe after the backoff starts from a neutral average
-    } else if (this.speedup > 1.3) this.backoff = BACKOFF_MIN
+      this.seqMs = this.wallMs = 0 // the probe after the backoff starts afresh
+    } else if (speedup > 1.3) this.backoff = BACKOFF_MIN
   }
 
   runAll(calls: readonly WorkerCall[], local: (call: WorkerCall) => void): void {
