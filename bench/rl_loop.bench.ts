@@ -76,11 +76,13 @@ async function loop(be: Backend, backendName: Backends, json: any[]): Promise<vo
   const iters = Number(process.env.RL_BENCH_ITERS ?? 2),
     threads = (be as { threads?: number }).threads ?? 1
   console.log(`\nbackend: ${be.description}; 1 warm-up + ${iters} timed iterations (PixelCopter: 32 episodes each)`)
-  console.log(`${'config'.padEnd(26)} | env steps/s | rollout s | train s | steps/iter`)
+  const workers = (be as unknown as { workers?: { heldBack: number } }).workers
+  console.log(`${'config'.padEnd(26)} | env steps/s | rollout s | train s | steps/iter${workers ? ' | split calls held back' : ''}`)
   for (const c of chosen) {
     const args = c.args(backendName)
     const trainer = await PpoRnd.create(args, be)
     await trainer.runIteration() // warm-up: normalization rollouts, first allocations
+    const held0 = workers?.heldBack ?? 0
     let steps = 0,
       secs = 0,
       roll = 0,
@@ -98,7 +100,7 @@ async function loop(be: Backend, backendName: Backends, json: any[]): Promise<vo
     const sps = steps / secs
     json.push({ kernel: 'rl_loop', shape: c.name, backend: backendName, library: 'rl-rnd', threads, ms: (secs / iters) * 1000, steps_per_s: sps })
     console.log(
-      `${c.name.padEnd(26)} | ${sps.toFixed(1).padStart(11)} | ${(roll / iters).toFixed(2).padStart(9)} | ${(train / iters).toFixed(2).padStart(7)} | ${(steps / iters).toFixed(0).padStart(10)}`,
+      `${c.name.padEnd(26)} | ${sps.toFixed(1).padStart(11)} | ${(roll / iters).toFixed(2).padStart(9)} | ${(train / iters).toFixed(2).padStart(7)} | ${(steps / iters).toFixed(0).padStart(10)}${workers ? ` | ${workers.heldBack - held0}` : ''}`,
     )
   }
 }

@@ -77,7 +77,7 @@ const BACKOFF_MIN = 64,
  * It also watches whether splitting pays. Each split call estimates the time it would have taken on the calling
  * thread alone (the caller's own compute time scaled to all parts: parts are near equal) beside its wall time;
  * both are summed with a decay, so the ratio is a time-weighted speedup in which long calls count for their length.
- * When it falls below 1.1 (the workers wake late or get preempted while holding a part: other processes busy the
+ * When it falls below 1 (the workers wake late or get preempted while holding a part: other processes busy the
  * cores), the next BACKOFF calls run whole on the calling thread, then splitting is tried again, the backoff
  * doubling each time it still does not pay. On an idle machine split convs run ~1.8x and are never held back.
  * Results do not depend on it.
@@ -116,9 +116,9 @@ export class Dispatcher implements WasmWorkers {
     if (ownParts === 0 || totalMs <= 0) return
     this.seqMs = 0.95 * this.seqMs + (ownMs * n) / ownParts
     this.wallMs = 0.95 * this.wallMs + totalMs
-    if (this.wallMs < 5) return // too little evidence yet (a few milliseconds of split calls)
+    if (this.wallMs < 20) return // too little evidence yet (tens of milliseconds of split calls)
     const speedup = this.seqMs / this.wallMs
-    if (speedup < 1.1) {
+    if (speedup < 1) {
       this.skip = this.backoff
       this.backoff = Math.min(2 * this.backoff, BACKOFF_MAX)
       this.seqMs = this.wallMs = 0 // the probe after the backoff starts afresh
