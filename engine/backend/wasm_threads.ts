@@ -23,8 +23,13 @@ const HEADER_BYTES = 16
 export const SLOT = 32 // float64s per part slot: 2 header + up to 30 arguments
 /** Parts of one call at most (CLAIM's 4-bit fields). */
 export const MAX_PARTS = 15
-/** Polls of a shared word before a thread sleeps on it (a few tens of microseconds). */
+/** Polls of a shared word before the caller sleeps on it (~60 us here). */
 const SPIN = 4000
+/**
+ * Polls of the generation word before a worker sleeps (~0.6 ms here): in a VM an idle vCPU halts, and waking it for
+ * the next split call took up to ~1 ms, longer than the call; spinning through the gaps between calls keeps it awake.
+ */
+const WORKER_SPIN = 40000
 
 export interface WorkerCall {
   fn: string
@@ -78,8 +83,8 @@ const BACKOFF_MIN = 64,
  * thread alone (the caller's own compute time scaled to all parts: parts are near equal) beside its wall time;
  * both are summed with a decay, so the ratio is a time-weighted speedup in which long calls count for their length.
  * When it falls below 1 (the workers wake late or get preempted while holding a part: other processes busy the
- * cores), the next BACKOFF calls run whole on the calling thread, then splitting is tried again, the backoff
- * doubling each time it still does not pay. On an idle machine split convs run ~1.8x and are never held back.
+ * cores; judged after 16 split calls), the next BACKOFF calls run whole on the calling thread, then splitting is
+ * tried again, the backoff doubling each time it still does not pay. On an idle machine split convs run ~1.8x and are never held back.
  * Results do not depend on it.
  */
 export class Dispatcher implements WasmWorkers {
@@ -88,6 +93,7 @@ export class Dispatcher implements WasmWorkers {
   private readonly index: Map<string, number>
   private seqMs = 0
   private wallMs = 0
+  private observed = 0
   private skip = 0
   private backoff = BACKOFF_MIN
   /** split calls held back so far (for benches and tests) */
@@ -116,12 +122,12 @@ export class Dispatcher implements WasmWorkers {
     if (ownParts === 0 || totalMs <= 0) return
     this.seqMs = 0.95 * this.seqMs + (ownMs * n) / ownParts
     this.wallMs = 0.95 * this.wallMs + totalMs
-    if (this.wallMs < 20) return // too little evidence yet (tens of milliseconds of split calls)
+    if (++this.observed < 16) return // too little evidence yet (the sums weigh the last ~20 calls)
     const speedup = this.seqMs / this.wallMs
     if (speedup < 1) {
       this.skip = this.backoff
       this.backoff = Math.min(2 * this.backoff, BACKOFF_MAX)
-      this.seqMs = this.wallMs = 0 // the probe after the backoff starts afresh
+      this.seqMs = this.wallMs = this.observed = 0 // the probe after the backoff starts afresh
     } else if (speedup > 1.3) this.backoff = BACKOFF_MIN
   }
 
@@ -194,7 +200,7 @@ export function serveCalls(instance: WebAssembly.Instance, block: SharedArrayBuf
   let seen = Atomics.load(ctrl, GEN)
   for (;;) {
     let gen = Atomics.load(ctrl, GEN)
-    for (let s = 0; s < SPIN && gen === seen; s++) gen = Atomics.load(ctrl, GEN)
+    for (let s = 0; s < WORKER_SPIN && gen === seen; s++) gen = Atomics.load(ctrl, GEN)
     if (gen === seen) {
       Atomics.wait(ctrl, GEN, seen)
       continue
