@@ -5,8 +5,9 @@
 // plus the CPU-friendly config of `npm run learn:pixelcopter`; on MiniGrid for the named config
 // minigrid_multiroom_n4s5 as `explore` trains it (32 environments x 128 steps per iteration; issue 11's goal:
 // >= 5,000 env steps/s on this 2-core machine). One warm-up iteration, then the mean of timed iterations
-// (RL_BENCH_ITERS, default 2). PixelCopter's num_trials is cut to 32 per iteration to keep the bench short (steps/s
-// does not depend on it much: both rollout and training scale with the episodes collected). RL_BENCH_LOOP=a,b
+// (RL_BENCH_ITERS, default 2), the 1-thread and the one-per-core trainers alternating. PixelCopter's num_trials is
+// cut to 32 per iteration to keep the bench short (steps/s does not depend on it much: both rollout and training
+// scale with the episodes collected). RL_BENCH_LOOP=a,b
 // runs only the configs whose names contain one of those words (e.g. RL_BENCH_LOOP=minigrid). No peer here runs
 // the same loop (the seed is Chainer); the brief's PyTorch reference is a training step, see train_step.bench.ts.
 import { DEFAULT_ARGS, type Args } from '../rl/args.ts'
@@ -60,48 +61,66 @@ export async function run({ json }: { json: any[] }): Promise<void> {
     json.push({ kernel: 'simd_peak', shape: 'f32x4 mul+add', backend: 'wasm', library: 'machine', threads: 1, gflops: simd })
     if (relaxed !== null) json.push({ kernel: 'simd_peak', shape: 'f32x4 relaxed_madd', backend: 'wasm', library: 'machine', threads: 1, gflops: relaxed })
   }
+  const backends: Backend[] = []
   for (const threads of threadCounts) {
     const be = await openBackend(backendName, { threads })
     if (threads === 0 && (be as { threads?: number }).threads === 1) {
-      be.destroy()
+      be.destroy() // a 1-core machine
       break
-    } // a 1-core machine
-    await loop(be, backendName, json)
-    be.destroy()
+    }
+    backends.push(be)
   }
+  await loop(backends, backendName, json)
+  for (const be of backends) be.destroy()
 }
 
-async function loop(be: Backend, backendName: Backends, json: any[]): Promise<void> {
+/**
+ * Each config on every backend (wasm: 1 thread and one per core) side by side: the trainers, built from the same
+ * seed, compute the same iterations bitwise (results do not depend on the thread count), and their timed iterations
+ * alternate, so a shared machine's drift falls on both alike and the ratio is the speed difference alone.
+ */
+async function loop(backends: Backend[], backendName: Backends, json: any[]): Promise<void> {
   const isProfile = process.argv.includes('--profile')
-  const iters = Number(process.env.RL_BENCH_ITERS ?? 2),
-    threads = (be as { threads?: number }).threads ?? 1
-  console.log(`\nbackend: ${be.description}; 1 warm-up + ${iters} timed iterations (PixelCopter: 32 episodes each)`)
-  const workers = (be as unknown as { workers?: { heldBack: number } }).workers
-  console.log(`${'config'.padEnd(26)} | env steps/s | rollout s | train s | steps/iter${workers ? ' | split calls held back' : ''}`)
+  const iters = Number(process.env.RL_BENCH_ITERS ?? 2)
+  const threadsOf = (be: Backend) => (be as { threads?: number }).threads ?? 1
+  for (const be of backends) console.log(`backend: ${be.description}`)
+  console.log(`${iters} timed iterations after 1 warm-up, alternating between the backends (PixelCopter: 32 episodes each)`)
+  console.log(`${'config'.padEnd(26)} | threads | env steps/s | rollout s | train s | steps/iter | split calls held back`)
   for (const c of chosen) {
     const args = c.args(backendName)
-    const trainer = await PpoRnd.create(args, be)
-    await trainer.runIteration() // warm-up: normalization rollouts, first allocations
-    const held0 = workers?.heldBack ?? 0
-    let steps = 0,
-      secs = 0,
-      roll = 0,
-      train = 0
-    for (let i = 0; i < iters; i++) {
-      const t0 = performance.now()
-      const m = await trainer.runIteration()
-      secs += (performance.now() - t0) / 1000
-      steps += m.env_steps
-      roll += m.rollout_seconds
-      train += m.train_seconds
+    const runs = []
+    for (const be of backends) {
+      const trainer = await PpoRnd.create(args, be)
+      await trainer.runIteration() // warm-up: normalization rollouts, first allocations
+      const workers = (be as unknown as { workers?: { heldBack: number } }).workers
+      runs.push({ be, trainer, workers, held0: workers?.heldBack ?? 0, steps: 0, secs: 0, roll: 0, train: 0 })
     }
-    if (isProfile && backendName === 'wasm') await profileIteration(trainer, be as WasmBackend, `${c.name}, ${threads} thread${threads > 1 ? 's' : ''}`)
-    trainer.dispose()
-    const sps = steps / secs
-    json.push({ kernel: 'rl_loop', shape: c.name, backend: backendName, library: 'rl-rnd', threads, ms: (secs / iters) * 1000, steps_per_s: sps })
-    console.log(
-      `${c.name.padEnd(26)} | ${sps.toFixed(1).padStart(11)} | ${(roll / iters).toFixed(2).padStart(9)} | ${(train / iters).toFixed(2).padStart(7)} | ${(steps / iters).toFixed(0).padStart(10)}${workers ? ` | ${workers.heldBack - held0}` : ''}`,
-    )
+    for (let i = 0; i < iters; i++) {
+      for (const r of i % 2 ? [...runs].reverse() : runs) {
+        const t0 = performance.now()
+        const m = await r.trainer.runIteration()
+        r.secs += (performance.now() - t0) / 1000
+        r.steps += m.env_steps
+        r.roll += m.rollout_seconds
+        r.train += m.train_seconds
+      }
+    }
+    for (const r of runs) {
+      const threads = threadsOf(r.be),
+        sps = r.steps / r.secs
+      json.push({ kernel: 'rl_loop', shape: c.name, backend: backendName, library: 'rl-rnd', threads, ms: (r.secs / iters) * 1000, steps_per_s: sps })
+      const held = r.workers ? String(r.workers.heldBack - r.held0) : '-'
+      const ratio = r === runs[0] ? '' : `  (x${(sps / (runs[0].steps / runs[0].secs)).toFixed(2)} over 1 thread)`
+      console.log(
+        `${c.name.padEnd(26)} | ${String(threads).padStart(7)} | ${sps.toFixed(1).padStart(11)} | ${(r.roll / iters).toFixed(2).padStart(9)} | ` +
+          `${(r.train / iters).toFixed(2).padStart(7)} | ${(r.steps / iters).toFixed(0).padStart(10)} | ${held.padStart(21)}${ratio}`,
+      )
+    }
+    for (const r of runs) {
+      if (isProfile && backendName === 'wasm')
+        await profileIteration(r.trainer, r.be as WasmBackend, `${c.name}, ${threadsOf(r.be)} thread${threadsOf(r.be) > 1 ? 's' : ''}`)
+      r.trainer.dispose()
+    }
   }
 }
 
