@@ -1,7 +1,6 @@
 // Numbers that say whether PPO is healthy, as CleanRL's ppo.py logs them: how far each update moved the policy
-// (approximate KL, clip fraction), how much of the returns each value head explains (host-side, in f64), and how
-// large each network's gradients are before clipping (on the device, read back with the losses).
-import { add, sumSquares, type Tensor } from '../engine/index.ts'
+// (approximate KL, clip fraction) and how much of the returns each value head explains (host-side, in f64). How
+// large each network's gradients are before clipping is engine/optim/adam.ts gradSquares, read back with the losses.
 
 /**
  * Sums over records of the approximate KL(old || new) and of the clipped records, from the probability ratios
@@ -39,12 +38,4 @@ export function explainedVariance(y: ArrayLike<number>, pred: ArrayLike<number>)
   if (!(vy > 0)) return NaN
   const diff = Float64Array.from(y, (v, i) => v - pred[i])
   return 1 - variance(diff) / vy
-}
-
-/** Squared global L2 norm of the parameters' gradients, a [1] tensor (Adam.gradNorm's sum, kept on the device). */
-export function gradSquares(params: Tensor[]): Tensor {
-  return params
-    .filter((p) => p.grad)
-    .map((p) => sumSquares(p.grad!))
-    .reduce((x, y) => add(x, y))
 }

@@ -4,13 +4,13 @@
 // one gradient step sees `minibatches` chunks. Recurrent state is carried from chunk to chunk within an episode
 // (truncated BPTT) and reset when a lane starts a new episode. The predictor trains on a random portion of the
 // episodes. PpoRnd (rl/ppo_rnd.ts) is the context.
-import { Tensor, type Rng, scope, noGrad, backward, concat, reshape, gatherRows, type Adam, type Backend } from '../engine/index.ts'
+import { Tensor, type Rng, scope, noGrad, backward, concat, reshape, gatherRows, gradSquares, type Adam, type Backend } from '../engine/index.ts'
 import type { Args } from './args.ts'
 import { TRAINED, detachState, maskState, disposeState, type Net, type NetName, type TrainedName, type RecState } from './networks.ts'
 import type { EpisodeBuffer } from './rollout.ts'
 import { valueLoss, policyLoss, rndLoss, NonFiniteLossError } from './losses.ts'
 import type { TrainBatch, ColumnName } from './train_batch.ts'
-import { ratioSums, gradSquares } from './health.ts'
+import { ratioSums } from './health.ts'
 import { checkFiniteState } from './finite.ts'
 import type { IterationMetrics } from './metrics.ts'
 import type { Hooks } from './ppo_rnd.ts'
@@ -239,7 +239,7 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
         throw new NonFiniteLossError(n, val, g.iteration + 1)
       }
     }
-    // the clipping norm is the one just read (gradSquares is Adam.gradNorm's sum, in the same order)
+    // the clipping norm is the one just read (gradSquares is the sum Adam.gradNorm reads)
     await g.optims.value.step(a.gradient_clip, gradNorm.value)
     await g.optims.policy.step(a.gradient_clip, gradNorm.policy)
     if (lossR) await g.optims.rnd_predictor.step(a.gradient_clip, gradNorm.rnd_predictor)

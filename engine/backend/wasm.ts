@@ -29,6 +29,7 @@ const BY_COLUMNS: Partial<Record<KernelName, number>> = { matmul: 0, matmul_nt: 
 /**
  * Below this many multiply-adds a split call costs more than it saves: here MiniGrid's calls of 2^21 (0.1-0.2 ms)
  * ran 0.8-1.2x split over two threads, the 36-pixel PixelCopter convs of 2^23-2^24 ~1.5x, the seed's ~1.8x.
+ * Elementwise kernels, Adam and sum_squares are never split: memory-bound, they ran 0.8-1.06x split into ranges.
  */
 const MIN_SPLIT_MACS = 1 << 23
 /** Multiply-adds of a kernel call (the matmuls' and convs'), to decide whether splitting it pays. */
@@ -58,8 +59,6 @@ interface Part {
   /** floats of its workspace, whose pointer goes between pre and post */
   wsFloats: number
 }
-// Elementwise kernels and sum_squares are NOT split: memory-bound, they ran 0.8-1.06x on two threads here
-// (sum_squares, leaky_relu, adam_step split into ranges, one LSTM iteration).
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const

@@ -12,9 +12,8 @@
 // float64s [fn index, arg count, args...]. CLAIM packs the generation (23 bits), the part count (4 bits) and the
 // next part (4 bits) into one word, so a claim is one compareExchange on a consistent snapshot: a stale thread (one
 // that woke for an older generation) fails its claim instead of running a part twice. start(): write the slots,
-// DONE = 0, CLAIM = (gen, n, 0), then GEN = gen and wake the workers. Workers spin briefly on GEN before they sleep
-// (a futex wake costs ~50-100 us here, more than a small kernel), then claim; each finished part increments DONE,
-// and the caller waits for DONE = n.
+// DONE = 0, CLAIM = (gen, n, 0), then GEN = gen and wake the workers. Workers spin on GEN ~0.6 ms before they sleep
+// (WORKER_SPIN), then claim; each finished part increments DONE, and the caller waits for DONE = n.
 const GEN = 0,
   CLAIM = 1,
   DONE = 2,
@@ -84,8 +83,8 @@ const BACKOFF_MIN = 64,
  * both are summed with a decay, so the ratio is a time-weighted speedup in which long calls count for their length.
  * When it falls below 1 (the workers wake late or get preempted while holding a part: other processes busy the
  * cores; judged after 16 split calls), the next BACKOFF calls run whole on the calling thread, then splitting is
- * tried again, the backoff doubling each time it still does not pay. On an idle machine split convs run ~1.8x and are never held back.
- * Results do not depend on it.
+ * tried again, the backoff doubling each time it still does not pay. On an idle machine split convs run ~1.8x and
+ * are never held back. Results do not depend on it.
  */
 export class Dispatcher implements WasmWorkers {
   private readonly ctrl: Int32Array

@@ -53,7 +53,10 @@ export function lstmSequence(xw: Tensor, wh: Tensor, b: Tensor, h0: Tensor, c0: 
   if (xw.shape.join() !== [T * B, 4 * U].join() || wh.shape.join() !== [U, 4 * U].join() || h0.shape.join() !== [B, U].join()) {
     throw new Error(`lstmSequence: xw [${xw.shape}], wh [${wh.shape}], h0 [${h0.shape}] do not match T ${T} x B ${B} rows of ${U} units`)
   }
-  const rows = (t: number) => ({ O: 1, DX: T * B, I: 4 * U, START: t * B, DO: B })
+  // step t's B rows of a time-major [T*B, width] tensor: read into a [B, width] one, or written from one
+  const rowsOf = (x: Tensor, width: number, t: number) => run('slice_axis', [B, width], [x], { O: 1, DX: T * B, I: width, START: t * B, DO: B })
+  const putRows = (dst: Tensor, src: Tensor, width: number, t: number) =>
+    be.run('concat_part', [dst.buf], [src.buf], { O: 1, DX: B, I: width, START: t * B, DO: T * B })
   const hs = Tensor.empty(be, [T * B, U]),
     prevH = Tensor.empty(be, [T * B, U]) // h_{t-1} of every step, the weight gradient's left operand
   const cs: Tensor[] = [c0],
@@ -61,8 +64,8 @@ export function lstmSequence(xw: Tensor, wh: Tensor, b: Tensor, h0: Tensor, c0: 
   let h = h0
   noGrad(() => {
     for (let t = 0; t < T; t++) {
-      be.run('concat_part', [prevH.buf], [h.buf], { O: 1, DX: B, I: U, START: t * B, DO: T * B })
-      const xt = run('slice_axis', [B, 4 * U], [xw], rows(t)),
+      putRows(prevH, h, U, t)
+      const xt = rowsOf(xw, 4 * U, t),
         hw = run('matmul', [B, 4 * U], [h, wh], { M: B, K: U, N: 4 * U }),
         xh = add(xt, hw),
         pre = add(xh, b)
@@ -76,7 +79,7 @@ export function lstmSequence(xw: Tensor, wh: Tensor, b: Tensor, h0: Tensor, c0: 
         [pre, cs[t]],
         { N: B, U },
       )
-      be.run('concat_part', [hs.buf], [hn.buf], { O: 1, DX: B, I: U, START: t * B, DO: T * B })
+      putRows(hs, hn, U, t)
       for (const x of [xt, hw, xh, pre, ...(h === h0 ? [] : [h])]) x.dispose() // h lives on in prevH and hs
       cs.push(cn)
       gates.push(g)
@@ -89,7 +92,7 @@ export function lstmSequence(xw: Tensor, wh: Tensor, b: Tensor, h0: Tensor, c0: 
     let dh: Tensor | null = gh,
       dc: Tensor | null = gc
     for (let t = T - 1; t >= 0; t--) {
-      const ght = ghs ? run('slice_axis', [B, U], [ghs], { O: 1, DX: T * B, I: U, START: t * B, DO: B }) : null
+      const ght = ghs ? rowsOf(ghs, U, t) : null
       const dht = ght && dh ? add(ght, dh) : (ght ?? dh ?? Tensor.zeros(be, [B, U]))
       const [dpre, dcPrev] = runMulti(
         'lstm_cell_backward',
@@ -103,7 +106,7 @@ export function lstmSequence(xw: Tensor, wh: Tensor, b: Tensor, h0: Tensor, c0: 
           U,
         },
       )
-      be.run('concat_part', [dPre.buf], [dpre.buf], { O: 1, DX: B, I: 4 * U, START: t * B, DO: T * B })
+      putRows(dPre, dpre, 4 * U, t)
       dh = t > 0 || h0.requiresGrad ? run('matmul_nt', [B, U], [dpre, wh], { M: B, K: 4 * U, N: U }) : null
       dc = dcPrev
     }

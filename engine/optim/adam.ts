@@ -4,6 +4,17 @@
 import { Tensor, keep, scope, noGrad } from '../tensor.ts'
 import { sumSquares, add, concat } from '../ops/index.ts'
 
+/**
+ * Squared global L2 norm of the parameters' gradients, a [1] tensor in the caller's scope (parameters without a
+ * gradient skipped; at least one must have one): Adam.gradNorm's sum, which the trainer also reads with its losses.
+ */
+export function gradSquares(params: Tensor[]): Tensor {
+  return params
+    .filter((p) => p.grad)
+    .map((p) => sumSquares(p.grad!))
+    .reduce((a, b) => add(a, b))
+}
+
 export interface AdamOptions {
   lr?: number
   beta1?: number
@@ -35,9 +46,8 @@ export class Adam {
 
   /** Global L2 norm of the current gradients (one readback). */
   async gradNorm(): Promise<number> {
-    const withGrad = this.params.filter((p) => p.grad)
-    if (!withGrad.length) return 0
-    const total = scope(() => keep(withGrad.map((p) => sumSquares(p.grad!)).reduce((a, b) => add(a, b))))
+    if (!this.params.some((p) => p.grad)) return 0
+    const total = scope(() => keep(gradSquares(this.params)))
     const v = (await total.read())[0]
     total.dispose()
     return Math.sqrt(v)
@@ -77,8 +87,8 @@ export class Adam {
   /**
    * Three sums, a [3] tensor in the caller's scope, each finite exactly when that part of the state is usable:
    * the parameters' squares (NaN when a parameter is NaN, infinite when one is infinite or beyond ~1.8e19, whose
-   * square overflows float32: such a weight overflows every layer it feeds), and the squares of m * 0 and v * 0 (sumSquares with scale 0, one pass)
-   * (0 when every moment is finite, NaN otherwise). Read them once per step, before a state can be saved.
+   * square overflows float32: such a weight overflows every layer it feeds), and the squares of m * 0 and v * 0
+   * (sumSquares with scale 0, one pass: 0 when every moment is finite, NaN otherwise). Read them once per step, before a state can be saved.
    */
   finiteSums(): Tensor {
     return noGrad(() => {

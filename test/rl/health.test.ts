@@ -3,8 +3,8 @@
 // (a policy that cannot move, explained variance recomputed from its episodes).
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { RefBackend, Tensor, backward, scope, toNamedArrays } from '../../engine/index.ts'
-import { ratioSums, explainedVariance, gradSquares } from '../../rl/health.ts'
+import { RefBackend, Tensor, backward, gradSquares, scope, toNamedArrays } from '../../engine/index.ts'
+import { ratioSums, explainedVariance } from '../../rl/health.ts'
 import { DEFAULT_ARGS, type Args } from '../../rl/args.ts'
 import { PpoRnd } from '../../rl/ppo_rnd.ts'
 import { valueLoss } from '../../rl/losses.ts'
