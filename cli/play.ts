@@ -183,10 +183,12 @@ async function play(a: PlayArgs): Promise<void> {
   const actions = a.actions ?? (a.model ? 'both' : 'sampled')
   if (!(ACTION_MODES as readonly string[]).includes(actions)) badInput(`unknown --actions '${actions}' (${ACTION_MODES.join(', ')})`)
   if (actions !== 'sampled' && !a.model) badInput(`--actions ${actions} needs --model (the simple policies have no distribution to be greedy on)`)
+  // a model plays at the frame skip it was trained at
+  const frameSkip = a.model ? (await import('./train.ts')).policyFrameSkip(a.model) : 1
   // every mode plays the same levels: a fresh env (and random policy) from the same seed
   const fresh = (): Env => {
     try {
-      return make(a.game, { seed })
+      return make(a.game, { seed, frameSkip })
     } catch (e) {
       return badInput((e as Error).message)
     }

@@ -42,9 +42,10 @@ export function networkMismatch(saved: Partial<Args>, a: Args): string[] {
   )
 }
 
-/** The metadata of a model file: its network and the network flags it was made with (cli/validate.ts modelFlags). */
+/** The metadata of a model file: its network, the network flags it was made with (cli/validate.ts modelFlags) and
+ *  the frame skip it acts at (`play --model` plays at it). */
 export function modelMeta(net: string, args: Args): Record<string, string> {
-  const flags = Object.fromEntries(NETWORK_FLAGS.map((k) => [k, args[k]]))
+  const flags = Object.fromEntries([...NETWORK_FLAGS, 'frame_skip' as const].map((k) => [k, args[k]]))
   return { format: MODEL_FORMAT, network: net, args: JSON.stringify(flags) }
 }
 

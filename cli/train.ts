@@ -66,7 +66,7 @@ async function saveGifs(t: PpoRnd, gifDir: string, iteration: number, kept: () =
   }
   for (const [e, r] of t.episodeReplays(a.save_gifs).entries()) {
     const f = name(e)
-    await playEpisodes(make(a.game, { seed: r.seed }), async (_, { step }) => r.actions[step], { episodes: 1, gif: f })
+    await playEpisodes(make(a.game, { seed: r.seed, frameSkip: a.frame_skip }), async (_, { step }) => r.actions[step], { episodes: 1, gif: f })
   }
 }
 
@@ -112,6 +112,11 @@ function readPolicyFile(dir: string): { file: string; tensors: ReturnType<typeof
   if (!fs.existsSync(file)) badInput(`--model ${dir}: no trained policy there (missing ${FINAL_MODELS.policy}, or a snapshot's ${SNAPSHOT_POLICY})`)
   const { tensors, metadata } = readTensors(readInput(file), file)
   return { file, tensors, flags: modelFlags(metadata, file, 'policy') }
+}
+
+/** The game frames per action a play policy was trained at (1 for models saved before --frame_skip). */
+export function policyFrameSkip(dir: string): number {
+  return readPolicyFile(dir).flags.frame_skip ?? 1
 }
 
 /**

@@ -99,6 +99,8 @@ export interface MakeOptions {
   seed?: number
   /** PLE only: gym TimeLimit (default: the id's registered limit, 10000). MiniGrid's limit is its own max_steps. */
   maxEpisodeSteps?: number
+  /** PLE only: game frames per action (PLE's frame_skip, default 1): the action repeats, the rewards add up. */
+  frameSkip?: number
 }
 
 export interface EnvSpec {
@@ -144,14 +146,15 @@ export function make(id: string, opts: MakeOptions = {}): Env {
     level = MINIGRID_LEVELS[id]
   if (!ple && !level) throw new Error(`unknown environment '${id}'; registered: ${ALL_IDS.join(', ')}`)
   for (const k of Object.keys(opts)) {
-    if (k !== 'seed' && k !== 'maxEpisodeSteps') {
-      throw new Error(`make('${id}'): unknown option '${k}' (seed, maxEpisodeSteps)`)
+    if (k !== 'seed' && k !== 'maxEpisodeSteps' && k !== 'frameSkip') {
+      throw new Error(`make('${id}'): unknown option '${k}' (seed, maxEpisodeSteps, frameSkip)`)
     }
   }
   if (level) {
     if (opts.maxEpisodeSteps !== undefined) {
       throw new Error(`make('${id}'): maxEpisodeSteps is not an option here: MiniGrid truncates at its own max_steps`)
     }
+    if ((opts.frameSkip ?? 1) !== 1) throw new Error(`make('${id}'): frameSkip is for PLE games; a MiniGrid step is one move`)
     return level.create(id, opts.seed)
   }
   const seed = opts.seed ?? 24
@@ -159,5 +162,7 @@ export function make(id: string, opts: MakeOptions = {}): Env {
   if (!Number.isInteger(limit) || limit <= 0) {
     throw new Error(`make('${id}'): maxEpisodeSteps must be a positive integer`)
   }
-  return new PleEnv(id, ple.game, seed, limit)
+  const skip = opts.frameSkip ?? 1
+  if (!Number.isInteger(skip) || skip <= 0) throw new Error(`make('${id}'): frameSkip must be a positive integer, got ${skip}`)
+  return new PleEnv(id, ple.game, seed, limit, skip)
 }

@@ -7,6 +7,9 @@
 //   step(a):      gym index a -> the game's a-th action, the last index is PLE's noop. If the game is already over,
 //                 PLE does nothing and the reward is 0. reward = score change; terminated = game over;
 //                 truncated = elapsed steps >= maxEpisodeSteps (gym TimeLimit, 10000 for every gym_ple id).
+//                 frameSkip k (PLE's frame_skip, default 1): the action is posted for k game steps and the reward is
+//                 their sum; steps after the game ends do nothing (PLE's act: sum of _oneStepAct, 0 once over). The
+//                 time limit counts calls of step(), as gym's TimeLimit does.
 // obs is the env's own screen buffer (H*W*3 uint8, row-major y, x, RGB), overwritten by the next step (FlappyBird
 // and MonsterKong paint it when obs, step() or render() reads it after a step; act() alone draws nothing): copy it
 // to keep it.
@@ -29,6 +32,7 @@ export class PleEnv implements Env<Game> {
     cls: GameClass,
     seed: number,
     readonly maxEpisodeSteps: number,
+    readonly frameSkip = 1,
   ) {
     this.actionSpace = Object.freeze({ n: cls.actions.length + 1, meanings: Object.freeze([...cls.actions, 'noop']) })
     const shape = Object.freeze([cls.height, cls.width, 3] as const)
@@ -59,9 +63,9 @@ export class PleEnv implements Env<Game> {
     if (!this.hasReset) throw new Error(`${this.id}: call reset() before step()`)
     const game = this.unwrapped
     let reward = 0
-    if (!game.isGameOver()) {
+    for (let k = 0; k < this.frameSkip && !game.isGameOver(); k++) {
       game.step(action === n - 1 ? -1 : action)
-      reward = game.score - this.previousScore
+      reward += game.score - this.previousScore
       this.previousScore = game.score
     }
     this.elapsedSteps++

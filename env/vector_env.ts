@@ -69,6 +69,8 @@ export interface VectorEnvOptions {
   autoReset?: boolean
   /** Time limit per episode (default: the id's, 10000). Pixel games only. */
   maxEpisodeSteps?: number
+  /** Game frames per action (PLE's frame_skip, default 1). Pixel games only. */
+  frameSkip?: number
   /** MiniGrid only: one-hot channels (N, 20, 7, 7) instead of raw indices (N, 3, 7, 7) (default false). */
   onehot?: boolean
 }
@@ -122,7 +124,10 @@ export class VectorEnv {
     }
     this.numEnvs = numEnvs
     this.autoReset = autoReset
-    const mk = opts.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: opts.maxEpisodeSteps }
+    const mk = {
+      ...(opts.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: opts.maxEpisodeSteps }),
+      ...(opts.frameSkip === undefined ? {} : { frameSkip: opts.frameSkip }),
+    }
     this.envs = Array.from({ length: numEnvs }, (_, i) => make(id, { seed: seed + i, ...mk }))
     this.actionSpace = this.envs[0].actionSpace
     this.onehot = onehot

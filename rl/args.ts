@@ -301,6 +301,10 @@ export const FLAGS = {
     min: 0,
     max: 100,
   }),
+  frame_skip: int(1, "PLE games: game frames per action (PLE's frame_skip): the action holds for k frames, their rewards add up; 1 = every frame (the seed)", {
+    min: 1,
+    max: 64,
+  }),
   max_seconds: int(0, 'Stop after the iteration that brings the wall time (resumed runs included) to this many seconds (0 = no limit)', {
     min: 0,
     max: 1e9,
@@ -358,6 +362,7 @@ function crossCheck(a: Args): string | null {
     return `--encoder nature needs frames of at least ${MIN_FRAME} pixels; ${a.game} observes a 7x7 grid (use --encoder grid or auto)`
   }
   if (kind === 'pixels' && a.grid_onehot) return `--grid_onehot applies to MiniGrid levels only, not ${a.game}`
+  if (kind === 'minigrid' && a.frame_skip !== 1) return `--frame_skip applies to PLE games only; a MiniGrid step (${a.game}) is one move`
   return null
 }
 

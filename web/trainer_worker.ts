@@ -82,7 +82,7 @@ async function playEpisode(env: Env, seed: number, policy: (obs: Uint8Array, ste
 }
 
 async function greedyDemo(t: PpoRnd, iteration: number): Promise<void> {
-  const env = make(t.args.game)
+  const env = make(t.args.game, { frameSkip: t.args.frame_skip })
   const actor = t.actor({ greedy: true })
   try {
     const ep = await playEpisode(env, 1000 + iteration, (obs) => actor.act(obs))
@@ -135,7 +135,7 @@ async function resume(): Promise<void> {
 }
 
 async function random(seed: number): Promise<void> {
-  const env = make(trainer?.args.game ?? randomGame),
+  const env = make(trainer?.args.game ?? randomGame, { frameSkip: trainer?.args.frame_skip ?? 1 }),
     rng = new Rng(seed),
     A = env.actionSpace.n
   const ep = await playEpisode(env, seed, () => rng.int(A))

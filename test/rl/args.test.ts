@@ -75,6 +75,7 @@ const OURS = {
   adam_epsilon: 1e-8,
   value_clip: 0,
   target_kl: 0,
+  frame_skip: 1,
   max_seconds: 0,
   iterations_after_target: 0,
 }
@@ -139,6 +140,8 @@ const bad: [Partial<Args>, RegExp][] = [
   [{ lr_anneal_frames: 1.5 }, /^--lr_anneal_frames must be an integer in \[0, 1000000000000\] \(got 1\.5\)$/],
   [{ iterations_after_target: -1 }, /^--iterations_after_target must be an integer in \[0, 1000000000\] \(got -1\)$/],
   [{ max_seconds: -1 }, /^--max_seconds must be an integer in \[0, 1000000000\] \(got -1\)$/],
+  [{ frame_skip: 0 }, /^--frame_skip must be an integer in \[1, 64\] \(got 0\)$/],
+  [{ game: 'MiniGrid-Empty-8x8-v0', encoder: 'grid', frame_skip: 2 }, /^--frame_skip applies to PLE games only; a MiniGrid step/],
 ]
 for (const [patch, re] of bad) {
   test(`rejects ${JSON.stringify(patch)}`, () => {
@@ -158,6 +161,7 @@ test('edges that are allowed', () => {
     { dnc: '1,1,1,1' },
     { dnc: '32,16,2,32', rnn_hidden_layers: 0 },
     { dnc: ' 8, 4,1,2' },
+    { frame_skip: 4 },
   ] as Partial<Args>[]) {
     assert.is(validateArgs({ ...DEFAULT_ARGS, ...patch }), null, JSON.stringify(patch))
   }
