@@ -1,7 +1,7 @@
 // The engine's public surface: tensors, scopes and the tape, ops, layers, Adam, serialization, backends.
 export { Tensor, scope, keep, noGrad, backward, record, isGradEnabled, tapeLength, sizeOf, type Shape } from './tensor.ts'
 export * from './ops/index.ts'
-export { Module, lecunNormal } from './nn/module.ts'
+export { Module, lecunNormal, orthogonal } from './nn/module.ts'
 export { Linear, Conv2d, LSTM, resetRows, type LSTMState } from './nn/layers.ts'
 export { DNC, DNC_STATE, type DncSize, type DncState, type DncStateName } from './nn/dnc.ts'
 export { Adam, gradSquares, type AdamOptions } from './optim/adam.ts'

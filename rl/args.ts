@@ -301,6 +301,9 @@ export const FLAGS = {
     min: 0,
     max: 100,
   }),
+  ortho_init: bool(
+    "Orthogonal weights and zero biases (CleanRL's layer_init): gain sqrt(2) for hidden layers, 0.01 for the policy's output, 1 for the value's and the LSTM's; off = Chainer's LeCun normal (the seed)",
+  ),
   frame_skip: int(1, "PLE games: game frames per action (PLE's frame_skip): the action holds for k frames, their rewards add up; 1 = every frame (the seed)", {
     min: 1,
     max: 64,
@@ -362,6 +365,7 @@ function crossCheck(a: Args): string | null {
     return `--encoder nature needs frames of at least ${MIN_FRAME} pixels; ${a.game} observes a 7x7 grid (use --encoder grid or auto)`
   }
   if (kind === 'pixels' && a.grid_onehot) return `--grid_onehot applies to MiniGrid levels only, not ${a.game}`
+  if (a.ortho_init && a.dnc !== '') return '--ortho_init covers the convolutions, linears and LSTMs, not the DNC: drop one of --ortho_init, --dnc'
   if (kind === 'minigrid' && a.frame_skip !== 1) return `--frame_skip applies to PLE games only; a MiniGrid step (${a.game}) is one move`
   return null
 }

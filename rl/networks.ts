@@ -8,7 +8,8 @@
 //            (Chainer's, blocked), forget bias 1, as engine/nn/layers.ts; or, with --dnc N,W,R,K, the DNC
 //            (docs/dnc.md) with a controller LSTM of rnn_hidden_dim and output rnn_hidden_dim (rl/recurrent.ts)
 //   head:    final_hidden_layers x (linear final_hidden_dim -> leaky_relu), then linear to the output size
-// Initialization is Chainer's (LeCun normal weights, zero biases). leaky_relu uses Chainer's slope 0.2.
+// Initialization is Chainer's (LeCun normal weights, zero biases), or with --ortho_init CleanRL's (rl/ortho_init.ts).
+// leaky_relu uses Chainer's slope 0.2.
 import {
   Module,
   Conv2d,
@@ -27,6 +28,7 @@ import {
 } from '../engine/index.ts'
 import { parseDnc, type Args } from './args.ts'
 import { LstmStack, DncCore, type RecurrentCore, type RecState } from './recurrent.ts'
+import { orthoInit } from './ortho_init.ts'
 
 export { detachState, maskState, disposeState, type RecState } from './recurrent.ts'
 
@@ -221,5 +223,6 @@ export function buildNetworks(args: Args, be: Backend, numActions: number, input
   const specs = netSpecs(args, numActions, input)
   const nets = {} as Record<NetName, Net>
   for (const n of NET_NAMES) nets[n] = new Net(be, specs[n], rng)
+  if (args.ortho_init) for (const n of NET_NAMES) orthoInit(nets[n], n, rng)
   return nets
 }

@@ -42,3 +42,38 @@ export class Module {
 export function lecunNormal(rng: { normalArray(n: number, std: number): Float32Array }, n: number, fanIn: number): Float32Array {
   return rng.normalArray(n, Math.sqrt(1 / fanIn))
 }
+
+/**
+ * An orthogonal matrix as torch.nn.init.orthogonal_ makes one (CleanRL's layer_init): a rows x cols (row-major)
+ * normal draw, QR of its tall orientation, Q's columns signed so R's diagonal is positive (Gram-Schmidt gives that
+ * directly), times gain. rows <= cols: orthonormal rows (x gain); rows >= cols: orthonormal columns. In f64, stored f32.
+ */
+export function orthogonal(rng: { normal(): number }, rows: number, cols: number, gain: number): Float32Array {
+  const tall = rows >= cols,
+    m = tall ? rows : cols,
+    n = tall ? cols : rows
+  const a = new Float64Array(rows * cols)
+  for (let i = 0; i < a.length; i++) a[i] = rng.normal()
+  // column j of the tall m x n matrix: a[(tall ? i * cols + j : j * cols + i)] over i < m, as a contiguous copy
+  const q: Float64Array[] = []
+  for (let j = 0; j < n; j++) {
+    const v = new Float64Array(m)
+    for (let i = 0; i < m; i++) v[i] = tall ? a[i * cols + j] : a[j * cols + i]
+    for (let pass = 0; pass < 2; pass++) {
+      // modified Gram-Schmidt, twice ("twice is enough"): orthogonal to f64 rounding
+      for (const u of q) {
+        let d = 0
+        for (let i = 0; i < m; i++) d += u[i] * v[i]
+        for (let i = 0; i < m; i++) v[i] -= d * u[i]
+      }
+    }
+    let norm = 0
+    for (let i = 0; i < m; i++) norm += v[i] * v[i]
+    norm = Math.sqrt(norm)
+    for (let i = 0; i < m; i++) v[i] /= norm
+    q.push(v)
+  }
+  const out = new Float32Array(rows * cols)
+  for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) out[tall ? i * cols + j : j * cols + i] = gain * q[j][i]
+  return out
+}

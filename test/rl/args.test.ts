@@ -75,6 +75,7 @@ const OURS = {
   adam_epsilon: 1e-8,
   value_clip: 0,
   target_kl: 0,
+  ortho_init: false,
   frame_skip: 1,
   max_seconds: 0,
   iterations_after_target: 0,
@@ -140,6 +141,7 @@ const bad: [Partial<Args>, RegExp][] = [
   [{ lr_anneal_frames: 1.5 }, /^--lr_anneal_frames must be an integer in \[0, 1000000000000\] \(got 1\.5\)$/],
   [{ iterations_after_target: -1 }, /^--iterations_after_target must be an integer in \[0, 1000000000\] \(got -1\)$/],
   [{ max_seconds: -1 }, /^--max_seconds must be an integer in \[0, 1000000000\] \(got -1\)$/],
+  [{ ortho_init: true, dnc: '32,16,2,0' }, /^--ortho_init covers the convolutions, linears and LSTMs, not the DNC/],
   [{ frame_skip: 0 }, /^--frame_skip must be an integer in \[1, 64\] \(got 0\)$/],
   [{ game: 'MiniGrid-Empty-8x8-v0', encoder: 'grid', frame_skip: 2 }, /^--frame_skip applies to PLE games only; a MiniGrid step/],
 ]
