@@ -157,6 +157,14 @@ class Trainer:
         s = float(np.sqrt(self.int_stats.var[0]))
         return s if s > 0 else 1.0
 
+    def learn(self, eps):
+        """Steps 2 to 5 on a rollout's episodes (their RND inputs normalized as in the rollout: self.norm)."""
+        a = self.a
+        for s, T in zip(eps.starts, eps.lengths):  # step 2: statistics, episode by episode
+            self.obs_stats.merge(eps.frames[s : s + T])
+            self.int_stats.merge(discounted(eps.r_int[s : s + T], a["gamma_intrinsic"])[:, None])
+        return train_iteration(self, eps, normalize_rnd(eps.frames, self.norm, a["rnd_obs_norm_clip"]))
+
     def iteration(self):
         """Steps 0 (once) to 5; returns env steps, the seconds of the iteration, the env's share, and counts."""
         a = self.a
@@ -170,12 +178,8 @@ class Trainer:
         if self.obs_stats.count > 0:
             self.norm = (self.obs_stats.mean.astype(np.float32), (1 / (np.sqrt(self.obs_stats.var) + 1e-5)).astype(np.float32))
         eps = collect(self, a["num_trials"], False)
-        for s, T in zip(eps.starts, eps.lengths):  # step 2: statistics, episode by episode
-            self.obs_stats.merge(eps.frames[s : s + T])
-            self.int_stats.merge(discounted(eps.r_int[s : s + T], a["gamma_intrinsic"])[:, None])
         t2 = time.perf_counter()
-        norm_frames = normalize_rnd(eps.frames, self.norm, a["rnd_obs_norm_clip"])
-        counts = train_iteration(self, eps, norm_frames)
+        counts = self.learn(eps)
         t3 = time.perf_counter()
         return {
             "steps": eps.total,
@@ -187,6 +191,13 @@ class Trainer:
             "warmup_env_seconds": env1 - env0,
             **counts,
         }
+
+
+def loss_means(m):
+    """The last iteration's losses and entropy, means over its gradient steps (the predictor's over its own)."""
+    steps = max(1, m["grad_steps"])
+    out = {k: m[k] / steps for k in ("loss_value", "loss_policy", "entropy")}
+    return {**out, "loss_rnd": m["loss_rnd"] / max(1, m["rnd_steps"])}
 
 
 def run(name, a, threads, iters, warmup):
@@ -212,6 +223,7 @@ def run(name, a, threads, iters, warmup):
         "records_trained_per_iter": tot["records"] / iters,
         "rnd_records_per_iter": tot["rnd_records"] / iters,
         "max_batch_records": max(m["max_batch"] for m in ms),
+        **loss_means(ms[-1]),
         "params": param_counts(tr.nets),
     }
 

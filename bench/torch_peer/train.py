@@ -108,7 +108,8 @@ def train_iteration(tr, eps, norm_frames):
         "v_target": torch.from_numpy(ret),
         "rnd_target": torch.from_numpy(eps.target),
     }
-    counts = {"grad_steps": 0, "records": 0, "rnd_records": 0, "max_batch": 0}
+    counts = {"grad_steps": 0, "records": 0, "rnd_records": 0, "max_batch": 0, "rnd_steps": 0}
+    counts.update({k: 0.0 for k in ("loss_value", "loss_policy", "loss_rnd", "entropy")})
     lengths = [int(x) for x in eps.lengths]
     for _ in range(a["epochs_per_iteration"]):
         longest = int(np.argmax(eps.lengths))  # the first of the longest, as ours
@@ -174,8 +175,8 @@ def gradient_step(tr, eps, d, chunks, rnd_sel, carried, counts):
         mask = torch.from_numpy(sel.astype(np.float32)).view(-1, 1)
         losses.append((((pred - d["rnd_target"][rec]) ** 2) * mask).sum() / (rnd_count * pred.shape[1]))
     sum(losses).backward()
-    values = torch.stack([x.detach() for x in losses]).tolist()  # the one readback of the step
-    for name, val in zip(TRAINED, values):
+    values = torch.stack([x.detach() for x in [*losses, ent.detach().sum() / n]]).tolist()  # the step's one readback
+    for name, val in zip(TRAINED, values[:-1]):
         if not math.isfinite(val):
             raise FloatingPointError(f"the {name} loss is {val}")
     trained = TRAINED if len(losses) == 3 else TRAINED[:2]
@@ -185,6 +186,10 @@ def gradient_step(tr, eps, d, chunks, rnd_sel, carried, counts):
         opts[k].step()
     for k in TRAINED:
         opts[k].zero_grad(set_to_none=True)
+    for k, val in zip(("loss_value", "loss_policy", "loss_rnd"), values[:-1]):
+        counts[k] += val
+    counts["entropy"] += values[-1]
+    counts["rnd_steps"] += len(losses) == 3
     counts["grad_steps"] += 1
     counts["records"] += n
     counts["rnd_records"] += rnd_count
