@@ -8,8 +8,12 @@
 // (RL_BENCH_ITERS, default 2), the 1-thread and the one-per-core trainers alternating. PixelCopter's num_trials is
 // cut to 32 per iteration to keep the bench short (steps/s does not depend on it much: both rollout and training
 // scale with the episodes collected). RL_BENCH_LOOP=a,b
-// runs only the configs whose names contain one of those words (e.g. RL_BENCH_LOOP=minigrid). No peer here runs
-// the same loop (the seed is Chainer); the brief's PyTorch reference is a training step, see train_step.bench.ts.
+// runs only the configs whose names contain one of those words (e.g. RL_BENCH_LOOP=minigrid). The peer: after our
+// rows of a config, the same loop in PyTorch CPU (bench/torch_peer/rl_loop.py, issue #12: same networks, batch
+// sizes, epochs, chunks and gradient steps; its header says what it leaves out) at the same thread counts, given our
+// exact arguments, one row each with our ratio (ours / PyTorch). Its steps/s leave out the time inside its Python
+// game, as the issue's figures did, so the learners are compared; the row also gives the figure with the game. The
+// DNC and MiniGrid configs are not ported. Without python3, numpy or torch one line says so and the bench goes on.
 import { DEFAULT_ARGS, type Args } from '../rl/args.ts'
 import { PpoRnd } from '../rl/ppo_rnd.ts'
 import { LEARN_PIXELCOPTER } from '../rl/learn_config.ts'
@@ -19,14 +23,16 @@ import type { Backend } from '../engine/backend/backend.ts'
 import type { WasmBackend } from '../engine/backend/wasm.ts'
 import { printKernelRows, timeKernels } from './kernel_profile.ts'
 import { simdPeak } from './simd_peak.ts'
+import { torchPeer, runTorchPeer, INSTALL_HINT } from './torch_peer.ts'
 
 type Backends = 'wasm' | 'ref' | 'webgpu'
+type Peer = ReturnType<typeof torchPeer>
 const NOT_SAVED: Partial<Args> = { data_dir: '', max_iterations: 0, max_frames: 0 }
 const pixelcopter =
   (args: Partial<Args>) =>
   (backend: Backends): Args => ({ ...DEFAULT_ARGS, ...args, num_trials: 32, num_envs: 32, backend, ...NOT_SAVED })
 
-const CONFIGS: { name: string; args: (backend: Backends) => Args }[] = [
+export const CONFIGS: { name: string; args: (backend: Backends) => Args }[] = [
   {
     name: 'seed CNN example',
     args: pixelcopter({
@@ -84,6 +90,8 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
   const iters = Number(process.env.RL_BENCH_ITERS ?? 2)
   const threadsOf = (be: Backend) => (be as { threads?: number }).threads ?? 1
   for (const be of backends) console.log(`backend: ${be.description}`)
+  const peer = torchPeer()
+  console.log('missing' in peer ? `PyTorch peer skipped (${peer.missing}): ${INSTALL_HINT}` : `peer: PyTorch ${peer.version} CPU, bench/torch_peer/rl_loop.py`)
   console.log(`${iters} timed iterations after 1 warm-up, alternating between the backends (PixelCopter: 32 episodes each)`)
   console.log(`${'config'.padEnd(26)} | threads | env steps/s | rollout s | train s | steps/iter | split calls held back`)
   for (const c of chosen) {
@@ -116,11 +124,50 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
           `${(r.train / iters).toFixed(2).padStart(7)} | ${(r.steps / iters).toFixed(0).padStart(10)} | ${held.padStart(21)}${ratio}`,
       )
     }
+    peerRows(
+      c.name,
+      args,
+      runs.map((r) => ({ threads: threadsOf(r.be), sps: r.steps / r.secs })),
+      iters,
+      peer,
+      json,
+    )
     for (const r of runs) {
       if (isProfile && backendName === 'wasm')
         await profileIteration(r.trainer, r.be as WasmBackend, `${c.name}, ${threadsOf(r.be)} thread${threadsOf(r.be) > 1 ? 's' : ''}`)
       r.trainer.dispose()
     }
+  }
+}
+
+/** The PyTorch peer's rows of a config, one per thread count of ours, each with our ratio (ours / PyTorch). */
+function peerRows(name: string, args: Args, ours: { threads: number; sps: number }[], iters: number, peer: Peer, json: any[]): void {
+  if ('missing' in peer) return
+  const label = `  PyTorch ${peer.version}`.padEnd(26)
+  if (!peer.ported.includes(name)) {
+    console.log(`${label} | not ported (bench/torch_peer/rl_loop.py: ${peer.ported.join(', ')})`)
+    return
+  }
+  for (const o of ours) {
+    const p = runTorchPeer(name, args, o.threads, iters)
+    if ('error' in p) {
+      console.log(`${label} | ${String(o.threads).padStart(7)} | failed: ${p.error}`)
+      continue
+    }
+    json.push({
+      kernel: 'rl_loop',
+      shape: name,
+      backend: 'cpu',
+      library: 'pytorch',
+      threads: o.threads,
+      steps_per_s: p.steps_per_s,
+      steps_per_s_with_env: p.steps_per_s_with_env,
+    })
+    console.log(
+      `${label} | ${String(o.threads).padStart(7)} | ${p.steps_per_s.toFixed(1).padStart(11)} | ${p.rollout_s_per_iter.toFixed(2).padStart(9)} | ` +
+        `${p.train_s_per_iter.toFixed(2).padStart(7)} | ${p.steps_per_iter.toFixed(0).padStart(10)} | ${'-'.padStart(21)}  (ours x${(o.sps / p.steps_per_s).toFixed(2)}; ` +
+        `its game ${p.env_s_per_iter.toFixed(2)} s/iter left out, ${p.steps_per_s_with_env.toFixed(1)} steps/s with it)`,
+    )
   }
 }
 
