@@ -155,7 +155,7 @@ export function parseDnc(v: string): DncSize | null {
 const LR = { above: 0, max: 1, why: 'Adam moves each weight by about the learning rate per step' }
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'ref'] as const
-const ENCODERS = ['auto', 'nature', 'grid'] as const
+const ENCODERS = ['auto', 'nature', 'grid', 'fine'] as const
 const INT_NORMS = ['episode_returns', 'forward_filter'] as const
 const gameIds = () => listEnvs().map((e) => e.id)
 
@@ -252,7 +252,7 @@ export const FLAGS = {
   encoder: oneOf(
     () => ENCODERS,
     'auto',
-    "Encoder of all four networks: auto (nature for frames, grid for MiniGrid's 7x7 view), nature (the seed's 8/4, 4/2, 3/1 CNN) or grid (three 2x2 convolutions)",
+    "Encoder of all four networks: auto (nature for frames, grid for MiniGrid's 7x7 view), nature (the seed's 8/4, 4/2, 3/1 CNN), grid (three 2x2 convolutions) or fine (16 4/2, 32 4/2, 32 3/1: half the nature strides, for small frames)",
     { network: true },
   ),
   grid_onehot: bool("MiniGrid: feed each cell's object, colour and state one-hot (20 channels) instead of as 3 numbers", { network: true }),
@@ -361,8 +361,8 @@ function crossCheck(a: Args): string | null {
     return "--int_reward_norm forward_filter needs --num_steps > 0: the filter runs along each environment's time"
   }
   const kind = listEnvs().find((e) => e.id === a.game)?.kind
-  if (kind === 'minigrid' && a.encoder === 'nature') {
-    return `--encoder nature needs frames of at least ${MIN_FRAME} pixels; ${a.game} observes a 7x7 grid (use --encoder grid or auto)`
+  if (kind === 'minigrid' && (a.encoder === 'nature' || a.encoder === 'fine')) {
+    return `--encoder ${a.encoder} needs frames of at least ${MIN_FRAME} pixels; ${a.game} observes a 7x7 grid (use --encoder grid or auto)`
   }
   if (kind === 'pixels' && a.grid_onehot) return `--grid_onehot applies to MiniGrid levels only, not ${a.game}`
   if (a.ortho_init && a.dnc !== '') return '--ortho_init covers the convolutions, linears and LSTMs, not the DNC: drop one of --ortho_init, --dnc'

@@ -4,6 +4,8 @@
 //            'grid' (MiniGrid's 7x7 symbolic view): conv 16 2x2/1 -> leaky_relu -> max-pool 2x2 -> conv 32 2x2/1
 //            -> leaky_relu -> conv 64 2x2/1 -> leaky_relu -> flatten (64 x 1 x 1) -> linear z_dim: the image
 //            encoder of rl-starter-files, which the exploration papers (RIDE, NovelD) use on MiniGrid
+//            'fine' (small frames, ours): conv 16 4x4/2 -> leaky_relu -> conv 32 4x4/2 -> leaky_relu -> conv 32 3x3/1
+//            -> leaky_relu -> flatten -> linear z_dim: on 36 pixels a 5x5 map where the nature CNN's is 1x1
 //   core:    rnn_hidden_layers stacked LSTMs of rnn_hidden_dim (0 = convolutional only); gate order a, i, f, o
 //            (Chainer's, blocked), forget bias 1, as engine/nn/layers.ts; or, with --dnc N,W,R,K, the DNC
 //            (docs/dnc.md) with a controller LSTM of rnn_hidden_dim and output rnn_hidden_dim (rl/recurrent.ts)
@@ -38,31 +40,48 @@ export const NET_NAMES: readonly NetName[] = ['value', 'policy', 'rnd_target', '
 export type TrainedName = Exclude<NetName, 'rnd_target'>
 export const TRAINED: readonly TrainedName[] = ['value', 'policy', 'rnd_predictor']
 
-export type EncoderKind = 'nature' | 'grid'
+export type EncoderKind = 'nature' | 'grid' | 'fine'
 
 /** Side of the encoder's last feature map for a square input of `size`, 0 when the input is too small. */
 export function encoderOutSize(kind: EncoderKind, size: number): number {
-  if (kind === 'grid') return Math.max(0, Math.floor((size - 1) / 2) - 2)
-  const o1 = Math.floor((size - 8) / 4) + 1
-  const o2 = Math.floor((o1 - 4) / 2) + 1
-  return o1 >= 4 ? Math.floor(o2 - 3) + 1 : 0
+  let o = size
+  for (const [i, [, k, stride]] of encoderLayers(kind).entries()) {
+    if (o < k) return 0
+    o = Math.floor((o - k) / stride) + 1
+    if (i === poolAfter(kind)) o = Math.floor(o / 2)
+  }
+  return o
 }
 
-const ENCODER_LAYERS: Record<EncoderKind, readonly [number, number, number][]> = {
-  // [out channels, kernel, stride] per convolution
-  nature: [
+// functions, not constants: rl/args.ts (imported by this module) calls encoderOutSize while it loads
+/** [out channels, kernel, stride] per convolution */
+function encoderLayers(kind: EncoderKind): readonly [number, number, number][] {
+  if (kind === 'grid') {
+    return [
+      [16, 2, 1],
+      [32, 2, 1],
+      [64, 2, 1],
+    ]
+  }
+  // for small frames (issue #14): half the nature CNN's strides, so a 36-pixel frame ends on a 5x5 map (800
+  // features) instead of 1x1 (64), at about the nature CNN's FLOPs on 36 pixels
+  if (kind === 'fine') {
+    return [
+      [16, 4, 2],
+      [32, 4, 2],
+      [32, 3, 1],
+    ]
+  }
+  return [
     [32, 8, 4],
     [64, 4, 2],
     [64, 3, 1],
-  ],
-  grid: [
-    [16, 2, 1],
-    [32, 2, 1],
-    [64, 2, 1],
-  ],
+  ]
 }
-/** The convolution after which a 2x2 max-pool runs (grid: the first; its output side must be even). */
-const POOL_AFTER: Record<EncoderKind, number> = { nature: -1, grid: 0 }
+/** The convolution after which a 2x2 max-pool runs (grid: the first; its output side must be even), or -1. */
+function poolAfter(kind: EncoderKind): number {
+  return kind === 'grid' ? 0 : -1
+}
 
 export interface NetSpec {
   encoder: EncoderKind
@@ -95,7 +114,7 @@ export class Net extends Module {
     super(be)
     const s = spec
     let c = s.inChannels
-    this.conv = ENCODER_LAYERS[s.encoder].map(([out, k, stride], i) => {
+    this.conv = encoderLayers(s.encoder).map(([out, k, stride], i) => {
       const layer = this.child(`conv${i + 1}`, new Conv2d(be, c, out, k, stride, rng))
       c = out
       return layer
@@ -124,7 +143,7 @@ export class Net extends Module {
   /** x [N, C, H, W] -> z [N, z_dim] */
   encode(x: Tensor): Tensor {
     let y = x
-    const pool = POOL_AFTER[this.spec.encoder]
+    const pool = poolAfter(this.spec.encoder)
     this.conv.forEach((c, i) => {
       y = leakyRelu(c.forward(y))
       if (i === pool) y = maxPool2(y)
