@@ -18,7 +18,7 @@ import { DEFAULT_ARGS, type Args } from '../rl/args.ts'
 import { PpoRnd } from '../rl/ppo_rnd.ts'
 import { LEARN_PIXELCOPTER } from '../rl/learn_config.ts'
 import { minigridArgs } from '../rl/minigrid_configs.ts'
-import { openBackend } from '../cli/node_backend.ts'
+import { openBackend, type WasmSimd } from '../cli/node_backend.ts'
 import type { Backend } from '../engine/backend/backend.ts'
 import type { WasmBackend } from '../engine/backend/wasm.ts'
 import { printKernelRows, timeKernels } from './kernel_profile.ts'
@@ -67,14 +67,23 @@ export async function run({ json }: { json: any[] }): Promise<void> {
     json.push({ kernel: 'simd_peak', shape: 'f32x4 mul+add', backend: 'wasm', library: 'machine', threads: 1, gflops: simd })
     if (relaxed !== null) json.push({ kernel: 'simd_peak', shape: 'f32x4 relaxed_madd', backend: 'wasm', library: 'machine', threads: 1, gflops: relaxed })
   }
+  // RL_BENCH_SIMD=both: each thread count on the SIMD128 build and on the relaxed-SIMD one (the before/after of
+  // kernels/as/madd.ts); otherwise the build train picks (auto: relaxed where this Node has it)
+  const simdEnv = process.env.RL_BENCH_SIMD ?? 'auto'
+  if (!['auto', 'both', 'simd128', 'relaxed'].includes(simdEnv)) {
+    throw new Error(`RL_BENCH_SIMD must be auto, both, simd128 or relaxed (got '${simdEnv}')`)
+  }
+  const builds = (backendName !== 'wasm' ? ['auto'] : simdEnv === 'both' ? ['simd128', 'relaxed'] : [simdEnv]) as WasmSimd[]
   const backends: Backend[] = []
   for (const threads of threadCounts) {
-    const be = await openBackend(backendName, { threads })
-    if (threads === 0 && (be as { threads?: number }).threads === 1) {
-      be.destroy() // a 1-core machine
-      break
+    for (const simd of builds) {
+      const be = await openBackend(backendName, { threads, simd })
+      if (threads === 0 && (be as { threads?: number }).threads === 1) {
+        be.destroy() // a 1-core machine
+        break
+      }
+      backends.push(be)
     }
-    backends.push(be)
   }
   await loop(backends, backendName, json)
   for (const be of backends) be.destroy()
@@ -89,11 +98,13 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
   const isProfile = process.argv.includes('--profile')
   const iters = Number(process.env.RL_BENCH_ITERS ?? 2)
   const threadsOf = (be: Backend) => (be as { threads?: number }).threads ?? 1
+  const isRelaxed = (be: Backend) => (be as { relaxed?: boolean }).relaxed === true
+  const buildOf = (be: Backend) => (be.name !== 'wasm' ? be.name : isRelaxed(be) ? 'relaxed' : 'simd128')
   for (const be of backends) console.log(`backend: ${be.description}`)
   const peer = torchPeer()
   console.log('missing' in peer ? `PyTorch peer skipped (${peer.missing}): ${INSTALL_HINT}` : `peer: PyTorch ${peer.version} CPU, bench/torch_peer/rl_loop.py`)
   console.log(`${iters} timed iterations after 1 warm-up, alternating between the backends (PixelCopter: 32 episodes each)`)
-  console.log(`${'config'.padEnd(26)} | threads | env steps/s | rollout s | train s | steps/iter | split calls held back`)
+  console.log(`${'config'.padEnd(26)} | kernels | threads | env steps/s | rollout s | train s | steps/iter | split calls held back`)
   for (const c of chosen) {
     const args = c.args(backendName)
     const runs = []
@@ -116,25 +127,34 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
     for (const r of runs) {
       const threads = threadsOf(r.be),
         sps = r.steps / r.secs
-      json.push({ kernel: 'rl_loop', shape: c.name, backend: backendName, library: 'rl-rnd', threads, ms: (r.secs / iters) * 1000, steps_per_s: sps })
+      const build = buildOf(r.be)
+      json.push({ kernel: 'rl_loop', shape: c.name, backend: backendName, build, library: 'rl-rnd', threads, ms: (r.secs / iters) * 1000, steps_per_s: sps })
       const held = r.workers ? String(r.workers.heldBack - r.held0) : '-'
-      const ratio = r === runs[0] ? '' : `  (x${(sps / (runs[0].steps / runs[0].secs)).toFixed(2)} over 1 thread)`
+      const sps_ = (x: { steps: number; secs: number } | undefined) => (x ? x.steps / x.secs : 0)
+      const one = runs.find((x) => threadsOf(x.be) === 1 && buildOf(x.be) === build),
+        simd128 = build === 'relaxed' ? runs.find((x) => threadsOf(x.be) === threads && buildOf(x.be) === 'simd128') : undefined
+      const ratios = [
+        one && one !== r ? `x${(sps / sps_(one)).toFixed(2)} over 1 thread` : '',
+        simd128 ? `x${(sps / sps_(simd128)).toFixed(2)} over simd128` : '',
+      ].filter(Boolean)
+      const ratio = ratios.length ? `  (${ratios.join(', ')})` : ''
       console.log(
-        `${c.name.padEnd(26)} | ${String(threads).padStart(7)} | ${sps.toFixed(1).padStart(11)} | ${(r.roll / iters).toFixed(2).padStart(9)} | ` +
+        `${c.name.padEnd(26)} | ${build.padStart(7)} | ${String(threads).padStart(7)} | ${sps.toFixed(1).padStart(11)} | ${(r.roll / iters).toFixed(2).padStart(9)} | ` +
           `${(r.train / iters).toFixed(2).padStart(7)} | ${(r.steps / iters).toFixed(0).padStart(10)} | ${held.padStart(21)}${ratio}`,
       )
     }
+    const chosenBuild = buildOf(runs[runs.length - 1].be) // the peer beside the build train picks (the last opened)
     peerRows(
       c.name,
       args,
-      runs.map((r) => ({ threads: threadsOf(r.be), sps: r.steps / r.secs })),
+      runs.filter((r) => buildOf(r.be) === chosenBuild).map((r) => ({ threads: threadsOf(r.be), sps: r.steps / r.secs })),
       iters,
       peer,
       json,
     )
     for (const r of runs) {
       if (isProfile && backendName === 'wasm')
-        await profileIteration(r.trainer, r.be as WasmBackend, `${c.name}, ${threadsOf(r.be)} thread${threadsOf(r.be) > 1 ? 's' : ''}`)
+        await profileIteration(r.trainer, r.be as WasmBackend, `${c.name}, ${buildOf(r.be)}, ${threadsOf(r.be)} thread${threadsOf(r.be) > 1 ? 's' : ''}`)
       r.trainer.dispose()
     }
   }
@@ -145,13 +165,13 @@ function peerRows(name: string, args: Args, ours: { threads: number; sps: number
   if ('missing' in peer) return
   const label = `  PyTorch ${peer.version}`.padEnd(26)
   if (!peer.ported.includes(name)) {
-    console.log(`${label} | not ported (bench/torch_peer/rl_loop.py: ${peer.ported.join(', ')})`)
+    console.log(`${label} |       - | not ported (bench/torch_peer/rl_loop.py: ${peer.ported.join(', ')})`)
     return
   }
   for (const o of ours) {
     const p = runTorchPeer(name, args, o.threads, iters)
     if ('error' in p) {
-      console.log(`${label} | ${String(o.threads).padStart(7)} | failed: ${p.error}`)
+      console.log(`${label} |       - | ${String(o.threads).padStart(7)} | failed: ${p.error}`)
       continue
     }
     json.push({
@@ -164,7 +184,7 @@ function peerRows(name: string, args: Args, ours: { threads: number; sps: number
       steps_per_s_with_env: p.steps_per_s_with_env,
     })
     console.log(
-      `${label} | ${String(o.threads).padStart(7)} | ${p.steps_per_s.toFixed(1).padStart(11)} | ${p.rollout_s_per_iter.toFixed(2).padStart(9)} | ` +
+      `${label} |       - | ${String(o.threads).padStart(7)} | ${p.steps_per_s.toFixed(1).padStart(11)} | ${p.rollout_s_per_iter.toFixed(2).padStart(9)} | ` +
         `${p.train_s_per_iter.toFixed(2).padStart(7)} | ${p.steps_per_iter.toFixed(0).padStart(10)} | ${'-'.padStart(21)}  (ours x${(o.sps / p.steps_per_s).toFixed(2)}; ` +
         `its game ${p.env_s_per_iter.toFixed(2)} s/iter left out, ${p.steps_per_s_with_env.toFixed(1)} steps/s with it)`,
     )

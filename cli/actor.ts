@@ -56,7 +56,7 @@ export async function actor(args: Args): Promise<number> {
   const own: Args = { ...args, rng_seed: actorSeed(args.rng_seed, args.actor_index) }
   let backend
   try {
-    backend = await openBackend(args.backend, { log, threads: args.threads })
+    backend = await openBackend(args.backend, { log, threads: args.threads, simd: args.wasm_simd })
   } catch (e) {
     return badInput(`--backend ${args.backend}: ${(e as Error).message}`)
   }

@@ -241,7 +241,7 @@ export async function train(cli: TrainCli, source?: IterationSource): Promise<nu
   readStart(cli, null, store, metrics.file)
   let backend: Backend
   try {
-    backend = await openBackend(args.backend, { log, threads: args.threads })
+    backend = await openBackend(args.backend, { log, threads: args.threads, simd: args.wasm_simd })
   } catch (e) {
     return badInput(`--backend ${args.backend}: ${(e as Error).message}`)
   }

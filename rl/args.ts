@@ -156,6 +156,7 @@ const LR = { above: 0, max: 1, why: 'Adam moves each weight by about the learnin
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'ref'] as const
 const ENCODERS = ['auto', 'nature', 'grid', 'fine'] as const
+const WASM_SIMD = ['auto', 'relaxed', 'simd128'] as const
 const INT_NORMS = ['episode_returns', 'forward_filter'] as const
 const gameIds = () => listEnvs().map((e) => e.id)
 
@@ -242,6 +243,11 @@ export const FLAGS = {
     0,
     'Kernel threads of the wasm backend (conv forward and input gradient split over the batch; results are the same for any count): 0 = one per core, at most 8',
     { min: 0, max: 64 },
+  ),
+  wasm_simd: oneOf(
+    () => WASM_SIMD,
+    'auto',
+    "Kernels build of the wasm backend: auto (relaxed SIMD's fused multiply-adds where this Node or browser has them, else SIMD128), relaxed, or simd128 (bitwise the results of the builds before relaxed SIMD)",
   ),
   num_envs: int(32, 'Episodes stepped in lockstep during rollouts (one batched forward per step)', { min: 1, max: 4096 }),
   rnd_output_dim: int(1, 'Output size of the RND target/predictor (the seed: 1; the RND paper: 512)', { min: 1, max: 4096, network: true }),

@@ -63,6 +63,8 @@ interface Part {
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const
   readonly description: string
+  /** the relaxed-SIMD build (kernels/as/madd.ts): its GEMMs fuse each multiply-add */
+  readonly relaxed: boolean
   private heap: Float32Array
   private readonly arena: Arena
 
@@ -77,7 +79,9 @@ export class WasmBackend implements Backend {
     this.arena = new Arena(wasmMemory, heapBase)
     this.heap = new Float32Array(wasmMemory.buffer)
     const threads = 1 + (workers?.size ?? 0)
-    this.description = `WebAssembly SIMD128 kernels (AssemblyScript), ${threads} thread${threads > 1 ? 's (matmuls split by columns, convs by the batch)' : ''}`
+    this.relaxed = typeof ex.relaxed_simd === 'function' && (ex.relaxed_simd as () => number)() === 1
+    const simd = this.relaxed ? 'relaxed SIMD (fused multiply-add)' : 'SIMD128'
+    this.description = `WebAssembly ${simd} kernels (AssemblyScript), ${threads} thread${threads > 1 ? 's (matmuls split by columns, convs by the batch)' : ''}`
   }
 
   /**
@@ -276,6 +280,15 @@ export class WasmBackend implements Backend {
     this.heap = new Float32Array(0)
   }
 }
+
+/**
+ * A module whose one function is f32x4.relaxed_madd: it validates where relaxed SIMD is on (browsers ship it; Node
+ * 20's V8 needs --experimental-wasm-relaxed-simd, which cli/node_backend.ts sets).
+ */
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11,
+])
+export const relaxedSimdValidates = (): boolean => WebAssembly.validate(RELAXED_PROBE)
 
 /** Instantiate the kernels module from its bytes (build/kernels.release.wasm) over a fresh growable memory. */
 export async function createWasmBackend(bytes: BufferSource, opts: WasmOptions = {}): Promise<WasmBackend> {

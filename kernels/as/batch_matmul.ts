@@ -2,6 +2,7 @@
 // is 1 and b when TB is 1. The DNC's products are small (R x N by N x N, R x N by N x W), so no packing: with b
 // untransposed each row of out accumulates rows of b scaled by a's entries (f32x4 along the contiguous N); with b
 // transposed each element is a dot product along K (f32x4 when a's row is contiguous too).
+import { madd } from './madd'
 
 @inline function at(p: usize, i: i32): usize { return p + (<usize>i << 2) }
 
@@ -15,7 +16,7 @@ export function batch_matmul(out: usize, a: usize, b: usize, G: i32, M: i32, K: 
         for (let k = 0; k < K; k++) {
           const av = load<f32>(at(ag, TA ? k * M + i : i * K + k)), brow = at(bg, k * N), avv = f32x4.splat(av)
           let j = 0
-          for (; j + 4 <= N; j += 4) v128.store(at(orow, j), f32x4.add(v128.load(at(orow, j)), f32x4.mul(avv, v128.load(at(brow, j)))))
+          for (; j + 4 <= N; j += 4) v128.store(at(orow, j), madd(avv, v128.load(at(brow, j)), v128.load(at(orow, j))))
           for (; j < N; j++) store<f32>(at(orow, j), load<f32>(at(orow, j)) + av * load<f32>(at(brow, j)))
         }
       } else {
@@ -24,7 +25,7 @@ export function batch_matmul(out: usize, a: usize, b: usize, G: i32, M: i32, K: 
           let k = 0, acc = f32x4.splat(0)
           if (TA == 0) {
             const arow = at(ag, i * K)
-            for (; k + 4 <= K; k += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(at(arow, k)), v128.load(at(brow, k))))
+            for (; k + 4 <= K; k += 4) acc = madd(v128.load(at(arow, k)), v128.load(at(brow, k)), acc)
           }
           let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3)
           for (; k < K; k++) s += load<f32>(at(ag, TA ? k * M + i : i * K + k)) * load<f32>(at(brow, k))

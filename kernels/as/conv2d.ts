@@ -25,6 +25,7 @@
 //   backward_weight: G PQ ceil8(K) packed dout, ceil4(G P) table, G = clamp(1024 / PQ, 1, N)
 //   backward_input: K ceil8(CRS) packed w, ceil4(PQ) K packed dout, ceil4(CRS)
 //   + ceil4(PQ) offset tables.
+import { madd } from './madd'
 import { micro, packN, packT, storeT, WS_HEADER } from './gemm'
 
 @inline function at(p: usize, i: i32): usize { return p + (<usize>i << 2) }
@@ -202,17 +203,17 @@ function binTapVec(a: usize, K: i32, bp: usize, d0: usize, d1: usize, d2: usize,
   for (let k = 0; k < K; k++) {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16)
     let av = v128.load32_splat(p0)
-    c00 = f32x4.add(c00, f32x4.mul(av, b0))
-    c01 = f32x4.add(c01, f32x4.mul(av, b1))
+    c00 = madd(av, b0, c00)
+    c01 = madd(av, b1, c01)
     av = v128.load32_splat(p1)
-    c10 = f32x4.add(c10, f32x4.mul(av, b0))
-    c11 = f32x4.add(c11, f32x4.mul(av, b1))
+    c10 = madd(av, b0, c10)
+    c11 = madd(av, b1, c11)
     av = v128.load32_splat(p2)
-    c20 = f32x4.add(c20, f32x4.mul(av, b0))
-    c21 = f32x4.add(c21, f32x4.mul(av, b1))
+    c20 = madd(av, b0, c20)
+    c21 = madd(av, b1, c21)
     av = v128.load32_splat(p3)
-    c30 = f32x4.add(c30, f32x4.mul(av, b0))
-    c31 = f32x4.add(c31, f32x4.mul(av, b1))
+    c30 = madd(av, b0, c30)
+    c31 = madd(av, b1, c31)
     p0 += 16; p1 += 16; p2 += 16; p3 += 16
     bp += 32
   }

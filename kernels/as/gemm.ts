@@ -5,11 +5,13 @@
 //   is packed on the A side, as in XNNPACK's f32 GEMMs), and the depth walk has two levels so implicit-GEMM
 //   convolutions need no im2col: for o < O { off = tab[o]; for t < I: A[i] at row_i + off + t*IS }.
 //   A plain matmul is O = 1, tab = [0], I = K, IS = the k stride of A. Eight f32x4 accumulators (4 rows x 2
-//   halves) live in locals; each k step does 4 splat loads of A, 2 vector loads of Bp and 8 mul + 8 add
-//   (no FMA: relaxed SIMD is not available). The result goes to a 32-float scratch tile; the stores below then
-//   write it where the caller's layout wants it (row-major, transposed, strided, with bias or accumulation).
+//   halves) live in locals; each k step does 4 splat loads of A, 2 vector loads of Bp and 8 madd (madd.ts: a
+//   fused multiply-add in the relaxed-SIMD builds, a mul and an add in the SIMD128 ones). The result goes to a
+//   32-float scratch tile; the stores below then write it where the caller's layout wants it (row-major,
+//   transposed, strided, with bias or accumulation).
 // Bp layout: panel jp holds columns jp*8 .. jp*8+7 for every depth step k, 8 floats per k (zeros past N), BS
 //   bytes apart: 32 in a packed panel, or a row-major B read in place (BS = its row stride) when no packing is needed.
+import { madd } from './madd'
 
 // workspace header (floats): [0, 32) the scratch tile, [32, 36) the one-entry offset table {0} of plain GEMMs
 export const WS_HEADER = 64
@@ -26,17 +28,17 @@ export function micro(t: usize, a0: usize, a1: usize, a2: usize, a3: usize, tab:
     for (let k = 0; k < I; k++) {
       const b0 = v128.load(bp), b1 = v128.load(bp, 16)
       let av = v128.load32_splat(p0)
-      c00 = f32x4.add(c00, f32x4.mul(av, b0))
-      c01 = f32x4.add(c01, f32x4.mul(av, b1))
+      c00 = madd(av, b0, c00)
+      c01 = madd(av, b1, c01)
       av = v128.load32_splat(p1)
-      c10 = f32x4.add(c10, f32x4.mul(av, b0))
-      c11 = f32x4.add(c11, f32x4.mul(av, b1))
+      c10 = madd(av, b0, c10)
+      c11 = madd(av, b1, c11)
       av = v128.load32_splat(p2)
-      c20 = f32x4.add(c20, f32x4.mul(av, b0))
-      c21 = f32x4.add(c21, f32x4.mul(av, b1))
+      c20 = madd(av, b0, c20)
+      c21 = madd(av, b1, c21)
       av = v128.load32_splat(p3)
-      c30 = f32x4.add(c30, f32x4.mul(av, b0))
-      c31 = f32x4.add(c31, f32x4.mul(av, b1))
+      c30 = madd(av, b0, c30)
+      c31 = madd(av, b1, c31)
       p0 += IS; p1 += IS; p2 += IS; p3 += IS
       bp += BS
     }
@@ -56,13 +58,13 @@ export function microPacked(t: usize, a: usize, I: i32, bp: usize, BS: usize): v
   for (let k = 0; k < I; k++) {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16)
     let av = v128.load32_splat(a)
-    c00 = f32x4.add(c00, f32x4.mul(av, b0)); c01 = f32x4.add(c01, f32x4.mul(av, b1))
+    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01)
     av = v128.load32_splat(a, 4)
-    c10 = f32x4.add(c10, f32x4.mul(av, b0)); c11 = f32x4.add(c11, f32x4.mul(av, b1))
+    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11)
     av = v128.load32_splat(a, 8)
-    c20 = f32x4.add(c20, f32x4.mul(av, b0)); c21 = f32x4.add(c21, f32x4.mul(av, b1))
+    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21)
     av = v128.load32_splat(a, 12)
-    c30 = f32x4.add(c30, f32x4.mul(av, b0)); c31 = f32x4.add(c31, f32x4.mul(av, b1))
+    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31)
     a += 16; bp += BS
   }
   v128.store(t, c00); v128.store(t, c01, 16); v128.store(t, c10, 32); v128.store(t, c11, 48)

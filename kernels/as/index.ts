@@ -14,5 +14,8 @@ export * from './dnc'
 export * from './dnc_access'
 export * from './dnc_interface'
 
+/** 1 in the relaxed-SIMD builds (madd.ts: fused multiply-adds), 0 in the SIMD128 ones. */
+export function relaxed_simd(): i32 { return ASC_FEATURE_RELAXED_SIMD ? 1 : 0 }
+
 /** End of the module's static data (Mathf's tables): the JS allocator places buffers above this. */
 export function heap_base(): usize { return __heap_base }

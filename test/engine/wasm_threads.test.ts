@@ -17,19 +17,26 @@ import { convOut } from '../cases/shapes.ts'
 import { close, randn } from '../helpers.ts'
 
 const test = suite('wasm kernel threads')
-const threadsWasm = () => new Uint8Array(readFileSync(new URL('../../build/kernels.threads.wasm', import.meta.url)))
-let one: WasmBackend, two: WasmBackend, three: WasmBackend
+// both kernels builds: SIMD128 (kernels.release / kernels.threads) and relaxed SIMD (kernels.relaxed /
+// kernels.threads-relaxed, fused multiply-adds): within each, every thread count computes the same bits
+const BUILDS = [
+  { simd: 'simd128', file: 'kernels.threads.wasm' },
+  { simd: 'relaxed', file: 'kernels.threads-relaxed.wasm' },
+] as const
+const threadsWasm = (file = 'kernels.threads.wasm') => new Uint8Array(readFileSync(new URL(`../../build/${file}`, import.meta.url)))
+const sets: Record<string, { one: WasmBackend; two: WasmBackend; three: WasmBackend }> = {}
 test.before(async () => {
-  one = (await openBackend('wasm')) as WasmBackend
-  two = await createThreadedWasmBackend(threadsWasm(), 2)
-  three = await createThreadedWasmBackend(threadsWasm(), 3)
-  // split every call, however small (by default calls under 2^23 multiply-adds stay on the calling thread)
-  two.minSplitMacs = three.minSplitMacs = 0
+  for (const b of BUILDS) {
+    const one = (await openBackend('wasm', { simd: b.simd })) as WasmBackend
+    const two = await createThreadedWasmBackend(threadsWasm(b.file), 2)
+    const three = await createThreadedWasmBackend(threadsWasm(b.file), 3)
+    // split every call, however small (by default calls under 2^23 multiply-adds stay on the calling thread)
+    two.minSplitMacs = three.minSplitMacs = 0
+    sets[b.simd] = { one, two, three }
+  }
 })
 test.after(() => {
-  one.destroy()
-  two.destroy()
-  three.destroy()
+  for (const s of Object.values(sets)) for (const be of [s.one, s.two, s.three]) be.destroy()
 })
 
 const CASES = [
@@ -58,10 +65,46 @@ function runConv(
   return got
 }
 
-test('descriptions say how many threads', () => {
-  assert.match(one.description, /1 thread$/)
+test('descriptions say how many threads and which build', () => {
+  const { one, two, three } = sets.simd128
+  assert.match(one.description, /^WebAssembly SIMD128 kernels .*1 thread$/)
   assert.match(two.description, /2 threads/)
   assert.is(three.threads, 3)
+  const r = sets.relaxed
+  assert.match(r.one.description, /^WebAssembly relaxed SIMD \(fused multiply-add\) kernels .*1 thread$/)
+  assert.match(r.two.description, /relaxed SIMD.*2 threads/)
+  assert.equal([one.relaxed, two.relaxed, r.one.relaxed, r.two.relaxed, r.three.relaxed], [false, false, true, true, true])
+})
+
+// sum over k of a[k] * b[k] with a = [1, x], b = [-p, x], x = 1 + 2^-12, p = fl(x * x) = 1 + 2^-11 (x * x =
+// 1 + 2^-11 + 2^-24 rounds to even): unfused, fl(x * x) - p = 0; fused, x * x - p = 2^-24 exactly
+test('the relaxed build fuses the multiply-add (the low bits of a product survive), the SIMD128 build does not', () => {
+  const x = 1 + 2 ** -12,
+    p = 1 + 2 ** -11
+  const M = 4,
+    K = 2,
+    N = 8
+  const a = new Float32Array(M * K),
+    b = new Float32Array(K * N)
+  for (let i = 0; i < M; i++) a.set([1, x], i * K)
+  for (let j = 0; j < N; j++) {
+    b[j] = -p
+    b[N + j] = x
+  }
+  const run = (be: WasmBackend) => {
+    const A = be.alloc(a.length),
+      B = be.alloc(b.length),
+      O = be.alloc(M * N)
+    be.write(A, a)
+    be.write(B, b)
+    be.run('matmul', [O], [A, B], { M, K, N })
+    const got = be.readSync(O)
+    ;[A, B, O].forEach((t) => be.free(t))
+    return [...new Set(got)]
+  }
+  assert.equal(run(sets.simd128.one), [0])
+  assert.equal(run(sets.relaxed.one), [2 ** -24])
+  assert.equal(run(sets.relaxed.two), [2 ** -24])
 })
 
 for (const c of CASES) {
@@ -77,17 +120,20 @@ for (const c of CASES) {
     ['conv2d_backward_weight', [dout, x], w.length],
   ] as const
   for (const [name, ins, len] of kinds) {
-    test(`${name} N${c.N} C${c.C} ${c.H}x${c.W} k${c.K} ${c.R}x${c.S}/${c.STRIDE} p${c.PAD}: 2 and 3 threads == 1 thread bitwise; 1 thread == ref`, () => {
-      const base = runConv(one, name, d, [...ins], len)
-      for (const be of [two, three]) {
-        const got = runConv(be, name, d, [...ins], len)
-        const diff = got.findIndex((v, i) => !Object.is(v, base[i]))
-        assert.is(diff, -1, `${be.threads} threads differ at ${diff}: ${got[diff]} vs ${base[diff]}`)
+    test(`${name} N${c.N} C${c.C} ${c.H}x${c.W} k${c.K} ${c.R}x${c.S}/${c.STRIDE} p${c.PAD}, both builds: 2 and 3 threads == 1 thread bitwise; 1 thread == ref`, () => {
+      for (const { simd } of BUILDS) {
+        const { one, two, three } = sets[simd]
+        const base = runConv(one, name, d, [...ins], len)
+        for (const be of [two, three]) {
+          const got = runConv(be, name, d, [...ins], len)
+          const diff = got.findIndex((v, i) => !Object.is(v, base[i]))
+          assert.is(diff, -1, `${simd}: ${be.threads} threads differ at ${diff}: ${got[diff]} vs ${base[diff]}`)
+        }
+        if (c.N > 8) continue // the seed-sized case: ref is slow, and the small ones cover the math
+        const want = new Float32Array(len)
+        ;(REF[name] as (...a: unknown[]) => void)(want, ...ins, d)
+        close(base, want, { atol: 1e-4, rtol: 1e-4 }, `${simd} ${name} vs ref`)
       }
-      if (c.N > 8) return // the seed-sized case: ref is slow, and the small ones cover the math
-      const want = new Float32Array(len)
-      ;(REF[name] as (...a: unknown[]) => void)(want, ...ins, d)
-      close(base, want, { atol: 1e-4, rtol: 1e-4 }, `${name} vs ref`)
     })
   }
 }
@@ -102,7 +148,7 @@ for (const { M, K, N } of [
   const a = randn(M * K, 5),
     b = randn(K * N, 6)
   for (const name of ['matmul', 'matmul_nt', 'matmul_tn'] as const) {
-    test(`${name} ${M}x${K}x${N}: 2 and 3 threads == 1 thread bitwise; 1 thread == ref`, () => {
+    test(`${name} ${M}x${K}x${N}, both builds: 2 and 3 threads == 1 thread bitwise; 1 thread == ref`, () => {
       const run = (be: Backend) => {
         const A = be.alloc(a.length),
           B = be.alloc(b.length),
@@ -114,17 +160,50 @@ for (const { M, K, N } of [
         ;[A, B, O].forEach((x) => be.free(x))
         return got
       }
-      const base = run(one)
-      for (const be of [two, three]) {
-        const got = run(be),
-          diff = got.findIndex((v, i) => !Object.is(v, base[i]))
-        assert.is(diff, -1, `${be.threads} threads differ at ${diff}: ${got[diff]} vs ${base[diff]}`)
-      }
       const want = new Float32Array(M * N)
       REF[name](want, a, b, { M, K, N })
-      close(base, want, { atol: 1e-3, rtol: 1e-4 }, `${name} vs ref`)
+      for (const { simd } of BUILDS) {
+        const { one, two, three } = sets[simd]
+        const base = run(one)
+        for (const be of [two, three]) {
+          const got = run(be),
+            diff = got.findIndex((v, i) => !Object.is(v, base[i]))
+          assert.is(diff, -1, `${simd}: ${be.threads} threads differ at ${diff}: ${got[diff]} vs ${base[diff]}`)
+        }
+        close(base, want, { atol: 1e-3, rtol: 1e-4 }, `${simd} ${name} vs ref`)
+      }
     })
   }
+}
+
+// batch_matmul (the DNC's, one thread: madd in both of its loops) in both builds against ref
+for (const [TA, TB] of [
+  [0, 0],
+  [1, 0],
+  [0, 1],
+  [1, 1],
+]) {
+  test(`batch_matmul TA${TA} TB${TB}, both builds == ref`, () => {
+    const G = 3,
+      M = 5,
+      K = 13,
+      N = 11
+    const a = randn(G * M * K, 7),
+      b = randn(G * K * N, 8)
+    const want = new Float32Array(G * M * N)
+    REF.batch_matmul(want, a, b, { G, M, K, N, TA, TB })
+    for (const { simd } of BUILDS) {
+      const be = sets[simd].one
+      const A = be.alloc(a.length),
+        B = be.alloc(b.length),
+        O = be.alloc(want.length)
+      be.write(A, a)
+      be.write(B, b)
+      be.run('batch_matmul', [O], [A, B], { G, M, K, N, TA, TB })
+      close(be.readSync(O), want, { atol: 1e-4, rtol: 1e-4 }, `${simd} batch_matmul vs ref`)
+      ;[A, B, O].forEach((t) => be.free(t))
+    }
+  })
 }
 
 test('small calls stay whole by default: below 2^23 multiply-adds no part goes to a worker', async () => {

@@ -144,6 +144,8 @@ const bad: [Partial<Args>, RegExp][] = [
   [{ ortho_init: true, dnc: '32,16,2,0' }, /^--ortho_init covers the convolutions, linears and LSTMs, not the DNC/],
   [{ frame_skip: 0 }, /^--frame_skip must be an integer in \[1, 64\] \(got 0\)$/],
   [{ game: 'MiniGrid-Empty-8x8-v0', encoder: 'grid', frame_skip: 2 }, /^--frame_skip applies to PLE games only; a MiniGrid step/],
+  [{ wasm_simd: 'fast' as 'auto' }, /^--wasm_simd must be one of auto, relaxed, simd128 \(got 'fast'\)/],
+  [{ game: 'MiniGrid-Empty-8x8-v0', encoder: 'fine' }, /^--encoder fine needs frames of at least 36 pixels; MiniGrid-Empty-8x8-v0 observes a 7x7 grid/],
 ]
 for (const [patch, re] of bad) {
   test(`rejects ${JSON.stringify(patch)}`, () => {

@@ -4,7 +4,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { RefBackend, Tensor, backward, noGrad, scope, softmax } from '../../engine/index.ts'
 import { valueLoss, policyLoss, rndLoss, surrogateBound, P_MIN, P_MAX } from '../../rl/losses.ts'
-import { Net } from '../../rl/networks.ts'
+import { Net, encoderOutSize } from '../../rl/networks.ts'
 import { Rng } from '../../engine/index.ts'
 import { close, randn, uniform } from '../helpers.ts'
 
@@ -187,6 +187,45 @@ test('grid encoder (7x7: 2x2 conv, 2x2 max-pool, two 2x2 convs, no LSTM): shapes
     .filter(([n]) => ['conv1.W', 'conv2.W', 'conv3.b', 'fc.W', 'out.W'].includes(n))
     .map(([, t]) => t)
   gradcheck(params, () => valueLoss(net.step(x, []).y, target, m, 2), 'grid net')
+  net.zeroGrad()
+})
+
+test('fine encoder (4x4/2, 4x4/2, 3x3/1; 22 pixels to a 2x2 map, 36 to 5x5): shapes, map sides and parameter gradients == finite differences', () => {
+  const net = new Net(
+    be,
+    { encoder: 'fine', inChannels: 2, frame: 22, zDim: 3, rnnLayers: 0, rnnHidden: 0, finalLayers: 0, finalHidden: 0, outDim: 2 },
+    new Rng(12),
+  )
+  assert.equal(
+    net.conv.map((c) => [c.inCh, c.outCh, c.k, c.stride]),
+    [
+      [2, 16, 4, 2],
+      [16, 32, 4, 2],
+      [32, 32, 3, 1],
+    ],
+  )
+  assert.is(net.flat, 32 * 2 * 2) // 22 -> 10 -> 4 -> 2
+  // worked by hand: 36 -> 17 -> 7 -> 5; 48 -> 23 -> 10 -> 8; 84 -> 41 -> 19 -> 17; 18 -> 8 -> 3 -> 1; 17 -> 7 -> 2 -> too small
+  assert.equal(
+    [36, 48, 84, 18, 17].map((s) => encoderOutSize('fine', s)),
+    [5, 8, 17, 1, 0],
+  )
+  assert.equal(
+    [36, 35, 84].map((s) => encoderOutSize('nature', s)),
+    [1, 0, 7],
+  )
+  assert.equal(
+    [7, 36].map((s) => encoderOutSize('grid', s)),
+    [1, 15],
+  )
+  const x = constant(uniform(2 * 2 * 22 * 22, 6, 0, 1), [2, 2, 22, 22])
+  const target = constant([1, -1, 0.5, 2], [2, 2]),
+    m = constant([1, 1], [2, 1])
+  const params = net
+    .namedParameters()
+    .filter(([n]) => ['conv1.W', 'conv2.b', 'conv3.W', 'fc.W'].includes(n))
+    .map(([, t]) => t)
+  gradcheck(params, () => valueLoss(net.step(x, []).y, target, m, 2), 'fine net')
   net.zeroGrad()
 })
 
