@@ -55,6 +55,7 @@ const SEED: Record<string, number | string | boolean> = {
 const OURS = {
   backend: 'auto',
   threads: 0,
+  wasm_simd: 'auto',
   num_envs: 32,
   rnd_output_dim: 1,
   save_gifs: 0,
@@ -144,7 +145,7 @@ const bad: [Partial<Args>, RegExp][] = [
   [{ ortho_init: true, dnc: '32,16,2,0' }, /^--ortho_init covers the convolutions, linears and LSTMs, not the DNC/],
   [{ frame_skip: 0 }, /^--frame_skip must be an integer in \[1, 64\] \(got 0\)$/],
   [{ game: 'MiniGrid-Empty-8x8-v0', encoder: 'grid', frame_skip: 2 }, /^--frame_skip applies to PLE games only; a MiniGrid step/],
-  [{ wasm_simd: 'fast' as 'auto' }, /^--wasm_simd must be one of auto, relaxed, simd128 \(got 'fast'\)/],
+  [{ wasm_simd: 'fast' as 'auto' }, /^unknown --wasm_simd 'fast'; available: auto, relaxed, simd128$/],
   [{ game: 'MiniGrid-Empty-8x8-v0', encoder: 'fine' }, /^--encoder fine needs frames of at least 36 pixels; MiniGrid-Empty-8x8-v0 observes a 7x7 grid/],
 ]
 for (const [patch, re] of bad) {
