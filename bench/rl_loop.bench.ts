@@ -68,8 +68,8 @@ export async function run({ json }: { json: any[] }): Promise<void> {
     if (relaxed !== null) json.push({ kernel: 'simd_peak', shape: 'f32x4 relaxed_madd', backend: 'wasm', library: 'machine', threads: 1, gflops: relaxed })
   }
   // RL_BENCH_SIMD=both: each thread count on the SIMD128 build and on the relaxed-SIMD one (the before/after of
-  // kernels/as/madd.ts); otherwise the build train picks (auto: relaxed where this Node has it)
-  const simdEnv = process.env.RL_BENCH_SIMD ?? 'auto'
+  // kernels/as/madd.ts); otherwise the one named (default simd128, the build train uses by default)
+  const simdEnv = process.env.RL_BENCH_SIMD ?? 'simd128'
   if (!['auto', 'both', 'simd128', 'relaxed'].includes(simdEnv)) {
     throw new Error(`RL_BENCH_SIMD must be auto, both, simd128 or relaxed (got '${simdEnv}')`)
   }

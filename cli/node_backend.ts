@@ -18,7 +18,7 @@ export interface OpenOptions extends WasmOptions {
   debug?: boolean
   /** wasm kernel threads (default 1; 0 = one per core, at most 8): more than 1 uses build/kernels.threads*.wasm */
   threads?: number
-  /** default 'auto' */
+  /** default 'simd128' (docs/kernels.md: relaxed SIMD measured no consistent gain in the whole loop) */
   simd?: WasmSimd
   log?: (msg: string) => void
 }
@@ -47,7 +47,7 @@ export function hasRelaxedSimd(): boolean {
 
 /** relaxed SIMD or not, by opts.simd; 'relaxed' on a Node without it is an error that says so. */
 function useRelaxed(opts: OpenOptions): boolean {
-  const want = opts.simd ?? 'auto'
+  const want = opts.simd ?? 'simd128'
   if (want === 'simd128' || opts.debug) return false
   const has = hasRelaxedSimd()
   if (want === 'relaxed' && !has) {

@@ -36,10 +36,7 @@ export async function bundle(outdir = join(root, 'dist'), { minify = false } = {
     await build({ ...common, entryPoints: [join(root, 'web/main.ts'), join(root, 'web/trainer_worker.ts')], outdir: web })
     copyFileSync(join(root, 'web/index.html'), join(web, 'index.html'))
     copyFileSync(wasm, join(web, 'kernels.release.wasm'))
-    const relaxed = join(root, 'build/kernels.relaxed.wasm')
-    if (!existsSync(relaxed)) throw new Error('bundle: build/kernels.relaxed.wasm is missing (npm run build:wasm)')
-    copyFileSync(relaxed, join(web, 'kernels.relaxed.wasm'))
-    files.push(...['index.html', 'main.js', 'trainer_worker.js', 'kernels.release.wasm', 'kernels.relaxed.wasm'].map((f) => join(web, f)))
+    files.push(...['index.html', 'main.js', 'trainer_worker.js', 'kernels.release.wasm'].map((f) => join(web, f)))
   }
   return files
 }

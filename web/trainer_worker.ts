@@ -12,7 +12,7 @@ import { validateArgs, type Args } from '../rl/args.ts'
 import type { VisitRecord } from '../rl/visit_map.ts'
 import { pageArgs, PIXELCOPTER } from './settings.ts'
 import { Rng, type Backend } from '../engine/index.ts'
-import { createWasmBackend, relaxedSimdValidates } from '../engine/backend/wasm.ts'
+import { createWasmBackend } from '../engine/backend/wasm.ts'
 import { createWebGPUBackend } from '../engine/backend/webgpu.ts'
 import { make, type Env } from '../env/index.ts'
 
@@ -50,10 +50,8 @@ async function openBackend(choice: BackendChoice): Promise<Backend> {
       post({ type: 'status', text: `WebGPU unavailable (${(e as Error).message}); using wasm` })
     }
   }
-  // browsers ship relaxed SIMD: its build fuses the GEMMs' multiply-adds (kernels/as/madd.ts)
-  const file = relaxedSimdValidates() ? 'kernels.relaxed.wasm' : 'kernels.release.wasm'
-  const res = await fetch(new URL(file, import.meta.url))
-  if (!res.ok) throw new Error(`fetching ${file}: HTTP ${res.status}`)
+  const res = await fetch(new URL('kernels.release.wasm', import.meta.url))
+  if (!res.ok) throw new Error(`fetching kernels.release.wasm: HTTP ${res.status}`)
   return createWasmBackend(await res.arrayBuffer())
 }
 

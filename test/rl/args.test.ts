@@ -55,7 +55,7 @@ const SEED: Record<string, number | string | boolean> = {
 const OURS = {
   backend: 'auto',
   threads: 0,
-  wasm_simd: 'auto',
+  wasm_simd: 'simd128',
   num_envs: 32,
   rnd_output_dim: 1,
   save_gifs: 0,
