@@ -247,7 +247,7 @@ export const FLAGS = {
   wasm_simd: oneOf(
     () => WASM_SIMD,
     'simd128',
-    "Kernels build of the wasm backend: simd128 (the default: relaxed SIMD measured no consistent gain, docs/kernels.md), relaxed (fused multiply-adds in the GEMMs; an error on a Node without relaxed SIMD) or auto (relaxed where this Node has it)",
+    'Kernels build of the wasm backend: simd128 (the default: relaxed SIMD measured no consistent gain, docs/kernels.md), relaxed (fused multiply-adds in the GEMMs; an error on a Node without relaxed SIMD) or auto (relaxed where this Node has it)',
   ),
   num_envs: int(32, 'Episodes stepped in lockstep during rollouts (one batched forward per step)', { min: 1, max: 4096 }),
   rnd_output_dim: int(1, 'Output size of the RND target/predictor (the seed: 1; the RND paper: 512)', { min: 1, max: 4096, network: true }),
