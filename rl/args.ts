@@ -297,6 +297,11 @@ export const FLAGS = {
     'Anneal the three learning rates linearly to 0 over this many env steps: each iteration trains at lr x max(0, 1 - steps before it / N), the initial random rollouts included; 0 = constant (the seed)',
     { min: 0, max: 1e12 },
   ),
+  entropy_anneal_frames: int(
+    0,
+    'Anneal --beta_entropy linearly to 0 over this many env steps, as --lr_anneal_frames does the learning rates: each iteration trains at beta_entropy x max(0, 1 - steps before it / N); 0 = constant (the seed)',
+    { min: 0, max: 1e12 },
+  ),
   adam_epsilon: num(1e-8, "Adam's epsilon of the three optimizers (the seed: Chainer's 1e-8; CleanRL: 1e-5)", { above: 0, max: 1 }),
   value_clip: num(
     0,

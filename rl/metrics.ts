@@ -14,6 +14,7 @@ export const METRICS = {
   intrinsic_reward_mean: 'mean raw intrinsic reward (RND prediction error) per env step',
   intrinsic_return_std: 'running std of the discounted intrinsic returns: the divisor of the intrinsic rewards (1 while 0)',
   lr_fraction: 'the share of the learning rates this iteration trained at (--lr_anneal_frames; 1 without it)',
+  beta_entropy: 'the entropy coefficient this iteration trained at (--beta_entropy, annealed by --entropy_anneal_frames)',
   epochs_trained: "epochs of this iteration's training: epochs_per_iteration, or fewer when --target_kl stopped it",
   loss_value: 'value loss, mean over the gradient steps',
   loss_policy: 'PPO clipped-surrogate loss with the entropy bonus, mean over the gradient steps',

@@ -59,6 +59,8 @@ const now = () => performance.now() / 1000
 
 export class PpoRnd {
   iteration = 0
+  /** the entropy coefficient the current iteration trains at (set by learn()) */
+  betaEntropy: number
   totalEnvSteps = 0
   isNormalized = false
   readonly numActions: number
@@ -104,6 +106,7 @@ export class PpoRnd {
     readonly hooks: Hooks,
   ) {
     const a = args
+    this.betaEntropy = a.beta_entropy
     this.numActions = venv.actionSpace.n
     this.obs = obsLayout(a)
     this.fs = this.obs.frameSize
@@ -220,6 +223,7 @@ export class PpoRnd {
     this.optims.value.lr = a.model_value_lr * lrFraction
     this.optims.policy.lr = a.model_policy_lr * lrFraction
     this.optims.rnd_predictor.lr = a.model_rnd_predictor_lr * lrFraction
+    this.betaEntropy = a.beta_entropy * annealedFraction(this.totalEnvSteps, a.entropy_anneal_frames)
     this.totalEnvSteps += envSteps
 
     // ==========================================================================================================
@@ -312,6 +316,7 @@ export class PpoRnd {
       intrinsic_reward_mean: intSum / envSteps,
       intrinsic_return_std: intStd,
       lr_fraction: lrFraction,
+      beta_entropy: this.betaEntropy,
       ...losses,
       ...explained,
       rollout_seconds: rolloutSeconds,

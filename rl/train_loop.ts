@@ -25,6 +25,8 @@ export interface TrainContext {
   readonly rngTrain: Rng
   readonly hooks: Hooks
   readonly iteration: number
+  /** the entropy coefficient of this iteration (--beta_entropy, annealed by --entropy_anneal_frames) */
+  readonly betaEntropy: number
 }
 
 export type TrainMetrics = Pick<
@@ -203,7 +205,7 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
     const v = g.nets.value.sequence(x, T, st('value'), pack)
     const lossV = valueLoss(v.y, col('vTarget'), mask, N, a.value_clip > 0 ? { vOld: col('vOld'), range: a.value_clip } : undefined)
     const p = g.nets.policy.sequence(x, T, st('policy'), pack)
-    const pl = policyLoss(p.y, col('onehot'), col('pOld'), col('adv'), col('bound'), mask, N, a.beta_entropy)
+    const pl = policyLoss(p.y, col('onehot'), col('pOld'), col('adv'), col('bound'), mask, N, g.betaEntropy)
     let lossR: Tensor | null = null
     let q: { state: RecState } = { state: st('rnd_predictor') }
     if (rndCount > 0 && !isRec && rndCount < N) {

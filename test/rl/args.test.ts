@@ -73,6 +73,7 @@ const OURS = {
   nats_timeout: 60,
   // PPO details (CleanRL's): off, so the seed's computation
   lr_anneal_frames: 0,
+  entropy_anneal_frames: 0,
   adam_epsilon: 1e-8,
   value_clip: 0,
   target_kl: 0,
@@ -140,6 +141,7 @@ const bad: [Partial<Args>, RegExp][] = [
   [{ value_clip: -0.1 }, /^--value_clip must be a number in \[0, 1000000\] \(got -0\.1\)$/],
   [{ target_kl: 101 }, /^--target_kl must be a number in \[0, 100\] \(got 101\)$/],
   [{ lr_anneal_frames: 1.5 }, /^--lr_anneal_frames must be an integer in \[0, 1000000000000\] \(got 1\.5\)$/],
+  [{ entropy_anneal_frames: -1 }, /^--entropy_anneal_frames must be an integer in \[0, 1000000000000\] \(got -1\)$/],
   [{ iterations_after_target: -1 }, /^--iterations_after_target must be an integer in \[0, 1000000000\] \(got -1\)$/],
   [{ max_seconds: -1 }, /^--max_seconds must be an integer in \[0, 1000000000\] \(got -1\)$/],
   [{ ortho_init: true, dnc: '32,16,2,0' }, /^--ortho_init covers the convolutions, linears and LSTMs, not the DNC/],

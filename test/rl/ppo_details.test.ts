@@ -114,4 +114,30 @@ test('the trainer: Adam epsilon, annealed learning rates (steps before the itera
   d.dispose()
 })
 
+test('--entropy_anneal_frames: the coefficient an iteration trains at (steps before it), and training equal to a constant coefficient of that value', async () => {
+  const b = 0.05,
+    N = 1000
+  const t = await PpoRnd.create({ ...TINY, beta_entropy: b, entropy_anneal_frames: N }, new RefBackend())
+  await t.initNormalization()
+  const f = 1 - t.totalEnvSteps / N
+  assert.ok(f > 0 && f < 1, `fraction ${f}`)
+  const m = await t.runIteration()
+  close([m.beta_entropy], [b * f], { atol: 1e-15 }, 'beta_entropy')
+  assert.is(m.lr_fraction, 1) // the learning rates are not annealed by it
+  t.dispose()
+  // the same seed with the constant coefficient b * f trains the same weights: every metric of training is equal
+  const c = await PpoRnd.create({ ...TINY, beta_entropy: b * f }, new RefBackend())
+  await c.initNormalization()
+  const mc = await c.runIteration()
+  assert.equal([mc.loss_policy, mc.entropy, mc.approx_kl, mc.beta_entropy], [m.loss_policy, m.entropy, m.approx_kl, m.beta_entropy])
+  c.dispose()
+  // and the constant coefficient b differs (the coefficient reaches the loss)
+  const d = await PpoRnd.create({ ...TINY, beta_entropy: b }, new RefBackend())
+  await d.initNormalization()
+  const md = await d.runIteration()
+  assert.is(md.beta_entropy, b)
+  assert.not.equal(md.loss_policy, m.loss_policy)
+  d.dispose()
+})
+
 test.run()
