@@ -61,6 +61,8 @@ export class PpoRnd {
   iteration = 0
   /** the entropy coefficient the current iteration trains at (set by learn()) */
   betaEntropy: number
+  /** tests only: the seed's masked RND predictor over every lane (TrainContext.maskedRndPredictor) */
+  maskedRndPredictor = false
   totalEnvSteps = 0
   isNormalized = false
   readonly numActions: number

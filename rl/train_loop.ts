@@ -12,6 +12,7 @@ import { valueLoss, policyLoss, rndLoss, NonFiniteLossError } from './losses.ts'
 import type { TrainBatch, ColumnName } from './train_batch.ts'
 import { ratioSums } from './health.ts'
 import { checkFiniteState } from './finite.ts'
+import { rndLanes } from './rnd_lanes.ts'
 import type { IterationMetrics } from './metrics.ts'
 import type { Hooks } from './ppo_rnd.ts'
 
@@ -27,6 +28,12 @@ export interface TrainContext {
   readonly iteration: number
   /** the entropy coefficient of this iteration (--beta_entropy, annealed by --entropy_anneal_frames) */
   readonly betaEntropy: number
+  /**
+   * Recurrent networks: run the RND predictor over every lane and mask the unselected episodes' rows (the seed's
+   * way, and the PyTorch peer's) instead of over the selected lanes only; the same loss and gradients, more work.
+   * Off except in tests.
+   */
+  readonly maskedRndPredictor?: boolean
 }
 
 export type TrainMetrics = Pick<
@@ -215,7 +222,25 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
       const idx = Tensor.fromArray(be, sel, [sel.length])
       const r = g.nets.rnd_predictor.sequence(gatherRows(xr, idx), 1, q.state)
       lossR = rndLoss(r.y, gatherRows(col('rndTarget'), idx), Tensor.fromArray(be, new Float32Array(sel.length).fill(1), [sel.length, 1]), rndCount)
+    } else if (rndCount > 0 && rndCount < N && !g.maskedRndPredictor) {
+      // recurrent: the predictor runs on the lanes whose episode is selected only (rl/rnd_lanes.ts); the other lanes
+      // keep their carried state, which nothing reads before their next episode restarts it
+      const s = rndLanes(chunks, rndSel),
+        J = s.lanes.length
+      const rows = Tensor.fromArray(be, s.rows, [s.rows.length]),
+        lanes = Tensor.fromArray(be, s.lanes, [J])
+      const sub = { B: J, padIdx: Tensor.fromArray(be, s.padIdx, [s.T * J]), realIdx: Tensor.fromArray(be, s.realIdx, [s.rows.length]) }
+      const r = g.nets.rnd_predictor.sequence(
+        gatherRows(xr, rows),
+        s.T,
+        q.state.map((t) => gatherRows(t, lanes)),
+        sub,
+      )
+      lossR = rndLoss(r.y, gatherRows(col('rndTarget'), rows), Tensor.fromArray(be, new Float32Array(s.rows.length).fill(1), [s.rows.length, 1]), rndCount)
+      const back = Tensor.fromArray(be, s.back, [B])
+      q = { state: r.state.map((t, i) => gatherRows(concat([t, q.state[i]], 0), back)) }
     } else if (rndCount > 0) {
+      // every lane (all selected, or the seed's mask: TrainContext.maskedRndPredictor)
       const r = g.nets.rnd_predictor.sequence(xr, T, q.state, pack)
       lossR = rndLoss(r.y, col('rndTarget'), col('rndMask'), rndCount)
       q = r
