@@ -14,6 +14,8 @@
 // exact arguments, one row each with our ratio (ours / PyTorch). Its steps/s leave out the time inside its Python
 // game, as the issue's figures did, so the learners are compared; the row also gives the figure with the game. The
 // DNC and MiniGrid configs are not ported. Without python3, numpy or torch one line says so and the bench goes on.
+// RL_BENCH_LOAD=N: N busy processes (one core each, a spinning loop) run during our timed iterations, to show the
+// default thread count under load (issue #12: never slower than one thread); the peer's rows stay unloaded.
 import { DEFAULT_ARGS, type Args } from '../rl/args.ts'
 import { PpoRnd } from '../rl/ppo_rnd.ts'
 import { LEARN_PIXELCOPTER } from '../rl/learn_config.ts'
@@ -24,6 +26,7 @@ import type { WasmBackend } from '../engine/backend/wasm.ts'
 import { printKernelRows, timeKernels } from './kernel_profile.ts'
 import { simdPeak } from './simd_peak.ts'
 import { torchPeer, runTorchPeer, INSTALL_HINT } from './torch_peer.ts'
+import { startLoad } from './load.ts'
 
 type Backends = 'wasm' | 'ref' | 'webgpu'
 type Peer = ReturnType<typeof torchPeer>
@@ -104,6 +107,10 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
   const peer = torchPeer()
   console.log('missing' in peer ? `PyTorch peer skipped (${peer.missing}): ${INSTALL_HINT}` : `peer: PyTorch ${peer.version} CPU, bench/torch_peer/rl_loop.py`)
   console.log(`${iters} timed iterations after 1 warm-up, alternating between the backends (PixelCopter: 32 episodes each)`)
+  const loadProcs = Number(process.env.RL_BENCH_LOAD ?? 0)
+  if (!Number.isInteger(loadProcs) || loadProcs < 0 || loadProcs > 64)
+    throw new Error(`RL_BENCH_LOAD must be an integer in [0, 64] (got '${process.env.RL_BENCH_LOAD}')`)
+  if (loadProcs) console.log(`under load: ${loadProcs} busy process${loadProcs > 1 ? 'es' : ''} spinning during our timed iterations (not the peer's)`)
   console.log(`${'config'.padEnd(26)} | kernels | threads | env steps/s | rollout s | train s | steps/iter | split calls held back`)
   for (const c of chosen) {
     const args = c.args(backendName)
@@ -114,6 +121,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
       const workers = (be as unknown as { workers?: { heldBack: number } }).workers
       runs.push({ be, trainer, workers, held0: workers?.heldBack ?? 0, steps: 0, secs: 0, roll: 0, train: 0 })
     }
+    const load = startLoad(loadProcs)
     for (let i = 0; i < iters; i++) {
       for (const r of i % 2 ? [...runs].reverse() : runs) {
         const t0 = performance.now()
@@ -124,6 +132,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
         r.train += m.train_seconds
       }
     }
+    load.stop()
     for (const r of runs) {
       const threads = threadsOf(r.be),
         sps = r.steps / r.secs
