@@ -1,11 +1,12 @@
-// The RND predictor of a recurrent network trains on the lanes whose episode is selected only (issue #12: the seed's
-// portion_experience_train_rnd_predictor keeps a quarter of the episodes, so a mask over every lane threw three
-// quarters of the predictor's work away). Exact, not an approximation: a lane walks one episode's chunks until it
-// ends and a new episode restarts the lane's state from zeros (rl/train_loop.ts), so a lane whose episode is not
-// selected never feeds the predictor's loss, and its predictor state is never read before that restart.
+// The RND predictor trains on the rows of its selected episodes only (gathered), and a recurrent one on the lanes
+// whose episode is selected (issue #12: the seed's portion_experience_train_rnd_predictor keeps a quarter of the
+// episodes, so a mask over every lane threw three quarters of the predictor's work away). Exact, not an
+// approximation: a lane walks one episode's chunks until it ends and a new episode restarts the lane's state from
+// zeros (rl/train_loop.ts), so a lane whose episode is not selected never feeds the predictor's loss, and its
+// predictor state is never read before that restart.
 import type { Chunk } from './train_loop.ts'
 
-/** Index arrays that run the predictor on a sub-batch of a gradient step's lanes (PackedRows of that sub-batch). */
+/** Index arrays that run the predictor on its selected rows (all predictors) as a sub-batch of a gradient step's lanes (PackedRows of that sub-batch: recurrent ones). */
 export interface RndLanes {
   /** the selected lanes, ascending (the sub-batch's lane j is lane lanes[j] of the step) */
   lanes: number[]

@@ -178,8 +178,7 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
   // padded time-major layout t * B + b (see PackedRows), so the encoder and head never run on padding.
   const T = Math.max(...chunks.map((c) => (c ? c.len : 0)))
   const padIdx = new Float32Array(T * B),
-    realIdx: number[] = [],
-    rndRow: number[] = []
+    realIdx: number[] = []
   let rndCount = 0
   batch.clear()
   const keepRow = new Float32Array(B)
@@ -191,7 +190,6 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
     const ep = eps[c.ep],
       sel = rndSel[c.ep]
     for (let t = 0; t < c.len; t++) {
-      rndRow.push(sel)
       padIdx[t * B + b] = batch.push({ ep, s: c.off + t, rndSel: sel })
       realIdx.push(t * B + b)
       rndCount += sel
@@ -215,30 +213,30 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
     const pl = policyLoss(p.y, col('onehot'), col('pOld'), col('adv'), col('bound'), mask, N, g.betaEntropy)
     let lossR: Tensor | null = null
     let q: { state: RecState } = { state: st('rnd_predictor') }
-    if (rndCount > 0 && !isRec && rndCount < N) {
-      // without recurrence, rows are independent: the predictor runs on its selected rows only
-      const sel: number[] = []
-      for (let row = 0; row < N; row++) if (rndRow[row]) sel.push(row)
-      const idx = Tensor.fromArray(be, sel, [sel.length])
-      const r = g.nets.rnd_predictor.sequence(gatherRows(xr, idx), 1, q.state)
-      lossR = rndLoss(r.y, gatherRows(col('rndTarget'), idx), Tensor.fromArray(be, new Float32Array(sel.length).fill(1), [sel.length, 1]), rndCount)
-    } else if (rndCount > 0 && rndCount < N && !g.maskedRndPredictor) {
-      // recurrent: the predictor runs on the lanes whose episode is selected only (rl/rnd_lanes.ts); the other lanes
-      // keep their carried state, which nothing reads before their next episode restarts it
-      const s = rndLanes(chunks, rndSel),
-        J = s.lanes.length
+    if (rndCount > 0 && rndCount < N && !(isRec && g.maskedRndPredictor)) {
+      // the predictor runs on its selected rows only (rl/rnd_lanes.ts): without recurrence rows are independent; a
+      // recurrent predictor runs on the lanes whose episode is selected, the other lanes keeping their carried
+      // state, which nothing reads before their next episode restarts it
+      const s = rndLanes(chunks, rndSel)
       const rows = Tensor.fromArray(be, s.rows, [s.rows.length]),
-        lanes = Tensor.fromArray(be, s.lanes, [J])
-      const sub = { B: J, padIdx: Tensor.fromArray(be, s.padIdx, [s.T * J]), realIdx: Tensor.fromArray(be, s.realIdx, [s.rows.length]) }
-      const r = g.nets.rnd_predictor.sequence(
-        gatherRows(xr, rows),
-        s.T,
-        q.state.map((t) => gatherRows(t, lanes)),
-        sub,
-      )
-      lossR = rndLoss(r.y, gatherRows(col('rndTarget'), rows), Tensor.fromArray(be, new Float32Array(s.rows.length).fill(1), [s.rows.length, 1]), rndCount)
-      const back = Tensor.fromArray(be, s.back, [B])
-      q = { state: r.state.map((t, i) => gatherRows(concat([t, q.state[i]], 0), back)) }
+        xs = gatherRows(xr, rows)
+      let y: Tensor
+      if (!isRec) y = g.nets.rnd_predictor.sequence(xs, 1, q.state).y
+      else {
+        const J = s.lanes.length,
+          lanes = Tensor.fromArray(be, s.lanes, [J])
+        const sub = { B: J, padIdx: Tensor.fromArray(be, s.padIdx, [s.T * J]), realIdx: Tensor.fromArray(be, s.realIdx, [s.rows.length]) }
+        const r = g.nets.rnd_predictor.sequence(
+          xs,
+          s.T,
+          q.state.map((t) => gatherRows(t, lanes)),
+          sub,
+        )
+        y = r.y
+        const back = Tensor.fromArray(be, s.back, [B])
+        q = { state: r.state.map((t, i) => gatherRows(concat([t, q.state[i]], 0), back)) }
+      }
+      lossR = rndLoss(y, gatherRows(col('rndTarget'), rows), Tensor.fromArray(be, new Float32Array(s.rows.length).fill(1), [s.rows.length, 1]), rndCount)
     } else if (rndCount > 0) {
       // every lane (all selected, or the seed's mask: TrainContext.maskedRndPredictor)
       const r = g.nets.rnd_predictor.sequence(xr, T, q.state, pack)

@@ -165,16 +165,16 @@ def gradient_step(tr, eps, d, chunks, rnd_sel, carried, counts):
     loss_p = -(surr.sum() + a["beta_entropy"] * ent.sum()) / n
     losses = [loss_v, loss_p]
     st_r = st["rnd_predictor"]
-    if rnd_count > 0 and not nets["value"].is_recurrent and rnd_count < n:
-        # rows are independent: the predictor runs on its selected rows only
+    if rnd_count > 0 and rnd_count < n:
+        # the predictor on its selected rows only: rows are independent without recurrence; a recurrent predictor
+        # runs on the lanes whose episode is selected (rl/rnd_lanes.ts), the other lanes keeping their carried state,
+        # which nothing reads before their next episode restarts it
         idx = torch.from_numpy(np.nonzero(sel)[0])
-        pred, _ = nets["rnd_predictor"].sequence(xr[idx], 1, len(idx), None, None, None)
+        if not nets["value"].is_recurrent:
+            pred, _ = nets["rnd_predictor"].sequence(xr[idx], 1, len(idx), None, None, None)
+        else:
+            pred, st_r = rnd_lanes_step(nets["rnd_predictor"], xr[idx], chunks, rnd_sel, st_r)
         losses.append(((pred - d["rnd_target"][rec][idx]) ** 2).sum() / (rnd_count * pred.shape[1]))
-    elif rnd_count > 0 and rnd_count < n:
-        # recurrent: the predictor on the lanes whose episode is selected only (rl/rnd_lanes.ts); the other lanes
-        # keep their carried state, which nothing reads before their next episode restarts it
-        pred, st_r = rnd_lanes_step(nets["rnd_predictor"], xr, sel, chunks, rnd_sel, st_r)
-        losses.append(((pred - d["rnd_target"][rec][np.nonzero(sel)[0]]) ** 2).sum() / (rnd_count * pred.shape[1]))
     elif rnd_count > 0:
         pred, st_r = nets["rnd_predictor"].sequence(xr, T, B, st_r, *pad)
         mask = torch.from_numpy(sel.astype(np.float32)).view(-1, 1)
@@ -203,15 +203,14 @@ def gradient_step(tr, eps, d, chunks, rnd_sel, carried, counts):
     return {"value": det(st_v), "policy": det(st_p), "rnd_predictor": det(st_r)}
 
 
-def rnd_lanes_step(net, xr, sel, chunks, rnd_sel, state):
-    """The recurrent predictor on the selected lanes of a step (rl/rnd_lanes.ts rndLanes): their rows, packed on J
-    lanes; returns the predictions of the selected rows and the state of all B lanes (the others unchanged)."""
+def rnd_lanes_step(net, xs, chunks, rnd_sel, state):
+    """The recurrent predictor on the selected lanes of a step (rl/rnd_lanes.ts rndLanes): xs their rows, in batch
+    order, packed on J lanes; returns their predictions and the state of all B lanes (the others unchanged)."""
     B = len(chunks)
     lanes = [b for b, c in enumerate(chunks) if c is not None and rnd_sel[c[0]]]
     lens = [chunks[b][2] for b in lanes]
     J, Tj = len(lanes), max(lens)
-    rows = np.nonzero(sel)[0]
-    pad_idx = np.full(Tj * J, len(rows), np.int64)
+    pad_idx = np.full(Tj * J, len(xs), np.int64)
     real_idx, k = [], 0
     for j, ln in enumerate(lens):
         pos = np.arange(ln) * J + j
@@ -221,7 +220,7 @@ def rnd_lanes_step(net, xr, sel, chunks, rnd_sel, state):
     lane_t = torch.tensor(lanes)
     if state is None:  # a fresh epoch: zeros, as nn.LSTM's default
         L, H = net.lstm.num_layers, net.lstm.hidden_size
-        state = (xr.new_zeros(L, B, H), xr.new_zeros(L, B, H))
+        state = (xs.new_zeros(L, B, H), xs.new_zeros(L, B, H))
     sub = tuple(t[:, lane_t] for t in state)
-    pred, sub = net.sequence(xr[torch.from_numpy(rows)], Tj, J, sub, torch.from_numpy(pad_idx), torch.from_numpy(np.concatenate(real_idx)))
+    pred, sub = net.sequence(xs, Tj, J, sub, torch.from_numpy(pad_idx), torch.from_numpy(np.concatenate(real_idx)))
     return pred, tuple(full.index_copy(1, lane_t, s) for full, s in zip(state, sub))
