@@ -111,15 +111,15 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
   if (!Number.isInteger(loadProcs) || loadProcs < 0 || loadProcs > 64)
     throw new Error(`RL_BENCH_LOAD must be an integer in [0, 64] (got '${process.env.RL_BENCH_LOAD}')`)
   if (loadProcs) console.log(`under load: ${loadProcs} busy process${loadProcs > 1 ? 'es' : ''} spinning during our timed iterations (not the peer's)`)
-  console.log(`${'config'.padEnd(26)} | kernels | threads | env steps/s | rollout s | train s | steps/iter | split calls held back`)
+  console.log(`${'config'.padEnd(26)} | kernels | threads | env steps/s | rollout s | train s | steps/iter | split calls held back / with workers asleep`)
   for (const c of chosen) {
     const args = c.args(backendName)
     const runs = []
     for (const be of backends) {
       const trainer = await PpoRnd.create(args, be)
       await trainer.runIteration() // warm-up: normalization rollouts, first allocations
-      const workers = (be as unknown as { workers?: { heldBack: number } }).workers
-      runs.push({ be, trainer, workers, held0: workers?.heldBack ?? 0, steps: 0, secs: 0, roll: 0, train: 0 })
+      const workers = (be as unknown as { workers?: { heldBack: number; quietSplits: number } }).workers
+      runs.push({ be, trainer, workers, held0: workers?.heldBack ?? 0, quiet0: workers?.quietSplits ?? 0, steps: 0, secs: 0, roll: 0, train: 0 })
     }
     const load = startLoad(loadProcs)
     for (let i = 0; i < iters; i++) {
@@ -138,7 +138,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
         sps = r.steps / r.secs
       const build = buildOf(r.be)
       json.push({ kernel: 'rl_loop', shape: c.name, backend: backendName, build, library: 'rl-rnd', threads, ms: (r.secs / iters) * 1000, steps_per_s: sps })
-      const held = r.workers ? String(r.workers.heldBack - r.held0) : '-'
+      const held = r.workers ? `${r.workers.heldBack - r.held0} / ${r.workers.quietSplits - r.quiet0}` : '-'
       const sps_ = (x: { steps: number; secs: number } | undefined) => (x ? x.steps / x.secs : 0)
       const one = runs.find((x) => threadsOf(x.be) === 1 && buildOf(x.be) === build),
         simd128 = build === 'relaxed' ? runs.find((x) => threadsOf(x.be) === threads && buildOf(x.be) === 'simd128') : undefined
@@ -149,7 +149,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
       const ratio = ratios.length ? `  (${ratios.join(', ')})` : ''
       console.log(
         `${c.name.padEnd(26)} | ${build.padStart(7)} | ${String(threads).padStart(7)} | ${sps.toFixed(1).padStart(11)} | ${(r.roll / iters).toFixed(2).padStart(9)} | ` +
-          `${(r.train / iters).toFixed(2).padStart(7)} | ${(r.steps / iters).toFixed(0).padStart(10)} | ${held.padStart(21)}${ratio}`,
+          `${(r.train / iters).toFixed(2).padStart(7)} | ${(r.steps / iters).toFixed(0).padStart(10)} | ${held.padStart(42)}${ratio}`,
       )
     }
     const chosenBuild = buildOf(runs[runs.length - 1].be) // the peer beside the build train picks (the last opened)

@@ -8,17 +8,19 @@
 // itself, so a split call is never much slower than the same parts run one after another on one thread. Each part
 // computes its output elements exactly as the unsplit kernel would, so WHO runs a part never changes a result.
 //
-// The control block is a SharedArrayBuffer: Int32 words [GEN, CLAIM, DONE, FAILED], then per part a slot of SLOT
+// The control block is a SharedArrayBuffer: Int32 words [GEN, CLAIM, DONE, FAILED, SPIN], then per part a slot of SLOT
 // float64s [fn index, arg count, args...]. CLAIM packs the generation (23 bits), the part count (4 bits) and the
 // next part (4 bits) into one word, so a claim is one compareExchange on a consistent snapshot: a stale thread (one
 // that woke for an older generation) fails its claim instead of running a part twice. start(): write the slots,
-// DONE = 0, CLAIM = (gen, n, 0), then GEN = gen and wake the workers. Workers spin on GEN ~0.6 ms before they sleep
-// (WORKER_SPIN), then claim; each finished part increments DONE, and the caller waits for DONE = n.
+// DONE = 0, CLAIM = (gen, n, 0), then GEN = gen and wake the workers. Workers spin on GEN for SPIN polls (WORKER_SPIN,
+// ~0.6 ms, or 0 when the dispatcher says spinning does not pay) before they sleep, then claim; each finished part
+// increments DONE, and the caller waits for DONE = n.
 const GEN = 0,
   CLAIM = 1,
   DONE = 2,
-  FAILED = 3
-const HEADER_BYTES = 16
+  FAILED = 3,
+  SPIN_WORD = 4
+const HEADER_BYTES = 24 // 5 Int32 words, padded so the Float64 slots stay aligned
 export const SLOT = 32 // float64s per part slot: 2 header + up to 30 arguments
 /** Parts of one call at most (CLAIM's 4-bit fields). */
 export const MAX_PARTS = 15
@@ -28,7 +30,16 @@ const SPIN = 4000
  * Polls of the generation word before a worker sleeps (~0.6 ms here): in a VM an idle vCPU halts, and waking it for
  * the next split call took up to ~1 ms, longer than the call; spinning through the gaps between calls keeps it awake.
  */
-const WORKER_SPIN = 40000
+export const WORKER_SPIN = 40000
+/**
+ * Workers spin between calls only while split calls run at least this much faster than the caller alone. A spinning
+ * worker holds a core through the gaps between calls; on a machine whose cores are busy with other processes that
+ * core is taken from the calling thread, which runs everything between the split calls (the workers' gain is then
+ * smaller than what their spinning costs the caller, and the speedup within calls cannot see that cost).
+ */
+const SPIN_MIN_SPEEDUP = 1.2
+/** With spinning off, every this many split calls spinning is tried again (a fresh 16-call judgement). */
+const SPIN_REPROBE = 512
 
 export interface WorkerCall {
   fn: string
@@ -54,7 +65,9 @@ export interface WasmWorkers {
 }
 
 export function controlBlock(): SharedArrayBuffer {
-  return new SharedArrayBuffer(HEADER_BYTES + MAX_PARTS * SLOT * 8)
+  const block = new SharedArrayBuffer(HEADER_BYTES + MAX_PARTS * SLOT * 8)
+  new Int32Array(block, 0, 5)[SPIN_WORD] = WORKER_SPIN
+  return block
 }
 
 const pack = (gen: number, n: number, next: number) => ((gen & 0x7fffff) << 8) | (n << 4) | next
@@ -85,6 +98,11 @@ const BACKOFF_MIN = 64,
  * cores; judged after 16 split calls), the next BACKOFF calls run whole on the calling thread, then splitting is
  * tried again, the backoff doubling each time it still does not pay. On an idle machine split convs run ~1.8x and
  * are never held back. Results do not depend on it.
+ *
+ * The same judgement sets how long the workers spin between calls (the control block's SPIN word): WORKER_SPIN while
+ * the speedup is at least SPIN_MIN_SPEEDUP (or not yet judged), 0 below it (until it is above 1.3 again), so workers
+ * that gain little sleep at once instead of taking a busy core from the caller. With spinning off, it is tried again
+ * every SPIN_REPROBE split calls.
  */
 export class Dispatcher implements WasmWorkers {
   private readonly ctrl: Int32Array
@@ -95,8 +113,11 @@ export class Dispatcher implements WasmWorkers {
   private observed = 0
   private skip = 0
   private backoff = BACKOFF_MIN
+  private quietCalls = 0
   /** split calls held back so far (for benches and tests) */
   heldBack = 0
+  /** split calls made while the workers slept between calls (spin 0; for benches and tests) */
+  quietSplits = 0
 
   constructor(
     block: SharedArrayBuffer,
@@ -104,7 +125,7 @@ export class Dispatcher implements WasmWorkers {
     readonly size: number,
     private readonly onTerminate: () => void = () => {},
   ) {
-    this.ctrl = new Int32Array(block, 0, 4)
+    this.ctrl = new Int32Array(block, 0, 5)
     this.slots = new Float64Array(block, HEADER_BYTES, MAX_PARTS * SLOT)
     this.index = new Map(names.map((n, i) => [n, i]))
   }
@@ -116,9 +137,31 @@ export class Dispatcher implements WasmWorkers {
     return false
   }
 
-  /** Fold one split call into the time-weighted speedup; back off when splitting does not pay. */
-  private observe(ownMs: number, ownParts: number, n: number, totalMs: number): void {
+  /** The workers' spin budget between calls (polls of GEN before they sleep). */
+  get workerSpin(): number {
+    return Atomics.load(this.ctrl, SPIN_WORD)
+  }
+
+  private setSpin(on: boolean): void {
+    Atomics.store(this.ctrl, SPIN_WORD, on ? WORKER_SPIN : 0)
+  }
+
+  /**
+   * Fold one split call into the time-weighted speedup; back off when splitting does not pay. ownMs: the caller's
+   * compute time on its ownParts of the n parts; totalMs: the call's wall time. runAll calls it (public for tests).
+   */
+  observe(ownMs: number, ownParts: number, n: number, totalMs: number): void {
     if (ownParts === 0 || totalMs <= 0) return
+    if (this.workerSpin === 0) {
+      this.quietSplits++
+      if (++this.quietCalls >= SPIN_REPROBE) {
+        // judge afresh with spinning on: the machine may have become idle
+        this.setSpin(true)
+        this.quietCalls = 0
+        this.seqMs = this.wallMs = this.observed = 0
+        return
+      }
+    }
     this.seqMs = 0.95 * this.seqMs + (ownMs * n) / ownParts
     this.wallMs = 0.95 * this.wallMs + totalMs
     if (++this.observed < 16) return // too little evidence yet (the sums weigh the last ~20 calls)
@@ -126,8 +169,18 @@ export class Dispatcher implements WasmWorkers {
     if (speedup < 1) {
       this.skip = this.backoff
       this.backoff = Math.min(2 * this.backoff, BACKOFF_MAX)
-      this.seqMs = this.wallMs = this.observed = 0 // the probe after the backoff starts afresh
-    } else if (speedup > 1.3) this.backoff = BACKOFF_MIN
+      this.seqMs = this.wallMs = this.observed = 0 // the probe after the backoff starts afresh, spinning
+      this.quietCalls = 0
+      this.setSpin(true)
+      return
+    }
+    if (speedup > 1.3) this.backoff = BACKOFF_MIN
+    // hysteresis: off below SPIN_MIN_SPEEDUP, on again once calls pay 1.3x even with sleeping workers
+    const spinning = this.workerSpin > 0
+    if (spinning ? speedup < SPIN_MIN_SPEEDUP : speedup > 1.3) {
+      this.quietCalls = 0
+      this.setSpin(!spinning)
+    }
   }
 
   runAll(calls: readonly WorkerCall[], local: (call: WorkerCall) => void): void {
@@ -192,14 +245,15 @@ export class Dispatcher implements WasmWorkers {
 /** A worker's loop (never returns): claim and run parts with this thread's instance, generation after generation.
  * The pool waits for each worker to say it is ready before the first call, so startup is not paid inside a kernel. */
 export function serveCalls(instance: WebAssembly.Instance, block: SharedArrayBuffer, names: readonly string[]): never {
-  const ctrl = new Int32Array(block, 0, 4),
+  const ctrl = new Int32Array(block, 0, 5),
     slots = new Float64Array(block, HEADER_BYTES, MAX_PARTS * SLOT)
   const ex = instance.exports as Record<string, (...a: number[]) => void>
   const fns = names.map((n) => ex[n])
   let seen = Atomics.load(ctrl, GEN)
   for (;;) {
     let gen = Atomics.load(ctrl, GEN)
-    for (let s = 0; s < WORKER_SPIN && gen === seen; s++) gen = Atomics.load(ctrl, GEN)
+    const spin = Atomics.load(ctrl, SPIN_WORD)
+    for (let s = 0; s < spin && gen === seen; s++) gen = Atomics.load(ctrl, GEN)
     if (gen === seen) {
       Atomics.wait(ctrl, GEN, seen)
       continue

@@ -8,7 +8,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync } from 'node:fs'
 import { createThreadedWasmBackend } from '../../cli/wasm_workers.ts'
-import { Dispatcher, controlBlock } from '../../engine/backend/wasm_threads.ts'
+import { Dispatcher, controlBlock, WORKER_SPIN } from '../../engine/backend/wasm_threads.ts'
 import { openBackend } from '../../cli/node_backend.ts'
 import type { WasmBackend } from '../../engine/backend/wasm.ts'
 import type { Backend } from '../../engine/backend/backend.ts'
@@ -268,6 +268,64 @@ test('split calls that do not pay (no worker ever runs) are held back for a whil
   while (!d.worthSplitting()) held++
   assert.is(held, 64) // the first backoff, then a probe
   assert.is(d.heldBack, 64)
+})
+
+// the workers' spin budget between calls follows the judged speedup (observe: the caller's own time on its parts,
+// the call's wall time): a caller that runs 1 of 2 parts in 1 ms of a 1 ms call judged a 2x speedup
+const feed = (d: Dispatcher, speedup: number, calls: number) => {
+  for (let i = 0; i < calls; i++) d.observe(1, 1, 2, 2 / speedup)
+}
+test('workers spin between calls while splits pay 1.2x or more, sleep at once below it, until 1.3x again', () => {
+  const d = new Dispatcher(controlBlock(), ['k0'], 1)
+  assert.is(d.workerSpin, WORKER_SPIN, 'spinning before any judgement')
+  feed(d, 1.5, 40)
+  assert.is(d.workerSpin, WORKER_SPIN)
+  feed(d, 1.1, 40) // the decayed sums cross 1.2 on the way down
+  assert.is(d.workerSpin, 0)
+  assert.ok(d.worthSplitting(), 'still splitting: 1.1x pays')
+  feed(d, 1.25, 60) // between 1.2 and 1.3: stays off
+  assert.is(d.workerSpin, 0)
+  feed(d, 1.6, 60)
+  assert.is(d.workerSpin, WORKER_SPIN)
+  assert.ok(d.quietSplits > 60 && d.quietSplits < 160, `${d.quietSplits} quiet split calls`)
+})
+
+test('with spinning off, spinning is judged again every 512 split calls; a backoff probes with spinning on', () => {
+  const d = new Dispatcher(controlBlock(), ['k0'], 1)
+  feed(d, 1.1, 16)
+  assert.is(d.workerSpin, 0, 'off at the first judgement')
+  feed(d, 1.1, 511)
+  assert.is(d.workerSpin, 0)
+  feed(d, 1.1, 1)
+  assert.is(d.workerSpin, WORKER_SPIN, 'the 512th quiet call turns it on for a fresh judgement')
+  feed(d, 1.1, 16)
+  assert.is(d.workerSpin, 0, 'and the fresh judgement turns it off again')
+  feed(d, 0.8, 16)
+  assert.not.ok(d.worthSplitting(), 'below 1x: held back')
+  assert.is(d.workerSpin, WORKER_SPIN, 'the probe after the backoff starts spinning')
+})
+
+test('workers that sleep at once (spin 0) still run their parts: a split conv gives the same bits', () => {
+  const c = CASES[3],
+    { P, Q } = convOut(c),
+    d = { ...c, P, Q }
+  const x = randn(c.N * c.C * c.H * c.W, 11),
+    w = randn(c.K * c.C * c.R * c.S, 12, 0.2),
+    bias = randn(c.K, 13)
+  const { one, two } = sets.simd128
+  const disp = (two as unknown as { workers: Dispatcher }).workers
+  feed(disp, 1.1, 40)
+  assert.is(disp.workerSpin, 0)
+  const base = runConv(one, 'conv2d_forward', d, [x, w, bias], c.N * c.K * P * Q)
+  for (let k = 0; k < 3; k++) {
+    const got = runConv(two, 'conv2d_forward', d, [x, w, bias], c.N * c.K * P * Q)
+    assert.is(
+      got.findIndex((v, i) => !Object.is(v, base[i])),
+      -1,
+    )
+  }
+  feed(disp, 1.6, 60) // leave it spinning for the tests after this one
+  assert.is(disp.workerSpin, WORKER_SPIN)
 })
 
 test('fewer than 2 threads is refused with a clear error', async () => {
