@@ -2,7 +2,8 @@
 // configuration (its README: --rnn_hidden_layers 0 --sticky_action_probability 0 --final_hidden_dim 256
 // --final_hidden_layers 3 --stacked_frames 10 --z_dim 1024 --gradient_clip 1) and for the default LSTM
 // configuration, the same with the DNC in place of the LSTM (--dnc 32,16,2,0, controller of rnn_hidden_dim 256),
-// plus the CPU-friendly config of `npm run learn:pixelcopter`; on MiniGrid for the named config
+// plus the CPU-friendly config of `npm run learn:pixelcopter` and issue #14's pixelcopter_100 (fixed-length rollouts of
+// 16 x 128 steps: its num_trials and num_envs are its own); on MiniGrid for the named config
 // minigrid_multiroom_n4s5 as `explore` trains it (32 environments x 128 steps per iteration; issue 11's goal:
 // >= 5,000 env steps/s on this 2-core machine). One warm-up iteration, then the mean of timed iterations
 // (RL_BENCH_ITERS, default 2), the 1-thread and the one-per-core trainers alternating. PixelCopter's num_trials is
@@ -13,12 +14,13 @@
 // sizes, epochs, chunks and gradient steps; its header says what it leaves out) at the same thread counts, given our
 // exact arguments, one row each with our ratio (ours / PyTorch). Its steps/s leave out the time inside its Python
 // game, as the issue's figures did, so the learners are compared; the row also gives the figure with the game. The
-// DNC and MiniGrid configs are not ported. Without python3, numpy or torch one line says so and the bench goes on.
+// DNC, pixelcopter_100 and MiniGrid configs are not ported. Without python3, numpy or torch one line says so and the bench goes on.
 // RL_BENCH_LOAD=N: N busy processes (one core each, a spinning loop) run during our timed iterations, to show the
 // default thread count under load (issue #12: never slower than one thread); the peer's rows stay unloaded.
 import { DEFAULT_ARGS, type Args } from '../rl/args.ts'
 import { PpoRnd } from '../rl/ppo_rnd.ts'
 import { LEARN_PIXELCOPTER } from '../rl/learn_config.ts'
+import { PIXELCOPTER_100 } from '../rl/target_config.ts'
 import { minigridArgs } from '../rl/minigrid_configs.ts'
 import { openBackend, type WasmSimd } from '../cli/node_backend.ts'
 import type { Backend } from '../engine/backend/backend.ts'
@@ -51,6 +53,8 @@ export const CONFIGS: { name: string; args: (backend: Backends) => Args }[] = [
   { name: 'default LSTM', args: pixelcopter({}) },
   { name: 'default, DNC 32,16,2,0', args: pixelcopter({ dnc: '32,16,2,0' }) },
   { name: 'learn_config (36px CNN)', args: pixelcopter(LEARN_PIXELCOPTER) },
+  // issue #14's config as `learn:pixelcopter:100` runs it: fixed-length rollouts (16 envs x 128 steps), fine encoder
+  { name: 'pixelcopter_100 (fine)', args: (backend) => ({ ...DEFAULT_ARGS, ...PIXELCOPTER_100, backend, ...NOT_SAVED }) },
   { name: 'minigrid_multiroom_n4s5', args: (backend) => minigridArgs('minigrid_multiroom_n4s5', { backend, ...NOT_SAVED }) },
 ]
 const only = process.env.RL_BENCH_LOOP?.split(',').filter(Boolean)
