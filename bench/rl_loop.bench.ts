@@ -63,7 +63,8 @@ const chosen = only ? CONFIGS.filter((c) => only.some((w) => c.name.includes(w))
 export async function run({ json }: { json: any[] }): Promise<void> {
   const backendName = (process.env.RL_BENCH_BACKEND ?? 'wasm') as Backends
   // wasm: one thread, then one per core (the train command's default; results are the same, only the speed differs)
-  const threadCounts = backendName === 'wasm' ? [1, 0] : [1]
+  // RL_BENCH_THREADS=1: one thread only (a profile beside a run that holds the other core)
+  const threadCounts = backendName !== 'wasm' ? [1] : process.env.RL_BENCH_THREADS === '1' ? [1] : [1, 0]
   if (backendName === 'wasm') {
     // the machine's limit, in this run: every env steps/s figure below can be read against it
     const [simd, relaxed] = [await simdPeak(false), await simdPeak(true)]

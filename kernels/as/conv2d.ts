@@ -21,7 +21,7 @@
 // PAD > 0 copies x into a zero-padded workspace (backward_weight) or accumulates dx there and crops.
 // Workspace layouts (floats, in this order; the registry's conv workspace() reserves their sum):
 //   all: 64 header (scratch tile, one-entry table)   pad: N C (H+2PAD)(W+2PAD) when PAD > 0, last (not forward)
-//   forward: CRS ceil8(K) packed w, ceil4(R) table, C (H+2PAD)(W+2PAD) channels-last image (always)
+//   forward: CRS ceil8(K) packed w, ceil4(R) table, ceil4(PQ) pixel table, C (H+2PAD)(W+2PAD) channels-last image
 //   backward_weight: G PQ ceil8(K) packed dout, ceil4(G P) table, G = clamp(1024 / PQ, 1, N)
 //   backward_input: K ceil8(CRS) packed w, ceil4(PQ) K packed dout, ceil4(CRS)
 //   + ceil4(PQ) offset tables.
@@ -119,6 +119,33 @@ function toChannelsLast(xh: usize, x: usize, C: i32, H: i32, W: i32, PAD: i32): 
       }
     }
   }
+  if (C == 1) {
+    // one channel: channels-last is the NCHW row itself
+    for (let h = 0; h < H; h++) memory.copy(at(xh, (h + PAD) * Wp + PAD), at(x, h * W), <usize>W << 2)
+    return
+  }
+  if (C - c0 >= 2) {
+    // a pair of channels (C = 2 frames stacked, or C % 4 >= 2): 4 pixels of each row interleaved, 8 bytes per pixel
+    const src = at(x, c0 * HW), cs = <usize>HW << 2, ps = <usize>C << 2
+    for (let h = 0; h < H; h++) {
+      const s0 = at(src, h * W), d0 = at(xh, ((h + PAD) * Wp + PAD) * C + c0)
+      let w = 0
+      for (; w + 4 <= W; w += 4) {
+        const q = s0 + (<usize>w << 2), d = d0 + <usize>w * ps
+        const x0 = v128.load(q), x1 = v128.load(q + cs)
+        const lo = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), hi = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7)
+        v128.store64_lane(d, lo, 0)
+        v128.store64_lane(d + ps, lo, 1)
+        v128.store64_lane(d + 2 * ps, hi, 0)
+        v128.store64_lane(d + 3 * ps, hi, 1)
+      }
+      for (; w < W; w++) {
+        store<f32>(d0 + <usize>w * ps, load<f32>(s0 + (<usize>w << 2)))
+        store<f32>(d0 + <usize>w * ps + 4, load<f32>(s0 + cs + (<usize>w << 2)))
+      }
+    }
+    c0 += 2
+  }
   for (; c0 < C; c0++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) {
     store<f32>(at(xh, ((h + PAD) * Wp + PAD + w) * C + c0), load<f32>(at(x, (c0 * H + h) * W + w)))
   }
@@ -127,7 +154,7 @@ function toChannelsLast(xh: usize, x: usize, C: i32, H: i32, W: i32, PAD: i32): 
 export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
   K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
   const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, SC = S * C
-  const t = ws, bp = at(ws, WS_HEADER), tab = at(bp, CRS * up8(K)), xh = at(tab, up4(R))
+  const t = ws, bp = at(ws, WS_HEADER), tab = at(bp, CRS * up8(K)), pixt = at(tab, up4(R)), xh = at(pixt, up4(PQ))
   // weights packed [K/8][(r, s, c)][8]: the depth order of a channels-last receptive field
   for (let jp = 0; jp < up8(K) >> 3; jp++) {
     const n = min(8, K - jp * 8)
@@ -137,6 +164,9 @@ export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usi
     }
   }
   for (let r = 0; r < R; r++) store<i32>(at(tab, r), (r * Wp * C) << 2)
+  // each output pixel's receptive-field corner in the channels-last image (bytes), once per call: no divisions
+  // in the tile loop (at 4x4 filters over 2 channels a tile's depth is 32 steps, as short as 8 divisions)
+  for (let m = 0; m < PQ; m++) store<i32>(at(pixt, m), ((m / Q) * STRIDE * Wp + (m % Q) * STRIDE) * C << 2)
   if (PAD > 0) memory.fill(xh, 0, <usize>(Hp * Wp * C) << 2)
   const JP = up8(K) >> 3, isPixelOuter = CRS * JP * 32 <= 32768
   const MT = (PQ + 3) >> 2, nOuter = isPixelOuter ? MT : JP, nInner = isPixelOuter ? JP : MT
@@ -150,8 +180,8 @@ export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usi
         // the 4 pixels' receptive-field corners (pixels past PQ repeat the last one, never stored); depth walk:
         // filter rows r by the table x one contiguous run of S*C (s, c) per row
         const m1 = min(m + 1, PQ - 1), m2 = min(m + 2, PQ - 1), m3 = min(m + 3, PQ - 1)
-        const a0 = at(xh, ((m / Q) * STRIDE * Wp + (m % Q) * STRIDE) * C), a1 = at(xh, ((m1 / Q) * STRIDE * Wp + (m1 % Q) * STRIDE) * C)
-        const a2 = at(xh, ((m2 / Q) * STRIDE * Wp + (m2 % Q) * STRIDE) * C), a3 = at(xh, ((m3 / Q) * STRIDE * Wp + (m3 % Q) * STRIDE) * C)
+        const a0 = xh + <usize>load<i32>(at(pixt, m)), a1 = xh + <usize>load<i32>(at(pixt, m1))
+        const a2 = xh + <usize>load<i32>(at(pixt, m2)), a3 = xh + <usize>load<i32>(at(pixt, m3))
         micro(t, a0, a1, a2, a3, tab, R, SC, 4, at(bp, jp * CRS * 8), 32)
         storeT(t, at(out, (n * K + jp * 8) * PQ + m), PQ, 1, min(4, PQ - m), min(8, K - jp * 8), false, at(b, jp * 8))
       }

@@ -50,6 +50,14 @@ export const CONV: ConvCase[] = [
   { N: 2, C: 4, H: 84, W: 84, K: 32, R: 8, S: 8, STRIDE: 4, PAD: 0 },
   { N: 2, C: 32, H: 20, W: 20, K: 64, R: 4, S: 4, STRIDE: 2, PAD: 0 },
   { N: 2, C: 64, H: 9, W: 9, K: 64, R: 3, S: 3, STRIDE: 1, PAD: 0 },
+  // the fine encoder on 36-pixel frames (docs/algorithm.md): 2 stacked frames (the policy), 1 (RND), then its
+  // 17- and 7-pixel layers; and 6 and 7 channels (the channels-last copy's pair and single remainders)
+  { N: 3, C: 2, H: 36, W: 36, K: 16, R: 4, S: 4, STRIDE: 2, PAD: 0 },
+  { N: 2, C: 1, H: 36, W: 36, K: 16, R: 4, S: 4, STRIDE: 2, PAD: 0 },
+  { N: 2, C: 16, H: 17, W: 17, K: 32, R: 4, S: 4, STRIDE: 2, PAD: 0 },
+  { N: 2, C: 32, H: 7, W: 7, K: 32, R: 3, S: 3, STRIDE: 1, PAD: 0 },
+  { N: 2, C: 6, H: 11, W: 10, K: 9, R: 3, S: 3, STRIDE: 1, PAD: 1 },
+  { N: 2, C: 7, H: 9, W: 13, K: 8, R: 2, S: 4, STRIDE: 2, PAD: 1 },
 ]
 /** The seed network's three conv layers at batch 64: the bench cases, and heavy parity cases. */
 export const CONV_SEED: ConvCase[] = [
