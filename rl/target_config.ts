@@ -23,6 +23,11 @@
 //                          the training episodes play the policy's greedy choice (with the fine encoder the final
 //                          policies played 94 and 81 greedy but 56 and 67 sampled). Seeds 1 and 2: minutes 50-60 at
 //                          81.9 and 75.3 against the fine encoder's 67.5 and 51.1 with a constant bonus
+//   wasm_simd auto         relaxed SIMD's fused multiply-adds where this Node runs them (docs/kernels.md): this config
+//                          is 80% convolutions, and on the 2026-12-04 machine the whole loop ran x1.19 faster on one
+//                          thread (RL_BENCH_SIMD=both, `pixelcopter_100 (fine)` in bench/rl_loop.bench.ts), so an
+//                          hour holds ~19% more env steps. Results differ from the SIMD128 build in the last bits
+//                          (still the same for any thread count); runs before 2026-12-04 used SIMD128
 // Screening runs (one seed, wasm, one thread; docs/results/pixelcopter_100.md): fixed-length rollouts with normalized
 // advantages averaged 26-27 over minutes 8-12 where learn_pixelcopter averaged 13-16; frames of 48 pixels with 4
 // stacked, 4 stacked frames of 36, lr 1e-3 with beta_entropy 0.02, and an episodic intrinsic stream did no better.
@@ -43,4 +48,5 @@ export const PIXELCOPTER_100: Partial<Args> = {
   encoder: 'fine',
   entropy_anneal_frames: 1_500_000,
   target_cumulative_rewards_extrinsic: 100,
+  wasm_simd: 'auto',
 }
