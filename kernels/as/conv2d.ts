@@ -151,6 +151,12 @@ function toChannelsLast(xh: usize, x: usize, C: i32, H: i32, W: i32, PAD: i32): 
   }
 }
 
+// tab[m] = output pixel m's receptive-field corner in a padded image of row width Wp, times unit (C * 4: bytes into
+// a channels-last image; 1: floats into one NCHW channel plane)
+function cornerTable(tab: usize, PQ: i32, Q: i32, STRIDE: i32, Wp: i32, unit: i32): void {
+  for (let m = 0; m < PQ; m++) store<i32>(at(tab, m), ((m / Q) * STRIDE * Wp + (m % Q) * STRIDE) * unit)
+}
+
 export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
   K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
   const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, SC = S * C
@@ -166,7 +172,7 @@ export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usi
   for (let r = 0; r < R; r++) store<i32>(at(tab, r), (r * Wp * C) << 2)
   // each output pixel's receptive-field corner in the channels-last image (bytes), once per call: no divisions
   // in the tile loop (at 4x4 filters over 2 channels a tile's depth is 32 steps, as short as 8 divisions)
-  for (let m = 0; m < PQ; m++) store<i32>(at(pixt, m), ((m / Q) * STRIDE * Wp + (m % Q) * STRIDE) * C << 2)
+  cornerTable(pixt, PQ, Q, STRIDE, Wp, C << 2)
   if (PAD > 0) memory.fill(xh, 0, <usize>(Hp * Wp * C) << 2)
   const JP = up8(K) >> 3, isPixelOuter = CRS * JP * 32 <= 32768
   const MT = (PQ + 3) >> 2, nOuter = isPixelOuter ? MT : JP, nInner = isPixelOuter ? JP : MT
@@ -273,7 +279,7 @@ export function conv2d_backward_input(dx: usize, dout: usize, w: usize, ws: usiz
   store<i32>(tab0, 0)
   for (let jp = 0; jp < up8(CRS) >> 3; jp++) packN(at(bp, jp * K * 8), w, K, CRS, CRS, jp)
   for (let i = 0; i < CRS; i++) store<i32>(at(tapt, i), ((i / (R * S)) * Hp + (i % (R * S)) / S) * Wp + i % S)
-  for (let m = 0; m < PQ; m++) store<i32>(at(pixt, m), (m / Q) * STRIDE * Wp + (m % Q) * STRIDE)
+  cornerTable(pixt, PQ, Q, STRIDE, Wp, 1)
   const target = PAD > 0 ? dxp : dx
   memory.fill(target, 0, <usize>(N * img) << 2)
   const MT = (PQ + 3) >> 2
