@@ -315,6 +315,18 @@ export const FLAGS = {
   ortho_init: bool(
     "Orthogonal weights and zero biases (CleanRL's layer_init): gain sqrt(2) for hidden layers, 0.01 for the policy's output, 1 for the value's and the LSTM's; off = Chainer's LeCun normal (the seed)",
   ),
+  shared_encoder: bool(
+    "The policy and the value share one encoder (CleanRL's shared trunk: one forward and backward of the convolutions instead of two); the policy's Adam trains it on the policy loss plus value_loss_coef x the value loss; needs a convolutional-only network; off = two encoders (the seed)",
+    { network: true },
+  ),
+  value_loss_coef: num(
+    1,
+    "The value loss's weight (CleanRL's vf_coef x 0.5 = 0.25 on our sum of squares): with --shared_encoder it sets the value's share of the encoder's gradient; alone it only scales the value network's own gradient; 1 = the seed",
+    {
+      above: 0,
+      max: 1e6,
+    },
+  ),
   frame_skip: int(1, "PLE games: game frames per action (PLE's frame_skip): the action holds for k frames, their rewards add up; 1 = every frame (the seed)", {
     min: 1,
     max: 64,
@@ -377,6 +389,9 @@ function crossCheck(a: Args): string | null {
   }
   if (kind === 'pixels' && a.grid_onehot) return `--grid_onehot applies to MiniGrid levels only, not ${a.game}`
   if (a.ortho_init && a.dnc !== '') return '--ortho_init covers the convolutions, linears and LSTMs, not the DNC: drop one of --ortho_init, --dnc'
+  if (a.shared_encoder && (a.rnn_hidden_layers > 0 || a.dnc !== '')) {
+    return '--shared_encoder needs a convolutional-only network: add --rnn_hidden_layers 0 (and no --dnc), or drop --shared_encoder'
+  }
   if (kind === 'minigrid' && a.frame_skip !== 1) return `--frame_skip applies to PLE games only; a MiniGrid step (${a.game}) is one move`
   return null
 }

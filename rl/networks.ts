@@ -105,23 +105,34 @@ export class Net extends Module {
   readonly hidden: Linear[] = []
   readonly out: Linear
   readonly flat: number
+  /** false when the encoder (conv, fc) is another network's (--shared_encoder): not among this one's parameters */
+  readonly ownsEncoder: boolean
 
+  /** With `share`, this network runs `share`'s encoder (same spec) and owns only its core and head. */
   constructor(
     be: Backend,
     readonly spec: NetSpec,
     rng: Rng,
+    share?: Net,
   ) {
     super(be)
     const s = spec
-    let c = s.inChannels
-    this.conv = encoderLayers(s.encoder).map(([out, k, stride], i) => {
-      const layer = this.child(`conv${i + 1}`, new Conv2d(be, c, out, k, stride, rng))
-      c = out
-      return layer
-    })
-    const o = encoderOutSize(s.encoder, s.frame)
-    this.flat = c * o * o
-    this.fc = this.child('fc', new Linear(be, this.flat, s.zDim, rng))
+    this.ownsEncoder = !share
+    if (share) {
+      this.conv = share.conv
+      this.fc = share.fc
+      this.flat = share.flat
+    } else {
+      let c = s.inChannels
+      this.conv = encoderLayers(s.encoder).map(([out, k, stride], i) => {
+        const layer = this.child(`conv${i + 1}`, new Conv2d(be, c, out, k, stride, rng))
+        c = out
+        return layer
+      })
+      const o = encoderOutSize(s.encoder, s.frame)
+      this.flat = c * o * o
+      this.fc = this.child('fc', new Linear(be, this.flat, s.zDim, rng))
+    }
     let d = s.zDim
     if (s.dnc) this.core = new DncCore(this.child('dnc', new DNC(be, d, s.rnnHidden, s.dnc, rng)))
     else if (s.rnnLayers > 0) {
@@ -236,12 +247,31 @@ export function netSpecs(args: Args, numActions: number, input: InputSpec = fram
   }
 }
 
-/** All four networks, initialized in a fixed order from one Rng seeded with args.rng_seed. */
+/**
+ * All four networks, initialized in a fixed order from one Rng seeded with args.rng_seed. With --shared_encoder the
+ * policy is built first and the value runs the policy's encoder (it draws only its head).
+ */
 export function buildNetworks(args: Args, be: Backend, numActions: number, input: InputSpec = frameInput(args)): Record<NetName, Net> {
   const rng = new Rng(args.rng_seed)
   const specs = netSpecs(args, numActions, input)
   const nets = {} as Record<NetName, Net>
-  for (const n of NET_NAMES) nets[n] = new Net(be, specs[n], rng)
-  if (args.ortho_init) for (const n of NET_NAMES) orthoInit(nets[n], n, rng)
+  const order: NetName[] = args.shared_encoder ? ['policy', 'value', 'rnd_target', 'rnd_predictor'] : [...NET_NAMES]
+  for (const n of order) nets[n] = new Net(be, specs[n], rng, n === 'value' && args.shared_encoder ? nets.policy : undefined)
+  if (args.ortho_init) for (const n of order) orthoInit(nets[n], n, rng)
   return nets
+}
+
+/**
+ * The value's and the policy's outputs for one input x (rows independent, or one recurrent step each): with a shared
+ * encoder (--shared_encoder) the convolutions run once for both.
+ */
+export function valuePolicy(
+  value: Net,
+  policy: Net,
+  x: Tensor,
+  states: { value: RecState; policy: RecState },
+): { v: { y: Tensor; state: RecState }; p: { y: Tensor; state: RecState } } {
+  if (value.ownsEncoder) return { v: value.step(x, states.value), p: policy.step(x, states.policy) }
+  const z = policy.encode(x) // validateArgs: a shared encoder has no core
+  return { v: { y: value.head(z), state: states.value }, p: { y: policy.head(z), state: states.policy } }
 }

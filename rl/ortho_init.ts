@@ -39,8 +39,10 @@ function lstm(l: LSTM, rng: Rng): void {
 
 /** Redraw one network's weights (above); the DNC is not covered (validateArgs refuses --ortho_init with --dnc). */
 export function orthoInit(net: Net, name: NetName, rng: Rng): void {
-  for (const c of net.conv) conv(c, rng)
-  linear(net.fc, Math.SQRT2, rng)
+  if (net.ownsEncoder) {
+    for (const c of net.conv) conv(c, rng)
+    linear(net.fc, Math.SQRT2, rng)
+  }
   if (net.core) for (const l of (net.core as LstmStack).layers) lstm(l, rng)
   for (const h of net.hidden) linear(h, Math.SQRT2, rng)
   linear(net.out, OUT_GAIN[name], rng)

@@ -13,7 +13,7 @@ import { VectorEnv } from '../env/vector_env.ts'
 import type { MiniGridEnv } from '../env/index.ts'
 import { applySticky } from '../env/preprocess.ts'
 import type { Args } from './args.ts'
-import { buildNetworks, NET_NAMES, TRAINED, disposeState, type Net, type NetName, type TrainedName, type RecState } from './networks.ts'
+import { buildNetworks, NET_NAMES, TRAINED, disposeState, valuePolicy, type Net, type NetName, type TrainedName, type RecState } from './networks.ts'
 import { EpisodeBuffer, ObsNormalizer, fillStack, fillRndStack, sampleCategorical, type Rollout } from './rollout.ts'
 import { obsLayout, inputSpec, stackShape, type ObsLayout } from './observation.ts'
 import { gaeSegment, RewardForwardFilter, segmentRewardsInt } from './segments.ts'
@@ -369,8 +369,7 @@ export class PpoRnd {
       scope(() => {
         const x = Tensor.fromArray(this.backend, this.xObs.subarray(0, M * a.stacked_frames * this.fs), stackShape(o, M, a.stacked_frames))
         const xr = Tensor.fromArray(this.backend, this.xRnd.subarray(0, M * a.stacked_frames_rnd * this.fs), stackShape(o, M, a.stacked_frames_rnd))
-        const v = this.nets.value.step(x, prev.value),
-          p = this.nets.policy.step(x, prev.policy)
+        const { v, p } = valuePolicy(this.nets.value, this.nets.policy, x, prev)
         const tg = this.nets.rnd_target.step(xr, prev.rnd_target),
           pr = this.nets.rnd_predictor.step(xr, prev.rnd_predictor)
         return { out: concat([v.y, p.y, tg.y, pr.y], 1), states: { value: v.state, policy: p.state, rnd_target: tg.state, rnd_predictor: pr.state } }

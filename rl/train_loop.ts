@@ -4,9 +4,9 @@
 // one gradient step sees `minibatches` chunks. Recurrent state is carried from chunk to chunk within an episode
 // (truncated BPTT) and reset when a lane starts a new episode. The predictor trains on a random portion of the
 // episodes. PpoRnd (rl/ppo_rnd.ts) is the context.
-import { Tensor, type Rng, scope, noGrad, backward, concat, reshape, gatherRows, gradSquares, type Adam, type Backend } from '../engine/index.ts'
+import { Tensor, type Rng, scope, noGrad, backward, concat, reshape, gatherRows, gradSquares, mulScalar, type Adam, type Backend } from '../engine/index.ts'
 import type { Args } from './args.ts'
-import { TRAINED, detachState, maskState, disposeState, type Net, type NetName, type TrainedName, type RecState } from './networks.ts'
+import { TRAINED, detachState, maskState, disposeState, valuePolicy, type Net, type NetName, type TrainedName, type RecState } from './networks.ts'
 import type { EpisodeBuffer } from './rollout.ts'
 import { valueLoss, policyLoss, rndLoss, NonFiniteLossError } from './losses.ts'
 import type { TrainBatch, ColumnName } from './train_batch.ts'
@@ -207,9 +207,12 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
     const hasReset = isRec && keepRow.some((k) => k === 0)
     const km = hasReset ? Tensor.fromArray(be, keepRow, [B, 1]) : null
     const st = (k: TrainedName) => (km ? maskState(carried[k], km) : carried[k])
-    const v = g.nets.value.sequence(x, T, st('value'), pack)
-    const lossV = valueLoss(v.y, col('vTarget'), mask, N, a.value_clip > 0 ? { vOld: col('vOld'), range: a.value_clip } : undefined)
-    const p = g.nets.policy.sequence(x, T, st('policy'), pack)
+    // with --shared_encoder (never recurrent) the convolutions run once for both
+    const { v, p } = isRec
+      ? { v: g.nets.value.sequence(x, T, st('value'), pack), p: g.nets.policy.sequence(x, T, st('policy'), pack) }
+      : valuePolicy(g.nets.value, g.nets.policy, x, { value: st('value'), policy: st('policy') })
+    let lossV = valueLoss(v.y, col('vTarget'), mask, N, a.value_clip > 0 ? { vOld: col('vOld'), range: a.value_clip } : undefined)
+    if (a.value_loss_coef !== 1) lossV = mulScalar(lossV, a.value_loss_coef)
     const pl = policyLoss(p.y, col('onehot'), col('pOld'), col('adv'), col('bound'), mask, N, g.betaEntropy)
     let lossR: Tensor | null = null
     let q: { state: RecState } = { state: st('rnd_predictor') }
@@ -246,7 +249,7 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
     const totalLoss = lossR
       ? concat([reshape(lossV, [1]), reshape(pl.loss, [1]), reshape(lossR, [1])], 0)
       : concat([reshape(lossV, [1]), reshape(pl.loss, [1])], 0)
-    backward(totalLoss) // the three networks share nothing: one backward fills each one's gradients
+    backward(totalLoss) // one backward fills each network's gradients (a shared encoder's: the policy's and the value's sum)
     // one readback: the losses, the entropy, each trained network's squared gradient norm, the ratios
     const nets = lossR ? TRAINED : TRAINED.filter((k) => k !== 'rnd_predictor')
     const vals = await noGrad(() =>
@@ -276,7 +279,7 @@ async function gradientStep(g: TrainContext, eps: EpisodeBuffer[], chunks: (Chun
     }
     return {
       states,
-      lossValue: vals[0],
+      lossValue: vals[0] / a.value_loss_coef, // the loss itself, as without the coefficient
       lossPolicy: vals[1],
       lossRnd: lossR ? vals[2] : null,
       entropy: vals[L],
