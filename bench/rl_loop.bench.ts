@@ -116,15 +116,28 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
   if (!Number.isInteger(loadProcs) || loadProcs < 0 || loadProcs > 64)
     throw new Error(`RL_BENCH_LOAD must be an integer in [0, 64] (got '${process.env.RL_BENCH_LOAD}')`)
   if (loadProcs) console.log(`under load: ${loadProcs} busy process${loadProcs > 1 ? 'es' : ''} spinning during our timed iterations (not the peer's)`)
-  console.log(`${'config'.padEnd(26)} | kernels | threads | env steps/s | rollout s | train s | steps/iter | split calls held back / with workers asleep`)
+  console.log(
+    `${'config'.padEnd(26)} | kernels | threads | env steps/s | rollout s | train s | steps/iter | split calls held back / with workers asleep / run whole under load`,
+  )
   for (const c of chosen) {
     const args = c.args(backendName)
     const runs = []
     for (const be of backends) {
       const trainer = await PpoRnd.create(args, be)
       await trainer.runIteration() // warm-up: normalization rollouts, first allocations
-      const workers = (be as unknown as { workers?: { heldBack: number; quietSplits: number } }).workers
-      runs.push({ be, trainer, workers, held0: workers?.heldBack ?? 0, quiet0: workers?.quietSplits ?? 0, steps: 0, secs: 0, roll: 0, train: 0 })
+      const workers = (be as unknown as { workers?: { heldBack: number; quietSplits: number; loadHeld: number } }).workers
+      runs.push({
+        be,
+        trainer,
+        workers,
+        held0: workers?.heldBack ?? 0,
+        quiet0: workers?.quietSplits ?? 0,
+        load0: workers?.loadHeld ?? 0,
+        steps: 0,
+        secs: 0,
+        roll: 0,
+        train: 0,
+      })
     }
     const load = startLoad(loadProcs)
     for (let i = 0; i < iters; i++) {
@@ -143,7 +156,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
         sps = r.steps / r.secs
       const build = buildOf(r.be)
       json.push({ kernel: 'rl_loop', shape: c.name, backend: backendName, build, library: 'rl-rnd', threads, ms: (r.secs / iters) * 1000, steps_per_s: sps })
-      const held = r.workers ? `${r.workers.heldBack - r.held0} / ${r.workers.quietSplits - r.quiet0}` : '-'
+      const held = r.workers ? `${r.workers.heldBack - r.held0} / ${r.workers.quietSplits - r.quiet0} / ${r.workers.loadHeld - r.load0}` : '-'
       const sps_ = (x: { steps: number; secs: number } | undefined) => (x ? x.steps / x.secs : 0)
       const one = runs.find((x) => threadsOf(x.be) === 1 && buildOf(x.be) === build),
         simd128 = build === 'relaxed' ? runs.find((x) => threadsOf(x.be) === threads && buildOf(x.be) === 'simd128') : undefined

@@ -5,12 +5,22 @@
 import { Worker } from 'node:worker_threads'
 import { availableParallelism } from 'node:os'
 import { WasmBackend, kernelMemory, wasmImports, type WasmOptions } from '../engine/backend/wasm.ts'
-import { Dispatcher, controlBlock } from '../engine/backend/wasm_threads.ts'
+import { Dispatcher, controlBlock, type LoadProbe } from '../engine/backend/wasm_threads.ts'
+import { machineLoad } from './cpu_load.ts'
 
 /** Kernel threads by default: every core, at most 8 (the convs split over a batch of 64 gain little beyond). */
 export const defaultThreads = () => Math.max(1, Math.min(8, availableParallelism()))
 
-export async function createThreadedWasmBackend(bytes: Uint8Array<ArrayBuffer>, threads: number, opts: WasmOptions = {}): Promise<WasmBackend> {
+/**
+ * `probe`: what tells the dispatcher that other processes hold the cores (default: this machine's CPU times; null:
+ * never, so every large call splits, as the bitwise tests need).
+ */
+export async function createThreadedWasmBackend(
+  bytes: Uint8Array<ArrayBuffer>,
+  threads: number,
+  opts: WasmOptions = {},
+  probe: LoadProbe | null = machineLoad(),
+): Promise<WasmBackend> {
   if (!Number.isInteger(threads) || threads < 2) throw new Error(`wasm threads: need 2 or more threads (got ${threads})`)
   const module = await WebAssembly.compile(bytes)
   const memory = kernelMemory(opts, true)
@@ -42,8 +52,14 @@ export async function createThreadedWasmBackend(bytes: Uint8Array<ArrayBuffer>, 
     w.removeAllListeners()
     w.on('error', (e) => console.error(`wasm worker: ${e.message}`))
   }
-  const dispatcher = new Dispatcher(block, names, threads - 1, () => {
-    for (const w of workers) void w.terminate()
-  })
+  const dispatcher = new Dispatcher(
+    block,
+    names,
+    threads - 1,
+    () => {
+      for (const w of workers) void w.terminate()
+    },
+    probe,
+  )
   return new WasmBackend(instance, memory, dispatcher)
 }

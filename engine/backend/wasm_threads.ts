@@ -41,6 +41,24 @@ const SPIN_MIN_SPEEDUP = 1.2
 /** With spinning off, every this many split calls spinning is tried again (a fresh 16-call judgement). */
 const SPIN_REPROBE = 512
 
+/**
+ * What the other processes of the machine use, for a dispatcher that must not take cores they hold (Node:
+ * cli/cpu_load.ts; browsers have none). `others()` is their CPU use in cores since its previous call (null when too
+ * little time passed to say).
+ */
+export interface LoadProbe {
+  readonly cores: number
+  others(): number | null
+}
+/** How often the dispatcher asks the probe (ms of wall time, checked at split calls). */
+export const LOAD_PROBE_MS = 500
+/**
+ * Loaded: the other processes leave fewer free cores than the kernel threads, by this margin (on 2 cores with 2
+ * threads: others above 0.5 core). Split calls then run whole and the workers sleep: a third runnable thread on two
+ * busy cores slowed the whole loop to x0.89 of one thread (issue #12, pixelcopter_100 under load).
+ */
+export const LOAD_MARGIN = 0.5
+
 export interface WorkerCall {
   fn: string
   args: number[]
@@ -118,19 +136,50 @@ export class Dispatcher implements WasmWorkers {
   heldBack = 0
   /** split calls made while the workers slept between calls (spin 0; for benches and tests) */
   quietSplits = 0
+  /** split calls run whole because other processes held the cores (a probe said so; for benches and tests) */
+  loadHeld = 0
+  private loaded = false
+  private nextProbe = 0
 
   constructor(
     block: SharedArrayBuffer,
     names: readonly string[],
     readonly size: number,
     private readonly onTerminate: () => void = () => {},
+    private readonly probe: LoadProbe | null = null,
   ) {
     this.ctrl = new Int32Array(block, 0, 5)
     this.slots = new Float64Array(block, HEADER_BYTES, MAX_PARTS * SLOT)
     this.index = new Map(names.map((n, i) => [n, i]))
+    this.nextProbe = performance.now() + LOAD_PROBE_MS
+  }
+
+  /** Whether other processes hold the cores the workers would need (the last probe's answer). */
+  get isLoaded(): boolean {
+    return this.loaded
+  }
+
+  /** Ask the probe (at most every LOAD_PROBE_MS): loaded -> workers sleep; no longer loaded -> judge afresh, spinning. */
+  private checkLoad(): void {
+    const now = performance.now()
+    // more threads than cores is the caller's explicit choice: no probe overrides it
+    if (!this.probe || now < this.nextProbe || this.size + 1 > this.probe.cores) return
+    this.nextProbe = now + LOAD_PROBE_MS
+    const others = this.probe.others()
+    if (others === null) return
+    const loaded = others > this.probe.cores - (this.size + 1) + LOAD_MARGIN
+    if (loaded === this.loaded) return
+    this.loaded = loaded
+    this.setSpin(!loaded)
+    this.seqMs = this.wallMs = this.observed = this.quietCalls = 0
   }
 
   worthSplitting(): boolean {
+    this.checkLoad()
+    if (this.loaded) {
+      this.loadHeld++
+      return false
+    }
     if (this.skip === 0) return true
     this.skip--
     this.heldBack++

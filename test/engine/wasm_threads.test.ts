@@ -8,7 +8,8 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync } from 'node:fs'
 import { createThreadedWasmBackend } from '../../cli/wasm_workers.ts'
-import { Dispatcher, controlBlock, WORKER_SPIN } from '../../engine/backend/wasm_threads.ts'
+import { Dispatcher, controlBlock, WORKER_SPIN, LOAD_PROBE_MS } from '../../engine/backend/wasm_threads.ts'
+import { machineLoad, othersBetween, MIN_INTERVAL_MS } from '../../cli/cpu_load.ts'
 import { openBackend } from '../../cli/node_backend.ts'
 import type { WasmBackend } from '../../engine/backend/wasm.ts'
 import type { Backend } from '../../engine/backend/backend.ts'
@@ -28,8 +29,8 @@ const sets: Record<string, { one: WasmBackend; two: WasmBackend; three: WasmBack
 test.before(async () => {
   for (const b of BUILDS) {
     const one = (await openBackend('wasm', { simd: b.simd })) as WasmBackend
-    const two = await createThreadedWasmBackend(threadsWasm(b.file), 2)
-    const three = await createThreadedWasmBackend(threadsWasm(b.file), 3)
+    const two = await createThreadedWasmBackend(threadsWasm(b.file), 2, {}, null)
+    const three = await createThreadedWasmBackend(threadsWasm(b.file), 3, {}, null)
     // split every call, however small (by default calls under 2^23 multiply-adds stay on the calling thread)
     two.minSplitMacs = three.minSplitMacs = 0
     sets[b.simd] = { one, two, three }
@@ -207,7 +208,7 @@ for (const [TA, TB] of [
 }
 
 test('small calls stay whole by default: below 2^23 multiply-adds no part goes to a worker', async () => {
-  const be = await createThreadedWasmBackend(threadsWasm(), 2)
+  const be = await createThreadedWasmBackend(threadsWasm(), 2, {}, null)
   const seen: number[] = []
   const workers = (be as unknown as { workers: { runAll: (c: unknown[], l: unknown) => void } }).workers
   const orig = workers.runAll.bind(workers)
@@ -303,6 +304,54 @@ test('with spinning off, spinning is judged again every 512 split calls; a backo
   feed(d, 0.8, 16)
   assert.not.ok(d.worthSplitting(), 'below 1x: held back')
   assert.is(d.workerSpin, WORKER_SPIN, 'the probe after the backoff starts spinning')
+})
+
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms))
+test('other processes holding the cores: split calls run whole and the workers sleep, until the cores are free', async () => {
+  let others: number | null = 0
+  const probe = { cores: 2, others: () => others }
+  const d = new Dispatcher(controlBlock(), ['k0'], 1, () => {}, probe) // 2 threads on 2 cores: loaded above 0.5 core
+  others = 0.9
+  assert.ok(d.worthSplitting(), 'not asked before LOAD_PROBE_MS')
+  await sleep(LOAD_PROBE_MS + 20)
+  assert.not.ok(d.worthSplitting())
+  assert.ok(d.isLoaded)
+  assert.is(d.workerSpin, 0)
+  assert.not.ok(d.worthSplitting(), 'asked again only after LOAD_PROBE_MS')
+  assert.is(d.loadHeld, 2)
+  others = null // too short an interval: the last answer stands
+  await sleep(LOAD_PROBE_MS + 20)
+  assert.not.ok(d.worthSplitting())
+  others = 0.4
+  await sleep(LOAD_PROBE_MS + 20)
+  assert.ok(d.worthSplitting())
+  assert.is(d.workerSpin, WORKER_SPIN, 'free again: spinning, judged afresh')
+  // 2 threads on 8 cores: loaded only when the others leave fewer than 2 free (above 6.5 cores)
+  const wide = new Dispatcher(controlBlock(), ['k0'], 1, () => {}, { cores: 8, others: () => 6.4 })
+  await sleep(LOAD_PROBE_MS + 20)
+  assert.ok(wide.worthSplitting())
+  assert.is(new Dispatcher(controlBlock(), ['k0'], 1).isLoaded, false, 'no probe (browsers): never loaded')
+  const over = new Dispatcher(controlBlock(), ['k0'], 2, () => {}, { cores: 2, others: () => 2 }) // 3 threads, 2 cores
+  await sleep(LOAD_PROBE_MS + 20)
+  assert.ok(over.worthSplitting(), 'more threads than cores: asked for, never overridden')
+})
+
+test("the probe: the machine's busy time less this process's, per wall-clock ms, in cores", () => {
+  const a = { t: 0, busyMs: 1000, ownMs: 300 }
+  assert.is(othersBetween(a, { t: 500, busyMs: 1800, ownMs: 700 }), 0.8) // 800 ms busy, 400 of it ours, over 500 ms
+  assert.is(othersBetween(a, { t: 500, busyMs: 1300, ownMs: 700 }), 0, 'never below 0 (tick rounding)')
+  assert.is(othersBetween(a, { t: MIN_INTERVAL_MS - 1, busyMs: 2000, ownMs: 300 }), null)
+  const samples = [a, { t: 50, busyMs: 1100, ownMs: 300 }, { t: 400, busyMs: 1400, ownMs: 300 }, { t: 800, busyMs: 1400, ownMs: 500 }]
+  const p = machineLoad(() => samples.shift()!)
+  assert.is(p.others(), null, '50 ms: too short, the interval goes on')
+  assert.is(p.others(), 1, '0 .. 400: 400 ms busy, none ours')
+  assert.is(p.others(), 0, '400 .. 800: ours only')
+  // the real machine: a number of cores, and a load between 0 and all of them
+  const real = machineLoad()
+  const t = performance.now()
+  while (performance.now() - t < MIN_INTERVAL_MS + 20) {}
+  const o = real.others()
+  assert.ok(real.cores >= 1 && o !== null && o >= 0 && o <= real.cores + 0.5, `${o} of ${real.cores}`)
 })
 
 test('workers that sleep at once (spin 0) still run their parts: a split conv gives the same bits', () => {
