@@ -82,17 +82,22 @@ export async function run({ json }: { json: any[] }): Promise<void> {
     throw new Error(`RL_BENCH_SIMD must be auto, both, simd128 or relaxed (got '${simdEnv}')`)
   }
   const builds = (backendName !== 'wasm' ? ['auto'] : simdEnv === 'both' ? ['simd128', 'relaxed'] : [simdEnv]) as WasmSimd[]
+  // RL_BENCH_PROBE=both: the default thread count also without the load probe (docs/kernels.md), marked '*'
+  const probes = process.env.RL_BENCH_PROBE === 'both' ? [true, false] : [true]
   const backends: Backend[] = []
   for (const threads of threadCounts) {
     for (const simd of builds) {
-      const be = await openBackend(backendName, { threads, simd })
-      if (threads === 0 && (be as { threads?: number }).threads === 1) {
-        be.destroy() // a 1-core machine
-        break
+      for (const loadProbe of threads === 1 ? [true] : probes) {
+        const be = await openBackend(backendName, { threads, simd, loadProbe })
+        if (threads === 0 && (be as { threads?: number }).threads === 1) {
+          be.destroy() // a 1-core machine
+          break
+        }
+        backends.push(be)
       }
-      backends.push(be)
     }
   }
+  if (probes.length > 1) console.log("threads marked '*': kernel threads without the load probe (split calls judged by their speedup alone)")
   await loop(backends, backendName, json)
   for (const be of backends) be.destroy()
 }
@@ -125,7 +130,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
     for (const be of backends) {
       const trainer = await PpoRnd.create(args, be)
       await trainer.runIteration() // warm-up: normalization rollouts, first allocations
-      const workers = (be as unknown as { workers?: { heldBack: number; quietSplits: number; loadHeld: number } }).workers
+      const workers = (be as unknown as { workers?: { heldBack: number; quietSplits: number; loadHeld: number; hasProbe: boolean } }).workers
       runs.push({
         be,
         trainer,
@@ -155,7 +160,18 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
       const threads = threadsOf(r.be),
         sps = r.steps / r.secs
       const build = buildOf(r.be)
-      json.push({ kernel: 'rl_loop', shape: c.name, backend: backendName, build, library: 'rl-rnd', threads, ms: (r.secs / iters) * 1000, steps_per_s: sps })
+      const probe = !r.workers || r.workers.hasProbe
+      json.push({
+        kernel: 'rl_loop',
+        shape: c.name,
+        backend: backendName,
+        build,
+        library: 'rl-rnd',
+        threads,
+        load_probe: probe,
+        ms: (r.secs / iters) * 1000,
+        steps_per_s: sps,
+      })
       const held = r.workers ? `${r.workers.heldBack - r.held0} / ${r.workers.quietSplits - r.quiet0} / ${r.workers.loadHeld - r.load0}` : '-'
       const sps_ = (x: { steps: number; secs: number } | undefined) => (x ? x.steps / x.secs : 0)
       const one = runs.find((x) => threadsOf(x.be) === 1 && buildOf(x.be) === build),
@@ -166,7 +182,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
       ].filter(Boolean)
       const ratio = ratios.length ? `  (${ratios.join(', ')})` : ''
       console.log(
-        `${c.name.padEnd(26)} | ${build.padStart(7)} | ${String(threads).padStart(7)} | ${sps.toFixed(1).padStart(11)} | ${(r.roll / iters).toFixed(2).padStart(9)} | ` +
+        `${c.name.padEnd(26)} | ${build.padStart(7)} | ${(probe ? String(threads) : `${threads}*`).padStart(7)} | ${sps.toFixed(1).padStart(11)} | ${(r.roll / iters).toFixed(2).padStart(9)} | ` +
           `${(r.train / iters).toFixed(2).padStart(7)} | ${(r.steps / iters).toFixed(0).padStart(10)} | ${held.padStart(42)}${ratio}`,
       )
     }
@@ -174,7 +190,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
     peerRows(
       c.name,
       args,
-      runs.filter((r) => buildOf(r.be) === chosenBuild).map((r) => ({ threads: threadsOf(r.be), sps: r.steps / r.secs })),
+      runs.filter((r) => buildOf(r.be) === chosenBuild && (!r.workers || r.workers.hasProbe)).map((r) => ({ threads: threadsOf(r.be), sps: r.steps / r.secs })),
       iters,
       peer,
       json,

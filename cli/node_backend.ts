@@ -9,6 +9,7 @@ import type { Backend } from '../engine/backend/backend.ts'
 import { RefBackend } from '../engine/backend/ref.ts'
 import { createWasmBackend, relaxedSimdValidates, type WasmOptions } from '../engine/backend/wasm.ts'
 import { createThreadedWasmBackend, defaultThreads } from './wasm_workers.ts'
+import { machineLoad } from './cpu_load.ts'
 
 export type BackendChoice = 'auto' | 'wasm' | 'ref' | 'webgpu'
 /** Which wasm kernels build: relaxed SIMD's fused multiply-adds where this Node has them (auto), or either one. */
@@ -20,6 +21,8 @@ export interface OpenOptions extends WasmOptions {
   threads?: number
   /** default 'simd128' (docs/kernels.md: relaxed SIMD measured no consistent gain in the whole loop) */
   simd?: WasmSimd
+  /** kernel threads: hold splits back while other processes hold the cores (default true; cli/cpu_load.ts) */
+  loadProbe?: boolean
   log?: (msg: string) => void
 }
 
@@ -64,7 +67,7 @@ async function openWasm(opts: OpenOptions): Promise<Backend> {
   if (threads <= 1 || opts.debug) return createWasmBackend(await readKernelsWasm(single), opts)
   const bytes = await readKernelsWasm(relaxed ? 'threads-relaxed' : 'threads')
   try {
-    return await createThreadedWasmBackend(bytes, threads, opts)
+    return await createThreadedWasmBackend(bytes, threads, opts, opts.loadProbe === false ? null : machineLoad())
   } catch (e) {
     ;(opts.log ?? ((m: string) => console.error(m)))(`wasm: ${threads} kernel threads unavailable (${(e as Error).message}); using 1`)
     return createWasmBackend(await readKernelsWasm(single), opts)

@@ -154,6 +154,11 @@ export class Dispatcher implements WasmWorkers {
     this.nextProbe = performance.now() + LOAD_PROBE_MS
   }
 
+  /** Whether a load probe watches the machine (false: browsers, or turned off). */
+  get hasProbe(): boolean {
+    return this.probe !== null
+  }
+
   /** Whether other processes hold the cores the workers would need (the last probe's answer). */
   get isLoaded(): boolean {
     return this.loaded
