@@ -138,6 +138,8 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
         held0: workers?.heldBack ?? 0,
         quiet0: workers?.quietSplits ?? 0,
         load0: workers?.loadHeld ?? 0,
+        /** false: kernel threads opened without the load probe (RL_BENCH_PROBE=both) */
+        probe: !workers || workers.hasProbe,
         steps: 0,
         secs: 0,
         roll: 0,
@@ -160,7 +162,6 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
       const threads = threadsOf(r.be),
         sps = r.steps / r.secs
       const build = buildOf(r.be)
-      const probe = !r.workers || r.workers.hasProbe
       json.push({
         kernel: 'rl_loop',
         shape: c.name,
@@ -168,7 +169,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
         build,
         library: 'rl-rnd',
         threads,
-        load_probe: probe,
+        load_probe: r.probe,
         ms: (r.secs / iters) * 1000,
         steps_per_s: sps,
       })
@@ -182,7 +183,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
       ].filter(Boolean)
       const ratio = ratios.length ? `  (${ratios.join(', ')})` : ''
       console.log(
-        `${c.name.padEnd(26)} | ${build.padStart(7)} | ${(probe ? String(threads) : `${threads}*`).padStart(7)} | ${sps.toFixed(1).padStart(11)} | ${(r.roll / iters).toFixed(2).padStart(9)} | ` +
+        `${c.name.padEnd(26)} | ${build.padStart(7)} | ${(r.probe ? String(threads) : `${threads}*`).padStart(7)} | ${sps.toFixed(1).padStart(11)} | ${(r.roll / iters).toFixed(2).padStart(9)} | ` +
           `${(r.train / iters).toFixed(2).padStart(7)} | ${(r.steps / iters).toFixed(0).padStart(10)} | ${held.padStart(42)}${ratio}`,
       )
     }
@@ -190,7 +191,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
     peerRows(
       c.name,
       args,
-      runs.filter((r) => buildOf(r.be) === chosenBuild && (!r.workers || r.workers.hasProbe)).map((r) => ({ threads: threadsOf(r.be), sps: r.steps / r.secs })),
+      runs.filter((r) => buildOf(r.be) === chosenBuild && r.probe).map((r) => ({ threads: threadsOf(r.be), sps: r.steps / r.secs })),
       iters,
       peer,
       json,

@@ -9,7 +9,6 @@ import type { Backend } from '../engine/backend/backend.ts'
 import { RefBackend } from '../engine/backend/ref.ts'
 import { createWasmBackend, relaxedSimdValidates, type WasmOptions } from '../engine/backend/wasm.ts'
 import { createThreadedWasmBackend, defaultThreads } from './wasm_workers.ts'
-import { machineLoad } from './cpu_load.ts'
 
 export type BackendChoice = 'auto' | 'wasm' | 'ref' | 'webgpu'
 /** Which wasm kernels build: relaxed SIMD's fused multiply-adds where this Node has them (auto), or either one. */
@@ -67,7 +66,7 @@ async function openWasm(opts: OpenOptions): Promise<Backend> {
   if (threads <= 1 || opts.debug) return createWasmBackend(await readKernelsWasm(single), opts)
   const bytes = await readKernelsWasm(relaxed ? 'threads-relaxed' : 'threads')
   try {
-    return await createThreadedWasmBackend(bytes, threads, opts, opts.loadProbe === false ? null : machineLoad())
+    return await createThreadedWasmBackend(bytes, threads, opts, opts.loadProbe === false ? null : undefined) // undefined: its default probe
   } catch (e) {
     ;(opts.log ?? ((m: string) => console.error(m)))(`wasm: ${threads} kernel threads unavailable (${(e as Error).message}); using 1`)
     return createWasmBackend(await readKernelsWasm(single), opts)

@@ -139,7 +139,7 @@ export class Dispatcher implements WasmWorkers {
   /** split calls run whole because other processes held the cores (a probe said so; for benches and tests) */
   loadHeld = 0
   private loaded = false
-  private nextProbe = 0
+  private nextProbe = performance.now() + LOAD_PROBE_MS
 
   constructor(
     block: SharedArrayBuffer,
@@ -151,7 +151,6 @@ export class Dispatcher implements WasmWorkers {
     this.ctrl = new Int32Array(block, 0, 5)
     this.slots = new Float64Array(block, HEADER_BYTES, MAX_PARTS * SLOT)
     this.index = new Map(names.map((n, i) => [n, i]))
-    this.nextProbe = performance.now() + LOAD_PROBE_MS
   }
 
   /** Whether a load probe watches the machine (false: browsers, or turned off). */

@@ -5,33 +5,13 @@
 // loss stops with NonFiniteLossError naming the network; memory stays flat across iterations.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { RefBackend, type Backend } from '../../engine/index.ts'
+import { RefBackend } from '../../engine/index.ts'
 import { DEFAULT_ARGS, type Args } from '../../rl/args.ts'
-import { PpoRnd, NonFiniteLossError, type IterationMetrics } from '../../rl/ppo_rnd.ts'
+import { PpoRnd, NonFiniteLossError } from '../../rl/ppo_rnd.ts'
+import { TINY_TRAINING, untimed as strip, runTrainer as run } from './tiny_trainer.ts'
 
 const test = suite('rl: determinism')
-const TINY: Args = {
-  ...DEFAULT_ARGS,
-  frame_resize: 36,
-  z_dim: 8,
-  rnn_hidden_dim: 8,
-  num_trials: 4,
-  num_envs: 2,
-  initial_normalization_num_trials: 2,
-  epochs_per_iteration: 1,
-  sequence_length: 4,
-  minibatches: 2,
-  backend: 'ref',
-}
-const strip = ({ rollout_seconds, train_seconds, env_steps_per_s, episodes_per_s, ...m }: IterationMetrics) => m
-
-async function run(args: Args, be: Backend, iterations: number) {
-  const t = await PpoRnd.create(args, be)
-  await t.initNormalization()
-  const out = []
-  for (let i = 0; i < iterations; i++) out.push(strip(await t.runIteration()))
-  return { t, out }
-}
+const TINY: Args = { ...DEFAULT_ARGS, frame_resize: 36, z_dim: 8, rnn_hidden_dim: 8, ...TINY_TRAINING }
 
 const CORES = [
   ['LSTM', {}],

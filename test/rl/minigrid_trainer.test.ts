@@ -5,7 +5,8 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { RefBackend } from '../../engine/index.ts'
 import { DEFAULT_ARGS, validateArgs, type Args } from '../../rl/args.ts'
-import { PpoRnd, type IterationMetrics } from '../../rl/ppo_rnd.ts'
+import { PpoRnd } from '../../rl/ppo_rnd.ts'
+import { untimed as strip } from './tiny_trainer.ts'
 import { fillStack } from '../../rl/rollout.ts'
 import { make } from '../../env/index.ts'
 import { writeSymbolic } from '../../env/minigrid/symbolic.ts'
@@ -25,7 +26,6 @@ const TINY: Args = {
   backend: 'ref',
 }
 const SEG: Args = { ...TINY, num_steps: 30, intrinsic_non_episodic: true, int_reward_norm: 'forward_filter', normalize_advantages: true }
-const strip = ({ rollout_seconds, train_seconds, env_steps_per_s, episodes_per_s, ...m }: IterationMetrics) => m
 
 async function start(args: Args) {
   const t = await PpoRnd.create(args, new RefBackend())

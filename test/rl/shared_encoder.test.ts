@@ -7,7 +7,8 @@ import * as assert from 'uvu/assert'
 import { RefBackend, Rng, Tensor, backward, concat, mul, mulScalar, reshape, square, sum } from '../../engine/index.ts'
 import { DEFAULT_ARGS, validateArgs, type Args } from '../../rl/args.ts'
 import { buildNetworks, valuePolicy } from '../../rl/networks.ts'
-import { PpoRnd, type IterationMetrics } from '../../rl/ppo_rnd.ts'
+import { PpoRnd } from '../../rl/ppo_rnd.ts'
+import { TINY_TRAINING, untimed as strip, runTrainer } from './tiny_trainer.ts'
 
 const test = suite('rl: shared encoder')
 const be = new RefBackend()
@@ -76,26 +77,8 @@ test('--shared_encoder with a recurrent core: one line', () => {
   assert.match(validateArgs({ ...NETS, value_loss_coef: 0 }) ?? '', /^--value_loss_coef must be/)
 })
 
-const TINY: Args = {
-  ...NETS,
-  num_trials: 4,
-  num_envs: 2,
-  initial_normalization_num_trials: 2,
-  epochs_per_iteration: 1,
-  sequence_length: 4,
-  minibatches: 2,
-  backend: 'ref',
-  shared_encoder: true,
-  value_loss_coef: 0.25,
-}
-const strip = ({ rollout_seconds, train_seconds, env_steps_per_s, episodes_per_s, ...m }: IterationMetrics) => m
-async function run(args: Args, iterations: number) {
-  const t = await PpoRnd.create(args, be)
-  await t.initNormalization()
-  const out = []
-  for (let i = 0; i < iterations; i++) out.push(strip(await t.runIteration()))
-  return { t, out }
-}
+const TINY: Args = { ...NETS, ...TINY_TRAINING, shared_encoder: true, value_loss_coef: 0.25 }
+const run = (args: Args, iterations: number) => runTrainer(args, be, iterations)
 
 test('the trainer: same seed, same metrics; exact resume; a snapshot of the other layout is refused by name', async () => {
   const a = await run(TINY, 1)
