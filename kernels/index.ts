@@ -55,7 +55,12 @@ function convWorkspace(d: Record<string, number>, pass: 'fwd' | 'bin' | 'bw'): n
     up8 = (x: number) => Math.ceil(x / 8) * 8
   const pad = pass === 'fwd' ? C * (H + 2 * PAD) * (W + 2 * PAD) : PAD > 0 ? N * C * (H + 2 * PAD) * (W + 2 * PAD) : 0
   const G = Math.max(1, Math.min(N, Math.floor(1024 / PQ)))
-  const body = pass === 'fwd' ? CRS * up8(K) + up4(R) + up4(PQ) : pass === 'bw' ? G * PQ * up8(K) + up4(G * P) : K * up8(CRS) + up4(PQ) * K + up4(CRS) + up4(PQ)
+  const body =
+    pass === 'fwd'
+      ? CRS * up8(K) + up4(R) + up4(PQ)
+      : pass === 'bw'
+        ? G * PQ * up8(K) + up4(G * P)
+        : Math.max(K * up8(CRS), R * S * up8(C) * K) + up4(PQ) * K + up4(CRS) + up4(PQ) + (H + 2 * PAD) * (W + 2 * PAD) * C
   return 64 + body + pad
 }
 export const CONV_DIMS = ['N', 'C', 'H', 'W', 'K', 'R', 'S', 'P', 'Q', 'STRIDE', 'PAD'] as const

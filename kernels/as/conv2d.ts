@@ -17,14 +17,17 @@
 //                     store): when S % 4 == 0 (L1, L2) each pixel's two 4-tap halves are adjacent dx columns, added
 //                     as f32x4 straight from the registers (binTapVec), pixels 0, 2 before 1, 3 so a load never
 //                     partially overlaps the store just before it (stride 2: a failed store-forward stall);
-//                     otherwise the tile goes through the scratch and is scatter-added one value at a time.
+//                     otherwise, when C % 4 == 0 (3x3 filters over 16-64 channels), tile = 4 output pixels x 8
+//                     input channels of one tap, added the same way into a channels-last dx image then transposed
+//                     to NCHW (backwardInputChannelsLast); otherwise the tile goes through the scratch and is
+//                     scatter-added one value at a time.
 // PAD > 0 copies x into a zero-padded workspace (backward_weight) or accumulates dx there and crops.
 // Workspace layouts (floats, in this order; the registry's conv workspace() reserves their sum):
 //   all: 64 header (scratch tile, one-entry table)   pad: N C (H+2PAD)(W+2PAD) when PAD > 0, last (not forward)
 //   forward: CRS ceil8(K) packed w, ceil4(R) table, ceil4(PQ) pixel table, C (H+2PAD)(W+2PAD) channels-last image
 //   backward_weight: G PQ ceil8(K) packed dout, ceil4(G P) table, G = clamp(1024 / PQ, 1, N)
-//   backward_input: K ceil8(CRS) packed w, ceil4(PQ) K packed dout, ceil4(CRS)
-//   + ceil4(PQ) offset tables.
+//   backward_input: max(K ceil8(CRS), RS ceil8(C) K) packed w, ceil4(PQ) K packed dout, ceil4(CRS) + ceil4(PQ)
+//   offset tables, (H+2PAD)(W+2PAD) C channels-last dx image.
 import { madd } from './madd'
 import { micro, packN, packT, storeT, WS_HEADER } from './gemm'
 
@@ -95,6 +98,17 @@ function padImages(xp: usize, x: usize, NC: i32, H: i32, W: i32, PAD: i32): void
   }
 }
 
+// a 4x4 f32 block: the 4 vectors at q + i ls (bytes) stored transposed, vector j at d + j ds
+@inline function transpose4x4(q: usize, ls: usize, d: usize, ds: usize): void {
+  const x0 = v128.load(q), x1 = v128.load(q + ls), x2 = v128.load(q + 2 * ls), x3 = v128.load(q + 3 * ls)
+  const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5)
+  const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7)
+  v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5))
+  v128.store(d + ds, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7))
+  v128.store(d + 2 * ds, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5))
+  v128.store(d + 3 * ds, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7))
+}
+
 // image n of NCHW x into xh, channels-last [Hp][Wp][C] with the zero border left as it was (4x4 f32x4 transposes)
 function toChannelsLast(xh: usize, x: usize, C: i32, H: i32, W: i32, PAD: i32): void {
   const Wp = W + 2 * PAD, HW = H * W
@@ -105,14 +119,7 @@ function toChannelsLast(xh: usize, x: usize, C: i32, H: i32, W: i32, PAD: i32): 
       const s0 = at(src, h * W), d0 = at(xh, ((h + PAD) * Wp + PAD) * C + c0)
       let w = 0
       for (; w + 4 <= W; w += 4) {
-        const q = s0 + (<usize>w << 2), d = d0 + <usize>w * ps
-        const x0 = v128.load(q), x1 = v128.load(q + cs), x2 = v128.load(q + 2 * cs), x3 = v128.load(q + 3 * cs)
-        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5)
-        const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7)
-        v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5))
-        v128.store(d + ps, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7))
-        v128.store(d + 2 * ps, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5))
-        v128.store(d + 3 * ps, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7))
+        transpose4x4(s0 + (<usize>w << 2), cs, d0 + <usize>w * ps, ps)
       }
       for (; w < W; w++) for (let j = 0; j < 4; j++) {
         store<f32>(d0 + <usize>w * ps + (<usize>j << 2), load<f32>(s0 + cs * j + (<usize>w << 2)))
@@ -232,7 +239,7 @@ export function conv2d_backward_weight(dw: usize, dout: usize, x: usize, ws: usi
 
 // tap-vector: taps j0..j0+3 and j0+4..j0+7 are each 4 adjacent dx columns (S % 4 == 0): pixel i's two halves go to
 // d_i and d_i + off1 (bytes); the second half only when hasSecond
-function binTapVec(a: usize, K: i32, bp: usize, d0: usize, d1: usize, d2: usize, d3: usize, off1: usize, hasSecond: bool): void {
+@inline function binTapVec(a: usize, K: i32, bp: usize, d0: usize, d1: usize, d2: usize, d3: usize, off1: usize, hasSecond: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0)
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0)
   let p0 = a, p1 = a + 4, p2 = a + 8, p3 = a + 12
@@ -269,13 +276,75 @@ function binTapVec(a: usize, K: i32, bp: usize, d0: usize, d1: usize, d2: usize,
   }
 }
 
+// one image's dout [K][PQ] into 4-pixel micro-panels ap [m/4][k][4] (pixels past PQ read 0)
+@inline function packPixelPanels(ap: usize, dn: usize, K: i32, PQ: i32): void {
+  for (let m = 0; m < PQ; m += 4) for (let k = 0; k < K; k++) {
+    const dst = at(ap, m * K + k * 4), src = at(dn, k * PQ + m)
+    if (m + 4 <= PQ) v128.store(dst, v128.load(src))
+    else for (let r = 0; r < 4; r++) store<f32>(at(dst, r), m + r < PQ ? load<f32>(at(src, r)) : 0)
+  }
+}
+
+// backward_input when S % 4 != 0 and C % 4 == 0 (3x3 filters): tile = 4 output pixels x 8 input channels of one tap
+// (r, s), depth = out-channels, over w packed per tap [RS][C/8][K][8]; each tile is added from the registers into a
+// channels-last dx image [Hp][Wp][C] (a pixel's 8 channels are two adjacent f32x4), which is then transposed into
+// NCHW dx (cropping PAD). Each (pixel, tap, channel) sum runs over k in order; a dx element adds its taps' sums in
+// (r, s) order (the scatter path adds them in tile order, so the last bits may differ from it).
+function backwardInputChannelsLast(dx: usize, dout: usize, w: usize, bp: usize, ap: usize, pixt: usize, xcl: usize,
+  N: i32, C: i32, H: i32, W: i32, K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
+  const Hp = H + 2 * PAD, Wp = W + 2 * PAD, RS = R * S, CP = up8(C) >> 3, PQ = P * Q, MT = (PQ + 3) >> 2
+  for (let tp = 0; tp < RS; tp++) for (let cp = 0; cp < CP; cp++) {
+    const n = min(8, C - cp * 8)
+    for (let k = 0; k < K; k++) {
+      const dst = at(bp, ((tp * CP + cp) * K + k) * 8)
+      for (let j = 0; j < 8; j++) store<f32>(at(dst, j), j < n ? load<f32>(at(w, (k * C + cp * 8 + j) * RS + tp)) : 0)
+    }
+  }
+  cornerTable(pixt, PQ, Q, STRIDE, Wp, C << 2)
+  const ps = <usize>C << 2, cs = <usize>(H * W) << 2
+  for (let n = 0; n < N; n++) {
+    packPixelPanels(ap, at(dout, n * K * PQ), K, PQ)
+    memory.fill(xcl, 0, <usize>(Hp * Wp * C) << 2)
+    for (let tp = 0; tp < RS; tp++) {
+      const to = <usize>(((tp / S) * Wp + tp % S) * C) << 2
+      for (let cp = 0; cp < CP; cp++) {
+        const panel = at(bp, (tp * CP + cp) * K * 8), xo = xcl + to + (<usize>cp << 5)
+        for (let mt = 0; mt < MT; mt++) {
+          // pixels past PQ have zero dout: point them at the last pixel (adds 0)
+          const m = mt << 2, m1 = min(m + 1, PQ - 1), m2 = min(m + 2, PQ - 1), m3 = min(m + 3, PQ - 1)
+          binTapVec(at(ap, m * K), K, panel, xo + <usize>load<i32>(at(pixt, m)), xo + <usize>load<i32>(at(pixt, m1)),
+            xo + <usize>load<i32>(at(pixt, m2)), xo + <usize>load<i32>(at(pixt, m3)), 16, C - cp * 8 > 4)
+        }
+      }
+    }
+    // [Hp][Wp][C] -> dx[n] [C][H][W]: 4 pixels x 4 channels per 4x4 transpose
+    const dxn = at(dx, n * C * H * W)
+    for (let c0 = 0; c0 < C; c0 += 4) for (let h = 0; h < H; h++) {
+      const s0 = xcl + <usize>(((h + PAD) * Wp + PAD) * C + c0) * 4, d0 = at(dxn, c0 * H * W + h * W)
+      let x = 0
+      for (; x + 4 <= W; x += 4) {
+        transpose4x4(s0 + <usize>x * ps, ps, d0 + (<usize>x << 2), cs)
+      }
+      for (; x < W; x++) for (let j = 0; j < 4; j++) {
+        store<f32>(d0 + cs * j + (<usize>x << 2), load<f32>(s0 + <usize>x * ps + (<usize>j << 2)))
+      }
+    }
+  }
+}
+
 export function conv2d_backward_input(dx: usize, dout: usize, w: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
   K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
   const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, img = C * Hp * Wp
-  const t = ws, tab0 = ws + 128, bp = at(ws, WS_HEADER), ap = at(bp, K * up8(CRS)), tapt = at(ap, up4(PQ) * K)
-  const pixt = at(tapt, up4(CRS)), dxp = at(pixt, up4(PQ))
-  // epilogue: whole 4-tap groups adjacent in dx (S % 4 == 0) added from the registers, else the tile's scatter
+  const RS = R * S, CP = up8(C) >> 3
+  const t = ws, tab0 = ws + 128, bp = at(ws, WS_HEADER), ap = at(bp, max(K * up8(CRS), RS * CP * 8 * K))
+  const tapt = at(ap, up4(PQ) * K), pixt = at(tapt, up4(CRS)), xcl = at(pixt, up4(PQ)), dxp = at(xcl, Hp * Wp * C)
+  // epilogue: whole 4-tap groups adjacent in dx (S % 4 == 0) added from the registers; else, with C % 4 == 0, the
+  // channels-last path below; else the tile's scatter
   const isTapVec = S % 4 == 0
+  if (!isTapVec && (C & 3) == 0) {
+    backwardInputChannelsLast(dx, dout, w, bp, ap, pixt, xcl, N, C, H, W, K, R, S, P, Q, STRIDE, PAD)
+    return
+  }
   store<i32>(tab0, 0)
   for (let jp = 0; jp < up8(CRS) >> 3; jp++) packN(at(bp, jp * K * 8), w, K, CRS, CRS, jp)
   for (let i = 0; i < CRS; i++) store<i32>(at(tapt, i), ((i / (R * S)) * Hp + (i % (R * S)) / S) * Wp + i % S)
@@ -284,13 +353,7 @@ export function conv2d_backward_input(dx: usize, dout: usize, w: usize, ws: usiz
   memory.fill(target, 0, <usize>(N * img) << 2)
   const MT = (PQ + 3) >> 2
   for (let n = 0; n < N; n++) {
-    const dn = at(dout, n * K * PQ)
-    // dout[n] [K][PQ] into 4-pixel micro-panels [m/4][k][4] (pixels past PQ read 0)
-    for (let m = 0; m < PQ; m += 4) for (let k = 0; k < K; k++) {
-      const dst = at(ap, m * K + k * 4), src = at(dn, k * PQ + m)
-      if (m + 4 <= PQ) v128.store(dst, v128.load(src))
-      else for (let r = 0; r < 4; r++) store<f32>(at(dst, r), m + r < PQ ? load<f32>(at(src, r)) : 0)
-    }
+    packPixelPanels(ap, at(dout, n * K * PQ), K, PQ)
     const xn = at(target, n * img)
     for (let jp = 0; jp < up8(CRS) >> 3; jp++) {
       const panel = at(bp, jp * K * 8), nj = min(8, CRS - jp * 8)

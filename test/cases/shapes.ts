@@ -58,6 +58,10 @@ export const CONV: ConvCase[] = [
   { N: 2, C: 32, H: 7, W: 7, K: 32, R: 3, S: 3, STRIDE: 1, PAD: 0 },
   { N: 2, C: 6, H: 11, W: 10, K: 9, R: 3, S: 3, STRIDE: 1, PAD: 1 },
   { N: 2, C: 7, H: 9, W: 13, K: 8, R: 2, S: 4, STRIDE: 2, PAD: 1 },
+  // backward_input's channels-last path (S % 4 != 0, C % 4 == 0): 4 channels (half a panel), 12 (one and a half),
+  // stride 2 and padding, rows of 11 and 7 (the transpose's remainders)
+  { N: 2, C: 4, H: 9, W: 11, K: 5, R: 3, S: 3, STRIDE: 2, PAD: 1 },
+  { N: 3, C: 12, H: 8, W: 7, K: 9, R: 3, S: 2, STRIDE: 1, PAD: 2 },
 ]
 /** The seed network's three conv layers at batch 64: the bench cases, and heavy parity cases. */
 export const CONV_SEED: ConvCase[] = [
