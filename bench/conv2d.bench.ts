@@ -10,14 +10,12 @@
 //                     transposes included in the time.
 // Validation before timing, ours and the peer alike, against ref: forward and backward_input on the first 2
 // images of the timed call, backward_weight on a 2-image call.
-import { openBackend } from '../cli/node_backend.ts'
-import type { WasmBackend } from '../engine/backend/wasm.ts'
 import { REF } from '../kernels/ref/index.ts'
 import type { KernelName } from '../kernels/index.ts'
 import { CONV_SEED, convOut } from '../test/cases/shapes.ts'
 import type * as TF from '@tensorflow/tfjs-core'
 import { tfjsWasm } from './tfjs_peer.ts'
-import { timeIt, record, row, upload, check, randn } from './harness.ts'
+import { timeIt, record, row, upload, check, randn, openBuilds, buildLabel, type Rec } from './harness.ts'
 
 // NCHW [N,C,H,W] -> NHWC, and [K,C,R,S] -> [R,S,C,K], for the peer
 const nhwc = (x: Float32Array, N: number, C: number, H: number, W: number) => {
@@ -59,9 +57,10 @@ function peerDW(tf: typeof TF, x: TF.Tensor4D, dy: TF.Tensor4D, R: number, S: nu
 }
 
 export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
-  const be = (await openBackend('wasm')) as WasmBackend
+  const bes = await openBuilds()
   const { tf, description } = await tfjsWasm()
-  console.log(`ours: ${be.description}; peer: ${description}`)
+  for (const be of bes) console.log(`ours: ${be.description}`)
+  console.log(`peer: ${description}`)
   console.log(
     'peer conv2d_backward_weight: composed, transpose + conv2d(x^T [C,H,W,N], dy^T [P,Q,N,K], dilation = stride)' +
       ' + slice + transpose (tfjs-wasm has no 2-D filter gradient; its Conv3DBackpropFilterV2 is wrong for stride > 1);' +
@@ -79,12 +78,6 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
       b = randn(c.K, 3)
     const dout = randn(c.N * c.K * P * Q, 4)
     const head = (a: Float32Array) => a.subarray(0, (a.length / c.N) * 2)
-    const [X, Wt, B, D] = upload(be, x, w, b, dout)
-    const Y = be.alloc(dout.length),
-      DX = be.alloc(x.length),
-      DW = be.alloc(w.length),
-      DW2 = be.alloc(w.length)
-    const [X2, D2] = upload(be, head(x), head(dout))
     // tfjs tensors in NHWC / [R,S,C,K]
     const tx = tf.tensor4d(nhwc(x, c.N, c.C, c.H, c.W), [c.N, c.H, c.W, c.C])
     const tw = tf.transpose(tf.tensor4d(nhwc(w, c.K, c.C, c.R, c.S), [c.K, c.R, c.S, c.C]), [1, 2, 3, 0]) as TF.Tensor4D
@@ -96,7 +89,6 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
       conv2d_backward_input: (n) => tf.conv2dTranspose(n === c.N ? tdy : tf.slice(tdy, 0, n), tw, [n, c.H, c.W, c.C], s, 'valid'),
       conv2d_backward_weight: (n) => tf.tidy(() => peerDW(tf, n === c.N ? tx : tf.slice(tx, 0, n), n === c.N ? tdy : tf.slice(tdy, 0, n), c.R, c.S, s)),
     }
-    const peers: Record<string, () => void> = Object.fromEntries(Object.entries(peerOf).map(([k, f]) => [k, () => f(c.N).dispose()]))
     // the peer against ref on 2 images, in our layout (NCHW / [K,C,R,S])
     const checkPeer = (name: string, want: Float32Array) => {
       const t = tf.tidy(() => peerOf[name](2)),
@@ -107,59 +99,65 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
       const got = name === 'conv2d_backward_weight' ? tr(a, [d0, d1, d2, d3], [3, 2, 0, 1]) : tr(a, [d0, d1, d2, d3], [0, 3, 1, 2])
       check(got, want, { atol: 1e-3, rtol: 1e-4 }, `tfjs ${name} ${shape} (2 images)`)
     }
-    const cases: [KernelName, () => void, () => Float32Array, Float32Array][] = []
-    {
-      const want = new Float32Array(2 * c.K * P * Q)
-      REF.conv2d_forward(want, head(x), w, new Float32Array(c.K), d2)
-      checkPeer('conv2d_forward', want) // tf.conv2d has no bias: checked against the bias-free ref
-      REF.conv2d_forward(want, head(x), w, b, d2)
-      cases.push(['conv2d_forward', () => be.run('conv2d_forward', [Y], [X, Wt, B], d), () => be.readSync(Y), want])
-    }
-    {
-      const want = new Float32Array(2 * c.C * c.H * c.W)
-      REF.conv2d_backward_input(want, head(dout), w, d2)
-      checkPeer('conv2d_backward_input', want)
-      cases.push(['conv2d_backward_input', () => be.run('conv2d_backward_input', [DX], [D, Wt], d), () => be.readSync(DX), want])
-    }
-    {
-      const want = new Float32Array(w.length)
-      REF.conv2d_backward_weight(want, head(dout), head(x), d2)
-      be.run('conv2d_backward_weight', [DW2], [D2, X2], d2)
-      check(be.readSync(DW2), want, { atol: 1e-3, rtol: 1e-4 }, `conv2d_backward_weight ${shape} (2 images)`)
-      checkPeer('conv2d_backward_weight', want)
-      cases.push(['conv2d_backward_weight', () => be.run('conv2d_backward_weight', [DW], [D, X], d), () => new Float32Array(0), new Float32Array(0)])
-    }
-    for (const [name, fn, got, want] of cases) {
-      fn()
-      check(got(), want, { atol: 1e-5 + 3e-7 * c.C * c.R * c.S * c.K, rtol: 1e-4 }, `${name} ${shape}`)
-      const ours = record(opts.json, { kernel: name, shape, backend: 'wasm', library: 'rl-rnd', threads: 1, ms: timeIt(name, fn) }, flops)
-      const pms = timeIt(`tfjs ${name}`, peers[name])
-      const theirs = record(
+    const wantFwd = new Float32Array(2 * c.K * P * Q)
+    REF.conv2d_forward(wantFwd, head(x), w, new Float32Array(c.K), d2)
+    checkPeer('conv2d_forward', wantFwd) // tf.conv2d has no bias: checked against the bias-free ref
+    REF.conv2d_forward(wantFwd, head(x), w, b, d2)
+    const wantBin = new Float32Array(2 * c.C * c.H * c.W)
+    REF.conv2d_backward_input(wantBin, head(dout), w, d2)
+    checkPeer('conv2d_backward_input', wantBin)
+    const wantBw = new Float32Array(w.length)
+    REF.conv2d_backward_weight(wantBw, head(dout), head(x), d2)
+    checkPeer('conv2d_backward_weight', wantBw)
+    // the peer timed once per kernel, beside each build of ours
+    const peerRecs: Record<string, Rec> = {}
+    const peerRec = (name: string) =>
+      (peerRecs[name] ??= record(
         opts.json,
         {
           kernel: name,
           shape,
           backend: 'wasm',
           threads: 1,
-          ms: pms,
+          ms: timeIt(`tfjs ${name}`, () => peerOf[name](c.N).dispose()),
           library: '@tensorflow/tfjs-backend-wasm' + (name === 'conv2d_backward_weight' ? ' (composed: transposes + dilated conv2d)' : ''),
         },
         flops,
-      )
-      row(`${name} wasm`, shape, ours, theirs)
-      if (name === 'conv2d_forward' && c.C === 64) {
-        const v1 = () => be.run('conv2d_forward', [Y], [X, Wt, B], d, '_v1')
-        v1()
-        check(be.readSync(Y), want, { atol: 1e-3, rtol: 1e-4 }, `conv2d_forward_v1 ${shape}`)
-        row(
-          'conv2d_forward_v1 wasm',
-          shape,
-          record(opts.json, { kernel: 'conv2d_forward_v1', shape, backend: 'wasm', library: 'rl-rnd', threads: 1, ms: timeIt('v1', v1) }, flops),
-        )
+      ))
+    for (const [bi, be] of bes.entries()) {
+      const build = buildLabel(be)
+      const [X, Wt, B, D] = upload(be, x, w, b, dout)
+      const Y = be.alloc(dout.length),
+        DX = be.alloc(x.length),
+        DW = be.alloc(w.length),
+        DW2 = be.alloc(w.length)
+      const [X2, D2] = upload(be, head(x), head(dout))
+      be.run('conv2d_backward_weight', [DW2], [D2, X2], d2)
+      check(be.readSync(DW2), wantBw, { atol: 1e-3, rtol: 1e-4 }, `conv2d_backward_weight ${shape} (2 images, ${build})`)
+      const cases: [KernelName, () => void, () => Float32Array, Float32Array][] = [
+        ['conv2d_forward', () => be.run('conv2d_forward', [Y], [X, Wt, B], d), () => be.readSync(Y), wantFwd],
+        ['conv2d_backward_input', () => be.run('conv2d_backward_input', [DX], [D, Wt], d), () => be.readSync(DX), wantBin],
+        ['conv2d_backward_weight', () => be.run('conv2d_backward_weight', [DW], [D, X], d), () => new Float32Array(0), new Float32Array(0)],
+      ]
+      for (const [name, fn, got, want] of cases) {
+        fn()
+        check(got(), want, { atol: 1e-5 + 3e-7 * c.C * c.R * c.S * c.K, rtol: 1e-4 }, `${name} ${shape} (${build})`)
+        const ours = record(opts.json, { kernel: name, shape, backend: `wasm ${build}`, library: 'rl-rnd', threads: 1, ms: timeIt(name, fn) }, flops)
+        row(`${name} ${build}`, shape, ours, peerRec(name))
+        if (name === 'conv2d_forward' && c.C === 64 && bi === 0) {
+          const v1 = () => be.run('conv2d_forward', [Y], [X, Wt, B], d, '_v1')
+          v1()
+          check(be.readSync(Y), want, { atol: 1e-3, rtol: 1e-4 }, `conv2d_forward_v1 ${shape}`)
+          row(
+            'conv2d_forward_v1 wasm',
+            shape,
+            record(opts.json, { kernel: 'conv2d_forward_v1', shape, backend: 'wasm', library: 'rl-rnd', threads: 1, ms: timeIt('v1', v1) }, flops),
+          )
+        }
       }
+      for (const buf of [X, Wt, B, D, Y, DX, DW, DW2, X2, D2]) be.free(buf)
     }
     tf.dispose([tx, tw, tdy])
-    for (const buf of [X, Wt, B, D, Y, DX, DW, DW2, X2, D2]) be.free(buf)
   }
 }
 

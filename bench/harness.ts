@@ -3,6 +3,7 @@
 import Benchmark from 'benchmark'
 import type { WasmBackend } from '../engine/backend/wasm.ts'
 import type { Buffer } from '../engine/backend/backend.ts'
+import { openBackend, type WasmSimd } from '../cli/node_backend.ts'
 
 export interface Rec {
   kernel: string
@@ -66,4 +67,24 @@ export function randn(n: number, seed = 1, scale = 1): Float32Array {
   const out = new Float32Array(n)
   for (let i = 0; i < n; i++) out[i] = scale * Math.sqrt(-2 * Math.log(Math.max(r(), 1e-12))) * Math.cos(2 * Math.PI * r())
   return out
+}
+
+/**
+ * The wasm kernel builds a bench times, from RL_BENCH_SIMD: simd128 (the default, what `train` uses unless told),
+ * relaxed, auto (relaxed where this Node runs it), or both (simd128 then relaxed, each its own row).
+ */
+export function benchBuilds(): WasmSimd[] {
+  const env = process.env.RL_BENCH_SIMD ?? 'simd128'
+  if (!['auto', 'both', 'simd128', 'relaxed'].includes(env)) throw new Error(`RL_BENCH_SIMD must be auto, both, simd128 or relaxed (got '${env}')`)
+  return env === 'both' ? ['simd128', 'relaxed'] : [env as WasmSimd]
+}
+
+/** One single-thread wasm backend per build of benchBuilds(). */
+export async function openBuilds(): Promise<WasmBackend[]> {
+  return Promise.all(benchBuilds().map(async (simd) => (await openBackend('wasm', { simd })) as WasmBackend))
+}
+
+/** 'simd128' or 'relaxed', from a wasm backend's description. */
+export function buildLabel(be: WasmBackend): string {
+  return /relaxed/i.test(be.description) ? 'relaxed' : 'simd128'
 }

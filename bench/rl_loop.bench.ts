@@ -29,6 +29,7 @@ import { printKernelRows, timeKernels } from './kernel_profile.ts'
 import { simdPeak } from './simd_peak.ts'
 import { torchPeer, runTorchPeer, INSTALL_HINT } from './torch_peer.ts'
 import { startLoad } from './load.ts'
+import { benchBuilds } from './harness.ts'
 
 type Backends = 'wasm' | 'ref' | 'webgpu'
 type Peer = ReturnType<typeof torchPeer>
@@ -77,11 +78,7 @@ export async function run({ json }: { json: any[] }): Promise<void> {
   }
   // RL_BENCH_SIMD=both: each thread count on the SIMD128 build and on the relaxed-SIMD one (the before/after of
   // kernels/as/madd.ts); otherwise the one named (default simd128, the build train uses by default)
-  const simdEnv = process.env.RL_BENCH_SIMD ?? 'simd128'
-  if (!['auto', 'both', 'simd128', 'relaxed'].includes(simdEnv)) {
-    throw new Error(`RL_BENCH_SIMD must be auto, both, simd128 or relaxed (got '${simdEnv}')`)
-  }
-  const builds = (backendName !== 'wasm' ? ['auto'] : simdEnv === 'both' ? ['simd128', 'relaxed'] : [simdEnv]) as WasmSimd[]
+  const builds: WasmSimd[] = backendName !== 'wasm' ? ['auto'] : benchBuilds()
   // RL_BENCH_PROBE=both: the default thread count also without the load probe (docs/kernels.md), marked '*'
   const probes = process.env.RL_BENCH_PROBE === 'both' ? [true, false] : [true]
   const backends: Backend[] = []

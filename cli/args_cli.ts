@@ -28,6 +28,8 @@ export function addTrainOptions(cmd: Command): Command {
     const f: Flag<unknown> = FLAGS[key]
     if (f.kind === 'bool') {
       cmd.addOption(new Option(f.metavar ? `--${key} [${f.metavar}]` : `--${key}`, f.doc))
+      // --no-<flag> turns off what a --config turns on
+      if (!f.metavar) cmd.addOption(new Option(`--no-${key}`, `Turn --${key} off (where a --config turns it on)`))
       continue
     }
     const isNumber = f.kind === 'int' || f.kind === 'number'

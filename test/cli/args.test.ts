@@ -26,6 +26,26 @@ test('no flags: the seed defaults, data_dir ./data/rl_rnd, backend auto', () => 
   assert.is(r.experimentDir, 'data/rl_rnd/PixelCopter-v0/experiment_1')
 })
 
+test('--no-<flag> turns off a presence flag a --config turns on; alone it keeps the default off', () => {
+  assert.is(ok(['--config', 'pixelcopter_100']).args.normalize_advantages, true)
+  const r = ok([
+    '--config',
+    'pixelcopter_100',
+    '--no-normalize_advantages',
+    '--num_steps',
+    '0',
+    '--no-intrinsic_non_episodic',
+    '--int_reward_norm',
+    'episode_returns',
+  ])
+  assert.is(r.args.normalize_advantages, false)
+  assert.is(r.args.intrinsic_non_episodic, false)
+  assert.is(r.args.num_steps, 0)
+  assert.is(r.args.encoder, 'fine') // the rest of the configuration stays
+  assert.is(ok(['--no-normalize_advantages']).args.normalize_advantages, false)
+  assert.is(ok(['--normalize_advantages']).args.normalize_advantages, true)
+})
+
 test('every flag of the seed table exists', () => {
   const cmd = addTrainOptions(new Command('train'))
   const names = cmd.options.map((o) => o.long)
