@@ -84,7 +84,7 @@ export async function openBuilds(): Promise<WasmBackend[]> {
   return Promise.all(benchBuilds().map(async (simd) => (await openBackend('wasm', { simd })) as WasmBackend))
 }
 
-/** 'simd128' or 'relaxed', from a wasm backend's description. */
+/** 'simd128' or 'relaxed': which kernels build a wasm backend runs. */
 export function buildLabel(be: WasmBackend): string {
-  return /relaxed/i.test(be.description) ? 'relaxed' : 'simd128'
+  return be.relaxed ? 'relaxed' : 'simd128'
 }

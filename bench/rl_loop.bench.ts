@@ -29,7 +29,7 @@ import { printKernelRows, timeKernels } from './kernel_profile.ts'
 import { simdPeak } from './simd_peak.ts'
 import { torchPeer, runTorchPeer, INSTALL_HINT } from './torch_peer.ts'
 import { startLoad } from './load.ts'
-import { benchBuilds } from './harness.ts'
+import { benchBuilds, buildLabel } from './harness.ts'
 
 type Backends = 'wasm' | 'ref' | 'webgpu'
 type Peer = ReturnType<typeof torchPeer>
@@ -108,8 +108,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
   const isProfile = process.argv.includes('--profile')
   const iters = Number(process.env.RL_BENCH_ITERS ?? 2)
   const threadsOf = (be: Backend) => (be as { threads?: number }).threads ?? 1
-  const isRelaxed = (be: Backend) => (be as { relaxed?: boolean }).relaxed === true
-  const buildOf = (be: Backend) => (be.name !== 'wasm' ? be.name : isRelaxed(be) ? 'relaxed' : 'simd128')
+  const buildOf = (be: Backend) => (be.name !== 'wasm' ? be.name : buildLabel(be as WasmBackend))
   for (const be of backends) console.log(`backend: ${be.description}`)
   const peer = torchPeer()
   console.log('missing' in peer ? `PyTorch peer skipped (${peer.missing}): ${INSTALL_HINT}` : `peer: PyTorch ${peer.version} CPU, bench/torch_peer/rl_loop.py`)
