@@ -13,6 +13,8 @@ export const METRICS = {
   return_ext_max: 'highest of those returns',
   intrinsic_reward_mean: 'mean raw intrinsic reward (RND prediction error) per env step',
   intrinsic_return_std: 'running std of the discounted intrinsic returns: the divisor of the intrinsic rewards (1 while 0)',
+  advantage_ext_std: "population std of the extrinsic advantages over the iteration's records (extrinsic_coefficient x GAE), before --normalize_advantages",
+  advantage_int_std: 'the same for the intrinsic advantages (intrinsic_coefficient x GAE of the normalized intrinsic rewards)',
   lr_fraction: 'the share of the learning rates this iteration trained at (--lr_anneal_frames; 1 without it)',
   beta_entropy: 'the entropy coefficient this iteration trained at (--beta_entropy, annealed by --entropy_anneal_frames)',
   epochs_trained: "epochs of this iteration's training: epochs_per_iteration, or fewer when --target_kl stopped it",

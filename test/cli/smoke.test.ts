@@ -42,6 +42,8 @@ test('train 2 tiny iterations: exit 0, log lines, metrics.jsonl, snapshots, rnd 
     'return_ext_max',
     'intrinsic_reward_mean',
     'intrinsic_return_std',
+    'advantage_ext_std',
+    'advantage_int_std',
     'loss_value',
     'loss_policy',
     'loss_rnd',

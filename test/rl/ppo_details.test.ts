@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert'
 import { RefBackend, Tensor, backward, noGrad, scope } from '../../engine/index.ts'
 import { valueLoss } from '../../rl/losses.ts'
 import { PpoRnd } from '../../rl/ppo_rnd.ts'
-import { annealedFraction } from '../../rl/advantages.ts'
+import { annealedFraction, gae } from '../../rl/advantages.ts'
 import { isKlStop } from '../../rl/train_loop.ts'
 import { DEFAULT_ARGS, type Args } from '../../rl/args.ts'
 import { close } from '../helpers.ts'
@@ -138,6 +138,56 @@ test('--entropy_anneal_frames: the coefficient an iteration trains at (steps bef
   assert.is(md.beta_entropy, b)
   assert.not.equal(md.loss_policy, m.loss_policy)
   d.dispose()
+})
+
+test("advantage_ext_std / advantage_int_std: the population std of each part of the advantages, from the iteration's episodes by GAE here", async () => {
+  const stdOf = (xs: number[]) => {
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length
+    return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length)
+  }
+  const a = { ...TINY, extrinsic_coefficient: 2, intrinsic_coefficient: 0.5, extrinsic_reward_clip: 1 }
+  const t = await PpoRnd.create(a, new RefBackend())
+  await t.initNormalization()
+  type Ep = { length: number; adv: Float32Array; rewards: Float32Array; rewardsInt: Float32Array; values: Float32Array }
+  const tt = t as unknown as { train: (eps: Ep[]) => Promise<unknown> }
+  const train = tt.train.bind(t),
+    seen: Ep[] = []
+  tt.train = async (eps) => {
+    for (const ep of eps) seen.push({ ...ep, adv: ep.adv.slice(0, ep.length) })
+    return train(eps)
+  }
+  const m = await t.runIteration()
+  const ext: number[] = [],
+    int: number[] = []
+  for (const ep of seen) {
+    const T = ep.length,
+      rE = new Float32Array(T),
+      rI = new Float32Array(T),
+      vE = new Float32Array(T),
+      vI = new Float32Array(T),
+      aE = new Float32Array(T),
+      aI = new Float32Array(T)
+    for (let i = 0; i < T; i++) {
+      rE[i] = 2 * Math.min(1, Math.max(-1, ep.rewards[i]))
+      rI[i] = (0.5 * ep.rewardsInt[i]) / m.intrinsic_return_std
+      vE[i] = ep.values[2 * i]
+      vI[i] = ep.values[2 * i + 1]
+    }
+    gae(rE, vE, a.gamma_extrinsic, a.lambda_gae, aE, T)
+    gae(rI, vI, a.gamma_intrinsic, a.lambda_gae, aI, T)
+    close(
+      Array.from(ep.adv),
+      Array.from(aE, (x, i) => x + aI[i]),
+      { atol: 1e-5 },
+      'the trained advantages are the sum of the parts',
+    )
+    ext.push(...aE)
+    int.push(...aI)
+  }
+  assert.is(ext.length, m.env_steps)
+  assert.ok(stdOf(ext) > 0 && stdOf(int) > 0)
+  close([m.advantage_ext_std, m.advantage_int_std], [stdOf(ext), stdOf(int)], { atol: 1e-6 }, 'the two stds')
+  t.dispose()
 })
 
 test.run()
