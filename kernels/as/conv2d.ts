@@ -8,7 +8,8 @@
 //   forward:          tile = 4 output pixels x 8 out-channels over a channels-last copy of each image ([Hp][Wp][C],
 //                     zero border = the padding): depth r via the table x one contiguous (s, c) run of S*C (inner
 //                     runs of 128-256 instead of S = 3-8); weights packed [K/8][(r, s, c)][8] once; stored
-//                     transposed (+ bias) into NCHW rows.
+//                     transposed (+ bias) into NCHW rows. The tiles run over a group of images' pixels as one
+//                     list (~128 pixels), so small maps do not pad a tile per image.
 //   backward_weight:  tile = 4 taps (c, r, s) x 8 out-channels, depth (image, p) via the table x q inner (stride
 //                     STRIDE); dout packed [K/8][image][PQ][8] for a chunk of images (~1024 depth steps, a 32 KB
 //                     panel, per pass); accumulated transposed into dw.
@@ -24,7 +25,8 @@
 // PAD > 0 copies x into a zero-padded workspace (backward_weight) or accumulates dx there and crops.
 // Workspace layouts (floats, in this order; the registry's conv workspace() reserves their sum):
 //   all: 64 header (scratch tile, one-entry table)   pad: N C (H+2PAD)(W+2PAD) when PAD > 0, last (not forward)
-//   forward: CRS ceil8(K) packed w, ceil4(R) table, ceil4(PQ) pixel table, C (H+2PAD)(W+2PAD) channels-last image
+//   forward: CRS ceil8(K) packed w, ceil4(R) table, ceil4(G PQ) pixel table, G C (H+2PAD)(W+2PAD) channels-last
+//   images, G = clamp(ceil(128 / PQ), 1, N)
 //   backward_weight: G PQ ceil8(K) packed dout, ceil4(G P) table, G = clamp(1024 / PQ, 1, N)
 //   backward_input: max(K ceil8(CRS), RS ceil8(C) K) packed w, ceil4(PQ) K packed dout, ceil4(CRS) + ceil4(PQ)
 //   offset tables, (H+2PAD)(W+2PAD) C channels-last dx image.
@@ -164,10 +166,15 @@ function cornerTable(tab: usize, PQ: i32, Q: i32, STRIDE: i32, Wp: i32, unit: i3
   for (let m = 0; m < PQ; m++) store<i32>(at(tab, m), ((m / Q) * STRIDE * Wp + (m % Q) * STRIDE) * unit)
 }
 
+// forward's image group: enough images that their pixels make ~128 rows of 4-pixel tiles (the registry's
+// convWorkspace() repeats it). Tiles run over the group's pixels as one list, so a small map (PQ = 1, 9, 25, 49) does
+// not pad its last tile of every image: the nature CNN's 1x1 map used a quarter of each tile's work.
+@inline function fwdGroup(N: i32, PQ: i32): i32 { return max(1, min(N, (128 + PQ - 1) / PQ)) }
+
 export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
   K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
-  const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, SC = S * C
-  const t = ws, bp = at(ws, WS_HEADER), tab = at(bp, CRS * up8(K)), pixt = at(tab, up4(R)), xh = at(pixt, up4(PQ))
+  const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, SC = S * C, G = fwdGroup(N, PQ), img = Hp * Wp * C
+  const t = ws, bp = at(ws, WS_HEADER), tab = at(bp, CRS * up8(K)), pixt = at(tab, up4(R)), xh = at(pixt, up4(G * PQ))
   // weights packed [K/8][(r, s, c)][8]: the depth order of a channels-last receptive field
   for (let jp = 0; jp < up8(K) >> 3; jp++) {
     const n = min(8, K - jp * 8)
@@ -177,26 +184,38 @@ export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usi
     }
   }
   for (let r = 0; r < R; r++) store<i32>(at(tab, r), (r * Wp * C) << 2)
-  // each output pixel's receptive-field corner in the channels-last image (bytes), once per call: no divisions
-  // in the tile loop (at 4x4 filters over 2 channels a tile's depth is 32 steps, as short as 8 divisions)
+  // each pixel's receptive-field corner in the group's channels-last images (bytes: image g at g * img floats),
+  // once per call: no divisions in the tile loop (at 4x4 filters over 2 channels a tile's depth is 32 steps)
   cornerTable(pixt, PQ, Q, STRIDE, Wp, C << 2)
-  if (PAD > 0) memory.fill(xh, 0, <usize>(Hp * Wp * C) << 2)
+  for (let g = 1; g < G; g++) for (let m = 0; m < PQ; m++) store<i32>(at(pixt, g * PQ + m), load<i32>(at(pixt, m)) + ((g * img) << 2))
+  if (PAD > 0) memory.fill(xh, 0, <usize>(G * img) << 2) // the borders stay zero: toChannelsLast writes the interior
   const JP = up8(K) >> 3, isPixelOuter = CRS * JP * 32 <= 32768
-  const MT = (PQ + 3) >> 2, nOuter = isPixelOuter ? MT : JP, nInner = isPixelOuter ? JP : MT
-  for (let n = 0; n < N; n++) {
-    toChannelsLast(xh, at(x, n * C * H * W), C, H, W, PAD)
+  for (let n0 = 0; n0 < N; n0 += G) {
+    const g = min(G, N - n0), M = g * PQ
+    for (let i = 0; i < g; i++) toChannelsLast(at(xh, i * img), at(x, (n0 + i) * C * H * W), C, H, W, PAD)
+    const MT = (M + 3) >> 2, nOuter = isPixelOuter ? MT : JP, nInner = isPixelOuter ? JP : MT
     // loop order: when all packed weights fit in L1 (<= 32 KB) sweep the channel panels per pixel tile (its 4
     // receptive fields stay in L1); otherwise sweep pixels per panel (the panel stays in L1)
     for (let outer = 0; outer < nOuter; outer++) {
       for (let inner = 0; inner < nInner; inner++) {
         const m = (isPixelOuter ? outer : inner) << 2, jp = isPixelOuter ? inner : outer
-        // the 4 pixels' receptive-field corners (pixels past PQ repeat the last one, never stored); depth walk:
+        // the 4 pixels' receptive-field corners (pixels past M repeat the last one, never stored); depth walk:
         // filter rows r by the table x one contiguous run of S*C (s, c) per row
-        const m1 = min(m + 1, PQ - 1), m2 = min(m + 2, PQ - 1), m3 = min(m + 3, PQ - 1)
+        const m1 = min(m + 1, M - 1), m2 = min(m + 2, M - 1), m3 = min(m + 3, M - 1)
         const a0 = xh + <usize>load<i32>(at(pixt, m)), a1 = xh + <usize>load<i32>(at(pixt, m1))
         const a2 = xh + <usize>load<i32>(at(pixt, m2)), a3 = xh + <usize>load<i32>(at(pixt, m3))
         micro(t, a0, a1, a2, a3, tab, R, SC, 4, at(bp, jp * CRS * 8), 32)
-        storeT(t, at(out, (n * K + jp * 8) * PQ + m), PQ, 1, min(4, PQ - m), min(8, K - jp * 8), false, at(b, jp * 8))
+        // the tile's rows into NCHW, one image's run of pixels at a time (a tile may span images)
+        const nj = min(8, K - jp * 8), rows = min(4, M - m)
+        if (g == 1) {
+          storeT(t, at(out, (n0 * K + jp * 8) * PQ + m), PQ, 1, rows, nj, false, at(b, jp * 8))
+          continue
+        }
+        for (let r = 0; r < rows;) {
+          const f = m + r, i = f / PQ, p = f - i * PQ, cnt = min(rows - r, PQ - p)
+          storeT(t + (<usize>r << 5), at(out, ((n0 + i) * K + jp * 8) * PQ + p), PQ, 1, cnt, nj, false, at(b, jp * 8))
+          r += cnt
+        }
       }
     }
   }
