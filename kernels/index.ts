@@ -53,7 +53,7 @@ function convWorkspace(d: Record<string, number>, pass: 'fwd' | 'bin' | 'bw'): n
     PQ = P * Q
   const up4 = (x: number) => Math.ceil(x / 4) * 4,
     up8 = (x: number) => Math.ceil(x / 8) * 8
-  const Gf = Math.max(1, Math.min(N, Math.ceil(128 / PQ))) // forward's image group (kernels/as/conv2d.ts fwdGroup)
+  const Gf = Math.max(1, Math.min(N, Math.ceil(128 / PQ))) // the image group of forward and backward_input (conv2d.ts imageGroup)
   const pad = pass === 'fwd' ? Gf * C * (H + 2 * PAD) * (W + 2 * PAD) : PAD > 0 ? N * C * (H + 2 * PAD) * (W + 2 * PAD) : 0
   const G = Math.max(1, Math.min(N, Math.floor(1024 / PQ)))
   const body =
@@ -61,7 +61,7 @@ function convWorkspace(d: Record<string, number>, pass: 'fwd' | 'bin' | 'bw'): n
       ? CRS * up8(K) + up4(R) + up4(Gf * PQ)
       : pass === 'bw'
         ? G * PQ * up8(K) + up4(G * P)
-        : Math.max(K * up8(CRS), R * S * up8(C) * K) + up4(PQ) * K + up4(CRS) + up4(PQ) + (H + 2 * PAD) * (W + 2 * PAD) * C
+        : Math.max(K * up8(CRS), R * S * up8(C) * K) + up4(Gf * PQ) * (K + 1) + up4(CRS) + Gf * (H + 2 * PAD) * (W + 2 * PAD) * C
   return 64 + body + pad
 }
 export const CONV_DIMS = ['N', 'C', 'H', 'W', 'K', 'R', 'S', 'P', 'Q', 'STRIDE', 'PAD'] as const

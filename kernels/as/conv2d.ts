@@ -19,8 +19,8 @@
 //                     as f32x4 straight from the registers (binTapVec), pixels 0, 2 before 1, 3 so a load never
 //                     partially overlaps the store just before it (stride 2: a failed store-forward stall);
 //                     otherwise, when C % 4 == 0 (3x3 filters over 16-64 channels), tile = 4 output pixels x 8
-//                     input channels of one tap, added the same way into a channels-last dx image then transposed
-//                     to NCHW (backwardInputChannelsLast); otherwise the tile goes through the scratch and is
+//                     input channels of one tap (over an image group's pixels as one list, as forward), added the
+//                     same way into channels-last dx images then transposed to NCHW (backwardInputChannelsLast); otherwise the tile goes through the scratch and is
 //                     scatter-added one value at a time.
 // PAD > 0 copies x into a zero-padded workspace (backward_weight) or accumulates dx there and crops.
 // Workspace layouts (floats, in this order; the registry's conv workspace() reserves their sum):
@@ -28,8 +28,9 @@
 //   forward: CRS ceil8(K) packed w, ceil4(R) table, ceil4(G PQ) pixel table, G C (H+2PAD)(W+2PAD) channels-last
 //   images, G = clamp(ceil(128 / PQ), 1, N)
 //   backward_weight: G PQ ceil8(K) packed dout, ceil4(G P) table, G = clamp(1024 / PQ, 1, N)
-//   backward_input: max(K ceil8(CRS), RS ceil8(C) K) packed w, ceil4(PQ) K packed dout, ceil4(CRS) + ceil4(PQ)
-//   offset tables, (H+2PAD)(W+2PAD) C channels-last dx image.
+//   backward_input: max(K ceil8(CRS), RS ceil8(C) K) packed w, ceil4(G PQ) K packed dout, ceil4(CRS) + ceil4(G PQ)
+//   offset tables, G (H+2PAD)(W+2PAD) C channels-last dx images (G as forward's; the S % 4 == 0 and scatter paths
+//   use one image's share: their tiles stay within an image, as a tile's pixels meet in dx there).
 import { madd } from './madd'
 import { micro, packN, packT, storeT, WS_HEADER } from './gemm'
 
@@ -166,14 +167,15 @@ function cornerTable(tab: usize, PQ: i32, Q: i32, STRIDE: i32, Wp: i32, unit: i3
   for (let m = 0; m < PQ; m++) store<i32>(at(tab, m), ((m / Q) * STRIDE * Wp + (m % Q) * STRIDE) * unit)
 }
 
-// forward's image group: enough images that their pixels make ~128 rows of 4-pixel tiles (the registry's
-// convWorkspace() repeats it). Tiles run over the group's pixels as one list, so a small map (PQ = 1, 9, 25, 49) does
-// not pad its last tile of every image: the nature CNN's 1x1 map used a quarter of each tile's work.
-@inline function fwdGroup(N: i32, PQ: i32): i32 { return max(1, min(N, (128 + PQ - 1) / PQ)) }
+// an image group: enough images that their pixels make ~128 rows of 4-pixel tiles (the registry's convWorkspace()
+// repeats it). forward's tiles and backward_input's channels-last tiles run over the group's pixels as one list, so a
+// small map (PQ = 1, 9, 25, 49) does not pad its last tile of every image: the nature CNN's 1x1 map used a quarter
+// of each tile's work.
+@inline function imageGroup(N: i32, PQ: i32): i32 { return max(1, min(N, (128 + PQ - 1) / PQ)) }
 
 export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
   K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
-  const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, SC = S * C, G = fwdGroup(N, PQ), img = Hp * Wp * C
+  const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, SC = S * C, G = imageGroup(N, PQ), img = Hp * Wp * C
   const t = ws, bp = at(ws, WS_HEADER), tab = at(bp, CRS * up8(K)), pixt = at(tab, up4(R)), xh = at(pixt, up4(G * PQ))
   // weights packed [K/8][(r, s, c)][8]: the depth order of a channels-last receptive field
   for (let jp = 0; jp < up8(K) >> 3; jp++) {
@@ -295,12 +297,21 @@ export function conv2d_backward_weight(dw: usize, dout: usize, x: usize, ws: usi
   }
 }
 
-// one image's dout [K][PQ] into 4-pixel micro-panels ap [m/4][k][4] (pixels past PQ read 0)
-@inline function packPixelPanels(ap: usize, dn: usize, K: i32, PQ: i32): void {
-  for (let m = 0; m < PQ; m += 4) for (let k = 0; k < K; k++) {
-    const dst = at(ap, m * K + k * 4), src = at(dn, k * PQ + m)
-    if (m + 4 <= PQ) v128.store(dst, v128.load(src))
-    else for (let r = 0; r < 4; r++) store<f32>(at(dst, r), m + r < PQ ? load<f32>(at(src, r)) : 0)
+// dout of consecutive images [image][K][PQ], its first M pixels as one list (image-major), into 4-pixel micro-panels
+// ap [m/4][k][4] (pixels past M read 0)
+function packPixelPanels(ap: usize, dn: usize, K: i32, PQ: i32, M: i32): void {
+  for (let m = 0; m < M; m += 4) {
+    const i = m / PQ, p = m - i * PQ
+    if (p + 4 <= PQ) {
+      // the 4 pixels are adjacent in one image's rows
+      const src = at(dn, i * K * PQ + p)
+      for (let k = 0; k < K; k++) v128.store(at(ap, m * K + k * 4), v128.load(at(src, k * PQ)))
+      continue
+    }
+    for (let r = 0; r < 4; r++) {
+      const f = m + r, ir = f / PQ, pr = f - ir * PQ
+      for (let k = 0; k < K; k++) store<f32>(at(ap, m * K + k * 4 + r), f < M ? load<f32>(at(dn, (ir * K + k) * PQ + pr)) : 0)
+    }
   }
 }
 
@@ -311,7 +322,7 @@ export function conv2d_backward_weight(dw: usize, dout: usize, x: usize, ws: usi
 // (r, s) order (the scatter path adds them in tile order, so the last bits may differ from it).
 function backwardInputChannelsLast(dx: usize, dout: usize, w: usize, bp: usize, ap: usize, pixt: usize, xcl: usize,
   N: i32, C: i32, H: i32, W: i32, K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
-  const Hp = H + 2 * PAD, Wp = W + 2 * PAD, RS = R * S, CP = up8(C) >> 3, PQ = P * Q, MT = (PQ + 3) >> 2
+  const Hp = H + 2 * PAD, Wp = W + 2 * PAD, RS = R * S, CP = up8(C) >> 3, PQ = P * Q, G = imageGroup(N, PQ), img = Hp * Wp * C
   for (let tp = 0; tp < RS; tp++) for (let cp = 0; cp < CP; cp++) {
     const n = min(8, C - cp * 8)
     for (let k = 0; k < K; k++) {
@@ -319,33 +330,39 @@ function backwardInputChannelsLast(dx: usize, dout: usize, w: usize, bp: usize, 
       for (let j = 0; j < 8; j++) store<f32>(at(dst, j), j < n ? load<f32>(at(w, (k * C + cp * 8 + j) * RS + tp)) : 0)
     }
   }
+  // the group's pixels as one list: image g's channels-last dx at g * img floats. A tile's pixels never meet in dx
+  // (one tap, distinct corners), so a dx element adds its taps' sums in (r, s) order however the tiles fall
   cornerTable(pixt, PQ, Q, STRIDE, Wp, C << 2)
+  for (let g = 1; g < G; g++) for (let m = 0; m < PQ; m++) store<i32>(at(pixt, g * PQ + m), load<i32>(at(pixt, m)) + ((g * img) << 2))
   const ps = <usize>C << 2, cs = <usize>(H * W) << 2
-  for (let n = 0; n < N; n++) {
-    packPixelPanels(ap, at(dout, n * K * PQ), K, PQ)
-    memory.fill(xcl, 0, <usize>(Hp * Wp * C) << 2)
+  for (let n0 = 0; n0 < N; n0 += G) {
+    const g = min(G, N - n0), M = g * PQ, MT = (M + 3) >> 2
+    packPixelPanels(ap, at(dout, n0 * K * PQ), K, PQ, M)
+    memory.fill(xcl, 0, <usize>(g * img) << 2)
     for (let tp = 0; tp < RS; tp++) {
       const to = <usize>(((tp / S) * Wp + tp % S) * C) << 2
       for (let cp = 0; cp < CP; cp++) {
         const panel = at(bp, (tp * CP + cp) * K * 8), xo = xcl + to + (<usize>cp << 5)
         for (let mt = 0; mt < MT; mt++) {
-          // pixels past PQ have zero dout: point them at the last pixel (adds 0)
-          const m = mt << 2, m1 = min(m + 1, PQ - 1), m2 = min(m + 2, PQ - 1), m3 = min(m + 3, PQ - 1)
+          // pixels past M have zero dout: point them at the last pixel (adds 0)
+          const m = mt << 2, m1 = min(m + 1, M - 1), m2 = min(m + 2, M - 1), m3 = min(m + 3, M - 1)
           binTapVec(at(ap, m * K), K, panel, xo + <usize>load<i32>(at(pixt, m)), xo + <usize>load<i32>(at(pixt, m1)),
             xo + <usize>load<i32>(at(pixt, m2)), xo + <usize>load<i32>(at(pixt, m3)), 16, C - cp * 8 > 4)
         }
       }
     }
-    // [Hp][Wp][C] -> dx[n] [C][H][W]: 4 pixels x 4 channels per 4x4 transpose
-    const dxn = at(dx, n * C * H * W)
-    for (let c0 = 0; c0 < C; c0 += 4) for (let h = 0; h < H; h++) {
-      const s0 = xcl + <usize>(((h + PAD) * Wp + PAD) * C + c0) * 4, d0 = at(dxn, c0 * H * W + h * W)
-      let x = 0
-      for (; x + 4 <= W; x += 4) {
-        transpose4x4(s0 + <usize>x * ps, ps, d0 + (<usize>x << 2), cs)
-      }
-      for (; x < W; x++) for (let j = 0; j < 4; j++) {
-        store<f32>(d0 + cs * j + (<usize>x << 2), load<f32>(s0 + <usize>x * ps + (<usize>j << 2)))
+    // each [Hp][Wp][C] -> dx[n] [C][H][W]: 4 pixels x 4 channels per 4x4 transpose
+    for (let i = 0; i < g; i++) {
+      const dxn = at(dx, (n0 + i) * C * H * W), xi = at(xcl, i * img)
+      for (let c0 = 0; c0 < C; c0 += 4) for (let h = 0; h < H; h++) {
+        const s0 = xi + <usize>(((h + PAD) * Wp + PAD) * C + c0) * 4, d0 = at(dxn, c0 * H * W + h * W)
+        let x = 0
+        for (; x + 4 <= W; x += 4) {
+          transpose4x4(s0 + <usize>x * ps, ps, d0 + (<usize>x << 2), cs)
+        }
+        for (; x < W; x++) for (let j = 0; j < 4; j++) {
+          store<f32>(d0 + cs * j + (<usize>x << 2), load<f32>(s0 + <usize>x * ps + (<usize>j << 2)))
+        }
       }
     }
   }
@@ -356,7 +373,8 @@ export function conv2d_backward_input(dx: usize, dout: usize, w: usize, ws: usiz
   const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, img = C * Hp * Wp
   const RS = R * S, CP = up8(C) >> 3
   const t = ws, tab0 = ws + 128, bp = at(ws, WS_HEADER), ap = at(bp, max(K * up8(CRS), RS * CP * 8 * K))
-  const tapt = at(ap, up4(PQ) * K), pixt = at(tapt, up4(CRS)), xcl = at(pixt, up4(PQ)), dxp = at(xcl, Hp * Wp * C)
+  const G = imageGroup(N, PQ), tapt = at(ap, up4(G * PQ) * K), pixt = at(tapt, up4(CRS)), xcl = at(pixt, up4(G * PQ))
+  const dxp = at(xcl, G * Hp * Wp * C)
   // epilogue: whole 4-tap groups adjacent in dx (S % 4 == 0) added from the registers; else, with C % 4 == 0, the
   // channels-last path below; else the tile's scatter
   const isTapVec = S % 4 == 0
@@ -372,7 +390,7 @@ export function conv2d_backward_input(dx: usize, dout: usize, w: usize, ws: usiz
   memory.fill(target, 0, <usize>(N * img) << 2)
   const MT = (PQ + 3) >> 2
   for (let n = 0; n < N; n++) {
-    packPixelPanels(ap, at(dout, n * K * PQ), K, PQ)
+    packPixelPanels(ap, at(dout, n * K * PQ), K, PQ, PQ)
     const xn = at(target, n * img)
     for (let jp = 0; jp < up8(CRS) >> 3; jp++) {
       const panel = at(bp, jp * K * 8), nj = min(8, CRS - jp * 8)
