@@ -47,13 +47,20 @@ function sig(outputs: string[], inputs: string[], dims: readonly string[], param
 
 const MM = ['M', 'K', 'N'] as const
 const mmWorkspace = (d: Record<string, number>) => 64 + 64 * 256 + d.K * Math.ceil(d.N / 8) * 8
+/**
+ * The wasm convs' image group (kernels/as/conv2d.ts imageGroup): forward's and backward_input's tiles run over this
+ * many images' pixels as one list (~128 pixels). backward_input's results depend on where its groups start, so a
+ * batch split into parts must cut it at multiples of this (engine/backend/wasm.ts).
+ */
+export const convImageGroup = (d: Record<string, number>): number => Math.max(1, Math.min(d.N, Math.ceil(128 / (d.P * d.Q))))
+
 function convWorkspace(d: Record<string, number>, pass: 'fwd' | 'bin' | 'bw'): number {
   const { N, C, H, W, K, R, S, P, Q, PAD } = d,
     CRS = C * R * S,
     PQ = P * Q
   const up4 = (x: number) => Math.ceil(x / 4) * 4,
     up8 = (x: number) => Math.ceil(x / 8) * 8
-  const Gf = Math.max(1, Math.min(N, Math.ceil(128 / PQ))) // the image group of forward and backward_input (conv2d.ts imageGroup)
+  const Gf = convImageGroup(d)
   const pad = pass === 'fwd' ? Gf * C * (H + 2 * PAD) * (W + 2 * PAD) : PAD > 0 ? N * C * (H + 2 * PAD) * (W + 2 * PAD) : 0
   const G = Math.max(1, Math.min(N, Math.floor(1024 / PQ)))
   const body =

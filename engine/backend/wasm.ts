@@ -3,7 +3,7 @@
 // browser fetches it). JavaScript owns the memory; kernels take pointers and sizes and never allocate.
 // run() calls the export named like the registry entry with (output ptrs, input ptrs, [workspace ptr], dims,
 // params) in the ABI order of kernels/index.ts. Work is synchronous: read() resolves at once.
-import { KERNELS, abiArgs, type KernelName, type Dims } from '../../kernels/index.ts'
+import { KERNELS, abiArgs, convImageGroup, type KernelName, type Dims } from '../../kernels/index.ts'
 import type { Backend, Buffer, MemoryStats } from './backend.ts'
 import { Arena } from './wasm_memory.ts'
 import type { WasmWorkers } from './wasm_threads.ts'
@@ -164,7 +164,11 @@ export class WasmBackend implements Backend {
     if (name === 'conv2d_backward_weight' && variant === '' && d.N >= 2) return this.runWeightGrad(ptrs, d)
     const mode = BY_COLUMNS[name]
     if (this.workers && variant === '' && macs(name, d) >= this.minSplitMacs) {
-      if (BY_BATCH[name] && d.N >= 2) return this.runParts(this.batchParts(name, ptrs, d, Math.min(this.threads, d.N)))
+      if (BY_BATCH[name] && d.N >= 2) {
+        // backward_input's parts start at multiples of its image group (its results depend on where groups start)
+        const unit = name === 'conv2d_backward_input' ? convImageGroup(d) : 1
+        if (d.N >= 2 * unit) return this.runParts(this.batchParts(name, ptrs, d, Math.min(this.threads, Math.floor(d.N / unit)), unit))
+      }
       if (mode !== undefined && d.N > 8) return this.runByColumns(name, mode, ptrs, d)
     }
     const wsFloats = sig.workspace ? sig.workspace(d) : 0
@@ -182,13 +186,18 @@ export class WasmBackend implements Backend {
     }
   }
 
-  /** A conv (BY_BATCH) as `parts` runs of consecutive images, each with its images' slices of the batched pointers. */
-  private batchParts(name: KernelName, ptrs: number[], d: Dims, parts: number): Part[] {
+  /**
+   * A conv (BY_BATCH) as `parts` runs of consecutive images, each with its images' slices of the batched pointers;
+   * every run but the last holds a multiple of `unit` images.
+   */
+  private batchParts(name: KernelName, ptrs: number[], d: Dims, parts: number, unit = 1): Part[] {
     const per = BY_BATCH[name]!(d),
       calls: Part[] = []
     for (let p = 0, n0 = 0; p < parts; p++) {
-      const n = Math.floor((d.N * (p + 1)) / parts) - n0,
+      const end = p === parts - 1 ? d.N : Math.floor((d.N * (p + 1)) / parts / unit) * unit,
+        n = end - n0,
         dp = { ...d, N: n }
+      if (n <= 0) continue
       calls.push({ fn: name, pre: ptrs.map((ptr, i) => ptr + n0 * per[i] * 4), post: abiArgs(name, dp), wsFloats: KERNELS[name].workspace!(dp) })
       n0 += n
     }

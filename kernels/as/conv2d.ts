@@ -13,11 +13,13 @@
 //   backward_weight:  tile = 4 taps (c, r, s) x 8 out-channels, depth (image, p) via the table x q inner (stride
 //                     STRIDE); dout packed [K/8][image][PQ][8] for a chunk of images (~1024 depth steps, a 32 KB
 //                     panel, per pass); accumulated transposed into dw.
-//   backward_input:   tile = 4 output pixels x 8 taps, depth = out-channels; dout packed per image into 4-pixel
-//                     micro-panels, w packed [CRS/8][K][8]; each tile is added into dx (col2im fused into the
+//   backward_input:   tile = 4 output pixels x 8 taps, depth = out-channels; dout of an image group (~128 pixels,
+//                     as forward; tiles span images) packed into 4-pixel micro-panels, w packed [CRS/8][K][8]; each tile is added into dx (col2im fused into the
 //                     store): when S % 4 == 0 (L1, L2) each pixel's two 4-tap halves are adjacent dx columns, added
 //                     as f32x4 straight from the registers (binTapVec), pixels 0, 2 before 1, 3 so a load never
-//                     partially overlaps the store just before it (stride 2: a failed store-forward stall);
+//                     partially overlaps the store just before it (stride 2: a failed store-forward stall; so
+//                     where two pixels of a tile meet in dx, the add order depends on where the group starts, and
+//                     a batch split must cut at group multiples: kernels/index.ts convImageGroup);
 //                     otherwise, when C % 4 == 0 (3x3 filters over 16-64 channels), tile = 4 output pixels x 8
 //                     input channels of one tap (over an image group's pixels as one list, as forward), added the
 //                     same way into channels-last dx images then transposed to NCHW (backwardInputChannelsLast); otherwise the tile goes through the scratch and is
@@ -29,8 +31,7 @@
 //   images, G = clamp(ceil(128 / PQ), 1, N)
 //   backward_weight: G PQ ceil8(K) packed dout, ceil4(G P) table, G = clamp(1024 / PQ, 1, N)
 //   backward_input: max(K ceil8(CRS), RS ceil8(C) K) packed w, ceil4(G PQ) K packed dout, ceil4(CRS) + ceil4(G PQ)
-//   offset tables, G (H+2PAD)(W+2PAD) C channels-last dx images (G as forward's; the S % 4 == 0 and scatter paths
-//   use one image's share: their tiles stay within an image, as a tile's pixels meet in dx there).
+//   offset tables, G (H+2PAD)(W+2PAD) C channels-last dx images (G as forward's; the other paths leave them unused).
 import { madd } from './madd'
 import { micro, packN, packT, storeT, WS_HEADER } from './gemm'
 
@@ -385,31 +386,33 @@ export function conv2d_backward_input(dx: usize, dout: usize, w: usize, ws: usiz
   store<i32>(tab0, 0)
   for (let jp = 0; jp < up8(CRS) >> 3; jp++) packN(at(bp, jp * K * 8), w, K, CRS, CRS, jp)
   for (let i = 0; i < CRS; i++) store<i32>(at(tapt, i), ((i / (R * S)) * Hp + (i % (R * S)) / S) * Wp + i % S)
+  // the group's pixels as one list (image g at g * img floats of the target)
   cornerTable(pixt, PQ, Q, STRIDE, Wp, 1)
+  for (let g = 1; g < G; g++) for (let m = 0; m < PQ; m++) store<i32>(at(pixt, g * PQ + m), load<i32>(at(pixt, m)) + g * img)
   const target = PAD > 0 ? dxp : dx
   memory.fill(target, 0, <usize>(N * img) << 2)
-  const MT = (PQ + 3) >> 2
-  for (let n = 0; n < N; n++) {
-    packPixelPanels(ap, at(dout, n * K * PQ), K, PQ, PQ)
-    const xn = at(target, n * img)
+  for (let n0 = 0; n0 < N; n0 += G) {
+    const g = min(G, N - n0), M = g * PQ, MT = (M + 3) >> 2
+    packPixelPanels(ap, at(dout, n0 * K * PQ), K, PQ, M)
+    const xn = at(target, n0 * img)
     for (let jp = 0; jp < up8(CRS) >> 3; jp++) {
       const panel = at(bp, jp * K * 8), nj = min(8, CRS - jp * 8)
       if (isTapVec) {
         const o0 = <usize>load<i32>(at(tapt, jp * 8)) << 2
         const off1 = nj > 4 ? (<usize>load<i32>(at(tapt, jp * 8 + 4)) << 2) - o0 : 0
         for (let mt = 0; mt < MT; mt++) {
-          // pixels past PQ have zero dout: point them at the last pixel (adds 0)
-          const m = mt << 2, m1 = min(m + 1, PQ - 1), m2 = min(m + 2, PQ - 1), m3 = min(m + 3, PQ - 1), xo = xn + o0
+          // pixels past M have zero dout: point them at the last pixel (adds 0)
+          const m = mt << 2, m1 = min(m + 1, M - 1), m2 = min(m + 2, M - 1), m3 = min(m + 3, M - 1), xo = xn + o0
           binTapVec(at(ap, m * K), K, panel, at(xo, load<i32>(at(pixt, m))), at(xo, load<i32>(at(pixt, m1))),
             at(xo, load<i32>(at(pixt, m2))), at(xo, load<i32>(at(pixt, m3))), off1, nj > 4)
         }
         continue
       }
-      for (let m = 0; m < PQ; m += 4) {
+      for (let m = 0; m < M; m += 4) {
         const a0 = at(ap, m * K)
         micro(t, a0, a0 + 4, a0 + 8, a0 + 12, tab0, 1, K, 16, panel, 32)
         // col2im fused into the store: tile[i][j] belongs to input pixel (pixel m+i's corner) + (tap jp*8+j)
-        for (let i = 0; i < min(4, PQ - m); i++) {
+        for (let i = 0; i < min(4, M - m); i++) {
           const base = at(xn, load<i32>(at(pixt, m + i))), tr = t + (<usize>i << 5)
           for (let j = 0; j < nj; j++) {
             const d = at(base, load<i32>(at(tapt, jp * 8 + j)))
