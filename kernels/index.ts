@@ -49,10 +49,15 @@ const MM = ['M', 'K', 'N'] as const
 const mmWorkspace = (d: Record<string, number>) => 64 + 64 * 256 + d.K * Math.ceil(d.N / 8) * 8
 /**
  * The wasm convs' image group (kernels/as/conv2d.ts imageGroup): forward's and backward_input's tiles run over this
- * many images' pixels as one list (~128 pixels). backward_input's results depend on where its groups start, so a
- * batch split into parts must cut it at multiples of this (engine/backend/wasm.ts).
+ * many images' pixels as one list, the fewest that fill whole 4-pixel tiles (4 / gcd(PQ, 4), at most N; 1 over
+ * 128 pixels).
+ * backward_input's results depend on where its groups start, so a batch split into parts must cut it at multiples
+ * of this (engine/backend/wasm.ts).
  */
-export const convImageGroup = (d: Record<string, number>): number => Math.max(1, Math.min(d.N, Math.ceil(128 / (d.P * d.Q))))
+export const convImageGroup = (d: Record<string, number>): number => {
+  const PQ = d.P * d.Q
+  return Math.min(d.N, PQ % 4 === 0 || PQ > 128 ? 1 : PQ % 2 === 0 ? 2 : 4)
+}
 
 function convWorkspace(d: Record<string, number>, pass: 'fwd' | 'bin' | 'bw'): number {
   const { N, C, H, W, K, R, S, P, Q, PAD } = d,

@@ -9,12 +9,12 @@
 //                     zero border = the padding): depth r via the table x one contiguous (s, c) run of S*C (inner
 //                     runs of 128-256 instead of S = 3-8); weights packed [K/8][(r, s, c)][8] once; stored
 //                     transposed (+ bias) into NCHW rows. The tiles run over a group of images' pixels as one
-//                     list (~128 pixels), so small maps do not pad a tile per image.
+//                     list (the fewest images that fill whole tiles), so small maps do not pad a tile per image.
 //   backward_weight:  tile = 4 taps (c, r, s) x 8 out-channels, depth (image, p) via the table x q inner (stride
 //                     STRIDE); dout packed [K/8][image][PQ][8] for a chunk of images (~1024 depth steps, a 32 KB
 //                     panel, per pass); accumulated transposed into dw.
-//   backward_input:   tile = 4 output pixels x 8 taps, depth = out-channels; dout of an image group (~128 pixels,
-//                     as forward; tiles span images) packed into 4-pixel micro-panels, w packed [CRS/8][K][8]; each tile is added into dx (col2im fused into the
+//   backward_input:   tile = 4 output pixels x 8 taps, depth = out-channels; dout of an image group (as forward;
+//                     tiles span images) packed into 4-pixel micro-panels, w packed [CRS/8][K][8]; each tile is added into dx (col2im fused into the
 //                     store): when S % 4 == 0 (L1, L2) each pixel's two 4-tap halves are adjacent dx columns, added
 //                     as f32x4 straight from the registers (binTapVec), pixels 0, 2 before 1, 3 so a load never
 //                     partially overlaps the store just before it (stride 2: a failed store-forward stall; so
@@ -28,7 +28,7 @@
 // Workspace layouts (floats, in this order; the registry's conv workspace() reserves their sum):
 //   all: 64 header (scratch tile, one-entry table)   pad: N C (H+2PAD)(W+2PAD) when PAD > 0, last (not forward)
 //   forward: CRS ceil8(K) packed w, ceil4(R) table, ceil4(G PQ) pixel table, G C (H+2PAD)(W+2PAD) channels-last
-//   images, G = clamp(ceil(128 / PQ), 1, N)
+//   images, G = min(N, 4 / gcd(PQ, 4)), 1 when PQ > 128
 //   backward_weight: G PQ ceil8(K) packed dout, ceil4(G P) table, G = clamp(1024 / PQ, 1, N)
 //   backward_input: max(K ceil8(CRS), RS ceil8(C) K) packed w, ceil4(G PQ) K packed dout, ceil4(CRS) + ceil4(G PQ)
 //   offset tables, G (H+2PAD)(W+2PAD) C channels-last dx images (G as forward's; the other paths leave them unused).
@@ -168,11 +168,14 @@ function cornerTable(tab: usize, PQ: i32, Q: i32, STRIDE: i32, Wp: i32, unit: i3
   for (let m = 0; m < PQ; m++) store<i32>(at(tab, m), ((m / Q) * STRIDE * Wp + (m % Q) * STRIDE) * unit)
 }
 
-// an image group: enough images that their pixels make ~128 rows of 4-pixel tiles (the registry's convWorkspace()
-// repeats it). forward's tiles and backward_input's channels-last tiles run over the group's pixels as one list, so a
-// small map (PQ = 1, 9, 25, 49) does not pad its last tile of every image: the nature CNN's 1x1 map used a quarter
-// of each tile's work.
-@inline function imageGroup(N: i32, PQ: i32): i32 { return max(1, min(N, (128 + PQ - 1) / PQ)) }
+// an image group: the fewest images whose pixels fill whole 4-pixel tiles (4 / gcd(PQ, 4): 4 images of a 3x3 or 1x1
+// map, 2 of a map with PQ % 4 == 2, 1 when PQ % 4 == 0), at most N; 1 for maps over 128 pixels, whose padded tile
+// costs under 2.5% (the 17x17 map lost 3% to the grouped store). forward's and backward_input's tiles run over a
+// group's pixels as one list, so a small map does not pad its last tile of every image (the nature CNN's 1x1 map used
+// a quarter of each tile's work). The registry's convImageGroup() repeats it.
+@inline function imageGroup(N: i32, PQ: i32): i32 {
+  return min(N, (PQ & 3) == 0 || PQ > 128 ? 1 : (PQ & 1) == 0 ? 2 : 4)
+}
 
 export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
   K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {

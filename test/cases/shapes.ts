@@ -62,8 +62,8 @@ export const CONV: ConvCase[] = [
   // stride 2 and padding, rows of 11 and 7 (the transpose's remainders)
   { N: 2, C: 4, H: 9, W: 11, K: 5, R: 3, S: 3, STRIDE: 2, PAD: 1 },
   { N: 3, C: 12, H: 8, W: 7, K: 9, R: 3, S: 2, STRIDE: 1, PAD: 2 },
-  // image groups (~128 pixels, tiles spanning images) of forward and of backward_input's channels-last path: 3x3
-  // maps in groups of 15, 15 and 3 with padding; 1x1 maps (4 images per tile) in groups of 128 and 3, half a panel
+  // image groups (tiles spanning images) of forward and of backward_input's channels-last path: 3x3 maps in 8
+  // groups of 4 and one of 1, with padding; 1x1 maps (4 images per tile) in 32 groups of 4 and one of 3, half a panel
   { N: 33, C: 8, H: 3, W: 3, K: 9, R: 3, S: 3, STRIDE: 1, PAD: 1 },
   { N: 131, C: 4, H: 3, W: 3, K: 5, R: 3, S: 3, STRIDE: 1, PAD: 0 },
 ]

@@ -45,8 +45,8 @@ const CASES = [
   { N: 3, C: 4, H: 12, W: 12, K: 8, R: 3, S: 3, STRIDE: 1, PAD: 1 },
   { N: 1, C: 2, H: 9, W: 9, K: 4, R: 3, S: 3, STRIDE: 2, PAD: 0 },
   { N: 64, C: 32, H: 20, W: 20, K: 64, R: 4, S: 4, STRIDE: 2, PAD: 0 }, // the seed's second layer
-  // 3x3 maps whose pixels meet in dx (4x4/2), in backward_input's image groups of 15: parts must start at multiples
-  // of 15 (an even split at image 23 or 15/31 would shift its tiles against the images)
+  // 3x3 maps whose pixels meet in dx (4x4/2), in backward_input's image groups of 4: parts must start at multiples
+  // of 4 (an even split at image 23, or at 15 and 31, would shift its tiles against the images)
   { N: 47, C: 8, H: 8, W: 8, K: 16, R: 4, S: 4, STRIDE: 2, PAD: 0 },
 ]
 
