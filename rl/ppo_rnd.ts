@@ -19,7 +19,7 @@ import { obsLayout, inputSpec, stackShape, type ObsLayout } from './observation.
 import { gaeSegment, RewardForwardFilter, segmentRewardsInt } from './segments.ts'
 import { VisitMap } from './visit_map.ts'
 import { RunningMeanStd } from './stats.ts'
-import { discountedReturns, gae, annealedFraction, normalizeAdvantages } from './advantages.ts'
+import { discountedReturns, gae, annealedFraction, normalizeAdvantages, PopulationStd } from './advantages.ts'
 import { TrainBatch } from './train_batch.ts'
 import { trainIteration, type TrainMetrics } from './train_loop.ts'
 import { explainedVariance } from './health.ts'
@@ -267,7 +267,7 @@ export class PpoRnd {
     // ==========================================================================================================
     const t1 = now()
     const intStd = this.intStats.std() > 0 ? this.intStats.std() : 1
-    const advSums = [0, 0, 0, 0, 0] // sum and sum of squares of the extrinsic, then the intrinsic advantage parts; records
+    const advStds = [new PopulationStd(), new PopulationStd()] // of the extrinsic and the intrinsic advantage parts
     eps.forEach((ep, i) => {
       const T = ep.length,
         c = a.extrinsic_reward_clip
@@ -293,17 +293,10 @@ export class PpoRnd {
         gae(rExt, vE, a.gamma_extrinsic, a.lambda_gae, advE, T)
         gae(rInt, vI, a.gamma_intrinsic, a.lambda_gae, advI, T)
       }
-      for (let t = 0; t < T; t++) {
-        ep.adv[t] = advE[t] + advI[t] // combined (as the seed)
-        advSums[0] += advE[t]
-        advSums[1] += advE[t] ** 2
-        advSums[2] += advI[t]
-        advSums[3] += advI[t] ** 2
-      }
-      advSums[4] += T
+      for (let t = 0; t < T; t++) ep.adv[t] = advE[t] + advI[t] // combined (as the seed)
+      advStds[0].add(advE, T)
+      advStds[1].add(advI, T)
     })
-    const n = Math.max(1, advSums[4]),
-      advStd = (sum: number, sq: number) => Math.sqrt(Math.max(0, sq / n - (sum / n) ** 2))
     if (a.normalize_advantages) normalizeAdvantages(eps)
     const explained = this.explainedVariances(eps, envSteps)
 
@@ -327,8 +320,8 @@ export class PpoRnd {
       success_rate: returns.filter((r) => r > 0).length / K,
       intrinsic_reward_mean: intSum / envSteps,
       intrinsic_return_std: intStd,
-      advantage_ext_std: advStd(advSums[0], advSums[1]),
-      advantage_int_std: advStd(advSums[2], advSums[3]),
+      advantage_ext_std: advStds[0].std(),
+      advantage_int_std: advStds[1].std(),
       lr_fraction: lrFraction,
       beta_entropy: this.betaEntropy,
       ...losses,
