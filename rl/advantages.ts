@@ -51,21 +51,3 @@ export function normalizeAdvantages(eps: EpisodeBuffer[]): void {
 
 /** --lr_anneal_frames N: the share of the learning rates an iteration trains at after `steps` env steps (1 when N = 0). */
 export const annealedFraction = (steps: number, N: number): number => (N > 0 ? Math.max(0, 1 - steps / N) : 1)
-
-/** The population std of values added in runs (the advantage parts' metrics). */
-export class PopulationStd {
-  private n = 0
-  private sum = 0
-  private sq = 0
-  add(xs: ArrayLike<number>, T: number): void {
-    for (let t = 0; t < T; t++) {
-      this.sum += xs[t]
-      this.sq += xs[t] ** 2
-    }
-    this.n += T
-  }
-  std(): number {
-    const n = Math.max(1, this.n)
-    return Math.sqrt(Math.max(0, this.sq / n - (this.sum / n) ** 2))
-  }
-}

@@ -19,7 +19,7 @@ import { obsLayout, inputSpec, stackShape, type ObsLayout } from './observation.
 import { gaeSegment, RewardForwardFilter, segmentRewardsInt } from './segments.ts'
 import { VisitMap } from './visit_map.ts'
 import { RunningMeanStd } from './stats.ts'
-import { discountedReturns, gae, annealedFraction, normalizeAdvantages, PopulationStd } from './advantages.ts'
+import { discountedReturns, gae, annealedFraction, normalizeAdvantages } from './advantages.ts'
 import { TrainBatch } from './train_batch.ts'
 import { trainIteration, type TrainMetrics } from './train_loop.ts'
 import { explainedVariance } from './health.ts'
@@ -267,7 +267,7 @@ export class PpoRnd {
     // ==========================================================================================================
     const t1 = now()
     const intStd = this.intStats.std() > 0 ? this.intStats.std() : 1
-    const advStds = [new PopulationStd(), new PopulationStd()] // of the extrinsic and the intrinsic advantage parts
+    const advStds = [new RunningMeanStd(1), new RunningMeanStd(1)] // of the extrinsic and the intrinsic advantage parts
     eps.forEach((ep, i) => {
       const T = ep.length,
         c = a.extrinsic_reward_clip
@@ -294,8 +294,8 @@ export class PpoRnd {
         gae(rInt, vI, a.gamma_intrinsic, a.lambda_gae, advI, T)
       }
       for (let t = 0; t < T; t++) ep.adv[t] = advE[t] + advI[t] // combined (as the seed)
-      advStds[0].add(advE, T)
-      advStds[1].add(advI, T)
+      advStds[0].mergeSamples(advE, T)
+      advStds[1].mergeSamples(advI, T)
     })
     if (a.normalize_advantages) normalizeAdvantages(eps)
     const explained = this.explainedVariances(eps, envSteps)

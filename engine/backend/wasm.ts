@@ -48,6 +48,11 @@ const BY_BATCH: Partial<Record<KernelName, (d: Dims) => number[]>> = {
   conv2d_backward_input: (d) => [d.C * d.H * d.W, d.K * d.P * d.Q, 0],
   conv2d_backward_weight: (d) => [0, d.K * d.P * d.Q, d.C * d.H * d.W],
 }
+/**
+ * Batch splits cut these at multiples of this many images: backward_input's results depend on where its image groups
+ * start (kernels/index.ts convImageGroup); the others split at any image.
+ */
+const BATCH_UNIT: Partial<Record<KernelName, (d: Dims) => number>> = { conv2d_backward_input: convImageGroup }
 const WEIGHT_GRAD_PARTS = 4
 
 type Kernel = (...args: number[]) => void
@@ -165,8 +170,7 @@ export class WasmBackend implements Backend {
     const mode = BY_COLUMNS[name]
     if (this.workers && variant === '' && macs(name, d) >= this.minSplitMacs) {
       if (BY_BATCH[name] && d.N >= 2) {
-        // backward_input's parts start at multiples of its image group (its results depend on where groups start)
-        const unit = name === 'conv2d_backward_input' ? convImageGroup(d) : 1
+        const unit = BATCH_UNIT[name]?.(d) ?? 1
         if (d.N >= 2 * unit) return this.runParts(this.batchParts(name, ptrs, d, Math.min(this.threads, Math.floor(d.N / unit)), unit))
       }
       if (mode !== undefined && d.N > 8) return this.runByColumns(name, mode, ptrs, d)
@@ -197,7 +201,6 @@ export class WasmBackend implements Backend {
       const end = p === parts - 1 ? d.N : Math.floor((d.N * (p + 1)) / parts / unit) * unit,
         n = end - n0,
         dp = { ...d, N: n }
-      if (n <= 0) continue
       calls.push({ fn: name, pre: ptrs.map((ptr, i) => ptr + n0 * per[i] * 4), post: abiArgs(name, dp), wsFloats: KERNELS[name].workspace!(dp) })
       n0 += n
     }

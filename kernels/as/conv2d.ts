@@ -162,10 +162,12 @@ function toChannelsLast(xh: usize, x: usize, C: i32, H: i32, W: i32, PAD: i32): 
   }
 }
 
-// tab[m] = output pixel m's receptive-field corner in a padded image of row width Wp, times unit (C * 4: bytes into
-// a channels-last image; 1: floats into one NCHW channel plane)
-function cornerTable(tab: usize, PQ: i32, Q: i32, STRIDE: i32, Wp: i32, unit: i32): void {
-  for (let m = 0; m < PQ; m++) store<i32>(at(tab, m), ((m / Q) * STRIDE * Wp + (m % Q) * STRIDE) * unit)
+// tab[g PQ + m] = output pixel m's receptive-field corner in image g of G padded images of row width Wp, images
+// imgStep apart, times unit (C * 4: bytes into channels-last images; 1: floats into NCHW channel planes)
+function cornerTable(tab: usize, PQ: i32, Q: i32, STRIDE: i32, Wp: i32, unit: i32, G: i32, imgStep: i32): void {
+  for (let g = 0; g < G; g++) for (let m = 0; m < PQ; m++) {
+    store<i32>(at(tab, g * PQ + m), (g * imgStep + (m / Q) * STRIDE * Wp + (m % Q) * STRIDE) * unit)
+  }
 }
 
 // an image group: the fewest images whose pixels fill whole 4-pixel tiles (4 / gcd(PQ, 4): 4 images of a 3x3 or 1x1
@@ -192,8 +194,7 @@ export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usi
   for (let r = 0; r < R; r++) store<i32>(at(tab, r), (r * Wp * C) << 2)
   // each pixel's receptive-field corner in the group's channels-last images (bytes: image g at g * img floats),
   // once per call: no divisions in the tile loop (at 4x4 filters over 2 channels a tile's depth is 32 steps)
-  cornerTable(pixt, PQ, Q, STRIDE, Wp, C << 2)
-  for (let g = 1; g < G; g++) for (let m = 0; m < PQ; m++) store<i32>(at(pixt, g * PQ + m), load<i32>(at(pixt, m)) + ((g * img) << 2))
+  cornerTable(pixt, PQ, Q, STRIDE, Wp, C << 2, G, Hp * Wp)
   if (PAD > 0) memory.fill(xh, 0, <usize>(G * img) << 2) // the borders stay zero: toChannelsLast writes the interior
   const JP = up8(K) >> 3, isPixelOuter = CRS * JP * 32 <= 32768
   for (let n0 = 0; n0 < N; n0 += G) {
@@ -336,8 +337,7 @@ function backwardInputChannelsLast(dx: usize, dout: usize, w: usize, bp: usize, 
   }
   // the group's pixels as one list: image g's channels-last dx at g * img floats. A tile's pixels never meet in dx
   // (one tap, distinct corners), so a dx element adds its taps' sums in (r, s) order however the tiles fall
-  cornerTable(pixt, PQ, Q, STRIDE, Wp, C << 2)
-  for (let g = 1; g < G; g++) for (let m = 0; m < PQ; m++) store<i32>(at(pixt, g * PQ + m), load<i32>(at(pixt, m)) + ((g * img) << 2))
+  cornerTable(pixt, PQ, Q, STRIDE, Wp, C << 2, G, Hp * Wp)
   const ps = <usize>C << 2, cs = <usize>(H * W) << 2
   for (let n0 = 0; n0 < N; n0 += G) {
     const g = min(G, N - n0), M = g * PQ, MT = (M + 3) >> 2
@@ -390,8 +390,7 @@ export function conv2d_backward_input(dx: usize, dout: usize, w: usize, ws: usiz
   for (let jp = 0; jp < up8(CRS) >> 3; jp++) packN(at(bp, jp * K * 8), w, K, CRS, CRS, jp)
   for (let i = 0; i < CRS; i++) store<i32>(at(tapt, i), ((i / (R * S)) * Hp + (i % (R * S)) / S) * Wp + i % S)
   // the group's pixels as one list (image g at g * img floats of the target)
-  cornerTable(pixt, PQ, Q, STRIDE, Wp, 1)
-  for (let g = 1; g < G; g++) for (let m = 0; m < PQ; m++) store<i32>(at(pixt, g * PQ + m), load<i32>(at(pixt, m)) + g * img)
+  cornerTable(pixt, PQ, Q, STRIDE, Wp, 1, G, img)
   const target = PAD > 0 ? dxp : dx
   memory.fill(target, 0, <usize>(N * img) << 2)
   for (let n0 = 0; n0 < N; n0 += G) {
