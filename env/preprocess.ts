@@ -14,6 +14,38 @@
 
 export type ResizeMode = 'nearest' | 'bilinear'
 
+/** A square of the screen (rows top .. top + size - 1, columns left .. left + size - 1) that frames are cut from
+ *  before the resize: the crop is resized as if it were the screen (nearest only: Pillow's crop, then resize). */
+export interface Crop {
+  top: number
+  left: number
+  size: number
+}
+
+/** What is wrong with `crop` on a w x h screen, or null when it lies inside it. */
+export function cropProblem(crop: Crop, w: number, h: number): string | null {
+  const { top, left, size } = crop
+  if (![top, left, size].every(Number.isInteger) || top < 0 || left < 0 || size < 1) {
+    return `a crop needs integers top >= 0, left >= 0 and size >= 1 (got ${top},${left},${size})`
+  }
+  if (top + size > h || left + size > w) {
+    return `the crop ${top},${left},${size} reaches row ${top + size - 1} and column ${left + size - 1}, outside the ${w}x${h} screen`
+  }
+  return null
+}
+
+/** Source positions of a nearest resize of `crop` (the whole w x h screen when undefined) to dw x dh. */
+export function nearestTables(w: number, h: number, dw: number, dh: number, crop?: Crop): { xi: Int32Array; yi: Int32Array } {
+  if (!crop) return { xi: nearestIndex(w, dw), yi: nearestIndex(h, dh) }
+  const bad = cropProblem(crop, w, h)
+  if (bad) throw new Error(`Resizer: ${bad}`)
+  const xi = nearestIndex(crop.size, dw),
+    yi = nearestIndex(crop.size, dh)
+  for (let i = 0; i < xi.length; i++) xi[i] += crop.left
+  for (let i = 0; i < yi.length; i++) yi[i] += crop.top
+  return { xi, yi }
+}
+
 /** Source index for each output index of Pillow's NEAREST resize (ImagingScaleAffine's pretabulated positions). */
 export function nearestIndex(inSize: number, outSize: number): Int32Array {
   const idx = new Int32Array(outSize)
@@ -156,12 +188,15 @@ export class Resizer {
     readonly dw: number,
     readonly dh: number,
     readonly mode: ResizeMode,
+    readonly crop?: Crop,
   ) {
     if (mode !== 'nearest' && mode !== 'bilinear') throw new Error(`unknown resize mode '${mode}' (nearest, bilinear)`)
     if (mode === 'nearest') {
-      this.xi = nearestIndex(w, dw)
-      this.yi = nearestIndex(h, dh)
+      const t = nearestTables(w, h, dw, dh, crop)
+      this.xi = t.xi
+      this.yi = t.yi
     } else {
+      if (crop) throw new Error('Resizer: a crop works with the nearest resize only')
       this.tx = bilinearTaps(w, dw)
       this.ty = bilinearTaps(h, dh)
       this.tmp = new Int32Array(h * dw)
@@ -172,7 +207,17 @@ export class Resizer {
   /** RGB -> RGB (Pillow-exact). */
   rgb(src: Uint8Array, out: Uint8Array): Uint8Array {
     if (this.mode === 'nearest') {
-      out.set(resizeRgb(src, this.w, this.h, this.dw, this.dh, 'nearest'))
+      const xi = this.xi!,
+        yi = this.yi!,
+        { w, dw, dh } = this
+      for (let y = 0, o = 0; y < dh; y++) {
+        for (let x = 0; x < dw; x++, o += 3) {
+          const p = (yi[y] * w + xi[x]) * 3
+          out[o] = src[p]
+          out[o + 1] = src[p + 1]
+          out[o + 2] = src[p + 2]
+        }
+      }
       return out
     }
     this.horizontal(src)

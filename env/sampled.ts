@@ -5,7 +5,7 @@
 // transparent (no blending). So blitting onto the sample grid, in the game's draw order, gives exactly the
 // grayscale frame Resizer.grayPair computes from the full screen (test/env/sprite_frames.test.ts).
 // Values are the grayscale 0..255 as float32, computed as in env/preprocess.ts: 0.299 R + 0.587 G + 0.114 B.
-import { nearestIndex } from './preprocess.ts'
+import { nearestTables, type Crop } from './preprocess.ts'
 import type { RGB, Sprite } from './pygame_draw.ts'
 
 /** What a game draws on: the full-size screen (pygame_draw's Surface) or a SampleGrid. */
@@ -30,7 +30,7 @@ function grayPixels(s: Sprite): Float32Array {
   return g
 }
 
-/** The dw x dh nearest sample positions of a w x h screen, as a Canvas that writes grayscale into `out` at
+/** The dw x dh nearest sample positions of a w x h screen (or of a crop of it), as a Canvas that writes grayscale into `out` at
  *  `offset` (set by target()). One grid serves any number of games of the same screen size, one after another. */
 export class SampleGrid implements Canvas {
   /** source column of each output column, source row of each output row */
@@ -48,9 +48,11 @@ export class SampleGrid implements Canvas {
     readonly h: number,
     readonly dw: number,
     readonly dh: number,
+    crop?: Crop,
   ) {
-    this.xi = nearestIndex(w, dw)
-    this.yi = nearestIndex(h, dh)
+    const t = nearestTables(w, h, dw, dh, crop)
+    this.xi = t.xi
+    this.yi = t.yi
     const first = (idx: Int32Array, n: number) => {
       const f = new Int32Array(n + 1)
       for (let s = 0, o = 0; s <= n; s++) {

@@ -42,17 +42,17 @@
 // Seeds: env i uses the game RNG seed `seed + i` (default seed 24, so env 0 replays exactly like make(id)); for
 // MiniGrid that seeds its first reset (gym's reset(seed=seed + i)), later resets continue its generator, and
 // resetEnv(i, seed) reseeds.
-// frameResize, stackedFrames and resize are rejected for MiniGrid (its observation is the 7x7 symbolic view); onehot
+// frameResize, stackedFrames, resize and crop are rejected for MiniGrid (its observation is the 7x7 symbolic view); onehot
 // applies to MiniGrid only.
-// Preprocessing of pixel games (env/preprocess.ts): resize 'nearest' (Pillow NEAREST, default) or 'bilinear' (Pillow BILINEAR) of
-// the RGB screen, grayscale 0.299 R + 0.587 G + 0.114 B; obs = float32(frame) / 255. With nearest, a game that has
-// sample() (FlappyBird, MonsterKong) draws its frame at the sampled pixels only (env/sampled.ts), with the same result.
+// Preprocessing of pixel games (env/preprocess.ts): resize 'nearest' (Pillow NEAREST, default) or 'bilinear' (Pillow
+// BILINEAR) of the RGB screen (or of a square crop of it, nearest only), grayscale 0.299 R + 0.587 G + 0.114 B;
+// obs = float32(frame) / 255. With nearest, a game that has sample() (FlappyBird, MonsterKong) draws its frame at the sampled pixels only (env/sampled.ts), with the same result.
 // Sticky actions are the caller's: applySticky(prev, action, p, u) in env/preprocess.ts, with the caller's RNG.
 import { make, type ActionSpace, type Env, type ObservationKind } from './index.ts'
 import { MiniGridEnv } from './minigrid/minigrid_env.ts'
 import { ONEHOT_CHANNELS, writeSymbolic } from './minigrid/symbolic.ts'
 import type { Game } from './game.ts'
-import { Resizer, type ResizeMode } from './preprocess.ts'
+import { Resizer, type Crop, type ResizeMode } from './preprocess.ts'
 import { SampleGrid } from './sampled.ts'
 
 export interface VectorEnvOptions {
@@ -65,6 +65,8 @@ export interface VectorEnvOptions {
   stackedFrames?: number
   /** Resize filter (default 'nearest'). */
   resize?: ResizeMode
+  /** The square of the screen that is resized (default: the whole screen). Pixel games, nearest resize only. */
+  crop?: Crop
   /** Reset finished envs automatically (default true); false pauses them until resetEnv(i). */
   autoReset?: boolean
   /** Time limit per episode (default: the id's, 10000). Pixel games only. */
@@ -134,7 +136,7 @@ export class VectorEnv {
     this.agentPos = new Int32Array(numEnvs * 2).fill(-1)
     this.agentDir = new Int32Array(numEnvs).fill(-1)
     if (this.envs[0].unwrapped instanceof MiniGridEnv) {
-      const frameOpts = (['frameResize', 'stackedFrames', 'resize'] as const).filter((k) => opts[k] !== undefined)
+      const frameOpts = (['frameResize', 'stackedFrames', 'resize', 'crop'] as const).filter((k) => opts[k] !== undefined)
       if (frameOpts.length > 0) {
         throw new Error(
           `VectorEnv: ${frameOpts.join(', ')} do not apply to ${id} (its observation is MiniGrid's ` + `7x7 symbolic view; see the onehot option)`,
@@ -152,9 +154,9 @@ export class VectorEnv {
       this.kind = 'pixels'
       this.minigrid = []
       const [h, w] = this.envs[0].observationSpace.shape
-      this.resizer = new Resizer(w, h, frameResize, frameResize, resize)
+      this.resizer = new Resizer(w, h, frameResize, frameResize, resize, opts.crop)
       if (resize === 'nearest' && typeof (this.envs[0].unwrapped as Game).sample === 'function') {
-        this.grid = new SampleGrid(w, h, frameResize, frameResize)
+        this.grid = new SampleGrid(w, h, frameResize, frameResize, opts.crop)
         this.samplers = this.envs.map((e) => e.unwrapped as Game)
       }
       this.obsShape = [stackedFrames, frameResize, frameResize]

@@ -6,6 +6,7 @@
 // Adding a flag is one entry here: `name: int(default, 'doc', { min: 1, max: 64 })` (or num, prob, bool, str, oneOf).
 // Every numeric flag has bounds, strings are never empty unless said so, and names stay inside --data_dir.
 import { listEnvs } from '../env/index.ts'
+import { cropProblem, type Crop } from '../env/preprocess.ts'
 import { encoderOutSize } from './networks.ts'
 import type { DncSize } from '../engine/index.ts'
 
@@ -115,6 +116,15 @@ function natsUrlProblem(v: string): string | null {
     if (!ok) return `comma-separated URLs nats://host[:port] (or tls://); '${part}' is not one`
   }
   return null
+}
+
+/** The square of --frame_crop ('' = none), or null when the text is not TOP,LEFT,SIZE (the screen's bounds are
+ *  crossCheck's: they depend on the game). */
+export function parseCrop(v: string): Crop | null {
+  const parts = v.split(',')
+  if (parts.length !== 3 || parts.some((p) => !/^\s*\d+\s*$/.test(p))) return null
+  const [top, left, size] = parts.map(Number)
+  return size >= 1 && size <= 4096 && top <= 65536 && left <= 65536 ? { top, left, size } : null
 }
 
 /** The smallest frame the encoder accepts (36). */
@@ -340,6 +350,15 @@ export const FLAGS = {
     'Once an iteration first reaches --target_cumulative_rewards_extrinsic, save the final models as always but train this many more iterations before stopping (0 = stop there, the seed)',
     { min: 0, max: 1e9 },
   ),
+  frame_crop: str(
+    '',
+    "PLE games: TOP,LEFT,SIZE, the square of the game's screen that frames are cut from before the resize (e.g. PixelCopter's rows and columns around and ahead of the copter at native resolution: 6,12,36 with --frame_resize 36); empty = the whole screen (the seed)",
+    {
+      empty: true,
+      network: true,
+      only: (v) => (v === '' || parseCrop(v) ? null : 'TOP,LEFT,SIZE: three comma-separated integers, TOP and LEFT >= 0, SIZE >= 1'),
+    },
+  ),
 }
 
 export type FlagName = keyof typeof FLAGS
@@ -391,6 +410,13 @@ function crossCheck(a: Args): string | null {
   if (a.ortho_init && a.dnc !== '') return '--ortho_init covers the convolutions, linears and LSTMs, not the DNC: drop one of --ortho_init, --dnc'
   if (a.shared_encoder && (a.rnn_hidden_layers > 0 || a.dnc !== '')) {
     return '--shared_encoder needs a convolutional-only network: add --rnn_hidden_layers 0 (and no --dnc), or drop --shared_encoder'
+  }
+  if (a.frame_crop !== '') {
+    const spec = listEnvs().find((e) => e.id === a.game)
+    if (kind === 'minigrid') return `--frame_crop applies to PLE games only; ${a.game} observes a 7x7 grid`
+    const crop = parseCrop(a.frame_crop)
+    const bad = crop && spec ? cropProblem(crop, spec.observationShape[1], spec.observationShape[0]) : null
+    if (bad) return `--frame_crop ${a.frame_crop}: ${bad} of ${a.game}; choose TOP,LEFT,SIZE inside it`
   }
   if (kind === 'minigrid' && a.frame_skip !== 1) return `--frame_skip applies to PLE games only; a MiniGrid step (${a.game}) is one move`
   return null

@@ -152,7 +152,7 @@ export class PpoRnd {
       args.game,
       layout.kind === 'minigrid'
         ? { numEnvs: slots, seed: 0, autoReset: false, onehot: args.grid_onehot }
-        : { numEnvs: slots, seed: 0, frameResize: args.frame_resize, stackedFrames: 1, autoReset: false, frameSkip: args.frame_skip },
+        : { numEnvs: slots, seed: 0, frameResize: args.frame_resize, stackedFrames: 1, autoReset: false, frameSkip: args.frame_skip, crop: layout.crop },
     )
     const nets = buildNetworks(args, backend, venv.actionSpace.n, inputSpec(layout))
     const optims = {

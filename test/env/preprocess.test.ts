@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { applySticky, bilinearTaps, FrameStack, grayscale, nearestIndex, Resizer, resizeRgb } from '../../env/preprocess.ts'
+import { applySticky, bilinearTaps, cropProblem, FrameStack, grayscale, nearestIndex, Resizer, resizeRgb } from '../../env/preprocess.ts'
 
 const test = suite('preprocess')
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
@@ -131,4 +131,48 @@ test('applySticky: repeat the previous action with probability p', () => {
   assert.is(applySticky(1, 0, 0, 0), 0)
 })
 
+/** rows top .. top + size - 1 and columns left .. left + size - 1 of a w-wide RGB image, copied out by hand. */
+const cropRgb = (src: Uint8Array, w: number, top: number, left: number, size: number) => {
+  const out = new Uint8Array(size * size * 3)
+  for (let y = 0; y < size; y++) out.set(src.subarray(((top + y) * w + left) * 3, ((top + y) * w + left + size) * 3), y * size * 3)
+  return out
+}
+
+test('Resizer with a crop == the crop cut out by hand, then resized (nearest): rgb, gray and / 255', () => {
+  for (const [w, h, top, left, size] of [
+    [48, 48, 6, 12, 36], // PixelCopter ahead of the copter, native resolution (an identity resize)
+    [48, 48, 0, 0, 48],
+    [64, 48, 5, 20, 40],
+    [288, 512, 300, 17, 211],
+  ]) {
+    const src = blocky(w, h),
+      cut = cropRgb(src, w, top, left, size)
+    for (const d of [size, 36, 84]) {
+      const rz = new Resizer(w, h, d, d, 'nearest', { top, left, size })
+      const want = resizeRgb(cut, size, size, d, d, 'nearest')
+      assert.is(sha(rz.rgb(src, new Uint8Array(d * d * 3))), sha(want), `${w}x${h} crop ${top},${left},${size} to ${d}: rgb`)
+      const raw = new Float32Array(d * d + 2),
+        scaled = new Float32Array(d * d)
+      rz.grayPair(src, raw, 2, scaled, 0)
+      const gray = grayscale(want, new Float32Array(d * d))
+      assert.equal(Array.from(raw.subarray(2)), Array.from(gray), `${w}x${h} crop ${top},${left},${size} to ${d}: gray`)
+      assert.equal(Array.from(scaled), Array.from(Float32Array.from(gray, (v) => v / 255)), `to ${d}: / 255`)
+    }
+  }
+  // the identity crop of PixelCopter's frame: every output pixel is the source pixel 6 rows down, 12 columns right
+  const src = image(48, 48),
+    out = new Float32Array(36 * 36)
+  new Resizer(48, 48, 36, 36, 'nearest', { top: 6, left: 12, size: 36 }).grayInto(src, out)
+  const p = ((6 + 7) * 48 + 12 + 5) * 3
+  assert.is(out[7 * 36 + 5], Math.fround(0.299 * src[p] + 0.587 * src[p + 1] + 0.114 * src[p + 2]))
+})
+
+test('crops outside the screen, and crops with the bilinear filter, are refused with one line', () => {
+  assert.is(cropProblem({ top: 6, left: 12, size: 36 }, 48, 48), null)
+  assert.is(cropProblem({ top: 13, left: 0, size: 36 }, 48, 48), 'the crop 13,0,36 reaches row 48 and column 35, outside the 48x48 screen')
+  assert.match(cropProblem({ top: 0, left: 0, size: 0 }, 48, 48) ?? '', /size >= 1/)
+  assert.match(cropProblem({ top: -1, left: 0, size: 4 }, 48, 48) ?? '', /top >= 0/)
+  assert.throws(() => new Resizer(48, 48, 36, 36, 'nearest', { top: 0, left: 20, size: 36 }), /outside the 48x48 screen/)
+  assert.throws(() => new Resizer(48, 48, 36, 36, 'bilinear', { top: 0, left: 0, size: 36 }), /nearest resize only/)
+})
 test.run()

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { make } from '../../env/index.ts'
-import { FrameStack, Resizer } from '../../env/preprocess.ts'
+import { FrameStack, grayscale, Resizer, resizeRgb } from '../../env/preprocess.ts'
 import { RandomState } from '../../env/random_state.ts'
 import { VectorEnv } from '../../env/vector_env.ts'
 
@@ -113,6 +113,39 @@ test('errors: step before reset, bad actions, bad options, unknown id', () => {
   assert.throws(() => new VectorEnv('PixelCopter-v0', { numEnvs: 1, resize: 'cubic' as never }), /unknown resize mode/)
   assert.throws(() => new VectorEnv('Nope-v0', { numEnvs: 1 }), /unknown environment 'Nope-v0'/)
   assert.throws(() => venv.resetEnv(2), /no env 2/)
+})
+
+test('VectorEnv crop: frames are the square cut from the screen by hand, then resized (drawn and sampled games)', () => {
+  // PixelCopter draws its whole screen; FlappyBird draws at the sample positions only (env/sampled.ts)
+  for (const [id, crop, S, steps] of [
+    ['PixelCopter-v0', { top: 6, left: 12, size: 36 }, 36, 400],
+    ['PixelCopter-v0', { top: 2, left: 0, size: 44 }, 36, 200],
+    ['FlappyBird-v0', { top: 150, left: 40, size: 240 }, 84, 300],
+  ] as const) {
+    const N = 2
+    const venv = new VectorEnv(id, { numEnvs: N, seed: 5, frameResize: S, stackedFrames: 2, crop }).reset()
+    const [h, w] = venv.envs[0].observationSpace.shape
+    const rs = new RandomState(9)
+    const cut = new Uint8Array(crop.size * crop.size * 3)
+    let checked = 0
+    for (let t = 0; t < steps; t++) {
+      venv.step(Array.from({ length: N }, () => rs.randint(0, venv.actionSpace.n)))
+      if (id === 'FlappyBird-v0' && t % 5 !== 0) continue
+      for (let i = 0; i < N; i++) {
+        const full = venv.envs[i].obs
+        for (let y = 0; y < crop.size; y++) {
+          const from = ((crop.top + y) * w + crop.left) * 3
+          cut.set(full.subarray(from, from + crop.size * 3), y * crop.size * 3)
+        }
+        const want = grayscale(resizeRgb(cut, crop.size, crop.size, S, S, 'nearest'), new Float32Array(S * S))
+        const got = venv.frame.subarray(i * S * S, (i + 1) * S * S)
+        assert.equal(Array.from(got), Array.from(want), `${id} crop ${crop.top},${crop.left},${crop.size}: step ${t}, env ${i}`)
+        checked++
+      }
+    }
+    assert.ok(h >= crop.top + crop.size && checked >= 100, `${id}: ${checked} frames checked`)
+  }
+  assert.throws(() => new VectorEnv('MiniGrid-Empty-8x8-v0', { numEnvs: 1, crop: { top: 0, left: 0, size: 3 } }), /crop do not apply/)
 })
 
 test.run()

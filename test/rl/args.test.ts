@@ -83,6 +83,7 @@ const OURS = {
   frame_skip: 1,
   max_seconds: 0,
   iterations_after_target: 0,
+  frame_crop: '',
 }
 
 test("the seed's flags in its order with its defaults, then ours; the defaults are valid", () => {
@@ -91,12 +92,13 @@ test("the seed's flags in its order with its defaults, then ours; the defaults a
   assert.is(validateArgs(DEFAULT_ARGS), null)
 })
 
-test('the network flags are the ones that change tensor shapes', () => {
+test('the network flags are the ones that change tensor shapes (or, frame_crop, what the saved statistics mean)', () => {
   assert.equal([...NETWORK_FLAGS].sort(), [
     'dnc',
     'encoder',
     'final_hidden_dim',
     'final_hidden_layers',
+    'frame_crop',
     'frame_resize',
     'game',
     'grid_onehot',
@@ -151,6 +153,17 @@ const bad: [Partial<Args>, RegExp][] = [
   [{ frame_skip: 0 }, /^--frame_skip must be an integer in \[1, 64\] \(got 0\)$/],
   [{ game: 'MiniGrid-Empty-8x8-v0', encoder: 'grid', frame_skip: 2 }, /^--frame_skip applies to PLE games only; a MiniGrid step/],
   [{ wasm_simd: 'fast' as 'auto' }, /^unknown --wasm_simd 'fast'; available: auto, relaxed, simd128$/],
+  [{ frame_crop: '6,12' }, /^--frame_crop must be TOP,LEFT,SIZE: three comma-separated integers, TOP and LEFT >= 0, SIZE >= 1 \(got '6,12'\)$/],
+  [{ frame_crop: '6,-1,36' }, /^--frame_crop must be TOP,LEFT,SIZE: three comma-separated integers/],
+  [{ frame_crop: '6,12,0' }, /^--frame_crop must be TOP,LEFT,SIZE: three comma-separated integers/],
+  [
+    { frame_crop: '13,12,36' },
+    /^--frame_crop 13,12,36: the crop 13,12,36 reaches row 48 and column 47, outside the 48x48 screen of PixelCopter-v0; choose TOP,LEFT,SIZE inside it$/,
+  ],
+  [
+    { game: 'MiniGrid-Empty-8x8-v0', encoder: 'grid', frame_crop: '0,0,3' },
+    /^--frame_crop applies to PLE games only; MiniGrid-Empty-8x8-v0 observes a 7x7 grid$/,
+  ],
   [{ game: 'MiniGrid-Empty-8x8-v0', encoder: 'fine' }, /^--encoder fine needs frames of at least 36 pixels; MiniGrid-Empty-8x8-v0 observes a 7x7 grid/],
 ]
 for (const [patch, re] of bad) {
@@ -172,6 +185,9 @@ test('edges that are allowed', () => {
     { dnc: '32,16,2,32', rnn_hidden_layers: 0 },
     { dnc: ' 8, 4,1,2' },
     { frame_skip: 4 },
+    { frame_crop: '6,12,36' },
+    { frame_crop: '0,0,48' },
+    { frame_crop: ' 12, 0,36' },
   ] as Partial<Args>[]) {
     assert.is(validateArgs({ ...DEFAULT_ARGS, ...patch }), null, JSON.stringify(patch))
   }
