@@ -104,22 +104,7 @@ const clip8 = (ss: number) => {
 
 /** Resize an RGB image (h*w*3, row-major) to dw x dh exactly as Pillow's Image.resize with NEAREST or BILINEAR. */
 export function resizeRgb(src: Uint8Array, w: number, h: number, dw: number, dh: number, mode: ResizeMode): Uint8Array {
-  const out = new Uint8Array(dw * dh * 3)
-  if (mode === 'nearest') {
-    const xi = nearestIndex(w, dw),
-      yi = nearestIndex(h, dh)
-    for (let y = 0; y < dh; y++) {
-      for (let x = 0; x < dw; x++) {
-        const s = (yi[y] * w + xi[x]) * 3,
-          o = (y * dw + x) * 3
-        out[o] = src[s]
-        out[o + 1] = src[s + 1]
-        out[o + 2] = src[s + 2]
-      }
-    }
-    return out
-  }
-  return new Resizer(w, h, dw, dh, 'bilinear').rgb(src, out)
+  return new Resizer(w, h, dw, dh, mode).rgb(src, new Uint8Array(dw * dh * 3))
 }
 
 /** 0.299 R + 0.587 G + 0.114 B for each pixel of an RGB image, into out (float32, 0..255). */

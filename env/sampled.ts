@@ -30,8 +30,9 @@ function grayPixels(s: Sprite): Float32Array {
   return g
 }
 
-/** The dw x dh nearest sample positions of a w x h screen (or of a crop of it), as a Canvas that writes grayscale into `out` at
- *  `offset` (set by target()). One grid serves any number of games of the same screen size, one after another. */
+/** The dw x dh nearest sample positions of a w x h screen (or of a crop of it), as a Canvas that writes grayscale
+ *  into `out` at `offset` (set by target()). One grid serves any number of games of the same screen size, one
+ *  after another. */
 export class SampleGrid implements Canvas {
   /** source column of each output column, source row of each output row */
   readonly xi: Int32Array

@@ -42,11 +42,12 @@
 // Seeds: env i uses the game RNG seed `seed + i` (default seed 24, so env 0 replays exactly like make(id)); for
 // MiniGrid that seeds its first reset (gym's reset(seed=seed + i)), later resets continue its generator, and
 // resetEnv(i, seed) reseeds.
-// frameResize, stackedFrames, resize and crop are rejected for MiniGrid (its observation is the 7x7 symbolic view); onehot
-// applies to MiniGrid only.
+// frameResize, stackedFrames, resize and crop are rejected for MiniGrid (its observation is the 7x7 symbolic view);
+// onehot applies to MiniGrid only.
 // Preprocessing of pixel games (env/preprocess.ts): resize 'nearest' (Pillow NEAREST, default) or 'bilinear' (Pillow
 // BILINEAR) of the RGB screen (or of a square crop of it, nearest only), grayscale 0.299 R + 0.587 G + 0.114 B;
-// obs = float32(frame) / 255. With nearest, a game that has sample() (FlappyBird, MonsterKong) draws its frame at the sampled pixels only (env/sampled.ts), with the same result.
+// obs = float32(frame) / 255. With nearest, a game that has sample() (FlappyBird, MonsterKong) draws its frame at
+// the sampled pixels only (env/sampled.ts), with the same result.
 // Sticky actions are the caller's: applySticky(prev, action, p, u) in env/preprocess.ts, with the caller's RNG.
 import { make, type ActionSpace, type Env, type ObservationKind } from './index.ts'
 import { MiniGridEnv } from './minigrid/minigrid_env.ts'

@@ -402,7 +402,8 @@ function crossCheck(a: Args): string | null {
   if (a.int_reward_norm === 'forward_filter' && a.num_steps === 0) {
     return "--int_reward_norm forward_filter needs --num_steps > 0: the filter runs along each environment's time"
   }
-  const kind = listEnvs().find((e) => e.id === a.game)?.kind
+  const spec = listEnvs().find((e) => e.id === a.game),
+    kind = spec?.kind
   if (kind === 'minigrid' && (a.encoder === 'nature' || a.encoder === 'fine')) {
     return `--encoder ${a.encoder} needs frames of at least ${MIN_FRAME} pixels; ${a.game} observes a 7x7 grid (use --encoder grid or auto)`
   }
@@ -412,7 +413,6 @@ function crossCheck(a: Args): string | null {
     return '--shared_encoder needs a convolutional-only network: add --rnn_hidden_layers 0 (and no --dnc), or drop --shared_encoder'
   }
   if (a.frame_crop !== '') {
-    const spec = listEnvs().find((e) => e.id === a.game)
     if (kind === 'minigrid') return `--frame_crop applies to PLE games only; ${a.game} observes a 7x7 grid`
     const crop = parseCrop(a.frame_crop)
     const bad = crop && spec ? cropProblem(crop, spec.observationShape[1], spec.observationShape[0]) : null
