@@ -1,6 +1,7 @@
 // conv2d bench: our wasm conv2d_forward / backward_input / backward_weight (v2 implicit GEMM; v1 scalar shown on
 // the smallest layer's forward only: seconds per call elsewhere) against tfjs-wasm, single thread, on the seed's
-// three layers at batch 64 (test/cases CONV_SEED). The peer runs in its own layout (NHWC, filters [R,S,C,K]):
+// three layers at batch 64 (test/cases CONV_SEED) and the whole-loop bench's two 36-pixel encoders at batch 512
+// (LAYERS below). The peer runs in its own layout (NHWC, filters [R,S,C,K]):
 //   forward:          tf.conv2d
 //   backward_input:   tf.conv2dTranspose (Conv2DBackpropInput)
 //   backward_weight:  COMPOSED, as tfjs-wasm has no 2-D filter-gradient kernel (and its Conv3DBackpropFilterV2 on a
@@ -10,12 +11,20 @@
 //                     transposes included in the time.
 // Validation before timing, ours and the peer alike, against ref: forward and backward_input on the first 2
 // images of the timed call, backward_weight on a 2-image call.
+// Second peer (issue #12): PyTorch CPU's own kernels on the same layers (bench/torch_peer/conv.py, one thread, its
+// results on 2 images held against ref too), beside the machine's WebAssembly SIMD peak measured in this run: where
+// PyTorch's GFLOP/s pass the wasm peak, no wasm kernel can match it on this CPU with the same arithmetic.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { REF } from '../kernels/ref/index.ts'
 import type { KernelName } from '../kernels/index.ts'
-import { CONV_SEED, convOut } from '../test/cases/shapes.ts'
+import { CONV_SEED, convOut, type ConvCase } from '../test/cases/shapes.ts'
 import type * as TF from '@tensorflow/tfjs-core'
 import { tfjsWasm } from './tfjs_peer.ts'
 import { timeIt, record, row, upload, check, randn, openBuilds, buildLabel, type Rec } from './harness.ts'
+import { runTorchConv, INSTALL_HINT } from './torch_peer.ts'
+import { simdPeak } from './simd_peak.ts'
 
 // NCHW [N,C,H,W] -> NHWC, and [K,C,R,S] -> [R,S,C,K], for the peer
 const nhwc = (x: Float32Array, N: number, C: number, H: number, W: number) => {
@@ -56,6 +65,21 @@ function peerDW(tf: typeof TF, x: TF.Tensor4D, dy: TF.Tensor4D, R: number, S: nu
   return tf.transpose(f, [1, 2, 0, 3]) as TF.Tensor4D
 }
 
+/**
+ * The seed's three layers (batch 64), then the two 36-pixel encoders of the whole-loop bench at a training batch of
+ * 512 records: learn_config's nature CNN on 2 stacked frames (8x8/4, 4x4/2, 3x3) and issue #14's fine encoder (4x4/2,
+ * 4x4/2, 3x3).
+ */
+const LAYERS: ConvCase[] = [
+  ...CONV_SEED,
+  { N: 512, C: 2, H: 36, W: 36, K: 32, R: 8, S: 8, STRIDE: 4, PAD: 0 },
+  { N: 512, C: 32, H: 8, W: 8, K: 64, R: 4, S: 4, STRIDE: 2, PAD: 0 },
+  { N: 512, C: 64, H: 3, W: 3, K: 64, R: 3, S: 3, STRIDE: 1, PAD: 0 },
+  { N: 512, C: 2, H: 36, W: 36, K: 16, R: 4, S: 4, STRIDE: 2, PAD: 0 },
+  { N: 512, C: 16, H: 17, W: 17, K: 32, R: 4, S: 4, STRIDE: 2, PAD: 0 },
+  { N: 512, C: 32, H: 7, W: 7, K: 32, R: 3, S: 3, STRIDE: 1, PAD: 0 },
+]
+
 export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
   const bes = await openBuilds()
   const { tf, description } = await tfjsWasm()
@@ -66,18 +90,41 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
       ' + slice + transpose (tfjs-wasm has no 2-D filter gradient; its Conv3DBackpropFilterV2 is wrong for stride > 1);' +
       ' every peer validated against our ref before timing',
   )
-  for (const c of CONV_SEED) {
+  const peak = { simd128: await simdPeak(false), relaxed: await simdPeak(true) }
+  console.log(
+    `machine limit: wasm SIMD peak per thread ${peak.simd128?.toFixed(1)} GFLOP/s (SIMD128), ${peak.relaxed?.toFixed(1) ?? 'n/a'} (relaxed fused multiply-add)`,
+  )
+  const data = (c: ConvCase) => {
+    const { P, Q } = convOut(c)
+    return {
+      x: randn(c.N * c.C * c.H * c.W, 1),
+      w: randn(c.K * c.C * c.R * c.S, 2, 0.1),
+      b: randn(c.K, 3),
+      dout: randn(c.N * c.K * P * Q, 4),
+      head: (a: Float32Array) => a.subarray(0, (a.length / c.N) * 2),
+    }
+  }
+  // PyTorch: its results on the 2-image inputs (checked per layer below), then its timings, before any of ours
+  const dir = mkdtempSync(join(tmpdir(), 'rl-rnd-conv-'))
+  LAYERS.forEach((c, i) => {
+    const t = data(c)
+    for (const [k, a] of Object.entries({ x: t.head(t.x), w: t.w, b: t.b, dy: t.head(t.dout) })) writeFileSync(join(dir, `${k}_${i}.f32`), a)
+  })
+  const torch = runTorchConv(
+    LAYERS.map(({ heavy: _, PAD: __, ...l }) => l),
+    1,
+    dir,
+  )
+  if ('error' in torch) console.log(`PyTorch peer skipped: ${torch.error} (${INSTALL_HINT})`)
+  else console.log(`peer: PyTorch ${torch.version} CPU, 1 thread (bench/torch_peer/conv.py: F.conv2d, aten.convolution_backward)`)
+  for (const [li, c] of LAYERS.entries()) {
     const { P, Q } = convOut(c),
       { heavy: _, ...dims } = c,
       d = { ...dims, P, Q },
       d2 = { ...d, N: 2 }
     const shape = `${c.N}x${c.C}x${c.H}x${c.W} k${c.K} ${c.R}x${c.S}/${c.STRIDE}`
     const flops = 2 * c.N * c.K * P * Q * c.C * c.R * c.S
-    const x = randn(c.N * c.C * c.H * c.W, 1),
-      w = randn(c.K * c.C * c.R * c.S, 2, 0.1),
-      b = randn(c.K, 3)
-    const dout = randn(c.N * c.K * P * Q, 4)
-    const head = (a: Float32Array) => a.subarray(0, (a.length / c.N) * 2)
+    const { x, w, b, dout, head } = data(c)
     // tfjs tensors in NHWC / [R,S,C,K]
     const tx = tf.tensor4d(nhwc(x, c.N, c.C, c.H, c.W), [c.N, c.H, c.W, c.C])
     const tw = tf.transpose(tf.tensor4d(nhwc(w, c.K, c.C, c.R, c.S), [c.K, c.R, c.S, c.C]), [1, 2, 3, 0]) as TF.Tensor4D
@@ -109,6 +156,12 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
     const wantBw = new Float32Array(w.length)
     REF.conv2d_backward_weight(wantBw, head(dout), head(x), d2)
     checkPeer('conv2d_backward_weight', wantBw)
+    const torchOut = (k: string) => new Float32Array(new Uint8Array(readFileSync(join(dir, `${k}_${li}.f32`))).buffer)
+    if (!('error' in torch)) {
+      check(torchOut('fwd'), wantFwd, { atol: 1e-3, rtol: 1e-4 }, `PyTorch conv2d_forward ${shape} (2 images)`)
+      check(torchOut('dx'), wantBin, { atol: 1e-3, rtol: 1e-4 }, `PyTorch conv2d_backward_input ${shape} (2 images)`)
+      check(torchOut('dw'), wantBw, { atol: 1e-3, rtol: 1e-4 }, `PyTorch conv2d_backward_weight ${shape} (2 images)`)
+    }
     // the peer timed once per kernel, beside each build of ours
     const peerRecs: Record<string, Rec> = {}
     const peerRec = (name: string) =>
@@ -144,7 +197,7 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
         check(got(), want, { atol: 1e-5 + 3e-7 * c.C * c.R * c.S * c.K, rtol: 1e-4 }, `${name} ${shape} (${build})`)
         const ours = record(opts.json, { kernel: name, shape, backend: `wasm ${build}`, library: 'rl-rnd', threads: 1, ms: timeIt(name, fn) }, flops)
         row(`${name} ${build}`, shape, ours, peerRec(name))
-        if (name === 'conv2d_forward' && c.C === 64 && bi === 0) {
+        if (name === 'conv2d_forward' && c.C === 64 && c.N === 64 && bi === 0) {
           const v1 = () => be.run('conv2d_forward', [Y], [X, Wt, B], d, '_v1')
           v1()
           check(be.readSync(Y), want, { atol: 1e-3, rtol: 1e-4 }, `conv2d_forward_v1 ${shape}`)
@@ -157,8 +210,18 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
       }
       for (const buf of [X, Wt, B, D, Y, DX, DW, DW2, X2, D2]) be.free(buf)
     }
+    if (!('error' in torch)) {
+      for (const [kernel, ms] of Object.entries(torch.ms[li])) {
+        const r = record(opts.json, { kernel, shape, backend: 'cpu', library: `PyTorch ${torch.version}`, threads: 1, ms }, flops)
+        const share = peak.relaxed ? ` = ${((100 * r.gflops) / peak.relaxed).toFixed(0)}% of the relaxed wasm peak` : ''
+        console.log(
+          `${`${kernel} PyTorch`.padEnd(34)} | ${shape.padEnd(22)} | ${ms.toFixed(3).padStart(9)} ms | ${r.gflops.toFixed(1).padStart(5)} GFLOP/s${share}`,
+        )
+      }
+    }
     tf.dispose([tx, tw, tdy])
   }
+  rmSync(dir, { recursive: true, force: true })
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run()

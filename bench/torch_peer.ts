@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 export const PEER_SCRIPT = fileURLToPath(new URL('./torch_peer/rl_loop.py', import.meta.url))
+export const CONV_SCRIPT = fileURLToPath(new URL('./torch_peer/conv.py', import.meta.url))
 export const INSTALL_HINT = 'pip install torch (CPU build) and numpy for python3'
 const PYTHON = process.env.RL_BENCH_PYTHON ?? 'python3'
 
@@ -55,6 +56,34 @@ export function runTorchPeer(config: string, args: object, threads: number, iter
   const r = spawnSync(PYTHON, argv, { encoding: 'utf8', maxBuffer: 1 << 24 })
   if (r.error || r.status !== 0) return { error: r.error ? r.error.message : lastLine(r.stderr) }
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as PeerResult
+}
+
+/** A conv layer as bench/torch_peer/conv.py reads it (no padding). */
+export interface ConvLayer {
+  N: number
+  C: number
+  H: number
+  W: number
+  K: number
+  R: number
+  S: number
+  STRIDE: number
+}
+
+/**
+ * PyTorch's own conv kernels on `layers` at `threads` threads (bench/torch_peer/conv.py): per layer, ms per call of
+ * conv2d_forward, conv2d_backward_input and conv2d_backward_weight; with `checkDir`, it first writes its results on
+ * the 2-image inputs the caller left there. The error's last line when python3, numpy or torch is missing.
+ */
+export function runTorchConv(layers: ConvLayer[], threads: number, checkDir?: string): { version: string; ms: Record<string, number>[] } | { error: string } {
+  const argv = [CONV_SCRIPT, '--layers', JSON.stringify(layers), '--threads', String(threads), ...(checkDir ? ['--check', checkDir] : [])]
+  const r = spawnSync(PYTHON, argv, { encoding: 'utf8' })
+  if (r.error || r.status !== 0) return { error: r.error ? r.error.message : lastLine(r.stderr) }
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { layer: number; ms: Record<string, number>; torch: string })
+  return { version: lines[0]?.torch ?? '?', ms: lines.map((l) => l.ms) }
 }
 
 const lastLine = (s: string) =>
