@@ -105,9 +105,9 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
     }
   }
   // PyTorch: its results on the 2-image inputs (checked per layer below), then its timings, before any of ours
+  const layerData = LAYERS.map(data)
   const dir = mkdtempSync(join(tmpdir(), 'rl-rnd-conv-'))
-  LAYERS.forEach((c, i) => {
-    const t = data(c)
+  layerData.forEach((t, i) => {
     for (const [k, a] of Object.entries({ x: t.head(t.x), w: t.w, b: t.b, dy: t.head(t.dout) })) writeFileSync(join(dir, `${k}_${i}.f32`), a)
   })
   const torch = runTorchConv(
@@ -124,7 +124,7 @@ export async function run(opts: { json: any[] } = { json: [] }): Promise<void> {
       d2 = { ...d, N: 2 }
     const shape = `${c.N}x${c.C}x${c.H}x${c.W} k${c.K} ${c.R}x${c.S}/${c.STRIDE}`
     const flops = 2 * c.N * c.K * P * Q * c.C * c.R * c.S
-    const { x, w, b, dout, head } = data(c)
+    const { x, w, b, dout, head } = layerData[li]
     // tfjs tensors in NHWC / [R,S,C,K]
     const tx = tf.tensor4d(nhwc(x, c.N, c.C, c.H, c.W), [c.N, c.H, c.W, c.C])
     const tw = tf.transpose(tf.tensor4d(nhwc(w, c.K, c.C, c.R, c.S), [c.K, c.R, c.S, c.C]), [1, 2, 3, 0]) as TF.Tensor4D

@@ -5,6 +5,7 @@
 // it reports the figure with the game too.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import type { ConvCase } from '../test/cases/shapes.ts'
 
 export const PEER_SCRIPT = fileURLToPath(new URL('./torch_peer/rl_loop.py', import.meta.url))
 export const CONV_SCRIPT = fileURLToPath(new URL('./torch_peer/conv.py', import.meta.url))
@@ -58,17 +59,8 @@ export function runTorchPeer(config: string, args: object, threads: number, iter
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as PeerResult
 }
 
-/** A conv layer as bench/torch_peer/conv.py reads it (no padding). */
-export interface ConvLayer {
-  N: number
-  C: number
-  H: number
-  W: number
-  K: number
-  R: number
-  S: number
-  STRIDE: number
-}
+/** A conv layer as bench/torch_peer/conv.py reads it: our ConvCase without padding (conv.py pads none). */
+export type ConvLayer = Omit<ConvCase, 'PAD' | 'heavy'>
 
 /**
  * PyTorch's own conv kernels on `layers` at `threads` threads (bench/torch_peer/conv.py): per layer, ms per call of

@@ -34,9 +34,13 @@ def kernels(L, x, w, b, dy):
     }
 
 
+def out_hw(L):
+    """The output map's height and width (no padding)."""
+    return (L["H"] - L["R"]) // L["STRIDE"] + 1, (L["W"] - L["S"]) // L["STRIDE"] + 1
+
+
 def tensors(L, n, rng):
-    P = (L["H"] - L["R"]) // L["STRIDE"] + 1
-    Q = (L["W"] - L["S"]) // L["STRIDE"] + 1
+    P, Q = out_hw(L)
     x = torch.from_numpy(rng.standard_normal((n, L["C"], L["H"], L["W"]), dtype=np.float32))
     w = torch.from_numpy(rng.standard_normal((L["K"], L["C"], L["R"], L["S"]), dtype=np.float32) * 0.1)
     b = torch.from_numpy(rng.standard_normal(L["K"], dtype=np.float32))
@@ -75,8 +79,7 @@ def main():
     version = torch.__version__.split("+")[0]
     if a.check:
         for i, L in enumerate(layers):
-            P = (L["H"] - L["R"]) // L["STRIDE"] + 1
-            Q = (L["W"] - L["S"]) // L["STRIDE"] + 1
+            P, Q = out_hw(L)
 
             def load(name, shape):
                 return torch.from_numpy(np.fromfile(os.path.join(a.check, f"{name}_{i}.f32"), dtype="<f4").reshape(shape))
