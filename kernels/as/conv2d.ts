@@ -211,9 +211,14 @@ export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usi
         const m1 = min(m + 1, M - 1), m2 = min(m + 2, M - 1), m3 = min(m + 3, M - 1)
         const a0 = xh + <usize>load<i32>(at(pixt, m)), a1 = xh + <usize>load<i32>(at(pixt, m1))
         const a2 = xh + <usize>load<i32>(at(pixt, m2)), a3 = xh + <usize>load<i32>(at(pixt, m3))
-        micro(t, a0, a1, a2, a3, tab, R, SC, 4, at(bp, jp * CRS * 8), 32)
-        // the tile's rows into NCHW, one image's run of pixels at a time (a tile may span images)
         const nj = min(8, K - jp * 8), rows = min(4, M - m)
+        if (g == 1 && rows == 4 && nj == 8) {
+          // a whole tile of one image: straight from the registers into its 8 channel rows, + bias
+          micro(at(out, (n0 * K + jp * 8) * PQ + m), a0, a1, a2, a3, tab, R, SC, 4, at(bp, jp * CRS * 8), 32, <usize>PQ << 2, at(b, jp * 8))
+          continue
+        }
+        micro(t, a0, a1, a2, a3, tab, R, SC, 4, at(bp, jp * CRS * 8), 32, 0, 0)
+        // the tile's rows into NCHW, one image's run of pixels at a time (a tile may span images)
         if (g == 1) {
           storeT(t, at(out, (n0 * K + jp * 8) * PQ + m), PQ, 1, rows, nj, false, at(b, jp * 8))
           continue
@@ -253,7 +258,10 @@ export function conv2d_backward_weight(dw: usize, dout: usize, x: usize, ws: usi
         const a1 = at(xb, ((i1 / RS) * Hp + (i1 % RS) / S) * Wp + i1 % S)
         const a2 = at(xb, ((i2 / RS) * Hp + (i2 % RS) / S) * Wp + i2 % S)
         const a3 = at(xb, ((i3 / RS) * Hp + (i3 % RS) / S) * Wp + i3 % S)
-        micro(t, a0, a1, a2, a3, tab, g * P, Q, <usize>STRIDE << 2, panel, 32)
+        // a 1x1 output map (a 3x3 filter over a 3x3 map): the depth is the images alone, one strided run (tab[0] = 0)
+        // instead of g one-step runs through the table; the same sums in the same order
+        if (PQ == 1) micro(t, a0, a1, a2, a3, tab, 1, g, <usize>img << 2, panel, 32, 0, 0)
+        else micro(t, a0, a1, a2, a3, tab, g * P, Q, <usize>STRIDE << 2, panel, 32, 0, 0)
         storeT(t, at(dw, jp * 8 * CRS + i), CRS, 1, min(4, CRS - i), nj, true, 0)
       }
     }
@@ -412,7 +420,7 @@ export function conv2d_backward_input(dx: usize, dout: usize, w: usize, ws: usiz
       }
       for (let m = 0; m < M; m += 4) {
         const a0 = at(ap, m * K)
-        micro(t, a0, a0 + 4, a0 + 8, a0 + 12, tab0, 1, K, 16, panel, 32)
+        micro(t, a0, a0 + 4, a0 + 8, a0 + 12, tab0, 1, K, 16, panel, 32, 0, 0)
         // col2im fused into the store: tile[i][j] belongs to input pixel (pixel m+i's corner) + (tap jp*8+j)
         for (let i = 0; i < min(4, M - m); i++) {
           const base = at(xn, load<i32>(at(pixt, m + i))), tr = t + (<usize>i << 5)
