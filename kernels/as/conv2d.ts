@@ -196,13 +196,15 @@ export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usi
   // once per call: no divisions in the tile loop (at 4x4 filters over 2 channels a tile's depth is 32 steps)
   cornerTable(pixt, PQ, Q, STRIDE, Wp, C << 2, G, Hp * Wp)
   if (PAD > 0) memory.fill(xh, 0, <usize>(G * img) << 2) // the borders stay zero: toChannelsLast writes the interior
-  const JP = up8(K) >> 3, isPixelOuter = CRS * JP * 32 <= 32768
+  // loop order: sweep the channel panels per pixel tile (its 4 receptive fields stay in L1) only when all packed
+  // weights fit in L1 (<= 32 KB) and the group's channels-last images do not (the seed's 84-pixel first layer);
+  // otherwise sweep the pixels per panel (the panel stays in L1, and the tiles write 8 output rows at a time, not
+  // 8 per panel: the fine encoder's first layer x1.15)
+  const JP = up8(K) >> 3, isPixelOuter = CRS * JP * 32 <= 32768 && G * img * 4 > 32768
   for (let n0 = 0; n0 < N; n0 += G) {
     const g = min(G, N - n0), M = g * PQ
     for (let i = 0; i < g; i++) toChannelsLast(at(xh, i * img), at(x, (n0 + i) * C * H * W), C, H, W, PAD)
     const MT = (M + 3) >> 2, nOuter = isPixelOuter ? MT : JP, nInner = isPixelOuter ? JP : MT
-    // loop order: when all packed weights fit in L1 (<= 32 KB) sweep the channel panels per pixel tile (its 4
-    // receptive fields stay in L1); otherwise sweep pixels per panel (the panel stays in L1)
     for (let outer = 0; outer < nOuter; outer++) {
       for (let inner = 0; inner < nInner; inner++) {
         const m = (isPixelOuter ? outer : inner) << 2, jp = isPixelOuter ? inner : outer
