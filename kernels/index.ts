@@ -74,7 +74,9 @@ function convWorkspace(d: Record<string, number>, pass: 'fwd' | 'bin' | 'bw'): n
       : pass === 'bw'
         ? G * PQ * up8(K) + up4(G * P)
         : Math.max(K * up8(CRS), R * S * up8(C) * K) + up4(Gf * PQ) * (K + 1) + up4(CRS) + Gf * (H + 2 * PAD) * (W + 2 * PAD) * C
-  return 64 + body + pad
+  // a filter as large as the image runs its gradients as the blocked matmuls (kernels/as/conv2d.ts isWholeImage)
+  const whole = PAD === 0 && H === R && W === S && pass !== 'fwd' ? mmWorkspace(pass === 'bw' ? { K: N, N: CRS } : { K, N: CRS }) : 0
+  return Math.max(64 + body + pad, whole)
 }
 export const CONV_DIMS = ['N', 'C', 'H', 'W', 'K', 'R', 'S', 'P', 'Q', 'STRIDE', 'PAD'] as const
 export const BCAST_DIMS = ['D0', 'D1', 'D2', 'D3', 'SA0', 'SA1', 'SA2', 'SA3', 'SB0', 'SB1', 'SB2', 'SB3'] as const

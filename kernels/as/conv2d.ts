@@ -33,6 +33,7 @@
 //   backward_input: max(K ceil8(CRS), RS ceil8(C) K) packed w, ceil4(G PQ) K packed dout, ceil4(CRS) + ceil4(G PQ)
 //   offset tables, G (H+2PAD)(W+2PAD) C channels-last dx images (G as forward's; the other paths leave them unused).
 import { madd } from './madd'
+import { matmul, matmul_tn } from './matmul'
 import { micro, packN, packT, storeT, WS_HEADER } from './gemm'
 
 @inline function at(p: usize, i: i32): usize { return p + (<usize>i << 2) }
@@ -179,6 +180,12 @@ function cornerTable(tab: usize, PQ: i32, Q: i32, STRIDE: i32, Wp: i32, unit: i3
   return min(N, (PQ & 3) == 0 || PQ > 128 ? 1 : (PQ & 1) == 0 ? 2 : 4)
 }
 
+// A filter as large as the (unpadded) image: one output pixel, and x's rows [C][H][W] are the receptive fields in
+// the weights' (c, r, s) order, so the gradients are plain GEMMs (the blocked matmuls of matmul.ts).
+@inline function isWholeImage(H: i32, W: i32, R: i32, S: i32, PAD: i32): bool {
+  return PAD == 0 && H == R && W == S
+}
+
 export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
   K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
   const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, SC = S * C, G = imageGroup(N, PQ), img = Hp * Wp * C
@@ -238,6 +245,11 @@ export function conv2d_forward(out: usize, x: usize, w: usize, b: usize, ws: usi
 export function conv2d_backward_weight(dw: usize, dout: usize, x: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
   K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
   const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, img = C * Hp * Wp
+  if (isWholeImage(H, W, R, S, PAD)) {
+    // the filter covers the whole image (a 3x3 filter over a 3x3 map): x [N][CRS] is im2col already, dw = dout^T x
+    matmul_tn(dw, dout, x, ws, K, N, CRS)
+    return
+  }
   const G = max(1, min(N, 1024 / PQ))
   const t = ws, bp = at(ws, WS_HEADER), tab = at(bp, G * PQ * up8(K)), xp = at(tab, up4(G * P))
   memory.fill(dw, 0, <usize>(K * CRS) << 2)
@@ -260,10 +272,7 @@ export function conv2d_backward_weight(dw: usize, dout: usize, x: usize, ws: usi
         const a1 = at(xb, ((i1 / RS) * Hp + (i1 % RS) / S) * Wp + i1 % S)
         const a2 = at(xb, ((i2 / RS) * Hp + (i2 % RS) / S) * Wp + i2 % S)
         const a3 = at(xb, ((i3 / RS) * Hp + (i3 % RS) / S) * Wp + i3 % S)
-        // a 1x1 output map (a 3x3 filter over a 3x3 map): the depth is the images alone, one strided run (tab[0] = 0)
-        // instead of g one-step runs through the table; the same sums in the same order
-        if (PQ == 1) micro(t, a0, a1, a2, a3, tab, 1, g, <usize>img << 2, panel, 32, 0, 0)
-        else micro(t, a0, a1, a2, a3, tab, g * P, Q, <usize>STRIDE << 2, panel, 32, 0, 0)
+        micro(t, a0, a1, a2, a3, tab, g * P, Q, <usize>STRIDE << 2, panel, 32, 0, 0)
         storeT(t, at(dw, jp * 8 * CRS + i), CRS, 1, min(4, CRS - i), nj, true, 0)
       }
     }
@@ -385,6 +394,11 @@ function backwardInputChannelsLast(dx: usize, dout: usize, w: usize, bp: usize, 
 export function conv2d_backward_input(dx: usize, dout: usize, w: usize, ws: usize, N: i32, C: i32, H: i32, W: i32,
   K: i32, R: i32, S: i32, P: i32, Q: i32, STRIDE: i32, PAD: i32): void {
   const Hp = H + 2 * PAD, Wp = W + 2 * PAD, CRS = C * R * S, PQ = P * Q, img = C * Hp * Wp
+  if (isWholeImage(H, W, R, S, PAD)) {
+    // the filter covers the whole image: dx [N][CRS] = dout [N][K] w [K][CRS]
+    matmul(dx, dout, w, ws, N, K, CRS)
+    return
+  }
   const RS = R * S, CP = up8(C) >> 3
   const t = ws, tab0 = ws + 128, bp = at(ws, WS_HEADER), ap = at(bp, max(K * up8(CRS), RS * CP * 8 * K))
   const G = imageGroup(N, PQ), tapt = at(ap, up4(G * PQ) * K), pixt = at(tapt, up4(CRS)), xcl = at(pixt, up4(G * PQ))
