@@ -47,22 +47,30 @@ export function micro(t: usize, a0: usize, a1: usize, a2: usize, a3: usize, tab:
   }
   if (ldc) {
     // a whole tile straight into its place, transposed: the 8 columns' rows ldc bytes apart at t, + bias
-    storeHalf(t, ldc, bias, c00, c10, c20, c30)
-    storeHalf(t + 4 * ldc, ldc, bias + 16, c01, c11, c21, c31)
+    storeHalf(t, ldc, bias, c00, c10, c20, c30, 4, false)
+    storeHalf(t + 4 * ldc, ldc, bias + 16, c01, c11, c21, c31, 4, false)
     return
   }
   v128.store(t, c00); v128.store(t, c01, 16); v128.store(t, c10, 32); v128.store(t, c11, 48)
   v128.store(t, c20, 64); v128.store(t, c21, 80); v128.store(t, c30, 96); v128.store(t, c31, 112)
 }
 
-// 4 rows' (x0..x3) 4 columns transposed into 4 column rows ldc bytes apart at o, each + its bias
-@inline function storeHalf(o: usize, ldc: usize, bias: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
+// 4 rows' (x0..x3) 4 columns transposed into the first n (<= 4) column rows ldc bytes apart at o: each (+ its bias
+// when bias != 0) (+ what is there when isAccumulate). micro's whole tiles and storeT's both go through it.
+@inline function storeHalf(o: usize, ldc: usize, bias: usize, x0: v128, x1: v128, x2: v128, x3: v128, n: i32,
+  isAccumulate: bool): void {
   const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5)
   const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7)
-  v128.store(o, f32x4.add(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.load32_splat(bias)))
-  v128.store(o + ldc, f32x4.add(v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), v128.load32_splat(bias, 4)))
-  v128.store(o + 2 * ldc, f32x4.add(v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), v128.load32_splat(bias, 8)))
-  v128.store(o + 3 * ldc, f32x4.add(v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), v128.load32_splat(bias, 12)))
+  storeCol(o, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), bias, isAccumulate)
+  if (n > 1) storeCol(o + ldc, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), bias ? bias + 4 : 0, isAccumulate)
+  if (n > 2) storeCol(o + 2 * ldc, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), bias ? bias + 8 : 0, isAccumulate)
+  if (n > 3) storeCol(o + 3 * ldc, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), bias ? bias + 12 : 0, isAccumulate)
+}
+
+@inline function storeCol(dst: usize, v: v128, bias: usize, isAccumulate: bool): void {
+  let r = bias ? f32x4.add(v, v128.load32_splat(bias)) : v
+  if (isAccumulate) r = f32x4.add(r, v128.load(dst))
+  v128.store(dst, r)
 }
 
 /**
@@ -156,21 +164,11 @@ export function storeRows(t: usize, c: usize, ldc: i32, m: i32, n: i32, isAccumu
 export function storeT(t: usize, c: usize, ldc: i32, si: i32, m: i32, n: i32, isAccumulate: bool, bias: usize): void {
   if (m == 4 && si == 1) {
     // transpose the two 4x4 halves in registers, then one f32x4 store per channel
-    for (let h = 0; h < 2; h++) {
+    const rs = <usize>ldc << 2
+    for (let h = 0; h < 2 && h * 4 < n; h++) {
       const x0 = v128.load(t + (<usize>h << 4)), x1 = v128.load(t + (<usize>h << 4), 32)
       const x2 = v128.load(t + (<usize>h << 4), 64), x3 = v128.load(t + (<usize>h << 4), 96)
-      const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5)
-      const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7)
-      for (let q = 0; q < 4; q++) {
-        const j = h * 4 + q
-        if (j >= n) break
-        const v = q == 0 ? v128.shuffle<f32>(t0, t1, 0, 1, 4, 5) : q == 1 ? v128.shuffle<f32>(t0, t1, 2, 3, 6, 7)
-          : q == 2 ? v128.shuffle<f32>(t2, t3, 0, 1, 4, 5) : v128.shuffle<f32>(t2, t3, 2, 3, 6, 7)
-        const dst = at(c, j * ldc)
-        let r = bias ? f32x4.add(v, v128.load32_splat(at(bias, j))) : v
-        if (isAccumulate) r = f32x4.add(r, v128.load(dst))
-        v128.store(dst, r)
-      }
+      storeHalf(c + <usize>(h * 4) * rs, rs, bias ? bias + (<usize>h << 4) : 0, x0, x1, x2, x3, n - h * 4, isAccumulate)
     }
     return
   }
