@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert'
 import { KERNEL_NAMES } from '../../kernels/index.ts'
 import { openBackend } from '../../cli/node_backend.ts'
 import type { WasmBackend } from '../../engine/backend/wasm.ts'
-import { sizeClass } from '../../engine/backend/wasm_memory.ts'
+import { Arena, sizeClass } from '../../engine/backend/wasm_memory.ts'
 import { randn } from '../helpers.ts'
 
 const test = suite('wasm_backend')
@@ -58,6 +58,28 @@ test('memory.grow keeps contents and refreshes views; reads are copies; buffers 
   be.write(big, new Float32Array([1, 2, 3]), (8 << 20) - 3)
   assert.equal(Array.from(be.readSync(big).subarray(-3)), [1, 2, 3])
   for (const b of [a, big, be.alloc(3), be.alloc(5)]) assert.is((b as any).ptr % 16, 0)
+})
+
+test('the arena grows the memory ahead by an eighth of its size, and only by the need near its maximum', () => {
+  const PAGE = 65536
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: 64 })
+  const grows: number[] = []
+  const grow = memory.grow.bind(memory)
+  memory.grow = (n: number) => (grows.push(n), grow(n))
+  const arena = new Arena(memory, 0)
+  // batch sizes that vary step by step keep meeting new size classes; growing by the exact need paid a grow each time
+  for (let i = 0; i < 200; i++) arena.alloc(2048 + 64 * i)
+  const reserved = arena.reservedBytes
+  assert.ok(memory.buffer.byteLength >= reserved, 'the memory holds every block')
+  assert.ok(grows.length <= 12, `${grows.length} grows for ${(reserved / PAGE).toFixed(1)} pages of blocks`)
+  assert.ok(
+    grows.every((n) => n >= 2),
+    `each grow at least an eighth of 16+ pages: ${grows.join(',')}`,
+  )
+  // near the maximum (64 pages) the eighth no longer fits: only the need is taken, up to the last page
+  while (arena.reservedBytes + 4 * PAGE <= 64 * PAGE) arena.alloc(4 * PAGE - 16)
+  assert.is(memory.buffer.byteLength, 64 * PAGE)
+  assert.throws(() => arena.alloc(4 * PAGE), /./)
 })
 
 test('clear errors: unknown kernel, stale module, freed buffer, wrong arity', async () => {
