@@ -36,6 +36,11 @@ export class EpisodeBuffer {
   seed = 0
   /** the RND input normalization it was acted on, when not the trainer's own (a learner's blocks, rl/distributed/) */
   norm: ObsNormalizer | null = null
+  /** each frame as the policy/value input sees it (frame / divisor) and as the RND input does (normalized), for the
+   *  training pass: prepareTrainFrames() fills them for the episode's length (trainFrames), reset() makes them stale */
+  scaled = new Float32Array(0)
+  normed = new Float32Array(0)
+  trainFrames = -1
 
   /** frameSize values per frame; the policy/value input is frame / divisor */
   constructor(
@@ -50,6 +55,7 @@ export class EpisodeBuffer {
   reset(): void {
     this.length = 0
     this.totalReward = 0
+    this.trainFrames = -1
   }
 
   /** Make room for step `t` (doubling). */
@@ -88,19 +94,22 @@ const stackStart = (ep: EpisodeBuffer, t: number) => (ep.epStart.length > t ? ep
  */
 export function fillStack(dst: Float32Array, off: number, ep: EpisodeBuffer, t: number, S: number): void {
   const hw = ep.frameSize,
-    f = ep.frames,
-    div = ep.divisor,
     lo = S > 1 ? stackStart(ep, t) : 0
   for (let s = 0; s < S; s++) {
     const src = t - (S - 1 - s),
       o = off + s * hw
-    if (src < lo) {
-      dst.fill(0, o, o + hw)
-      continue
-    }
-    const b = src * hw
-    for (let j = 0; j < hw; j++) dst[o + j] = f[b + j] / div
+    if (src < lo) dst.fill(0, o, o + hw)
+    else scaleFrame(dst, o, ep, src)
   }
+}
+
+/** Frame `src` of ep / divisor into dst[o .. o + frameSize): the policy/value input's frame. */
+function scaleFrame(dst: Float32Array, o: number, ep: EpisodeBuffer, src: number): void {
+  const hw = ep.frameSize,
+    f = ep.frames,
+    div = ep.divisor,
+    b = src * hw
+  for (let j = 0; j < hw; j++) dst[o + j] = f[b + j] / div
 }
 
 /** Per-pixel normalization of RND inputs: clip((x - mean) / (std + 1e-5), -clip, clip). Snapshotted per rollout. */
@@ -128,27 +137,61 @@ export class ObsNormalizer {
 /** RND input of step t: the last S frames, each normalized per pixel (zeros before the episode's start). */
 export function fillRndStack(dst: Float32Array, off: number, ep: EpisodeBuffer, t: number, S: number, norm: ObsNormalizer): void {
   const hw = ep.frameSize,
-    f = ep.frames,
-    m = norm.mean,
-    inv = norm.invStd,
-    c = norm.clip,
     lo = S > 1 ? stackStart(ep, t) : 0
   for (let s = 0; s < S; s++) {
     const src = t - (S - 1 - s),
       o = off + s * hw
-    if (src < lo) {
-      dst.fill(0, o, o + hw)
-      continue
-    }
-    const b = src * hw
-    if (!norm.isActive) {
-      dst.set(f.subarray(b, b + hw), o)
-      continue
-    }
-    for (let j = 0; j < hw; j++) {
-      const v = (f[b + j] - m[j]) * inv[j]
-      dst[o + j] = v < -c ? -c : v > c ? c : v
-    }
+    if (src < lo) dst.fill(0, o, o + hw)
+    else normFrame(dst, o, ep, src, norm)
+  }
+}
+
+/** Frame `src` of ep normalized per pixel into dst[o .. o + frameSize) (raw while norm is not yet active). */
+function normFrame(dst: Float32Array, o: number, ep: EpisodeBuffer, src: number, norm: ObsNormalizer): void {
+  const hw = ep.frameSize,
+    f = ep.frames,
+    b = src * hw
+  if (!norm.isActive) {
+    dst.set(f.subarray(b, b + hw), o)
+    return
+  }
+  const m = norm.mean,
+    inv = norm.invStd,
+    c = norm.clip
+  for (let j = 0; j < hw; j++) {
+    const v = (f[b + j] - m[j]) * inv[j]
+    dst[o + j] = v < -c ? -c : v > c ? c : v
+  }
+}
+
+/**
+ * Before a training pass: every frame of ep scaled and normalized once (ep.scaled, ep.normed, by the functions the
+ * stacks use, so the values are the same), where building each record's stacks from the raw frames redid that
+ * work for every stacked copy of a frame in every epoch.
+ */
+export function prepareTrainFrames(ep: EpisodeBuffer, norm: ObsNormalizer): void {
+  const hw = ep.frameSize,
+    T = ep.length
+  if (ep.scaled.length < T * hw) {
+    ep.scaled = new Float32Array(ep.capacity * hw)
+    ep.normed = new Float32Array(ep.capacity * hw)
+  }
+  for (let t = 0; t < T; t++) {
+    scaleFrame(ep.scaled, t * hw, ep, t)
+    normFrame(ep.normed, t * hw, ep, t, norm)
+  }
+  ep.trainFrames = T
+}
+
+/** The stack of step t (S frames, oldest first, zeros before the episode's start) copied from prepared frames. */
+export function copyStack(dst: Float32Array, off: number, ep: EpisodeBuffer, frames: Float32Array, t: number, S: number): void {
+  const hw = ep.frameSize,
+    lo = S > 1 ? stackStart(ep, t) : 0
+  for (let s = 0; s < S; s++) {
+    const src = t - (S - 1 - s),
+      o = off + s * hw
+    if (src < lo) dst.fill(0, o, o + hw)
+    else dst.set(frames.subarray(src * hw, (src + 1) * hw), o)
   }
 }
 

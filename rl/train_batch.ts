@@ -2,7 +2,7 @@
 // COLUMNS (its shape per record and how a record fills it) so a new per-record input is one entry here. The
 // trainer pushes the real records lane by lane and turns the columns it needs into [count, ...shape] tensors.
 import { Tensor, type Backend } from '../engine/index.ts'
-import { fillStack, fillRndStack, softmaxProb, type EpisodeBuffer, type ObsNormalizer } from './rollout.ts'
+import { copyStack, prepareTrainFrames, softmaxProb, type EpisodeBuffer, type ObsNormalizer } from './rollout.ts'
 import { surrogateBound, P_MIN, P_MAX } from './losses.ts'
 
 /** What every record's columns are sized and filled by. */
@@ -33,10 +33,10 @@ interface Column {
 }
 
 const COLUMNS = {
-  /** policy/value input: the last S frames / divisor (rl/observation.ts) */
-  obs: { shape: (d) => [d.S * d.C, d.F, d.F], fill: (dst, o, r, d) => fillStack(dst, o, r.ep, r.s, d.S) },
+  /** policy/value input: the last S frames / divisor (rl/observation.ts; the rollout's fillStack, prepared) */
+  obs: { shape: (d) => [d.S * d.C, d.F, d.F], fill: (dst, o, r, d) => copyStack(dst, o, r.ep, r.ep.scaled, r.s, d.S) },
   /** RND input: the last Sr frames, normalized as at the rollout (the episode's own normalization when it has one) */
-  rnd: { shape: (d) => [d.Sr * d.C, d.F, d.F], fill: (dst, o, r, d) => fillRndStack(dst, o, r.ep, r.s, d.Sr, r.ep.norm ?? d.norm) },
+  rnd: { shape: (d) => [d.Sr * d.C, d.F, d.F], fill: (dst, o, r, d) => copyStack(dst, o, r.ep, r.ep.normed, r.s, d.Sr) },
   /** the action taken, one-hot */
   onehot: {
     shape: (d) => [d.A],
@@ -121,8 +121,14 @@ export class TrainBatch {
     this.count = 0
   }
 
+  /** Before pushing records of these episodes (each training pass): their frames scaled and normalized once. */
+  prepare(eps: readonly EpisodeBuffer[]): void {
+    for (const ep of eps) prepareTrainFrames(ep, ep.norm ?? this.dims.norm)
+  }
+
   /** Append a record; returns its row. */
   push(r: BatchRecord): number {
+    if (r.ep.trainFrames !== r.ep.length) throw new Error('train batch: a record of an episode whose frames were not prepared (call prepare first)')
     const row = this.count++
     for (const k of NAMES) COLUMNS[k].fill(this.data[k], row * sizeOf(this.shapes[k]), r, this.dims)
     return row

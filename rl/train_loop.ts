@@ -67,6 +67,7 @@ export interface Chunk {
 export async function trainIteration(c: TrainContext, eps: EpisodeBuffer[]): Promise<TrainMetrics> {
   const a = c.args,
     K = eps.length
+  c.batch.prepare(eps)
   const plans: { steps: (Chunk | null)[][]; rndSel: Uint8Array }[] = []
   for (let epoch = 0; epoch < a.epochs_per_iteration; epoch++) {
     let longest = 0
