@@ -93,13 +93,18 @@ const stackStart = (ep: EpisodeBuffer, t: number) => (ep.epStart.length > t ? ep
  * written to dst[off .. off + S*frameSize).
  */
 export function fillStack(dst: Float32Array, off: number, ep: EpisodeBuffer, t: number, S: number): void {
+  eachStackFrame(dst, off, ep, t, S, (o, src) => scaleFrame(dst, o, ep, src))
+}
+
+/** Step t's stack of S frames, oldest first: put(o, src) writes frame src at dst[o ..); zeros before the start. */
+function eachStackFrame(dst: Float32Array, off: number, ep: EpisodeBuffer, t: number, S: number, put: (o: number, src: number) => void): void {
   const hw = ep.frameSize,
     lo = S > 1 ? stackStart(ep, t) : 0
   for (let s = 0; s < S; s++) {
     const src = t - (S - 1 - s),
       o = off + s * hw
     if (src < lo) dst.fill(0, o, o + hw)
-    else scaleFrame(dst, o, ep, src)
+    else put(o, src)
   }
 }
 
@@ -136,14 +141,7 @@ export class ObsNormalizer {
 
 /** RND input of step t: the last S frames, each normalized per pixel (zeros before the episode's start). */
 export function fillRndStack(dst: Float32Array, off: number, ep: EpisodeBuffer, t: number, S: number, norm: ObsNormalizer): void {
-  const hw = ep.frameSize,
-    lo = S > 1 ? stackStart(ep, t) : 0
-  for (let s = 0; s < S; s++) {
-    const src = t - (S - 1 - s),
-      o = off + s * hw
-    if (src < lo) dst.fill(0, o, o + hw)
-    else normFrame(dst, o, ep, src, norm)
-  }
+  eachStackFrame(dst, off, ep, t, S, (o, src) => normFrame(dst, o, ep, src, norm))
 }
 
 /** Frame `src` of ep normalized per pixel into dst[o .. o + frameSize) (raw while norm is not yet active). */
@@ -185,14 +183,8 @@ export function prepareTrainFrames(ep: EpisodeBuffer, norm: ObsNormalizer): void
 
 /** The stack of step t (S frames, oldest first, zeros before the episode's start) copied from prepared frames. */
 export function copyStack(dst: Float32Array, off: number, ep: EpisodeBuffer, frames: Float32Array, t: number, S: number): void {
-  const hw = ep.frameSize,
-    lo = S > 1 ? stackStart(ep, t) : 0
-  for (let s = 0; s < S; s++) {
-    const src = t - (S - 1 - s),
-      o = off + s * hw
-    if (src < lo) dst.fill(0, o, o + hw)
-    else dst.set(frames.subarray(src * hw, (src + 1) * hw), o)
-  }
+  const hw = ep.frameSize
+  eachStackFrame(dst, off, ep, t, S, (o, src) => dst.set(frames.subarray(src * hw, (src + 1) * hw), o))
 }
 
 /** Softmax of logits[off .. off + A) sampled with uniform u (inverse CDF). */
