@@ -242,12 +242,9 @@ export class WasmBackend implements Backend {
         c.pre[0] = part.ptr
       }
       this.runParts(calls, macs('conv2d_backward_weight', d) >= this.minSplitMacs) // small: all on this thread
-      const f = this.f32,
-        out = ptrs[0] / 4
-      for (const part of partials) {
-        const src = part.ptr / 4
-        for (let i = 0; i < outFloats; i++) f[out + i] += f[src + i]
-      }
+      // the partials added into dw in order by the module's add (f32x4; the same float32 sums as a scalar loop)
+      const add = (this.kernels.add ??= this.kernel('add'))
+      for (const part of partials) add(ptrs[0], ptrs[0], part.ptr, 1, 1, 1, outFloats, 0, 0, 0, 1, 0, 0, 0, 1)
     } finally {
       for (const b of partials) this.arena.release(b.ptr, b.cls)
     }
