@@ -20,6 +20,22 @@ export function kernelFlops(name: string, d: Record<string, number>): number {
   return 0
 }
 
+/** Start counting the matmul and conv FLOPs of every backend.run (no timing); stop() restores run() and returns them. */
+export function countFlops(be: WasmBackend): { stop(): number } {
+  const orig = be.run
+  let flops = 0
+  be.run = (name, outs, ins, d, v?: string) => {
+    flops += kernelFlops(name, d)
+    orig.call(be, name, outs, ins, d, v)
+  }
+  return {
+    stop() {
+      be.run = orig
+      return flops
+    },
+  }
+}
+
 /** Start timing every backend.run by kernel name; stop() restores run() and returns the rows, slowest first. */
 export function timeKernels(be: WasmBackend): { stop(): KernelRow[] } {
   const orig = be.run

@@ -15,6 +15,10 @@
 // exact arguments, one row each with our ratio (ours / PyTorch). Its steps/s leave out the time inside its Python
 // game, as the issue's figures did, so the learners are compared; the row also gives the figure with the game. The
 // DNC, pixelcopter_100 and MiniGrid configs are not ported. Without python3, numpy or torch one line says so and the bench goes on.
+// Under our rows, a ceiling row: the matmul and conv MFLOP per env step counted in the timed iterations, and the env
+// steps/s they would allow on one thread at this run's measured SIMD peak with nothing else taking time (two threads
+// at most double it); a PyTorch row above it says so (issue #12: no WebAssembly kernel doing the same arithmetic
+// reaches that loop here).
 // RL_BENCH_LOAD=N: N busy processes (one core each, a spinning loop) run during our timed iterations, to show the
 // default thread count under load (issue #12: never slower than one thread); the peer's rows stay unloaded.
 import { DEFAULT_ARGS, type Args } from '../rl/args.ts'
@@ -25,7 +29,7 @@ import { minigridArgs } from '../rl/minigrid_configs.ts'
 import { openBackend, type WasmSimd } from '../cli/node_backend.ts'
 import type { Backend } from '../engine/backend/backend.ts'
 import type { WasmBackend } from '../engine/backend/wasm.ts'
-import { printKernelRows, timeKernels } from './kernel_profile.ts'
+import { countFlops, printKernelRows, timeKernels } from './kernel_profile.ts'
 import { simdPeak } from './simd_peak.ts'
 import { torchPeer, runTorchPeer, INSTALL_HINT } from './torch_peer.ts'
 import { startLoad } from './load.ts'
@@ -33,6 +37,8 @@ import { benchBuilds, buildLabel } from './harness.ts'
 
 type Backends = 'wasm' | 'ref' | 'webgpu'
 type Peer = ReturnType<typeof torchPeer>
+/** this run's measured wasm SIMD peaks per thread, GFLOP/s, by build label */
+type Peaks = Partial<Record<string, number>>
 const NOT_SAVED: Partial<Args> = { data_dir: '', max_iterations: 0, max_frames: 0 }
 const pixelcopter =
   (args: Partial<Args>) =>
@@ -66,9 +72,12 @@ export async function run({ json }: { json: any[] }): Promise<void> {
   // wasm: one thread, then one per core (the train command's default; results are the same, only the speed differs)
   // RL_BENCH_THREADS=1: one thread only (a profile beside a run that holds the other core)
   const threadCounts = backendName !== 'wasm' ? [1] : process.env.RL_BENCH_THREADS === '1' ? [1] : [1, 0]
+  const peaks: Peaks = {}
   if (backendName === 'wasm') {
     // the machine's limit, in this run: every env steps/s figure below can be read against it
     const [simd, relaxed] = [await simdPeak(false), await simdPeak(true)]
+    peaks.simd128 = simd!
+    if (relaxed !== null) peaks.relaxed = relaxed
     console.log(
       `machine limit: wasm SIMD128 peak ${simd!.toFixed(1)} GFLOP/s per thread (mul + add); relaxed-SIMD fused multiply-add ` +
         `${relaxed === null ? 'not available' : `${relaxed.toFixed(1)} GFLOP/s (x${(relaxed / simd!).toFixed(2)})`}`,
@@ -95,7 +104,7 @@ export async function run({ json }: { json: any[] }): Promise<void> {
     }
   }
   if (probes.length > 1) console.log("threads marked '*': kernel threads without the load probe (split calls judged by their speedup alone)")
-  await loop(backends, backendName, json)
+  await loop(backends, backendName, json, peaks)
   for (const be of backends) be.destroy()
 }
 
@@ -104,7 +113,7 @@ export async function run({ json }: { json: any[] }): Promise<void> {
  * seed, compute the same iterations bitwise (results do not depend on the thread count), and their timed iterations
  * alternate, so a shared machine's drift falls on both alike and the ratio is the speed difference alone.
  */
-async function loop(backends: Backend[], backendName: Backends, json: any[]): Promise<void> {
+async function loop(backends: Backend[], backendName: Backends, json: any[], peaks: Peaks): Promise<void> {
   const isProfile = process.argv.includes('--profile')
   const iters = Number(process.env.RL_BENCH_ITERS ?? 2)
   const threadsOf = (be: Backend) => (be as { threads?: number }).threads ?? 1
@@ -143,6 +152,9 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
       })
     }
     const load = startLoad(loadProcs)
+    // the matmul and conv work of the first backend's timed iterations (the same for every backend: same iterations)
+    const counted = runs[0],
+      counter = backendName === 'wasm' ? countFlops(counted.be as WasmBackend) : null
     for (let i = 0; i < iters; i++) {
       for (const r of i % 2 ? [...runs].reverse() : runs) {
         const t0 = performance.now()
@@ -154,6 +166,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
       }
     }
     load.stop()
+    const flops = counter?.stop() ?? 0
     for (const r of runs) {
       const threads = threadsOf(r.be),
         sps = r.steps / r.secs
@@ -184,6 +197,27 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
       )
     }
     const chosenBuild = buildOf(runs[runs.length - 1].be) // the peer beside the build train picks (the last opened)
+    // the ceiling: env steps/s if every multiply-add of the matmuls and convs ran at this run's peak, and nothing else
+    // took time (no other kernel, no JavaScript, no game); per thread, so two threads at most double it
+    const peak = peaks[chosenBuild],
+      perStep = flops / counted.steps
+    const ceiling = peak && flops ? (peak * 1e9) / perStep : 0
+    if (ceiling) {
+      console.log(
+        `${'  ceiling at the peak'.padEnd(26)} | ${chosenBuild.padStart(7)} |       1 | ${ceiling.toFixed(1).padStart(11)} | ${' '.repeat(9)} | ${' '.repeat(7)} | ` +
+          `${' '.repeat(10)} | ${(perStep / 1e6).toFixed(0)} MFLOP of matmuls and convs per env step at ${peak!.toFixed(1)} GFLOP/s, nothing else`,
+      )
+      json.push({
+        kernel: 'rl_loop',
+        shape: c.name,
+        backend: backendName,
+        build: chosenBuild,
+        library: 'ceiling',
+        threads: 1,
+        mflop_per_step: perStep / 1e6,
+        steps_per_s: ceiling,
+      })
+    }
     peerRows(
       c.name,
       args,
@@ -191,6 +225,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
       iters,
       peer,
       json,
+      ceiling,
     )
     for (const r of runs) {
       if (isProfile && backendName === 'wasm')
@@ -201,7 +236,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[]): Pr
 }
 
 /** The PyTorch peer's rows of a config, one per thread count of ours, each with our ratio (ours / PyTorch). */
-function peerRows(name: string, args: Args, ours: { threads: number; sps: number }[], iters: number, peer: Peer, json: any[]): void {
+function peerRows(name: string, args: Args, ours: { threads: number; sps: number }[], iters: number, peer: Peer, json: any[], ceiling: number): void {
   if ('missing' in peer) return
   const label = `  PyTorch ${peer.version}`.padEnd(26)
   if (!peer.ported.includes(name)) {
@@ -226,7 +261,8 @@ function peerRows(name: string, args: Args, ours: { threads: number; sps: number
     console.log(
       `${label} |       - | ${String(o.threads).padStart(7)} | ${p.steps_per_s.toFixed(1).padStart(11)} | ${p.rollout_s_per_iter.toFixed(2).padStart(9)} | ` +
         `${p.train_s_per_iter.toFixed(2).padStart(7)} | ${p.steps_per_iter.toFixed(0).padStart(10)} | ${'-'.padStart(21)}  (ours x${(o.sps / p.steps_per_s).toFixed(2)}; ` +
-        `its game ${p.env_s_per_iter.toFixed(2)} s/iter left out, ${p.steps_per_s_with_env.toFixed(1)} steps/s with it)`,
+        `its game ${p.env_s_per_iter.toFixed(2)} s/iter left out, ${p.steps_per_s_with_env.toFixed(1)} steps/s with it` +
+        `${ceiling && p.steps_per_s > ceiling * o.threads ? `; above our ceiling at ${o.threads} thread${o.threads > 1 ? 's' : ''}` : ''})`,
     )
   }
 }
