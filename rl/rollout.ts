@@ -36,11 +36,13 @@ export class EpisodeBuffer {
   seed = 0
   /** the RND input normalization it was acted on, when not the trainer's own (a learner's blocks, rl/distributed/) */
   norm: ObsNormalizer | null = null
-  /** each frame as the policy/value input sees it (frame / divisor) and as the RND input does (normalized), for the
-   *  training pass: prepareTrainFrames() fills them for the episode's length (trainFrames), reset() makes them stale */
-  scaled = new Float32Array(0)
-  normed = new Float32Array(0)
-  trainFrames = -1
+  /** each frame as the policy/value input sees it (frame / divisor) and as the RND input does (normalized), for one
+   *  training pass (views of the train batch's pool, set by prepareTrainFrames; null: built from the raw frames) */
+  scaled: Float32Array | null = null
+  normed: Float32Array | null = null
+  /** the training pass (a TrainBatch token) and the length the episode was prepared for; reset() clears them */
+  trainPass: object | null = null
+  trainLength = -1
 
   /** frameSize values per frame; the policy/value input is frame / divisor */
   constructor(
@@ -55,7 +57,8 @@ export class EpisodeBuffer {
   reset(): void {
     this.length = 0
     this.totalReward = 0
-    this.trainFrames = -1
+    this.scaled = this.normed = this.trainPass = null
+    this.trainLength = -1
   }
 
   /** Make room for step `t` (doubling). */
@@ -163,22 +166,19 @@ function normFrame(dst: Float32Array, o: number, ep: EpisodeBuffer, src: number,
 }
 
 /**
- * Before a training pass: every frame of ep scaled and normalized once (ep.scaled, ep.normed, by the functions the
- * stacks use, so the values are the same), where building each record's stacks from the raw frames redid that
- * work for every stacked copy of a frame in every epoch.
+ * Before a training pass: every frame of ep scaled and normalized once into `scaled` and `normed` (at least
+ * length x frameSize each; by the functions the stacks use, so the values are the same), which become ep.scaled and
+ * ep.normed; building each record's stacks from the raw frames redid that work for every stacked copy of a frame in
+ * every epoch.
  */
-export function prepareTrainFrames(ep: EpisodeBuffer, norm: ObsNormalizer): void {
-  const hw = ep.frameSize,
-    T = ep.length
-  if (ep.scaled.length < T * hw) {
-    ep.scaled = new Float32Array(ep.capacity * hw)
-    ep.normed = new Float32Array(ep.capacity * hw)
+export function prepareTrainFrames(ep: EpisodeBuffer, norm: ObsNormalizer, scaled: Float32Array, normed: Float32Array): void {
+  const hw = ep.frameSize
+  for (let t = 0; t < ep.length; t++) {
+    scaleFrame(scaled, t * hw, ep, t)
+    normFrame(normed, t * hw, ep, t, norm)
   }
-  for (let t = 0; t < T; t++) {
-    scaleFrame(ep.scaled, t * hw, ep, t)
-    normFrame(ep.normed, t * hw, ep, t, norm)
-  }
-  ep.trainFrames = T
+  ep.scaled = scaled
+  ep.normed = normed
 }
 
 /** The stack of step t (S frames, oldest first, zeros before the episode's start) copied from prepared frames. */

@@ -2,7 +2,7 @@
 // COLUMNS (its shape per record and how a record fills it) so a new per-record input is one entry here. The
 // trainer pushes the real records lane by lane and turns the columns it needs into [count, ...shape] tensors.
 import { Tensor, type Backend } from '../engine/index.ts'
-import { copyStack, prepareTrainFrames, softmaxProb, type EpisodeBuffer, type ObsNormalizer } from './rollout.ts'
+import { copyStack, fillRndStack, fillStack, prepareTrainFrames, softmaxProb, type EpisodeBuffer, type ObsNormalizer } from './rollout.ts'
 import { surrogateBound, P_MIN, P_MAX } from './losses.ts'
 
 /** What every record's columns are sized and filled by. */
@@ -33,10 +33,16 @@ interface Column {
 }
 
 const COLUMNS = {
-  /** policy/value input: the last S frames / divisor (rl/observation.ts; the rollout's fillStack, prepared) */
-  obs: { shape: (d) => [d.S * d.C, d.F, d.F], fill: (dst, o, r, d) => copyStack(dst, o, r.ep, r.ep.scaled, r.s, d.S) },
+  /** policy/value input: the last S frames / divisor (rl/observation.ts), copied from the prepared frames if any */
+  obs: {
+    shape: (d) => [d.S * d.C, d.F, d.F],
+    fill: (dst, o, r, d) => (r.ep.scaled ? copyStack(dst, o, r.ep, r.ep.scaled, r.s, d.S) : fillStack(dst, o, r.ep, r.s, d.S)),
+  },
   /** RND input: the last Sr frames, normalized as at the rollout (the episode's own normalization when it has one) */
-  rnd: { shape: (d) => [d.Sr * d.C, d.F, d.F], fill: (dst, o, r, d) => copyStack(dst, o, r.ep, r.ep.normed, r.s, d.Sr) },
+  rnd: {
+    shape: (d) => [d.Sr * d.C, d.F, d.F],
+    fill: (dst, o, r, d) => (r.ep.normed ? copyStack(dst, o, r.ep, r.ep.normed, r.s, d.Sr) : fillRndStack(dst, o, r.ep, r.s, d.Sr, r.ep.norm ?? d.norm)),
+  },
   /** the action taken, one-hot */
   onehot: {
     shape: (d) => [d.A],
@@ -96,6 +102,12 @@ const COLUMNS = {
   },
 } satisfies Record<string, Column>
 
+/**
+ * Prepared frames of one training pass at most this size (both copies): above it (long episodes of 84-pixel frames,
+ * where the frames themselves take gigabytes) the stacks are built from the raw frames, the same values.
+ */
+export const PREPARED_BYTES = 256 * 2 ** 20
+
 export type ColumnName = keyof typeof COLUMNS
 const NAMES = Object.keys(COLUMNS) as ColumnName[]
 const sizeOf = (shape: number[]) => shape.reduce((x, y) => x * y, 1)
@@ -105,11 +117,15 @@ export class TrainBatch {
   count = 0
   private readonly data = {} as Record<ColumnName, Float32Array>
   private readonly shapes = {} as Record<ColumnName, number[]>
+  /** the prepared frames of the current pass (scaled, then normed), and its token */
+  private pool = new Float32Array(0)
+  private pass: object = {}
 
   /** Room for `capacity` records (allocated once: the trainer's minibatches x sequence_length). */
   constructor(
     readonly dims: BatchDims,
     capacity: number,
+    private readonly preparedBytes = PREPARED_BYTES,
   ) {
     for (const k of NAMES) {
       this.shapes[k] = COLUMNS[k].shape(dims)
@@ -121,14 +137,30 @@ export class TrainBatch {
     this.count = 0
   }
 
-  /** Before pushing records of these episodes (each training pass): their frames scaled and normalized once. */
+  /**
+   * Before pushing records of these episodes (each training pass): their frames scaled and normalized once, into
+   * the pool, when both copies fit in preparedBytes; otherwise each record's stacks are built from the raw frames.
+   */
   prepare(eps: readonly EpisodeBuffer[]): void {
-    for (const ep of eps) prepareTrainFrames(ep, ep.norm ?? this.dims.norm)
+    this.pass = {}
+    const total = eps.reduce((n, ep) => n + ep.length * ep.frameSize, 0),
+      isPooled = 2 * total * 4 <= this.preparedBytes
+    if (isPooled && this.pool.length < 2 * total) this.pool = new Float32Array(2 * total)
+    let off = 0
+    for (const ep of eps) {
+      const n = ep.length * ep.frameSize
+      if (isPooled) prepareTrainFrames(ep, ep.norm ?? this.dims.norm, this.pool.subarray(off, off + n), this.pool.subarray(total + off, total + off + n))
+      else ep.scaled = ep.normed = null
+      off += n
+      ep.trainPass = this.pass
+      ep.trainLength = ep.length
+    }
   }
 
   /** Append a record; returns its row. */
   push(r: BatchRecord): number {
-    if (r.ep.trainFrames !== r.ep.length) throw new Error('train batch: a record of an episode whose frames were not prepared (call prepare first)')
+    if (r.ep.trainPass !== this.pass || r.ep.trainLength !== r.ep.length)
+      throw new Error('train batch: a record of an episode not prepared for this pass (call prepare first)')
     const row = this.count++
     for (const k of NAMES) COLUMNS[k].fill(this.data[k], row * sizeOf(this.shapes[k]), r, this.dims)
     return row
