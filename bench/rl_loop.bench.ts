@@ -215,7 +215,7 @@ async function loop(backends: Backend[], backendName: Backends, json: any[], pea
         library: 'ceiling',
         threads: 1,
         mflop_per_step: perStep / 1e6,
-        steps_per_s: ceiling,
+        ceiling_steps_per_s: ceiling,
       })
     }
     peerRows(
