@@ -45,9 +45,9 @@ export class Arena {
     let ptr = list?.length ? list.pop()! : -1
     if (ptr < 0) {
       ptr = this.top
-      this.top += cls
-      const need = this.top - this.memory.buffer.byteLength
-      if (need > 0) this.grow(Math.ceil(need / PAGE))
+      const need = ptr + cls - this.memory.buffer.byteLength
+      if (need > 0) this.grow(Math.ceil(need / PAGE)) // may throw (the maximum): the arena is then as it was
+      this.top = ptr + cls
     }
     this.liveBlocks++
     this.liveBytes += cls

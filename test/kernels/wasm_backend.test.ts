@@ -79,7 +79,11 @@ test('the arena grows the memory ahead by an eighth of its size, and only by the
   // near the maximum (64 pages) the eighth no longer fits: only the need is taken, up to the last page
   while (arena.reservedBytes + 4 * PAGE <= 64 * PAGE) arena.alloc(4 * PAGE - 16)
   assert.is(memory.buffer.byteLength, 64 * PAGE)
+  const top = arena.reservedBytes
   assert.throws(() => arena.alloc(4 * PAGE), /./)
+  // a failed grow leaves the arena as it was: what still fits below the maximum is still allocated
+  assert.is(arena.reservedBytes, top)
+  if (64 * PAGE - top >= 64) assert.is(arena.alloc(64).ptr, top)
 })
 
 test('clear errors: unknown kernel, stale module, freed buffer, wrong arity', async () => {
