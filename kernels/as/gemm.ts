@@ -46,9 +46,9 @@ export function micro(t: usize, a0: usize, a1: usize, a2: usize, a3: usize, tab:
     }
   }
   if (ldc) {
-    // a whole tile straight into its place, transposed: the 8 columns' rows ldc bytes apart at t, + bias
+    // a whole tile straight into its place, transposed: the 8 columns' rows ldc bytes apart at t, + bias (if any)
     storeHalf(t, ldc, bias, c00, c10, c20, c30, 4, false)
-    storeHalf(t + 4 * ldc, ldc, bias + 16, c01, c11, c21, c31, 4, false)
+    storeHalf(t + 4 * ldc, ldc, bias ? bias + 16 : 0, c01, c11, c21, c31, 4, false)
     return
   }
   v128.store(t, c00); v128.store(t, c01, 16); v128.store(t, c10, 32); v128.store(t, c11, 48)
